@@ -1,0 +1,85 @@
+package lifeguard
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error codes. Adapters map each code to their protocol in one place (an HTTP
+// status, a process exit code), so the domain never speaks HTTP.
+const (
+	EINVALID      = "invalid"      // the input breaks a rule; Problems says which
+	ENOTFOUND     = "not_found"    // no such record, or one the actor may not know exists
+	EFORBIDDEN    = "forbidden"    // the record is visible but the action is not allowed
+	EUNAUTHORIZED = "unauthorized" // no actor, or bad credentials
+	ECONFLICT     = "conflict"     // the record's state does not allow the change
+	EUNAVAILABLE  = "unavailable"  // a dependency (the database) is down; try again
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
+)
+
+// Error is an error a user can act on. Message is safe to show to the user who
+// caused it; it never carries concern text or personal data, so it is also safe
+// to log.
+type Error struct {
+	Code     string
+	Message  string
+	Problems []Problem
+}
+
+func (e *Error) Error() string {
+	if len(e.Problems) == 0 {
+		return e.Message
+	}
+	parts := make([]string, 0, len(e.Problems))
+	for _, p := range e.Problems {
+		parts = append(parts, p.String())
+	}
+	return e.Message + ": " + strings.Join(parts, "; ")
+}
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
+// any other error, and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of err: the message of its
+// *Error, or a generic sentence for anything else, so internal details never
+// reach a user.
+func ErrorMessage(err error) string {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Message
+	}
+	return "Something went wrong on our side. It has been logged; please try again."
+}
+
+// Problem is one thing wrong with an input: the path of the field in the
+// input's own notation (child.age, concern_types[0]) and what is wrong with it.
+type Problem struct {
+	Path    string `json:"path"`
+	Problem string `json:"problem"`
+}
+
+func (p Problem) String() string {
+	if p.Path == "" {
+		return p.Problem
+	}
+	return p.Path + ": " + p.Problem
+}
+
+// Invalid returns an EINVALID error listing every problem found.
+func Invalid(message string, problems []Problem) *Error {
+	return &Error{Code: EINVALID, Message: message, Problems: problems}
+}

@@ -1,0 +1,3 @@
+module github.com/lifeguard-scp/lifeguard
+
+go 1.26.8
