@@ -261,5 +261,8 @@ func FuzzParseHolidays(f *testing.F) {
 				t.Fatalf("accepted a bad holiday %+v", h)
 			}
 		}
+		if _, err := NewCalendar(time.UTC, Clock{9, 0}, Clock{17, 0}, hs); err != nil {
+			t.Fatalf("parsed holidays rejected by NewCalendar: %v", err)
+		}
 	})
 }
