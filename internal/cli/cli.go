@@ -1,0 +1,113 @@
+// Package cli holds Lifeguard's subcommands: one file per command, each with
+// its own flag.FlagSet, and Run, which main and the end-to-end tests share.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+// Exit codes. 2 is a usage or input problem the user can fix; 1 is anything
+// else.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitInvalid = 2
+)
+
+// env is what a command runs with: its streams, so tests can give their own.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// exitError carries an exit code other than 1 and a message for stderr.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageError(format string, args ...any) error {
+	return &exitError{code: exitInvalid, msg: fmt.Sprintf(format, args...)}
+}
+
+const usage = `Lifeguard runs a Safeguarding Children Partnership's online-safety procedure.
+
+Usage:
+  lifeguard triage [--procedure LOCAL.yaml] [FILE|-]   triage one concern's facts (JSON)
+  lifeguard procedure check LOCAL.yaml                 validate a local procedure file
+  lifeguard procedure show [--procedure LOCAL.yaml]    print the procedure in force
+  lifeguard version                                    print the version
+
+Run "lifeguard COMMAND -h" for a command's flags.
+`
+
+// Run runs the command in args and returns the process exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitInvalid
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "triage":
+		err = e.triage(ctx, rest)
+	case "procedure":
+		err = e.procedure(ctx, rest)
+	case "version":
+		fmt.Fprintln(stdout, "lifeguard", Version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "lifeguard: unknown command %q\n\n%s", cmd, usage)
+		return exitInvalid
+	}
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintln(stderr, "lifeguard:", ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "lifeguard:", err)
+	return exitFailure
+}
+
+// Version is the release, set at build time with -ldflags "-X".
+var Version = "dev"
+
+// newFlags returns a flag set that reports errors to the command's stderr and
+// lets Run decide the exit code.
+func (e *env) newFlags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: lifeguard %s\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags and turns a flag error into a usage error.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &exitError{code: exitInvalid}
+	}
+	return nil
+}

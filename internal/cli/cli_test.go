@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run runs the command line as main would and returns its exit code and
+// output streams.
+func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = Run(t.Context(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func scenarioConcern(t *testing.T, id string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "scenarios", id+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Concern json.RawMessage `json:"concern"`
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	return string(s.Concern)
+}
+
+func TestTriageFromStdinAndFile(t *testing.T) {
+	concern := scenarioConcern(t, "p04")
+	code, stdout, stderr := run(t, concern, "triage")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	var out struct {
+		Procedure struct{ Name, Version string }
+		Routes    []struct{ Code string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+	}
+	if out.Procedure.Name != "England baseline" || len(out.Routes) == 0 || out.Routes[0].Code != "EMERGENCY_999" {
+		t.Errorf("unexpected triage: %s", stdout)
+	}
+
+	path := filepath.Join(t.TempDir(), "concern.json")
+	if err := os.WriteFile(path, []byte(concern), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, fromFile, _ := run(t, "", "triage", path)
+	if code != 0 || fromFile != stdout {
+		t.Errorf("triage FILE gave exit %d and different bytes from standard input", code)
+	}
+	_, fromDash, _ := run(t, concern, "triage", "-")
+	if fromDash != stdout {
+		t.Error("triage - differs from triage with no argument")
+	}
+}
+
+func TestTriageInvalid(t *testing.T) {
+	code, stdout, stderr := run(t, `{"reported_at":"2026-11-18T10:00:00Z","setting":"school","concern_types":["sexting"],"child":{"age":19,"name":"Sam"},"child_role":"victim"}`, "triage")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	var out struct {
+		Error    string `json:"error"`
+		Problems []struct {
+			Path    string `json:"path"`
+			Problem string `json:"problem"`
+		} `json:"problems"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, stdout)
+	}
+	if out.Error != "invalid concern" {
+		t.Errorf("error = %q", out.Error)
+	}
+	paths := map[string]bool{}
+	for _, p := range out.Problems {
+		paths[p.Path] = true
+	}
+	for _, want := range []string{"concern_types[0]", "child.age", "child.name"} {
+		if !paths[want] {
+			t.Errorf("problems %+v lack %s", out.Problems, want)
+		}
+	}
+	if lines := strings.Count(strings.TrimSpace(stderr), "\n"); lines != 0 || !strings.Contains(stderr, "invalid concern") {
+		t.Errorf("stderr should be one line of summary, got %q", stderr)
+	}
+	if strings.Contains(stdout+stderr, "Sam") {
+		t.Error("the output repeats a name from the input")
+	}
+}
+
+func TestTriageErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		in   string
+		code int
+		want string
+	}{
+		{"not JSON", []string{"triage"}, "not json", 2, "invalid concern"},
+		{"empty input", []string{"triage"}, "", 2, "invalid concern"},
+		{"missing file", []string{"triage", "/nonexistent/concern.json"}, "", 1, "no such file"},
+		{"two files", []string{"triage", "a", "b"}, "", 2, "one FILE"},
+		{"bad flag", []string{"triage", "--nope"}, "", 2, "flag provided but not defined"},
+		{"missing local file", []string{"triage", "--procedure", "/nonexistent.yaml"}, "{}", 1, "no such file"},
+		{"unknown command", []string{"frobnicate"}, "", 2, "unknown command"},
+		{"no command", nil, "", 2, "Usage"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, c.in, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, c.code, stderr)
+			}
+			if !strings.Contains(stdout+stderr, c.want) {
+				t.Errorf("output lacks %q: stdout %q stderr %q", c.want, stdout, stderr)
+			}
+		})
+	}
+}
+
+func TestTriageWithLocalProcedure(t *testing.T) {
+	code, stdout, stderr := run(t, scenarioConcern(t, "p06"), "triage", "--procedure", "../../docs/examples/local-procedure.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, `"version": "2026.1+2026-03"`) || !strings.Contains(stdout, "Riverside LADO") {
+		t.Errorf("the local procedure is not in the output:\n%s", stdout)
+	}
+}
+
+func TestProcedureCheck(t *testing.T) {
+	code, stdout, stderr := run(t, "", "procedure", "check", "../../docs/examples/local-procedure.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"is valid", "working day closes at 16:30 (baseline 17:00)", "early help within 10 working days (baseline 5)", "rule THRESHOLD_UNSURE: explanation changed; reason:", "rule RIVERSIDE_GAMBLING_HARM added"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("check output lacks %q:\n%s", want, stdout)
+		}
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("name: X\nversion: \"1\"\noverrides:\n  - id: EARLY_HELP\n    when: \"true\"\n"), 0o600)
+	code, _, stderr = run(t, "", "procedure", "check", bad)
+	if code != 2 || !strings.Contains(stderr, "bad.yaml:4: rule EARLY_HELP: an override needs a reason") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestProcedureShow(t *testing.T) {
+	code, stdout, _ := run(t, "", "procedure", "show")
+	if code != 0 || !strings.Contains(stdout, "name: England baseline") || !strings.Contains(stdout, "id: NUDES_REFER") || !strings.Contains(stdout, "2030-12-26") {
+		t.Fatalf("exit %d, show output:\n%.500s", code, stdout)
+	}
+	code, stdout, _ = run(t, "", "procedure", "show", "--procedure", "../../docs/examples/local-procedure.yaml")
+	if code != 0 || !strings.Contains(stdout, "rule: THRESHOLD_UNSURE") || !strings.Contains(stdout, "close: \"16:30\"") || !strings.Contains(stdout, "2026-06-15") {
+		t.Errorf("merged procedure not shown:\n%.800s", stdout)
+	}
+	if code, _, _ := run(t, "", "procedure", "frob"); code != 2 {
+		t.Errorf("unknown subcommand exit %d", code)
+	}
+}

@@ -1,0 +1,59 @@
+package procedure
+
+import (
+	"bytes"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// shownDoc is the merged procedure as procedure show prints it: the baseline
+// with the local file applied, the overrides with their reasons, and every
+// holiday in the calendar.
+type shownDoc struct {
+	Name       string              `yaml:"name"`
+	Version    string              `yaml:"version"`
+	Baseline   string              `yaml:"baseline,omitempty"`
+	LocalFile  string              `yaml:"local_file,omitempty"`
+	TimeZone   string              `yaml:"time_zone"`
+	WorkingDay workingDayDoc       `yaml:"working_day"`
+	Holidays   []holidayDoc        `yaml:"holidays"`
+	Sets       map[string][]string `yaml:"sets"`
+	Routes     []routeDoc          `yaml:"routes"`
+	Guidance   []string            `yaml:"guidance"`
+	Rules      []ruleDoc           `yaml:"rules"`
+	Overrides  []shownOverride     `yaml:"overrides,omitempty"`
+	Warnings   []warningDoc        `yaml:"warnings"`
+}
+
+type shownOverride struct {
+	Rule     string `yaml:"rule"`
+	Reason   string `yaml:"reason"`
+	Disabled bool   `yaml:"disabled,omitempty"`
+}
+
+// YAML returns the procedure in force as YAML.
+func (p *Procedure) YAML() ([]byte, error) {
+	d := shownDoc{
+		Name: p.ref.Name, Version: p.ref.Version,
+		TimeZone: p.doc.TimeZone, WorkingDay: p.doc.WorkingDay,
+		Sets: p.doc.Sets, Routes: p.doc.Routes, Guidance: p.doc.Guidance,
+		Rules: p.doc.Rules, Warnings: p.doc.Warnings,
+	}
+	if p.local != nil {
+		d.Baseline = p.baseline.Name + " " + p.baseline.Version
+		d.LocalFile = p.local.File
+		for _, o := range p.local.Overrides {
+			d.Overrides = append(d.Overrides, shownOverride(o))
+		}
+	}
+	for _, h := range p.holidays {
+		d.Holidays = append(d.Holidays, holidayDoc{Date: h.Date.String(), Name: h.Name})
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(d); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), enc.Close()
+}
