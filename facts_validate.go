@@ -249,6 +249,7 @@ func knownVulnerability(v Vulnerability) bool { return slices.Contains(vulnerabi
 // Problem texts used by more than one check.
 const (
 	msgRequired     = "is required"
+	msgNoTypes      = "must list at least one concern type"
 	msgNotUTF8      = "must be valid UTF-8 text"
 	msgAgeRange     = "must be a whole number from 0 to 17"
 	msgAdult        = "; an adult (18 or over) is out of scope for Lifeguard"
@@ -336,6 +337,9 @@ type checker struct {
 
 func (c *checker) add(k field, msg string) { c.addAt(fields[k].path, k, msg) }
 
+// addAt records a problem at path, which lies within field k: an item of a
+// list, or an unknown member of an object. k is fRoot when the problem
+// belongs to no field of the schema.
 func (c *checker) addAt(path string, k field, msg string) {
 	c.problems = append(c.problems, Problem{Path: path, Problem: msg})
 	if k < numFields {
@@ -397,8 +401,6 @@ func concernTypeList() codeList[ConcernType] {
 func vulnerabilityList() codeList[Vulnerability] {
 	return codeList[Vulnerability]{k: fVulnerabilities, noun: "vulnerability", known: knownVulnerability}
 }
-
-const msgNoTypes = "must list at least one concern type"
 
 // childOneOf checks that the child is described by exactly one of age and
 // date of birth.
