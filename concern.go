@@ -77,19 +77,22 @@ func LookupConcernType(code ConcernType) (ConcernTypeInfo, bool) {
 // Setting is the kind of organisation that reports a concern.
 type Setting string
 
+// settings, childRoles and vulnerabilities are the catalogues behind Settings,
+// ChildRoles and Vulnerabilities, kept unexported so that validation can read
+// them without a copy and no caller can change them.
+var settings = [...]Setting{"school", "college", "early_years", "childrens_social_care", "police", "health",
+	"youth_service", "youth_justice", "probation", "voluntary", "other"}
+
 // Settings lists the valid settings in the schema's order.
-func Settings() []Setting {
-	return []Setting{"school", "college", "early_years", "childrens_social_care", "police", "health",
-		"youth_service", "youth_justice", "probation", "voluntary", "other"}
-}
+func Settings() []Setting { return append([]Setting(nil), settings[:]...) }
 
 // ChildRole is the child's part in what happened.
 type ChildRole string
 
+var childRoles = [...]ChildRole{"victim", "perpetrator", "both", "witness", "unknown"}
+
 // ChildRoles lists the valid roles; RoleUnknown is the default.
-func ChildRoles() []ChildRole {
-	return []ChildRole{"victim", "perpetrator", "both", "witness", "unknown"}
-}
+func ChildRoles() []ChildRole { return append([]ChildRole(nil), childRoles[:]...) }
 
 // RoleUnknown is the child role when the reporter does not give one.
 const RoleUnknown ChildRole = "unknown"
@@ -98,12 +101,12 @@ const RoleUnknown ChildRole = "unknown"
 // changes who must be told.
 type Vulnerability string
 
+var vulnerabilities = [...]Vulnerability{"looked_after", "care_leaver", "child_protection_plan", "child_in_need", "send",
+	"not_in_education", "young_carer", "unaccompanied_asylum_seeker", "youth_justice", "disadvantaged",
+	"isolated", "mental_health"}
+
 // Vulnerabilities lists the valid vulnerabilities in the schema's order.
-func Vulnerabilities() []Vulnerability {
-	return []Vulnerability{"looked_after", "care_leaver", "child_protection_plan", "child_in_need", "send",
-		"not_in_education", "young_carer", "unaccompanied_asylum_seeker", "youth_justice", "disadvantaged",
-		"isolated", "mental_health"}
-}
+func Vulnerabilities() []Vulnerability { return append([]Vulnerability(nil), vulnerabilities[:]...) }
 
 // Limits of free text in the facts.
 const (
