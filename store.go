@@ -1,0 +1,222 @@
+package lifeguard
+
+import (
+	"context"
+	"time"
+)
+
+// The stores below are implemented by internal/sqlstore for SQLite and
+// PostgreSQL. Every method reads the acting user from the context
+// (ActorFrom) and enforces access itself, so that a handler that forgets a
+// check cannot leak a record. The contract, for every method:
+//
+//   - EUNAUTHORIZED when the context has no actor;
+//   - ENOTFOUND when the record does not exist or the actor may not know it
+//     exists (another organisation's concern answers exactly as a missing one);
+//   - EFORBIDDEN when the actor can see the record but not do this to it;
+//   - EINVALID with Problems when the input breaks a rule;
+//   - ECONFLICT when the record's state forbids the change (a closed concern);
+//   - EUNAVAILABLE when the database cannot be reached.
+//
+// Every create, update and read of a concern or a child's record appends an
+// entry to the journal in the same transaction as the change.
+
+// NewConcern is what a reporter records. The caller triages the facts with
+// the procedure in force and passes the result, so the store keeps exactly
+// what the reporter was shown.
+type NewConcern struct {
+	Facts  Facts
+	Triage Triage
+	// ChildID links the concern to a child already recorded in the actor's
+	// organisation; zero records a new child from the facts.
+	ChildID int64
+	// ChildRef is the reference for a new child; empty gives a generated one.
+	ChildRef string
+}
+
+// ConcernFilter selects concerns for a list. Zero fields do not filter.
+type ConcernFilter struct {
+	Status  ConcernStatus
+	Type    ConcernType
+	ChildID int64
+	// From and To bound reported_at: From inclusive, To exclusive.
+	From, To time.Time
+	// Order is OrderDue (the inbox: overdue first, then by earliest deadline)
+	// or OrderReported (newest first, the default).
+	Order string
+	// Cursor continues a previous page; Limit is 1–200, default 50.
+	Cursor string
+	Limit  int
+}
+
+// Orders of a concern list.
+const (
+	OrderReported = "reported"
+	OrderDue      = "due"
+)
+
+// ConcernPage is one page of a list; Next is the cursor of the next page, or
+// empty on the last page.
+type ConcernPage struct {
+	Concerns []ConcernSummary `json:"concerns"`
+	Next     string           `json:"next"`
+}
+
+// ConcernStore keeps concerns and everything done about them.
+//
+// Access: staff and managers create concerns in their organisation and see,
+// and add notes and evidence to, only the concerns they reported; a DSL sees
+// and works every concern of their organisation; partnership officers and
+// administrators see no individual concern (lists are EFORBIDDEN, single
+// concerns ENOTFOUND) and cannot create one.
+type ConcernStore interface {
+	CreateConcern(ctx context.Context, in NewConcern) (*Concern, error)
+	// Concern returns the whole record, journaled as a read.
+	Concern(ctx context.Context, id int64) (*Concern, error)
+	// ListConcerns returns summaries, journaled as one read naming them.
+	ListConcerns(ctx context.Context, f ConcernFilter) (*ConcernPage, error)
+	// UpdateFacts replaces the facts and the triage (the caller re-runs it);
+	// decisions already made stay.
+	UpdateFacts(ctx context.Context, id int64, f Facts, t Triage) (*Concern, error)
+	AddDecision(ctx context.Context, concernID int64, in NewDecision) (*Decision, error)
+	AddAction(ctx context.Context, concernID int64, in NewAction) (*Action, error)
+	CompleteAction(ctx context.Context, concernID, actionID int64) (*Action, error)
+	AddEvidence(ctx context.Context, concernID int64, in NewEvidence) (*Evidence, error)
+	AddNote(ctx context.Context, concernID int64, text string) (*Note, error)
+	CloseConcern(ctx context.Context, concernID int64, in NewOutcome) (*Concern, error)
+}
+
+// ChildStore keeps children's records. A DSL reads the records and
+// chronologies of their organisation's children; staff and managers can find
+// a child to link a new concern to (reference only) but not read a
+// chronology (EFORBIDDEN); others get ENOTFOUND.
+type ChildStore interface {
+	Child(ctx context.Context, id int64) (*Child, error)
+	// FindChildren finds the organisation's children whose reference starts
+	// with prefix, for the report form; at most 20.
+	FindChildren(ctx context.Context, prefix string) ([]Child, error)
+	Chronology(ctx context.Context, childID int64) ([]ChronologyEntry, error)
+}
+
+// NewUser is the input to create a user. Password is the plain password,
+// hashed by the caller's auth package before it reaches the store: the store
+// receives PasswordHash only.
+type NewUser struct {
+	Email          string `json:"email"`
+	Name           string `json:"name"`
+	Role           Role   `json:"role"`
+	OrganisationID int64  `json:"organisation_id"`
+	PasswordHash   string `json:"-"`
+}
+
+// OrgStore keeps partnerships, organisations and users. Administrators (and
+// the system actor) create and change them; any signed-in user reads their
+// own organisation and user.
+type OrgStore interface {
+	CreatePartnership(ctx context.Context, name string) (*Partnership, error)
+	CreateOrganisation(ctx context.Context, o Organisation) (*Organisation, error)
+	Organisation(ctx context.Context, id int64) (*Organisation, error)
+	// Organisations lists the partnership's organisations (for transfers and
+	// reports); every signed-in user may list their own partnership's.
+	Organisations(ctx context.Context) ([]Organisation, error)
+	CreateUser(ctx context.Context, in NewUser) (*User, error)
+	User(ctx context.Context, id int64) (*User, error)
+	Users(ctx context.Context) ([]User, error)
+	SetUserDisabled(ctx context.Context, id int64, disabled bool) (*User, error)
+}
+
+// Credentials are what sign-in needs about a user: read by the system actor
+// only, never returned through the API.
+type Credentials struct {
+	User         User
+	PasswordHash string
+	TOTPSecret   string
+}
+
+// Session is a signed-in browser session. The store keeps only a hash of the
+// session token.
+type Session struct {
+	ID        int64
+	UserID    int64
+	TokenHash []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	LastSeen  time.Time
+	// SecondFactor is true once the user has passed the second factor.
+	SecondFactor bool
+}
+
+// APIToken is a bearer token for the API. The store keeps only its hash.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"` // the first characters, to tell tokens apart
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// AuthStore keeps what authentication needs in the database, so that several
+// servers behind a load balancer share sessions, tokens and throttling. Its
+// methods are for the auth package, which calls them as the system actor.
+type AuthStore interface {
+	CredentialsByEmail(ctx context.Context, email string) (*Credentials, error)
+	SetPasswordHash(ctx context.Context, userID int64, hash string) error
+	RecordSignIn(ctx context.Context, userID int64, at time.Time) error
+
+	CreateSession(ctx context.Context, s Session) (*Session, error)
+	// SessionByHash returns the live session with the token hash and its
+	// user, ENOTFOUND when there is none or it has expired.
+	SessionByHash(ctx context.Context, hash []byte, now time.Time) (*Session, *User, error)
+	TouchSession(ctx context.Context, id int64, now, expires time.Time) error
+	SetSessionSecondFactor(ctx context.Context, id int64) error
+	DeleteSession(ctx context.Context, hash []byte) error
+	DeleteUserSessions(ctx context.Context, userID int64) error
+
+	CreateToken(ctx context.Context, userID int64, name, prefix string, hash []byte) (*APIToken, error)
+	// TokenByHash returns the unrevoked token and its enabled user, and
+	// records its use; ENOTFOUND otherwise.
+	TokenByHash(ctx context.Context, hash []byte, now time.Time) (*APIToken, *User, error)
+	Tokens(ctx context.Context, userID int64) ([]APIToken, error)
+	RevokeToken(ctx context.Context, id int64, now time.Time) error
+
+	// CountFailures counts sign-in failures for key (an account or an
+	// address) since the time given; RecordFailure adds one; ClearFailures
+	// forgets them after a successful sign-in.
+	CountFailures(ctx context.Context, key string, since time.Time) (int, error)
+	RecordFailure(ctx context.Context, key string, at time.Time) error
+	ClearFailures(ctx context.Context, key string) error
+}
+
+// JournalEntry is one line of the append-only journal of reads and writes of
+// concerns and children's records. Hash chains each entry to the one before,
+// so a changed or deleted row breaks the chain from there on.
+type JournalEntry struct {
+	Seq            int64     `json:"seq"`
+	At             time.Time `json:"at"`
+	UserID         int64     `json:"user_id"`
+	Role           Role      `json:"role"`
+	OrganisationID int64     `json:"organisation_id"`
+	Via            string    `json:"via"`
+	Action         string    `json:"action"` // create, read, update, list
+	Record         string    `json:"record"` // concern, child, ...
+	RecordID       int64     `json:"record_id"`
+	Detail         string    `json:"detail"` // what changed, by code: never free text
+	PrevHash       string    `json:"prev_hash"`
+	Hash           string    `json:"hash"`
+}
+
+// JournalReport is the result of verifying the journal's chain.
+type JournalReport struct {
+	Entries int64 `json:"entries"`
+	// FirstBroken is the sequence number of the first entry whose hash does
+	// not match, or 0 when the chain is whole.
+	FirstBroken int64  `json:"first_broken"`
+	Problem     string `json:"problem"`
+}
+
+// Journal reads the journal. Verify is for administrators and the system.
+type Journal interface {
+	VerifyJournal(ctx context.Context) (*JournalReport, error)
+}

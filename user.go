@@ -1,0 +1,103 @@
+package lifeguard
+
+import (
+	"context"
+	"time"
+)
+
+// Role is what a user may do. Every user has one role in one organisation.
+type Role string
+
+const (
+	RoleStaff       Role = "staff"       // records concerns; sees and adds to what they reported
+	RoleDSL         Role = "dsl"         // designated safeguarding lead: works the organisation's concerns
+	RoleManager     Role = "manager"     // manager or online-safety lead: audits; reports like staff
+	RolePartnership Role = "partnership" // partnership officer: aggregates only, never a single concern
+	RoleAdmin       Role = "admin"       // users and organisations; reads no concern text
+)
+
+// Roles lists the roles in order of the pages that show them.
+func Roles() []Role {
+	return []Role{RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin}
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// CanReport reports whether the role records concerns about children.
+func (r Role) CanReport() bool {
+	return r == RoleStaff || r == RoleDSL || r == RoleManager
+}
+
+// Partnership is a local Safeguarding Children Partnership: the organisations
+// that share a procedure and report to one board.
+type Partnership struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// Organisation is a school, social care team, police unit, health service or
+// other member of a partnership. Setting is its kind, as in the facts.
+type Organisation struct {
+	ID            int64   `json:"id"`
+	PartnershipID int64   `json:"partnership_id"`
+	Name          string  `json:"name"`
+	Setting       Setting `json:"setting"`
+	// ProvidesInternet marks organisations that give children internet access
+	// on their own devices or network (the audit's (E) aspects apply).
+	ProvidesInternet bool      `json:"provides_internet"`
+	CreatedAt        time.Time `json:"created_at"`
+}
+
+// User is a person who signs in. The password hash and second-factor secret
+// live only in the store and the auth package, never in this type.
+type User struct {
+	ID             int64      `json:"id"`
+	Email          string     `json:"email"`
+	Name           string     `json:"name"`
+	Role           Role       `json:"role"`
+	OrganisationID int64      `json:"organisation_id"`
+	PartnershipID  int64      `json:"partnership_id"`
+	Disabled       bool       `json:"disabled"`
+	CreatedAt      time.Time  `json:"created_at"`
+	LastSignInAt   *time.Time `json:"last_sign_in_at"`
+}
+
+// Actor is the user on whose behalf a call runs. Stores read it from the
+// context and enforce access from it, so that no handler can forget a check.
+type Actor struct {
+	UserID         int64
+	Role           Role
+	OrganisationID int64
+	PartnershipID  int64
+	// Via says how the actor authenticated, for the journal: "session",
+	// "token", or "system" for Lifeguard's own jobs and commands.
+	Via string
+}
+
+type actorKey struct{}
+
+// WithActor returns a context that carries the actor.
+func WithActor(ctx context.Context, a *Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor in ctx, or nil.
+func ActorFrom(ctx context.Context) *Actor {
+	a, _ := ctx.Value(actorKey{}).(*Actor)
+	return a
+}
+
+// SystemActor is Lifeguard itself, for migrations, the demo seed and command
+// line tools an operator runs on the server. It passes every access check and
+// is journaled as "system".
+func SystemActor() *Actor { return &Actor{Role: RoleAdmin, Via: "system"} }
+
+// IsSystem reports whether a is Lifeguard itself.
+func (a *Actor) IsSystem() bool { return a != nil && a.Via == "system" }
