@@ -1,0 +1,273 @@
+// Package api is Lifeguard's JSON API, version 1, under /api/v1. Handlers
+// decode and check the request, call the stores (which enforce access from
+// the actor in the context) and return an error to one renderer, which maps
+// error codes to HTTP statuses in one place.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// MaxBody bounds a request body. The largest valid concern (a description of
+// 20,000 characters of 4-byte runes and every flag) is well under it.
+const MaxBody = 256 << 10
+
+// API serves /api/v1. Its stores enforce access; the API only
+// authenticates (in the server's middleware) and translates.
+type API struct {
+	Concerns lifeguard.ConcernStore
+	Children lifeguard.ChildStore
+	Orgs     lifeguard.OrgStore
+	Triager  lifeguard.Triager
+	// HashPassword turns a new user's password into the stored hash, and
+	// CheckPassword says what is wrong with it; both come from the auth
+	// package, so this package never sees how passwords are kept.
+	HashPassword  func(string) (string, error)
+	CheckPassword func(string) []lifeguard.Problem
+	Logger        *slog.Logger
+	Now           func() time.Time
+
+	specOnce sync.Once
+	spec     []byte
+	specErr  error
+}
+
+// Routes registers every API route on mux. All are visible here, in one
+// place, with their methods.
+func (a *API) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/openapi.json", a.openAPI)
+	mux.Handle("GET /api/v1/me", a.handle(a.me))
+
+	mux.Handle("POST /api/v1/concerns", a.handle(a.createConcern))
+	mux.Handle("GET /api/v1/concerns", a.handle(a.listConcerns))
+	mux.Handle("GET /api/v1/concerns/{id}", a.handle(a.getConcern))
+	mux.Handle("PUT /api/v1/concerns/{id}/facts", a.handle(a.updateFacts))
+	mux.Handle("POST /api/v1/concerns/{id}/decisions", a.handle(a.addDecision))
+	mux.Handle("POST /api/v1/concerns/{id}/actions", a.handle(a.addAction))
+	mux.Handle("POST /api/v1/concerns/{id}/actions/{action}/done", a.handle(a.completeAction))
+	mux.Handle("POST /api/v1/concerns/{id}/evidence", a.handle(a.addEvidence))
+	mux.Handle("POST /api/v1/concerns/{id}/notes", a.handle(a.addNote))
+	mux.Handle("POST /api/v1/concerns/{id}/close", a.handle(a.closeConcern))
+
+	mux.Handle("GET /api/v1/children", a.handle(a.findChildren))
+	mux.Handle("GET /api/v1/children/{id}", a.handle(a.getChild))
+	mux.Handle("GET /api/v1/children/{id}/chronology", a.handle(a.chronology))
+
+	mux.Handle("GET /api/v1/organisations", a.handle(a.organisations))
+	mux.Handle("GET /api/v1/users", a.handle(a.users))
+	mux.Handle("POST /api/v1/users", a.handle(a.createUser))
+
+	// Anything else under /api/v1 answers in JSON, not with the mux's text.
+	mux.Handle("/api/v1/", a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no API endpoint %s %s.", r.Method, r.URL.Path)
+	}))
+}
+
+// handlerFunc is an API handler: it writes a response or returns an error.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (a *API) handle(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			a.renderError(w, r, err)
+		}
+	})
+}
+
+// Transport-level problems, which the domain has no code for.
+var (
+	errMalformed   = &httpError{status: http.StatusBadRequest, code: "malformed", msg: "The request body is not well-formed JSON."}
+	errTooLarge    = &httpError{status: http.StatusRequestEntityTooLarge, code: "too_large", msg: fmt.Sprintf("The request body is larger than %d bytes.", MaxBody)}
+	errContentType = &httpError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type", msg: "Send the request body as application/json."}
+)
+
+type httpError struct {
+	status int
+	code   string
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+// errorBody is the one shape of every error the API returns.
+type errorBody struct {
+	Error    string              `json:"error"`
+	Code     string              `json:"code"`
+	Problems []lifeguard.Problem `json:"problems,omitempty"`
+}
+
+// statusOf maps an error to its HTTP status: the only place that does.
+func statusOf(err error) (int, errorBody) {
+	if he, ok := errors.AsType[*httpError](err); ok {
+		return he.status, errorBody{Error: he.msg, Code: he.code}
+	}
+	body := errorBody{Error: lifeguard.ErrorMessage(err), Code: lifeguard.ErrorCode(err)}
+	if le, ok := errors.AsType[*lifeguard.Error](err); ok {
+		body.Problems = le.Problems
+	}
+	switch body.Code {
+	case lifeguard.EINVALID:
+		return http.StatusUnprocessableEntity, body
+	case lifeguard.EUNAUTHORIZED:
+		return http.StatusUnauthorized, body
+	case lifeguard.EFORBIDDEN:
+		return http.StatusForbidden, body
+	case lifeguard.ENOTFOUND:
+		return http.StatusNotFound, body
+	case lifeguard.ECONFLICT:
+		return http.StatusConflict, body
+	case lifeguard.EUNAVAILABLE:
+		return http.StatusServiceUnavailable, body
+	}
+	return http.StatusInternalServerError, body
+}
+
+// StatusOf is statusOf for the server's middleware, which renders errors
+// (no actor, an outage) in the same shape before a handler runs.
+func StatusOf(err error) int { s, _ := statusOf(err); return s }
+
+// RenderError writes err in the API's error shape.
+func RenderError(w http.ResponseWriter, logger *slog.Logger, r *http.Request, err error) {
+	status, body := statusOf(err)
+	if status >= 500 {
+		// The cause is logged with the request id; the user sees a generic
+		// message. Errors from the stores carry ids and codes, not personal
+		// data, so they are safe to log.
+		logger.ErrorContext(r.Context(), "request failed", slog.String("error", err.Error()), slog.Int("status", status))
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="lifeguard"`)
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	writeJSON(w, status, body)
+}
+
+func (a *API) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	RenderError(w, a.Logger, r, err)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"error":"The response could not be encoded.","code":"internal"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// readBody reads a JSON request body within the size limit, after checking
+// its content type, and rejects anything that is not one JSON value.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return nil, errContentType
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, errTooLarge
+		}
+		return nil, fmt.Errorf("reading the request body: %w", err)
+	}
+	if !json.Valid(body) {
+		return nil, errMalformed
+	}
+	return body, nil
+}
+
+// decodeInto decodes a small JSON object strictly into v: an unknown field,
+// a wrong type or trailing data is a problem naming the field.
+func decodeInto(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return lifeguard.Invalid("invalid request", []lifeguard.Problem{jsonProblem(err)})
+	}
+	if dec.More() {
+		return lifeguard.Invalid("invalid request", []lifeguard.Problem{{Problem: "the body holds more than one JSON value"}})
+	}
+	return nil
+}
+
+// jsonProblem turns a decoding error into a problem with the field's path.
+func jsonProblem(err error) lifeguard.Problem {
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return lifeguard.Problem{Path: te.Field, Problem: fmt.Sprintf("must be a %s", jsonKind(te.Type.Kind().String()))}
+	}
+	msg := err.Error()
+	const unknown = `json: unknown field "`
+	if len(msg) > len(unknown) && msg[:len(unknown)] == unknown {
+		field := msg[len(unknown) : len(msg)-1]
+		return lifeguard.Problem{Path: field, Problem: "is not a known field"}
+	}
+	if errors.Is(err, io.EOF) {
+		return lifeguard.Problem{Problem: "the body is empty; send a JSON object"}
+	}
+	// Other errors come from a field's own decoder, such as a date.
+	return lifeguard.Problem{Problem: msg}
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "string"
+	case "bool":
+		return "true or false"
+	case "int", "int64", "int32", "uint", "uint64":
+		return "whole number"
+	case "struct", "map":
+		return "JSON object"
+	case "slice":
+		return "JSON array"
+	}
+	return "value of another type"
+}
+
+// pathID reads a positive integer path value such as {id}; anything else
+// names no record, so it answers 404 like a missing one.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such record.")
+	}
+	return id, nil
+}
+
+func (a *API) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+func actor(ctx context.Context) (*lifeguard.Actor, error) {
+	act := lifeguard.ActorFrom(ctx)
+	if act == nil {
+		return nil, lifeguard.Errorf(lifeguard.EUNAUTHORIZED, "Sign in, or send an API token as Authorization: Bearer.")
+	}
+	return act, nil
+}

@@ -1,0 +1,271 @@
+// Package demo seeds a demonstration partnership: organisations of different
+// kinds, their safeguarding leads and staff, children, and a few hundred
+// concerns over two years worked to decisions, referrals and outcomes. It
+// acts through the stores as the real users would, so the demo exercises the
+// same access checks and journal as real use. Everything in it is fictional.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// Clock is the time the stores see. While seeding it walks through the
+// demo's two years so that records carry their dates; afterwards it is the
+// real time.
+type Clock struct {
+	mu  sync.Mutex
+	set *time.Time
+}
+
+// Now returns the seeding time, or the real time when none is set.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.set != nil {
+		return *c.set
+	}
+	return time.Now()
+}
+
+func (c *Clock) at(t time.Time) {
+	c.mu.Lock()
+	c.set = &t
+	c.mu.Unlock()
+}
+
+func (c *Clock) release() {
+	c.mu.Lock()
+	c.set = nil
+	c.mu.Unlock()
+}
+
+// Stores are what the seed writes through.
+type Stores struct {
+	Orgs     lifeguard.OrgStore
+	Concerns lifeguard.ConcernStore
+	Triager  lifeguard.Triager
+}
+
+// Login is a demo account.
+type Login struct {
+	Email string
+	Role  lifeguard.Role
+	Org   string
+}
+
+// Logins are the accounts the README and the start-up message name.
+func Logins() []Login {
+	return []Login{
+		{"staff@demo.test", lifeguard.RoleStaff, "Riverside Academy"},
+		{"dsl@demo.test", lifeguard.RoleDSL, "Riverside Academy"},
+		{"dsl2@demo.test", lifeguard.RoleDSL, "Riverside Primary School"},
+		{"partnership@demo.test", lifeguard.RolePartnership, "Riverside Partnership Team"},
+		{"admin@demo.test", lifeguard.RoleAdmin, "Riverside Partnership Team"},
+	}
+}
+
+type orgSpec struct {
+	name     string
+	setting  lifeguard.Setting
+	internet bool
+	ages     [2]int // children's ages, inclusive
+	share    int    // relative share of the concerns
+	prefix   string // children's reference prefix
+}
+
+func orgSpecs() []orgSpec {
+	return []orgSpec{
+		{"Riverside Academy", "school", true, [2]int{11, 17}, 30, "RA"},
+		{"Riverside Primary School", "school", true, [2]int{5, 11}, 14, "RP"},
+		{"Riverside College", "college", true, [2]int{16, 17}, 10, "RC"},
+		{"Little Acorns Nursery", "early_years", true, [2]int{2, 4}, 2, "LA"},
+		{"Riverside Children's Social Care", "childrens_social_care", false, [2]int{8, 17}, 12, "CSC"},
+		{"Riverside Police Safeguarding Hub", "police", false, [2]int{10, 17}, 8, "POL"},
+		{"Riverside Community Health", "health", false, [2]int{9, 17}, 6, "HLT"},
+		{"Riverside Youth Service", "youth_service", true, [2]int{11, 17}, 8, "YS"},
+		{"Riverside Partnership Team", "other", false, [2]int{0, 0}, 0, ""},
+	}
+}
+
+// Seed fills an empty database with the demo partnership. passwordHash is
+// the stored form of the demo password, hashed once by the caller. now is the
+// end of the demo's two years. It returns the number of concerns recorded.
+func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now time.Time) (int, error) {
+	defer clock.release()
+	rng := rand.New(rand.NewPCG(2026, 11))
+	start := now.AddDate(-2, 0, 0)
+	clock.at(start)
+	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
+
+	p, err := s.Orgs.CreatePartnership(sys, "Riverside Safeguarding Children Partnership")
+	if err != nil {
+		return 0, fmt.Errorf("partnership: %w", err)
+	}
+	type org struct {
+		spec  orgSpec
+		org   *lifeguard.Organisation
+		dsl   *lifeguard.User
+		staff []*lifeguard.User
+	}
+	var orgs []*org
+	byName := map[string]*org{}
+	for _, spec := range orgSpecs() {
+		o, err := s.Orgs.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: p.ID, Name: spec.name,
+			Setting: spec.setting, ProvidesInternet: spec.internet})
+		if err != nil {
+			return 0, fmt.Errorf("organisation %s: %w", spec.name, err)
+		}
+		x := &org{spec: spec, org: o}
+		orgs = append(orgs, x)
+		byName[spec.name] = x
+	}
+	user := func(email, name string, role lifeguard.Role, o *org) (*lifeguard.User, error) {
+		u, err := s.Orgs.CreateUser(sys, lifeguard.NewUser{Email: email, Name: name, Role: role,
+			OrganisationID: o.org.ID, PasswordHash: passwordHash})
+		if err != nil {
+			return nil, fmt.Errorf("user %s: %w", email, err)
+		}
+		return u, nil
+	}
+	named := map[string]*lifeguard.User{}
+	for _, l := range Logins() {
+		u, err := user(l.Email, demoName(l.Email), l.Role, byName[l.Org])
+		if err != nil {
+			return 0, err
+		}
+		named[l.Email] = u
+	}
+	byName["Riverside Academy"].dsl = named["dsl@demo.test"]
+	byName["Riverside Academy"].staff = append(byName["Riverside Academy"].staff, named["staff@demo.test"])
+	byName["Riverside Primary School"].dsl = named["dsl2@demo.test"]
+	for i, o := range orgs {
+		if o.spec.share == 0 {
+			continue
+		}
+		if o.dsl == nil {
+			if o.dsl, err = user(fmt.Sprintf("dsl.%d@demo.test", i), fmt.Sprintf("Safeguarding lead %d", i), lifeguard.RoleDSL, o); err != nil {
+				return 0, err
+			}
+		}
+		for j := len(o.staff); j < 3; j++ {
+			u, err := user(fmt.Sprintf("staff.%d.%d@demo.test", i, j), fmt.Sprintf("Staff member %d.%d", i, j), lifeguard.RoleStaff, o)
+			if err != nil {
+				return 0, err
+			}
+			o.staff = append(o.staff, u)
+		}
+		if _, err := user(fmt.Sprintf("manager.%d@demo.test", i), fmt.Sprintf("Online safety lead %d", i), lifeguard.RoleManager, o); err != nil {
+			return 0, err
+		}
+	}
+
+	// A few hundred concerns spread over the two years, the older ones worked
+	// to an outcome, the recent ones still open and some of them overdue.
+	const total = 320
+	span := now.Sub(start)
+	times := make([]time.Time, total)
+	for i := range times {
+		// Concerns cluster in term time; a simple weighting is enough here.
+		times[i] = start.Add(time.Duration(rng.Int64N(int64(span - 2*time.Hour))))
+	}
+	sortTimes(times)
+	weights := 0
+	for _, o := range orgs {
+		weights += o.spec.share
+	}
+	children := map[string][]int64{} // organisation name -> child ids
+	n := 0
+	for _, at := range times {
+		at = officeHours(at, rng)
+		pick := rng.IntN(weights)
+		var o *org
+		for _, x := range orgs {
+			if pick < x.spec.share {
+				o = x
+				break
+			}
+			pick -= x.spec.share
+		}
+		reporter := o.staff[rng.IntN(len(o.staff))]
+		if rng.IntN(5) == 0 {
+			reporter = o.dsl
+		}
+		clock.at(at)
+		ctx := lifeguard.WithActor(ctx, actorOf(reporter))
+		story := pickStory(rng)
+		for story.minAge > o.spec.ages[1] {
+			story = pickStory(rng)
+		}
+		f := story.facts(rng, o.spec, at)
+		if f.Child != nil && *f.Child.Age < story.minAge {
+			*f.Child.Age = story.minAge
+		}
+		t, err := s.Triager.Triage(ctx, &f)
+		if err != nil {
+			return n, fmt.Errorf("triage of demo concern %d (%s): %w", n, story.name, err)
+		}
+		in := lifeguard.NewConcern{Facts: f, Triage: *t}
+		if ids := children[o.spec.name]; len(ids) > 0 && f.Child != nil && rng.IntN(3) == 0 {
+			in.ChildID = ids[rng.IntN(len(ids))] // a repeat concern about the same child
+		} else if f.Child != nil {
+			in.ChildRef = fmt.Sprintf("%s-%04d", o.spec.prefix, len(ids)+1)
+		}
+		c, err := s.Concerns.CreateConcern(ctx, in)
+		if err != nil {
+			return n, fmt.Errorf("demo concern %d (%s): %w", n, story.name, err)
+		}
+		if in.ChildID == 0 && c.ChildID != nil {
+			children[o.spec.name] = append(children[o.spec.name], *c.ChildID)
+		}
+		n++
+		if err := work(ctx, s, clock, rng, o.dsl, c, at, now); err != nil {
+			return n, fmt.Errorf("working demo concern %d: %w", c.ID, err)
+		}
+	}
+	return n, nil
+}
+
+func actorOf(u *lifeguard.User) *lifeguard.Actor {
+	return &lifeguard.Actor{UserID: u.ID, Role: u.Role, OrganisationID: u.OrganisationID, PartnershipID: u.PartnershipID, Via: "demo"}
+}
+
+func demoName(email string) string {
+	switch email {
+	case "staff@demo.test":
+		return "Sam Teacher"
+	case "dsl@demo.test":
+		return "Dana Lead"
+	case "dsl2@demo.test":
+		return "Priya Lead"
+	case "partnership@demo.test":
+		return "Pat Officer"
+	}
+	return "Alex Admin"
+}
+
+// officeHours moves a time to a weekday between 08:30 and 16:30, where most
+// concerns are reported, and leaves one in ten where it fell.
+func officeHours(t time.Time, rng *rand.Rand) time.Time {
+	if rng.IntN(10) == 0 {
+		return t
+	}
+	for t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
+		t = t.AddDate(0, 0, 1)
+	}
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 8, 30, 0, 0, time.UTC).Add(time.Duration(rng.IntN(8*60)) * time.Minute)
+}
+
+func sortTimes(ts []time.Time) {
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && ts[j].Before(ts[j-1]); j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+}

@@ -1,0 +1,167 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/api"
+)
+
+type requestIDKey struct{}
+
+// RequestID returns the request's id, which every log line of the request
+// carries.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// middleware wraps every response, outermost first: an id and a log line for
+// each request, recovery from panics, security headers, a time limit, and
+// authentication of API calls.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	h := s.authenticate(next)
+	h = s.timeout(h)
+	h = secureHeaders(h)
+	h = s.recoverPanics(h)
+	return s.logRequests(h)
+}
+
+// statusWriter remembers the status for the log line.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs one line per request. It logs the route pattern, never
+// the path or query (which can hold a child's reference), and the user's id
+// and role, never their email.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := newRequestID()
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		attrs := []slog.Attr{
+			slog.String("request_id", id),
+			slog.String("method", r.Method),
+			slog.String("route", r.Pattern),
+			slog.Int("status", sw.status),
+			slog.Int("bytes", sw.bytes),
+			slog.Duration("duration", time.Since(start)),
+		}
+		s.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
+	})
+}
+
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// recoverPanics turns a panic into a logged 500 so that one bad request
+// cannot take the server down for everyone else.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.cfg.Logger.ErrorContext(r.Context(), "panic", slog.String("request_id", RequestID(r.Context())),
+					slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
+				api.RenderError(w, s.cfg.Logger, r, fmt.Errorf("panic serving %s", r.Pattern))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// secureHeaders sets the headers every response carries. The API serves
+// only JSON, so its policy allows nothing to load.
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+		h.Set("Cache-Control", "no-store")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// timeout bounds the work of one request through its context; the stores
+// turn a cancelled database call into EUNAVAILABLE, a 503.
+func (s *Server) timeout(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// authenticate puts the acting user in the context of API calls that carry
+// a bearer token. A call without one reaches the handler with no actor and
+// the stores answer 401; a bad token answers 401 here.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") || s.cfg.Auth == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		authz := r.Header.Get("Authorization")
+		if authz == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		plain, ok := strings.CutPrefix(authz, "Bearer ")
+		if !ok || plain == "" {
+			api.RenderError(w, s.cfg.Logger, r, lifeguard.Errorf(lifeguard.EUNAUTHORIZED, "Send the API token as Authorization: Bearer <token>."))
+			return
+		}
+		_, u, err := s.cfg.Auth.Token(r.Context(), plain)
+		if err != nil {
+			api.RenderError(w, s.cfg.Logger, r, err)
+			return
+		}
+		ctx := lifeguard.WithActor(r.Context(), s.cfg.Auth.Actor(u, "token"))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

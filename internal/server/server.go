@@ -1,0 +1,138 @@
+// Package server runs Lifeguard's HTTP server: it mounts the API (and, later,
+// the web pages), wraps them in the middleware every response needs, and
+// shuts down gracefully.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/api"
+)
+
+// Authenticator turns a bearer token into a user; the auth package
+// implements it.
+type Authenticator interface {
+	Token(ctx context.Context, plain string) (*lifeguard.APIToken, *lifeguard.User, error)
+	Actor(u *lifeguard.User, via string) *lifeguard.Actor
+}
+
+// Readiness reports whether the database is reachable and migrated, for a
+// load balancer's /readyz.
+type Readiness interface {
+	Ready(ctx context.Context) error
+}
+
+// Config is what the server needs, loaded once by the command and passed
+// down.
+type Config struct {
+	Addr   string
+	API    *api.API
+	Auth   Authenticator
+	Ready  Readiness
+	Logger *slog.Logger
+	// RequestTimeout bounds each request's work, so a stuck database call
+	// answers 503 rather than hanging.
+	RequestTimeout time.Duration
+}
+
+// Server is Lifeguard's HTTP server.
+type Server struct {
+	cfg  Config
+	http *http.Server
+	ln   net.Listener
+}
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 15 * time.Second
+	}
+	s := &Server{cfg: cfg}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", s.readyz)
+	if cfg.API != nil {
+		cfg.API.Routes(mux)
+	}
+	s.http = &http.Server{
+		Handler:           s.middleware(mux),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 15*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	return s
+}
+
+// Handler returns the whole handler, for tests that serve it themselves.
+func (s *Server) Handler() http.Handler { return s.http.Handler }
+
+// Listen binds the address; Addr then reports the real port when ":0" was
+// asked for.
+func (s *Server) Listen() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	return nil
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return s.cfg.Addr
+	}
+	return s.ln.Addr().String()
+}
+
+// Serve serves until ctx is done, then stops accepting, lets requests in
+// flight finish (up to 20 seconds) and returns.
+func (s *Server) Serve(ctx context.Context) error {
+	if s.ln == nil {
+		if err := s.Listen(); err != nil {
+			return err
+		}
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(s.ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := s.http.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if s.cfg.Ready != nil {
+		if err := s.cfg.Ready.Ready(r.Context()); err != nil {
+			s.cfg.Logger.WarnContext(r.Context(), "not ready", slog.String("error", err.Error()))
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "not ready")
+			return
+		}
+	}
+	fmt.Fprintln(w, "ready")
+}
