@@ -40,6 +40,11 @@ func usageError(format string, args ...any) error {
 const usage = `Lifeguard runs a Safeguarding Children Partnership's online-safety procedure.
 
 Usage:
+  lifeguard serve [--data DIR] [--listen ADDR] [--demo]  run the server (--demo: a demo partnership)
+  lifeguard migrate [--data DIR]                       bring the database schema up to date
+  lifeguard token create|list|revoke --email E         API tokens (stored hashed)
+  lifeguard backup [--data DIR] FILE                   a consistent copy of the running database
+  lifeguard journal verify [--data DIR]                check the journal's hash chain
   lifeguard triage [--procedure LOCAL.yaml] [FILE|-]   triage one concern's facts (JSON)
   lifeguard procedure check LOCAL.yaml                 validate a local procedure file
   lifeguard procedure show [--procedure LOCAL.yaml]    print the procedure in force
@@ -61,6 +66,16 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.triage(ctx, rest)
 	case "procedure":
 		err = e.procedure(ctx, rest)
+	case "serve":
+		err = e.serve(ctx, rest)
+	case "migrate":
+		err = e.migrate(ctx, rest)
+	case "token":
+		err = e.token(ctx, rest)
+	case "backup":
+		err = e.backup(ctx, rest)
+	case "journal":
+		err = e.journal(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "lifeguard", Version)
 	case "help", "-h", "--help":

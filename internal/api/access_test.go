@@ -1,0 +1,96 @@
+package api_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestEveryRoleAgainstEveryEndpoint is the access matrix: for each endpoint,
+// what each role gets. Each case acts on a fresh concern reported by
+// "staff" in school A, so cases cannot affect each other.
+func TestEveryRoleAgainstEveryEndpoint(t *testing.T) {
+	f := newFixture(t)
+	// Expected statuses in the order of fixtureRoles:
+	// none, staff, staff2, manager, dsl, dslB, partnership, admin.
+	type want [8]int
+	const (
+		ok, created, unauth, forbidden, notFound = 200, 201, 401, 403, 404
+	)
+	cases := []struct {
+		method, route string
+		body          func(concern, child, action int64) string
+		want          want
+	}{
+		{"GET", "/openapi.json", nil, want{ok, ok, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/me", nil, want{unauth, ok, ok, ok, ok, ok, ok, ok}},
+		{"POST", "/concerns", func(_, _, _ int64) string { return grooming }, want{unauth, created, created, created, created, created, forbidden, forbidden}},
+		{"GET", "/concerns", nil, want{unauth, ok, ok, ok, ok, ok, forbidden, forbidden}},
+		{"GET", "/concerns/{id}", nil, want{unauth, ok, notFound, notFound, ok, notFound, notFound, notFound}},
+		{"PUT", "/concerns/{id}/facts", func(_, _, _ int64) string { return grooming }, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound}},
+		{"POST", "/concerns/{id}/decisions", func(_, _, _ int64) string { return `{"route":"CEOP_REPORT","decision":"done","reference":"CEOP-1"}` }, want{unauth, forbidden, notFound, notFound, created, notFound, notFound, notFound}},
+		{"POST", "/concerns/{id}/actions", func(_, _, _ int64) string { return `{"title":"Check in","owner":"Head of year","due":"2026-12-01"}` }, want{unauth, forbidden, notFound, notFound, created, notFound, notFound, notFound}},
+		{"POST", "/concerns/{id}/actions/{action}/done", nil, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound}},
+		{"POST", "/concerns/{id}/evidence", func(_, _, _ int64) string { return `{"what":"Screenshots of the chat","location":"Safeguarding drive","held_by":"DSL"}` }, want{unauth, created, notFound, notFound, created, notFound, notFound, notFound}},
+		{"POST", "/concerns/{id}/notes", func(_, _, _ int64) string { return `{"text":"Spoke with the child."}` }, want{unauth, created, notFound, notFound, created, notFound, notFound, notFound}},
+		{"POST", "/concerns/{id}/close", func(_, _, _ int64) string { return `{"code":"referred_police","summary":"Referred to the police and CEOP."}` }, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound}},
+		{"GET", "/children", nil, want{unauth, ok, ok, ok, ok, ok, forbidden, forbidden}},
+		{"GET", "/children/{id}", nil, want{unauth, forbidden, forbidden, forbidden, ok, notFound, notFound, notFound}},
+		{"GET", "/children/{id}/chronology", nil, want{unauth, forbidden, forbidden, forbidden, ok, notFound, notFound, notFound}},
+		{"GET", "/organisations", nil, want{unauth, ok, ok, ok, ok, ok, ok, ok}},
+		{"GET", "/users", nil, want{unauth, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok}},
+		{"POST", "/users", func(_, _, _ int64) string { return "" }, want{unauth, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, created}},
+	}
+	n := 0
+	for _, c := range cases {
+		for i, role := range fixtureRoles {
+			t.Run(fmt.Sprintf("%s %s as %s", c.method, c.route, role), func(t *testing.T) {
+				f.t = t
+				concern, child := f.concern("staff")
+				var action int64
+				if strings.Contains(c.route, "{action}") {
+					r := f.call("dsl", "POST", "/concerns/{id}/actions", fmt.Sprintf("/concerns/%d/actions", concern), `{"title":"Check in","owner":"Head of year","due":"2026-12-01"}`)
+					var a struct{ ID int64 }
+					r.decode(t, &a)
+					action = a.ID
+				}
+				path := strings.NewReplacer("{id}", fmt.Sprint(concern), "{action}", fmt.Sprint(action)).Replace(c.route)
+				if strings.HasPrefix(c.route, "/children/") {
+					path = strings.Replace(c.route, "{id}", fmt.Sprint(child), 1)
+				}
+				if c.route == "/children" {
+					path += "?ref=C"
+				}
+				body := ""
+				if c.body != nil {
+					body = c.body(concern, child, action)
+				}
+				if c.route == "/users" && c.method == "POST" {
+					n++
+					body = fmt.Sprintf(`{"email":"new%d@test.example","name":"New","role":"staff","organisation_id":%d,"password":"a long enough passphrase"}`, n, f.orgA.ID)
+				}
+				r := f.call(role, c.method, c.route, path, body)
+				if r.status != c.want[i] {
+					t.Errorf("got %d, want %d: %s", r.status, c.want[i], r.body)
+				}
+				if r.status == http.StatusUnauthorized && r.header.Get("WWW-Authenticate") == "" {
+					t.Error("401 without WWW-Authenticate")
+				}
+			})
+		}
+	}
+	f.t = t
+}
+
+// TestNotFoundIsIndistinguishable checks that another organisation's concern
+// answers exactly as one that does not exist.
+func TestNotFoundIsIndistinguishable(t *testing.T) {
+	f := newFixture(t)
+	id, _ := f.concern("staff")
+	other := f.call("dslB", "GET", "/concerns/{id}", fmt.Sprintf("/concerns/%d", id), "")
+	missing := f.call("dslB", "GET", "/concerns/{id}", "/concerns/999999", "")
+	if other.status != 404 || missing.status != 404 || string(other.body) != string(missing.body) {
+		t.Errorf("another organisation's concern: %d %s; a missing one: %d %s", other.status, other.body, missing.status, missing.body)
+	}
+}

@@ -1,0 +1,195 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/api"
+	"github.com/lifeguard-scp/lifeguard/internal/auth"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
+	"github.com/lifeguard-scp/lifeguard/internal/server"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+)
+
+// fixture is a real server over a real SQLite file: a partnership with two
+// schools and a partnership team, a user of every role, and an API token
+// for each, so tests go through HTTP exactly as a client would.
+type fixture struct {
+	t      *testing.T
+	url    string
+	db     *sqlstore.DB
+	tokens map[string]string
+	users  map[string]*lifeguard.User
+	orgA   *lifeguard.Organisation
+	orgB   *lifeguard.Organisation
+	logs   *syncBuffer
+	spec   *specChecker
+}
+
+// The roles of the fixture's users. staff reports the concerns the tests
+// act on; staff2 and manager work in the same school but did not report them.
+var fixtureRoles = []string{"none", "staff", "staff2", "manager", "dsl", "dslB", "partnership", "admin"}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var hashOnce = sync.OnceValues(func() (string, error) { return auth.HashPassword("correct horse battery staple") })
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := t.Context()
+	db, err := sqlstore.Open(ctx, sqlstore.Config{Path: filepath.Join(t.TempDir(), "lifeguard.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
+	p, err := db.CreatePartnership(sys, "Test Partnership")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustOrg := func(name string, s lifeguard.Setting) *lifeguard.Organisation {
+		o, err := db.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: p.ID, Name: name, Setting: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	f := &fixture{t: t, db: db, tokens: map[string]string{}, users: map[string]*lifeguard.User{}, logs: &syncBuffer{}}
+	f.orgA, f.orgB = mustOrg("School A", "school"), mustOrg("School B", "school")
+	team := mustOrg("Partnership Team", "other")
+	hash, err := hashOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := auth.New(db, auth.Config{})
+	for _, u := range []struct {
+		key  string
+		role lifeguard.Role
+		org  *lifeguard.Organisation
+	}{
+		{"staff", "staff", f.orgA}, {"staff2", "staff", f.orgA}, {"manager", "manager", f.orgA},
+		{"dsl", "dsl", f.orgA}, {"dslB", "dsl", f.orgB}, {"partnership", "partnership", team}, {"admin", "admin", team},
+	} {
+		user, err := db.CreateUser(sys, lifeguard.NewUser{Email: u.key + "@test.example", Name: "User " + u.key, Role: u.role,
+			OrganisationID: u.org.ID, PasswordHash: hash})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, _, err := svc.CreateToken(ctx, user.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.users[u.key], f.tokens[u.key] = user, plain
+	}
+	proc, err := procedure.Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewJSONHandler(f.logs, nil))
+	srv := server.New(server.Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc,
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Logger: logger,
+			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword}})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	f.url = ts.URL
+	f.spec = newSpecChecker(t)
+	return f
+}
+
+// response is what a call returned.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("response is not JSON: %v\n%s", err, r.body)
+	}
+}
+
+// call makes a request as the role ("none" sends no token) to the route
+// (an OpenAPI path such as /concerns/{id}) with path filled in, and checks
+// the response against the OpenAPI document.
+func (f *fixture) call(role, method, route, path, body string) response {
+	f.t.Helper()
+	ct := ""
+	if body != "" {
+		ct = "application/json"
+	}
+	return f.callWith(role, method, route, path, body, ct)
+}
+
+func (f *fixture) callWith(role, method, route, path, body, contentType string) response {
+	f.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(f.t.Context(), method, f.url+"/api/v1"+path, rd)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if tok := f.tokens[role]; tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if route != "" {
+		f.spec.check(f.t, method, route, res.StatusCode, b)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+const grooming = `{"setting":"school","concern_types":["grooming"],"child":{"age":12},"child_role":"victim","parties":{"adult_involved":true},"description":"A man in a game chat asked her to move to a private app."}`
+
+// concern records a concern as the role and returns its id and child id.
+func (f *fixture) concern(role string) (id, child int64) {
+	f.t.Helper()
+	r := f.call(role, "POST", "/concerns", "/concerns", grooming)
+	if r.status != http.StatusCreated {
+		f.t.Fatalf("create concern as %s: %d %s", role, r.status, r.body)
+	}
+	var c lifeguard.Concern
+	r.decode(f.t, &c)
+	return c.ID, *c.ChildID
+}

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/api"
+	"github.com/lifeguard-scp/lifeguard/internal/auth"
+	"github.com/lifeguard-scp/lifeguard/internal/demo"
+	"github.com/lifeguard-scp/lifeguard/internal/server"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+)
+
+func (e *env) serve(ctx context.Context, args []string) error {
+	fs := e.newFlags("serve", "serve [--data DIR] [--listen ADDR] [--procedure LOCAL.yaml] [--demo [--demo-password P]]")
+	data := dataFlag(fs)
+	listen := fs.String("listen", "127.0.0.1:8080", "the address to listen on")
+	local := fs.String("procedure", "", "a local procedure file over the England baseline")
+	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data is given)")
+	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageError("serve takes no arguments")
+	}
+	dataSet := false
+	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+	if *demoPassword != "" && !*demoMode {
+		return usageError("--demo-password goes with --demo")
+	}
+	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	proc, err := loadProcedure(*local)
+	if err != nil {
+		return err
+	}
+	dir := *data
+	if *demoMode && !dataSet {
+		// A fresh directory each time, so the demo always starts whole.
+		if dir, err = os.MkdirTemp("", "lifeguard-demo-"); err != nil {
+			return err
+		}
+	}
+	clock := &demo.Clock{}
+	db, err := openData(ctx, dir, clock.Now, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	var seeded int
+	password := *demoPassword
+	if *demoMode {
+		if password == "" {
+			password = randomPassword()
+		} else if problems := auth.CheckPassword(password); len(problems) > 0 {
+			return usageError("--demo-password: %s", problems[0].Problem)
+		}
+		if seeded, err = seedDemo(ctx, db, proc, clock, password); err != nil {
+			return err
+		}
+	}
+
+	svc := auth.New(db, auth.Config{})
+	srv := server.New(server.Config{
+		Addr:   *listen,
+		Logger: logger,
+		Auth:   svc,
+		Ready:  readiness{db},
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc,
+			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
+	})
+	if err := srv.Listen(); err != nil {
+		return err
+	}
+	url := "http://" + srv.Addr()
+	fmt.Fprintf(e.stdout, "Lifeguard is running at %s (procedure: %s %s)\n", url, proc.Ref().Name, proc.Ref().Version)
+	fmt.Fprintf(e.stdout, "Data: %s\n", dir)
+	if *demoMode {
+		e.printDemo(url, dir, seeded, password)
+	}
+	logger.Info("serving", slog.String("addr", srv.Addr()))
+	return srv.Serve(ctx)
+}
+
+// seedDemo seeds the demonstration partnership into an empty database, and
+// leaves a database that already has one as it is.
+func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, clock *demo.Clock, password string) (int, error) {
+	orgs, err := db.Organisations(lifeguard.WithActor(ctx, lifeguard.SystemActor()))
+	if err != nil {
+		return 0, err
+	}
+	if len(orgs) > 0 {
+		return 0, nil
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return 0, err
+	}
+	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc}, clock, hash, time.Now())
+}
+
+func (e *env) printDemo(url, dir string, seeded int, password string) {
+	if seeded > 0 {
+		fmt.Fprintf(e.stdout, "Demo partnership seeded: Riverside Safeguarding Children Partnership, %d concerns over two years.\n", seeded)
+	}
+	fmt.Fprintf(e.stdout, "Demo logins (password %s):\n", password)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, l := range demo.Logins() {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", l.Email, l.Role, l.Org)
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "Try the API as the safeguarding lead:\n  TOKEN=$(go run ./cmd/lifeguard token create --data %s --email dsl@demo.test)\n  curl -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/concerns?order=due&status=new'\n", dir, url)
+}
+
+// randomPassword is a demo password that is easy to read and type.
+func randomPassword() string {
+	const letters = "abcdefghjkmnpqrstuvwxyz23456789"
+	b := make([]byte, 16)
+	rand.Read(b)
+	var sb strings.Builder
+	for i, c := range b {
+		if i > 0 && i%4 == 0 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(letters[int(c)%len(letters)])
+	}
+	return sb.String()
+}
+
+// readiness tells the load balancer whether this server can serve: the
+// database answers and its schema is the one this binary expects.
+type readiness struct{ db *sqlstore.DB }
+
+func (r readiness) Ready(ctx context.Context) error {
+	current, latest, err := r.db.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if current != latest {
+		return fmt.Errorf("schema version %d, this binary needs %d", current, latest)
+	}
+	return nil
+}
