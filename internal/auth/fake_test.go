@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"encoding/hex"
 	"slices"
 	"strings"
 	"sync"
@@ -24,9 +23,13 @@ type fakeStore struct {
 	users    map[int64]*fakeUser
 	sessions map[int64]*lifeguard.Session
 	tokens   map[int64]*fakeToken
-	failures map[string][]time.Time
-	calls    map[string]int
-	nextID   int64
+	// Sessions and tokens are found by exact hash through an index, as the
+	// database finds them.
+	sessionByHash map[string]int64
+	tokenByHash   map[string]int64
+	failures      map[string][]time.Time
+	calls         map[string]int
+	nextID        int64
 }
 
 type fakeUser struct {
@@ -41,12 +44,14 @@ type fakeToken struct {
 
 func newFakeStore(now func() time.Time) *fakeStore {
 	return &fakeStore{
-		now:      now,
-		users:    map[int64]*fakeUser{},
-		sessions: map[int64]*lifeguard.Session{},
-		tokens:   map[int64]*fakeToken{},
-		failures: map[string][]time.Time{},
-		calls:    map[string]int{},
+		now:           now,
+		users:         map[int64]*fakeUser{},
+		sessions:      map[int64]*lifeguard.Session{},
+		tokens:        map[int64]*fakeToken{},
+		sessionByHash: map[string]int64{},
+		tokenByHash:   map[string]int64{},
+		failures:      map[string][]time.Time{},
+		calls:         map[string]int{},
 	}
 }
 
@@ -161,6 +166,7 @@ func (f *fakeStore) CreateSession(ctx context.Context, s lifeguard.Session) (*li
 	s.ID = f.nextID
 	s.TokenHash = slices.Clone(s.TokenHash)
 	f.sessions[s.ID] = &s
+	f.sessionByHash[string(s.TokenHash)] = s.ID
 	out := s
 	return &out, nil
 }
@@ -170,13 +176,12 @@ func (f *fakeStore) SessionByHash(ctx context.Context, hash []byte, now time.Tim
 		return nil, nil, err
 	}
 	defer f.mu.Unlock()
-	for _, s := range f.sessions {
-		if hex.EncodeToString(s.TokenHash) == hex.EncodeToString(hash) && now.Before(s.ExpiresAt) {
-			out, u := *s, f.users[s.UserID].user
-			return &out, &u, nil
-		}
+	s, ok := f.sessions[f.sessionByHash[string(hash)]]
+	if !ok || !now.Before(s.ExpiresAt) {
+		return nil, nil, notFound("session")
 	}
-	return nil, nil, notFound("session")
+	out, u := *s, f.users[s.UserID].user
+	return &out, &u, nil
 }
 
 func (f *fakeStore) TouchSession(ctx context.Context, id int64, now, expires time.Time) error {
@@ -210,13 +215,13 @@ func (f *fakeStore) DeleteSession(ctx context.Context, hash []byte) error {
 		return err
 	}
 	defer f.mu.Unlock()
-	for id, s := range f.sessions {
-		if hex.EncodeToString(s.TokenHash) == hex.EncodeToString(hash) {
-			delete(f.sessions, id)
-			return nil
-		}
+	id, ok := f.sessionByHash[string(hash)]
+	if !ok {
+		return notFound("session")
 	}
-	return notFound("session")
+	delete(f.sessions, id)
+	delete(f.sessionByHash, string(hash))
+	return nil
 }
 
 func (f *fakeStore) DeleteUserSessions(ctx context.Context, userID int64) error {
@@ -227,6 +232,7 @@ func (f *fakeStore) DeleteUserSessions(ctx context.Context, userID int64) error 
 	for id, s := range f.sessions {
 		if s.UserID == userID {
 			delete(f.sessions, id)
+			delete(f.sessionByHash, string(s.TokenHash))
 		}
 	}
 	return nil
@@ -246,6 +252,7 @@ func (f *fakeStore) CreateToken(ctx context.Context, userID int64, name, prefix 
 		hash: slices.Clone(hash),
 	}
 	f.tokens[t.tok.ID] = t
+	f.tokenByHash[string(t.hash)] = t.tok.ID
 	out := t.tok
 	return &out, nil
 }
@@ -255,19 +262,17 @@ func (f *fakeStore) TokenByHash(ctx context.Context, hash []byte, now time.Time)
 		return nil, nil, err
 	}
 	defer f.mu.Unlock()
-	for _, t := range f.tokens {
-		if hex.EncodeToString(t.hash) != hex.EncodeToString(hash) {
-			continue
-		}
-		u := f.users[t.tok.UserID].user
-		if t.tok.RevokedAt != nil || u.Disabled {
-			break
-		}
-		t.tok.LastUsedAt = &now
-		out := t.tok
-		return &out, &u, nil
+	t, ok := f.tokens[f.tokenByHash[string(hash)]]
+	if !ok {
+		return nil, nil, notFound("token")
 	}
-	return nil, nil, notFound("token")
+	u := f.users[t.tok.UserID].user
+	if t.tok.RevokedAt != nil || u.Disabled {
+		return nil, nil, notFound("token")
+	}
+	t.tok.LastUsedAt = &now
+	out := t.tok
+	return &out, &u, nil
 }
 
 func (f *fakeStore) Tokens(ctx context.Context, userID int64) ([]lifeguard.APIToken, error) {
