@@ -155,6 +155,11 @@ func decodeHash(s string) (p Params, salt, key []byte, err error) {
 	if vals[2] > maxThreads {
 		return bad("parallelism out of range")
 	}
+	// The decoder skips \r and \n even when strict, which would give a hash
+	// more than one spelling.
+	if strings.ContainsAny(parts[4], "\r\n") || strings.ContainsAny(parts[5], "\r\n") {
+		return bad("line break in base64")
+	}
 	if salt, err = b64().DecodeString(parts[4]); err != nil {
 		return bad("salt is not base64")
 	}

@@ -112,6 +112,8 @@ func TestVerifyPasswordMalformed(t *testing.T) {
 		{"salt empty", "$argon2id$v=19$m=64,t=1,p=1$$" + key},
 		{"hash empty (would derive nothing)", "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$"},
 		{"hash too short", "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$a2V5"},
+		{"line break in the salt (the decoder skips it)", "$argon2id$v=19$m=64,t=1,p=1$" + salt[:8] + "\r\n" + salt[8:] + "$" + key},
+		{"line break in the hash", "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + key[:8] + "\n" + key[8:]},
 		{"hash not canonical base64", "$argon2id$v=19$m=64,t=1,p=1$" + salt + "$" + key[:len(key)-1] + "f"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
