@@ -199,3 +199,13 @@ func datePtr(s sql.NullString) (*lifeguard.Date, error) {
 	}
 	return &d, nil
 }
+
+// UncheckedExec runs one statement on the write pool outside every access
+// check and outside the journal. It exists for the shared test suite, which
+// must tamper with the journal to show that verification catches it on
+// every engine, and for an operator's repair by hand; Lifeguard itself never
+// calls it.
+func (db *DB) UncheckedExec(ctx context.Context, query string, args ...any) error {
+	_, err := db.write.ExecContext(ctx, db.d.rebind(query), args...)
+	return err
+}

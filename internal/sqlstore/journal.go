@@ -189,7 +189,9 @@ func (db *DB) VerifyJournal(ctx context.Context) (*lifeguard.JournalReport, erro
 		switch {
 		case headSeq >= want:
 			r.FirstBroken, r.Problem = want, fmt.Sprintf("entry %d is missing", want)
-		case headSeq != want-1 || headHash != prev:
+		case headSeq < want-1:
+			r.FirstBroken, r.Problem = headSeq+1, fmt.Sprintf("entry %d is past the journal's head", headSeq+1)
+		case headHash != prev:
 			r.FirstBroken, r.Problem = headSeq, "the journal's head does not match its last entry"
 		}
 		return nil
@@ -198,4 +200,41 @@ func (db *DB) VerifyJournal(ctx context.Context) (*lifeguard.JournalReport, erro
 		return nil, err
 	}
 	return &r, nil
+}
+
+// JournalEntries returns up to limit entries after seq, in order, for an
+// administrator reviewing who read or changed what (and for tests).
+func (db *DB) JournalEntries(ctx context.Context, after int64, limit int) ([]lifeguard.JournalEntry, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !isAdmin(a) {
+		return nil, errAdminOnly()
+	}
+	if limit < 1 || limit > 1000 {
+		return nil, lifeguard.Invalid("The request is not valid", []lifeguard.Problem{{Path: "limit",
+			Problem: "must be between 1 and 1000"}})
+	}
+	out := []lifeguard.JournalEntry{}
+	err = db.inRead(ctx, "journal entries", func(tx *tx) error {
+		return each(ctx, tx, `SELECT seq, at, user_id, role, organisation_id, via, action, record, record_id, detail,
+			prev_hash, hash FROM journal WHERE seq > ? ORDER BY seq LIMIT ?`, []any{after, limit},
+			func(scan func(...any) error) error {
+				var e lifeguard.JournalEntry
+				var at int64
+				var role string
+				if err := scan(&e.Seq, &at, &e.UserID, &role, &e.OrganisationID, &e.Via, &e.Action, &e.Record,
+					&e.RecordID, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+					return err
+				}
+				e.At, e.Role = fromMicros(at), lifeguard.Role(role)
+				out = append(out, e)
+				return nil
+			})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
