@@ -36,6 +36,7 @@ type NewConcern struct {
 
 // ConcernFilter selects concerns for a list. Zero fields do not filter.
 type ConcernFilter struct {
+	// Status is a status, or StatusOpen for every concern not closed.
 	Status  ConcernStatus
 	Type    ConcernType
 	ChildID int64
@@ -48,6 +49,11 @@ type ConcernFilter struct {
 	Cursor string
 	Limit  int
 }
+
+// StatusOpen is a filter, not a status a concern has: it selects the
+// concerns that are not closed (new or in progress), as a DSL's inbox shows
+// them.
+const StatusOpen ConcernStatus = "open"
 
 // Orders of a concern list.
 const (

@@ -125,11 +125,8 @@ func FuzzCreateConcern(f *testing.F) {
 	f.Add(`{"setting":null}`)
 	f.Add(`[]`)
 	f.Add(`{"concern_types":["staff_conduct"],"setting":"health","staff":{"private_contact":true}}`)
-	var fx *fixture
+	fx := newFixture(f)
 	f.Fuzz(func(t *testing.T, body string) {
-		if fx == nil {
-			fx = newFixture(t)
-		}
 		fx.t = t
 		r := fx.callType("staff", "POST", "", "/concerns", body, "application/json")
 		if r.status >= 500 {

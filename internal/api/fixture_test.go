@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,7 +25,7 @@ import (
 // schools and a partnership team, a user of every role, and an API token
 // for each, so tests go through HTTP exactly as a client would.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	url    string
 	db     *sqlstore.DB
 	tokens map[string]string
@@ -58,10 +59,17 @@ func (s *syncBuffer) String() string {
 
 var hashOnce = sync.OnceValues(func() (string, error) { return auth.HashPassword("correct horse battery staple") })
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := t.Context()
-	db, err := sqlstore.Open(ctx, sqlstore.Config{Path: filepath.Join(t.TempDir(), "lifeguard.db")})
+	// Not t.TempDir: a fuzz test's name puts "#" in that path, which a
+	// SQLite file name cannot hold.
+	dir, err := os.MkdirTemp("", "lifeguard-api-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	db, err := sqlstore.Open(ctx, sqlstore.Config{Path: filepath.Join(dir, "lifeguard.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +110,7 @@ func newFixture(t *testing.T) *fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plain, _, err := svc.CreateToken(ctx, user.ID, "test")
+		plain, _, err := svc.CreateToken(sys, user.ID, "test")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +138,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) decode(t *testing.T, v any) {
+func (r response) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("response is not JSON: %v\n%s", err, r.body)

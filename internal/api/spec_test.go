@@ -26,7 +26,7 @@ type specChecker struct {
 
 const specURL = "https://lifeguard.invalid/openapi.json"
 
-func newSpecChecker(t *testing.T) *specChecker {
+func newSpecChecker(t testing.TB) *specChecker {
 	t.Helper()
 	raw, err := api.OpenAPIJSON()
 	if err != nil {
@@ -52,7 +52,7 @@ func pointerEscape(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-func (s *specChecker) check(t *testing.T, method, route string, status int, body []byte) {
+func (s *specChecker) check(t testing.TB, method, route string, status int, body []byte) {
 	t.Helper()
 	paths := s.doc["paths"].(map[string]any)
 	item, ok := paths[route].(map[string]any)

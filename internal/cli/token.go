@@ -30,6 +30,7 @@ func (e *env) token(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	svc := auth.New(db, auth.Config{})
+	// The operator runs this on the server, as Lifeguard itself.
 	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
 	user := func() (*lifeguard.User, error) {
 		if strings.TrimSpace(*email) == "" {
@@ -50,7 +51,7 @@ func (e *env) token(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		plain, tok, err := svc.CreateToken(ctx, u.ID, *name)
+		plain, tok, err := svc.CreateToken(sys, u.ID, *name)
 		if err != nil {
 			return err
 		}
@@ -62,7 +63,7 @@ func (e *env) token(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		toks, err := svc.Tokens(ctx, u.ID)
+		toks, err := svc.Tokens(sys, u.ID)
 		if err != nil {
 			return err
 		}
@@ -80,7 +81,7 @@ func (e *env) token(ctx context.Context, args []string) error {
 		if err != nil || id <= 0 {
 			return usageError("%q is not a token ID", fs.Arg(0))
 		}
-		if err := svc.RevokeToken(ctx, id); err != nil {
+		if err := svc.RevokeToken(sys, id); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Token %d revoked.\n", id)

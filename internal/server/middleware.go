@@ -15,7 +15,10 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/api"
 )
 
-type requestIDKey struct{}
+type (
+	requestIDKey struct{}
+	patternKey   struct{}
+)
 
 // RequestID returns the request's id, which every log line of the request
 // carries.
@@ -69,12 +72,14 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		id := newRequestID()
 		w.Header().Set("X-Request-Id", id)
 		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		pattern := new(string)
+		ctx = context.WithValue(ctx, patternKey{}, pattern)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(ctx))
 		attrs := []slog.Attr{
 			slog.String("request_id", id),
 			slog.String("method", r.Method),
-			slog.String("route", r.Pattern),
+			slog.String("route", *pattern),
 			slog.Int("status", sw.status),
 			slog.Int("bytes", sw.bytes),
 			slog.Duration("duration", time.Since(start)),
@@ -87,6 +92,17 @@ func newRequestID() string {
 	var b [8]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// notePattern tells logRequests which route matched. The mux sets Pattern
+// on the request it is given, which is a copy of the one logRequests holds.
+func notePattern(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if p, ok := r.Context().Value(patternKey{}).(*string); ok {
+			*p = r.Pattern
+		}
+	})
 }
 
 // recoverPanics turns a panic into a logged 500 so that one bad request

@@ -65,7 +65,7 @@ func New(cfg Config) *Server {
 		cfg.API.Routes(mux)
 	}
 	s.http = &http.Server{
-		Handler:           s.middleware(mux),
+		Handler:           s.middleware(notePattern(mux)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 15*time.Second,

@@ -1,0 +1,475 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// concernChild returns the child a concern of organisation org is about.
+// With id, it is that child, which must be one of org's (EINVALID at
+// child_id otherwise), and its record gains the vulnerabilities in the facts.
+// Without, it is a new child described by the facts, with the reference ref
+// or a generated one; or nil when the facts describe no child.
+func concernChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time, org, id int64, ref string,
+	f *lifeguard.Facts) (*int64, error) {
+	if id != 0 {
+		var childOrg int64
+		var vulnsJSON string
+		err := tx.row(ctx, `SELECT organisation_id, vulnerabilities FROM children WHERE id = ?`, id).
+			Scan(&childOrg, &vulnsJSON)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && childOrg != org {
+			return nil, lifeguard.Invalid("The concern is not valid", []lifeguard.Problem{{
+				Path: "child_id", Problem: "is not a child recorded in your organisation"}})
+		}
+		if err != nil {
+			return nil, err
+		}
+		if f.Child == nil {
+			return &id, nil
+		}
+		var vulns []lifeguard.Vulnerability
+		if err := json.Unmarshal([]byte(vulnsJSON), &vulns); err != nil {
+			return nil, fmt.Errorf("child %d: vulnerabilities: %w", id, err)
+		}
+		n := len(vulns)
+		for _, v := range f.Child.Vulnerabilities {
+			if !slices.Contains(vulns, v) {
+				vulns = append(vulns, v)
+			}
+		}
+		if len(vulns) == n {
+			return &id, nil
+		}
+		b, err := json.Marshal(vulns)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.exec(ctx, `UPDATE children SET vulnerabilities = ? WHERE id = ?`, string(b), id); err != nil {
+			return nil, err
+		}
+		return &id, journal(ctx, tx, a, now, jUpdate, jChild, id, "vulnerabilities="+codeList(vulns))
+	}
+
+	if f.Child == nil {
+		return nil, nil
+	}
+	if ref != "" {
+		taken, err := refTaken(ctx, tx, org, ref)
+		if err != nil {
+			return nil, err
+		}
+		if taken {
+			return nil, lifeguard.Invalid("The concern is not valid", []lifeguard.Problem{{Path: "child_ref",
+				Problem: "is already the reference of a child in your organisation; link the concern to that child or choose another reference"}})
+		}
+	}
+	vulns := f.Child.Vulnerabilities
+	if vulns == nil {
+		vulns = []lifeguard.Vulnerability{}
+	}
+	b, err := json.Marshal(vulns)
+	if err != nil {
+		return nil, err
+	}
+	var age, asOf any
+	if f.Child.Age != nil {
+		age, asOf = *f.Child.Age, lifeguard.DateOf(f.ReportedAt).String()
+	}
+	// A generated reference is made from the child's id, known only after
+	// the insert: the row goes in with an empty reference, unique in the
+	// organisation for the moment of this transaction, and gets its own
+	// below.
+	newID, err := tx.insert(ctx, `INSERT INTO children (organisation_id, ref, date_of_birth, age, age_as_of,
+		vulnerabilities, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		org, ref, nullDate(f.Child.DateOfBirth), age, asOf, string(b), micros(now))
+	if err != nil {
+		return nil, err
+	}
+	if ref == "" {
+		ref = fmt.Sprintf("C-%06d", newID)
+		for n := 2; ; n++ {
+			taken, err := refTaken(ctx, tx, org, ref)
+			if err != nil {
+				return nil, err
+			}
+			if !taken {
+				break
+			}
+			ref = fmt.Sprintf("C-%06d-%d", newID, n) // someone chose C-000123 by hand
+		}
+		if _, err := tx.exec(ctx, `UPDATE children SET ref = ? WHERE id = ?`, ref, newID); err != nil {
+			return nil, err
+		}
+	}
+	return &newID, journal(ctx, tx, a, now, jCreate, jChild, newID, "vulnerabilities="+codeList(vulns))
+}
+
+// refTaken reports whether org has a child with the reference. It is asked
+// before inserting rather than left to the unique index, because a failed
+// statement aborts a PostgreSQL transaction.
+func refTaken(ctx context.Context, tx *tx, org int64, ref string) (bool, error) {
+	var n int
+	err := tx.row(ctx, `SELECT COUNT(*) FROM children WHERE organisation_id = ? AND ref = ?`, org, ref).Scan(&n)
+	return n > 0, err
+}
+
+const childColumns = `id, organisation_id, ref, date_of_birth, age, age_as_of, vulnerabilities, created_at`
+
+func scanChild(scan func(...any) error) (*lifeguard.Child, error) {
+	var c lifeguard.Child
+	var dob, asOf sql.NullString
+	var age sql.NullInt64
+	var vulns string
+	var created int64
+	if err := scan(&c.ID, &c.OrganisationID, &c.Ref, &dob, &age, &asOf, &vulns, &created); err != nil {
+		return nil, err
+	}
+	var err error
+	if c.DateOfBirth, err = datePtr(dob); err != nil {
+		return nil, fmt.Errorf("child %d: date of birth: %w", c.ID, err)
+	}
+	if c.AgeAsOf, err = datePtr(asOf); err != nil {
+		return nil, fmt.Errorf("child %d: age as of: %w", c.ID, err)
+	}
+	if age.Valid {
+		n := int(age.Int64)
+		c.Age = &n
+	}
+	if err := json.Unmarshal([]byte(vulns), &c.Vulnerabilities); err != nil {
+		return nil, fmt.Errorf("child %d: vulnerabilities: %w", c.ID, err)
+	}
+	c.CreatedAt = fromMicros(created)
+	return &c, nil
+}
+
+// childFor loads child id and checks that a may do want with it.
+func childFor(ctx context.Context, tx *tx, a *lifeguard.Actor, id int64, want childAccess) (*lifeguard.Child, error) {
+	c, err := scanChild(tx.row(ctx, `SELECT `+childColumns+` FROM children WHERE id = ?`, id).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoChild()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := checkChild(a, want, c.OrganisationID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Child returns a child's record, journaled as a read.
+func (db *DB) Child(ctx context.Context, id int64) (*lifeguard.Child, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var c *lifeguard.Child
+	err = db.inWrite(ctx, "read child", func(tx *tx) error {
+		if c, err = childFor(ctx, tx, a, id, readChildRecord); err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, db.now(), jRead, jChild, id, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// maxFound is how many children FindChildren returns at most.
+const maxFound = 20
+
+// FindChildren finds the children of the actor's organisation whose
+// reference starts with prefix (exactly, case included), by reference, for
+// the report form. Staff and managers get the reference only; a DSL gets the
+// record. Journaled as one list naming the children found.
+func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Child, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := canFindChildren(a); err != nil {
+		return nil, err
+	}
+	var p problems
+	p.text("prefix", prefix, lifeguard.MaxChildRef, false)
+	if err := p.err("The search is not valid"); err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + childColumns + ` FROM children WHERE 1 = 1`
+	var args []any
+	// substr counts characters on both engines, and compares exactly, where
+	// LIKE would ignore case on SQLite and not on PostgreSQL.
+	if prefix != "" {
+		q += ` AND substr(ref, 1, ?) = ?`
+		args = append(args, utf8.RuneCountInString(prefix), prefix)
+	}
+	if !a.IsSystem() || a.OrganisationID != 0 {
+		q += ` AND organisation_id = ?`
+		args = append(args, a.OrganisationID)
+	}
+	q += fmt.Sprintf(` ORDER BY ref, id LIMIT %d`, maxFound)
+	refOnly := !a.IsSystem() && a.Role != lifeguard.RoleDSL
+	out := []lifeguard.Child{}
+	err = db.inWrite(ctx, "find children", func(tx *tx) error {
+		rows, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		ids := make([]int64, 0, maxFound)
+		for rows.Next() {
+			c, err := scanChild(rows.Scan)
+			if err != nil {
+				return err
+			}
+			if refOnly {
+				*c = lifeguard.Child{ID: c.ID, OrganisationID: c.OrganisationID, Ref: c.Ref,
+					Vulnerabilities: []lifeguard.Vulnerability{}, CreatedAt: c.CreatedAt}
+			}
+			out = append(out, *c)
+			ids = append(ids, c.ID)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, db.now(), jList, jChild, 0, "ids="+idList(ids))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// chron is a chronology entry with the keys that order ties: entries at the
+// same instant come in the order things happen to a concern (reported, then
+// triaged, then worked, then closed), then by concern and by row.
+type chron struct {
+	lifeguard.ChronologyEntry
+	rank int
+	id   int64
+}
+
+// chronRank orders the kinds of entry that can share an instant.
+func chronRank(kind string) int {
+	switch kind {
+	case lifeguard.ChronReported:
+		return 0
+	case lifeguard.ChronTriaged:
+		return 1
+	case lifeguard.ChronFacts:
+		return 2
+	case lifeguard.ChronDecision:
+		return 3
+	case lifeguard.ChronAction:
+		return 4
+	case lifeguard.ChronActionDone:
+		return 5
+	case lifeguard.ChronEvidence:
+		return 6
+	case lifeguard.ChronNote:
+		return 7
+	}
+	return 8 // closed
+}
+
+// Chronology returns everything that happened about a child, across its
+// concerns, in time order, journaled as a read of the child's record.
+func (db *DB) Chronology(ctx context.Context, childID int64) ([]lifeguard.ChronologyEntry, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []lifeguard.ChronologyEntry
+	err = db.inWrite(ctx, "chronology", func(tx *tx) error {
+		if _, err := childFor(ctx, tx, a, childID, readChildRecord); err != nil {
+			return err
+		}
+		var cs []chron
+		var concerns []int64
+		add := func(at int64, kind string, concern int64, summary string, actor sql.NullInt64, role sql.NullString, id int64) {
+			c := concern
+			cs = append(cs, chron{ChronologyEntry: lifeguard.ChronologyEntry{At: fromMicros(at), Kind: kind,
+				ConcernID: &c, Summary: summary, ActorID: actor.Int64, ActorRole: lifeguard.Role(role.String)},
+				rank: chronRank(kind), id: id})
+		}
+		// Each query below returns the rows of one kind for the child's
+		// concerns; the users join gives the role of whoever did it (NULL for
+		// the system).
+		err := each(ctx, tx, `SELECT c.id, c.reported_at, c.created_at, c.types, c.routes, c.triage, c.reporter_id,
+			u.role, c.closed_at, c.closed_by, cu.role, c.outcome, c.outcome_summary
+			FROM concerns c JOIN users u ON u.id = c.reporter_id LEFT JOIN users cu ON cu.id = c.closed_by
+			WHERE c.child_id = ? ORDER BY c.id`, []any{childID}, func(scan func(...any) error) error {
+			var id, reported, created int64
+			var types, routes, triage string
+			var reporter, closedAt, closedBy sql.NullInt64
+			var role, closedRole, outcome, summary sql.NullString
+			if err := scan(&id, &reported, &created, &types, &routes, &triage, &reporter, &role, &closedAt,
+				&closedBy, &closedRole, &outcome, &summary); err != nil {
+				return err
+			}
+			concerns = append(concerns, id)
+			var t struct{ Procedure lifeguard.ProcedureRef }
+			if err := json.Unmarshal([]byte(triage), &t); err != nil {
+				return fmt.Errorf("concern %d: triage: %w", id, err)
+			}
+			add(reported, lifeguard.ChronReported, id, "Concern reported: "+commaSpace(types), reporter, role, id)
+			add(created, lifeguard.ChronTriaged, id, fmt.Sprintf("Triaged by %s %s: %s", t.Procedure.Name,
+				t.Procedure.Version, orNone(commaSpace(routes), "no routes")), reporter, role, id)
+			if closedAt.Valid {
+				add(closedAt.Int64, lifeguard.ChronClosed, id,
+					fmt.Sprintf("Closed: %s. %s", outcome.String, summaryText(summary.String, 200)), closedBy, closedRole, id)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(concerns) > 0 {
+			if err := chronologyWork(ctx, tx, childID, add); err != nil {
+				return err
+			}
+		}
+		slices.SortFunc(cs, func(x, y chron) int {
+			return cmp.Or(x.At.Compare(y.At), cmp.Compare(*x.ConcernID, *y.ConcernID), cmp.Compare(x.rank, y.rank),
+				cmp.Compare(x.id, y.id))
+		})
+		out = make([]lifeguard.ChronologyEntry, len(cs))
+		for i := range cs {
+			out[i] = cs[i].ChronologyEntry
+		}
+		return journal(ctx, tx, a, db.now(), jRead, jChild, childID, "chronology concerns="+idList(concerns))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// chronologyWork adds what was done about the child's concerns: facts
+// changed, decisions, actions, evidence and notes.
+func chronologyWork(ctx context.Context, tx *tx, childID int64,
+	add func(at int64, kind string, concern int64, summary string, actor sql.NullInt64, role sql.NullString, id int64)) error {
+	args := []any{childID}
+	var (
+		id, concern, at  int64
+		actorID, doneAt  sql.NullInt64
+		role             sql.NullString
+		a, b, c, d, e, f string
+	)
+	err := each(ctx, tx, `SELECT r.id, r.concern_id, r.changed_at, r.changed_by, u.role
+		FROM concern_revisions r JOIN concerns k ON k.id = r.concern_id LEFT JOIN users u ON u.id = r.changed_by
+		WHERE k.child_id = ?`, args, func(scan func(...any) error) error {
+		if err := scan(&id, &concern, &at, &actorID, &role); err != nil {
+			return err
+		}
+		add(at, lifeguard.ChronFacts, concern, "Facts changed and triaged again", actorID, role, id)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = each(ctx, tx, `SELECT x.id, x.concern_id, x.decided_at, x.decided_by, u.role, x.route, x.decision, x.reason,
+		x.reference FROM decisions x JOIN concerns k ON k.id = x.concern_id LEFT JOIN users u ON u.id = x.decided_by
+		WHERE k.child_id = ?`, args, func(scan func(...any) error) error {
+		if err := scan(&id, &concern, &at, &actorID, &role, &a, &b, &c, &d); err != nil {
+			return err
+		}
+		s := a + " " + b
+		if d != "" {
+			s += " (reference " + summaryText(d, 100) + ")"
+		}
+		if c != "" {
+			s += ": " + summaryText(c, 200)
+		}
+		add(at, lifeguard.ChronDecision, concern, s, actorID, role, id)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = each(ctx, tx, `SELECT x.id, x.concern_id, x.created_at, x.created_by, u.role, x.title, x.owner, x.due,
+		x.done_at, du.role FROM actions x JOIN concerns k ON k.id = x.concern_id
+		LEFT JOIN users u ON u.id = x.created_by LEFT JOIN users du ON du.id = x.done_by
+		WHERE k.child_id = ?`, args, func(scan func(...any) error) error {
+		var doneRole sql.NullString
+		if err := scan(&id, &concern, &at, &actorID, &role, &a, &b, &c, &doneAt, &doneRole); err != nil {
+			return err
+		}
+		add(at, lifeguard.ChronAction, concern, fmt.Sprintf("Action: %s (%s, due %s)", summaryText(a, 200),
+			summaryText(b, 100), c), actorID, role, id)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Done actions need their own query for who completed them.
+	err = each(ctx, tx, `SELECT x.id, x.concern_id, x.done_at, x.done_by, u.role, x.title
+		FROM actions x JOIN concerns k ON k.id = x.concern_id LEFT JOIN users u ON u.id = x.done_by
+		WHERE k.child_id = ? AND x.done_at IS NOT NULL`, args, func(scan func(...any) error) error {
+		if err := scan(&id, &concern, &at, &actorID, &role, &a); err != nil {
+			return err
+		}
+		add(at, lifeguard.ChronActionDone, concern, "Action done: "+summaryText(a, 200), actorID, role, id)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = each(ctx, tx, `SELECT x.id, x.concern_id, x.recorded_at, x.recorded_by, u.role, x.what, x.held_by
+		FROM evidence x JOIN concerns k ON k.id = x.concern_id LEFT JOIN users u ON u.id = x.recorded_by
+		WHERE k.child_id = ?`, args, func(scan func(...any) error) error {
+		if err := scan(&id, &concern, &at, &actorID, &role, &e, &f); err != nil {
+			return err
+		}
+		add(at, lifeguard.ChronEvidence, concern, fmt.Sprintf("Evidence: %s, held by %s", summaryText(e, 200),
+			summaryText(f, 100)), actorID, role, id)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return each(ctx, tx, `SELECT x.id, x.concern_id, x.created_at, x.author_id, u.role, x.text
+		FROM notes x JOIN concerns k ON k.id = x.concern_id LEFT JOIN users u ON u.id = x.author_id
+		WHERE k.child_id = ?`, args, func(scan func(...any) error) error {
+		if err := scan(&id, &concern, &at, &actorID, &role, &a); err != nil {
+			return err
+		}
+		add(at, lifeguard.ChronNote, concern, "Note: "+summaryText(a, 200), actorID, role, id)
+		return nil
+	})
+}
+
+// each runs a query and calls fn with the scanner of every row.
+func each(ctx context.Context, tx *tx, q string, args []any, fn func(scan func(...any) error) error) error {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func commaSpace(codes string) string { return strings.ReplaceAll(codes, ",", ", ") }
+
+func orNone(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}

@@ -1,0 +1,745 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// CreateConcern records a concern in the actor's organisation, with the
+// child it is about: the child given by ChildID (whose record gains the
+// vulnerabilities in the facts), or a new child from the facts, or none when
+// every concern type is about adults at work.
+func (db *DB) CreateConcern(ctx context.Context, in lifeguard.NewConcern) (*lifeguard.Concern, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := canCreateConcern(a); err != nil {
+		return nil, err
+	}
+	var p problems
+	p = append(p, in.Facts.Validate()...)
+	p.triage(&in.Triage)
+	if in.ChildID != 0 && in.ChildRef != "" {
+		p.add("child_ref", "give either child_id, to link a child already recorded, or child_ref, for a new child, not both")
+	}
+	if in.ChildRef != "" {
+		if in.Facts.Child == nil {
+			p.add("child_ref", "is given but the facts describe no child")
+		}
+		p.text("child_ref", in.ChildRef, lifeguard.MaxChildRef, true)
+	}
+	if err := p.err("The concern is not valid"); err != nil {
+		return nil, err
+	}
+	normaliseTriage(&in.Triage)
+	factsJSON, err := json.Marshal(&in.Facts)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: encode facts: %w", err)
+	}
+	triageJSON, err := json.Marshal(&in.Triage)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: encode triage: %w", err)
+	}
+
+	now := db.now()
+	c := &lifeguard.Concern{
+		OrganisationID: a.OrganisationID,
+		ReporterID:     a.UserID,
+		Status:         lifeguard.StatusNew,
+		Facts:          in.Facts,
+		Triage:         in.Triage,
+		Due:            dueOf(&in.Triage, nil),
+		Decisions:      []lifeguard.Decision{},
+		Actions:        []lifeguard.Action{},
+		Evidence:       []lifeguard.Evidence{},
+		Notes:          []lifeguard.Note{},
+		CreatedAt:      now,
+		UpdatedAt:      now,
+	}
+	types, routes := codeList(in.Facts.ConcernTypes), routeList(&in.Triage)
+	err = db.inWrite(ctx, "create concern", func(tx *tx) error {
+		childID, err := concernChild(ctx, tx, a, now, a.OrganisationID, in.ChildID, in.ChildRef, &in.Facts)
+		if err != nil {
+			return err
+		}
+		c.ChildID = childID
+		c.ID, err = tx.insert(ctx, `INSERT INTO concerns (organisation_id, child_id, reporter_id, status, facts,
+			triage, types, routes, reported_at, due, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.OrganisationID, nullablePtr(childID), c.ReporterID, string(c.Status), string(factsJSON),
+			string(triageJSON), types, routes, micros(in.Facts.ReportedAt), nullMicros(c.Due), micros(now), micros(now))
+		if err != nil {
+			return err
+		}
+		if err := insertTypes(ctx, tx, c.ID, in.Facts.ConcernTypes); err != nil {
+			return err
+		}
+		detail := "types=" + types + " routes=" + routes
+		if childID != nil {
+			detail = fmt.Sprintf("child=%d %s", *childID, detail)
+		}
+		return journal(ctx, tx, a, now, jCreate, jConcern, c.ID, detail)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// nullablePtr is the column value of an optional id.
+func nullablePtr(id *int64) any {
+	if id == nil {
+		return nil
+	}
+	return *id
+}
+
+// routeList is the comma-separated route codes of a triage.
+func routeList(t *lifeguard.Triage) string {
+	codes := make([]lifeguard.RouteCode, len(t.Routes))
+	for i, r := range t.Routes {
+		codes[i] = r.Code
+	}
+	return codeList(codes)
+}
+
+func insertTypes(ctx context.Context, tx *tx, id int64, types []lifeguard.ConcernType) error {
+	for _, t := range types {
+		if _, err := tx.exec(ctx, `INSERT INTO concern_types (concern_id, type) VALUES (?, ?)`, id, string(t)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dueOf returns the earliest deadline among t's routes that have no decision
+// yet; nil when no such route has a deadline. Any decision (accepted,
+// declined or done) decides a route.
+func dueOf(t *lifeguard.Triage, decided map[lifeguard.RouteCode]bool) *time.Time {
+	var due *time.Time
+	for _, r := range t.Routes {
+		if r.Due == nil || decided[r.Code] {
+			continue
+		}
+		if due == nil || r.Due.Before(*due) {
+			d := r.Due.UTC().Truncate(time.Microsecond)
+			due = &d
+		}
+	}
+	return due
+}
+
+// concernHead is what the checks before a change to a concern need.
+type concernHead struct {
+	id       int64
+	org      int64
+	reporter int64
+	child    sql.NullInt64
+	status   lifeguard.ConcernStatus
+	triage   string
+}
+
+// concernFor loads the head of concern id and checks that a may do want to
+// it: ENOTFOUND, EFORBIDDEN or ECONFLICT otherwise.
+func concernFor(ctx context.Context, tx *tx, a *lifeguard.Actor, id int64, want concernAccess) (*concernHead, error) {
+	h := concernHead{id: id}
+	var status string
+	err := tx.row(ctx, `SELECT organisation_id, reporter_id, child_id, status, triage FROM concerns WHERE id = ?`, id).
+		Scan(&h.org, &h.reporter, &h.child, &status, &h.triage)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoConcern()
+	}
+	if err != nil {
+		return nil, err
+	}
+	h.status = lifeguard.ConcernStatus(status)
+	if err := checkConcern(a, want, h.org, h.reporter, h.status); err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+func (h *concernHead) decodeTriage() (*lifeguard.Triage, error) {
+	var t lifeguard.Triage
+	if err := json.Unmarshal([]byte(h.triage), &t); err != nil {
+		return nil, fmt.Errorf("concern %d: triage: %w", h.id, err)
+	}
+	return &t, nil
+}
+
+// decidedRoutes returns the routes of concern id that have a decision.
+func decidedRoutes(ctx context.Context, tx *tx, id int64) (map[lifeguard.RouteCode]bool, error) {
+	rows, err := tx.query(ctx, `SELECT DISTINCT route FROM decisions WHERE concern_id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	decided := make(map[lifeguard.RouteCode]bool)
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		decided[lifeguard.RouteCode(r)] = true
+	}
+	return decided, rows.Err()
+}
+
+// worked is the status a concern moves to when someone works on it: a new
+// concern becomes in progress. It is an SQL expression for an UPDATE.
+const worked = `CASE WHEN status = 'new' THEN 'in_progress' ELSE status END`
+
+// Concern returns the whole record, journaled as a read.
+func (db *DB) Concern(ctx context.Context, id int64) (*lifeguard.Concern, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var c *lifeguard.Concern
+	err = db.inWrite(ctx, "read concern", func(tx *tx) error {
+		c, err = loadConcern(ctx, tx, id, func(c *lifeguard.Concern) error {
+			return checkConcern(a, readConcern, c.OrganisationID, c.ReporterID, c.Status)
+		})
+		if err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, db.now(), jRead, jConcern, id, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// loadConcern reads concern id with everything done about it, in time
+// order. check runs on the concern's own row before anything else is read.
+func loadConcern(ctx context.Context, tx *tx, id int64, check func(*lifeguard.Concern) error) (*lifeguard.Concern, error) {
+	c := lifeguard.Concern{ID: id}
+	var (
+		child, due, closedAt, closedBy sql.NullInt64
+		status, facts, triage          string
+		outcome, summary               sql.NullString
+		created, updated               int64
+	)
+	err := tx.row(ctx, `SELECT organisation_id, child_id, reporter_id, status, facts, triage, due, created_at,
+		updated_at, closed_at, closed_by, outcome, outcome_summary FROM concerns WHERE id = ?`, id).
+		Scan(&c.OrganisationID, &child, &c.ReporterID, &status, &facts, &triage, &due, &created, &updated,
+			&closedAt, &closedBy, &outcome, &summary)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoConcern()
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Status = lifeguard.ConcernStatus(status)
+	if check != nil {
+		if err := check(&c); err != nil {
+			return nil, err
+		}
+	}
+	if child.Valid {
+		c.ChildID = &child.Int64
+	}
+	if err := json.Unmarshal([]byte(facts), &c.Facts); err != nil {
+		return nil, fmt.Errorf("concern %d: facts: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(triage), &c.Triage); err != nil {
+		return nil, fmt.Errorf("concern %d: triage: %w", id, err)
+	}
+	c.Due = timePtr(due)
+	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
+	if closedAt.Valid {
+		c.Outcome = &lifeguard.Outcome{
+			Code:     lifeguard.OutcomeCode(outcome.String),
+			Summary:  summary.String,
+			ClosedBy: closedBy.Int64,
+			ClosedAt: fromMicros(closedAt.Int64),
+		}
+	}
+	if c.Decisions, err = loadDecisions(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if c.Actions, err = loadActions(ctx, tx, id, 0); err != nil {
+		return nil, err
+	}
+	if c.Evidence, err = loadEvidence(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if c.Notes, err = loadNotes(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func loadDecisions(ctx context.Context, tx *tx, concernID int64) ([]lifeguard.Decision, error) {
+	rows, err := tx.query(ctx, `SELECT id, route, decision, reason, reference, on_time, decided_by, decided_at
+		FROM decisions WHERE concern_id = ? ORDER BY decided_at, id`, concernID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []lifeguard.Decision{}
+	for rows.Next() {
+		d := lifeguard.Decision{ConcernID: concernID}
+		var route, kind string
+		var onTime sql.NullBool
+		var by sql.NullInt64
+		var at int64
+		if err := rows.Scan(&d.ID, &route, &kind, &d.Reason, &d.Reference, &onTime, &by, &at); err != nil {
+			return nil, err
+		}
+		d.Route, d.Decision, d.DecidedBy, d.DecidedAt = lifeguard.RouteCode(route), lifeguard.DecisionKind(kind), by.Int64, fromMicros(at)
+		if onTime.Valid {
+			d.OnTime = &onTime.Bool
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// loadActions reads the actions of a concern, or the one action actionID
+// when it is not zero.
+func loadActions(ctx context.Context, tx *tx, concernID, actionID int64) ([]lifeguard.Action, error) {
+	q := `SELECT id, title, owner, due, done_at, created_by, created_at FROM actions WHERE concern_id = ?`
+	args := []any{concernID}
+	if actionID != 0 {
+		q += ` AND id = ?`
+		args = append(args, actionID)
+	}
+	rows, err := tx.query(ctx, q+` ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []lifeguard.Action{}
+	for rows.Next() {
+		x := lifeguard.Action{ConcernID: concernID}
+		var due string
+		var doneAt, by sql.NullInt64
+		var at int64
+		if err := rows.Scan(&x.ID, &x.Title, &x.Owner, &due, &doneAt, &by, &at); err != nil {
+			return nil, err
+		}
+		if x.Due, err = lifeguard.ParseDate(due); err != nil {
+			return nil, fmt.Errorf("action %d: due: %w", x.ID, err)
+		}
+		x.DoneAt, x.CreatedBy, x.CreatedAt = timePtr(doneAt), by.Int64, fromMicros(at)
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+func loadEvidence(ctx context.Context, tx *tx, concernID int64) ([]lifeguard.Evidence, error) {
+	rows, err := tx.query(ctx, `SELECT id, what, location, held_by, sha256, recorded_by, recorded_at
+		FROM evidence WHERE concern_id = ? ORDER BY recorded_at, id`, concernID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []lifeguard.Evidence{}
+	for rows.Next() {
+		e := lifeguard.Evidence{ConcernID: concernID}
+		var by sql.NullInt64
+		var at int64
+		if err := rows.Scan(&e.ID, &e.What, &e.Location, &e.HeldBy, &e.SHA256, &by, &at); err != nil {
+			return nil, err
+		}
+		e.RecordedBy, e.RecordedAt = by.Int64, fromMicros(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func loadNotes(ctx context.Context, tx *tx, concernID int64) ([]lifeguard.Note, error) {
+	rows, err := tx.query(ctx, `SELECT id, text, author_id, created_at FROM notes WHERE concern_id = ?
+		ORDER BY created_at, id`, concernID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []lifeguard.Note{}
+	for rows.Next() {
+		n := lifeguard.Note{ConcernID: concernID}
+		var by sql.NullInt64
+		var at int64
+		if err := rows.Scan(&n.ID, &n.Text, &by, &at); err != nil {
+			return nil, err
+		}
+		n.AuthorID, n.CreatedAt = by.Int64, fromMicros(at)
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// UpdateFacts replaces the facts and the triage of a concern, keeping the
+// replaced ones as a revision; decisions already made stay, and the deadline
+// is worked out again from the new triage.
+func (db *DB) UpdateFacts(ctx context.Context, id int64, f lifeguard.Facts, t lifeguard.Triage) (*lifeguard.Concern, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var c *lifeguard.Concern
+	err = db.inWrite(ctx, "update facts", func(tx *tx) error {
+		h, err := concernFor(ctx, tx, a, id, workConcern)
+		if err != nil {
+			return err
+		}
+		var p problems
+		p = append(p, f.Validate()...)
+		p.triage(&t)
+		if err := p.err("The facts are not valid"); err != nil {
+			return err
+		}
+		normaliseTriage(&t)
+		factsJSON, err := json.Marshal(&f)
+		if err != nil {
+			return fmt.Errorf("encode facts: %w", err)
+		}
+		triageJSON, err := json.Marshal(&t)
+		if err != nil {
+			return fmt.Errorf("encode triage: %w", err)
+		}
+		now := db.now()
+		if _, err := tx.exec(ctx, `INSERT INTO concern_revisions (concern_id, facts, triage, types, routes,
+			changed_by, changed_at) SELECT id, facts, triage, types, routes, ?, ? FROM concerns WHERE id = ?`,
+			nullID(a.UserID), micros(now), id); err != nil {
+			return err
+		}
+		// The concern keeps its child, whose record gains any new
+		// vulnerabilities; a concern that had none gets one if the facts now
+		// describe a child.
+		var child *int64
+		switch {
+		case h.child.Valid:
+			child, err = concernChild(ctx, tx, a, now, h.org, h.child.Int64, "", &f)
+		case f.Child != nil:
+			child, err = concernChild(ctx, tx, a, now, h.org, 0, "", &f)
+		}
+		if err != nil {
+			return err
+		}
+		decided, err := decidedRoutes(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		types, routes := codeList(f.ConcernTypes), routeList(&t)
+		if _, err := tx.exec(ctx, `UPDATE concerns SET facts = ?, triage = ?, types = ?, routes = ?, reported_at = ?,
+			due = ?, child_id = ?, updated_at = ? WHERE id = ?`,
+			string(factsJSON), string(triageJSON), types, routes, micros(f.ReportedAt),
+			nullMicros(dueOf(&t, decided)), nullablePtr(child), micros(now), id); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM concern_types WHERE concern_id = ?`, id); err != nil {
+			return err
+		}
+		if err := insertTypes(ctx, tx, id, f.ConcernTypes); err != nil {
+			return err
+		}
+		if err := journal(ctx, tx, a, now, jUpdate, jConcern, id, "facts types="+types+" routes="+routes); err != nil {
+			return err
+		}
+		c, err = loadConcern(ctx, tx, id, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// AddDecision records what the DSL decided about one route of the concern,
+// or about the triage's proposed decision.
+func (db *DB) AddDecision(ctx context.Context, concernID int64, in lifeguard.NewDecision) (*lifeguard.Decision, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var d *lifeguard.Decision
+	err = db.inWrite(ctx, "add decision", func(tx *tx) error {
+		h, err := concernFor(ctx, tx, a, concernID, workConcern)
+		if err != nil {
+			return err
+		}
+		t, err := h.decodeTriage()
+		if err != nil {
+			return err
+		}
+		var p problems
+		route := t.Route(in.Route)
+		switch {
+		case in.Route == "":
+			p.add("route", "is required")
+		case in.Route == lifeguard.ProposalRoute && t.ProposedDecision != nil:
+		case route == nil:
+			p.add("route", "%q is not a route of this concern", in.Route)
+		}
+		switch {
+		case in.Decision == "":
+			p.add("decision", "is required")
+		case !in.Decision.Valid():
+			p.add("decision", "%q is not a decision; use accepted, declined or done", in.Decision)
+		}
+		p.text("reason", in.Reason, lifeguard.MaxReason, in.Decision == lifeguard.DecisionDeclined)
+		p.text("reference", in.Reference, lifeguard.MaxShortText, false)
+		if err := p.err("The decision is not valid"); err != nil {
+			return err
+		}
+
+		now := db.now()
+		d = &lifeguard.Decision{ConcernID: concernID, Route: in.Route, Decision: in.Decision, Reason: in.Reason,
+			Reference: in.Reference, DecidedBy: a.UserID, DecidedAt: now}
+		var onTime any
+		if route != nil && route.Due != nil {
+			ok := !now.After(*route.Due)
+			d.OnTime, onTime = &ok, ok
+		}
+		d.ID, err = tx.insert(ctx, `INSERT INTO decisions (concern_id, route, decision, reason, reference, on_time,
+			decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			concernID, string(d.Route), string(d.Decision), d.Reason, d.Reference, onTime, nullID(a.UserID), micros(now))
+		if err != nil {
+			return err
+		}
+		decided, err := decidedRoutes(ctx, tx, concernID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, status = `+worked+`, updated_at = ? WHERE id = ?`,
+			nullMicros(dueOf(t, decided)), micros(now), concernID); err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, now, jUpdate, jConcern, concernID,
+			fmt.Sprintf("decision=%d route=%s decision=%s", d.ID, d.Route, d.Decision))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// AddAction sets a task that follows from the concern.
+func (db *DB) AddAction(ctx context.Context, concernID int64, in lifeguard.NewAction) (*lifeguard.Action, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var x *lifeguard.Action
+	err = db.inWrite(ctx, "add action", func(tx *tx) error {
+		if _, err := concernFor(ctx, tx, a, concernID, workConcern); err != nil {
+			return err
+		}
+		var p problems
+		p.text("title", in.Title, lifeguard.MaxShortText, true)
+		p.text("owner", in.Owner, lifeguard.MaxShortText, true)
+		switch {
+		case in.Due.IsZero():
+			p.add("due", "is required")
+		case !realDate(in.Due):
+			p.add("due", "must be a real date")
+		}
+		if err := p.err("The action is not valid"); err != nil {
+			return err
+		}
+		now := db.now()
+		x = &lifeguard.Action{ConcernID: concernID, Title: in.Title, Owner: in.Owner, Due: in.Due,
+			CreatedBy: a.UserID, CreatedAt: now}
+		var err error
+		x.ID, err = tx.insert(ctx, `INSERT INTO actions (concern_id, title, owner, due, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, concernID, x.Title, x.Owner, x.Due.String(), nullID(a.UserID), micros(now))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE concerns SET status = `+worked+`, updated_at = ? WHERE id = ?`,
+			micros(now), concernID); err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, now, jUpdate, jConcern, concernID, fmt.Sprintf("action=%d", x.ID))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// CompleteAction marks an action of the concern done.
+func (db *DB) CompleteAction(ctx context.Context, concernID, actionID int64) (*lifeguard.Action, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var x *lifeguard.Action
+	err = db.inWrite(ctx, "complete action", func(tx *tx) error {
+		if _, err := concernFor(ctx, tx, a, concernID, workConcern); err != nil {
+			return err
+		}
+		xs, err := loadActions(ctx, tx, concernID, actionID)
+		if err != nil {
+			return err
+		}
+		if len(xs) == 0 {
+			return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such action on this concern.")
+		}
+		x = &xs[0]
+		if x.DoneAt != nil {
+			return lifeguard.Errorf(lifeguard.ECONFLICT, "The action is already done.")
+		}
+		now := db.now()
+		x.DoneAt = &now
+		if _, err := tx.exec(ctx, `UPDATE actions SET done_at = ?, done_by = ? WHERE id = ?`,
+			micros(now), nullID(a.UserID), actionID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE concerns SET status = `+worked+`, updated_at = ? WHERE id = ?`,
+			micros(now), concernID); err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, now, jUpdate, jConcern, concernID, fmt.Sprintf("action=%d done", actionID))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// AddEvidence records what evidence exists, where and who holds it.
+func (db *DB) AddEvidence(ctx context.Context, concernID int64, in lifeguard.NewEvidence) (*lifeguard.Evidence, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var e *lifeguard.Evidence
+	err = db.inWrite(ctx, "add evidence", func(tx *tx) error {
+		if _, err := concernFor(ctx, tx, a, concernID, addToConcern); err != nil {
+			return err
+		}
+		var p problems
+		p.text("what", in.What, lifeguard.MaxShortText, true)
+		p.text("location", in.Location, lifeguard.MaxShortText, true)
+		p.text("held_by", in.HeldBy, lifeguard.MaxShortText, true)
+		if in.SHA256 != "" && !sha256Pattern.MatchString(in.SHA256) {
+			p.add("sha256", "must be 64 lowercase hexadecimal characters")
+		}
+		if err := p.err("The evidence is not valid"); err != nil {
+			return err
+		}
+		now := db.now()
+		e = &lifeguard.Evidence{ConcernID: concernID, What: in.What, Location: in.Location, HeldBy: in.HeldBy,
+			SHA256: in.SHA256, RecordedBy: a.UserID, RecordedAt: now}
+		var err error
+		e.ID, err = tx.insert(ctx, `INSERT INTO evidence (concern_id, what, location, held_by, sha256, recorded_by,
+			recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			concernID, e.What, e.Location, e.HeldBy, e.SHA256, nullID(a.UserID), micros(now))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE concerns SET updated_at = ? WHERE id = ?`, micros(now), concernID); err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, now, jUpdate, jConcern, concernID, fmt.Sprintf("evidence=%d", e.ID))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// AddNote adds a dated note to the concern. A note by the DSL is work on the
+// concern and moves a new one to in progress; the reporter's is not.
+func (db *DB) AddNote(ctx context.Context, concernID int64, text string) (*lifeguard.Note, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var n *lifeguard.Note
+	err = db.inWrite(ctx, "add note", func(tx *tx) error {
+		if _, err := concernFor(ctx, tx, a, concernID, addToConcern); err != nil {
+			return err
+		}
+		var p problems
+		p.text("text", text, lifeguard.MaxNote, true)
+		if err := p.err("The note is not valid"); err != nil {
+			return err
+		}
+		now := db.now()
+		n = &lifeguard.Note{ConcernID: concernID, Text: text, AuthorID: a.UserID, CreatedAt: now}
+		var err error
+		n.ID, err = tx.insert(ctx, `INSERT INTO notes (concern_id, text, author_id, created_at) VALUES (?, ?, ?, ?)`,
+			concernID, text, nullID(a.UserID), micros(now))
+		if err != nil {
+			return err
+		}
+		status := "status"
+		if a.IsSystem() || a.Role == lifeguard.RoleDSL {
+			status = worked
+		}
+		if _, err := tx.exec(ctx, `UPDATE concerns SET status = `+status+`, updated_at = ? WHERE id = ?`,
+			micros(now), concernID); err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, now, jUpdate, jConcern, concernID, fmt.Sprintf("note=%d", n.ID))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// CloseConcern closes the concern with its outcome.
+func (db *DB) CloseConcern(ctx context.Context, concernID int64, in lifeguard.NewOutcome) (*lifeguard.Concern, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var c *lifeguard.Concern
+	err = db.inWrite(ctx, "close concern", func(tx *tx) error {
+		if _, err := concernFor(ctx, tx, a, concernID, workConcern); err != nil {
+			return err
+		}
+		var p problems
+		switch {
+		case in.Code == "":
+			p.add("code", "is required")
+		case !slices.Contains(lifeguard.Outcomes(), in.Code):
+			p.add("code", "%q is not an outcome; use one of %s", in.Code, codeList(lifeguard.Outcomes()))
+		}
+		p.text("summary", in.Summary, lifeguard.MaxReason, true)
+		if err := p.err("The outcome is not valid"); err != nil {
+			return err
+		}
+		now := db.now()
+		if _, err := tx.exec(ctx, `UPDATE concerns SET status = ?, closed_at = ?, closed_by = ?, outcome = ?,
+			outcome_summary = ?, updated_at = ? WHERE id = ?`,
+			string(lifeguard.StatusClosed), micros(now), nullID(a.UserID), string(in.Code), in.Summary, micros(now),
+			concernID); err != nil {
+			return err
+		}
+		if err := journal(ctx, tx, a, now, jUpdate, jConcern, concernID, "closed outcome="+string(in.Code)); err != nil {
+			return err
+		}
+		c, err = loadConcern(ctx, tx, concernID, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// summaryText shortens free text for a chronology line: the first line, at
+// most n characters.
+func summaryText(s string, n int) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

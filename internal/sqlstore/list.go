@@ -1,0 +1,240 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// Page sizes of a concern list.
+const (
+	defaultLimit = 50
+	maxLimit     = 200
+)
+
+// cursor is the position after the last row of a page: its sort keys. It
+// travels as base64 of "r.<reported_at>.<id>" or "d.<due or ->.<id>", with
+// the order in front so that a cursor from one order is refused by the
+// other. It holds no filter: a client that changes the filter between pages
+// starts again.
+type cursor struct {
+	order string
+	at    *int64 // reported_at, or due (nil when the row had none)
+	id    int64
+}
+
+func (c cursor) encode() string {
+	at := "-"
+	if c.at != nil {
+		at = strconv.FormatInt(*c.at, 10)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(c.order[:1] + "." + at + "." + strconv.FormatInt(c.id, 10)))
+}
+
+func decodeCursor(s, order string) (cursor, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return cursor{}, false
+	}
+	parts := strings.Split(string(b), ".")
+	if len(parts) != 3 || parts[0] != order[:1] {
+		return cursor{}, false
+	}
+	c := cursor{order: order}
+	if c.id, err = strconv.ParseInt(parts[2], 10, 64); err != nil || c.id <= 0 {
+		return cursor{}, false
+	}
+	if parts[1] != "-" {
+		at, err := strconv.ParseInt(parts[1], 10, 64)
+		if err != nil {
+			return cursor{}, false
+		}
+		c.at = &at
+	} else if order == lifeguard.OrderReported {
+		return cursor{}, false // every concern has a reported_at
+	}
+	return c, true
+}
+
+// ListConcerns returns a page of the concerns the actor may see, newest
+// first or by deadline, journaled as one read naming the concerns returned.
+func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lifeguard.ConcernPage, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := canListConcerns(a); err != nil {
+		return nil, err
+	}
+
+	var p problems
+	order := f.Order
+	if order == "" {
+		order = lifeguard.OrderReported
+	}
+	if order != lifeguard.OrderReported && order != lifeguard.OrderDue {
+		p.add("order", "%q is not an order; use %q or %q", f.Order, lifeguard.OrderReported, lifeguard.OrderDue)
+	}
+	limit := f.Limit
+	if limit == 0 {
+		limit = defaultLimit
+	}
+	if limit < 1 || limit > maxLimit {
+		p.add("limit", "must be between 1 and %d", maxLimit)
+	}
+	if f.Status != "" && f.Status != lifeguard.StatusOpen && !f.Status.Valid() {
+		p.add("status", "%q is not a status; use new, in_progress, closed or open", f.Status)
+	}
+	if f.Type != "" {
+		if _, ok := lifeguard.LookupConcernType(f.Type); !ok {
+			p.add("type", "%q is not a concern type", f.Type)
+		}
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		p.add("to", "must be after from")
+	}
+	var cur cursor
+	if f.Cursor != "" && len(p) == 0 {
+		var ok bool
+		if cur, ok = decodeCursor(f.Cursor, order); !ok {
+			p.add("cursor", "is not a cursor of this list; start again from the first page")
+		}
+	}
+	if err := p.err("The list is not valid"); err != nil {
+		return nil, err
+	}
+
+	var q strings.Builder
+	args := make([]any, 0, 12)
+	q.WriteString(`SELECT c.id, c.organisation_id, c.child_id, ch.ref, c.reporter_id, c.status, c.types, c.routes,
+		c.reported_at, c.due FROM concerns c LEFT JOIN children ch ON ch.id = c.child_id WHERE `)
+	// Who sees what: a DSL their organisation's concerns, staff and managers
+	// what they reported, the system everything.
+	switch {
+	case a.IsSystem():
+		q.WriteString(`1 = 1`)
+	case a.Role == lifeguard.RoleDSL:
+		q.WriteString(`c.organisation_id = ?`)
+		args = append(args, a.OrganisationID)
+	default:
+		q.WriteString(`c.reporter_id = ? AND c.organisation_id = ?`)
+		args = append(args, a.UserID, a.OrganisationID)
+	}
+	switch f.Status {
+	case "":
+	case lifeguard.StatusOpen:
+		q.WriteString(` AND c.status IN ('new', 'in_progress')`)
+	default:
+		q.WriteString(` AND c.status = ?`)
+		args = append(args, string(f.Status))
+	}
+	if f.Type != "" {
+		q.WriteString(` AND c.id IN (SELECT concern_id FROM concern_types WHERE type = ?)`)
+		args = append(args, string(f.Type))
+	}
+	if f.ChildID != 0 {
+		q.WriteString(` AND c.child_id = ?`)
+		args = append(args, f.ChildID)
+	}
+	if !f.From.IsZero() {
+		q.WriteString(` AND c.reported_at >= ?`)
+		args = append(args, micros(f.From))
+	}
+	if !f.To.IsZero() {
+		q.WriteString(` AND c.reported_at < ?`)
+		args = append(args, micros(f.To))
+	}
+	if order == lifeguard.OrderReported {
+		if f.Cursor != "" {
+			q.WriteString(` AND (c.reported_at, c.id) < (?, ?)`)
+			args = append(args, *cur.at, cur.id)
+		}
+		q.WriteString(` ORDER BY c.reported_at DESC, c.id DESC`)
+	} else {
+		// The inbox: the earliest deadline first, so overdue concerns lead;
+		// concerns with nothing due last, oldest first.
+		switch {
+		case f.Cursor == "":
+		case cur.at != nil:
+			q.WriteString(` AND (c.due IS NULL OR (c.due, c.id) > (?, ?))`)
+			args = append(args, *cur.at, cur.id)
+		default:
+			q.WriteString(` AND c.due IS NULL AND c.id > ?`)
+			args = append(args, cur.id)
+		}
+		q.WriteString(` ORDER BY c.due IS NULL, c.due, c.id`)
+	}
+	q.WriteString(` LIMIT ?`)
+	args = append(args, limit+1) // one more tells whether there is a next page
+
+	now := db.now()
+	page := &lifeguard.ConcernPage{Concerns: make([]lifeguard.ConcernSummary, 0, min(limit, 64))}
+	err = db.inWrite(ctx, "list concerns", func(tx *tx) error {
+		rows, err := tx.query(ctx, q.String(), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s lifeguard.ConcernSummary
+			var child, due sql.NullInt64
+			var ref sql.NullString
+			var status, types, routes string
+			var reported int64
+			if err := rows.Scan(&s.ID, &s.OrganisationID, &child, &ref, &s.ReporterID, &status, &types, &routes,
+				&reported, &due); err != nil {
+				return err
+			}
+			if len(page.Concerns) == limit {
+				last := page.Concerns[limit-1]
+				c := cursor{order: order, id: last.ID}
+				if order == lifeguard.OrderReported {
+					at := micros(last.ReportedAt)
+					c.at = &at
+				} else if last.Due != nil {
+					at := micros(*last.Due)
+					c.at = &at
+				}
+				page.Next = c.encode()
+				break
+			}
+			if child.Valid {
+				s.ChildID = &child.Int64
+			}
+			s.ChildRef, s.Status, s.ReportedAt, s.Due = ref.String, lifeguard.ConcernStatus(status), fromMicros(reported), timePtr(due)
+			s.ConcernTypes = splitCodes[lifeguard.ConcernType](types)
+			s.Routes = splitCodes[lifeguard.RouteCode](routes)
+			s.Overdue = s.Due != nil && s.Due.Before(now) && s.Status != lifeguard.StatusClosed
+			page.Concerns = append(page.Concerns, s)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		ids := make([]int64, len(page.Concerns))
+		for i, s := range page.Concerns {
+			ids[i] = s.ID
+		}
+		return journal(ctx, tx, a, now, jList, jConcern, 0, "ids="+idList(ids))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// splitCodes splits a comma-separated list column.
+func splitCodes[T ~string](s string) []T {
+	if s == "" {
+		return []T{}
+	}
+	out := make([]T, 0, strings.Count(s, ",")+1)
+	for c := range strings.SplitSeq(s, ",") {
+		out = append(out, T(c))
+	}
+	return out
+}

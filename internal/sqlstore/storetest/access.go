@@ -1,0 +1,499 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+)
+
+// Short names for the expected codes in the access table.
+const (
+	ok  = ""
+	nf  = lifeguard.ENOTFOUND
+	fb  = lifeguard.EFORBIDDEN
+	ua  = lifeguard.EUNAUTHORIZED
+	inv = lifeguard.EINVALID
+)
+
+// roles are the columns of the access table: who acts. The concern acted on
+// was reported by "staff" in organisation A; "staff2", "manager" and "dsl"
+// are A's too, "dslB" is B's (same partnership), "officer" and "admin" are
+// the partnership team's.
+func roles() []string {
+	return []string{"staff", "staff2", "manager", "dsl", "dslB", "officer", "admin", "system", "none"}
+}
+
+func (f *fixture) ctxFor(ctx context.Context, role string) context.Context {
+	switch role {
+	case "system":
+		return sys(ctx)
+	case "none":
+		return ctx
+	}
+	u := map[string]*lifeguard.User{"staff": f.staff, "staff2": f.staff2, "manager": f.manager, "dsl": f.dsl,
+		"dslB": f.dslB, "officer": f.officer, "admin": f.admin}[role]
+	return as(ctx, u)
+}
+
+// target is a fresh concern reported by staff, its new child, and an action
+// set on it by the DSL.
+type target struct {
+	concern, child, action int64
+	staff2                 int64
+}
+
+func (f *fixture) target(t *testing.T) target {
+	t.Helper()
+	c := f.report(t, f.staff)
+	x, err := f.db.AddAction(as(t.Context(), f.dsl), c.ID, lifeguard.NewAction{Title: "Speak to parents",
+		Owner: "DSL", Due: lifeguard.DateOf(time.Now().AddDate(0, 0, 3))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return target{concern: c.ID, child: *c.ChildID, action: x.ID, staff2: f.staff2.ID}
+}
+
+type accessCase struct {
+	op   string
+	want []string // one code per role, in the order of roles
+	// mutates says the operation changes the target, which is then made
+	// afresh for each role.
+	mutates bool
+	call    func(ctx context.Context, f *fixture, tg target) error
+}
+
+func accessCases() []accessCase {
+	return []accessCase{
+		{"CreateConcern", []string{ok, ok, ok, ok, ok, fb, fb, inv, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
+			return err
+		}},
+		{"Concern", []string{ok, nf, nf, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.Concern(ctx, tg.concern)
+			return err
+		}},
+		{"ListConcerns", []string{ok, ok, ok, ok, ok, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.ListConcerns(ctx, lifeguard.ConcernFilter{})
+			return err
+		}},
+		{"UpdateFacts", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.UpdateFacts(ctx, tg.concern, facts(time.Now()), defaultTriage())
+			return err
+		}},
+		{"AddDecision", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.AddDecision(ctx, tg.concern, lifeguard.NewDecision{Route: "CSC_REFERRAL", Decision: lifeguard.DecisionAccepted})
+			return err
+		}},
+		{"AddAction", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.AddAction(ctx, tg.concern, lifeguard.NewAction{Title: "Call CSC", Owner: "DSL",
+				Due: lifeguard.DateOf(time.Now())})
+			return err
+		}},
+		{"CompleteAction", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.CompleteAction(ctx, tg.concern, tg.action)
+			return err
+		}},
+		{"AddEvidence", []string{ok, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.AddEvidence(ctx, tg.concern, lifeguard.NewEvidence{What: "Screenshots of the chat",
+				Location: "School safe", HeldBy: "DSL"})
+			return err
+		}},
+		{"AddNote", []string{ok, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.AddNote(ctx, tg.concern, "Spoke to the child.")
+			return err
+		}},
+		{"CloseConcern", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.CloseConcern(ctx, tg.concern, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred."})
+			return err
+		}},
+		{"Child", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.Child(ctx, tg.child)
+			return err
+		}},
+		{"FindChildren", []string{ok, ok, ok, ok, ok, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.FindChildren(ctx, "C-")
+			return err
+		}},
+		{"Chronology", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.Chronology(ctx, tg.child)
+			return err
+		}},
+		{"VerifyJournal", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.VerifyJournal(ctx)
+			return err
+		}},
+		{"JournalEntries", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.JournalEntries(ctx, 0, 10)
+			return err
+		}},
+		{"CreatePartnership", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.CreatePartnership(ctx, "Another partnership")
+			return err
+		}},
+		{"CreateOrganisation", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: f.p1.ID, Name: "New school",
+				Setting: "school"})
+			return err
+		}},
+		{"Organisation(own partnership)", []string{ok, ok, ok, ok, ok, ok, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.Organisation(ctx, f.orgA.ID)
+			return err
+		}},
+		{"Organisation(other partnership)", []string{nf, nf, nf, nf, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.Organisation(ctx, f.orgC.ID)
+			return err
+		}},
+		{"Organisations", []string{ok, ok, ok, ok, ok, ok, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.Organisations(ctx)
+			return err
+		}},
+		{"CreateUser", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			f.nextEmail++
+			_, err := f.db.CreateUser(ctx, lifeguard.NewUser{Email: fmt.Sprintf("new%d@example.org", f.nextEmail),
+				Name: "New", Role: lifeguard.RoleStaff, OrganisationID: f.orgA.ID})
+			return err
+		}},
+		{"User", []string{ok, ok, ok, ok, nf, nf, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.User(ctx, f.staff.ID)
+			return err
+		}},
+		{"Users", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.Users(ctx)
+			return err
+		}},
+		{"SetUserDisabled", []string{fb, fb, fb, fb, nf, nf, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.SetUserDisabled(ctx, tg.staff2, false)
+			return err
+		}},
+	}
+}
+
+// authCases are the AuthStore's methods, each for the system actor only.
+// setup runs as the system first and returns what the call needs.
+func authCases(f *fixture) []accessCase {
+	sysOnly := []string{fb, fb, fb, fb, fb, fb, fb, ok, ua}
+	hash := func(s string) []byte { return []byte("hash-" + s) }
+	now := time.Now()
+	n := 0
+	session := func(ctx context.Context) (*lifeguard.Session, error) {
+		n++
+		return f.db.CreateSession(sys(ctx), lifeguard.Session{UserID: f.staff.ID, TokenHash: hash(fmt.Sprint("s", n)),
+			ExpiresAt: now.Add(time.Hour)})
+	}
+	token := func(ctx context.Context) (*lifeguard.APIToken, []byte, error) {
+		n++
+		h := hash(fmt.Sprint("t", n))
+		tk, err := f.db.CreateToken(sys(ctx), f.staff.ID, "laptop", "lg_abc", h)
+		return tk, h, err
+	}
+	return []accessCase{
+		{"CredentialsByEmail", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.CredentialsByEmail(ctx, f.staff.Email)
+			return err
+		}},
+		{"SetPasswordHash", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.SetPasswordHash(ctx, f.staff.ID, "$argon2id$new")
+		}},
+		{"RecordSignIn", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.RecordSignIn(ctx, f.staff.ID, now)
+		}},
+		{"CreateSession", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			n++
+			_, err := f.db.CreateSession(ctx, lifeguard.Session{UserID: f.staff.ID, TokenHash: hash(fmt.Sprint("c", n)),
+				ExpiresAt: now.Add(time.Hour)})
+			return err
+		}},
+		{"SessionByHash", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			s, err := session(ctx)
+			if err != nil {
+				return err
+			}
+			_, _, err = f.db.SessionByHash(ctx, s.TokenHash, now)
+			return err
+		}},
+		{"TouchSession", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			s, err := session(ctx)
+			if err != nil {
+				return err
+			}
+			return f.db.TouchSession(ctx, s.ID, now, now.Add(2*time.Hour))
+		}},
+		{"SetSessionSecondFactor", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			s, err := session(ctx)
+			if err != nil {
+				return err
+			}
+			return f.db.SetSessionSecondFactor(ctx, s.ID)
+		}},
+		{"DeleteSession", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			s, err := session(ctx)
+			if err != nil {
+				return err
+			}
+			return f.db.DeleteSession(ctx, s.TokenHash)
+		}},
+		{"DeleteUserSessions", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.DeleteUserSessions(ctx, f.staff2.ID)
+		}},
+		{"CreateToken", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.CreateToken(ctx, f.staff.ID, "laptop", "lg_abc", hash(fmt.Sprint("x", now.UnixNano())))
+			return err
+		}},
+		{"TokenByHash", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, h, err := token(ctx)
+			if err != nil {
+				return err
+			}
+			_, _, err = f.db.TokenByHash(ctx, h, now)
+			return err
+		}},
+		{"Tokens", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.Tokens(ctx, f.staff.ID)
+			return err
+		}},
+		{"RevokeToken", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			tk, _, err := token(ctx)
+			if err != nil {
+				return err
+			}
+			return f.db.RevokeToken(ctx, tk.ID, now)
+		}},
+		{"CountFailures", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.CountFailures(ctx, "user@example.org", now.Add(-time.Hour))
+			return err
+		}},
+		{"RecordFailure", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.RecordFailure(ctx, "user@example.org", now)
+		}},
+		{"ClearFailures", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.ClearFailures(ctx, "user@example.org")
+		}},
+	}
+}
+
+// testAccess runs every store method as every role and checks the code of
+// the answer against the contract in store.go.
+func testAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+	f := newFixture(t, open)
+	shared := f.target(t)
+	cases := append(accessCases(), authCases(f)...)
+	for _, c := range cases {
+		t.Run(c.op, func(t *testing.T) {
+			if len(c.want) != len(roles()) {
+				t.Fatalf("case has %d codes for %d roles", len(c.want), len(roles()))
+			}
+			for i, role := range roles() {
+				tg := shared
+				if c.mutates {
+					tg = f.target(t)
+				}
+				err := c.call(f.ctxFor(t.Context(), role), f, tg)
+				if got := lifeguard.ErrorCode(err); got != c.want[i] {
+					t.Errorf("%s as %s: code %q, want %q (err: %v)", c.op, role, got, c.want[i], err)
+				}
+			}
+		})
+	}
+
+	// A manager, like staff, sees and adds to what they reported, and no
+	// more.
+	t.Run("ManagerReports", func(t *testing.T) {
+		c := f.report(t, f.manager)
+		ctx := as(t.Context(), f.manager)
+		if _, err := f.db.Concern(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.AddNote(ctx, c.ID, "Parents told."); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.db.AddDecision(ctx, c.ID, lifeguard.NewDecision{Route: "CSC_REFERRAL", Decision: lifeguard.DecisionAccepted})
+		wantCode(t, err, lifeguard.EFORBIDDEN)
+		page, err := f.db.ListConcerns(ctx, lifeguard.ConcernFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range page.Concerns {
+			if s.ReporterID != f.manager.ID {
+				t.Errorf("manager lists concern %d reported by %d", s.ID, s.ReporterID)
+			}
+		}
+		if len(page.Concerns) == 0 {
+			t.Error("manager does not list their own concern")
+		}
+	})
+
+	// Staff find a child by reference only: no age, no vulnerabilities.
+	t.Run("StaffFindReferenceOnly", func(t *testing.T) {
+		cs, err := f.db.FindChildren(as(t.Context(), f.staff2), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) == 0 {
+			t.Fatal("staff find no child")
+		}
+		for _, c := range cs {
+			if c.Age != nil || c.DateOfBirth != nil || len(c.Vulnerabilities) != 0 || c.Ref == "" {
+				t.Errorf("staff see more than the reference: %+v", c)
+			}
+		}
+		cs, err = f.db.FindChildren(as(t.Context(), f.dsl), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) == 0 || cs[0].Age == nil {
+			t.Errorf("DSL does not see the child's record: %+v", cs)
+		}
+	})
+}
+
+// testCrossOrganisation checks that another organisation's concern or child
+// answers exactly as one that does not exist.
+func testCrossOrganisation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+	f := newFixture(t, open)
+	tg := f.target(t)
+	const missing = 1 << 40
+	ctx := as(t.Context(), f.dslB)
+	ops := []struct {
+		name string
+		call func(id int64) error
+	}{
+		{"Concern", func(id int64) error { _, err := f.db.Concern(ctx, id); return err }},
+		{"UpdateFacts", func(id int64) error {
+			_, err := f.db.UpdateFacts(ctx, id, facts(time.Now()), defaultTriage())
+			return err
+		}},
+		{"AddDecision", func(id int64) error {
+			_, err := f.db.AddDecision(ctx, id, lifeguard.NewDecision{Route: "CSC_REFERRAL", Decision: "accepted"})
+			return err
+		}},
+		{"AddNote", func(id int64) error { _, err := f.db.AddNote(ctx, id, "x"); return err }},
+		{"AddEvidence", func(id int64) error {
+			_, err := f.db.AddEvidence(ctx, id, lifeguard.NewEvidence{What: "a", Location: "b", HeldBy: "c"})
+			return err
+		}},
+		{"CompleteAction", func(id int64) error { _, err := f.db.CompleteAction(ctx, id, tg.action); return err }},
+		{"CloseConcern", func(id int64) error {
+			_, err := f.db.CloseConcern(ctx, id, lifeguard.NewOutcome{Code: "early_help", Summary: "x"})
+			return err
+		}},
+	}
+	for _, op := range ops {
+		t.Run(op.name, func(t *testing.T) {
+			other, none := op.call(tg.concern), op.call(missing)
+			wantCode(t, other, lifeguard.ENOTFOUND)
+			wantCode(t, none, lifeguard.ENOTFOUND)
+			if lifeguard.ErrorMessage(other) != lifeguard.ErrorMessage(none) {
+				t.Errorf("another organisation's concern answers %q, a missing one %q", lifeguard.ErrorMessage(other),
+					lifeguard.ErrorMessage(none))
+			}
+		})
+	}
+	for _, op := range []struct {
+		name string
+		call func(id int64) error
+	}{
+		{"Child", func(id int64) error { _, err := f.db.Child(ctx, id); return err }},
+		{"Chronology", func(id int64) error { _, err := f.db.Chronology(ctx, id); return err }},
+	} {
+		t.Run(op.name, func(t *testing.T) {
+			other, none := op.call(tg.child), op.call(missing)
+			wantCode(t, other, lifeguard.ENOTFOUND)
+			wantCode(t, none, lifeguard.ENOTFOUND)
+			if lifeguard.ErrorMessage(other) != lifeguard.ErrorMessage(none) {
+				t.Errorf("another organisation's child answers %q, a missing one %q", lifeguard.ErrorMessage(other),
+					lifeguard.ErrorMessage(none))
+			}
+		})
+	}
+	t.Run("ListAndFind", func(t *testing.T) {
+		page, err := f.db.ListConcerns(ctx, lifeguard.ConcernFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Concerns) != 0 {
+			t.Errorf("B's DSL lists A's concerns: %+v", page.Concerns)
+		}
+		cs, err := f.db.FindChildren(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 0 {
+			t.Errorf("B's DSL finds A's children: %+v", cs)
+		}
+	})
+	t.Run("LinkOtherOrganisationsChild", func(t *testing.T) {
+		_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+			ChildID: tg.child})
+		wantProblem(t, err, "child_id")
+	})
+}
+
+// testClosed checks that a closed concern can be read but not changed.
+func testClosed(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+	f := newFixture(t, open)
+	tg := f.target(t)
+	dsl := as(t.Context(), f.dsl)
+	c, err := f.db.CloseConcern(dsl, tg.concern, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred to CSC."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != lifeguard.StatusClosed || c.Outcome == nil || c.Outcome.Code != "referred_csc" ||
+		c.Outcome.ClosedBy != f.dsl.ID {
+		t.Fatalf("closed concern: status %s, outcome %+v", c.Status, c.Outcome)
+	}
+	staff := as(t.Context(), f.staff)
+	changes := []struct {
+		name string
+		ctx  context.Context
+		call func(ctx context.Context) error
+	}{
+		{"UpdateFacts", dsl, func(ctx context.Context) error {
+			_, err := f.db.UpdateFacts(ctx, tg.concern, facts(time.Now()), defaultTriage())
+			return err
+		}},
+		{"AddDecision", dsl, func(ctx context.Context) error {
+			_, err := f.db.AddDecision(ctx, tg.concern, lifeguard.NewDecision{Route: "CSC_REFERRAL", Decision: "done"})
+			return err
+		}},
+		{"AddAction", dsl, func(ctx context.Context) error {
+			_, err := f.db.AddAction(ctx, tg.concern, lifeguard.NewAction{Title: "a", Owner: "b", Due: lifeguard.DateOf(time.Now())})
+			return err
+		}},
+		{"CompleteAction", dsl, func(ctx context.Context) error { _, err := f.db.CompleteAction(ctx, tg.concern, tg.action); return err }},
+		{"AddEvidence", dsl, func(ctx context.Context) error {
+			_, err := f.db.AddEvidence(ctx, tg.concern, lifeguard.NewEvidence{What: "a", Location: "b", HeldBy: "c"})
+			return err
+		}},
+		{"AddNote", dsl, func(ctx context.Context) error { _, err := f.db.AddNote(ctx, tg.concern, "x"); return err }},
+		{"AddNoteByReporter", staff, func(ctx context.Context) error { _, err := f.db.AddNote(ctx, tg.concern, "x"); return err }},
+		{"CloseAgain", dsl, func(ctx context.Context) error {
+			_, err := f.db.CloseConcern(ctx, tg.concern, lifeguard.NewOutcome{Code: "early_help", Summary: "x"})
+			return err
+		}},
+		{"System", sys(t.Context()), func(ctx context.Context) error { _, err := f.db.AddNote(ctx, tg.concern, "x"); return err }},
+	}
+	for _, ch := range changes {
+		t.Run(ch.name, func(t *testing.T) { wantCode(t, ch.call(ch.ctx), lifeguard.ECONFLICT) })
+	}
+	t.Run("ReadStillWorks", func(t *testing.T) {
+		for _, ctx := range []context.Context{dsl, staff} {
+			c, err := f.db.Concern(ctx, tg.concern)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Status != lifeguard.StatusClosed {
+				t.Errorf("status %s", c.Status)
+			}
+		}
+	})
+	t.Run("StaffForbiddenBeforeConflict", func(t *testing.T) {
+		// Access is decided before state: the reporter is told they may not
+		// close it, not that it is closed.
+		_, err := f.db.CloseConcern(staff, tg.concern, lifeguard.NewOutcome{Code: "early_help", Summary: "x"})
+		wantCode(t, err, lifeguard.EFORBIDDEN)
+	})
+}

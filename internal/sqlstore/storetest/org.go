@@ -1,0 +1,277 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+)
+
+// testOrganisations checks partnerships, organisations and users beyond
+// access: what is stored, and the rules of their inputs.
+func testOrganisations(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+	f := newFixture(t, open)
+	admin := as(t.Context(), f.admin)
+
+	t.Run("organisation read back", func(t *testing.T) {
+		o, err := f.db.Organisation(as(t.Context(), f.staff), f.orgA.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Name != "Riverside Primary" || o.Setting != "school" || !o.ProvidesInternet || o.PartnershipID != f.p1.ID {
+			t.Errorf("organisation %+v", o)
+		}
+		os, err := f.db.Organisations(as(t.Context(), f.staff))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(os) != 3 {
+			t.Errorf("partnership 1 has %d organisations, want 3", len(os))
+		}
+		for _, o := range os {
+			if o.PartnershipID != f.p1.ID {
+				t.Errorf("organisation %d of partnership %d listed", o.ID, o.PartnershipID)
+			}
+		}
+	})
+
+	t.Run("admin creates in own partnership only", func(t *testing.T) {
+		o, err := f.db.CreateOrganisation(admin, lifeguard.Organisation{Name: "Youth club", Setting: "youth_service"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.PartnershipID != f.p1.ID {
+			t.Errorf("created in partnership %d", o.PartnershipID)
+		}
+		_, err = f.db.CreateOrganisation(admin, lifeguard.Organisation{PartnershipID: f.p2.ID, Name: "X", Setting: "school"})
+		wantProblem(t, err, "partnership_id")
+		_, err = f.db.CreateOrganisation(admin, lifeguard.Organisation{Name: "", Setting: "pub"})
+		wantProblem(t, err, "name")
+		wantProblem(t, err, "setting")
+		_, err = f.db.CreateUser(admin, lifeguard.NewUser{Email: "x@example.org", Name: "X", Role: "staff",
+			OrganisationID: f.orgC.ID})
+		wantProblem(t, err, "organisation_id")
+	})
+
+	t.Run("email unique whatever its case", func(t *testing.T) {
+		u, err := f.db.CreateUser(admin, lifeguard.NewUser{Email: " Jo.Bloggs@School.Example ", Name: "Jo Bloggs",
+			Role: lifeguard.RoleDSL, OrganisationID: f.orgB.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Email != "jo.bloggs@school.example" || u.PartnershipID != f.p1.ID || u.Disabled {
+			t.Errorf("user %+v", u)
+		}
+		_, err = f.db.CreateUser(admin, lifeguard.NewUser{Email: "JO.BLOGGS@school.example", Name: "Jo",
+			Role: lifeguard.RoleStaff, OrganisationID: f.orgB.ID})
+		wantProblem(t, err, "email")
+		_, err = f.db.CreateUser(admin, lifeguard.NewUser{Email: "not an address", Name: "", Role: "boss",
+			OrganisationID: f.orgB.ID})
+		for _, p := range []string{"email", "name", "role"} {
+			wantProblem(t, err, p)
+		}
+		c, err := f.db.CredentialsByEmail(sys(t.Context()), "Jo.Bloggs@SCHOOL.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.User.ID != u.ID || c.PasswordHash != "" {
+			t.Errorf("credentials %+v", c)
+		}
+	})
+
+	t.Run("users of the partnership", func(t *testing.T) {
+		us, err := f.db.Users(admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range us {
+			if u.PartnershipID != f.p1.ID {
+				t.Errorf("admin lists user %d of partnership %d", u.ID, u.PartnershipID)
+			}
+		}
+		if len(us) < 8 {
+			t.Errorf("admin lists %d users", len(us))
+		}
+		_, err = f.db.User(admin, f.adminC.ID)
+		wantCode(t, err, lifeguard.ENOTFOUND)
+		_, err = f.db.SetUserDisabled(as(t.Context(), f.adminC), f.staff.ID, true)
+		wantCode(t, err, lifeguard.ENOTFOUND)
+	})
+
+	t.Run("disabling ends sessions", func(t *testing.T) {
+		ctx := sys(t.Context())
+		u := f.user(t, f.orgA, lifeguard.RoleStaff)
+		s, err := f.db.CreateSession(ctx, lifeguard.Session{UserID: u.ID, TokenHash: []byte("disable-me"),
+			ExpiresAt: time.Now().Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.db.SetUserDisabled(admin, u.ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Disabled {
+			t.Error("not disabled")
+		}
+		_, _, err = f.db.SessionByHash(ctx, s.TokenHash, time.Now())
+		wantCode(t, err, lifeguard.ENOTFOUND)
+		got, err = f.db.SetUserDisabled(admin, u.ID, false)
+		if err != nil || got.Disabled {
+			t.Fatalf("enable: %+v, %v", got, err)
+		}
+	})
+}
+
+// testAuth checks sessions, tokens and sign-in failures as the auth package
+// uses them.
+func testAuth(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+	f := newFixture(t, open)
+	ctx := sys(t.Context())
+	now := time.Now().UTC().Truncate(time.Microsecond)
+
+	t.Run("credentials", func(t *testing.T) {
+		if err := f.db.SetPasswordHash(ctx, f.staff.ID, "$argon2id$v2"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.RecordSignIn(ctx, f.staff.ID, now); err != nil {
+			t.Fatal(err)
+		}
+		c, err := f.db.CredentialsByEmail(ctx, f.staff.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.PasswordHash != "$argon2id$v2" || c.User.LastSignInAt == nil || !c.User.LastSignInAt.Equal(now) {
+			t.Errorf("credentials %+v", c)
+		}
+		_, err = f.db.CredentialsByEmail(ctx, "nobody@example.org")
+		wantCode(t, err, lifeguard.ENOTFOUND)
+		wantCode(t, f.db.SetPasswordHash(ctx, 1<<40, "x"), lifeguard.ENOTFOUND)
+	})
+
+	t.Run("sessions", func(t *testing.T) {
+		s, err := f.db.CreateSession(ctx, lifeguard.Session{UserID: f.dsl.ID, TokenHash: []byte("session-1"),
+			CreatedAt: now, ExpiresAt: now.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, u, err := f.db.SessionByHash(ctx, []byte("session-1"), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != s.ID || u.ID != f.dsl.ID || u.Role != lifeguard.RoleDSL || got.SecondFactor || !got.ExpiresAt.Equal(now.Add(time.Hour)) {
+			t.Errorf("session %+v user %+v", got, u)
+		}
+		_, _, err = f.db.SessionByHash(ctx, []byte("session-1"), now.Add(2*time.Hour))
+		wantCode(t, err, lifeguard.ENOTFOUND) // expired
+		if err := f.db.TouchSession(ctx, s.ID, now.Add(time.Minute), now.Add(3*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.SetSessionSecondFactor(ctx, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, _, err = f.db.SessionByHash(ctx, []byte("session-1"), now.Add(2*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.SecondFactor || !got.LastSeen.Equal(now.Add(time.Minute)) {
+			t.Errorf("touched session %+v", got)
+		}
+		wantCode(t, f.db.TouchSession(ctx, 1<<40, now, now), lifeguard.ENOTFOUND)
+		if err := f.db.DeleteSession(ctx, []byte("session-1")); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.DeleteSession(ctx, []byte("session-1")); err != nil {
+			t.Errorf("signing out twice: %v", err)
+		}
+		_, _, err = f.db.SessionByHash(ctx, []byte("session-1"), now)
+		wantCode(t, err, lifeguard.ENOTFOUND)
+
+		for _, h := range []string{"a", "b"} {
+			if _, err := f.db.CreateSession(ctx, lifeguard.Session{UserID: f.dsl.ID, TokenHash: []byte(h),
+				ExpiresAt: now.Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.db.DeleteUserSessions(ctx, f.dsl.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = f.db.SessionByHash(ctx, []byte("b"), now)
+		wantCode(t, err, lifeguard.ENOTFOUND)
+		_, err = f.db.CreateSession(ctx, lifeguard.Session{UserID: f.dsl.ID, ExpiresAt: now.Add(time.Hour)})
+		wantProblem(t, err, "token_hash")
+	})
+
+	t.Run("tokens", func(t *testing.T) {
+		tk, err := f.db.CreateToken(ctx, f.dsl.ID, "Monitoring feed", "lg_12ab", []byte("token-1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, u, err := f.db.TokenByHash(ctx, []byte("token-1"), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != tk.ID || u.ID != f.dsl.ID || got.LastUsedAt == nil || !got.LastUsedAt.Equal(now) || got.Name != "Monitoring feed" {
+			t.Errorf("token %+v user %+v", got, u)
+		}
+		list, err := f.db.Tokens(ctx, f.dsl.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 || list[0].LastUsedAt == nil || list[0].Prefix != "lg_12ab" {
+			t.Errorf("tokens %+v", list)
+		}
+		if err := f.db.RevokeToken(ctx, tk.ID, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.RevokeToken(ctx, tk.ID, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = f.db.TokenByHash(ctx, []byte("token-1"), now)
+		wantCode(t, err, lifeguard.ENOTFOUND)
+		list, err = f.db.Tokens(ctx, f.dsl.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list[0].RevokedAt == nil || !list[0].RevokedAt.Equal(now) {
+			t.Errorf("revoked at %v, want the first revocation %v", list[0].RevokedAt, now)
+		}
+		wantCode(t, f.db.RevokeToken(ctx, 1<<40, now), lifeguard.ENOTFOUND)
+
+		// A disabled user's token does not work.
+		if _, err := f.db.CreateToken(ctx, f.staff2.ID, "t", "lg_x", []byte("token-2")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.SetUserDisabled(ctx, f.staff2.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = f.db.TokenByHash(ctx, []byte("token-2"), now)
+		wantCode(t, err, lifeguard.ENOTFOUND)
+	})
+
+	t.Run("failures", func(t *testing.T) {
+		const key = "jo@example.org"
+		for i := range 3 {
+			if err := f.db.RecordFailure(ctx, key, now.Add(time.Duration(i)*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := f.db.CountFailures(ctx, key, now.Add(30*time.Second))
+		if err != nil || n != 2 {
+			t.Errorf("CountFailures = %d, %v; want 2", n, err)
+		}
+		// A failure two days later forgets the old ones.
+		if err := f.db.RecordFailure(ctx, key, now.Add(48*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := f.db.CountFailures(ctx, key, now.Add(-time.Hour)); n != 1 {
+			t.Errorf("after a day: %d failures, want 1", n)
+		}
+		if err := f.db.ClearFailures(ctx, key); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := f.db.CountFailures(ctx, key, time.Time{}); n != 0 {
+			t.Errorf("after clearing: %d failures", n)
+		}
+	})
+}

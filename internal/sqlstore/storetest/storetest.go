@@ -1,0 +1,244 @@
+// Package storetest is the test suite of internal/sqlstore, written once and
+// run against every engine: sqlite_test.go runs it on a SQLite file, and the
+// PostgreSQL adapter will run the same suite on its pool.
+//
+// The suite uses the store's real clock: deadlines in its triages are set
+// relative to time.Now, so that "overdue" and "on time" mean what they say.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+)
+
+// Run runs the whole suite. open must return a new, empty database, opened
+// but not migrated, closed by open's own t.Cleanup; each test opens its own.
+func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, open func(t *testing.T) *sqlstore.DB)
+	}{
+		{"Migrations", testMigrations},
+		{"Access", testAccess},
+		{"CrossOrganisation", testCrossOrganisation},
+		{"Closed", testClosed},
+		{"Validation", testValidation},
+		{"Children", testChildren},
+		{"DueAndStatus", testDueAndStatus},
+		{"UpdateFacts", testUpdateFacts},
+		{"ReadBack", testReadBack},
+		{"Pagination", testPagination},
+		{"Chronology", testChronology},
+		{"JournalCounts", testJournalCounts},
+		{"JournalTamper", testJournalTamper},
+		{"ConcurrentWriters", testConcurrentWriters},
+		{"Organisations", testOrganisations},
+		{"Auth", testAuth},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
+	}
+}
+
+// migrated opens a database and migrates it.
+func migrated(t *testing.T, open func(t *testing.T) *sqlstore.DB) *sqlstore.DB {
+	t.Helper()
+	db := open(t)
+	if err := db.Migrate(sys(t.Context())); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	return db
+}
+
+// fixture is two partnerships: the first with schools A and B and the
+// partnership team's organisation T, the second with organisation C.
+type fixture struct {
+	db                          *sqlstore.DB
+	p1, p2                      *lifeguard.Partnership
+	orgA, orgB, orgT, orgC      *lifeguard.Organisation
+	staff, staff2, manager, dsl *lifeguard.User // of A
+	dslB, staffB                *lifeguard.User // of B
+	officer, admin              *lifeguard.User // of T
+	adminC                      *lifeguard.User // of C
+	nextEmail                   int
+}
+
+func newFixture(t *testing.T, open func(t *testing.T) *sqlstore.DB) *fixture {
+	t.Helper()
+	f := &fixture{db: migrated(t, open)}
+	ctx := sys(t.Context())
+	var err error
+	if f.p1, err = f.db.CreatePartnership(ctx, "Northshire Safeguarding Children Partnership"); err != nil {
+		t.Fatal(err)
+	}
+	if f.p2, err = f.db.CreatePartnership(ctx, "Southshire Safeguarding Children Partnership"); err != nil {
+		t.Fatal(err)
+	}
+	f.orgA = f.org(t, f.p1, "Riverside Primary", "school")
+	f.orgB = f.org(t, f.p1, "Hilltop Academy", "school")
+	f.orgT = f.org(t, f.p1, "Partnership team", "other")
+	f.orgC = f.org(t, f.p2, "Southshire College", "college")
+	f.staff = f.user(t, f.orgA, lifeguard.RoleStaff)
+	f.staff2 = f.user(t, f.orgA, lifeguard.RoleStaff)
+	f.manager = f.user(t, f.orgA, lifeguard.RoleManager)
+	f.dsl = f.user(t, f.orgA, lifeguard.RoleDSL)
+	f.dslB = f.user(t, f.orgB, lifeguard.RoleDSL)
+	f.staffB = f.user(t, f.orgB, lifeguard.RoleStaff)
+	f.officer = f.user(t, f.orgT, lifeguard.RolePartnership)
+	f.admin = f.user(t, f.orgT, lifeguard.RoleAdmin)
+	f.adminC = f.user(t, f.orgC, lifeguard.RoleAdmin)
+	return f
+}
+
+func (f *fixture) org(t *testing.T, p *lifeguard.Partnership, name string, setting lifeguard.Setting) *lifeguard.Organisation {
+	t.Helper()
+	o, err := f.db.CreateOrganisation(sys(t.Context()), lifeguard.Organisation{PartnershipID: p.ID, Name: name,
+		Setting: setting, ProvidesInternet: setting == "school"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func (f *fixture) user(t *testing.T, o *lifeguard.Organisation, role lifeguard.Role) *lifeguard.User {
+	t.Helper()
+	f.nextEmail++
+	u, err := f.db.CreateUser(sys(t.Context()), lifeguard.NewUser{
+		Email: fmt.Sprintf("User%d@Example.org", f.nextEmail), Name: fmt.Sprintf("User %d", f.nextEmail),
+		Role: role, OrganisationID: o.ID, PasswordHash: "$argon2id$test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// actorOf is the actor of a signed-in user.
+func actorOf(u *lifeguard.User) *lifeguard.Actor {
+	return &lifeguard.Actor{UserID: u.ID, Role: u.Role, OrganisationID: u.OrganisationID,
+		PartnershipID: u.PartnershipID, Via: "session"}
+}
+
+// as returns a context acting as u.
+func as(ctx context.Context, u *lifeguard.User) context.Context {
+	return lifeguard.WithActor(ctx, actorOf(u))
+}
+
+// sys returns a context acting as Lifeguard itself.
+func sys(ctx context.Context) context.Context {
+	return lifeguard.WithActor(ctx, lifeguard.SystemActor())
+}
+
+// Facts and triages.
+
+func intp(n int) *int { return &n }
+
+// facts returns valid facts of a grooming concern about a 13-year-old,
+// reported at.
+func facts(at time.Time) lifeguard.Facts {
+	return lifeguard.Facts{
+		ReportedAt:   at.UTC().Truncate(time.Second),
+		Setting:      "school",
+		Description:  "A stranger asked to meet.",
+		Child:        &lifeguard.ChildFacts{Age: intp(13)},
+		ChildRole:    "victim",
+		ConcernTypes: []lifeguard.ConcernType{"grooming"},
+		Parties:      lifeguard.Parties{UnknownInvolved: true},
+	}
+}
+
+// staffFacts returns valid facts of a concern about a worker: no child.
+func staffFacts(at time.Time) lifeguard.Facts {
+	return lifeguard.Facts{
+		ReportedAt:   at.UTC().Truncate(time.Second),
+		Setting:      "school",
+		ConcernTypes: []lifeguard.ConcernType{"staff_conduct"},
+		Staff:        lifeguard.Staff{PrivateContact: true},
+	}
+}
+
+// route is a triage route due in d from now, or with no deadline when d is 0.
+type route struct {
+	code lifeguard.RouteCode
+	d    time.Duration
+}
+
+func triage(routes ...route) lifeguard.Triage {
+	t := lifeguard.Triage{Procedure: lifeguard.ProcedureRef{Name: "England baseline", Version: "2026.1"}}
+	for _, r := range routes {
+		x := lifeguard.Route{Code: r.code, Title: string(r.code), Urgency: lifeguard.AsSoonAsPossible}
+		if r.d != 0 {
+			due := time.Now().Add(r.d).UTC().Truncate(time.Second)
+			x.Due, x.Urgency = &due, lifeguard.SameWorkingDay
+		}
+		t.Routes = append(t.Routes, x)
+	}
+	return t
+}
+
+// defaultTriage is what most tests record: a CSC referral due in an hour and
+// advice with no deadline.
+func defaultTriage() lifeguard.Triage {
+	return triage(route{"CSC_REFERRAL", time.Hour}, route{"ADVICE_PARENTS", 0})
+}
+
+// report records a concern as u with a new child.
+func (f *fixture) report(t *testing.T, u *lifeguard.User) *lifeguard.Concern {
+	t.Helper()
+	c, err := f.db.CreateConcern(as(t.Context(), u), lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
+	if err != nil {
+		t.Fatalf("CreateConcern: %v", err)
+	}
+	return c
+}
+
+// Assertions.
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := lifeguard.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q, want %q (err: %v)", got, code, err)
+	}
+}
+
+// wantProblem checks that err is EINVALID with a problem at path.
+func wantProblem(t *testing.T, err error, path string) {
+	t.Helper()
+	wantCode(t, err, lifeguard.EINVALID)
+	le, ok := errors.AsType[*lifeguard.Error](err)
+	if !ok {
+		t.Fatalf("error %v is not a *lifeguard.Error", err)
+	}
+	if !slices.ContainsFunc(le.Problems, func(p lifeguard.Problem) bool { return p.Path == path }) {
+		t.Fatalf("problems %v do not name %q", le.Problems, path)
+	}
+}
+
+// journalLen returns the number of journal entries.
+func journalLen(t *testing.T, db *sqlstore.DB) int64 {
+	t.Helper()
+	r, err := db.VerifyJournal(sys(t.Context()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.FirstBroken != 0 {
+		t.Fatalf("journal broken at %d: %s", r.FirstBroken, r.Problem)
+	}
+	return r.Entries
+}
+
+// journalAfter returns the journal entries after seq.
+func journalAfter(t *testing.T, db *sqlstore.DB, seq int64) []lifeguard.JournalEntry {
+	t.Helper()
+	es, err := db.JournalEntries(sys(t.Context()), seq, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
