@@ -170,9 +170,15 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 	const total = 320
 	span := now.Sub(start)
 	times := make([]time.Time, total)
+	recent := 30 * 24 * time.Hour
 	for i := range times {
-		// Concerns cluster in term time; a simple weighting is enough here.
-		times[i] = start.Add(time.Duration(rng.Int64N(int64(span - 2*time.Hour))))
+		// One in six falls in the last month, so that the inbox has the
+		// new and in-progress work a safeguarding lead sees on a real day.
+		if i%6 == 0 {
+			times[i] = now.Add(-recent + time.Duration(rng.Int64N(int64(recent-2*time.Hour))))
+			continue
+		}
+		times[i] = start.Add(time.Duration(rng.Int64N(int64(span - recent))))
 	}
 	sortTimes(times)
 	weights := 0

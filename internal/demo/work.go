@@ -20,6 +20,9 @@ func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *life
 	if age < 36*time.Hour && rng.IntN(3) > 0 {
 		return nil // still waiting for the safeguarding lead
 	}
+	// Some recent concerns, and a few older ones that slipped, have routes
+	// still to decide, so the inbox shows work in progress and overdue.
+	unfinished := age < 21*24*time.Hour && rng.IntN(2) == 0 || rng.IntN(40) == 0
 	step := at
 	next := func(maxHours int) bool {
 		step = step.Add(time.Duration(10+rng.IntN(maxHours*60)) * time.Minute)
@@ -36,7 +39,7 @@ func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *life
 		if !next(4) {
 			return nil
 		}
-		if age < 10*24*time.Hour && rng.IntN(4) == 0 {
+		if unfinished && rng.IntN(3) == 0 {
 			break // the rest are still to decide
 		}
 		d := lifeguard.NewDecision{Route: r.Code, Decision: lifeguard.DecisionDone}
@@ -85,7 +88,7 @@ func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *life
 			}
 		}
 	}
-	if age < 30*24*time.Hour || rng.IntN(10) == 0 || !next(24*10) {
+	if unfinished || age < 30*24*time.Hour || rng.IntN(10) == 0 || !next(24*10) {
 		return nil
 	}
 	out := lifeguard.NewOutcome{Code: outcomeFor(c, rng), Summary: "Routes followed as recorded; support in place and reviewed. No further concerns reported."}
