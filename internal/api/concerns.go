@@ -75,8 +75,8 @@ func (a *API) listConcerns(w http.ResponseWriter, r *http.Request) error {
 	}
 	if s := q.Get("status"); s != "" {
 		f.Status = lifeguard.ConcernStatus(s)
-		if !f.Status.Valid() {
-			bad("status", "must be new, in_progress or closed")
+		if !f.Status.Valid() && f.Status != lifeguard.StatusOpen {
+			bad("status", "must be new, in_progress, closed, or open (every concern not closed)")
 		}
 	}
 	if s := q.Get("type"); s != "" {
