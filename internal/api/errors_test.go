@@ -33,7 +33,7 @@ func TestErrors(t *testing.T) {
 		{"reported_at is the server's", "staff", "POST", "/concerns", "/concerns",
 			`{"reported_at":"2026-11-18T10:00:00Z","setting":"school","concern_types":["other"],"child":{"age":9}}`, "", 422, "invalid", []string{"reported_at"}},
 		{"unknown query parameter", "dsl", "GET", "/concerns", "/concerns?stauts=new", "", "", 422, "invalid", []string{"stauts"}},
-		{"bad filter values", "dsl", "GET", "/concerns", "/concerns?status=open&limit=500&order=oldest", "", "", 422, "invalid", []string{"status", "limit", "order"}},
+		{"bad filter values", "dsl", "GET", "/concerns", "/concerns?status=opened&limit=500&order=oldest", "", "", 422, "invalid", []string{"status", "limit", "order"}},
 		{"bad cursor", "dsl", "GET", "/concerns", "/concerns?cursor=nonsense", "", "", 422, "invalid", []string{"cursor"}},
 		{"decline needs a reason", "dsl", "POST", "/concerns/{id}/decisions", concern + "/decisions", `{"route":"INFORM_PARENTS","decision":"declined"}`, "", 422, "invalid", []string{"reason"}},
 		{"decision on a route the concern lacks", "dsl", "POST", "/concerns/{id}/decisions", concern + "/decisions", `{"route":"LADO_REFERRAL","decision":"done"}`, "", 422, "invalid", []string{"route"}},
