@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+
+	"github.com/lifeguard-scp/lifeguard"
 )
 
 // backup takes a consistent copy of the database while the server runs.
@@ -20,7 +22,7 @@ func (e *env) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+	if err := db.Backup(lifeguard.WithActor(ctx, lifeguard.SystemActor()), fs.Arg(0)); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Backed up %s to %s.\n", *data, fs.Arg(0))
