@@ -287,6 +287,9 @@ func chronRank(kind string) int {
 
 // Chronology returns everything that happened about a child, across its
 // concerns, in time order, journaled as a read of the child's record.
+// Entries that Lifeguard itself made (the system actor) have ActorID 0 and
+// no ActorRole. Entries at the same instant come in the order of the
+// concern's life: reported, triaged, facts changed, decided, and so on.
 func (db *DB) Chronology(ctx context.Context, childID int64) ([]lifeguard.ChronologyEntry, error) {
 	a, err := actor(ctx)
 	if err != nil {
