@@ -209,9 +209,11 @@ func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Chil
 	q := `SELECT ` + childColumns + ` FROM children WHERE 1 = 1`
 	var args []any
 	// substr counts characters on both engines, and compares exactly, where
-	// LIKE would ignore case on SQLite and not on PostgreSQL.
+	// LIKE would ignore case on SQLite and not on PostgreSQL. The CAST is
+	// for PostgreSQL, whose substr takes an integer, not the bigint a Go int
+	// is sent as.
 	if prefix != "" {
-		q += ` AND substr(ref, 1, ?) = ?`
+		q += ` AND substr(ref, 1, CAST(? AS INTEGER)) = ?`
 		args = append(args, utf8.RuneCountInString(prefix), prefix)
 	}
 	if !a.IsSystem() || a.OrganisationID != 0 {
@@ -285,6 +287,9 @@ func chronRank(kind string) int {
 
 // Chronology returns everything that happened about a child, across its
 // concerns, in time order, journaled as a read of the child's record.
+// Entries that Lifeguard itself made (the system actor) have ActorID 0 and
+// no ActorRole. Entries at the same instant come in the order of the
+// concern's life: reported, triaged, facts changed, decided, and so on.
 func (db *DB) Chronology(ctx context.Context, childID int64) ([]lifeguard.ChronologyEntry, error) {
 	a, err := actor(ctx)
 	if err != nil {

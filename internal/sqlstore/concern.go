@@ -489,7 +489,10 @@ func (db *DB) AddDecision(ctx context.Context, concernID int64, in lifeguard.New
 		case !in.Decision.Valid():
 			p.add("decision", "%q is not a decision; use accepted, declined or done", in.Decision)
 		}
-		p.text("reason", in.Reason, lifeguard.MaxReason, in.Decision == lifeguard.DecisionDeclined)
+		// Declining a route needs a reason; so does any decision on the
+		// proposed decision, which stands only once the DSL says why.
+		p.text("reason", in.Reason, lifeguard.MaxReason,
+			in.Decision == lifeguard.DecisionDeclined || in.Route == lifeguard.ProposalRoute)
 		p.text("reference", in.Reference, lifeguard.MaxShortText, false)
 		if err := p.err("The decision is not valid"); err != nil {
 			return err

@@ -133,7 +133,11 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 		args = append(args, string(f.Status))
 	}
 	if f.Type != "" {
-		q.WriteString(` AND c.id IN (SELECT concern_id FROM concern_types WHERE type = ?)`)
+		// EXISTS probes the side table's primary key for each of the
+		// organisation's concerns in list order and stops at a page; IN
+		// (SELECT …) would first collect every concern of the type in the
+		// database.
+		q.WriteString(` AND EXISTS (SELECT 1 FROM concern_types t WHERE t.concern_id = c.id AND t.type = ?)`)
 		args = append(args, string(f.Type))
 	}
 	if f.ChildID != 0 {

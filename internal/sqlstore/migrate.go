@@ -20,9 +20,12 @@ import (
 //go:embed migrations
 var migrationFiles embed.FS
 
+// createMigrationsTable is the same text on both engines: BIGINT holds
+// microseconds on PostgreSQL, where INTEGER is 32 bits, and is an integer
+// on SQLite.
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version    INTEGER PRIMARY KEY,
-	applied_at INTEGER NOT NULL
+	applied_at BIGINT  NOT NULL
 )`
 
 type migration struct {

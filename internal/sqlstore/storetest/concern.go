@@ -91,6 +91,11 @@ func testValidation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 			_, err := f.db.AddDecision(dsl, tg.concern, lifeguard.NewDecision{Route: lifeguard.ProposalRoute, Decision: "accepted"})
 			return err
 		}},
+		{"proposal accepted without reason", "reason", func() error {
+			_, err := f.db.AddDecision(dsl, withProposal.ID, lifeguard.NewDecision{Route: lifeguard.ProposalRoute,
+				Decision: lifeguard.DecisionAccepted})
+			return err
+		}},
 		{"decision kind", "decision", func() error {
 			_, err := f.db.AddDecision(dsl, tg.concern, lifeguard.NewDecision{Route: "CSC_REFERRAL", Decision: "maybe"})
 			return err

@@ -1,0 +1,466 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// BenchmarkCreateConcern records one concern, with a new child, per
+// transaction, as a reporter does: validation, JSON, the child, the concern,
+// its types and two journal entries, committed with synchronous=FULL.
+func BenchmarkCreateConcern(b *testing.B) {
+	db, err := Open(b.Context(), Config{Path: filepath.Join(b.TempDir(), "bench.db")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ctx := lifeguard.WithActor(b.Context(), lifeguard.SystemActor())
+	if err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	p, err := db.CreatePartnership(ctx, "P")
+	if err != nil {
+		b.Fatal(err)
+	}
+	o, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "O", Setting: "school"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := db.CreateUser(ctx, lifeguard.NewUser{Email: "s@example.org", Name: "S", Role: lifeguard.RoleStaff,
+		OrganisationID: o.ID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	staff := lifeguard.WithActor(b.Context(), &lifeguard.Actor{UserID: u.ID, Role: u.Role, OrganisationID: o.ID,
+		PartnershipID: p.ID, Via: "session"})
+	in := benchConcern()
+	b.ReportAllocs()
+	start := time.Now()
+	for b.Loop() {
+		if _, err := db.CreateConcern(staff, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "concerns/s")
+}
+
+// benchConcern is a grooming concern with a realistic triage: five routes
+// with their reasons.
+func benchConcern() lifeguard.NewConcern {
+	age := 13
+	now := time.Now().UTC()
+	due := now.Add(2 * time.Hour)
+	f := lifeguard.Facts{ReportedAt: now, Setting: "school", Description: strings.Repeat("What the child said. ", 20),
+		Child: &lifeguard.ChildFacts{Age: &age, Vulnerabilities: []lifeguard.Vulnerability{"send"}}, ChildRole: "victim",
+		ConcernTypes: []lifeguard.ConcernType{"grooming", "sexual_communication"},
+		Parties:      lifeguard.Parties{UnknownInvolved: true}, Details: lifeguard.Details{Platform: "a game chat"}}
+	t := lifeguard.Triage{Procedure: lifeguard.ProcedureRef{Name: "England baseline", Version: "2026.1"}}
+	for _, code := range []lifeguard.RouteCode{"CSC_REFERRAL", "POLICE_101", "CEOP_REPORT", "PRESERVE_EVIDENCE", "ADVICE_PARENTS"} {
+		t.Routes = append(t.Routes, lifeguard.Route{Code: code, Title: "Refer to children's social care",
+			Action: "Phone the front door and follow up in writing within 48 hours.", Urgency: lifeguard.SameWorkingDay,
+			Due: &due, Rules: []string{"GROOMING_CSC"}, Why: []string{"Grooming of a child is significant harm."}})
+	}
+	return lifeguard.NewConcern{Facts: f, Triage: t}
+}
+
+// The benchmark database: a million concerns over 600 organisations.
+const (
+	benchConcerns = 1_000_000
+	benchOrgs     = 600
+	// benchGenerator changes when the generator below changes, so that an
+	// old cached file is not reused.
+	benchGenerator = 1
+)
+
+// benchDB opens the cached benchmark database, building it first when it is
+// not there. The file lives in os.TempDir(), named by the schema version
+// and the generator's, so later runs and other packages' runs reuse it.
+func benchDB(b *testing.B) *DB {
+	b.Helper()
+	ms, err := sqliteDialect("").migrations()
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("lifeguard-bench-1m-schema%d-gen%d.db", len(ms), benchGenerator))
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		start := time.Now()
+		if err := buildBenchDB(b.Context(), path); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("built %s in %v", path, time.Since(start).Round(time.Second))
+	} else if err != nil {
+		b.Fatal(err)
+	}
+	db, err := Open(b.Context(), Config{Path: path})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+// buildBenchDB writes the benchmark database to path. It does not go through
+// CreateConcern, which would take an hour: it migrates an empty file with
+// the store, drops the indexes, inserts rows in batches of many rows per
+// statement in a few large transactions with journaling and syncing off,
+// then builds the indexes again from the schema's own text, which is far
+// quicker than keeping them up to date row by row. The file is renamed into
+// place only when complete.
+func buildBenchDB(ctx context.Context, path string) error {
+	tmp := path + ".building"
+	os.Remove(tmp)
+	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
+	db, err := Open(ctx, Config{Path: tmp})
+	if err != nil {
+		return err
+	}
+	if err := db.Migrate(sys); err != nil {
+		db.Close()
+		return err
+	}
+	db.Close()
+	os.Remove(tmp + "-wal")
+	os.Remove(tmp + "-shm")
+
+	conn, err := sql.Open("sqlite", tmp+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=cache_size(-262144)&_pragma=foreign_keys(OFF)")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	conn.SetMaxOpenConns(1)
+	var indexes []string
+	rows, err := conn.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for rows.Next() {
+		var name, q string
+		if err := rows.Scan(&name, &q); err != nil {
+			return err
+		}
+		names, indexes = append(names, name), append(indexes, q)
+	}
+	rows.Close()
+	for _, n := range names {
+		if _, err := conn.ExecContext(ctx, "DROP INDEX "+n); err != nil {
+			return err
+		}
+	}
+
+	g := &benchGen{rng: rand.New(rand.NewPCG(1, 2)), conn: conn}
+	if err := g.build(ctx); err != nil {
+		return err
+	}
+	for _, q := range indexes {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {
+		return err
+	}
+	conn.Close()
+	return os.Rename(tmp, path)
+}
+
+// benchGen generates the rows. Times run over three years up to the present;
+// concerns come in time order from organisations at random, as they would.
+// The newest 3 % and a random 1 % of the rest are open (about 65 per
+// organisation: a busy inbox), with deadlines around their report; closed
+// ones have every route decided.
+type benchGen struct {
+	rng  *rand.Rand
+	conn *sql.DB
+}
+
+func (g *benchGen) build(ctx context.Context) error {
+	now := time.Now().UTC()
+	start := now.Add(-3 * 365 * 24 * time.Hour)
+	const childrenPerOrg = 555 // about three concerns per child
+	tx, err := g.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	at := micros(start)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO partnerships (id, name, created_at) VALUES (1, 'Benchshire', ?)`, at); err != nil {
+		return err
+	}
+	orgs := newBatch(tx, "organisations", "id, partnership_id, name, setting, provides_internet, created_at", 6)
+	users := newBatch(tx, "users", "id, organisation_id, email, name, role, created_at", 6)
+	children := newBatch(tx, "children", "id, organisation_id, ref, age, age_as_of, vulnerabilities, created_at", 7)
+	for o := 1; o <= benchOrgs; o++ {
+		if err := orgs.add(ctx, o, 1, fmt.Sprintf("School %d", o), "school", true, at); err != nil {
+			return err
+		}
+		for i, role := range []string{"dsl", "staff", "staff"} {
+			id := (o-1)*3 + i + 1
+			if err := users.add(ctx, id, o, fmt.Sprintf("u%d@example.org", id), fmt.Sprintf("User %d", id), role, at); err != nil {
+				return err
+			}
+		}
+		for c := 1; c <= childrenPerOrg; c++ {
+			id := (o-1)*childrenPerOrg + c
+			if err := children.add(ctx, id, o, fmt.Sprintf("C-%06d", id), 5+g.rng.IntN(13), "2026-01-01",
+				`["send"]`, at); err != nil {
+				return err
+			}
+		}
+	}
+	for _, bt := range []*batch{orgs, users, children} {
+		if err := bt.flush(ctx); err != nil {
+			return err
+		}
+	}
+
+	concerns := newBatch(tx, "concerns", "id, organisation_id, child_id, reporter_id, status, facts, triage, types, "+
+		"routes, reported_at, due, created_at, updated_at, closed_at, closed_by, outcome, outcome_summary", 17)
+	types := newBatch(tx, "concern_types", "concern_id, type", 2)
+	decisions := newBatch(tx, "decisions", "concern_id, route, decision, reason, reference, on_time, decided_by, decided_at", 8)
+	notes := newBatch(tx, "notes", "concern_id, text, author_id, created_at", 4)
+	kinds := []string{"grooming", "cyberbullying", "nudes_sharing", "self_harm", "pornography", "sextortion",
+		"hate", "radicalisation", "gambling", "oversharing"}
+	span := now.Sub(start)
+	for i := 1; i <= benchConcerns; i++ {
+		org := 1 + g.rng.IntN(benchOrgs)
+		child := (org-1)*childrenPerOrg + 1 + g.rng.IntN(childrenPerOrg)
+		reporter := (org-1)*3 + 2 + g.rng.IntN(2)
+		dsl := (org-1)*3 + 1
+		reported := start.Add(time.Duration(float64(span) * float64(i) / benchConcerns))
+		t1, t2 := kinds[g.rng.IntN(len(kinds))], kinds[g.rng.IntN(len(kinds))]
+		typeList := []string{t1}
+		if t2 != t1 && g.rng.IntN(3) == 0 {
+			typeList = append(typeList, t2)
+		}
+		due := reported.Add(time.Duration(g.rng.IntN(5*24)) * time.Hour)
+		open := i > benchConcerns*97/100 || g.rng.IntN(100) == 0
+		status, closedAt, closedBy, outcome, summary := "closed", any(micros(reported.Add(72*time.Hour))), any(dsl), any("early_help"), any("Early help offered.")
+		var dueCol any
+		if open {
+			status, closedAt, closedBy, outcome, summary = "new", nil, nil, nil, nil
+			if g.rng.IntN(2) == 0 {
+				status = "in_progress"
+			}
+			if g.rng.IntN(5) > 0 {
+				dueCol = micros(due)
+			}
+		}
+		facts := fmt.Sprintf(`{"reported_at":%q,"setting":"school","description":"What the child said, in the reporter's words, about what happened online and who was involved.","child":{"age":%d},"child_role":"victim","concern_types":["%s"],"parties":{"peer_involved":true}}`,
+			reported.Format(time.RFC3339), 5+i%13, strings.Join(typeList, `","`))
+		triage := fmt.Sprintf(`{"procedure":{"name":"England baseline","version":"2026.1"},"routes":[{"code":"CSC_REFERRAL","title":"Refer to children's social care","action":"Phone the front door.","contact":null,"urgency":"working_days","due":%q,"rules":["R1"],"why":["A child at risk of significant harm."]},{"code":"ADVICE_PARENTS","title":"Advise the parents","action":"Talk to the parents.","contact":null,"urgency":"advice","due":null,"rules":["R2"],"why":["Parents can help."]}],"guidance":["Do not view or forward images."],"offences":[],"risk_areas":[{"area":"contact","nature":"sexual"}],"proposed_decision":null,"warnings":[]}`,
+			due.Format(time.RFC3339))
+		if err := concerns.add(ctx, i, org, child, reporter, status, facts, triage, strings.Join(typeList, ","),
+			"CSC_REFERRAL,ADVICE_PARENTS", micros(reported), dueCol, micros(reported), micros(reported), closedAt,
+			closedBy, outcome, summary); err != nil {
+			return err
+		}
+		for _, ty := range typeList {
+			if err := types.add(ctx, i, ty); err != nil {
+				return err
+			}
+		}
+		if !open || status == "in_progress" {
+			if err := decisions.add(ctx, i, "CSC_REFERRAL", "declined", "Below the threshold.", "", true, dsl,
+				micros(reported.Add(time.Hour))); err != nil {
+				return err
+			}
+		}
+		if i%4 == 0 {
+			if err := notes.add(ctx, i, "Spoke to the child and the parents.", dsl, micros(reported.Add(2*time.Hour))); err != nil {
+				return err
+			}
+		}
+		if i%100_000 == 0 { // a few large transactions
+			for _, bt := range []*batch{concerns, types, decisions, notes} {
+				if err := bt.flush(ctx); err != nil {
+					return err
+				}
+			}
+			if err := tx.Commit(); err != nil {
+				return err
+			}
+			if tx, err = g.conn.BeginTx(ctx, nil); err != nil {
+				return err
+			}
+			for _, bt := range []*batch{concerns, types, decisions, notes} {
+				bt.tx = tx
+			}
+		}
+	}
+	for _, bt := range []*batch{concerns, types, decisions, notes} {
+		if err := bt.flush(ctx); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// batch inserts rows many at a time: one INSERT with up to batchRows rows.
+type batch struct {
+	tx    *sql.Tx
+	table string
+	cols  string
+	width int
+	args  []any
+}
+
+const batchRows = 200
+
+func newBatch(tx *sql.Tx, table, cols string, width int) *batch {
+	return &batch{tx: tx, table: table, cols: cols, width: width, args: make([]any, 0, batchRows*width)}
+}
+
+func (bt *batch) add(ctx context.Context, vals ...any) error {
+	bt.args = append(bt.args, vals...)
+	if len(bt.args) == batchRows*bt.width {
+		return bt.flush(ctx)
+	}
+	return nil
+}
+
+func (bt *batch) flush(ctx context.Context) error {
+	n := len(bt.args) / bt.width
+	if n == 0 {
+		return nil
+	}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", bt.width), ",") + ")"
+	q := "INSERT INTO " + bt.table + " (" + bt.cols + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+",", n), ",")
+	if _, err := bt.tx.ExecContext(ctx, q, bt.args...); err != nil {
+		return fmt.Errorf("%s: %w", bt.table, err)
+	}
+	bt.args = bt.args[:0]
+	return nil
+}
+
+// dslOf is the actor of organisation org's DSL in the benchmark database.
+func dslOf(org int) *lifeguard.Actor {
+	return &lifeguard.Actor{UserID: int64((org-1)*3 + 1), Role: lifeguard.RoleDSL, OrganisationID: int64(org),
+		PartnershipID: 1, Via: "session"}
+}
+
+// BenchmarkListInbox1M lists the first page of a DSL's inbox (open
+// concerns, earliest deadline first) in a database of a million concerns,
+// journal entry included. Each iteration is a different organisation's DSL,
+// so pages are not all served from one warm cache. It reports the median
+// and the 90th percentile.
+func BenchmarkListInbox1M(b *testing.B) {
+	db := benchDB(b)
+	var times []time.Duration
+	org := 0
+	for b.Loop() {
+		org = org%benchOrgs + 1
+		ctx := lifeguard.WithActor(b.Context(), dslOf(org))
+		t0 := time.Now()
+		page, err := db.ListConcerns(ctx, lifeguard.ConcernFilter{Status: lifeguard.StatusOpen, Order: lifeguard.OrderDue})
+		times = append(times, time.Since(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(page.Concerns) == 0 {
+			b.Fatalf("organisation %d has an empty inbox", org)
+		}
+	}
+	reportPercentiles(b, times)
+}
+
+// BenchmarkList1M measures the other lists a DSL and staff use on the
+// million-concern database: newest first, a later page, filtered by type,
+// and a member of staff's own concerns.
+func BenchmarkList1M(b *testing.B) {
+	db := benchDB(b)
+	staff := func(org int) *lifeguard.Actor {
+		return &lifeguard.Actor{UserID: int64((org-1)*3 + 2), Role: lifeguard.RoleStaff, OrganisationID: int64(org),
+			PartnershipID: 1, Via: "session"}
+	}
+	cases := []struct {
+		name  string
+		actor func(org int) *lifeguard.Actor
+		f     lifeguard.ConcernFilter
+		pages int
+	}{
+		{"newest", dslOf, lifeguard.ConcernFilter{}, 1},
+		{"newest-page3", dslOf, lifeguard.ConcernFilter{}, 3},
+		{"type", dslOf, lifeguard.ConcernFilter{Type: "grooming"}, 1},
+		{"open-type", dslOf, lifeguard.ConcernFilter{Status: lifeguard.StatusOpen, Type: "self_harm", Order: lifeguard.OrderDue}, 1},
+		{"staff-own", staff, lifeguard.ConcernFilter{}, 1},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var times []time.Duration
+			org := 0
+			for b.Loop() {
+				org = org%benchOrgs + 1
+				ctx := lifeguard.WithActor(b.Context(), c.actor(org))
+				f := c.f
+				var t0 time.Time
+				for range c.pages {
+					t0 = time.Now()
+					page, err := db.ListConcerns(ctx, f)
+					if err != nil {
+						b.Fatal(err)
+					}
+					f.Cursor = page.Next
+				}
+				times = append(times, time.Since(t0)) // the last page's time
+			}
+			reportPercentiles(b, times)
+		})
+	}
+}
+
+// BenchmarkChronology reads the chronology of a child with several concerns
+// in the million-concern database.
+func BenchmarkChronology(b *testing.B) {
+	db := benchDB(b)
+	// Children of organisation 1 with the most concerns.
+	var kids []int64
+	rows, err := db.read.QueryContext(b.Context(), `SELECT child_id FROM concerns WHERE organisation_id = 1
+		GROUP BY child_id ORDER BY COUNT(*) DESC, child_id LIMIT 20`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		kids = append(kids, id)
+	}
+	rows.Close()
+	ctx := lifeguard.WithActor(b.Context(), dslOf(1))
+	var times []time.Duration
+	entries := 0
+	i := 0
+	for b.Loop() {
+		t0 := time.Now()
+		es, err := db.Chronology(ctx, kids[i%len(kids)])
+		times = append(times, time.Since(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		entries += len(es)
+		i++
+	}
+	b.ReportMetric(float64(entries)/float64(len(times)), "entries/op")
+	reportPercentiles(b, times)
+}
+
+func reportPercentiles(b *testing.B, times []time.Duration) {
+	if len(times) == 0 {
+		return
+	}
+	slices.Sort(times)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(times[len(times)/2]), "p50-ms")
+	b.ReportMetric(ms(times[len(times)*9/10]), "p90-ms")
+}
