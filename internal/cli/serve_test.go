@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -26,7 +27,10 @@ func startServe(t *testing.T, args ...string) (url string, output func() string)
 		done <- Run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), strings.NewReader(""), pw, io.Discard)
 		pw.Close()
 	}()
+	var mu sync.Mutex
 	var out strings.Builder
+	write := func(s string) { mu.Lock(); out.WriteString(s); mu.Unlock() }
+	read := func() string { mu.Lock(); defer mu.Unlock(); return out.String() }
 	lines := make(chan string)
 	go func() {
 		sc := bufio.NewScanner(pr)
@@ -51,21 +55,21 @@ func startServe(t *testing.T, args ...string) (url string, output func() string)
 		select {
 		case line, ok := <-lines:
 			if !ok {
-				t.Fatalf("serve stopped before listening:\n%s", out.String())
+				t.Fatalf("serve stopped before listening:\n%s", read())
 			}
-			out.WriteString(line + "\n")
+			write(line + "\n")
 			if m := runningAt.FindStringSubmatch(line); m != nil {
 				url = m[1]
 				// Keep draining so the server never blocks on its output.
 				go func() {
 					for l := range lines {
-						out.WriteString(l + "\n")
+						write(l + "\n")
 					}
 				}()
-				return url, func() string { time.Sleep(100 * time.Millisecond); return out.String() }
+				return url, func() string { time.Sleep(100 * time.Millisecond); return read() }
 			}
 		case <-deadline:
-			t.Fatalf("serve did not start within two minutes:\n%s", out.String())
+			t.Fatalf("serve did not start within two minutes:\n%s", read())
 		}
 	}
 }

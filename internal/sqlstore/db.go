@@ -40,6 +40,7 @@ type DB struct {
 	d       *dialect
 	nowFunc func() time.Time
 	log     *slog.Logger
+	writer  *writer
 }
 
 // Open opens the SQLite database at cfg.Path, creating it when missing. It
@@ -50,6 +51,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{read: read, write: write, d: sqliteDialect(cfg.Path), nowFunc: cfg.Now, log: cfg.Logger}
+	db.writer = newWriter(db)
 	if db.nowFunc == nil {
 		db.nowFunc = time.Now
 	}
@@ -67,6 +69,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.writer.shutdown()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -99,10 +102,11 @@ func (t *tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
 }
 
 // inWrite runs fn in a transaction on the write pool (BEGIN IMMEDIATE on
-// SQLite) and commits it when fn returns nil. op names the operation in
-// wrapped errors.
+// SQLite), shared with other writes that arrive at the same moment (see
+// writer.go), and returns once it is committed, or with fn's error or the
+// commit's. op names the operation in wrapped errors.
 func (db *DB) inWrite(ctx context.Context, op string, fn func(*tx) error) error {
-	return db.inTx(ctx, db.write, nil, op, fn)
+	return db.writer.do(ctx, op, fn)
 }
 
 // inRead runs fn in a read-only transaction on the read pool, which gives fn

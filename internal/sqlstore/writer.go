@@ -1,0 +1,164 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+)
+
+// writer runs every write transaction of the store on its one write
+// connection, and commits several at once when they arrive together (group
+// commit). With synchronous=FULL each commit waits for the disk; when
+// sixteen clients record concerns at the same moment, one sync for all of
+// them instead of sixteen in a row is what lets the API keep up with the
+// disk rather than queue behind it.
+//
+// Each write runs inside its own savepoint, so a write that fails rolls back
+// alone and the others in its batch still commit; its caller gets its own
+// error. If the commit itself fails, every write of the batch gets the
+// error: none of them was acknowledged, so nothing acknowledged is lost.
+type writer struct {
+	db    *DB
+	reqs  chan *writeReq
+	stop  chan struct{}
+	done  sync.WaitGroup
+	close sync.Once
+}
+
+type writeReq struct {
+	ctx  context.Context
+	op   string
+	fn   func(*tx) error
+	errc chan error
+}
+
+// maxBatch bounds a batch, so one commit never holds a great many callers.
+const maxBatch = 64
+
+func newWriter(db *DB) *writer {
+	w := &writer{db: db, reqs: make(chan *writeReq), stop: make(chan struct{})}
+	w.done.Add(1)
+	go w.loop()
+	return w
+}
+
+// do runs fn in a write transaction, perhaps shared with other writes, and
+// returns when its outcome is known: committed, or failed.
+func (w *writer) do(ctx context.Context, op string, fn func(*tx) error) error {
+	r := &writeReq{ctx: ctx, op: op, fn: fn, errc: make(chan error, 1)}
+	select {
+	case w.reqs <- r:
+	case <-ctx.Done():
+		return w.db.fail(op, ctx.Err())
+	case <-w.stop:
+		return w.db.fail(op, sql.ErrConnDone)
+	}
+	// Once taken, a request always gets an answer, even if its caller's
+	// context ends: the caller must not return before its write is decided.
+	return <-r.errc
+}
+
+func (w *writer) loop() {
+	defer w.done.Done()
+	batch := make([]*writeReq, 0, maxBatch)
+	for {
+		select {
+		case <-w.stop:
+			return
+		case r := <-w.reqs:
+			batch = append(batch[:0], r)
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-w.reqs:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		w.run(batch)
+	}
+}
+
+func (w *writer) run(batch []*writeReq) {
+	db := w.db
+	errs := make([]error, len(batch))
+	defer func() {
+		if v := recover(); v != nil {
+			// A panic in one write must not leave the others waiting forever.
+			for i := range errs {
+				errs[i] = db.fail(batch[i].op, fmt.Errorf("panic in a write: %v", v))
+			}
+		}
+		for i, r := range batch {
+			r.errc <- errs[i]
+		}
+	}()
+	// The transaction is not bound to any one caller's context, since it
+	// carries the others' writes too; each write's statements use its own.
+	stx, err := db.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		for i, r := range batch {
+			errs[i] = db.fail(r.op, err)
+		}
+		return
+	}
+	t := &tx{tx: stx, d: db.d}
+	committed := 0
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = db.fail(r.op, err)
+			continue
+		}
+		if _, err := stx.ExecContext(context.Background(), "SAVEPOINT w"); err != nil {
+			errs[i] = db.fail(r.op, err)
+			continue
+		}
+		if err := r.fn(t); err != nil {
+			errs[i] = db.fail(r.op, err)
+			if _, rerr := stx.ExecContext(context.Background(), "ROLLBACK TO SAVEPOINT w"); rerr != nil {
+				// The transaction is in an unknown state: fail everything.
+				stx.Rollback()
+				for j, r := range batch {
+					if errs[j] == nil {
+						errs[j] = db.fail(r.op, rerr)
+					}
+				}
+				return
+			}
+		}
+		if _, err := stx.ExecContext(context.Background(), "RELEASE SAVEPOINT w"); err != nil {
+			stx.Rollback()
+			for j, r := range batch {
+				if errs[j] == nil {
+					errs[j] = db.fail(r.op, err)
+				}
+			}
+			return
+		}
+		if errs[i] == nil {
+			committed++
+		}
+	}
+	if committed == 0 {
+		stx.Rollback()
+		return
+	}
+	if err := stx.Commit(); err != nil {
+		for i, r := range batch {
+			if errs[i] == nil {
+				errs[i] = db.fail(r.op, err)
+			}
+		}
+	}
+}
+
+// shutdown stops the writer after the batch in hand.
+func (w *writer) shutdown() {
+	w.close.Do(func() {
+		close(w.stop)
+		w.done.Wait()
+	})
+}
