@@ -110,7 +110,9 @@ func run(ctx context.Context, n int, dir string) error {
 	}
 	elapsed := time.Since(start)
 	slices.Sort(lat)
-	pct := func(p float64) float64 { return float64(lat[min(len(lat)-1, int(float64(len(lat))*p))].Microseconds()) / 1000 }
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(float64(len(lat))*p))].Microseconds()) / 1000
+	}
 	fmt.Printf("ceiling: inserted %d concerns in %.2fs: %.0f per second; p50 %.2f ms, p99 %.2f ms\n",
 		n, elapsed.Seconds(), float64(n)/elapsed.Seconds(), pct(0.5), pct(0.99))
 	return nil
