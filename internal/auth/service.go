@@ -42,6 +42,9 @@ type Config struct {
 	// Logger receives problems that do not stop a sign-in, such as a failed
 	// rehash; nil discards them. Only ids are logged.
 	Logger *slog.Logger
+	// Factors keeps second factors; without it the second-factor methods
+	// report that none can be enrolled.
+	Factors lifeguard.SecondFactorStore
 }
 
 func (c Config) withDefaults() Config {

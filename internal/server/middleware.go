@@ -96,11 +96,13 @@ func newRequestID() string {
 
 // notePattern tells logRequests which route matched. The mux sets Pattern
 // on the request it is given, which is a copy of the one logRequests holds.
-func notePattern(mux http.Handler) http.Handler {
+func notePattern(mux *http.ServeMux, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mux.ServeHTTP(w, r)
+		h.ServeHTTP(w, r)
+		// The pages' handler passes its own copy of r to the mux; asking the
+		// mux which pattern matches is the same answer either way.
 		if p, ok := r.Context().Value(patternKey{}).(*string); ok {
-			*p = r.Pattern
+			_, *p = mux.Handler(r)
 		}
 	})
 }

@@ -29,11 +29,19 @@ type Readiness interface {
 	Ready(ctx context.Context) error
 }
 
+// Pages are the web pages: their routes, and the handler that wraps the
+// whole mux with their sessions and form protection.
+type Pages interface {
+	Routes(mux *http.ServeMux)
+	Handler(mux http.Handler) http.Handler
+}
+
 // Config is what the server needs, loaded once by the command and passed
 // down.
 type Config struct {
 	Addr   string
 	API    *api.API
+	Pages  Pages
 	Auth   Authenticator
 	Ready  Readiness
 	Logger *slog.Logger
@@ -64,8 +72,13 @@ func New(cfg Config) *Server {
 	if cfg.API != nil {
 		cfg.API.Routes(mux)
 	}
+	var h http.Handler = mux
+	if cfg.Pages != nil {
+		cfg.Pages.Routes(mux)
+		h = cfg.Pages.Handler(mux)
+	}
 	s.http = &http.Server{
-		Handler:           s.middleware(notePattern(mux)),
+		Handler:           s.middleware(notePattern(mux, h)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 15*time.Second,

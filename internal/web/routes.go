@@ -1,0 +1,37 @@
+package web
+
+import (
+	"net/http"
+)
+
+// Routes registers every page on mux: all of them are here, in one place.
+// Pages that need a signed-in user are wrapped in signedIn; every form is
+// protected from cross-origin posts by the handler Handler returns.
+func (wb *Web) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /static/{name}", wb.static.serve)
+	mux.Handle("GET /{$}", wb.handle(wb.home))
+	mux.Handle("GET /signin", wb.handle(wb.signInForm))
+	mux.Handle("POST /signin", wb.handle(wb.signIn))
+	mux.Handle("POST /signout", wb.handle(wb.signOut))
+	mux.Handle("GET /signin/second-factor", wb.partly(wb.verifyForm))
+	mux.Handle("POST /signin/second-factor", wb.partly(wb.verify))
+	mux.Handle("GET /account/second-factor", wb.partly(wb.enrolForm))
+	mux.Handle("POST /account/second-factor", wb.partly(wb.enrol))
+	mux.Handle("GET /account/settings", wb.signedIn(wb.settingsForm))
+	mux.Handle("POST /account/settings", wb.signedIn(wb.saveSettings))
+	// Anything else that is not the API is a page that does not exist.
+	mux.Handle("/", wb.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errNoPage
+	}))
+}
+
+// Handler wraps the pages' mux with what every page needs: the session,
+// and protection of forms from other sites (http.CrossOriginProtection
+// refuses a non-GET request that a browser says came from elsewhere).
+func (wb *Web) Handler(mux http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wb.renderError(w, r, errCrossOrigin)
+	}))
+	return wb.withSession(cop.Handler(mux))
+}

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// assets are the static files, each served at a name that holds a hash of
+// its content (/static/app.3f2a9c1b.css), so browsers may cache them for a
+// year and still never use an old one after a release.
+type assets struct {
+	byName map[string]string // app.css -> app.3f2a9c1b.css
+	files  map[string]asset  // app.3f2a9c1b.css -> content
+}
+
+type asset struct {
+	body        []byte
+	contentType string
+}
+
+func newAssets() (*assets, error) {
+	a := &assets{byName: map[string]string{}, files: map[string]asset{}}
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		sum := sha256.Sum256(body)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		a.byName[name] = hashed
+		a.files[hashed] = asset{body: body, contentType: contentType(ext)}
+		return nil
+	})
+	return a, err
+}
+
+func contentType(ext string) string {
+	switch ext {
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	}
+	return "application/octet-stream"
+}
+
+// url returns the hashed URL of a static file; templates call it as
+// {{asset "app.css"}}. An unknown name is a bug found at start-up, when
+// every template is executed once.
+func (a *assets) url(name string) (string, error) {
+	h, ok := a.byName[name]
+	if !ok {
+		return "", fmt.Errorf("no static asset %q", name)
+	}
+	return "/static/" + h, nil
+}
+
+// size is the total size of the assets, which the tests keep under 50 KB.
+func (a *assets) size() int {
+	n := 0
+	for _, f := range a.files {
+		n += len(f.body)
+	}
+	return n
+}
+
+func (a *assets) serve(w http.ResponseWriter, r *http.Request) {
+	f, ok := a.files[r.PathValue("name")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", f.contentType)
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.body)))
+	w.Write(f.body)
+}

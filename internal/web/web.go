@@ -1,0 +1,84 @@
+// Package web is Lifeguard's pages: server-rendered HTML from html/template,
+// with embedded templates and assets, its own CSS, and no script a page
+// needs in order to work. Handlers follow one shape: read the form, check
+// it, call the stores (which enforce access), then redirect or render; they
+// return errors to one renderer.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
+)
+
+// Stores are the stores the pages read and write, each enforcing access
+// from the acting user.
+type Stores struct {
+	Concerns    lifeguard.ConcernStore
+	Children    lifeguard.ChildStore
+	Orgs        lifeguard.OrgStore
+	Preferences lifeguard.PreferenceStore
+	Transfers   lifeguard.TransferStore
+}
+
+// Auth is what the pages need of the auth package.
+type Auth interface {
+	SignIn(ctx context.Context, email, password, addr string) (string, *lifeguard.Session, *lifeguard.User, error)
+	Session(ctx context.Context, token string) (*lifeguard.Session, *lifeguard.User, error)
+	SignOut(ctx context.Context, token string) error
+	Actor(u *lifeguard.User, via string) *lifeguard.Actor
+	// HasSecondFactor reports whether the user has enrolled one.
+	HasSecondFactor(ctx context.Context, userID int64) (bool, error)
+	// BeginSecondFactor makes a new secret for the user to enrol, with its
+	// otpauth URI; nothing is stored until ConfirmSecondFactor.
+	BeginSecondFactor(email string) (secret, uri string, err error)
+	// ConfirmSecondFactor checks a first code against the secret, stores the
+	// factor and returns the recovery codes to show once.
+	ConfirmSecondFactor(ctx context.Context, userID, sessionID int64, secret, code string) ([]string, error)
+	// VerifySecondFactor checks a code or a recovery code at sign-in and
+	// marks the session as having passed the second factor.
+	VerifySecondFactor(ctx context.Context, userID, sessionID int64, code, addr string) error
+}
+
+// Config is what the pages run with, built once by the command.
+type Config struct {
+	Stores    Stores
+	Auth      Auth
+	Procedure *procedure.Procedure
+	Logger    *slog.Logger
+	Now       func() time.Time
+	// Demo exempts the demo accounts from the second factor, and only
+	// under serve --demo.
+	Demo bool
+	// SecureCookies marks the session cookie Secure: on whenever the
+	// server is reached over HTTPS, directly or through a proxy.
+	SecureCookies bool
+}
+
+// Web serves the pages.
+type Web struct {
+	cfg       Config
+	templates *templates
+	static    *assets
+}
+
+// New parses and checks every template and hashes the static assets, so a
+// broken template stops the server at start-up rather than on a user's
+// request.
+func New(cfg Config) (*Web, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	st, err := newAssets()
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseTemplates(st)
+	if err != nil {
+		return nil, err
+	}
+	return &Web{cfg: cfg, templates: t, static: st}, nil
+}
