@@ -27,6 +27,9 @@ var (
 	_ lifeguard.OrgStore     = (*DB)(nil)
 	_ lifeguard.AuthStore    = (*DB)(nil)
 	_ lifeguard.Journal      = (*DB)(nil)
+
+	_ lifeguard.PreferenceStore   = (*DB)(nil)
+	_ lifeguard.SecondFactorStore = (*DB)(nil)
 )
 
 // Messages of the not-found errors. A record the actor may not know exists
@@ -173,4 +176,17 @@ func systemOnly(ctx context.Context) error {
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only Lifeguard itself can do that.")
 	}
 	return nil
+}
+
+// ownUser guards what a user does to their own row (preferences): any
+// signed-in user may, the system actor may not, since it is no user.
+func ownUser(ctx context.Context) (*lifeguard.Actor, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.IsSystem() || a.UserID == 0 {
+		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a signed-in user has preferences.")
+	}
+	return a, nil
 }

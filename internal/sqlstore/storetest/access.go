@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -279,25 +280,8 @@ func authCases(f *fixture) []accessCase {
 // the answer against the contract in store.go.
 func testAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	f := newFixture(t, open)
-	shared := f.target(t)
-	cases := append(accessCases(), authCases(f)...)
-	for _, c := range cases {
-		t.Run(c.op, func(t *testing.T) {
-			if len(c.want) != len(roles()) {
-				t.Fatalf("case has %d codes for %d roles", len(c.want), len(roles()))
-			}
-			for i, role := range roles() {
-				tg := shared
-				if c.mutates {
-					tg = f.target(t)
-				}
-				err := c.call(f.ctxFor(t.Context(), role), f, tg)
-				if got := lifeguard.ErrorCode(err); got != c.want[i] {
-					t.Errorf("%s as %s: code %q, want %q (err: %v)", c.op, role, got, c.want[i], err)
-				}
-			}
-		})
-	}
+	cases := slices.Concat(accessCases(), authCases(f), preferenceCases(), secondFactorCases(f))
+	runAccessCases(t, f, cases, f.target)
 
 	// A manager, like staff, sees and adds to what they reported, and no
 	// more.
@@ -348,6 +332,31 @@ func testAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 			t.Errorf("DSL does not see the child's record: %+v", cs)
 		}
 	})
+}
+
+// runAccessCases runs each case as every role and checks the code of the
+// answer. fresh makes the target: once for the cases that only read, and
+// anew for each role for those that change it.
+func runAccessCases(t *testing.T, f *fixture, cases []accessCase, fresh func(t *testing.T) target) {
+	t.Helper()
+	shared := fresh(t)
+	for _, c := range cases {
+		t.Run(c.op, func(t *testing.T) {
+			if len(c.want) != len(roles()) {
+				t.Fatalf("case has %d codes for %d roles", len(c.want), len(roles()))
+			}
+			for i, role := range roles() {
+				tg := shared
+				if c.mutates {
+					tg = fresh(t)
+				}
+				err := c.call(f.ctxFor(t.Context(), role), f, tg)
+				if got := lifeguard.ErrorCode(err); got != c.want[i] {
+					t.Errorf("%s as %s: code %q, want %q (err: %v)", c.op, role, got, c.want[i], err)
+				}
+			}
+		})
+	}
 }
 
 // testCrossOrganisation checks that another organisation's concern or child

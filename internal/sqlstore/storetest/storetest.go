@@ -41,6 +41,8 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Organisations", testOrganisations},
 		{"Auth", testAuth},
+		{"Preferences", testPreferences},
+		{"SecondFactor", testSecondFactor},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
