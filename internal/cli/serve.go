@@ -17,6 +17,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/demo"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/web"
 )
 
 func (e *env) serve(ctx context.Context, args []string) error {
@@ -26,6 +27,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	local := fs.String("procedure", "", "a local procedure file over the England baseline")
 	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data is given)")
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
+	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -70,11 +72,23 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		}
 	}
 
-	svc := auth.New(db, auth.Config{})
+	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
+	pages, err := web.New(web.Config{
+		Stores:        web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db},
+		Auth:          svc,
+		Procedure:     proc,
+		Logger:        logger,
+		Demo:          *demoMode,
+		SecureCookies: *secure,
+	})
+	if err != nil {
+		return err
+	}
 	srv := server.New(server.Config{
 		Addr:   *listen,
 		Logger: logger,
 		Auth:   svc,
+		Pages:  pages,
 		Ready:  readiness{db},
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -33,7 +32,7 @@ func (b *browser) typeKeys(s string) { b.t.Helper(); b.run(chromedp.KeyEvent(s))
 
 func (b *browser) press(key string) {
 	b.t.Helper()
-	b.run(chromedp.KeyEvent(key), chromedp.Sleep(300*time.Millisecond), chromedp.WaitReady("body", chromedp.ByQuery))
+	b.next(chromedp.KeyEvent(key))
 }
 
 func TestSignInByKeyboardAndSettingsPersist(t *testing.T) {
@@ -64,9 +63,11 @@ func TestSignInByKeyboardAndSettingsPersist(t *testing.T) {
 	b.run(chromedp.Navigate(a.url+"/account/settings"), chromedp.WaitVisible("#text_large", chromedp.ByQuery))
 	b.checkAccessible("settings page")
 	b.screenshot("settings")
-	// Choose large text and high visibility with the keyboard only.
-	b.tabTo("#text_large")
-	b.run(chromedp.KeyEvent(" "))
+	// Choose large text and high visibility with the keyboard only: a radio
+	// group is one Tab stop, at its checked button, and the arrow keys move
+	// the choice within it.
+	b.tabTo("#text_medium")
+	b.run(chromedp.KeyEvent(kb.ArrowDown))
 	b.tabTo("#high_visibility")
 	b.run(chromedp.KeyEvent(" "))
 	b.press(kb.Enter)
@@ -88,8 +89,12 @@ func TestSignInByKeyboardAndSettingsPersist(t *testing.T) {
 		t.Errorf("in a second browser, <html class=%q>, want the user's saved settings", class)
 	}
 	// Put them back for other tests that sign in as this user.
-	b2.run(chromedp.Click("#text_medium", chromedp.ByQuery), chromedp.Click("#high_visibility", chromedp.ByQuery),
-		chromedp.Click("main button[type=submit]", chromedp.ByQuery), chromedp.WaitVisible(".flash", chromedp.ByQuery))
+	b2.run(chromedp.Click("#text_medium", chromedp.ByQuery), chromedp.Click("#high_visibility", chromedp.ByQuery))
+	b2.submit("main button[type=submit]")
+	b2.run(chromedp.AttributeValue("html", "class", &class, nil, chromedp.ByQuery))
+	if class != "text-medium" {
+		t.Errorf("after resetting, <html class=%q>", class)
+	}
 }
 
 func TestWrongPasswordIsRefused(t *testing.T) {
@@ -97,8 +102,8 @@ func TestWrongPasswordIsRefused(t *testing.T) {
 	b := newBrowser(t)
 	b.run(chromedp.Navigate(a.url+"/signin"), chromedp.WaitVisible("#email", chromedp.ByQuery),
 		chromedp.SendKeys("#email", "dsl@demo.test", chromedp.ByQuery),
-		chromedp.SendKeys("#password", "not the password", chromedp.ByQuery),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery), chromedp.WaitVisible(".problems", chromedp.ByQuery))
+		chromedp.SendKeys("#password", "not the password", chromedp.ByQuery))
+	b.submit(`main button[type=submit]`)
 	if !strings.Contains(b.text(), "not right") {
 		t.Errorf("no clear refusal: %s", b.text())
 	}
@@ -136,8 +141,8 @@ func TestSecondFactor(t *testing.T) {
 	}
 	var secret string
 	b.run(chromedp.Text("#secret", &secret, chromedp.ByQuery))
-	b.run(chromedp.SendKeys("#code", totp(strings.TrimSpace(secret), time.Now()), chromedp.ByQuery),
-		chromedp.Click("main button[type=submit]", chromedp.ByQuery), chromedp.WaitVisible(".codes", chromedp.ByQuery))
+	b.run(chromedp.SendKeys("#code", totp(strings.TrimSpace(secret), time.Now()), chromedp.ByQuery))
+	b.submit("main button[type=submit]")
 	var codes []string
 	b.run(chromedp.Evaluate(`[...document.querySelectorAll(".codes code")].map(c => c.textContent)`, &codes))
 	if len(codes) != 10 {
@@ -150,16 +155,15 @@ func TestSecondFactor(t *testing.T) {
 	}
 
 	// Sign out and in again: now the code is asked for; a recovery code works.
-	b.run(chromedp.Click(`form[action="/signout"] button`, chromedp.ByQuery), chromedp.WaitVisible("#email", chromedp.ByQuery))
+	b.submit(`form[action="/signout"] button`)
 	b.signIn(a.url, email)
 	if !strings.Contains(b.location(), "/signin/second-factor") {
 		t.Fatalf("the second sign-in did not ask for the code: %s", b.location())
 	}
 	b.checkAccessible("second-factor page")
-	b.run(chromedp.SendKeys("#code", codes[0], chromedp.ByQuery), chromedp.Click("main button[type=submit]", chromedp.ByQuery),
-		chromedp.WaitVisible("main", chromedp.ByQuery))
+	b.run(chromedp.SendKeys("#code", codes[0], chromedp.ByQuery))
+	b.submit("main button[type=submit]")
 	if strings.Contains(b.location(), "/signin") {
 		t.Fatalf("a recovery code did not let the user in: %s", b.text())
 	}
-	_ = input.DispatchKeyEvent
 }

@@ -153,7 +153,7 @@ func newBrowser(t testing.TB) *browser {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profileDir(t)),
 		// The machine has no network but loopback: stop Chromium's own
 		// background requests, which would only fail.
 		chromedp.Flag("disable-background-networking", true),
@@ -200,6 +200,48 @@ func (b *browser) title() string {
 	return s
 }
 
+// profileDir is a fresh Chromium profile. Not t.TempDir: Chromium may
+// still be writing to it as the test ends, and that must not fail the test.
+func profileDir(t testing.TB) string {
+	dir, err := os.MkdirTemp("", "lifeguard-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		time.Sleep(200 * time.Millisecond)
+		os.RemoveAll(dir)
+	})
+	return dir
+}
+
+// next runs the actions that leave the page (a click on a submit button, a
+// key press) and waits until the next page has loaded: it marks the current
+// document and waits for a document without the mark.
+func (b *browser) next(actions ...chromedp.Action) {
+	b.t.Helper()
+	b.run(chromedp.Evaluate(`window.__lifeguardOld = true`, nil))
+	b.run(actions...)
+	// Evaluating while the page navigates can fail; that only means "not
+	// yet", so errors are retried until the deadline.
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var loaded bool
+		err := chromedp.Run(b.ctx, chromedp.Evaluate(`!window.__lifeguardOld && document.readyState === "complete"`, &loaded))
+		if err == nil && loaded {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.t.Fatal("the next page did not load within 30 seconds")
+}
+
+// submit clicks the submit button matched by selector and waits for the
+// page it leads to.
+func (b *browser) submit(selector string) {
+	b.t.Helper()
+	b.next(chromedp.Click(selector, chromedp.ByQuery))
+}
+
 // signIn signs in on the sign-in page with the demo password.
 func (b *browser) signIn(base, email string) {
 	b.t.Helper()
@@ -208,9 +250,8 @@ func (b *browser) signIn(base, email string) {
 		chromedp.WaitVisible("#email", chromedp.ByQuery),
 		chromedp.SendKeys("#email", email, chromedp.ByQuery),
 		chromedp.SendKeys("#password", demoPassword, chromedp.ByQuery),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible("main", chromedp.ByQuery),
 	)
+	b.submit(`main button[type=submit]`)
 }
 
 // checkAccessible runs axe-core on the page as it is and fails the test on
