@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/lifeguard-scp/lifeguard"
 )
@@ -18,7 +19,12 @@ import (
 //   - working a concern (decisions, actions, closing, changing the facts) is
 //     for its DSL; the reporter may only add notes and evidence (EFORBIDDEN
 //     for the rest);
-//   - a closed concern cannot change (ECONFLICT).
+//   - a closed concern cannot change (ECONFLICT);
+//   - a child's file sent to another organisation and received there may be
+//     read by that organisation's DSLs: the child's record, its chronology
+//     and its concerns, read-only (EFORBIDDEN for any change). The file
+//     carries what came before it, so the records it was itself received
+//     from are read the same way (fileReceivedBy).
 
 // Compile-time checks that DB is every store.
 var (
@@ -30,17 +36,20 @@ var (
 
 	_ lifeguard.PreferenceStore   = (*DB)(nil)
 	_ lifeguard.SecondFactorStore = (*DB)(nil)
+	_ lifeguard.TransferStore     = (*DB)(nil)
 )
 
 // Messages of the not-found errors. A record the actor may not know exists
 // answers with exactly these, so the answer says nothing about it.
 const (
-	msgNoConcern = "There is no such concern."
-	msgNoChild   = "There is no such child's record."
+	msgNoConcern  = "There is no such concern."
+	msgNoChild    = "There is no such child's record."
+	msgNoTransfer = "There is no such transfer."
 )
 
-func errNoConcern() error { return lifeguard.Errorf(lifeguard.ENOTFOUND, msgNoConcern) }
-func errNoChild() error   { return lifeguard.Errorf(lifeguard.ENOTFOUND, msgNoChild) }
+func errNoConcern() error  { return lifeguard.Errorf(lifeguard.ENOTFOUND, msgNoConcern) }
+func errNoChild() error    { return lifeguard.Errorf(lifeguard.ENOTFOUND, msgNoChild) }
+func errNoTransfer() error { return lifeguard.Errorf(lifeguard.ENOTFOUND, msgNoTransfer) }
 
 // actor returns the actor in ctx, or EUNAUTHORIZED.
 func actor(ctx context.Context) (*lifeguard.Actor, error) {
@@ -86,6 +95,31 @@ func checkConcern(a *lifeguard.Actor, want concernAccess, org, reporter int64, s
 		return lifeguard.Errorf(lifeguard.ECONFLICT, "The concern is closed and cannot be changed.")
 	}
 	return nil
+}
+
+// concernAccessFor is checkConcern with transfers: a DSL of an
+// organisation that received the file of the concern's child may read the
+// concern (ENOTFOUND otherwise, as for any other organisation's) and change
+// nothing (EFORBIDDEN): the concern stays the sending organisation's. via is
+// the transfer that let the actor in, for the journal, or 0.
+func concernAccessFor(ctx context.Context, tx *tx, a *lifeguard.Actor, want concernAccess, org, reporter int64,
+	child *int64, status lifeguard.ConcernStatus) (via int64, err error) {
+	err = checkConcern(a, want, org, reporter, status)
+	if lifeguard.ErrorCode(err) != lifeguard.ENOTFOUND || a.IsSystem() || a.Role != lifeguard.RoleDSL || child == nil {
+		return 0, err
+	}
+	via, qerr := fileReceivedBy(ctx, tx, a.OrganisationID, *child)
+	if qerr != nil {
+		return 0, qerr
+	}
+	if via == 0 {
+		return 0, err
+	}
+	if want != readConcern {
+		return 0, lifeguard.Errorf(lifeguard.EFORBIDDEN,
+			"The concern belongs to the organisation that sent the child's file; only its designated safeguarding lead can change it.")
+	}
+	return via, nil
 }
 
 // canCreateConcern decides whether a may record a concern: those who report
@@ -147,6 +181,48 @@ func checkChild(a *lifeguard.Actor, want childAccess, org int64) error {
 	return errNoChild()
 }
 
+// childAccessFor is checkChild with transfers: a DSL of an organisation
+// that received the child's file may read the record and its chronology.
+// via is the transfer that let the actor in, for the journal, or 0.
+func childAccessFor(ctx context.Context, tx *tx, a *lifeguard.Actor, want childAccess, org, child int64) (via int64, err error) {
+	err = checkChild(a, want, org)
+	if lifeguard.ErrorCode(err) != lifeguard.ENOTFOUND || want != readChildRecord || a.IsSystem() ||
+		a.Role != lifeguard.RoleDSL {
+		return 0, err
+	}
+	via, qerr := fileReceivedBy(ctx, tx, a.OrganisationID, child)
+	if qerr != nil {
+		return 0, qerr
+	}
+	if via == 0 {
+		return 0, err
+	}
+	return via, nil
+}
+
+// fileReceivedBy returns a transfer through which organisation org
+// received child's file, or 0 when it has not. The file may have reached
+// org along a chain (A sent it to B, whose record of the child B then sent
+// to org): each receipt creates a record, the next link starts from that
+// record, and the file carries everything before it. Only received
+// transfers count: a pending one shows the receiving DSL nothing yet.
+//
+// The chain is followed with a recursive query, which SQLite and
+// PostgreSQL both have; it is short (one link per move of the child) and
+// is asked only when the actor is a DSL of another organisation.
+func fileReceivedBy(ctx context.Context, tx *tx, org, child int64) (int64, error) {
+	var via sql.NullInt64
+	err := tx.row(ctx, `WITH RECURSIVE file(child) AS (
+			SELECT CAST(? AS BIGINT)
+			UNION
+			SELECT t.received_child_id FROM transfers t JOIN file f ON t.child_id = f.child
+			WHERE t.received_child_id IS NOT NULL
+		)
+		SELECT MIN(t.id) FROM transfers t JOIN file f ON t.child_id = f.child
+		WHERE t.to_organisation_id = ? AND t.received_child_id IS NOT NULL`, child, org).Scan(&via)
+	return via.Int64, err
+}
+
 // canFindChildren decides whether a may search children by reference.
 // Partnership officers and administrators get EFORBIDDEN, as for a list of
 // concerns: a list has no record whose existence could leak.
@@ -155,6 +231,86 @@ func canFindChildren(a *lifeguard.Actor) error {
 		return nil
 	}
 	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not see children's records.")
+}
+
+// Transfers. Only DSLs send, receive and see transfers, of their own
+// organisation's children or to their organisation.
+
+// transferAccess is what an actor wants of a transfer.
+type transferAccess int
+
+const (
+	readTransfer    transferAccess = iota // see it
+	receiveTransfer                       // accept the file
+)
+
+// checkTransfer decides whether a may do want with a transfer from
+// organisation from to organisation to: a DSL of either side sees it; only
+// the receiving side's receives it. Staff and managers of either side get
+// EFORBIDDEN, as for a child's record they can find but not read; anyone
+// else ENOTFOUND.
+func checkTransfer(a *lifeguard.Actor, want transferAccess, from, to int64) error {
+	if a.IsSystem() {
+		return nil
+	}
+	switch {
+	case a.OrganisationID != from && a.OrganisationID != to:
+		return errNoTransfer()
+	case a.Role == lifeguard.RoleDSL:
+	case a.Role == lifeguard.RoleStaff || a.Role == lifeguard.RoleManager:
+		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
+			"Only a designated safeguarding lead can see or receive a transfer of a child's file.")
+	default:
+		return errNoTransfer()
+	}
+	if want == receiveTransfer && a.OrganisationID != to {
+		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
+			"Only the receiving organisation's designated safeguarding lead can receive the file.")
+	}
+	return nil
+}
+
+// canListTransfers decides whether a may list transfers at all. Others get
+// EFORBIDDEN, as for a list of concerns: a list has no record whose
+// existence could leak.
+func canListTransfers(a *lifeguard.Actor) error {
+	if a.IsSystem() || a.Role == lifeguard.RoleDSL {
+		return nil
+	}
+	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a designated safeguarding lead sees transfers.")
+}
+
+// checkSendChild decides whether a may send the file of child, a child of
+// organisation org: a DSL of org may. Staff and managers of org, who can
+// find the child, get EFORBIDDEN; so does a DSL who can read the record
+// only because their organisation received its file, since the record is
+// the sending organisation's (they send their own record of the child).
+// Anyone else gets ENOTFOUND.
+func checkSendChild(ctx context.Context, tx *tx, a *lifeguard.Actor, org, child int64) error {
+	if a.IsSystem() {
+		return nil
+	}
+	if a.OrganisationID == org {
+		switch a.Role {
+		case lifeguard.RoleDSL:
+			return nil
+		case lifeguard.RoleStaff, lifeguard.RoleManager:
+			return lifeguard.Errorf(lifeguard.EFORBIDDEN,
+				"Only your organisation's designated safeguarding lead can transfer a child's file.")
+		}
+		return errNoChild()
+	}
+	if a.Role == lifeguard.RoleDSL {
+		via, err := fileReceivedBy(ctx, tx, a.OrganisationID, child)
+		if err != nil {
+			return err
+		}
+		if via != 0 {
+			return lifeguard.Errorf(lifeguard.EFORBIDDEN,
+				"This record belongs to the organisation that sent you the file; transfer your own record of the child.")
+		}
+	}
+	return errNoChild()
 }
 
 // Organisations and users.

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -152,19 +154,34 @@ func scanChild(scan func(...any) error) (*lifeguard.Child, error) {
 	return &c, nil
 }
 
-// childFor loads child id and checks that a may do want with it.
-func childFor(ctx context.Context, tx *tx, a *lifeguard.Actor, id int64, want childAccess) (*lifeguard.Child, error) {
-	c, err := scanChild(tx.row(ctx, `SELECT `+childColumns+` FROM children WHERE id = ?`, id).Scan)
+// childFor loads child id and checks that a may do want with it. via is
+// the transfer through which the actor may read another organisation's
+// record, or 0.
+func childFor(ctx context.Context, tx *tx, a *lifeguard.Actor, id int64, want childAccess) (c *lifeguard.Child, via int64, err error) {
+	c, err = scanChild(tx.row(ctx, `SELECT `+childColumns+` FROM children WHERE id = ?`, id).Scan)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNoChild()
+		return nil, 0, errNoChild()
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if err := checkChild(a, want, c.OrganisationID); err != nil {
-		return nil, err
+	if via, err = childAccessFor(ctx, tx, a, want, c.OrganisationID, id); err != nil {
+		return nil, 0, err
 	}
-	return c, nil
+	return c, via, nil
+}
+
+// viaDetail adds to a journal detail the transfer through which the actor
+// read another organisation's record, so that the journal shows why they
+// could.
+func viaDetail(detail string, via int64) string {
+	if via == 0 {
+		return detail
+	}
+	if detail != "" {
+		detail += " "
+	}
+	return detail + "transfer=" + strconv.FormatInt(via, 10)
 }
 
 // Child returns a child's record, journaled as a read.
@@ -175,10 +192,11 @@ func (db *DB) Child(ctx context.Context, id int64) (*lifeguard.Child, error) {
 	}
 	var c *lifeguard.Child
 	err = db.inWrite(ctx, "read child", func(tx *tx) error {
-		if c, err = childFor(ctx, tx, a, id, readChildRecord); err != nil {
+		var via int64
+		if c, via, err = childFor(ctx, tx, a, id, readChildRecord); err != nil {
 			return err
 		}
-		return journal(ctx, tx, a, db.now(), jRead, jChild, id, "")
+		return journal(ctx, tx, a, db.now(), jRead, jChild, id, viaDetail("", via))
 	})
 	if err != nil {
 		return nil, err
@@ -255,7 +273,8 @@ func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Chil
 
 // chron is a chronology entry with the keys that order ties: entries at the
 // same instant come in the order things happen to a concern (reported, then
-// triaged, then worked, then closed), then by concern and by row.
+// triaged, then worked, then closed), then by concern and by row; the
+// file's transfers come after a concern's entries of the same instant.
 type chron struct {
 	lifeguard.ChronologyEntry
 	rank int
@@ -281,8 +300,65 @@ func chronRank(kind string) int {
 		return 6
 	case lifeguard.ChronNote:
 		return 7
+	case lifeguard.ChronClosed:
+		return 8
+	case lifeguard.ChronTransferred:
+		return 9
 	}
-	return 8 // closed
+	return 10 // received
+}
+
+// compareChron orders entries in time, and those of one instant as chron
+// says.
+func compareChron(x, y chron) int {
+	return cmp.Or(x.At.Compare(y.At), cmp.Compare(concernKey(x), concernKey(y)), cmp.Compare(x.rank, y.rank),
+		cmp.Compare(x.id, y.id))
+}
+
+// concernKey sorts a concern's entries by concern, and a transfer's (which
+// has no concern) after them all.
+func concernKey(c chron) int64 {
+	if c.ConcernID == nil {
+		return math.MaxInt64
+	}
+	return *c.ConcernID
+}
+
+// chronAdder adds an entry: its time, kind, concern (nil for a transfer),
+// summary, who made it and their role (NULL for the system), and its row.
+type chronAdder func(at int64, kind string, concern *int64, summary string, actor sql.NullInt64, role sql.NullString, id int64)
+
+// fileRecord is one record of a child's file: the record asked for, or one
+// it was received from, with the transfer that brought it (0 for the record
+// asked for).
+type fileRecord struct {
+	child int64
+	via   int64
+}
+
+// maxFileDepth bounds the chain of transfers followed, so that a damaged
+// database cannot make a query run forever; a child moves far fewer times.
+const maxFileDepth = 100
+
+// childFile returns the records of child's file: the child itself, then
+// the record it was received from, and that record's source, and so on.
+func childFile(ctx context.Context, tx *tx, child int64) ([]fileRecord, error) {
+	var out []fileRecord
+	err := each(ctx, tx, `WITH RECURSIVE up(child, via, depth) AS (
+			SELECT CAST(? AS BIGINT), CAST(0 AS BIGINT), 0
+			UNION ALL
+			SELECT t.child_id, t.id, up.depth + 1 FROM transfers t JOIN up ON t.received_child_id = up.child
+			WHERE up.depth < ?
+		)
+		SELECT child, via FROM up ORDER BY depth`, []any{child, maxFileDepth}, func(scan func(...any) error) error {
+		var r fileRecord
+		if err := scan(&r.child, &r.via); err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	})
+	return out, err
 }
 
 // Chronology returns everything that happened about a child, across its
@@ -290,6 +366,14 @@ func chronRank(kind string) int {
 // Entries that Lifeguard itself made (the system actor) have ActorID 0 and
 // no ActorRole. Entries at the same instant come in the order of the
 // concern's life: reported, triaged, facts changed, decided, and so on.
+//
+// A record received by transfer carries its file: the chronology of the
+// record it was received from (and of that record's source, and so on) is
+// merged into its own, so the receiving DSL reads the whole history from
+// their record. The transfers of the file appear as entries of their own,
+// each once: sent, and received. Each record read is journaled as a read
+// of that record, so that who read a child's history shows against the
+// record it belongs to.
 func (db *DB) Chronology(ctx context.Context, childID int64) ([]lifeguard.ChronologyEntry, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -297,63 +381,53 @@ func (db *DB) Chronology(ctx context.Context, childID int64) ([]lifeguard.Chrono
 	}
 	var out []lifeguard.ChronologyEntry
 	err = db.inWrite(ctx, "chronology", func(tx *tx) error {
-		if _, err := childFor(ctx, tx, a, childID, readChildRecord); err != nil {
-			return err
-		}
-		var cs []chron
-		var concerns []int64
-		add := func(at int64, kind string, concern int64, summary string, actor sql.NullInt64, role sql.NullString, id int64) {
-			c := concern
-			cs = append(cs, chron{ChronologyEntry: lifeguard.ChronologyEntry{At: fromMicros(at), Kind: kind,
-				ConcernID: &c, Summary: summary, ActorID: actor.Int64, ActorRole: lifeguard.Role(role.String)},
-				rank: chronRank(kind), id: id})
-		}
-		// Each query below returns the rows of one kind for the child's
-		// concerns; the users join gives the role of whoever did it (NULL for
-		// the system).
-		err := each(ctx, tx, `SELECT c.id, c.reported_at, c.created_at, c.types, c.routes, c.triage, c.reporter_id,
-			u.role, c.closed_at, c.closed_by, cu.role, c.outcome, c.outcome_summary
-			FROM concerns c JOIN users u ON u.id = c.reporter_id LEFT JOIN users cu ON cu.id = c.closed_by
-			WHERE c.child_id = ? ORDER BY c.id`, []any{childID}, func(scan func(...any) error) error {
-			var id, reported, created int64
-			var types, routes, triage string
-			var reporter, closedAt, closedBy sql.NullInt64
-			var role, closedRole, outcome, summary sql.NullString
-			if err := scan(&id, &reported, &created, &types, &routes, &triage, &reporter, &role, &closedAt,
-				&closedBy, &closedRole, &outcome, &summary); err != nil {
-				return err
-			}
-			concerns = append(concerns, id)
-			var t struct{ Procedure lifeguard.ProcedureRef }
-			if err := json.Unmarshal([]byte(triage), &t); err != nil {
-				return fmt.Errorf("concern %d: triage: %w", id, err)
-			}
-			add(reported, lifeguard.ChronReported, id, "Concern reported: "+commaSpace(types), reporter, role, id)
-			add(created, lifeguard.ChronTriaged, id, fmt.Sprintf("Triaged by %s %s: %s", t.Procedure.Name,
-				t.Procedure.Version, orNone(commaSpace(routes), "no routes")), reporter, role, id)
-			if closedAt.Valid {
-				add(closedAt.Int64, lifeguard.ChronClosed, id,
-					fmt.Sprintf("Closed: %s. %s", outcome.String, summaryText(summary.String, 200)), closedBy, closedRole, id)
-			}
-			return nil
-		})
+		_, via, err := childFor(ctx, tx, a, childID, readChildRecord)
 		if err != nil {
 			return err
 		}
-		if len(concerns) > 0 {
-			if err := chronologyWork(ctx, tx, childID, add); err != nil {
+		file, err := childFile(ctx, tx, childID)
+		if err != nil {
+			return err
+		}
+		var cs []chron
+		add := func(at int64, kind string, concern *int64, summary string, actor sql.NullInt64, role sql.NullString, id int64) {
+			var c *int64
+			if concern != nil {
+				n := *concern
+				c = &n
+			}
+			cs = append(cs, chron{ChronologyEntry: lifeguard.ChronologyEntry{At: fromMicros(at), Kind: kind,
+				ConcernID: c, Summary: summary, ActorID: actor.Int64, ActorRole: lifeguard.Role(role.String)},
+				rank: chronRank(kind), id: id})
+		}
+		concerns := make([][]int64, len(file))
+		children := make([]int64, len(file))
+		for i, r := range file {
+			children[i] = r.child
+			if concerns[i], err = chronologyConcerns(ctx, tx, r.child, add); err != nil {
 				return err
 			}
 		}
-		slices.SortFunc(cs, func(x, y chron) int {
-			return cmp.Or(x.At.Compare(y.At), cmp.Compare(*x.ConcernID, *y.ConcernID), cmp.Compare(x.rank, y.rank),
-				cmp.Compare(x.id, y.id))
-		})
+		if err := chronologyTransfers(ctx, tx, children, add); err != nil {
+			return err
+		}
+		slices.SortFunc(cs, compareChron)
 		out = make([]lifeguard.ChronologyEntry, len(cs))
 		for i := range cs {
 			out[i] = cs[i].ChronologyEntry
 		}
-		return journal(ctx, tx, a, db.now(), jRead, jChild, childID, "chronology concerns="+idList(concerns))
+		now := db.now()
+		if err := journal(ctx, tx, a, now, jRead, jChild, childID,
+			viaDetail("chronology concerns="+idList(concerns[0]), via)); err != nil {
+			return err
+		}
+		for i, r := range file[1:] {
+			if err := journal(ctx, tx, a, now, jRead, jChild, r.child,
+				fmt.Sprintf("chronology transfer=%d concerns=%s", r.via, idList(concerns[i+1]))); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -361,10 +435,86 @@ func (db *DB) Chronology(ctx context.Context, childID int64) ([]lifeguard.Chrono
 	return out, nil
 }
 
+// chronologyConcerns adds the entries of the concerns about one child
+// record and returns the concerns' ids.
+func chronologyConcerns(ctx context.Context, tx *tx, childID int64, add chronAdder) ([]int64, error) {
+	var concerns []int64
+	// Each query below returns the rows of one kind for the child's
+	// concerns; the users join gives the role of whoever did it (NULL for
+	// the system).
+	err := each(ctx, tx, `SELECT c.id, c.reported_at, c.created_at, c.types, c.routes, c.triage, c.reporter_id,
+		u.role, c.closed_at, c.closed_by, cu.role, c.outcome, c.outcome_summary
+		FROM concerns c JOIN users u ON u.id = c.reporter_id LEFT JOIN users cu ON cu.id = c.closed_by
+		WHERE c.child_id = ? ORDER BY c.id`, []any{childID}, func(scan func(...any) error) error {
+		var id, reported, created int64
+		var types, routes, triage string
+		var reporter, closedAt, closedBy sql.NullInt64
+		var role, closedRole, outcome, summary sql.NullString
+		if err := scan(&id, &reported, &created, &types, &routes, &triage, &reporter, &role, &closedAt,
+			&closedBy, &closedRole, &outcome, &summary); err != nil {
+			return err
+		}
+		concerns = append(concerns, id)
+		var t struct{ Procedure lifeguard.ProcedureRef }
+		if err := json.Unmarshal([]byte(triage), &t); err != nil {
+			return fmt.Errorf("concern %d: triage: %w", id, err)
+		}
+		add(reported, lifeguard.ChronReported, &id, "Concern reported: "+commaSpace(types), reporter, role, id)
+		add(created, lifeguard.ChronTriaged, &id, fmt.Sprintf("Triaged by %s %s: %s", t.Procedure.Name,
+			t.Procedure.Version, orNone(commaSpace(routes), "no routes")), reporter, role, id)
+		if closedAt.Valid {
+			add(closedAt.Int64, lifeguard.ChronClosed, &id,
+				fmt.Sprintf("Closed: %s. %s", outcome.String, summaryText(summary.String, 200)), closedBy, closedRole, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(concerns) > 0 {
+		if err := chronologyWork(ctx, tx, childID, add); err != nil {
+			return nil, err
+		}
+	}
+	return concerns, nil
+}
+
+// chronologyTransfers adds the transfers of the file made of the child
+// records given: each sent from one of them, with its receipt once
+// received. A transfer that brought one record of the file from another
+// was sent from that other, so this finds it too, once. The note is not
+// shown: it is the transfer's, read (and journaled) with the transfer.
+func chronologyTransfers(ctx context.Context, tx *tx, children []int64, add chronAdder) error {
+	marks := strings.Repeat(", ?", len(children))[2:]
+	args := make([]any, len(children))
+	for i, c := range children {
+		args[i] = c
+	}
+	return each(ctx, tx, `SELECT t.id, t.sent_at, t.sent_by, su.role, t.received_at, t.received_by, ru.role,
+		org_from.name, org_to.name
+		FROM transfers t JOIN organisations org_from ON org_from.id = t.from_organisation_id
+		JOIN organisations org_to ON org_to.id = t.to_organisation_id
+		LEFT JOIN users su ON su.id = t.sent_by LEFT JOIN users ru ON ru.id = t.received_by
+		WHERE t.child_id IN (`+marks+`)`, args, func(scan func(...any) error) error {
+		var id, sent int64
+		var received, sentBy, receivedBy sql.NullInt64
+		var sentRole, receivedRole sql.NullString
+		var from, to string
+		if err := scan(&id, &sent, &sentBy, &sentRole, &received, &receivedBy, &receivedRole, &from, &to); err != nil {
+			return err
+		}
+		add(sent, lifeguard.ChronTransferred, nil, "File sent to "+to, sentBy, sentRole, id)
+		if received.Valid {
+			add(received.Int64, lifeguard.ChronReceived, nil, fmt.Sprintf("File received by %s from %s", to, from),
+				receivedBy, receivedRole, id)
+		}
+		return nil
+	})
+}
+
 // chronologyWork adds what was done about the child's concerns: facts
 // changed, decisions, actions, evidence and notes.
-func chronologyWork(ctx context.Context, tx *tx, childID int64,
-	add func(at int64, kind string, concern int64, summary string, actor sql.NullInt64, role sql.NullString, id int64)) error {
+func chronologyWork(ctx context.Context, tx *tx, childID int64, add chronAdder) error {
 	args := []any{childID}
 	var (
 		id, concern, at  int64
@@ -378,7 +528,7 @@ func chronologyWork(ctx context.Context, tx *tx, childID int64,
 		if err := scan(&id, &concern, &at, &actorID, &role); err != nil {
 			return err
 		}
-		add(at, lifeguard.ChronFacts, concern, "Facts changed and triaged again", actorID, role, id)
+		add(at, lifeguard.ChronFacts, &concern, "Facts changed and triaged again", actorID, role, id)
 		return nil
 	})
 	if err != nil {
@@ -397,7 +547,7 @@ func chronologyWork(ctx context.Context, tx *tx, childID int64,
 		if c != "" {
 			s += ": " + summaryText(c, 200)
 		}
-		add(at, lifeguard.ChronDecision, concern, s, actorID, role, id)
+		add(at, lifeguard.ChronDecision, &concern, s, actorID, role, id)
 		return nil
 	})
 	if err != nil {
@@ -411,7 +561,7 @@ func chronologyWork(ctx context.Context, tx *tx, childID int64,
 		if err := scan(&id, &concern, &at, &actorID, &role, &a, &b, &c, &doneAt, &doneRole); err != nil {
 			return err
 		}
-		add(at, lifeguard.ChronAction, concern, fmt.Sprintf("Action: %s (%s, due %s)", summaryText(a, 200),
+		add(at, lifeguard.ChronAction, &concern, fmt.Sprintf("Action: %s (%s, due %s)", summaryText(a, 200),
 			summaryText(b, 100), c), actorID, role, id)
 		return nil
 	})
@@ -425,7 +575,7 @@ func chronologyWork(ctx context.Context, tx *tx, childID int64,
 		if err := scan(&id, &concern, &at, &actorID, &role, &a); err != nil {
 			return err
 		}
-		add(at, lifeguard.ChronActionDone, concern, "Action done: "+summaryText(a, 200), actorID, role, id)
+		add(at, lifeguard.ChronActionDone, &concern, "Action done: "+summaryText(a, 200), actorID, role, id)
 		return nil
 	})
 	if err != nil {
@@ -437,7 +587,7 @@ func chronologyWork(ctx context.Context, tx *tx, childID int64,
 		if err := scan(&id, &concern, &at, &actorID, &role, &e, &f); err != nil {
 			return err
 		}
-		add(at, lifeguard.ChronEvidence, concern, fmt.Sprintf("Evidence: %s, held by %s", summaryText(e, 200),
+		add(at, lifeguard.ChronEvidence, &concern, fmt.Sprintf("Evidence: %s, held by %s", summaryText(e, 200),
 			summaryText(f, 100)), actorID, role, id)
 		return nil
 	})
@@ -450,7 +600,7 @@ func chronologyWork(ctx context.Context, tx *tx, childID int64,
 		if err := scan(&id, &concern, &at, &actorID, &role, &a); err != nil {
 			return err
 		}
-		add(at, lifeguard.ChronNote, concern, "Note: "+summaryText(a, 200), actorID, role, id)
+		add(at, lifeguard.ChronNote, &concern, "Note: "+summaryText(a, 200), actorID, role, id)
 		return nil
 	})
 }

@@ -162,7 +162,11 @@ func concernFor(ctx context.Context, tx *tx, a *lifeguard.Actor, id int64, want 
 		return nil, err
 	}
 	h.status = lifeguard.ConcernStatus(status)
-	if err := checkConcern(a, want, h.org, h.reporter, h.status); err != nil {
+	var child *int64
+	if h.child.Valid {
+		child = &h.child.Int64
+	}
+	if _, err := concernAccessFor(ctx, tx, a, want, h.org, h.reporter, child, h.status); err != nil {
 		return nil, err
 	}
 	return &h, nil
@@ -206,13 +210,15 @@ func (db *DB) Concern(ctx context.Context, id int64) (*lifeguard.Concern, error)
 	}
 	var c *lifeguard.Concern
 	err = db.inWrite(ctx, "read concern", func(tx *tx) error {
-		c, err = loadConcern(ctx, tx, id, func(c *lifeguard.Concern) error {
-			return checkConcern(a, readConcern, c.OrganisationID, c.ReporterID, c.Status)
+		var via int64
+		c, err = loadConcern(ctx, tx, id, func(c *lifeguard.Concern) (err error) {
+			via, err = concernAccessFor(ctx, tx, a, readConcern, c.OrganisationID, c.ReporterID, c.ChildID, c.Status)
+			return err
 		})
 		if err != nil {
 			return err
 		}
-		return journal(ctx, tx, a, db.now(), jRead, jConcern, id, "")
+		return journal(ctx, tx, a, db.now(), jRead, jConcern, id, viaDetail("", via))
 	})
 	if err != nil {
 		return nil, err
@@ -241,13 +247,13 @@ func loadConcern(ctx context.Context, tx *tx, id int64, check func(*lifeguard.Co
 		return nil, err
 	}
 	c.Status = lifeguard.ConcernStatus(status)
+	if child.Valid {
+		c.ChildID = &child.Int64
+	}
 	if check != nil {
 		if err := check(&c); err != nil {
 			return nil, err
 		}
-	}
-	if child.Valid {
-		c.ChildID = &child.Int64
 	}
 	if err := json.Unmarshal([]byte(facts), &c.Facts); err != nil {
 		return nil, fmt.Errorf("concern %d: facts: %w", id, err)

@@ -1,8 +1,9 @@
 // Package sqlstore is Lifeguard's one database/sql store. It implements
 // lifeguard.ConcernStore, ChildStore, OrgStore, AuthStore, Journal,
-// PreferenceStore and SecondFactorStore for SQLite (modernc.org/sqlite, pure
-// Go) and is written so that PostgreSQL can be served by the same code: what
-// differs between the engines is kept in dialect.go.
+// PreferenceStore, SecondFactorStore and TransferStore for SQLite
+// (modernc.org/sqlite, pure Go) and is written so that PostgreSQL can be
+// served by the same code: what differs between the engines is kept in
+// dialect.go.
 //
 // Every method takes the acting user from the context and enforces access
 // itself (access.go), and every create, update and read of a concern or a

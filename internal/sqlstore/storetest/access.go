@@ -41,10 +41,15 @@ func (f *fixture) ctxFor(ctx context.Context, role string) context.Context {
 }
 
 // target is a fresh concern reported by staff, its new child, and an action
-// set on it by the DSL.
+// set on it by the DSL. transferTarget fills in the transfers.
 type target struct {
 	concern, child, action int64
 	staff2                 int64
+	// received is the transfer of child's file to B, received there as
+	// receivedChild; pending is a transfer to B of another child of A,
+	// not yet received; free is a child of A with no transfer.
+	received, receivedChild int64
+	pending, free           int64
 }
 
 func (f *fixture) target(t *testing.T) target {

@@ -65,13 +65,8 @@ func testJournalCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	c := f.report(t, f.staff)
 	var action int64
 
-	type want struct{ action, record, detail string }
-	cases := []struct {
-		name string
-		ctx  context.Context
-		call func(ctx context.Context) (detail string, err error)
-		want []want // detail "" is not checked; a detail ending in "=" is checked as a prefix
-	}{
+	type want = journalWant
+	cases := []journalCase{
 		{"create with a new child", staff, func(ctx context.Context) (string, error) {
 			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
 			return "", err
@@ -175,14 +170,35 @@ func testJournalCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 			return "", err
 		}, nil},
 	}
+	runJournalCases(t, f.db, cases)
+}
+
+// journalWant is one journal entry a call must append: its action, record
+// and detail. Detail "" is not checked, "*" must equal the detail the call
+// returns, and a detail ending in "=" is checked as a prefix.
+type journalWant struct{ action, record, detail string }
+
+// journalCase is a call and the entries it must append, in order; none
+// when want is empty.
+type journalCase struct {
+	name string
+	ctx  context.Context
+	call func(ctx context.Context) (detail string, err error)
+	want []journalWant
+}
+
+// runJournalCases runs each call in turn and checks what it appended, and
+// that every entry names the actor.
+func runJournalCases(t *testing.T, db *sqlstore.DB, cases []journalCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			before := journalLen(t, f.db)
+			before := journalLen(t, db)
 			detail, err := tc.call(tc.ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			es := journalAfter(t, f.db, before)
+			es := journalAfter(t, db, before)
 			if len(es) != len(tc.want) {
 				t.Fatalf("%d entries, want %d: %+v", len(es), len(tc.want), es)
 			}

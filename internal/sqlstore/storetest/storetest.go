@@ -43,6 +43,9 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"Auth", testAuth},
 		{"Preferences", testPreferences},
 		{"SecondFactor", testSecondFactor},
+		{"TransferAccess", testTransferAccess},
+		{"Transfers", testTransfers},
+		{"TransferJournal", testTransferJournal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
