@@ -93,9 +93,10 @@ type ConcernStore interface {
 }
 
 // ChildStore keeps children's records. A DSL reads the records and
-// chronologies of their organisation's children; staff and managers can find
-// a child to link a new concern to (reference only) but not read a
-// chronology (EFORBIDDEN); others get ENOTFOUND.
+// chronologies of their organisation's children, and of children whose file
+// their organisation has received by transfer (see TransferStore); staff and
+// managers can find a child to link a new concern to (reference only) but
+// not read a chronology (EFORBIDDEN); others get ENOTFOUND.
 type ChildStore interface {
 	Child(ctx context.Context, id int64) (*Child, error)
 	// FindChildren finds the organisation's children whose reference starts
