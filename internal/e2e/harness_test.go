@@ -299,7 +299,7 @@ func (b *browser) screenshot(name string) {
 		width, height int64
 	}{{"desktop", 1280, 900}, {"phone", 320, 720}} {
 		var png []byte
-		b.run(chromedp.EmulateViewport(size.width, size.height), chromedp.FullScreenshot(&png, 90))
+		b.run(chromedp.EmulateViewport(size.width, size.height), chromedp.FullScreenshot(&png, 100))
 		if err := os.WriteFile(filepath.Join(dir, name+"-"+size.label+".png"), png, 0o644); err != nil {
 			b.t.Fatal(err)
 		}
