@@ -42,6 +42,8 @@ const usage = `Lifeguard runs a Safeguarding Children Partnership's online-safet
 Usage:
   lifeguard serve [--data DIR] [--listen ADDR] [--demo]  run the server (--demo: a demo partnership)
   lifeguard migrate [--data DIR]                       bring the database schema up to date
+  lifeguard org add|list                               organisations of the partnership
+  lifeguard user add|password --email E                users, with the password on standard input
   lifeguard token create|list|revoke --email E         API tokens (stored hashed)
   lifeguard backup [--data DIR] FILE                   a consistent copy of the running database
   lifeguard journal verify [--data DIR]                check the journal's hash chain
@@ -74,6 +76,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.token(ctx, rest)
 	case "backup":
 		err = e.backup(ctx, rest)
+	case "user":
+		err = e.user(ctx, rest)
+	case "org":
+		err = e.org(ctx, rest)
 	case "journal":
 		err = e.journal(ctx, rest)
 	case "version":

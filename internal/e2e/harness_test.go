@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -194,12 +193,6 @@ func (b *browser) location() string {
 	return s
 }
 
-func (b *browser) title() string {
-	var s string
-	b.run(chromedp.Title(&s))
-	return s
-}
-
 // profileDir is a fresh Chromium profile. Not t.TempDir: Chromium may
 // still be writing to it as the test ends, and that must not fail the test.
 func profileDir(t testing.TB) string {
@@ -332,5 +325,3 @@ func totp(secret string, at time.Time) string {
 	v := binary.BigEndian.Uint32(h[off:off+4]) & 0x7fffffff
 	return fmt.Sprintf("%06d", v%1000000)
 }
-
-var _ = exec.Command
