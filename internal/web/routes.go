@@ -21,6 +21,9 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /account/settings", wb.signedIn(wb.saveSettings))
 
 	// Reporting and help.
+	mux.Handle("GET /report", wb.signedIn(wb.reportForm))
+	mux.Handle("POST /report", wb.signedIn(wb.reportPost))
+	mux.Handle("GET /report/{id}/done", wb.signedIn(wb.reportDone))
 	mux.Handle("GET /help", wb.handle(wb.help))
 
 	// Anything else that is not the API is a page that does not exist.
