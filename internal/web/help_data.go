@@ -208,11 +208,12 @@ func helpServices() []helpService {
 	return out
 }
 
-// servicesFor returns the help and reporting services that the routes
-// codes use, once each, in the help page's order, for a page to show
-// beside a concern's routes: for example CEOP beside CEOP_REPORT, Report
-// Remove beside REPORT_REMOVE. Routes that need no outside service
-// (DSL_REVIEW, PASTORAL_SUPPORT alone) may give none. Each service's ID is
+// servicesFor returns the help and reporting services that the route
+// codes use or are helped by, once each, in the help page's order, for a
+// page to show beside a concern's routes: for example CEOP beside
+// CEOP_REPORT, Report Remove beside REPORT_REMOVE, Childline beside
+// PASTORAL_SUPPORT. Routes that need no outside service (DSL_REVIEW,
+// LADO_REFERRAL: a local contact) give none. Each service's ID is
 // the anchor of its card on the help page, so a page can link to
 // "/help#svc-"+ID for more.
 //
