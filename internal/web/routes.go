@@ -19,6 +19,13 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /account/second-factor", wb.partly(wb.enrol))
 	mux.Handle("GET /account/settings", wb.signedIn(wb.settingsForm))
 	mux.Handle("POST /account/settings", wb.signedIn(wb.saveSettings))
+
+	// Reporting and help.
+	mux.Handle("GET /report", wb.signedIn(wb.reportForm))
+	mux.Handle("POST /report", wb.signedIn(wb.reportPost))
+	mux.Handle("GET /report/{id}/done", wb.signedIn(wb.reportDone))
+	mux.Handle("GET /help", wb.handle(wb.help))
+
 	// Anything else that is not the API is a page that does not exist.
 	mux.Handle("/", wb.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errNoPage
