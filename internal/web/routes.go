@@ -19,6 +19,10 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /account/second-factor", wb.partly(wb.enrol))
 	mux.Handle("GET /account/settings", wb.signedIn(wb.settingsForm))
 	mux.Handle("POST /account/settings", wb.signedIn(wb.saveSettings))
+
+	// The safeguarding lead's work.
+	mux.Handle("GET /inbox", wb.signedIn(wb.inbox))
+
 	// Anything else that is not the API is a page that does not exist.
 	mux.Handle("/", wb.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errNoPage
