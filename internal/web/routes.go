@@ -22,6 +22,13 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 
 	// The safeguarding lead's work.
 	mux.Handle("GET /inbox", wb.signedIn(wb.inbox))
+	mux.Handle("GET /concerns/{id}", wb.signedIn(wb.concernPage))
+	mux.Handle("POST /concerns/{id}/decisions", wb.signedIn(wb.addDecision))
+	mux.Handle("POST /concerns/{id}/actions", wb.signedIn(wb.addAction))
+	mux.Handle("POST /concerns/{id}/actions/{action}/done", wb.signedIn(wb.completeAction))
+	mux.Handle("POST /concerns/{id}/evidence", wb.signedIn(wb.addEvidence))
+	mux.Handle("POST /concerns/{id}/notes", wb.signedIn(wb.addNote))
+	mux.Handle("POST /concerns/{id}/close", wb.signedIn(wb.closeConcern))
 
 	// Anything else that is not the API is a page that does not exist.
 	mux.Handle("/", wb.handle(func(w http.ResponseWriter, r *http.Request) error {
