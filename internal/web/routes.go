@@ -29,6 +29,8 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /concerns/{id}/evidence", wb.signedIn(wb.addEvidence))
 	mux.Handle("POST /concerns/{id}/notes", wb.signedIn(wb.addNote))
 	mux.Handle("POST /concerns/{id}/close", wb.signedIn(wb.closeConcern))
+	mux.Handle("GET /concerns/{id}/facts", wb.signedIn(wb.factsForm))
+	mux.Handle("POST /concerns/{id}/facts", wb.signedIn(wb.saveFacts))
 
 	// Anything else that is not the API is a page that does not exist.
 	mux.Handle("/", wb.handle(func(w http.ResponseWriter, r *http.Request) error {
