@@ -31,6 +31,10 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /concerns/{id}/close", wb.signedIn(wb.closeConcern))
 	mux.Handle("GET /concerns/{id}/facts", wb.signedIn(wb.factsForm))
 	mux.Handle("POST /concerns/{id}/facts", wb.signedIn(wb.saveFacts))
+	mux.Handle("GET /children/{id}", wb.signedIn(wb.childPage))
+	mux.Handle("POST /children/{id}/transfers", wb.signedIn(wb.sendTransfer))
+	mux.Handle("GET /transfers", wb.signedIn(wb.transfers))
+	mux.Handle("POST /transfers/{id}/receive", wb.signedIn(wb.receiveTransfer))
 
 	// Anything else that is not the API is a page that does not exist.
 	mux.Handle("/", wb.handle(func(w http.ResponseWriter, r *http.Request) error {
