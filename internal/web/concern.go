@@ -121,6 +121,7 @@ type concernForms struct {
 
 type decisionForm struct {
 	Action    string // where the form posts
+	Title     string
 	Prefix    string
 	Route     string
 	Legend    string
@@ -169,7 +170,7 @@ func (wb *Web) concernPage(w http.ResponseWriter, r *http.Request) error {
 // reshowConcern shows the concern page again after a form on it had
 // problems: the form keeps what was typed and says what to change.
 func (wb *Web) reshowConcern(w http.ResponseWriter, r *http.Request, id int64, problems []lifeguard.Problem,
-	fill func(v *concernView)) error {
+	fill func(v *concernView, problems []lifeguard.Problem)) error {
 	c, err := wb.cfg.Stores.Concerns.Concern(r.Context(), id)
 	if err != nil {
 		return err
@@ -178,7 +179,7 @@ func (wb *Web) reshowConcern(w http.ResponseWriter, r *http.Request, id int64, p
 	if err != nil {
 		return err
 	}
-	fill(v)
+	fill(v, problems)
 	return wb.render(w, r, http.StatusUnprocessableEntity, "concern.html", page{
 		Title: "Concern " + strconv.FormatInt(c.ID, 10) + ": there is a problem", Nav: "inbox", Data: v, Problem: problems})
 }
@@ -295,7 +296,7 @@ func newDecisionForm(id int64, code lifeguard.RouteCode, title string, proposal 
 	if proposal {
 		legend = "Do you confirm the proposed decision: " + title + "?"
 	}
-	return &decisionForm{Action: concernURL(id) + "/decisions", Prefix: p, Route: string(code), Legend: legend, Proposal: proposal,
+	return &decisionForm{Action: concernURL(id) + "/decisions", Title: title, Prefix: p, Route: string(code), Legend: legend, Proposal: proposal,
 		Decision:  dslField{ID: p + "-decision", Name: "decision"},
 		Reason:    dslField{ID: p + "-reason", Name: "reason"},
 		Reference: dslField{ID: p + "-reference", Name: "reference"}}

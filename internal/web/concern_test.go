@@ -148,7 +148,9 @@ func TestDecisions(t *testing.T) {
 		}
 		checkPage(t, p)
 		mustContain(t, p, "There is a problem",
-			`<a href="#d-INFORM_PARENTS-reason">Reason for declining is required</a>`,
+			// The summary names the route; the field's own message sits by it.
+			`<a href="#d-INFORM_PARENTS-reason">Tell parents or carers: reason for declining is required</a>`,
+			`</span>Reason for declining is required</p>`,
 			`id="d-INFORM_PARENTS-reason-error"`, `aria-invalid="true"`,
 			// What was chosen and typed is kept, and the form is open.
 			`value="declined" checked`, `value="kept-1"`)

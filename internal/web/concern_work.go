@@ -42,10 +42,14 @@ func (wb *Web) addDecision(w http.ResponseWriter, r *http.Request) error {
 			"reason":    {prefix + "-reason", reason},
 			"reference": {prefix + "-reference", "Reference"},
 		})
-		return wb.reshowConcern(w, r, id, problems, func(v *concernView) {
+		return wb.reshowConcern(w, r, id, problems, func(v *concernView, problems []lifeguard.Problem) {
 			f := v.decisionForm(in.Route)
 			if f == nil {
 				return
+			}
+			// The page has a form for each route: say which one.
+			for i := range problems {
+				problems[i].Problem = f.Title + ": " + lowerFirst(problems[i].Problem)
 			}
 			f.Decision.Value, f.Reason.Value, f.Reference.Value = string(in.Decision), in.Reason, in.Reference
 			f.Decision.Err, f.Reason.Err, f.Reference.Err = errs[f.Decision.ID], errs[f.Reason.ID], errs[f.Reference.ID]
@@ -103,7 +107,7 @@ func (wb *Web) addAction(w http.ResponseWriter, r *http.Request) error {
 			"owner": {"action-owner", "Who will do it"},
 			"due":   {"action-due", "Due date"},
 		})
-		return wb.reshowConcern(w, r, id, problems, func(v *concernView) {
+		return wb.reshowConcern(w, r, id, problems, func(v *concernView, _ []lifeguard.Problem) {
 			f := &v.Forms.Action
 			f.Title.Value, f.Owner.Value, f.Due.Value = title, owner, dueText
 			f.Title.Err, f.Owner.Err, f.Due.Err = errs[f.Title.ID], errs[f.Owner.ID], errs[f.Due.ID]
@@ -161,7 +165,7 @@ func (wb *Web) addEvidence(w http.ResponseWriter, r *http.Request) error {
 			"held_by":  {"evidence-held_by", "Who holds it"},
 			"sha256":   {"evidence-sha256", "SHA-256"},
 		})
-		return wb.reshowConcern(w, r, id, problems, func(v *concernView) {
+		return wb.reshowConcern(w, r, id, problems, func(v *concernView, _ []lifeguard.Problem) {
 			f := &v.Forms.Evidence
 			f.What.Value, f.Location.Value, f.HeldBy.Value, f.SHA256.Value = in.What, in.Location, in.HeldBy, in.SHA256
 			f.What.Err, f.Location.Err, f.HeldBy.Err, f.SHA256.Err = errs[f.What.ID], errs[f.Location.ID],
@@ -188,7 +192,7 @@ func (wb *Web) addNote(w http.ResponseWriter, r *http.Request) error {
 	_, err = wb.cfg.Stores.Concerns.AddNote(r.Context(), id, text)
 	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
 		problems, errs := fieldProblems(err, map[string]problemTarget{"text": {"note-text", "Note"}})
-		return wb.reshowConcern(w, r, id, problems, func(v *concernView) {
+		return wb.reshowConcern(w, r, id, problems, func(v *concernView, _ []lifeguard.Problem) {
 			v.Forms.Note.Value, v.Forms.Note.Err = text, errs[v.Forms.Note.ID]
 		})
 	}
@@ -216,7 +220,7 @@ func (wb *Web) closeConcern(w http.ResponseWriter, r *http.Request) error {
 			"code":    {"close-code", "Outcome"},
 			"summary": {"close-summary", "Summary"},
 		})
-		return wb.reshowConcern(w, r, id, problems, func(v *concernView) {
+		return wb.reshowConcern(w, r, id, problems, func(v *concernView, _ []lifeguard.Problem) {
 			f := &v.Forms.Close
 			f.Code.Value, f.Summary.Value = string(in.Code), in.Summary
 			f.Code.Err, f.Summary.Err = errs[f.Code.ID], errs[f.Summary.ID]
@@ -227,4 +231,12 @@ func (wb *Web) closeConcern(w http.ResponseWriter, r *http.Request) error {
 	}
 	wb.setPageFlash(w, pageFlash{Message: "The concern is closed. Its record stays, and can no longer change."})
 	return redirectAfterPost(w, r, concernURL(id))
+}
+
+// lowerFirst gives s a small first letter, to follow a colon.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
