@@ -26,6 +26,22 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /report/{id}/done", wb.signedIn(wb.reportDone))
 	mux.Handle("GET /help", wb.handle(wb.help))
 
+	// The safeguarding lead's work.
+	mux.Handle("GET /inbox", wb.signedIn(wb.inbox))
+	mux.Handle("GET /concerns/{id}", wb.signedIn(wb.concernPage))
+	mux.Handle("POST /concerns/{id}/decisions", wb.signedIn(wb.addDecision))
+	mux.Handle("POST /concerns/{id}/actions", wb.signedIn(wb.addAction))
+	mux.Handle("POST /concerns/{id}/actions/{action}/done", wb.signedIn(wb.completeAction))
+	mux.Handle("POST /concerns/{id}/evidence", wb.signedIn(wb.addEvidence))
+	mux.Handle("POST /concerns/{id}/notes", wb.signedIn(wb.addNote))
+	mux.Handle("POST /concerns/{id}/close", wb.signedIn(wb.closeConcern))
+	mux.Handle("GET /concerns/{id}/facts", wb.signedIn(wb.factsForm))
+	mux.Handle("POST /concerns/{id}/facts", wb.signedIn(wb.saveFacts))
+	mux.Handle("GET /children/{id}", wb.signedIn(wb.childPage))
+	mux.Handle("POST /children/{id}/transfers", wb.signedIn(wb.sendTransfer))
+	mux.Handle("GET /transfers", wb.signedIn(wb.transfers))
+	mux.Handle("POST /transfers/{id}/receive", wb.signedIn(wb.receiveTransfer))
+
 	// Anything else that is not the API is a page that does not exist.
 	mux.Handle("/", wb.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errNoPage

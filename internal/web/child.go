@@ -1,0 +1,231 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// childView is a child's record for the DSL: the reference, age and
+// vulnerabilities, and the chronology across the child's concerns; with
+// the form that sends the child's file to another organisation.
+type childView struct {
+	ID              int64
+	URL             string
+	Ref             string
+	Age             string
+	Vulnerabilities []string
+	Since           string
+	Entries         []chronologyItem
+	Transfer        *transferForm
+}
+
+type chronologyItem struct {
+	At         string
+	AtISO      string
+	Kind       string
+	Summary    string
+	By         string
+	ConcernID  int64
+	ConcernURL string
+}
+
+type transferForm struct {
+	Action string
+	To     dslField
+	Note   dslField
+	Orgs   []factChoice
+	// Due is the deadline a transfer sent now would have.
+	Due string
+	// Off says why there is no form, when there is none.
+	Off string
+}
+
+func (wb *Web) childPage(w http.ResponseWriter, r *http.Request) error {
+	if err := requireDSL(r, "read a child's record"); err != nil {
+		return err
+	}
+	id, err := idFromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := wb.childView(r, id)
+	if err != nil {
+		return err
+	}
+	p := page{Title: "Child " + v.Ref, Nav: "inbox", Data: v}
+	if fl := wb.takePageFlash(w, r); fl != nil {
+		p.Flash = fl.Message
+	}
+	return wb.render(w, r, http.StatusOK, "child.html", p)
+}
+
+func (wb *Web) childView(r *http.Request, id int64) (*childView, error) {
+	ctx := r.Context()
+	c, err := wb.cfg.Stores.Children.Child(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := wb.cfg.Stores.Children.Chronology(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &childView{ID: c.ID, URL: "/children/" + strconv.FormatInt(c.ID, 10), Ref: c.Ref,
+		Since: wb.showTime(c.CreatedAt)}
+	today := wb.todayHere()
+	switch {
+	case c.DateOfBirth != nil:
+		v.Age = strconv.Itoa(c.DateOfBirth.AgeOn(wb.cfg.Now().In(wb.zone()))) + " (born " + showDate(*c.DateOfBirth) + ")"
+	case c.Age != nil && c.AgeAsOf != nil:
+		v.Age = "About " + strconv.Itoa(*c.Age+yearsSince(*c.AgeAsOf, today)) + " (" + strconv.Itoa(*c.Age) +
+			" on " + showDate(*c.AgeAsOf) + "; no date of birth recorded)"
+	case c.Age != nil:
+		v.Age = strconv.Itoa(*c.Age) + " when first recorded"
+	default:
+		v.Age = "Not recorded"
+	}
+	for _, x := range c.Vulnerabilities {
+		v.Vulnerabilities = append(v.Vulnerabilities, wordsFor(vulnerabilityWords, x))
+	}
+	for _, e := range entries {
+		it := chronologyItem{At: wb.showTime(e.At), AtISO: e.At.UTC().Format("2006-01-02T15:04:05Z"),
+			Kind: wordsFor(chronologyWords, e.Kind), Summary: chronologySummary(e), By: "Lifeguard"}
+		if e.ActorID != 0 {
+			it.By = wordsFor(roleWords, e.ActorRole)
+		}
+		if e.ConcernID != nil {
+			it.ConcernID, it.ConcernURL = *e.ConcernID, concernURL(*e.ConcernID)
+		}
+		v.Entries = append(v.Entries, it)
+	}
+	v.Transfer, err = wb.transferForm(r, v.URL)
+	if err != nil {
+		return nil, err
+	}
+	if c.OrganisationID != fromRequest(r).user.OrganisationID {
+		// A file received by transfer lets the receiving DSL read the
+		// sending organisation's record; only its own organisation sends
+		// it on.
+		v.Transfer.Off = "This record is held by the organisation that sent you the child's file. " +
+			"To send the file on, open your own record of the child from Transfers."
+	}
+	return v, nil
+}
+
+// yearsSince counts the birthdays between two dates, for an age given
+// without a date of birth.
+func yearsSince(from, to lifeguard.Date) int {
+	n := to.Year - from.Year
+	if to.Month < from.Month || (to.Month == from.Month && to.Day < from.Day) {
+		n--
+	}
+	return max(n, 0)
+}
+
+// transferForm is the form to send the child's file to another
+// organisation of the partnership, with the deadline a transfer sent now
+// would have: five school days.
+func (wb *Web) transferForm(r *http.Request, childURL string) (*transferForm, error) {
+	f := &transferForm{Action: childURL + "/transfers", To: dslField{ID: "transfer-to", Name: "to"},
+		Note: dslField{ID: "transfer-note", Name: "note"}}
+	if wb.cfg.Stores.Transfers == nil {
+		f.Off = "Sending a child's file is not available on this server yet."
+		return f, nil
+	}
+	orgs, err := wb.cfg.Stores.Orgs.Organisations(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	mine := fromRequest(r).user.OrganisationID
+	for _, o := range orgs {
+		if o.ID != mine {
+			f.Orgs = append(f.Orgs, factChoice{Value: strconv.FormatInt(o.ID, 10), Label: o.Name})
+		}
+	}
+	if len(f.Orgs) == 0 {
+		f.Off = "There is no other organisation in your partnership to send the file to."
+	}
+	f.Due = wb.showTime(wb.transferDue())
+	return f, nil
+}
+
+// sendTransfer sends the child's file to another organisation. The
+// deadline is five school days from now, by the procedure's calendar.
+func (wb *Web) sendTransfer(w http.ResponseWriter, r *http.Request) error {
+	if err := requireDSL(r, "send a child's file"); err != nil {
+		return err
+	}
+	id, err := idFromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := parsePlainForm(w, r); err != nil {
+		return err
+	}
+	if wb.cfg.Stores.Transfers == nil {
+		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "Sending a child's file is not available on this server yet.")
+	}
+	toText, note := r.PostForm.Get("to"), strings.TrimSpace(r.PostForm.Get("note"))
+	var t *lifeguard.Transfer
+	to, perr := strconv.ParseInt(toText, 10, 64)
+	if perr != nil || to <= 0 {
+		err = lifeguard.Invalid("The transfer is not valid", []lifeguard.Problem{{Path: "to_organisation_id",
+			Problem: "must be chosen from the list"}})
+	} else {
+		t, err = wb.cfg.Stores.Transfers.SendTransfer(r.Context(), id, to, note, wb.transferDue())
+	}
+	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+		targets := map[string]problemTarget{
+			"to_organisation_id": {"transfer-to", "Organisation"},
+			"to":                 {"transfer-to", "Organisation"},
+			"organisation_id":    {"transfer-to", "Organisation"},
+			"note":               {"transfer-note", "Note"},
+		}
+		problems, errs := fieldProblems(err, targets)
+		v, verr := wb.childView(r, id)
+		if verr != nil {
+			return verr
+		}
+		if f := v.Transfer; f != nil {
+			f.To.Value, f.Note.Value = toText, note
+			f.To.Err, f.Note.Err = errs[f.To.ID], errs[f.Note.ID]
+		}
+		return wb.render(w, r, http.StatusUnprocessableEntity, "child.html",
+			page{Title: "Child " + v.Ref + ": there is a problem", Nav: "inbox", Data: v, Problem: problems})
+	}
+	if err != nil {
+		return err
+	}
+	wb.setPageFlash(w, pageFlash{Message: "The child's file is sent to " + t.ToOrgName +
+		". Their safeguarding lead must accept it by " + wb.showTime(t.DueBy) + "."})
+	return redirectAfterPost(w, r, "/transfers")
+}
+
+// transferDue is the deadline of a transfer sent now: five school days by
+// the procedure's calendar. A server always has a procedure; without one
+// (a test of other pages) a calendar week stands in.
+func (wb *Web) transferDue() time.Time {
+	now := wb.cfg.Now()
+	if wb.cfg.Procedure == nil {
+		return now.AddDate(0, 0, 7)
+	}
+	return wb.cfg.Procedure.Calendar().AddWorkingDays(now, 5)
+}
+
+// chronologySummary is the store's line for an entry, with the concern
+// types of a report in words rather than codes.
+func chronologySummary(e lifeguard.ChronologyEntry) string {
+	const prefix = "Concern reported: "
+	codes, ok := strings.CutPrefix(e.Summary, prefix)
+	if e.Kind != lifeguard.ChronReported || !ok {
+		return e.Summary
+	}
+	var types []lifeguard.ConcernType
+	for c := range strings.SplitSeq(codes, ", ") {
+		types = append(types, lifeguard.ConcernType(c))
+	}
+	return prefix + strings.Join(typeWords(types), "; ")
+}
