@@ -66,6 +66,9 @@ type routeView struct {
 	Rules     string
 	Decisions []decisionView
 	Form      *decisionForm
+	// Services are the help and reporting services the route uses or that
+	// help with it, linked to their cards on the help page.
+	Services []helpService
 }
 
 type proposalView struct {
@@ -221,7 +224,8 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 	}
 	for _, rt := range c.Triage.Routes {
 		rv := routeView{Code: string(rt.Code), Title: rt.Title, Action: rt.Action, Urgency: urgencyWords(rt.Urgency),
-			Why: rt.Why, Rules: strings.Join(rt.Rules, ", "), Decisions: decisions[rt.Code]}
+			Why: rt.Why, Rules: strings.Join(rt.Rules, ", "), Decisions: decisions[rt.Code],
+			Services: wb.servicesFor([]lifeguard.RouteCode{rt.Code})}
 		if rt.Contact != nil {
 			rv.Contact = *rt.Contact
 		}

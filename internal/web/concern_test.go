@@ -89,6 +89,8 @@ func TestConcernPage(t *testing.T) {
 		// Who recorded it, and the child's record.
 		"User staff", `href="/children/`+strconv.FormatInt(*c.ChildID, 10)+`"`,
 		`href="`+concernPath(c)+`/facts"`,
+		// The service each reporting route uses, linked to its help card.
+		`<a href="/help#svc-ceop">`,
 	)
 	for _, want := range []string{"/decisions", "/actions", "/evidence", "/notes", "/close"} {
 		if !slicesHasSuffix(postForms(p.body), want) {
