@@ -25,7 +25,7 @@ func (b *browser) tabTo(selector string) {
 		}
 		b.run(chromedp.KeyEvent(kb.Tab))
 	}
-	b.t.Fatalf("%s cannot be reached with the Tab key", selector)
+	b.t.Fatalf("%s cannot be reached with the Tab key on %s:\n%.1500s", selector, b.location(), b.text())
 }
 
 func (b *browser) typeKeys(s string) { b.t.Helper(); b.run(chromedp.KeyEvent(s)) }

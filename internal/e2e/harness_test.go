@@ -225,7 +225,7 @@ func (b *browser) next(actions ...chromedp.Action) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	b.t.Fatal("the next page did not load within 30 seconds")
+	b.t.Fatalf("the next page did not load within 30 seconds; still on %s:\n%.800s", b.location(), b.text())
 }
 
 // submit clicks the submit button matched by selector and waits for the

@@ -61,6 +61,9 @@ func reportNudesByKeyboard(t *testing.T, b *browser, base string) int64 {
 	b.checkAccessible("report step 3: what happened")
 	b.screenshot("report-3-what")
 	b.fill("#description", "She said a boy in Year 10 has shared a photo she sent him with his friends.")
+	// Enter in a text area starts a new line, so a keyboard user tabs on to
+	// the Continue button.
+	b.tabTo(".actions button[value=next]")
 	b.press(kb.Enter)
 
 	b.checkAccessible("report step 4: kinds of concern")
@@ -109,7 +112,7 @@ func TestReportEmergencyShowsCall999First(t *testing.T) {
 	b.signIn(a.url, "staff@demo.test")
 	b.run(chromedp.Navigate(a.url+"/report"), chromedp.WaitVisible("main form", chromedp.ByQuery),
 		chromedp.Click(`input[name=danger][value=yes]`, chromedp.ByQuery))
-	b.submit(`button[value=next]`)
+	b.submit(`.actions button[value=next]`)
 	var first string
 	b.run(chromedp.Text("main > :first-child", &first, chromedp.ByQuery))
 	if !strings.Contains(first, "Call 999 now") {
