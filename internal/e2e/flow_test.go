@@ -1,0 +1,169 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/lifeguard-scp/lifeguard/internal/cli"
+)
+
+// school adds an organisation with a DSL and a member of staff to the
+// running demo, through the operator's commands, so that a test has an
+// inbox of its own. The emails end in @demo.test, which serve --demo
+// exempts from the second factor.
+func (a *app) school(t *testing.T, name string) (dsl, staff string) {
+	t.Helper()
+	slug := fmt.Sprintf("%d", time.Now().UnixNano())
+	run := func(stdin string, args ...string) string {
+		var out, errb strings.Builder
+		if code := cli.Run(context.Background(), append(args[:1:1], append([]string{args[1], "--data", a.data}, args[2:]...)...),
+			strings.NewReader(stdin), &out, &errb); code != 0 {
+			t.Fatalf("%v: %s", args, errb.String())
+		}
+		return out.String()
+	}
+	out := run("", "org", "add", "--name", name, "--setting", "school", "--internet")
+	m := regexp.MustCompile(`Organisation (\d+) added`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("org add said %q", out)
+	}
+	dsl, staff = "dsl."+slug+"@demo.test", "staff."+slug+"@demo.test"
+	run(demoPassword+"\n", "user", "add", "--email", dsl, "--name", "Lead of "+name, "--role", "dsl", "--org", m[1])
+	run(demoPassword+"\n", "user", "add", "--email", staff, "--name", "Teacher at "+name, "--role", "staff", "--org", m[1])
+	return dsl, staff
+}
+
+// decide records a decision on one route of the open concern page.
+func (b *browser) decide(route, decision, reference string) {
+	b.t.Helper()
+	has := fmt.Sprintf(`:has(input[name=route][value=%q])`, route)
+	form := "form" + has
+	b.run(chromedp.Click(fmt.Sprintf(`details%s > summary`, has), chromedp.ByQuery),
+		chromedp.Click(fmt.Sprintf(`%s input[name=decision][value=%q]`, form, decision), chromedp.ByQuery))
+	if reference != "" {
+		b.run(chromedp.SendKeys(fmt.Sprintf(`%s input[name=reference]`, form), reference, chromedp.ByQuery))
+	}
+	b.submit(fmt.Sprintf(`%s button[type=submit]`, form))
+}
+
+// TestReportToOutcome is the safeguarding lead's day: a member of staff
+// reports a concern with images, the DSL sees it first in the inbox,
+// records a referral done with its reference, accepts another route and
+// closes the concern with an outcome. A DSL of another organisation cannot
+// open it.
+func TestReportToOutcome(t *testing.T) {
+	a := startApp(t)
+	dsl, staff := a.school(t, "Brookside Academy")
+
+	sb := newBrowser(t)
+	sb.signIn(a.url, staff)
+	id := reportNudesByKeyboard(t, sb, a.url)
+	concern := fmt.Sprintf("/concerns/%d", id)
+
+	db := newBrowser(t)
+	db.signIn(a.url, dsl)
+	db.run(chromedp.Navigate(a.url+"/inbox"), chromedp.WaitVisible("main", chromedp.ByQuery))
+	var first, title string
+	db.run(chromedp.AttributeValue(`main li.card a[href^="/concerns/"]`, "href", &first, nil, chromedp.ByQuery), chromedp.Title(&title))
+	if first != concern {
+		t.Errorf("the first concern in the inbox is %s, want the one just reported, %s", first, concern)
+	}
+	if !strings.Contains(title, "1 new") {
+		t.Errorf("the inbox title %q does not count the new concern", title)
+	}
+	db.checkAccessible("inbox")
+	db.screenshot("inbox")
+
+	db.run(chromedp.Navigate(a.url+concern), chromedp.WaitVisible("#routes-heading", chromedp.ByQuery))
+	text := db.text()
+	for _, want := range []string{"Never upload, view or keep the images", "Report to the police on 101", "NUDES_MALICIOUS"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the concern page lacks %q", want)
+		}
+	}
+	var files int
+	db.run(chromedp.Evaluate(`document.querySelectorAll('input[type=file]').length`, &files))
+	if files != 0 {
+		t.Errorf("the concern page of an image concern has %d file inputs", files)
+	}
+	db.checkAccessible("concern page")
+	db.screenshot("concern")
+
+	db.decide("POLICE_101", "done", "POL-2026-04417")
+	if !strings.Contains(db.text(), "POL-2026-04417") {
+		t.Errorf("the referral's reference is not shown after recording it:\n%.2000s", db.text())
+	}
+	db.decide("NUDES_INITIAL_REVIEW", "accepted", "")
+	db.checkAccessible("concern page after decisions")
+
+	db.run(chromedp.Click(`input[name=code][value=referred_police]`, chromedp.ByQuery),
+		chromedp.SendKeys(`form[action$="/close"] textarea`, "Referred to the police; images removed through Report Remove; support in place.", chromedp.ByQuery))
+	db.submit(`form[action$="/close"] button[type=submit]`)
+	text = db.text()
+	if !strings.Contains(text, "Outcome") || !strings.Contains(text, "Referred to the police; images removed") {
+		t.Errorf("the closed concern does not show its outcome:\n%.1500s", text)
+	}
+	var forms int
+	db.run(chromedp.Evaluate(`document.querySelectorAll('main form').length`, &forms))
+	if forms != 0 {
+		t.Errorf("a closed concern still shows %d forms", forms)
+	}
+	db.checkAccessible("closed concern")
+	db.screenshot("concern-closed")
+
+	// Another organisation's DSL gets "not found", as for a concern that
+	// does not exist.
+	other := newBrowser(t)
+	other.signIn(a.url, "dsl2@demo.test")
+	other.run(chromedp.Navigate(a.url+concern), chromedp.WaitVisible("main", chromedp.ByQuery))
+	if !strings.Contains(other.text(), "Page not found") {
+		t.Errorf("a DSL of another organisation saw:\n%.500s", other.text())
+	}
+}
+
+// TestTransferAndReceipt sends a child's file from one school to another:
+// the receiving DSL accepts it, and the sending side sees the receipt.
+func TestTransferAndReceipt(t *testing.T) {
+	a := startApp(t)
+	dsl, staff := a.school(t, "Millbrook School")
+	sb := newBrowser(t)
+	sb.signIn(a.url, staff)
+	id := reportNudesByKeyboard(t, sb, a.url)
+
+	send := newBrowser(t)
+	send.signIn(a.url, dsl)
+	send.run(chromedp.Navigate(fmt.Sprintf("%s/concerns/%d", a.url, id)), chromedp.WaitVisible("main", chromedp.ByQuery))
+	var child string
+	send.run(chromedp.AttributeValue(`main a[href^="/children/"]`, "href", &child, nil, chromedp.ByQuery))
+	send.run(chromedp.Navigate(a.url+child), chromedp.WaitVisible("#transfer-heading", chromedp.ByQuery))
+	send.checkAccessible("child page")
+	send.screenshot("child")
+	send.run(chromedp.SetValue(`form[action$="/transfers"] select`, "1", chromedp.ByQuery)) // Riverside Academy
+	send.submit(`form[action$="/transfers"] button[type=submit]`)
+	send.run(chromedp.Navigate(a.url+"/transfers"), chromedp.WaitVisible("main", chromedp.ByQuery))
+	if !strings.Contains(send.text(), "Pending") {
+		t.Errorf("the sending side does not show the pending transfer:\n%.1000s", send.text())
+	}
+
+	recv := newBrowser(t)
+	recv.signIn(a.url, "dsl@demo.test")
+	recv.run(chromedp.Navigate(a.url+"/transfers"), chromedp.WaitVisible("main", chromedp.ByQuery))
+	recv.checkAccessible("transfers page, incoming")
+	recv.screenshot("transfers")
+	recv.submit(`form[action$="/receive"] button[type=submit]`)
+	if !strings.Contains(recv.location(), "/children/") {
+		t.Errorf("accepting did not open the received child's record: %s", recv.location())
+	}
+	recv.checkAccessible("received child")
+
+	send.run(chromedp.Navigate(a.url+"/transfers"), chromedp.WaitVisible("main", chromedp.ByQuery))
+	if !strings.Contains(send.text(), "Received on") {
+		t.Errorf("the sending side does not show the receipt:\n%.1000s", send.text())
+	}
+}
