@@ -95,6 +95,11 @@ func TestReportToOutcome(t *testing.T) {
 	db.checkAccessible("concern page")
 	db.screenshot("concern")
 
+	db.run(chromedp.Navigate(a.url+concern+"/facts"), chromedp.WaitVisible("main form", chromedp.ByQuery))
+	db.checkAccessible("change the facts")
+	db.screenshot("facts")
+	db.run(chromedp.Navigate(a.url+concern), chromedp.WaitVisible("#routes-heading", chromedp.ByQuery))
+
 	db.decide("POLICE_101", "done", "POL-2026-04417")
 	if !strings.Contains(db.text(), "POL-2026-04417") {
 		t.Errorf("the referral's reference is not shown after recording it:\n%.2000s", db.text())
@@ -125,6 +130,7 @@ func TestReportToOutcome(t *testing.T) {
 	if !strings.Contains(other.text(), "Page not found") {
 		t.Errorf("a DSL of another organisation saw:\n%.500s", other.text())
 	}
+	other.checkAccessible("not found page")
 }
 
 // TestTransferAndReceipt sends a child's file from one school to another:

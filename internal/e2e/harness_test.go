@@ -270,6 +270,7 @@ func (b *browser) checkAccessible(name string) {
 		chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})`, &res,
 			func(p *cdpruntime.EvaluateParams) *cdpruntime.EvaluateParams { return p.WithAwaitPromise(true) }),
 	)
+	b.noHorizontalScroll(name)
 	for _, v := range res.Violations {
 		var where []string
 		for _, n := range v.Nodes {

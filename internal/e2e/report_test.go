@@ -128,3 +128,16 @@ func TestStaffReportsByKeyboard(t *testing.T) {
 	b.signIn(a.url, "staff@demo.test")
 	reportNudesByKeyboard(t, b, a.url)
 }
+
+func TestHelpPage(t *testing.T) {
+	a := startApp(t)
+	b := newBrowser(t)
+	b.run(chromedp.Navigate(a.url+"/help"), chromedp.WaitVisible("main", chromedp.ByQuery))
+	for _, want := range []string{"CEOP", "Childline", "Report Remove", "Internet Watch Foundation", "Report Harmful Content", "Report Fraud", "Professionals Online Safety Helpline", "NSPCC"} {
+		if !strings.Contains(b.text(), want) {
+			t.Errorf("the help page does not mention %s", want)
+		}
+	}
+	b.checkAccessible("help page")
+	b.screenshot("help")
+}
