@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/lifeguard-scp/lifeguard/internal/cli"
 )
@@ -50,6 +51,29 @@ func (b *browser) decide(route, decision, reference string) {
 		b.run(chromedp.SendKeys(fmt.Sprintf(`%s input[name=reference]`, form), reference, chromedp.ByQuery))
 	}
 	b.submit(fmt.Sprintf(`%s button[type=submit]`, form))
+}
+
+// decideByKeyboard records a decision on a route by keyboard alone: Tab to
+// the route's "Record a decision", Enter to open it, arrow keys to choose,
+// Tab to the button, Enter to send.
+func (b *browser) decideByKeyboard(route, decision string) {
+	b.t.Helper()
+	has := fmt.Sprintf(`:has(input[name=route][value=%q])`, route)
+	b.run(chromedp.Focus("main", chromedp.ByQuery))
+	b.tabTo(fmt.Sprintf(`details%s > summary`, has))
+	b.run(chromedp.KeyEvent(kb.Enter))
+	b.tabTo(fmt.Sprintf(`form%s input[name=decision]`, has))
+	b.run(chromedp.KeyEvent(" "))
+	for range 4 {
+		var ok bool
+		b.run(chromedp.Evaluate(fmt.Sprintf(`document.querySelector('form%s input[name=decision][value=%q]').checked`, has, decision), &ok))
+		if ok {
+			break
+		}
+		b.run(chromedp.KeyEvent(kb.ArrowDown))
+	}
+	b.tabTo(fmt.Sprintf(`form%s button[type=submit]`, has))
+	b.press(kb.Enter)
 }
 
 // TestReportToOutcome is the safeguarding lead's day: a member of staff
@@ -104,7 +128,10 @@ func TestReportToOutcome(t *testing.T) {
 	if !strings.Contains(db.text(), "POL-2026-04417") {
 		t.Errorf("the referral's reference is not shown after recording it:\n%.2000s", db.text())
 	}
-	db.decide("NUDES_INITIAL_REVIEW", "accepted", "")
+	db.decideByKeyboard("NUDES_INITIAL_REVIEW", "accepted")
+	if !strings.Contains(db.text(), "Accepted: it will be done") {
+		t.Errorf("the decision made by keyboard is not shown")
+	}
 	db.checkAccessible("concern page after decisions")
 
 	db.run(chromedp.Click(`input[name=code][value=referred_police]`, chromedp.ByQuery),
@@ -162,7 +189,9 @@ func TestTransferAndReceipt(t *testing.T) {
 	recv.run(chromedp.Navigate(a.url+"/transfers"), chromedp.WaitVisible("main", chromedp.ByQuery))
 	recv.checkAccessible("transfers page, incoming")
 	recv.screenshot("transfers")
-	recv.submit(`form[action$="/receive"] button[type=submit]`)
+	// Accept by keyboard alone.
+	recv.tabTo(`form[action$="/receive"] button[type=submit]`)
+	recv.press(kb.Enter)
 	if !strings.Contains(recv.location(), "/children/") {
 		t.Errorf("accepting did not open the received child's record: %s", recv.location())
 	}
