@@ -452,3 +452,13 @@ func (p *Procedure) rule(id string) *rule {
 	}
 	return nil
 }
+
+// RouteTitle returns the title of the route with the code, as this
+// procedure (local file included) names it.
+func (p *Procedure) RouteTitle(code lifeguard.RouteCode) (string, bool) {
+	i, ok := p.routeIndex[code]
+	if !ok {
+		return "", false
+	}
+	return p.routes[i].title, true
+}

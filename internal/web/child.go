@@ -92,7 +92,7 @@ func (wb *Web) childView(r *http.Request, id int64) (*childView, error) {
 	}
 	for _, e := range entries {
 		it := chronologyItem{At: wb.showTime(e.At), AtISO: e.At.UTC().Format("2006-01-02T15:04:05Z"),
-			Kind: wordsFor(chronologyWords, e.Kind), Summary: chronologySummary(e), By: "Lifeguard"}
+			Kind: wordsFor(chronologyWords, e.Kind), Summary: wb.chronologySummary(e), By: "Lifeguard"}
 		if e.ActorID != 0 {
 			it.By = wordsFor(roleWords, e.ActorRole)
 		}
@@ -215,9 +215,13 @@ func (wb *Web) transferDue() time.Time {
 	return wb.cfg.Procedure.Calendar().AddWorkingDays(now, 5)
 }
 
-// chronologySummary is the store's line for an entry, with the concern
-// types of a report in words rather than codes.
-func chronologySummary(e lifeguard.ChronologyEntry) string {
+// chronologySummary is the store's line for an entry, in words rather than
+// codes: the concern types of a report, and the route of a decision by the
+// title the partnership's procedure gives it.
+func (wb *Web) chronologySummary(e lifeguard.ChronologyEntry) string {
+	if e.Kind == lifeguard.ChronDecision {
+		return wb.decisionSummary(e.Summary)
+	}
 	const prefix = "Concern reported: "
 	codes, ok := strings.CutPrefix(e.Summary, prefix)
 	if e.Kind != lifeguard.ChronReported || !ok {
@@ -228,4 +232,30 @@ func chronologySummary(e lifeguard.ChronologyEntry) string {
 		types = append(types, lifeguard.ConcernType(c))
 	}
 	return prefix + strings.Join(typeWords(types), "; ")
+}
+
+// decisionSummary turns the store's "ROUTE decision …" into the route's
+// title and the decision in words.
+func (wb *Web) decisionSummary(s string) string {
+	code, rest, ok := strings.Cut(s, " ")
+	if !ok {
+		return s
+	}
+	decision, tail, _ := strings.Cut(rest, " ")
+	title := code
+	if lifeguard.RouteCode(code) == lifeguard.ProposalRoute {
+		title = "Proposed decision"
+	} else if wb.cfg.Procedure != nil {
+		if t, ok := wb.cfg.Procedure.RouteTitle(lifeguard.RouteCode(code)); ok {
+			title = t
+		}
+	}
+	words := wordsFor(decisionWords, lifeguard.DecisionKind(strings.TrimRight(decision, ":")))
+	if strings.HasSuffix(decision, ":") {
+		words += ":"
+	}
+	if tail != "" {
+		words += " " + tail
+	}
+	return title + ": " + words
 }
