@@ -222,6 +222,10 @@ func (wb *Web) chronologySummary(e lifeguard.ChronologyEntry) string {
 	if e.Kind == lifeguard.ChronDecision {
 		return wb.decisionSummary(e.Summary)
 	}
+	if rest, ok := strings.CutPrefix(e.Summary, "Closed: "); ok && e.Kind == lifeguard.ChronClosed {
+		code, summary, _ := strings.Cut(rest, ". ")
+		return "Closed: " + wordsFor(outcomeWords, lifeguard.OutcomeCode(code)) + ". " + summary
+	}
 	const prefix = "Concern reported: "
 	codes, ok := strings.CutPrefix(e.Summary, prefix)
 	if e.Kind != lifeguard.ChronReported || !ok {
@@ -250,7 +254,14 @@ func (wb *Web) decisionSummary(s string) string {
 			title = t
 		}
 	}
-	words := wordsFor(decisionWords, lifeguard.DecisionKind(strings.TrimRight(decision, ":")))
+	kind := lifeguard.DecisionKind(strings.TrimRight(decision, ":"))
+	words := wordsFor(decisionWords, kind)
+	if title == "Proposed decision" {
+		words = map[lifeguard.DecisionKind]string{lifeguard.DecisionAccepted: "Confirmed", lifeguard.DecisionDeclined: "Rejected"}[kind]
+		if words == "" {
+			words = string(kind)
+		}
+	}
 	if strings.HasSuffix(decision, ":") {
 		words += ":"
 	}
