@@ -484,7 +484,7 @@ func openPostgres(ctx context.Context, dsn string, timeout time.Duration, log *s
 				server, timeout, attempt, class))
 		}
 		log.Warn("waiting for PostgreSQL", slog.String("server", server), slog.Int("attempt", attempt),
-			slog.String("error", class), slog.Duration("retry_in", wait))
+			slog.String("error", class), slog.String("retry_in", wait.String())) // "500ms" in JSON too, not nanoseconds
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
@@ -511,7 +511,7 @@ func openPostgres(ctx context.Context, dsn string, timeout time.Duration, log *s
 			"(CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0)", server, encoding))
 	}
 	log.Info("connected to PostgreSQL", slog.String("server", server), slog.String("database", cfg.Database),
-		slog.Int("version", version), slog.Duration("waited", time.Since(start).Round(time.Millisecond)))
+		slog.Int("version", version), slog.String("waited", time.Since(start).Round(time.Millisecond).String()))
 	return read, write, nil
 }
 
