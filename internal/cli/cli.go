@@ -52,6 +52,10 @@ Usage:
   lifeguard procedure show [--procedure LOCAL.yaml]    print the procedure in force
   lifeguard version                                    print the version
 
+The commands that use the database take --data DIR, the embedded SQLite database
+(default ./lifeguard-data), or --database postgres://… (default $LIFEGUARD_DATABASE)
+for PostgreSQL 15 or later; see docs/postgres.md.
+
 Run "lifeguard COMMAND -h" for a command's flags.
 `
 

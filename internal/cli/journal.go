@@ -11,12 +11,16 @@ func (e *env) journal(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "verify" {
 		return usageError("journal needs a subcommand: verify")
 	}
-	fs := e.newFlags("journal verify", "journal verify [--data DIR]")
-	data := dataFlag(fs)
+	fs := e.newFlags("journal verify", "journal verify [--data DIR | --database URL]")
+	where := addStoreFlags(fs)
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, *data, e.quietLogger())
+	s, err := where.store()
+	if err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, s, e.quietLogger())
 	if err != nil {
 		return err
 	}

@@ -6,12 +6,16 @@ import (
 )
 
 func (e *env) migrate(ctx context.Context, args []string) error {
-	fs := e.newFlags("migrate", "migrate [--data DIR]")
-	data := dataFlag(fs)
+	fs := e.newFlags("migrate", "migrate [--data DIR | --database URL]")
+	where := addStoreFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := openData(ctx, *data, nil, e.quietLogger())
+	s, err := where.store()
+	if err != nil {
+		return err
+	}
+	db, err := openData(ctx, s, nil, e.quietLogger())
 	if err != nil {
 		return err
 	}
@@ -20,6 +24,10 @@ func (e *env) migrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "The database in %s is at schema version %d of %d.\n", *data, current, latest)
+	if s.postgres() {
+		fmt.Fprintf(e.stdout, "The %s is at schema version %d of %d.\n", s, current, latest)
+	} else {
+		fmt.Fprintf(e.stdout, "The database in %s is at schema version %d of %d.\n", s, current, latest)
+	}
 	return nil
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"crypto/rand"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -21,11 +20,11 @@ import (
 )
 
 func (e *env) serve(ctx context.Context, args []string) error {
-	fs := e.newFlags("serve", "serve [--data DIR] [--listen ADDR] [--procedure LOCAL.yaml] [--demo [--demo-password P]]")
-	data := dataFlag(fs)
+	fs := e.newFlags("serve", "serve [--data DIR | --database URL] [--listen ADDR] [--procedure LOCAL.yaml] [--demo [--demo-password P]]")
+	where := addStoreFlags(fs)
 	listen := fs.String("listen", "127.0.0.1:8080", "the address to listen on")
 	local := fs.String("procedure", "", "a local procedure file over the England baseline")
-	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data is given)")
+	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data or --database is given; into PostgreSQL only when its database is empty)")
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
 	if err := parse(fs, args); err != nil {
@@ -34,10 +33,12 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if fs.NArg() != 0 {
 		return usageError("serve takes no arguments")
 	}
-	dataSet := false
-	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
 	if *demoPassword != "" && !*demoMode {
 		return usageError("--demo-password goes with --demo")
+	}
+	s, err := where.store()
+	if err != nil {
+		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
@@ -45,15 +46,14 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir := *data
-	if *demoMode && !dataSet {
+	if *demoMode && !s.postgres() && !where.set("data") {
 		// A fresh directory each time, so the demo always starts whole.
-		if dir, err = os.MkdirTemp("", "lifeguard-demo-"); err != nil {
+		if s.dir, err = os.MkdirTemp("", "lifeguard-demo-"); err != nil {
 			return err
 		}
 	}
 	clock := &demo.Clock{}
-	db, err := openData(ctx, dir, clock.Now, logger)
+	db, err := openData(ctx, s, clock.Now, logger)
 	if err != nil {
 		return err
 	}
@@ -98,9 +98,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	url := "http://" + srv.Addr()
 	fmt.Fprintf(e.stdout, "Lifeguard is running at %s (procedure: %s %s)\n", url, proc.Ref().Name, proc.Ref().Version)
-	fmt.Fprintf(e.stdout, "Data: %s\n", dir)
+	fmt.Fprintf(e.stdout, "Data: %s\n", s)
 	if *demoMode {
-		e.printDemo(url, dir, seeded, password)
+		e.printDemo(url, s, seeded, password)
 	}
 	logger.Info("serving", slog.String("addr", srv.Addr()))
 	return srv.Serve(ctx)
@@ -123,7 +123,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, cloc
 	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc}, clock, hash, time.Now())
 }
 
-func (e *env) printDemo(url, dir string, seeded int, password string) {
+func (e *env) printDemo(url string, s store, seeded int, password string) {
 	if seeded > 0 {
 		fmt.Fprintf(e.stdout, "Demo partnership seeded: Riverside Safeguarding Children Partnership, %d concerns over two years.\n", seeded)
 	}
@@ -133,7 +133,12 @@ func (e *env) printDemo(url, dir string, seeded int, password string) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", l.Email, l.Role, l.Org)
 	}
 	tw.Flush()
-	fmt.Fprintf(e.stdout, "Try the API as the safeguarding lead:\n  TOKEN=$(go run ./cmd/lifeguard token create --data %s --email dsl@demo.test)\n  curl -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/concerns?order=due&status=new'\n", dir, url)
+	// Never the PostgreSQL URL: it holds the password.
+	where := "--data " + s.dir
+	if s.postgres() {
+		where = "--database URL"
+	}
+	fmt.Fprintf(e.stdout, "Try the API as the safeguarding lead:\n  TOKEN=$(go run ./cmd/lifeguard token create %s --email dsl@demo.test)\n  curl -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/concerns?order=due&status=new'\n", where, url)
 }
 
 // randomPassword is a demo password that is easy to read and type.

@@ -17,14 +17,18 @@ func (e *env) token(ctx context.Context, args []string) error {
 		return usageError("token needs a subcommand: create, list or revoke")
 	}
 	sub, args := args[0], args[1:]
-	fs := e.newFlags("token "+sub, "token create --email E [--name N] | token list --email E | token revoke ID")
-	data := dataFlag(fs)
+	fs := e.newFlags("token "+sub, "token create --email E [--name N] | token list --email E | token revoke ID  (each with --data DIR or --database URL)")
+	where := addStoreFlags(fs)
 	email := fs.String("email", "", "the user the token acts as")
 	name := fs.String("name", "command line", "what the token is for, shown in lists")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, *data, e.quietLogger())
+	s, err := where.store()
+	if err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, s, e.quietLogger())
 	if err != nil {
 		return err
 	}

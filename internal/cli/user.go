@@ -18,8 +18,8 @@ func (e *env) user(ctx context.Context, args []string) error {
 		return usageError("user needs a subcommand: add or password")
 	}
 	sub, args := args[0], args[1:]
-	fs := e.newFlags("user "+sub, "user add --email E --name N --role R --org ID | user password --email E  (the password is read from standard input)")
-	data := dataFlag(fs)
+	fs := e.newFlags("user "+sub, "user add --email E --name N --role R --org ID | user password --email E  (each with --data DIR or --database URL; the password is read from standard input)")
+	where := addStoreFlags(fs)
 	email := fs.String("email", "", "the user's email address")
 	name := fs.String("name", "", "the user's name")
 	role := fs.String("role", "", "staff, dsl, manager, partnership or admin")
@@ -30,11 +30,15 @@ func (e *env) user(ctx context.Context, args []string) error {
 	if sub != "add" && sub != "password" {
 		return usageError("unknown user subcommand %q: use add or password", sub)
 	}
+	s, err := where.store()
+	if err != nil {
+		return err
+	}
 	password, err := e.readPassword()
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, *data, e.quietLogger())
+	db, err := openExisting(ctx, s, e.quietLogger())
 	if err != nil {
 		return err
 	}
@@ -102,8 +106,8 @@ func (e *env) org(ctx context.Context, args []string) error {
 		return usageError("org needs a subcommand: add or list")
 	}
 	sub, args := args[0], args[1:]
-	fs := e.newFlags("org "+sub, "org add --name N --setting S [--partnership P] [--internet] | org list")
-	data := dataFlag(fs)
+	fs := e.newFlags("org "+sub, "org add --name N --setting S [--partnership P] [--internet] | org list  (each with --data DIR or --database URL)")
+	where := addStoreFlags(fs)
 	name := fs.String("name", "", "the organisation's name")
 	setting := fs.String("setting", "", "school, college, early_years, childrens_social_care, police, health, youth_service, youth_justice, probation, voluntary or other")
 	partnership := fs.String("partnership", "", "the partnership's name, for its first organisation")
@@ -111,7 +115,11 @@ func (e *env) org(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := openData(ctx, *data, nil, e.quietLogger())
+	s, err := where.store()
+	if err != nil {
+		return err
+	}
+	db, err := openData(ctx, s, nil, e.quietLogger())
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 		return errAdminOnly()
 	}
 	if db.d.backup == nil {
-		return lifeguard.Errorf(lifeguard.EINVALID, "This database is backed up with its own tools.")
+		return lifeguard.Errorf(lifeguard.EINVALID, "%s", db.d.ownBackup)
 	}
 	if path == "" {
 		return lifeguard.Invalid("The backup is not valid", []lifeguard.Problem{{Path: "path", Problem: "is required"}})

@@ -1,9 +1,9 @@
 // Package sqlstore is Lifeguard's one database/sql store. It implements
 // lifeguard.ConcernStore, ChildStore, OrgStore, AuthStore, Journal,
 // PreferenceStore, SecondFactorStore and TransferStore for SQLite
-// (modernc.org/sqlite, pure Go) and is written so that PostgreSQL can be
-// served by the same code: what differs between the engines is kept in
-// dialect.go.
+// (modernc.org/sqlite, pure Go) and PostgreSQL 15 or later
+// (github.com/jackc/pgx/v5 through database/sql) with the same code: what
+// differs between the engines is kept in dialect.go.
 //
 // Every method takes the acting user from the context and enforces access
 // itself (access.go), and every create, update and read of a concern or a
@@ -27,6 +27,14 @@ import (
 type Config struct {
 	// Path is the SQLite database file, created when missing.
 	Path string
+	// DSN is a PostgreSQL database's URL,
+	// postgres://user:password@host:port/database?sslmode=…, used instead
+	// of Path. The database must exist; Migrate creates the tables.
+	DSN string
+	// ConnectTimeout is how long Open waits for PostgreSQL to answer,
+	// retrying while it is down or starting up; 60 s when zero. SQLite
+	// does not wait.
+	ConnectTimeout time.Duration
 	// Now is the clock; time.Now when nil. Tests set it.
 	Now func() time.Time
 	// Logger receives ids and codes only, never personal data or free text;
@@ -36,7 +44,7 @@ type Config struct {
 
 // DB is the store. It is safe for concurrent use.
 type DB struct {
-	read    *sql.DB // several connections, query_only: OrgStore, AuthStore, verification
+	read    *sql.DB // several connections, read-only transactions: OrgStore, AuthStore, verification
 	write   *sql.DB // exactly one connection: every write and every journaled read
 	d       *dialect
 	nowFunc func() time.Time
@@ -44,26 +52,44 @@ type DB struct {
 	writer  *writer
 }
 
-// Open opens the SQLite database at cfg.Path, creating it when missing. It
-// does not migrate: call Migrate.
+// Open opens the PostgreSQL database at cfg.DSN, waiting for the server
+// when it is not up yet (see Config.ConnectTimeout), or else the SQLite
+// database at cfg.Path, creating it when missing. It does not migrate: call
+// Migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
-	read, write, err := openSQLite(cfg.Path)
-	if err != nil {
-		return nil, err
-	}
-	db := &DB{read: read, write: write, d: sqliteDialect(cfg.Path), nowFunc: cfg.Now, log: cfg.Logger}
-	db.writer = newWriter(db)
+	db := &DB{nowFunc: cfg.Now, log: cfg.Logger}
 	if db.nowFunc == nil {
 		db.nowFunc = time.Now
 	}
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}
+	var err error
+	switch {
+	case cfg.DSN != "" && cfg.Path != "":
+		return nil, fmt.Errorf("sqlstore: give either a SQLite path or a PostgreSQL URL, not both")
+	case cfg.DSN != "":
+		db.d = postgresDialect()
+		db.read, db.write, err = openPostgres(ctx, cfg.DSN, cfg.ConnectTimeout, db.log)
+	default:
+		db.d = sqliteDialect(cfg.Path)
+		db.read, db.write, err = openSQLite(cfg.Path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.writer = newWriter(db)
 	// The migrations table exists from the first open, so that
-	// MigrationStatus can answer on a database never migrated.
-	if _, err := db.write.ExecContext(ctx, createMigrationsTable); err != nil {
+	// MigrationStatus can answer on a database never migrated. It is made
+	// in a write transaction so that, on PostgreSQL, two servers opening a
+	// new database at once take turns (postgresLockWrites) rather than race
+	// in CREATE TABLE IF NOT EXISTS, which is not safe against itself there.
+	if err := db.inWrite(ctx, "open", func(tx *tx) error {
+		_, err := tx.exec(ctx, createMigrationsTable)
+		return err
+	}); err != nil {
 		db.Close()
-		return nil, db.fail("open", err)
+		return nil, err
 	}
 	return db, nil
 }
@@ -81,18 +107,31 @@ func (db *DB) now() time.Time { return db.nowFunc().UTC().Truncate(time.Microsec
 type tx struct {
 	tx *sql.Tx
 	d  *dialect
+	// detach is set on the writes of a group-commit batch when the engine
+	// wants it (dialect.detachWrites).
+	detach bool
+}
+
+// c is the context a statement runs with: the caller's, or, in a batch
+// that must not be torn down by one caller leaving, the caller's values
+// without its cancellation.
+func (t *tx) c(ctx context.Context) context.Context {
+	if t.detach {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.d.rebind(q), args...)
+	return t.tx.ExecContext(t.c(ctx), t.d.rebind(q), args...)
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.d.rebind(q), args...)
+	return t.tx.QueryContext(t.c(ctx), t.d.rebind(q), args...)
 }
 
 func (t *tx) row(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.d.rebind(q), args...)
+	return t.tx.QueryRowContext(t.c(ctx), t.d.rebind(q), args...)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.
@@ -103,9 +142,10 @@ func (t *tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
 }
 
 // inWrite runs fn in a transaction on the write pool (BEGIN IMMEDIATE on
-// SQLite), shared with other writes that arrive at the same moment (see
-// writer.go), and returns once it is committed, or with fn's error or the
-// commit's. op names the operation in wrapped errors.
+// SQLite; READ COMMITTED under the store's write lock on PostgreSQL),
+// shared with other writes that arrive at the same moment (see writer.go),
+// and returns once it is committed, or with fn's error or the commit's. op
+// names the operation in wrapped errors.
 func (db *DB) inWrite(ctx context.Context, op string, fn func(*tx) error) error {
 	return db.writer.do(ctx, op, fn)
 }
@@ -113,7 +153,7 @@ func (db *DB) inWrite(ctx context.Context, op string, fn func(*tx) error) error 
 // inRead runs fn in a read-only transaction on the read pool, which gives fn
 // one consistent snapshot.
 func (db *DB) inRead(ctx context.Context, op string, fn func(*tx) error) error {
-	return db.inTx(ctx, db.read, &sql.TxOptions{ReadOnly: true}, op, fn)
+	return db.inTx(ctx, db.read, db.d.readTx, op, fn)
 }
 
 func (db *DB) inTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, op string, fn func(*tx) error) error {
@@ -139,6 +179,9 @@ func (db *DB) fail(op string, err error) error {
 	if _, ok := errors.AsType[*lifeguard.Error](err); ok {
 		return err
 	}
+	if key, ok := db.d.unique(err); ok {
+		return fmt.Errorf("sqlstore: %s: %w", op, uniqueError(key))
+	}
 	if db.d.unavailable(err) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, context.DeadlineExceeded) ||
 		err.Error() == "sql: database is closed" {
 		db.log.Warn("database unavailable", slog.String("op", op), slog.String("err", err.Error()))
@@ -148,6 +191,26 @@ func (db *DB) fail(op string, err error) error {
 		})
 	}
 	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}
+
+// uniqueError is the domain error for a broken unique constraint, by its
+// columns. The store checks before it inserts and answers with these same
+// errors, so a constraint breaks only when that check is raced; the caller
+// then gets the answer the check would have given.
+func uniqueError(key string) *lifeguard.Error {
+	switch key {
+	case "users.email":
+		return lifeguard.Invalid("The user is not valid", []lifeguard.Problem{{
+			Path: "email", Problem: "is already the address of another user"}})
+	case "children.organisation_id, children.ref":
+		return lifeguard.Invalid("The concern is not valid", []lifeguard.Problem{{Path: "child_ref",
+			Problem: "is already the reference of a child in your organisation; link the concern to that child or choose another reference"}})
+	case "transfers.child_id":
+		return lifeguard.Errorf(lifeguard.ECONFLICT, "The child's file has already been sent and is waiting to be received.")
+	case "transfers.received_child_id":
+		return lifeguard.Errorf(lifeguard.ECONFLICT, "The file has already been received.")
+	}
+	return lifeguard.Errorf(lifeguard.ECONFLICT, "Someone else changed this at the same moment. Please try again.")
 }
 
 // Times are kept as integer Unix microseconds, UTC: they index well and

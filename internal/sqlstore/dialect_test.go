@@ -2,11 +2,19 @@ package sqlstore
 
 import (
 	"database/sql"
+	"errors"
+	"fmt"
+	"net"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
 )
 
 func TestRebindDollar(t *testing.T) {
@@ -97,5 +105,154 @@ func TestClock(t *testing.T) {
 	}
 	if !got.CreatedAt.Equal(o.CreatedAt) {
 		t.Errorf("read back %v, want %v", got.CreatedAt, o.CreatedAt)
+	}
+}
+
+// forEachEngine runs fn on a new database of each engine: SQLite always, PostgreSQL
+// when LIFEGUARD_TEST_POSTGRES names a server (pgtest skips or fails the
+// subtest otherwise).
+func forEachEngine(t *testing.T, fn func(t *testing.T, db *DB)) {
+	t.Run("sqlite", func(t *testing.T) {
+		db, err := Open(t.Context(), Config{Path: filepath.Join(t.TempDir(), "e.db")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		fn(t, db)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		db, err := Open(t.Context(), Config{DSN: pgtest.Database(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		fn(t, db)
+	})
+}
+
+// TestUniqueViolation breaks each unique constraint the store relies on, as
+// a write racing the store's own check would, and checks that both engines
+// answer with the domain error that check gives.
+func TestUniqueViolation(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *DB) {
+		ctx := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		p, err := db.CreatePartnership(ctx, "P")
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "O", Setting: "school"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateUser(ctx, lifeguard.NewUser{Email: "a@example.org", Name: "A", Role: lifeguard.RoleDSL,
+			OrganisationID: o.ID}); err != nil {
+			t.Fatal(err)
+		}
+		raw := func(q string, args ...any) error {
+			return db.inWrite(ctx, "raced", func(tx *tx) error {
+				_, err := tx.exec(ctx, q, args...)
+				return err
+			})
+		}
+		err = raw(`INSERT INTO users (organisation_id, email, name, role, created_at) VALUES (?, ?, ?, ?, ?)`,
+			o.ID, "a@example.org", "B", "staff", 0)
+		if le, ok := errors.AsType[*lifeguard.Error](err); !ok || le.Code != lifeguard.EINVALID ||
+			len(le.Problems) != 1 || le.Problems[0].Path != "email" {
+			t.Errorf("duplicate email: %v, want invalid email", err)
+		}
+		for range 2 {
+			err = raw(`INSERT INTO children (organisation_id, ref, created_at) VALUES (?, ?, ?)`, o.ID, "Y7", 0)
+		}
+		if le, ok := errors.AsType[*lifeguard.Error](err); !ok || le.Code != lifeguard.EINVALID ||
+			len(le.Problems) != 1 || le.Problems[0].Path != "child_ref" {
+			t.Errorf("duplicate child reference: %v, want invalid child_ref", err)
+		}
+		for range 2 {
+			err = raw(`INSERT INTO transfers (child_id, from_organisation_id, to_organisation_id, status, note, sent_at,
+				due_by) VALUES ((SELECT MIN(id) FROM children), ?, ?, 'pending', '', 0, 0)`, o.ID, o.ID)
+		}
+		if lifeguard.ErrorCode(err) != lifeguard.ECONFLICT || !strings.Contains(err.Error(), "already been sent") {
+			t.Errorf("second pending transfer: %v, want conflict", err)
+		}
+		err = raw(`INSERT INTO partnerships (id, name, created_at) VALUES (?, 'Q', 0)`, p.ID)
+		if lifeguard.ErrorCode(err) != lifeguard.ECONFLICT {
+			t.Errorf("duplicate id: %v, want conflict", err)
+		}
+		// The failed writes rolled back alone: the store goes on.
+		if _, err := db.CreatePartnership(ctx, "R"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestPostgresPools checks the pools and transactions on PostgreSQL: one
+// write connection whose transactions are READ COMMITTED and hold the write
+// lock, and read transactions that are read-only snapshots.
+func TestPostgresPools(t *testing.T) {
+	db, err := Open(t.Context(), Config{DSN: pgtest.Database(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n := db.write.Stats().MaxOpenConnections; n != 1 {
+		t.Errorf("write pool has %d connections, want 1", n)
+	}
+	if n := db.read.Stats().MaxOpenConnections; n != pgReadConns {
+		t.Errorf("read pool has %d connections, want %d", n, pgReadConns)
+	}
+	ctx := t.Context()
+	var level, readOnly string
+	var locks int
+	if err := db.inWrite(ctx, "test", func(tx *tx) error {
+		if err := tx.row(ctx, `SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')`).
+			Scan(&level, &readOnly); err != nil {
+			return err
+		}
+		return tx.row(ctx, `SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+			AND objid = ?`, pgWriteLock).Scan(&locks)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if level != "read committed" || readOnly != "off" || locks != 1 {
+		t.Errorf("write transaction: %s, read only %s, %d write locks; want read committed, off, 1", level, readOnly, locks)
+	}
+	if err := db.inRead(ctx, "test", func(tx *tx) error {
+		return tx.row(ctx, `SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')`).
+			Scan(&level, &readOnly)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if level != "repeatable read" || readOnly != "on" {
+		t.Errorf("read transaction: %s, read only %s; want repeatable read, on", level, readOnly)
+	}
+}
+
+// TestPostgresUnavailable checks which errors mean "not now".
+func TestPostgresUnavailable(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{&pgconn.PgError{Code: "08006"}, true},  // connection failure
+		{&pgconn.PgError{Code: "57P01"}, true},  // admin shutdown
+		{&pgconn.PgError{Code: "57P03"}, true},  // cannot connect now
+		{&pgconn.PgError{Code: "53300"}, true},  // too many connections
+		{&pgconn.PgError{Code: "55P03"}, true},  // lock timeout
+		{&pgconn.PgError{Code: "23505"}, false}, // unique violation
+		{&pgconn.PgError{Code: "42P01"}, false}, // no such table
+		{fmt.Errorf("x: %w", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), true},
+		{fmt.Errorf("x: %w", pgconn.ErrConnClosed), true},
+		{sql.ErrNoRows, false},
+	}
+	for _, tt := range tests {
+		if got := postgresUnavailable(tt.err); got != tt.want {
+			t.Errorf("postgresUnavailable(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+	if key, ok := postgresUnique(&pgconn.PgError{Code: "23505", ConstraintName: "users_email_unique"}); !ok || key != "users.email" {
+		t.Errorf("postgresUnique = %q, %v", key, ok)
 	}
 }

@@ -75,7 +75,12 @@ func entryHash(h hash.Hash, e *lifeguard.JournalEntry) string {
 // The head row is read and advanced with one UPDATE … RETURNING, which takes
 // the row's lock (on PostgreSQL; SQLite holds the database's write lock
 // already) until the transaction ends, so appends are serialised and the
-// chain has one line whatever number of servers write to it.
+// chain has one line whatever number of servers write to it. Under READ
+// COMMITTED, an UPDATE that waited for the lock works on the row as the
+// other transaction committed it, so no SELECT … FOR UPDATE is needed; on
+// PostgreSQL every write transaction also holds the store's write lock
+// from its start (postgresLockWrites in dialect.go), which keeps batches of
+// different servers from deadlocking over the head and other rows.
 func journal(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time, action, record string, recordID int64, detail string) error {
 	e := lifeguard.JournalEntry{
 		At:             now,

@@ -92,6 +92,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if db.d.lockMigrations != nil {
+		unlock, err := db.d.lockMigrations(ctx, db.read)
+		if err != nil {
+			return db.fail("migrate", err)
+		}
+		defer unlock()
+	}
 	for {
 		// One migration per transaction; the version is read again inside
 		// each, under the write lock, so two processes migrating at once

@@ -9,10 +9,14 @@ import (
 
 // writer runs every write transaction of the store on its one write
 // connection, and commits several at once when they arrive together (group
-// commit). With synchronous=FULL each commit waits for the disk; when
-// sixteen clients record concerns at the same moment, one sync for all of
-// them instead of sixteen in a row is what lets the API keep up with the
-// disk rather than queue behind it.
+// commit). With synchronous=FULL each commit waits for the disk, and on
+// PostgreSQL each commit waits for its WAL to be flushed; when sixteen
+// clients record concerns at the same moment, one sync for all of them
+// instead of sixteen in a row is what lets the API keep up with the disk
+// rather than queue behind it. SAVEPOINT, RELEASE and ROLLBACK TO are the
+// same on both engines; on PostgreSQL the rollback to a savepoint is also
+// what lets the batch go on after one write's statement failed, which
+// would otherwise abort the whole transaction.
 //
 // Each write runs inside its own savepoint, so a write that fails rolls back
 // alone and the others in its batch still commit; its caller gets its own
@@ -98,14 +102,19 @@ func (w *writer) run(batch []*writeReq) {
 	}()
 	// The transaction is not bound to any one caller's context, since it
 	// carries the others' writes too; each write's statements use its own.
-	stx, err := db.write.BeginTx(context.Background(), nil)
+	stx, err := db.write.BeginTx(context.Background(), db.d.writeTx)
+	if err == nil && db.d.lockWrites != nil {
+		if err = db.d.lockWrites(context.Background(), stx); err != nil {
+			stx.Rollback()
+		}
+	}
 	if err != nil {
 		for i, r := range batch {
 			errs[i] = db.fail(r.op, err)
 		}
 		return
 	}
-	t := &tx{tx: stx, d: db.d}
+	t := &tx{tx: stx, d: db.d, detach: db.d.detachWrites}
 	committed := 0
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {

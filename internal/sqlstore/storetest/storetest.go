@@ -1,6 +1,8 @@
 // Package storetest is the test suite of internal/sqlstore, written once and
-// run against every engine: sqlite_test.go runs it on a SQLite file, and the
-// PostgreSQL adapter will run the same suite on its pool.
+// run against every engine: sqlite_test.go runs it on a SQLite file, and
+// postgres_test.go on a new PostgreSQL database per test. It uses no SQL of
+// one engine only: what it writes behind the store's back (UncheckedExec)
+// is plain SQL with "?" placeholders, which the store rebinds.
 //
 // The suite uses the store's real clock: deadlines in its triages are set
 // relative to time.Now, so that "overdue" and "on time" mean what they say.
