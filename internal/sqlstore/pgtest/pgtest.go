@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 )
@@ -69,10 +70,18 @@ func Database(t testing.TB) string {
 			return
 		}
 		defer admin.Close()
-		// FORCE ends any connection a failed test left open.
-		if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
-			t.Errorf("drop the test database %s: %v", name, err)
+		// FORCE ends any connection a failed test left open. An autovacuum
+		// worker can be at work in the database too, and ending it needs
+		// pg_signal_backend (which .ci/run grants); it finishes in a moment,
+		// so the drop is tried a few times before it counts as a failure.
+		var err2 error
+		for range 10 {
+			if _, err2 = admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err2 == nil {
+				return
+			}
+			time.Sleep(300 * time.Millisecond)
 		}
+		t.Errorf("drop the test database %s: %v", name, err2)
 	})
 	u.Path = "/" + name
 	return u.String()
