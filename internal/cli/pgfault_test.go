@@ -56,7 +56,9 @@ func startPrivatePostgres(t *testing.T) *privatePostgres {
 	p.pg("initdb", "-D", p.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
 	p.opts = fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=on", port, dir)
 	p.pg("pg_ctl", "-D", p.data, "-o", p.opts, "-l", filepath.Join(dir, "log"), "-w", "start")
-	t.Cleanup(func() { exec.Command("runuser", "-u", "postgres", "--", filepath.Join(bin, "pg_ctl"), "-D", p.data, "-m", "immediate", "stop").Run() })
+	t.Cleanup(func() {
+		exec.Command("runuser", "-u", "postgres", "--", filepath.Join(bin, "pg_ctl"), "-D", p.data, "-m", "immediate", "stop").Run()
+	})
 	return p
 }
 
@@ -68,8 +70,10 @@ func (p *privatePostgres) pg(tool string, args ...string) {
 	}
 }
 
-func (p *privatePostgres) stop()  { p.pg("pg_ctl", "-D", p.data, "-m", "fast", "-w", "stop") }
-func (p *privatePostgres) start() { p.pg("pg_ctl", "-D", p.data, "-o", p.opts, "-l", filepath.Join(filepath.Dir(p.data), "log"), "-w", "start") }
+func (p *privatePostgres) stop() { p.pg("pg_ctl", "-D", p.data, "-m", "fast", "-w", "stop") }
+func (p *privatePostgres) start() {
+	p.pg("pg_ctl", "-D", p.data, "-o", p.opts, "-l", filepath.Join(filepath.Dir(p.data), "log"), "-w", "start")
+}
 
 // TestPostgresRestartLosesNothing restarts the server's PostgreSQL in the
 // middle of a write load: writes during the restart may fail, but every
