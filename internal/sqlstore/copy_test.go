@@ -286,13 +286,40 @@ func TestCopyToPostgres(t *testing.T) {
 	}
 
 	// A second copy without force is refused and changes nothing.
-	before := dump(t, pg, "concerns", nil)
+	snapshot := func() map[string][]string {
+		m := map[string][]string{}
+		for _, tbl := range tables {
+			m[tbl] = dump(t, pg, tbl, boolCols[tbl])
+		}
+		return m
+	}
+	unchanged := func(what string, before map[string][]string) {
+		t.Helper()
+		for tbl, rows := range snapshot() {
+			if !slices.Equal(before[tbl], rows) {
+				t.Errorf("%s changed table %s of the target", what, tbl)
+			}
+		}
+	}
+	before := snapshot()
 	err = sqlstore.Copy(ctx, src, dst, false, nil)
 	if lifeguard.ErrorCode(err) != lifeguard.ECONFLICT || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("a second copy: %v", err)
 	}
-	if after := dump(t, pg, "concerns", nil); !slices.Equal(before, after) {
-		t.Error("a refused copy changed the target")
+	unchanged("a refused copy", before)
+
+	// A copy that fails part way, here on a boolean that is neither 0 nor
+	// 1, leaves the target as it was, even with force: the emptying is
+	// undone with the rest.
+	if err := src.UncheckedExec(t.Context(), `UPDATE users SET disabled = 2 WHERE id = 4`); err != nil {
+		t.Fatal(err)
+	}
+	if err := sqlstore.Copy(ctx, src, dst, true, nil); err == nil || !strings.Contains(err.Error(), "disabled") {
+		t.Fatalf("a copy of a bad boolean: %v", err)
+	}
+	unchanged("a failed copy", before)
+	if err := src.UncheckedExec(t.Context(), `UPDATE users SET disabled = 1 WHERE id = 4`); err != nil {
+		t.Fatal(err)
 	}
 
 	// With force the target becomes the source again.
