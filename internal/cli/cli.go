@@ -47,6 +47,8 @@ Usage:
   lifeguard token create|list|revoke --email E         API tokens (stored hashed)
   lifeguard backup [--data DIR] FILE                   a consistent copy of the running database
   lifeguard journal verify [--data DIR]                check the journal's hash chain
+  lifeguard copy --from DIR --to postgres://… [--force] move the SQLite database in DIR to PostgreSQL
+                                                       (--force: first delete every record there)
   lifeguard triage [--procedure LOCAL.yaml] [FILE|-]   triage one concern's facts (JSON)
   lifeguard procedure check LOCAL.yaml                 validate a local procedure file
   lifeguard procedure show [--procedure LOCAL.yaml]    print the procedure in force
@@ -86,6 +88,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.org(ctx, rest)
 	case "journal":
 		err = e.journal(ctx, rest)
+	case "copy":
+		err = e.copy(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "lifeguard", Version)
 	case "help", "-h", "--help":

@@ -1,0 +1,349 @@
+package sqlstore_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
+	_ "modernc.org/sqlite" // the "sqlite" driver, to read the source as it is
+)
+
+// seedAll records something of every kind through the store, as its users
+// would: a partnership of two organisations, users with sessions, tokens,
+// login failures, preferences and a second factor, concerns with children,
+// revisions, decisions, actions (one done), evidence, notes, a closed
+// concern, a disabled user and a child's file sent and received.
+func seedAll(t *testing.T, db *sqlstore.DB) {
+	t.Helper()
+	ctx := sys(t.Context())
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := db.CreatePartnership(ctx, "P")
+	must(err)
+	a, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "A", Setting: "school",
+		ProvidesInternet: true})
+	must(err)
+	b, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "B", Setting: "school"})
+	must(err)
+	user := func(o *lifeguard.Organisation, email string, r lifeguard.Role) (*lifeguard.User, context.Context) {
+		u, err := db.CreateUser(ctx, lifeguard.NewUser{Email: email, Name: email, Role: r, OrganisationID: o.ID})
+		must(err)
+		return u, lifeguard.WithActor(t.Context(), &lifeguard.Actor{UserID: u.ID, Role: u.Role,
+			OrganisationID: o.ID, PartnershipID: p.ID, Via: "session"})
+	}
+	staff, asStaff := user(a, "staff@example.org", lifeguard.RoleStaff)
+	_, asDSL := user(a, "dsl@example.org", lifeguard.RoleDSL)
+	_, asDSLB := user(b, "dslb@example.org", lifeguard.RoleDSL)
+	gone, _ := user(b, "gone@example.org", lifeguard.RoleStaff)
+	_, err = db.SetUserDisabled(ctx, gone.ID, true)
+	must(err)
+
+	now := time.Now()
+	hash := func(s string) []byte { h := sha256.Sum256([]byte(s)); return h[:] }
+	s, err := db.CreateSession(ctx, lifeguard.Session{UserID: staff.ID, TokenHash: hash("s1"), CreatedAt: now,
+		ExpiresAt: now.Add(time.Hour), LastSeen: now})
+	must(err)
+	must(db.SetSessionSecondFactor(ctx, s.ID))
+	tk, err := db.CreateToken(ctx, staff.ID, "laptop", "lg_abc", hash("t1"))
+	must(err)
+	must(db.RevokeToken(ctx, tk.ID, now))
+	_, err = db.CreateToken(ctx, staff.ID, "phone", "lg_def", hash("t2"))
+	must(err)
+	must(db.RecordFailure(ctx, "someone", now))
+	must(db.SetPasswordHash(ctx, staff.ID, "$argon2id$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA"))
+	must(db.RecordSignIn(ctx, staff.ID, now))
+	_, err = db.SetPreferences(asStaff, lifeguard.Preferences{TextSize: lifeguard.TextSize("large"), HighVisibility: true})
+	must(err)
+	must(db.EnrolSecondFactor(ctx, staff.ID, lifeguard.SecondFactor{Secret: "JBSWY3DPEHPK3PXP",
+		RecoveryHashes: []string{"aa", "bb"}, LastStep: 7, EnrolledAt: now}))
+
+	age := 13
+	nc := func(ref string) lifeguard.NewConcern {
+		return lifeguard.NewConcern{ChildRef: ref, Facts: lifeguard.Facts{ReportedAt: now.Truncate(time.Second),
+			Setting: "school", Description: "A stranger asked to meet.", Child: &lifeguard.ChildFacts{Age: &age},
+			ChildRole: "victim", ConcernTypes: []lifeguard.ConcernType{"grooming"},
+			Parties: lifeguard.Parties{UnknownInvolved: true}},
+			Triage: lifeguard.Triage{Procedure: lifeguard.ProcedureRef{Name: "England baseline", Version: "1"},
+				Routes: []lifeguard.Route{{Code: "CSC_REFERRAL", Title: "Refer", Urgency: lifeguard.AsSoonAsPossible}}}}
+	}
+	c1, err := db.CreateConcern(asStaff, nc("C-1"))
+	must(err)
+	_, err = db.UpdateFacts(asDSL, c1.ID, nc("").Facts, nc("").Triage)
+	must(err)
+	_, err = db.AddDecision(asDSL, c1.ID, lifeguard.NewDecision{Route: "CSC_REFERRAL", Decision: lifeguard.DecisionAccepted,
+		Reason: "r", Reference: "ref"})
+	must(err)
+	x, err := db.AddAction(asDSL, c1.ID, lifeguard.NewAction{Title: "Speak to parents", Owner: "DSL",
+		Due: lifeguard.DateOf(now.AddDate(0, 0, 3))})
+	must(err)
+	_, err = db.CompleteAction(asDSL, c1.ID, x.ID)
+	must(err)
+	_, err = db.AddAction(asDSL, c1.ID, lifeguard.NewAction{Title: "Follow up", Owner: "DSL",
+		Due: lifeguard.DateOf(now.AddDate(0, 0, 9))})
+	must(err)
+	_, err = db.AddEvidence(asDSL, c1.ID, lifeguard.NewEvidence{What: "screenshot", Location: "safe",
+		HeldBy: "DSL", SHA256: strings.Repeat("ab", 32)})
+	must(err)
+	_, err = db.AddNote(asDSL, c1.ID, "Spoke to the child.")
+	must(err)
+	_, err = db.CloseConcern(asDSL, c1.ID, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred."})
+	must(err)
+	c2, err := db.CreateConcern(asStaff, nc("C-2"))
+	must(err)
+	_, err = db.Concern(asDSL, c2.ID)
+	must(err)
+	tr, err := db.SendTransfer(asDSL, *c1.ChildID, b.ID, "Moving.", now.AddDate(0, 0, 7))
+	must(err)
+	_, err = db.ReceiveTransfer(asDSLB, tr.ID)
+	must(err)
+}
+
+// dump reads every row of table, each as one string, sorted, with the
+// engines' differences (SQLite's 0/1 for booleans, []byte or string for
+// text) read away, so that the same record reads the same on both.
+func dump(t *testing.T, db *sql.DB, table string, boolCols map[string]bool) []string {
+	t.Helper()
+	rows, err := db.Query(`SELECT * FROM "` + table + `"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for i, v := range vals {
+			b.WriteString(cols[i] + "=")
+			switch x := v.(type) {
+			case nil:
+				b.WriteString("NULL")
+			case bool:
+				fmt.Fprintf(&b, "%t", x)
+			case int64:
+				if boolCols[cols[i]] {
+					fmt.Fprintf(&b, "%t", x != 0)
+				} else {
+					fmt.Fprintf(&b, "%d", x)
+				}
+			case int32:
+				fmt.Fprintf(&b, "%d", x)
+			case []byte:
+				fmt.Fprintf(&b, "%x", x)
+			case string:
+				if boolCols[cols[i]] {
+					t.Fatalf("%s.%s is text", table, cols[i])
+				}
+				fmt.Fprintf(&b, "%x", []byte(x))
+			default:
+				t.Fatalf("%s.%s: unexpected %T", table, cols[i], v)
+			}
+			b.WriteByte('|')
+		}
+		out = append(out, b.String())
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestCopyToPostgres copies a SQLite store with records of every kind to
+// PostgreSQL and compares every table row by row.
+func TestCopyToPostgres(t *testing.T) {
+	dsn := pgtest.Database(t)
+	ctx := sys(t.Context())
+	path := filepath.Join(t.TempDir(), "lifeguard.db")
+	src, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if err := src.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	seedAll(t, src)
+	dst := openDSN(t, dsn)
+
+	// Only the system actor may copy.
+	dslCtx := lifeguard.WithActor(t.Context(), &lifeguard.Actor{UserID: 2, Role: lifeguard.RoleAdmin, OrganisationID: 1,
+		PartnershipID: 1, Via: "session"})
+	if err := sqlstore.Copy(dslCtx, src, dst, false, nil); lifeguard.ErrorCode(err) != lifeguard.EFORBIDDEN {
+		t.Errorf("a DSL copying: %v", err)
+	}
+
+	reported := map[string]int64{}
+	if err := sqlstore.Copy(ctx, src, dst, false, func(table string, n int64) { reported[table] = n }); err != nil {
+		t.Fatal(err)
+	}
+
+	raw := func(driver, name string) *sql.DB {
+		db, err := sql.Open(driver, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	lite, pg := raw("sqlite", "file:"+path+"?mode=ro"), raw("pgx", dsn)
+
+	// Every table of the target's schema but schema_migrations must have
+	// been copied: a table a migration adds and Copy leaves out fails here.
+	var tables []string
+	boolCols := map[string]map[string]bool{}
+	rows, err := pg.Query(`SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
+		JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+		WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> 'schema_migrations'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var tbl, col, typ string
+		if err := rows.Scan(&tbl, &col, &typ); err != nil {
+			t.Fatal(err)
+		}
+		if boolCols[tbl] == nil {
+			boolCols[tbl] = map[string]bool{}
+			tables = append(tables, tbl)
+		}
+		if typ == "boolean" {
+			boolCols[tbl][col] = true
+		}
+	}
+	rows.Close()
+	if len(tables) < 17 {
+		t.Fatalf("only %d tables in the target: %v", len(tables), tables)
+	}
+	for _, tbl := range tables {
+		n, ok := reported[tbl]
+		if !ok {
+			t.Errorf("table %s was not copied", tbl)
+			continue
+		}
+		want, got := dump(t, lite, tbl, boolCols[tbl]), dump(t, pg, tbl, boolCols[tbl])
+		if !slices.Equal(want, got) {
+			t.Errorf("table %s differs:\nsqlite   %q\npostgres %q", tbl, want, got)
+		}
+		if int64(len(want)) != n {
+			t.Errorf("table %s: %d rows reported, %d in the source", tbl, n, len(want))
+		}
+		// Every kind of record is seeded, so an empty table means the
+		// seeding, and with it this test, missed one.
+		if len(want) == 0 {
+			t.Errorf("table %s is empty in the source: seed it", tbl)
+		}
+	}
+	if len(reported) != len(tables) {
+		t.Errorf("copied %d tables, the target has %d", len(reported), len(tables))
+	}
+
+	check, err := sqlstore.CheckCopy(ctx, src, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !check.OK() || check.Target.Entries == 0 {
+		t.Errorf("check: %+v, source %+v, target %+v", check.Tables, check.Source, check.Target)
+	}
+
+	// The target goes on: a new concern and its journal entries take ids
+	// and seqs past the copied ones.
+	dsl := lifeguard.WithActor(t.Context(), &lifeguard.Actor{UserID: 2, Role: lifeguard.RoleDSL, OrganisationID: 1,
+		PartnershipID: 1, Via: "session"})
+	c, err := dst.CreateConcern(dsl, newConcern())
+	if err != nil {
+		t.Fatalf("a new concern on the target: %v", err)
+	}
+	if c.ID != 3 {
+		t.Errorf("the new concern has id %d, want 3", c.ID)
+	}
+	if rep, err := dst.VerifyJournal(ctx); err != nil || rep.FirstBroken != 0 || rep.Entries <= check.Target.Entries {
+		t.Errorf("the journal after a new concern: %+v %v", rep, err)
+	}
+
+	// A second copy without force is refused and changes nothing.
+	snapshot := func() map[string][]string {
+		m := map[string][]string{}
+		for _, tbl := range tables {
+			m[tbl] = dump(t, pg, tbl, boolCols[tbl])
+		}
+		return m
+	}
+	unchanged := func(what string, before map[string][]string) {
+		t.Helper()
+		for tbl, rows := range snapshot() {
+			if !slices.Equal(before[tbl], rows) {
+				t.Errorf("%s changed table %s of the target", what, tbl)
+			}
+		}
+	}
+	before := snapshot()
+	err = sqlstore.Copy(ctx, src, dst, false, nil)
+	if lifeguard.ErrorCode(err) != lifeguard.ECONFLICT || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("a second copy: %v", err)
+	}
+	unchanged("a refused copy", before)
+
+	// A copy that fails part way, here on a boolean that is neither 0 nor
+	// 1, leaves the target as it was, even with force: the emptying is
+	// undone with the rest.
+	if err := src.UncheckedExec(t.Context(), `UPDATE users SET disabled = 2 WHERE id = 4`); err != nil {
+		t.Fatal(err)
+	}
+	if err := sqlstore.Copy(ctx, src, dst, true, nil); err == nil || !strings.Contains(err.Error(), "disabled") {
+		t.Fatalf("a copy of a bad boolean: %v", err)
+	}
+	unchanged("a failed copy", before)
+	if err := src.UncheckedExec(t.Context(), `UPDATE users SET disabled = 1 WHERE id = 4`); err != nil {
+		t.Fatal(err)
+	}
+
+	// With force the target becomes the source again.
+	if err := sqlstore.Copy(ctx, src, dst, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	check, err = sqlstore.CheckCopy(ctx, src, dst)
+	if err != nil || !check.OK() {
+		t.Fatalf("check after --force: %+v %v", check, err)
+	}
+	for _, tbl := range tables {
+		if want, got := dump(t, lite, tbl, boolCols[tbl]), dump(t, pg, tbl, boolCols[tbl]); !slices.Equal(want, got) {
+			t.Errorf("after --force, table %s differs", tbl)
+		}
+	}
+}
+
+// TestCopyRefusesOldSchema: a source not at this binary's schema version
+// is not copied, and the error says so.
+func TestCopyRefusesOldSchema(t *testing.T) {
+	dst := openPostgres(t)
+	src := openSQLite(t) // opened, never migrated: version 0
+	err := sqlstore.Copy(sys(t.Context()), src, dst, false, nil)
+	if se, ok := err.(*sqlstore.SchemaError); !ok || se.Have != 0 || se.Want < 2 {
+		t.Fatalf("copy from an old schema: %v", err)
+	}
+}
