@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -154,4 +155,20 @@ func openExisting(ctx context.Context, s store, logger *slog.Logger) (*sqlstore.
 // command-line tools print their own results on standard output.
 func (e *env) quietLogger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// userByEmail finds a user for the operator's tools, as Lifeguard itself;
+// an unknown address is a usage error the operator can fix.
+func userByEmail(ctx context.Context, db *sqlstore.DB, email string) (*lifeguard.User, error) {
+	if strings.TrimSpace(email) == "" {
+		return nil, usageError("give the user's --email")
+	}
+	cred, err := db.CredentialsByEmail(lifeguard.WithActor(ctx, lifeguard.SystemActor()), email)
+	if err != nil {
+		if lifeguard.ErrorCode(err) == lifeguard.ENOTFOUND {
+			return nil, usageError("there is no user with that email address")
+		}
+		return nil, err
+	}
+	return &cred.User, nil
 }

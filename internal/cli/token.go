@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -36,19 +35,7 @@ func (e *env) token(ctx context.Context, args []string) error {
 	svc := auth.New(db, auth.Config{})
 	// The operator runs this on the server, as Lifeguard itself.
 	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
-	user := func() (*lifeguard.User, error) {
-		if strings.TrimSpace(*email) == "" {
-			return nil, usageError("give the user's --email")
-		}
-		cred, err := db.CredentialsByEmail(sys, *email)
-		if err != nil {
-			if lifeguard.ErrorCode(err) == lifeguard.ENOTFOUND {
-				return nil, usageError("there is no user with that email address")
-			}
-			return nil, err
-		}
-		return &cred.User, nil
-	}
+	user := func() (*lifeguard.User, error) { return userByEmail(ctx, db, *email) }
 	switch sub {
 	case "create":
 		u, err := user()

@@ -56,18 +56,15 @@ func (e *env) user(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "User %d added: %s (%s).\n", u.ID, u.Email, u.Role)
 	case "password":
-		cred, err := db.CredentialsByEmail(sys, *email)
+		u, err := userByEmail(ctx, db, *email)
 		if err != nil {
-			if lifeguard.ErrorCode(err) == lifeguard.ENOTFOUND {
-				return usageError("there is no user with that email address")
-			}
 			return err
 		}
 		svc := auth.New(db, auth.Config{})
-		if err := svc.SetPassword(sys, cred.User.ID, password); err != nil {
+		if err := svc.SetPassword(sys, u.ID, password); err != nil {
 			return e.problems(err)
 		}
-		fmt.Fprintf(e.stdout, "Password set for user %d; their sessions have ended.\n", cred.User.ID)
+		fmt.Fprintf(e.stdout, "Password set for user %d; their sessions have ended.\n", u.ID)
 	}
 	return nil
 }

@@ -8,8 +8,6 @@ import (
 	"github.com/lifeguard-scp/lifeguard"
 )
 
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
-
 type enrolData struct {
 	Secret string
 	URI    string

@@ -3,6 +3,7 @@ package web
 import (
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -50,7 +51,7 @@ func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
 			target = "/signin/second-factor"
 		}
 		if next != "" {
-			target += "?next=" + urlQueryEscape(next)
+			target += "?next=" + url.QueryEscape(next)
 		}
 		http.Redirect(w, r, target, http.StatusSeeOther)
 		return nil
