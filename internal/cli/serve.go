@@ -14,6 +14,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/api"
 	"github.com/lifeguard-scp/lifeguard/internal/auth"
 	"github.com/lifeguard-scp/lifeguard/internal/demo"
+	"github.com/lifeguard-scp/lifeguard/internal/jobs"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/web"
@@ -74,7 +75,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
 	pages, err := web.New(web.Config{
-		Stores:        web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db},
+		Stores:        web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db, Reminders: db},
 		Auth:          svc,
 		Procedure:     proc,
 		Logger:        logger,
@@ -103,6 +104,26 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		e.printDemo(url, s, seeded, password)
 	}
 	logger.Info("serving", slog.String("addr", srv.Addr()))
+
+	// Scheduled work runs on every server; the store lets one of them run
+	// each slot (internal/jobs).
+	sched, err := jobs.New(jobs.Config{Store: db, Now: clock.Now, Logger: logger, Jobs: []jobs.Job{
+		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
+		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
+	}})
+	if err != nil {
+		return err
+	}
+	jobCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		sched.Run(jobCtx)
+	}()
+	defer func() {
+		stopJobs()
+		<-jobsDone
+	}()
 	return srv.Serve(ctx)
 }
 

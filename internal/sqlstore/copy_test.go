@@ -102,7 +102,11 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	must(err)
 	_, err = db.CloseConcern(asDSL, c1.ID, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred."})
 	must(err)
-	c2, err := db.CreateConcern(asStaff, nc("C-2"))
+	// c2's referral is due in an hour, for a reminder.
+	in2 := nc("C-2")
+	due := now.Add(time.Hour).Truncate(time.Second)
+	in2.Triage.Routes[0].Due, in2.Triage.Routes[0].Urgency = &due, lifeguard.SameWorkingDay
+	c2, err := db.CreateConcern(asStaff, in2)
 	must(err)
 	_, err = db.Concern(asDSL, c2.ID)
 	must(err)
@@ -110,6 +114,19 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	must(err)
 	_, err = db.ReceiveTransfer(asDSLB, tr.ID)
 	must(err)
+	// A reminder of c2's deadline, dismissed, and a finished job run.
+	n, err := db.RaiseReminders(ctx, now, 365*24*time.Hour)
+	must(err)
+	if n != 1 {
+		t.Fatalf("raised %d reminders, want 1", n)
+	}
+	rs, err := db.Reminders(asDSL)
+	must(err)
+	must(db.DismissReminder(asDSL, rs[0].ID))
+	run := lifeguard.JobClaim{Job: "reminders", Slot: now.Truncate(time.Hour), Holder: "a", Until: now.Add(time.Minute)}
+	_, err = db.ClaimJob(ctx, run, now)
+	must(err)
+	must(db.FinishJob(ctx, run, now, ""))
 }
 
 // dump reads every row of table, each as one string, sorted, with the

@@ -162,7 +162,7 @@ func newDSLFixture(t testing.TB, tweak func(*sqlstore.DB, *web.Stores)) *dslFixt
 	if f.proc, err = procedure.Load("", nil); err != nil {
 		t.Fatal(err)
 	}
-	stores := web.Stores{Concerns: db, Children: db, Orgs: db}
+	stores := web.Stores{Concerns: db, Children: db, Orgs: db, Reminders: db}
 	if tweak != nil {
 		tweak(db, &stores)
 	}

@@ -27,6 +27,7 @@ type inboxView struct {
 	Statuses            []inboxChoice
 	Types               []lifeguard.ConcernTypeInfo
 	Items               []inboxItem
+	Reminders           []reminderItem
 	New                 int
 	// Next is the address of the next page; First that of the first page
 	// when this is a later one.
@@ -52,7 +53,8 @@ type inboxItem struct {
 // urgent first: overdue ones lead, then by the earliest deadline of a route
 // not yet decided. It is one call to the store, whatever the filter.
 func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
-	if err := requireDSL(r, "see the inbox of concerns"); err != nil {
+	err := requireDSL(r, "see the inbox of concerns")
+	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -101,6 +103,11 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v.Filtered = v.Status.Value != "open" || f.Type != "" || f.ChildID != 0
+	if f.Cursor == "" {
+		if v.Reminders, err = wb.reminders(r); err != nil {
+			return err
+		}
+	}
 	title := "Inbox"
 	if len(problems) == 0 {
 		page, err := wb.cfg.Stores.Concerns.ListConcerns(r.Context(), f)

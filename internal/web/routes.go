@@ -28,6 +28,7 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 
 	// The safeguarding lead's work.
 	mux.Handle("GET /inbox", wb.signedIn(wb.inbox))
+	mux.Handle("POST /reminders/{id}/dismiss", wb.signedIn(wb.dismissReminder))
 	mux.Handle("GET /concerns/{id}", wb.signedIn(wb.concernPage))
 	mux.Handle("POST /concerns/{id}/decisions", wb.signedIn(wb.addDecision))
 	mux.Handle("POST /concerns/{id}/actions", wb.signedIn(wb.addAction))

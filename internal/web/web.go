@@ -22,6 +22,7 @@ type Stores struct {
 	Orgs        lifeguard.OrgStore
 	Preferences lifeguard.PreferenceStore
 	Transfers   lifeguard.TransferStore
+	Reminders   lifeguard.ReminderStore
 }
 
 // Auth is what the pages need of the auth package.

@@ -285,7 +285,7 @@ func authCases(f *fixture) []accessCase {
 // the answer against the contract in store.go.
 func testAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	f := newFixture(t, open)
-	cases := slices.Concat(accessCases(), authCases(f), preferenceCases(), secondFactorCases(f))
+	cases := slices.Concat(accessCases(), authCases(f), preferenceCases(), secondFactorCases(f), jobCases())
 	runAccessCases(t, f, cases, f.target)
 
 	// A manager, like staff, sees and adds to what they reported, and no

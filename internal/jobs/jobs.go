@@ -1,0 +1,51 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// Defaults of the standard jobs.
+const (
+	ReminderEvery  = 5 * time.Minute
+	ReminderWarn   = 2 * time.Hour
+	RetentionEvery = 24 * time.Hour
+)
+
+// DefaultRetention keeps login failures a day (longer than any throttling
+// window), revoked tokens 90 days (so an operator can still see what was
+// revoked and when) and finished job runs 30 days.
+func DefaultRetention() lifeguard.RetentionPeriods {
+	return lifeguard.RetentionPeriods{
+		LoginFailures: 24 * time.Hour,
+		RevokedTokens: 90 * 24 * time.Hour,
+		JobRuns:       30 * 24 * time.Hour,
+	}
+}
+
+// Reminders raises deadline reminders every five minutes: due soon within
+// warn of the deadline, and overdue once it has passed.
+func Reminders(s lifeguard.ReminderStore, warn time.Duration, now func() time.Time, log *slog.Logger) Job {
+	return Job{Name: "reminders", Every: ReminderEvery, Run: func(ctx context.Context, _ time.Time) error {
+		n, err := s.RaiseReminders(ctx, now(), warn)
+		if n > 0 {
+			log.Info("reminders raised", slog.Int("count", n))
+		}
+		return err
+	}}
+}
+
+// Retention deletes expired housekeeping records once a day.
+func Retention(s lifeguard.RetentionStore, keep lifeguard.RetentionPeriods, now func() time.Time, log *slog.Logger) Job {
+	return Job{Name: "retention", Every: RetentionEvery, Run: func(ctx context.Context, _ time.Time) error {
+		n, err := s.PurgeExpired(ctx, now(), keep)
+		if err == nil {
+			log.Info("retention purge", slog.Int64("sessions", n.Sessions), slog.Int64("login_failures", n.LoginFailures),
+				slog.Int64("tokens", n.Tokens), slog.Int64("job_runs", n.JobRuns))
+		}
+		return err
+	}}
+}
