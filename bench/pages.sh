@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d /tmp/lifeguard-pages-XXXXXX)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 pid=0
-go test -run XXX -bench 'ListInbox1M' -benchtime 1x ./internal/sqlstore/ > /dev/null
-db=$(ls -t "${TMPDIR:-/tmp}"/lifeguard-bench-1m-schema*-gen*.db | head -1)
+go test -run XXX -bench "ListInbox1M/sqlite" -benchtime 1x ./internal/sqlstore/ > /dev/null
+db=$(ls -t "${TMPDIR:-/tmp}"/lifeguard-bench-1m-gen*.db | head -1)
 mkdir -p "$work/data"
 cp "$db" "$work/data/lifeguard.db"
 go build -o "$work/lifeguard" ./cmd/lifeguard

@@ -3,6 +3,7 @@ package cli
 import (
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -44,7 +45,7 @@ func TestDatabaseFlags(t *testing.T) {
 		})
 	}
 	t.Setenv(databaseEnv, "")
-	if code, stdout, _ := run(t, "", "migrate", "--data", dir); code != 0 || !strings.Contains(stdout, "schema version 2 of 2") {
+	if code, stdout, _ := run(t, "", "migrate", "--data", dir); code != 0 || !upToDate(stdout) {
 		t.Errorf("--data alone: %d %s", code, stdout)
 	}
 }
@@ -101,7 +102,7 @@ func TestServeDemoPostgres(t *testing.T) {
 	}
 	code, out, _ = run(t, "", "migrate", "--database", dsn)
 	noSecret("migrate", out)
-	if code != 0 || !strings.Contains(out, "schema version 2 of 2") || !strings.Contains(out, "PostgreSQL database") {
+	if code != 0 || !upToDate(out) || !strings.Contains(out, "PostgreSQL database") {
 		t.Errorf("migrate: %d %s", code, out)
 	}
 	if code, out, _ := run(t, "", "org", "list", "--database", dsn); code != 0 || !strings.Contains(out, "school") {
@@ -117,4 +118,11 @@ func TestServeDemoPostgres(t *testing.T) {
 	if out := output2(); strings.Contains(out, "Demo partnership seeded") {
 		t.Errorf("the second start seeded the demo again:\n%s", out)
 	}
+}
+
+// upToDate reports whether migrate's output says the schema is at the
+// latest version, whatever number that is now.
+func upToDate(out string) bool {
+	m := regexp.MustCompile(`schema version (\d+) of (\d+)`).FindStringSubmatch(out)
+	return m != nil && m[1] == m[2]
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,17 +16,63 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
 )
 
-// BenchmarkCreateConcern records one concern, with a new child, per
-// transaction, as a reporter does: validation, JSON, the child, the concern,
-// its types and two journal entries, committed with synchronous=FULL.
+// BenchmarkCreateConcern records concerns, each with a new child, as
+// reporters do: validation, JSON, the child, the concern, its types and two
+// journal entries, committed with synchronous=FULL on SQLite. "serial" is
+// one reporter after another; "parallel16" is sixteen at once, where group
+// commit shares transactions. On PostgreSQL each statement is a round trip
+// to the server, so the count of statements per write is what matters.
 func BenchmarkCreateConcern(b *testing.B) {
-	db, err := Open(b.Context(), Config{Path: filepath.Join(b.TempDir(), "bench.db")})
-	if err != nil {
-		b.Fatal(err)
+	open := map[string]func(b *testing.B) *DB{
+		"sqlite": func(b *testing.B) *DB {
+			db, err := Open(b.Context(), Config{Path: filepath.Join(b.TempDir(), "bench.db")})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return db
+		},
+		"postgres": func(b *testing.B) *DB {
+			db, err := Open(b.Context(), Config{DSN: pgtest.Database(b)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return db
+		},
 	}
-	defer db.Close()
+	for _, engine := range []string{"sqlite", "postgres"} {
+		for _, par := range []int{1, 16} {
+			name := engine + "/serial"
+			if par > 1 {
+				name = fmt.Sprintf("%s/parallel%d", engine, par)
+			}
+			b.Run(name, func(b *testing.B) {
+				db := open[engine](b)
+				defer db.Close()
+				staff := benchReporter(b, db)
+				in := benchConcern()
+				b.ReportAllocs()
+				b.SetParallelism((par + 1) / 2) // GOMAXPROCS is 2 here
+				start := time.Now()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if _, err := db.CreateConcern(staff, in); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+				b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "concerns/s")
+			})
+		}
+	}
+}
+
+// benchReporter migrates db, makes a school with a member of staff, and
+// returns a context acting as them.
+func benchReporter(b *testing.B, db *DB) context.Context {
 	ctx := lifeguard.WithActor(b.Context(), lifeguard.SystemActor())
 	if err := db.Migrate(ctx); err != nil {
 		b.Fatal(err)
@@ -43,17 +90,8 @@ func BenchmarkCreateConcern(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	staff := lifeguard.WithActor(b.Context(), &lifeguard.Actor{UserID: u.ID, Role: u.Role, OrganisationID: o.ID,
+	return lifeguard.WithActor(b.Context(), &lifeguard.Actor{UserID: u.ID, Role: u.Role, OrganisationID: o.ID,
 		PartnershipID: p.ID, Via: "session"})
-	in := benchConcern()
-	b.ReportAllocs()
-	start := time.Now()
-	for b.Loop() {
-		if _, err := db.CreateConcern(staff, in); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "concerns/s")
 }
 
 // benchConcern is a grooming concern with a realistic triage: five routes
@@ -85,15 +123,13 @@ const (
 )
 
 // benchDB opens the cached benchmark database, building it first when it is
-// not there. The file lives in os.TempDir(), named by the schema version
-// and the generator's, so later runs and other packages' runs reuse it.
+// not there. The file lives in os.TempDir(), named by the generator's
+// version, so later runs and other packages' runs reuse it; a file built
+// before a new migration is migrated forward when opened (migrations add
+// tables and indexes, and the benchmarks read what the generator wrote).
 func benchDB(b *testing.B) *DB {
 	b.Helper()
-	ms, err := sqliteDialect("").migrations()
-	if err != nil {
-		b.Fatal(err)
-	}
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("lifeguard-bench-1m-schema%d-gen%d.db", len(ms), benchGenerator))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("lifeguard-bench-1m-gen%d.db", benchGenerator))
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		start := time.Now()
 		if err := buildBenchDB(b.Context(), path); err != nil {
@@ -108,7 +144,73 @@ func benchDB(b *testing.B) *DB {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
+	if err := db.Migrate(lifeguard.WithActor(b.Context(), lifeguard.SystemActor())); err != nil {
+		b.Fatal(err)
+	}
 	return db
+}
+
+// benchPostgres opens the same million concerns on the PostgreSQL server
+// in LIFEGUARD_TEST_POSTGRES (skipping without it), in a database of its
+// own that is kept between runs (.ci/run drops only lg_test_ databases).
+// The first run fills it with lifeguard copy's code from the SQLite file,
+// then analyses it; later runs check it is whole and migrate it forward.
+func benchPostgres(b *testing.B) *DB {
+	b.Helper()
+	server := pgtest.Server(b)
+	name := fmt.Sprintf("lg_bench1m_gen%d", benchGenerator)
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer admin.Close()
+	var exists bool
+	if err := admin.QueryRowContext(b.Context(), `SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)`,
+		name).Scan(&exists); err != nil {
+		b.Fatal(err)
+	}
+	if !exists {
+		if _, err := admin.ExecContext(b.Context(), `CREATE DATABASE `+name+` TEMPLATE template0 ENCODING 'UTF8'`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u.Path = "/" + name
+	db, err := Open(b.Context(), Config{DSN: u.String()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	sys := lifeguard.WithActor(b.Context(), lifeguard.SystemActor())
+	if err := db.Migrate(sys); err != nil {
+		b.Fatal(err)
+	}
+	var n int
+	if err := db.read.QueryRowContext(b.Context(), `SELECT COUNT(*) FROM concerns`).Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	if n != benchConcerns {
+		src := benchDB(b)
+		start := time.Now()
+		if err := Copy(sys, src, db, true, nil); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.write.ExecContext(b.Context(), `ANALYZE`); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("copied the million concerns to PostgreSQL in %v", time.Since(start).Round(time.Second))
+	}
+	return db
+}
+
+// engines runs fn on the million-concern database of each engine:
+// SQLite always, PostgreSQL when LIFEGUARD_TEST_POSTGRES names a server.
+func engines(b *testing.B, fn func(b *testing.B, db *DB)) {
+	b.Run("sqlite", func(b *testing.B) { fn(b, benchDB(b)) })
+	b.Run("postgres", func(b *testing.B) { fn(b, benchPostgres(b)) })
 }
 
 // buildBenchDB writes the benchmark database to path. It does not go through
@@ -355,8 +457,9 @@ func dslOf(org int) *lifeguard.Actor {
 // journal entry included. Each iteration is a different organisation's DSL,
 // so pages are not all served from one warm cache. It reports the median
 // and the 90th percentile.
-func BenchmarkListInbox1M(b *testing.B) {
-	db := benchDB(b)
+func BenchmarkListInbox1M(b *testing.B) { engines(b, benchListInbox) }
+
+func benchListInbox(b *testing.B, db *DB) {
 	var times []time.Duration
 	org := 0
 	for b.Loop() {
@@ -378,8 +481,9 @@ func BenchmarkListInbox1M(b *testing.B) {
 // BenchmarkList1M measures the other lists a DSL and staff use on the
 // million-concern database: newest first, a later page, filtered by type,
 // and a member of staff's own concerns.
-func BenchmarkList1M(b *testing.B) {
-	db := benchDB(b)
+func BenchmarkList1M(b *testing.B) { engines(b, benchList) }
+
+func benchList(b *testing.B, db *DB) {
 	staff := func(org int) *lifeguard.Actor {
 		return &lifeguard.Actor{UserID: int64((org-1)*3 + 2), Role: lifeguard.RoleStaff, OrganisationID: int64(org),
 			PartnershipID: 1, Via: "session"}
@@ -422,8 +526,9 @@ func BenchmarkList1M(b *testing.B) {
 
 // BenchmarkChronology reads the chronology of a child with several concerns
 // in the million-concern database.
-func BenchmarkChronology(b *testing.B) {
-	db := benchDB(b)
+func BenchmarkChronology(b *testing.B) { engines(b, benchChronology) }
+
+func benchChronology(b *testing.B, db *DB) {
 	// Children of organisation 1 with the most concerns.
 	var kids []int64
 	rows, err := db.read.QueryContext(b.Context(), `SELECT child_id FROM concerns WHERE organisation_id = 1

@@ -110,6 +110,9 @@ type tx struct {
 	// detach is set on the writes of a group-commit batch when the engine
 	// wants it (dialect.detachWrites).
 	detach bool
+	// jnl, on the writes of a group-commit batch, collects their journal
+	// entries to be written just before the commit (journal_batch.go).
+	jnl *journalBatch
 }
 
 // c is the context a statement runs with: the caller's, or, in a batch

@@ -304,22 +304,15 @@ const pgLockTimeout = "30s"
 
 // postgresLockWrites takes the write lock for the rest of the transaction.
 //
-// Every append to the journal advances the one journal_head row with an
-// UPDATE, whose row lock is held to the commit; under READ COMMITTED a
-// second appender waits for it and then reads the head as the first left it
-// (PostgreSQL re-reads the newest row version after the wait), so appends
-// from any number of servers form one chain, with no SELECT … FOR UPDATE
-// needed. But a group-commit batch holds that row lock from its first
-// append to its commit while its later writes lock other rows (a concern
-// being updated): two servers' batches could each hold what the other
-// wants, and PostgreSQL would break the deadlock by failing one whole
-// batch. Taking one transaction-wide lock first, before any row, rules that
-// out: every write transaction of every server holds the same lock in the
-// same order. It costs little, since nearly every write appends to the
-// journal and so waits for the head row anyway, and within a server the
-// single write connection already serialises the batches. It is an
-// advisory lock rather than journal_head FOR UPDATE because it must also
-// serialise the migrations that create journal_head.
+// Every write transaction of every server takes this one lock first, so
+// writes are serialised across servers as SQLite serialises them within its
+// file. The journal depends on it: a transaction reads the journal head
+// once and chains its entries in memory (journal_batch.go), which is right
+// only if no other transaction can append meanwhile. It also rules out
+// deadlocks between two servers' group-commit batches, which would lock rows
+// in different orders. It is an advisory lock rather than journal_head FOR
+// UPDATE because it must also serialise the migrations that create
+// journal_head.
 func postgresLockWrites(ctx context.Context, tx *sql.Tx) error {
 	// No arguments, so pgx sends both statements in one round trip.
 	_, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = '%s'; SELECT pg_advisory_xact_lock(%d)`,

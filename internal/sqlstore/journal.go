@@ -93,21 +93,11 @@ func journal(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time, act
 		RecordID:       recordID,
 		Detail:         detail,
 	}
-	if err := tx.row(ctx, `UPDATE journal_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).
-		Scan(&e.Seq, &e.PrevHash); err != nil {
-		return fmt.Errorf("journal head: %w", err)
+	if tx.jnl == nil {
+		// Only write transactions journal, and they all run in the writer.
+		return fmt.Errorf("journal: not in a write transaction")
 	}
-	e.Hash = entryHash(sha256.New(), &e)
-	if _, err := tx.exec(ctx, `INSERT INTO journal (seq, at, user_id, role, organisation_id, via, action, record,
-		record_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, micros(e.At), e.UserID, string(e.Role), e.OrganisationID, e.Via, e.Action, e.Record,
-		e.RecordID, e.Detail, e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	if _, err := tx.exec(ctx, `UPDATE journal_head SET hash = ? WHERE id = 1`, e.Hash); err != nil {
-		return fmt.Errorf("journal head: %w", err)
-	}
-	return nil
+	return tx.jnl.add(ctx, tx, e)
 }
 
 // idList writes ids as "1,5,9" for a journal detail.

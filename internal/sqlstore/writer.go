@@ -114,45 +114,67 @@ func (w *writer) run(batch []*writeReq) {
 		}
 		return
 	}
-	t := &tx{tx: stx, d: db.d, detach: db.d.detachWrites}
+	t := &tx{tx: stx, d: db.d, detach: db.d.detachWrites, jnl: &journalBatch{}}
+	// failRest fails every write of the batch not failed already, after
+	// the transaction is rolled back.
+	failRest := func(err error) {
+		stx.Rollback()
+		for j, r := range batch {
+			if errs[j] == nil {
+				errs[j] = db.fail(r.op, err)
+			}
+		}
+	}
 	committed := 0
-	for i, r := range batch {
-		if err := r.ctx.Err(); err != nil {
-			errs[i] = db.fail(r.op, err)
-			continue
+	if len(batch) == 1 {
+		// Alone in its transaction, a write needs no savepoint: if it
+		// fails, the transaction is rolled back whole. That saves two
+		// round trips on PostgreSQL when writes come one at a time.
+		r := batch[0]
+		err := r.ctx.Err()
+		if err == nil {
+			err = r.fn(t)
 		}
-		if _, err := stx.ExecContext(context.Background(), "SAVEPOINT w"); err != nil {
-			errs[i] = db.fail(r.op, err)
-			continue
+		if err != nil {
+			errs[0] = db.fail(r.op, err)
+		} else {
+			committed = 1
 		}
-		if err := r.fn(t); err != nil {
-			errs[i] = db.fail(r.op, err)
-			if _, rerr := stx.ExecContext(context.Background(), "ROLLBACK TO SAVEPOINT w"); rerr != nil {
-				// The transaction is in an unknown state: fail everything.
-				stx.Rollback()
-				for j, r := range batch {
-					if errs[j] == nil {
-						errs[j] = db.fail(r.op, rerr)
-					}
+	} else {
+		for i, r := range batch {
+			if err := r.ctx.Err(); err != nil {
+				errs[i] = db.fail(r.op, err)
+				continue
+			}
+			mark := t.jnl.mark()
+			if _, err := stx.ExecContext(context.Background(), "SAVEPOINT w"); err != nil {
+				errs[i] = db.fail(r.op, err)
+				continue
+			}
+			if err := r.fn(t); err != nil {
+				errs[i] = db.fail(r.op, err)
+				t.jnl.reset(mark)
+				if _, rerr := stx.ExecContext(context.Background(), "ROLLBACK TO SAVEPOINT w"); rerr != nil {
+					// The transaction is in an unknown state: fail everything.
+					failRest(rerr)
+					return
 				}
+			}
+			if _, err := stx.ExecContext(context.Background(), "RELEASE SAVEPOINT w"); err != nil {
+				failRest(err)
 				return
 			}
-		}
-		if _, err := stx.ExecContext(context.Background(), "RELEASE SAVEPOINT w"); err != nil {
-			stx.Rollback()
-			for j, r := range batch {
-				if errs[j] == nil {
-					errs[j] = db.fail(r.op, err)
-				}
+			if errs[i] == nil {
+				committed++
 			}
-			return
-		}
-		if errs[i] == nil {
-			committed++
 		}
 	}
 	if committed == 0 {
 		stx.Rollback()
+		return
+	}
+	if err := t.jnl.flush(context.Background(), t); err != nil {
+		failRest(err)
 		return
 	}
 	if err := stx.Commit(); err != nil {

@@ -8,19 +8,25 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
 )
 
 // TestGroupCommitIsolatesFailures holds the writer busy so that twenty
 // writes queue into one batch, half of which fail after writing a row: the
 // failed ones leave nothing behind, the others all commit, and each caller
-// gets its own outcome.
+// gets its own outcome. Each write also journals: the failed ones' entries
+// go with them, and the chain the batch writes at its end is whole.
 func TestGroupCommitIsolatesFailures(t *testing.T) {
-	ctx := t.Context()
+	ctx := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
 	db, err := Open(ctx, Config{Path: filepath.Join(t.TempDir(), "w.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE probe (n INTEGER PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}
@@ -39,6 +45,9 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 		wg.Go(func() {
 			results[i] = db.inWrite(ctx, "probe", func(tx *tx) error {
 				if _, err := tx.exec(ctx, `INSERT INTO probe (n) VALUES (?)`, i); err != nil {
+					return err
+				}
+				if err := journal(ctx, tx, lifeguard.SystemActor(), db.now(), jCreate, "probe", int64(i), ""); err != nil {
 					return err
 				}
 				if i%2 == 1 {
@@ -67,6 +76,15 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	db.read.QueryRowContext(ctx, `SELECT count(*), count(CASE WHEN n % 2 = 1 THEN 1 END) FROM probe`).Scan(&count, &odd)
 	if count != 10 || odd != 0 {
 		t.Errorf("probe holds %d rows, %d from failed writes; want the 10 successful ones only", count, odd)
+	}
+	db.read.QueryRowContext(ctx, `SELECT count(*), count(CASE WHEN record_id % 2 = 1 THEN 1 END) FROM journal
+		WHERE record = 'probe'`).Scan(&count, &odd)
+	if count != 10 || odd != 0 {
+		t.Errorf("the journal holds %d probe entries, %d from failed writes; want the 10 successful ones only", count, odd)
+	}
+	rep, err := db.VerifyJournal(ctx)
+	if err != nil || rep.FirstBroken != 0 || rep.Entries < 10 {
+		t.Errorf("journal after the batch: %+v, %v", rep, err)
 	}
 }
 
