@@ -105,8 +105,8 @@ var reasons = map[string]string{
 	FilterBypass: "This site is a way to get around the filter that keeps this network safe, so it is blocked.",
 	SocialNetworks: "Social media sites are switched off for your group on this network at the moment. " +
 		"If you need one for your work, ask a member of staff.",
-	Games: "Games sites are switched off for your group at this time. They may be on at other times of the day.",
-	Chat:  "Chat sites, where you can talk to people you do not know, are switched off for your group on this network.",
+	Games:  "Games sites are switched off for your group at this time. They may be on at other times of the day.",
+	Chat:   "Chat sites, where you can talk to people you do not know, are switched off for your group on this network.",
 	Dating: "This site is for adults looking for a boyfriend or girlfriend. It is not for children.",
 	Local:  "The people who look after this network have chosen to block this site.",
 }
