@@ -207,18 +207,25 @@ func (m *Matcher) Len() int {
 	return m.names
 }
 
-// Count returns how many distinct names have the bit (a mask of one bit) set.
-func (m *Matcher) Count(bit uint64) int {
-	if m == nil {
-		return 0
+// CountBits returns, for each bit of the masks, how many distinct names
+// have it set. It reads the table once.
+func (m *Matcher) CountBits() [64]int {
+	var out [64]int
+	if m == nil || len(m.masks) == 0 {
+		return out
 	}
-	n := 0
+	perMask := make([]int, len(m.masks))
 	for i, k := range m.keys {
-		if k != 0 && m.masks[m.vals[i]]&bit != 0 {
-			n++
+		if k != 0 {
+			perMask[m.vals[i]]++
 		}
 	}
-	return n
+	for i, n := range perMask {
+		for mask := m.masks[i]; mask != 0; mask &= mask - 1 {
+			out[bits.TrailingZeros64(mask)] += n
+		}
+	}
+	return out
 }
 
 // Bytes returns the memory the Matcher's tables hold.

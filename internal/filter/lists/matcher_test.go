@@ -66,7 +66,7 @@ func TestMatcherAgreesWithReference(t *testing.T) {
 			want++
 		}
 	}
-	if got := m.Count(1); got != want {
+	if got := m.CountBits()[0]; got != want {
 		t.Errorf("Count(1) = %d, want %d", got, want)
 	}
 }

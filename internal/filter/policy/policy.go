@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math/bits"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -221,12 +222,13 @@ func Build(ctx context.Context, cfg Config, baseDir string) (*Policy, []lists.Pr
 	p.names = m
 	p.stats.Names = m.Len()
 	p.stats.Bytes = m.Bytes()
+	counts := m.CountBits()
 	for _, code := range Categories {
 		bit, _ := categoryBit(code)
-		p.stats.Categories[code] = m.Count(bit)
+		p.stats.Categories[code] = counts[bits.TrailingZeros64(bit)]
 	}
 	for name, bit := range allowBit {
-		p.stats.AllowLists[name] = m.Count(bit)
+		p.stats.AllowLists[name] = counts[bits.TrailingZeros64(bit)]
 	}
 
 	// Groups.
