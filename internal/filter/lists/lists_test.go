@@ -151,35 +151,29 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
-const ut1Dir = "../../../../shared/data/ut1"
-
-// ut1Path finds the shared UT1 lists; under CI they must be there.
+// ut1Path finds the shared copy of all the UT1 lists: LIFEGUARD_UT1_DIR, or
+// ../shared/data/ut1 beside the repository. When LIFEGUARD_UT1_DIR is set the
+// lists must be there; otherwise tests that need them skip (the small lists
+// in testdata/ut1 are always read).
 func ut1Path(t testing.TB) string {
 	t.Helper()
 	dir := os.Getenv("LIFEGUARD_UT1_DIR")
-	if dir == "" {
-		dir = ut1Dir
-		if abs, err := filepath.Abs(dir); err == nil {
-			dir = abs
-		}
+	set := dir != ""
+	if !set {
+		dir, _ = filepath.Abs("../../../../shared/data/ut1")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "gambling.txt")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("UT1 lists not found in %s (set LIFEGUARD_UT1_DIR): %v", dir, err)
+		if set {
+			t.Fatalf("UT1 lists not found in LIFEGUARD_UT1_DIR=%s: %v", dir, err)
 		}
-		t.Skipf("UT1 lists not found in %s (set LIFEGUARD_UT1_DIR)", dir)
+		t.Skipf("the shared UT1 lists are not in %s (set LIFEGUARD_UT1_DIR)", dir)
 	}
 	return dir
 }
 
-// TestParseUT1 reads every real UT1 file: each line is either a name or a
-// reported problem, and the counts add up.
-func TestParseUT1(t *testing.T) {
-	dir := ut1Path(t)
-	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
-	if err != nil || len(files) < 20 {
-		t.Fatalf("glob: %v, %d files", err, len(files))
-	}
+// checkUT1Files reads real UT1 files: each line is a name, an ignored line
+// or a reported problem, and the counts add up.
+func checkUT1Files(t *testing.T, files []string) {
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			fh, err := os.Open(f)
@@ -212,6 +206,35 @@ func TestParseUT1(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestParseUT1Testdata(t *testing.T) {
+	files, err := filepath.Glob("testdata/ut1/*.txt")
+	if err != nil || len(files) != 7 {
+		t.Fatalf("glob: %v, %d files", err, len(files))
+	}
+	checkUT1Files(t, files)
+	// Lines the real files hold: an IP address is ignored, not a problem;
+	// underscores are accepted.
+	f, err := os.Open("testdata/ut1/agressif.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	found := false
+	st, _, err := Parse(f, "agressif.txt", func(n []byte) { found = found || string(n) == "_video-bagarre.com" })
+	if err != nil || !found || st.Ignored[IgnoredAddress] == 0 || st.Bad != 0 {
+		t.Errorf("agressif.txt: found %v, stats %+v, %v", found, st, err)
+	}
+}
+
+func TestParseUT1(t *testing.T) {
+	dir := ut1Path(t)
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil || len(files) < 20 {
+		t.Fatalf("glob: %v, %d files", err, len(files))
+	}
+	checkUT1Files(t, files)
 }
 
 // TestUT1Samples checks names known to be in the real lists, and what they
