@@ -385,6 +385,14 @@ func (p *Policy) Stats() Stats {
 	return s
 }
 
+// KnownDoHPath reports whether a per-device DoH path is mapped to a group,
+// for a DNS side that refuses unknown paths. Decide itself treats an unknown
+// path as plain DNS from the client's address.
+func (p *Policy) KnownDoHPath(path string) bool {
+	_, ok := p.byDoH[path]
+	return ok
+}
+
 // Groups returns the names of the groups, sorted.
 func (p *Policy) Groups() []string {
 	out := make([]string, len(p.groups))

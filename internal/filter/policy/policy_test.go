@@ -341,6 +341,9 @@ func TestStats(t *testing.T) {
 	if s.Names != 13 {
 		t.Errorf("names = %d, want 13", s.Names)
 	}
+	if !p.KnownDoHPath("tablet-7") || p.KnownDoHPath("tablet-8") || p.KnownDoHPath("") {
+		t.Error("KnownDoHPath")
+	}
 	if g := p.Groups(); strings.Join(g, ",") != "guests,primary,secondary,staff" {
 		t.Errorf("groups = %v", g)
 	}
