@@ -83,6 +83,7 @@ cleanup() {
   if [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "kept $work"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # so that the EXIT trap stops what was started
 
 echo "== tools and data in $work"
 go build -o "$work/bin/" ./bench/filter/upstream ./bench/filter/probe ./bench/filter/gen
