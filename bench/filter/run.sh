@@ -283,8 +283,8 @@ wait_quiet() {
 }
 
 {
-  echo "| filter | load time | RSS after load | queries/s | p50 | p99 | p99.9 | lost | CPU per 1k queries | other load | RSS after runs | peak RSS | p50 @ $RATE/s | p99 @ $RATE/s | p99.9 @ $RATE/s |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| filter | load time | RSS after load | queries/s | p50 | p99 | p99.9 | lost | CPU per 1k queries | other load | RSS after runs | peak RSS | rate reached | p50 @ $RATE/s | p99 @ $RATE/s | p99.9 @ $RATE/s |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 } > "$work/table.md"
 
 for f in "${filters[@]}"; do
@@ -354,10 +354,10 @@ for f in "${filters[@]}"; do
     echo "memory: RSS after load $rss_loaded kB, after runs $rss_after kB, peak $hwm kB"
     grep 'Response codes' "$dir/dnsperf.txt"
   } | tee "$dir/result.txt"
-  printf '| %s | %.1f s | %d MiB | %.0f | %s ms | %s ms | %s ms | %s | %s | %s | %d MiB | %d MiB | %s ms | %s ms | %s ms |\n' \
+  printf '| %s | %.1f s | %d MiB | %.0f | %s ms | %s ms | %s ms | %s | %s | %s | %d MiB | %d MiB | %.0f/s | %s ms | %s ms | %s ms |\n' \
     "$f" "$(awk -v m="$load_ms" 'BEGIN { print m / 1000 }')" $((rss_loaded / 1024)) "$qps" \
     "$p50" "$p99" "$p999" "$lost" "$cpu_per_k" "$other" $((rss_after / 1024)) $((hwm / 1024)) \
-    "$r50" "$r99" "$r999" >> "$work/table.md"
+    "$rate_qps" "$r50" "$r99" "$r999" >> "$work/table.md"
 done
 
 {
