@@ -28,7 +28,7 @@ func (l Level) Valid() bool { return l >= LevelNotInPlace && l <= LevelEmbedded 
 
 // NeedsEvidence reports whether a rating at l must cite evidence: levels 3
 // and 4 claim that something is in place, so they must say how one knows.
-func (l Level) NeedsEvidence() bool { return l >= LevelEstablished }
+func (l Level) NeedsEvidence() bool { return l == LevelEstablished || l == LevelEmbedded }
 
 // NeedsAction reports whether a rating at l is a gap that produces an
 // improvement action.
@@ -259,15 +259,18 @@ type AuditCompletion struct {
 	Owner string `json:"owner"`
 }
 
-// ImprovementDue is how long an organisation has to close a gap, by the
-// level found: a missing foundation (level 1) within three months, a
-// partial one (level 2) within six.
+// ImprovementDue is when an organisation should have closed a gap, by the
+// level found: a missing foundation (level 1) within three months of the
+// audit, a partial one (level 2) within six. A day the month lacks becomes
+// its last day (30 November + 3 months is 28 February).
 func ImprovementDue(l Level, completed Date) Date {
 	months := 6
 	if l == LevelNotInPlace {
 		months = 3
 	}
-	return DateOf(completed.In(time.UTC).AddDate(0, months, 0))
+	first := time.Date(completed.Year, completed.Month, 1, 0, 0, 0, 0, time.UTC).AddDate(0, months, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return Date{first.Year(), first.Month(), min(completed.Day, last)}
 }
 
 // AuditResult is what completing an audit did: the completed audit, the
