@@ -48,6 +48,10 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"TransferAccess", testTransferAccess},
 		{"Transfers", testTransfers},
 		{"TransferJournal", testTransferJournal},
+		{"AuditAccess", testAuditAccess},
+		{"AuditAnswers", testAuditAnswers},
+		{"AuditComplete", testAuditComplete},
+		{"Plan", testPlan},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
