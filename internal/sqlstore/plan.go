@@ -61,6 +61,32 @@ func (p *problems) objective(in *lifeguard.NewObjective) {
 	p.text("description", in.Description, lifeguard.MaxObjectiveDoc, false)
 }
 
+// objectiveForChange finds the partnership of an objective that a wants to
+// change or add to: an officer may; a user who sees one of its actions
+// gets EFORBIDDEN; anyone else ENOTFOUND.
+func objectiveForChange(ctx context.Context, tx *tx, a *lifeguard.Actor, id int64) (int64, error) {
+	var partnership int64
+	err := tx.row(ctx, `SELECT partnership_id FROM plan_objectives WHERE id = ?`, id).Scan(&partnership)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !a.IsSystem() && partnership != a.PartnershipID {
+		return 0, errNoObjective()
+	}
+	if err != nil {
+		return 0, err
+	}
+	if isOfficer(a, partnership) {
+		return partnership, nil
+	}
+	var owned int
+	if err := tx.row(ctx, `SELECT COUNT(*) FROM plan_actions WHERE objective_id = ? AND owner_organisation_id = ?`,
+		id, a.OrganisationID).Scan(&owned); err != nil {
+		return 0, err
+	}
+	if owned == 0 {
+		return 0, errNoObjective()
+	}
+	return 0, errOfficerOnly()
+}
+
 // CreateObjective adds an objective to the officer's partnership's plan.
 func (db *DB) CreateObjective(ctx context.Context, in lifeguard.NewObjective) (*lifeguard.Objective, error) {
 	a, err := actor(ctx)
@@ -98,16 +124,9 @@ func (db *DB) UpdateObjective(ctx context.Context, id int64, in lifeguard.NewObj
 	}
 	var out *lifeguard.Objective
 	err = db.inWrite(ctx, "update objective", func(tx *tx) error {
-		var partnership int64
-		err := tx.row(ctx, `SELECT partnership_id FROM plan_objectives WHERE id = ?`, id).Scan(&partnership)
-		if errors.Is(err, sql.ErrNoRows) || err == nil && !a.IsSystem() && partnership != a.PartnershipID {
-			return errNoObjective()
-		}
+		partnership, err := objectiveForChange(ctx, tx, a, id)
 		if err != nil {
 			return err
-		}
-		if !isOfficer(a, partnership) {
-			return errOfficerOnly()
 		}
 		var p problems
 		p.objective(&in)
@@ -425,16 +444,9 @@ func (db *DB) CreatePlanAction(ctx context.Context, objectiveID int64, in lifegu
 	}
 	var out *lifeguard.PlanAction
 	err = db.inWrite(ctx, "create plan action", func(tx *tx) error {
-		var p int64
-		err := tx.row(ctx, `SELECT partnership_id FROM plan_objectives WHERE id = ?`, objectiveID).Scan(&p)
-		if errors.Is(err, sql.ErrNoRows) || err == nil && !a.IsSystem() && p != a.PartnershipID {
-			return errNoObjective()
-		}
+		p, err := objectiveForChange(ctx, tx, a, objectiveID)
 		if err != nil {
 			return err
-		}
-		if !isOfficer(a, p) {
-			return errOfficerOnly()
 		}
 		if err := checkPlanActionInput(ctx, tx, p, &in); err != nil {
 			return err
