@@ -51,6 +51,10 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"JobClaims", testJobClaims},
 		{"Reminders", testReminders},
 		{"Purge", testPurge},
+		{"AuditAccess", testAuditAccess},
+		{"AuditAnswers", testAuditAnswers},
+		{"AuditComplete", testAuditComplete},
+		{"Plan", testPlan},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
