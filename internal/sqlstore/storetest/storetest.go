@@ -48,6 +48,13 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"TransferAccess", testTransferAccess},
 		{"Transfers", testTransfers},
 		{"TransferJournal", testTransferJournal},
+		{"FilterPolicy", testFilterPolicy},
+		{"FilterEvents", testFilterEvents},
+		{"FilterEventValidation", testFilterEventValidation},
+		{"FilterRetention", testFilterRetention},
+		{"FilterReviews", testFilterReviews},
+		{"FilterWorries", testFilterWorries},
+		{"FilterAccountScope", testFilterAccountScope},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
