@@ -359,6 +359,18 @@ func (db *DB) RecordFilterWorry(ctx context.Context, in lifeguard.NewFilterWorry
 		if err := insertConcern(ctx, tx, a, now, c, "source=filter_worry"); err != nil {
 			return err
 		}
+		// What the filter knows besides the child's words goes in a note by
+		// the filter's account, for the DSL who must find out who the child
+		// is. It holds no free text from the block page.
+		note := fmt.Sprintf("Sent from the filter's block page. The child is not identified: the filter knows the "+
+			"device's address, %s%s, and that at %s the device was blocked from %s (category %s). Once you know "+
+			"who the child is, change the facts to describe them; the triage is then run again with the child's age.",
+			canonicalClient(in.Client), groupWords(in.Group), in.Time.UTC().Format("2 January 2006 15:04 MST"), in.Name,
+			in.Category)
+		if _, err := tx.exec(ctx, `INSERT INTO notes (concern_id, text, author_id, created_at) VALUES (?, ?, ?, ?)`,
+			c.ID, note, nullID(a.UserID), micros(now)); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `INSERT INTO filter_worries (organisation_id, ref, concern_id, at, client, grp,
 			name, category, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.OrganisationID, in.ID, c.ID,
 			micros(in.Time), canonicalClient(in.Client), in.Group, in.Name, string(in.Category), micros(now)); err != nil {
@@ -371,6 +383,14 @@ func (db *DB) RecordFilterWorry(ctx context.Context, in lifeguard.NewFilterWorry
 		return nil, err
 	}
 	return out, nil
+}
+
+// groupWords names the device's group in the policy for a note.
+func groupWords(g string) string {
+	if g == "" {
+		return " (in the default group)"
+	}
+	return " (in the group " + g + ")"
 }
 
 // alertDSL checks that a is a DSL (or the system), who sees the

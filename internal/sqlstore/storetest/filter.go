@@ -384,6 +384,10 @@ func testFilterWorries(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		c.Status != lifeguard.StatusNew {
 		t.Errorf("concern from a worry: %+v", c)
 	}
+	if len(c.Notes) != 1 || !strings.Contains(c.Notes[0].Text, "10.0.0.7") || !strings.Contains(c.Notes[0].Text, "chat.example") ||
+		strings.Contains(c.Notes[0].Text, words) {
+		t.Errorf("the concern's note should say what the filter knows, without the child's words: %+v", c.Notes)
+	}
 	// The filter's account cannot read it back, nor list concerns.
 	_, err = f.db.Concern(as(ctx, filterA), got.ConcernID)
 	wantCode(t, err, lifeguard.ENOTFOUND)
