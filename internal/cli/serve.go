@@ -26,12 +26,19 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	local := fs.String("procedure", "", "a local procedure file over the England baseline")
 	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data or --database is given; into PostgreSQL only when its database is empty)")
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
+	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
 		return usageError("serve takes no arguments")
+	}
+	if *retention < 0 {
+		return usageError("--filter-retention must not be negative")
+	}
+	if *retention != 0 && *retention < time.Hour {
+		return usageError("--filter-retention must be at least 1h, or 0 to keep blocked attempts for ever")
 	}
 	if *demoPassword != "" && !*demoMode {
 		return usageError("--demo-password goes with --demo")
@@ -90,7 +97,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Auth:   svc,
 		Pages:  pages,
 		Ready:  readiness{db},
-		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc,
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {
@@ -103,6 +110,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		e.printDemo(url, s, seeded, password)
 	}
 	logger.Info("serving", slog.String("addr", srv.Addr()))
+	if *retention > 0 {
+		go pruneFilterEvents(ctx, db, *retention, time.Hour, time.Now, logger)
+	}
 	return srv.Serve(ctx)
 }
 
@@ -169,4 +179,29 @@ func (r readiness) Ready(ctx context.Context) error {
 		return fmt.Errorf("schema version %d, this binary needs %d", current, latest)
 	}
 	return nil
+}
+
+// pruneFilterEvents deletes the filter's blocked attempts older than the
+// retention period now and then every interval, until ctx ends. Several
+// servers on one database may all do it: deleting what is already gone
+// does nothing.
+func pruneFilterEvents(ctx context.Context, db lifeguard.FilterStore, retention, interval time.Duration,
+	now func() time.Time, logger *slog.Logger) {
+	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := db.PruneFilterEvents(sys, now().Add(-retention))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Warn("pruning the filter's blocked attempts failed", slog.String("error", err.Error()))
+		case n > 0:
+			logger.Info("pruned the filter's blocked attempts", slog.Int64("deleted", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
