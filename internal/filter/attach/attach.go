@@ -390,7 +390,9 @@ type permanentError struct {
 	body   []byte
 }
 
-func (e *permanentError) Error() string { return fmt.Sprintf("the server refused the records: %d", e.status) }
+func (e *permanentError) Error() string {
+	return fmt.Sprintf("the server refused the records: %d", e.status)
+}
 
 var eventIndex = regexp.MustCompile(`^events\[(\d+)\]`)
 

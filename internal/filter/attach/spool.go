@@ -37,7 +37,7 @@ const (
 	frameHeader = 8
 	// maxFrame bounds one record; the largest a filter sends (a worry of
 	// 5,000 four-byte characters with its fields) is far below it.
-	maxFrame = 1 << 20
+	maxFrame  = 1 << 20
 	segPrefix = "seg-"
 	segSuffix = ".log"
 	ackFile   = "ack"
