@@ -22,6 +22,8 @@ type Stores struct {
 	Orgs        lifeguard.OrgStore
 	Preferences lifeguard.PreferenceStore
 	Transfers   lifeguard.TransferStore
+	// Filter is the DNS filter's store; nil when it is not attached.
+	Filter lifeguard.FilterStore
 }
 
 // Auth is what the pages need of the auth package.
