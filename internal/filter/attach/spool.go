@@ -216,16 +216,6 @@ func (s *spool) append(recs []record, sync bool) error {
 	return nil
 }
 
-// sync waits until everything appended is on disk.
-func (s *spool) sync() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.active == nil {
-		return errClosed
-	}
-	return s.active.Sync()
-}
-
 // rotate closes the active segment, when it holds anything, and starts the
 // next; it returns the closed segments waiting to be sent, oldest first.
 func (s *spool) rotate() ([]uint64, error) {
