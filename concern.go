@@ -131,6 +131,15 @@ type Facts struct {
 	Images       Images        `json:"images,omitzero"`
 	Details      Details       `json:"details,omitzero"`
 	Staff        Staff         `json:"staff,omitzero"`
+
+	// ChildUnidentified says that a child is concerned but nobody knows yet
+	// who: a worry sent from the DNS filter's block page comes from a device
+	// address, not a child. It lets the facts have no child without
+	// pretending the concern is about adults at work, and without inventing
+	// an age. It is never read from or written to JSON: only Lifeguard sets
+	// it, when it records such a worry, and facts sent by a user (a form, the
+	// API, a DSL changing the facts) must describe the child as usual.
+	ChildUnidentified bool `json:"-"`
 }
 
 // ChildFacts describe the child without naming them. Exactly one of Age and

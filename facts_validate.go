@@ -492,7 +492,10 @@ func (c *checker) checkRelations(f *Facts, given *fieldSet) {
 	// A child given in the wrong form is already a problem; do not also say
 	// that it is missing.
 	noChild := f.Child == nil && !c.bad.has(fChild)
-	if noChild && typesOK && !f.StaffOnly() {
+	if f.ChildUnidentified && f.Child != nil {
+		c.add(fChild, "is given, but the child is marked as not identified; give one or the other")
+	}
+	if noChild && typesOK && !f.StaffOnly() && !f.ChildUnidentified {
 		c.add(fChild, "is required unless every concern type is staff_conduct or professional_targeted")
 	}
 	if noChild && f.ChildRole != "" {

@@ -14,17 +14,22 @@ const (
 	RoleManager     Role = "manager"     // manager or online-safety lead: audits; reports like staff
 	RolePartnership Role = "partnership" // partnership officer: aggregates only, never a single concern
 	RoleAdmin       Role = "admin"       // users and organisations; reads no concern text
+	// RoleFilter is a DNS filter's account (see filter.go): it reads its
+	// organisation's filter policy and sends blocked attempts, review
+	// requests and worries, and can do nothing else. It never signs in to
+	// the pages; it has API tokens only.
+	RoleFilter Role = "filter"
 )
 
 // Roles lists the roles in order of the pages that show them.
 func Roles() []Role {
-	return []Role{RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin}
+	return []Role{RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin, RoleFilter}
 }
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin:
+	case RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin, RoleFilter:
 		return true
 	}
 	return false

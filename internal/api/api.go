@@ -32,6 +32,7 @@ type API struct {
 	Children lifeguard.ChildStore
 	Orgs     lifeguard.OrgStore
 	Triager  lifeguard.Triager
+	Filter   lifeguard.FilterStore
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -69,6 +70,20 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/organisations", a.handle(a.organisations))
 	mux.Handle("GET /api/v1/users", a.handle(a.users))
 	mux.Handle("POST /api/v1/users", a.handle(a.createUser))
+
+	// The DNS filter (docs/filter-server.md): what the filter reads and
+	// sends, the policy an administrator sets, and what the organisation's
+	// people read of it.
+	mux.Handle("GET /api/v1/filter/policy", a.handle(a.filterPolicy))
+	mux.Handle("POST /api/v1/filter/events", a.handle(a.filterEvents))
+	mux.Handle("POST /api/v1/filter/reviews", a.handle(a.filterReview))
+	mux.Handle("POST /api/v1/filter/worries", a.handle(a.filterWorry))
+	mux.Handle("GET /api/v1/filter/organisations/{id}/policy", a.handle(a.orgFilterPolicy))
+	mux.Handle("PUT /api/v1/filter/organisations/{id}/policy", a.handle(a.setFilterPolicy))
+	mux.Handle("GET /api/v1/filter/alerts", a.handle(a.filterAlerts))
+	mux.Handle("POST /api/v1/filter/alerts/{id}/close", a.handle(a.closeFilterAlert))
+	mux.Handle("GET /api/v1/filter/reviews", a.handle(a.filterReviews))
+	mux.Handle("POST /api/v1/filter/reviews/{id}/close", a.handle(a.closeFilterReview))
 
 	// Anything else under /api/v1 answers in JSON, not with the mux's text.
 	mux.Handle("/api/v1/", a.handle(func(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/api"
@@ -37,8 +39,9 @@ type fixture struct {
 }
 
 // The roles of the fixture's users. staff reports the concerns the tests
-// act on; staff2 and manager work in the same school but did not report them.
-var fixtureRoles = []string{"none", "staff", "staff2", "manager", "dsl", "dslB", "partnership", "admin"}
+// act on; staff2 and manager work in the same school but did not report them;
+// filter is school A's DNS filter's account.
+var fixtureRoles = []string{"none", "staff", "staff2", "manager", "dsl", "dslB", "partnership", "admin", "filter"}
 
 type syncBuffer struct {
 	mu sync.Mutex
@@ -104,6 +107,7 @@ func newFixture(t testing.TB) *fixture {
 	}{
 		{"staff", "staff", f.orgA}, {"staff2", "staff", f.orgA}, {"manager", "manager", f.orgA},
 		{"dsl", "dsl", f.orgA}, {"dslB", "dsl", f.orgB}, {"partnership", "partnership", team}, {"admin", "admin", team},
+		{"filter", "filter", f.orgA},
 	} {
 		user, err := db.CreateUser(sys, lifeguard.NewUser{Email: u.key + "@test.example", Name: "User " + u.key, Role: u.role,
 			OrganisationID: u.org.ID, PasswordHash: hash})
@@ -116,13 +120,16 @@ func newFixture(t testing.TB) *fixture {
 		}
 		f.users[u.key], f.tokens[u.key] = user, plain
 	}
+	if _, err := db.SetFilterPolicy(sys, f.orgA.ID, []byte(`{"groups":{"secondary":{"categories":["gambling"]}}}`)); err != nil {
+		t.Fatal(err)
+	}
 	proc, err := procedure.Load("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewJSONHandler(f.logs, nil))
 	srv := server.New(server.Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc,
-		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Logger: logger,
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Logger: logger,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword}})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
@@ -200,4 +207,45 @@ func (f *fixture) concern(role string) (id, child int64) {
 	var c lifeguard.Concern
 	r.decode(f.t, &c)
 	return c.ID, *c.ChildID
+}
+
+// as is the context of the fixture user of the role, to set up records
+// through the store for the tests of the endpoints that read them.
+func (f *fixture) as(role string) context.Context {
+	u := f.users[role]
+	return lifeguard.WithActor(f.t.Context(), &lifeguard.Actor{UserID: u.ID, Role: u.Role,
+		OrganisationID: u.OrganisationID, PartnershipID: u.PartnershipID, Via: "token"})
+}
+
+// alert raises a new alert in school A from one self-harm attempt by a
+// device of its own, and returns its id.
+func (f *fixture) alert(id string) int64 {
+	f.t.Helper()
+	client := "fd00::" + strings.TrimLeft(id[len(id)-8:], "0")
+	if _, err := f.db.RecordFilterEvents(f.as("filter"), []lifeguard.FilterEvent{{ID: id, Time: time.Now().Add(-time.Minute),
+		Client: client, Name: "harm.example", Category: "self_harm"}}); err != nil {
+		f.t.Fatal(err)
+	}
+	alerts, err := f.db.FilterAlerts(f.as("dsl"), lifeguard.FilterOpen)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, a := range alerts {
+		if a.Client == client {
+			return a.ID
+		}
+	}
+	f.t.Fatalf("no alert for %s", client)
+	return 0
+}
+
+// review records a new review request in school A and returns its id.
+func (f *fixture) review(id string) int64 {
+	f.t.Helper()
+	r, _, err := f.db.RecordFilterReview(f.as("filter"), lifeguard.NewFilterReview{FilterAttempt: lifeguard.FilterAttempt{
+		ID: id, Time: time.Now().Add(-time.Minute), Client: "10.0.0.7", Name: "chess.example", Category: "games"}})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return r.ID
 }

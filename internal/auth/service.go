@@ -205,6 +205,11 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (str
 	}
 
 	u := cred.User
+	if u.Role == lifeguard.RoleFilter {
+		// A DNS filter's account has no pages: it works with an API token.
+		return "", nil, nil, lifeguard.Errorf(lifeguard.EUNAUTHORIZED,
+			"This is a DNS filter's account: it uses an API token and cannot sign in to the pages.")
+	}
 	if rehash {
 		// The parameters have changed since this hash was made; the
 		// password is at hand only now. A failure here must not stop the

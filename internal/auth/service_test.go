@@ -147,6 +147,21 @@ func TestSignInDisabled(t *testing.T) {
 	}
 }
 
+// TestSignInFilterAccount refuses a DNS filter's account the pages, even
+// with its password: it works with an API token only.
+func TestSignInFilterAccount(t *testing.T) {
+	h := newHarness(t, Config{})
+	a := h.store.addUser(t, alice, alicePW, testParams())
+	h.store.mu.Lock()
+	h.store.users[a.ID].user.Role = lifeguard.RoleFilter
+	h.store.mu.Unlock()
+	_, _, _, err := h.svc.SignIn(t.Context(), alice, alicePW, addr1)
+	wantCode(t, err, lifeguard.EUNAUTHORIZED)
+	if h.store.count("CreateSession") != 0 {
+		t.Error("a session was created for a filter's account")
+	}
+}
+
 func TestSignInNoPasswordSet(t *testing.T) {
 	h := newHarness(t, Config{})
 	h.store.addUser(t, alice, "", testParams())

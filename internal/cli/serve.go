@@ -28,12 +28,19 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	localFramework := fs.String("audit-framework", "", "a local self-audit framework file over the baseline (docs/audit.md)")
 	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data or --database is given; into PostgreSQL only when its database is empty)")
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
+	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
 		return usageError("serve takes no arguments")
+	}
+	if *retention < 0 {
+		return usageError("--filter-retention must not be negative")
+	}
+	if *retention != 0 && *retention < time.Hour {
+		return usageError("--filter-retention must be at least 1h, or 0 to keep blocked attempts for ever")
 	}
 	if *demoPassword != "" && !*demoMode {
 		return usageError("--demo-password goes with --demo")
@@ -81,7 +88,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db, Reminders: db,
-			Audits: db, Plan: db},
+			Audits: db, Plan: db, Filter: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,
@@ -98,7 +105,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Auth:   svc,
 		Pages:  pages,
 		Ready:  readiness{db},
-		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc,
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {
@@ -117,6 +124,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	sched, err := jobs.New(jobs.Config{Store: db, Now: clock.Now, Logger: logger, Jobs: []jobs.Job{
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
+		jobs.FilterRetention(db, *retention, clock.Now, logger),
 	}})
 	if err != nil {
 		return err

@@ -22,7 +22,7 @@ func (e *env) user(ctx context.Context, args []string) error {
 	where := addStoreFlags(fs)
 	email := fs.String("email", "", "the user's email address")
 	name := fs.String("name", "", "the user's name")
-	role := fs.String("role", "", "staff, dsl, manager, partnership or admin")
+	role := fs.String("role", "", "staff, dsl, manager, partnership, admin, or filter (a DNS filter's account: API token only)")
 	org := fs.Int64("org", 0, "the id of the user's organisation (see org list)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -49,3 +49,19 @@ func Retention(s lifeguard.RetentionStore, keep lifeguard.RetentionPeriods, now 
 		return err
 	}}
 }
+
+// FilterRetention deletes the DNS filter's blocked attempts older than
+// keep, every hour; keep 0 keeps them for ever and the job does nothing.
+// Alerts, review requests and worries are not deleted.
+func FilterRetention(s lifeguard.FilterStore, keep time.Duration, now func() time.Time, log *slog.Logger) Job {
+	return Job{Name: "filter-retention", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
+		if keep == 0 {
+			return nil
+		}
+		n, err := s.PruneFilterEvents(ctx, now().Add(-keep))
+		if n > 0 {
+			log.Info("filter retention", slog.Int64("deleted", n))
+		}
+		return err
+	}}
+}

@@ -41,15 +41,6 @@ func (db *DB) CreateConcern(ctx context.Context, in lifeguard.NewConcern) (*life
 		return nil, err
 	}
 	normaliseTriage(&in.Triage)
-	factsJSON, err := json.Marshal(&in.Facts)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: encode facts: %w", err)
-	}
-	triageJSON, err := json.Marshal(&in.Triage)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: encode triage: %w", err)
-	}
-
 	now := db.now()
 	c := &lifeguard.Concern{
 		OrganisationID: a.OrganisationID,
@@ -65,34 +56,52 @@ func (db *DB) CreateConcern(ctx context.Context, in lifeguard.NewConcern) (*life
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}
-	types, routes := codeList(in.Facts.ConcernTypes), routeList(&in.Triage)
 	err = db.inWrite(ctx, "create concern", func(tx *tx) error {
 		childID, err := concernChild(ctx, tx, a, now, a.OrganisationID, in.ChildID, in.ChildRef, &in.Facts)
 		if err != nil {
 			return err
 		}
 		c.ChildID = childID
-		c.ID, err = tx.insert(ctx, `INSERT INTO concerns (organisation_id, child_id, reporter_id, status, facts,
-			triage, types, routes, reported_at, due, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.OrganisationID, nullablePtr(childID), c.ReporterID, string(c.Status), string(factsJSON),
-			string(triageJSON), types, routes, micros(in.Facts.ReportedAt), nullMicros(c.Due), micros(now), micros(now))
-		if err != nil {
-			return err
-		}
-		if err := insertTypes(ctx, tx, c.ID, in.Facts.ConcernTypes); err != nil {
-			return err
-		}
-		detail := "types=" + types + " routes=" + routes
-		if childID != nil {
-			detail = fmt.Sprintf("child=%d %s", *childID, detail)
-		}
-		return journal(ctx, tx, a, now, jCreate, jConcern, c.ID, detail)
+		return insertConcern(ctx, tx, a, now, c, "")
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// insertConcern inserts the new concern c, whose facts and triage are
+// valid and normalised, with its types, sets its ID, and journals its
+// creation; extra is added to the journal's detail (codes and ids only).
+func insertConcern(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time, c *lifeguard.Concern, extra string) error {
+	factsJSON, err := json.Marshal(&c.Facts)
+	if err != nil {
+		return fmt.Errorf("encode facts: %w", err)
+	}
+	triageJSON, err := json.Marshal(&c.Triage)
+	if err != nil {
+		return fmt.Errorf("encode triage: %w", err)
+	}
+	types, routes := codeList(c.Facts.ConcernTypes), routeList(&c.Triage)
+	c.ID, err = tx.insert(ctx, `INSERT INTO concerns (organisation_id, child_id, reporter_id, status, facts,
+		triage, types, routes, reported_at, due, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.OrganisationID, nullablePtr(c.ChildID), c.ReporterID, string(c.Status), string(factsJSON),
+		string(triageJSON), types, routes, micros(c.Facts.ReportedAt), nullMicros(c.Due), micros(now), micros(now))
+	if err != nil {
+		return err
+	}
+	if err := insertTypes(ctx, tx, c.ID, c.Facts.ConcernTypes); err != nil {
+		return err
+	}
+	detail := "types=" + types + " routes=" + routes
+	if c.ChildID != nil {
+		detail = fmt.Sprintf("child=%d %s", *c.ChildID, detail)
+	}
+	if extra != "" {
+		detail += " " + extra
+	}
+	return journal(ctx, tx, a, now, jCreate, jConcern, c.ID, detail)
 }
 
 // nullablePtr is the column value of an optional id.

@@ -162,6 +162,31 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	must(err)
 	_, err = db.EscalateBarrier(asOfficer, br.ID)
 	must(err)
+
+	// The DNS filter's records: a policy, events with an alert (closed
+	// with a concern), a review request and a worry.
+	_, err = db.SetFilterPolicy(ctx, a.ID, []byte(`{"groups":{}}`))
+	must(err)
+	_, asFilter := user(a, "filter@example.org", lifeguard.RoleFilter)
+	id := func(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
+	_, err = db.RecordFilterEvents(asFilter, []lifeguard.FilterEvent{
+		{ID: id(1), Time: now, Client: "10.0.0.7", Name: "a.example", Category: "self_harm"},
+		{ID: id(2), Time: now, Client: "10.0.0.7", Name: "b.example", Category: "gambling"},
+	})
+	must(err)
+	alerts, err := db.FilterAlerts(asDSL, "")
+	must(err)
+	_, err = db.CloseFilterAlert(asDSL, alerts[0].ID, c2.ID)
+	must(err)
+	_, _, err = db.RecordFilterReview(asFilter, lifeguard.NewFilterReview{FilterAttempt: lifeguard.FilterAttempt{
+		ID: id(3), Time: now, Client: "10.0.0.7", Name: "c.example", Category: "games"}})
+	must(err)
+	_, err = db.RecordFilterWorry(asFilter, lifeguard.NewFilterWorry{FilterAttempt: lifeguard.FilterAttempt{
+		ID: id(4), Time: now, Client: "10.0.0.7", Name: "d.example", Category: "chat"}, Text: "Worried."},
+		lifeguard.NewConcern{Facts: lifeguard.Facts{ReportedAt: now, Setting: "school", Description: "Worried.",
+			ConcernTypes: []lifeguard.ConcernType{"other"}, ChildUnidentified: true},
+			Triage: lifeguard.Triage{Procedure: lifeguard.ProcedureRef{Name: "England baseline", Version: "1"}}})
+	must(err)
 }
 
 // dump reads every row of table, each as one string, sorted, with the
@@ -330,8 +355,8 @@ func TestCopyToPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a new concern on the target: %v", err)
 	}
-	if c.ID != 3 {
-		t.Errorf("the new concern has id %d, want 3", c.ID)
+	if c.ID != 4 { // after the two concerns seedAll records and the filter's worry
+		t.Errorf("the new concern has id %d, want 4", c.ID)
 	}
 	if rep, err := dst.VerifyJournal(ctx); err != nil || rep.FirstBroken != 0 || rep.Entries <= check.Target.Entries {
 		t.Errorf("the journal after a new concern: %+v %v", rep, err)

@@ -259,7 +259,11 @@ func scanUser(scan func(...any) error, extra ...any) (*lifeguard.User, error) {
 // anyone for the system.
 func canSeeUser(a *lifeguard.Actor, u *lifeguard.User) bool {
 	switch {
-	case a.IsSystem(), a.UserID == u.ID, a.OrganisationID == u.OrganisationID:
+	case a.IsSystem(), a.UserID == u.ID:
+		return true
+	case a.Role == lifeguard.RoleFilter: // a filter's account knows only itself
+		return false
+	case a.OrganisationID == u.OrganisationID:
 		return true
 	case a.Role == lifeguard.RoleAdmin:
 		return a.PartnershipID == u.PartnershipID

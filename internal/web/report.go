@@ -36,7 +36,18 @@ func (wb *Web) reportForm(w http.ResponseWriter, r *http.Request) error {
 	if err := mayReport(r); err != nil {
 		return err
 	}
-	return wb.renderReport(w, r, http.StatusOK, stepDanger, reportAnswers{}, nil, reportChildSearch{})
+	a := reportAnswers{}
+	if id := r.URL.Query().Get("from_alert"); id != "" {
+		// A DSL starting a concern from one of the filter's alerts.
+		if err := requireDSL(r, "record a concern from the filter's alerts"); err != nil {
+			return err
+		}
+		var err error
+		if a, err = wb.alertReport(r, id); err != nil {
+			return err
+		}
+	}
+	return wb.renderReport(w, r, http.StatusOK, stepDanger, a, nil, reportChildSearch{})
 }
 
 // reportPost takes one step of the form. The button pressed says what to

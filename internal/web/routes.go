@@ -42,6 +42,10 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /children/{id}/transfers", wb.signedIn(wb.sendTransfer))
 	mux.Handle("GET /transfers", wb.signedIn(wb.transfers))
 	mux.Handle("POST /transfers/{id}/receive", wb.signedIn(wb.receiveTransfer))
+	mux.Handle("GET /filter/alerts", wb.signedIn(wb.filterAlerts))
+	mux.Handle("POST /filter/alerts/{id}/close", wb.signedIn(wb.closeFilterAlert))
+	mux.Handle("GET /filter/reviews", wb.signedIn(wb.filterReviews))
+	mux.Handle("POST /filter/reviews/{id}/close", wb.signedIn(wb.closeFilterReview))
 
 	// The self-audit and its improvement actions.
 	mux.Handle("GET /audits", wb.signedIn(wb.auditsHome))

@@ -26,6 +26,8 @@ type Stores struct {
 	Reminders   lifeguard.ReminderStore
 	Audits      lifeguard.AuditStore
 	Plan        lifeguard.PlanStore
+	// Filter is the DNS filter's store; nil when it is not attached.
+	Filter lifeguard.FilterStore
 }
 
 // Auth is what the pages need of the auth package.

@@ -55,6 +55,13 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"AuditAnswers", testAuditAnswers},
 		{"AuditComplete", testAuditComplete},
 		{"Plan", testPlan},
+		{"FilterPolicy", testFilterPolicy},
+		{"FilterEvents", testFilterEvents},
+		{"FilterEventValidation", testFilterEventValidation},
+		{"FilterRetention", testFilterRetention},
+		{"FilterReviews", testFilterReviews},
+		{"FilterWorries", testFilterWorries},
+		{"FilterAccountScope", testFilterAccountScope},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// The DNS filter's pages: the alerts it raised for the DSL, and the
+// requests to review a block, for the DSL and the manager. Both lists come
+// from the store, which decides who sees what.
+
+// filterCategoryWords names a filtering category for people.
+var filterCategoryWords = map[lifeguard.FilterCategory]string{
+	"csam": "child sexual abuse material", "terrorism": "terrorist content", "pornography": "pornography",
+	"gambling": "gambling", "drugs": "drugs", "extremism": "extremism", "hate": "hate and discrimination",
+	"malware_hacking": "malware and hacking", "piracy": "piracy", "self_harm": "self-harm and suicide",
+	"violence": "violence", "filter_bypass": "getting round the filter", "social_networks": "social networks",
+	"games": "games", "chat": "chat", "dating": "dating",
+}
+
+func categoryWords(c lifeguard.FilterCategory) string {
+	if w, ok := filterCategoryWords[c]; ok {
+		return w
+	}
+	return string(c)
+}
+
+type filterAlertsView struct {
+	Off          string
+	Open, Closed []filterAlertItem
+}
+
+type filterAlertItem struct {
+	ID         int64
+	Category   string
+	Client     string
+	Group      string
+	Hour       string
+	First      string
+	Last       string
+	Attempts   int
+	Names      string
+	More       bool
+	Closed     string
+	ConcernURL string
+	CloseURL   string
+	ReportURL  string
+}
+
+func (wb *Web) filterAlerts(w http.ResponseWriter, r *http.Request) error {
+	if err := requireDSL(r, "see the filter's alerts"); err != nil {
+		return err
+	}
+	v := filterAlertsView{}
+	p := page{Title: "Filter alerts", Nav: "inbox", Data: &v}
+	if fl := wb.takePageFlash(w, r); fl != nil {
+		p.Flash = fl.Message
+	}
+	if wb.cfg.Stores.Filter == nil {
+		v.Off = "The DNS filter is not attached to this server."
+		return wb.render(w, r, http.StatusOK, "filter_alerts.html", p)
+	}
+	list, err := wb.cfg.Stores.Filter.FilterAlerts(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		it := filterAlertItem{ID: a.ID, Category: categoryWords(a.Category), Client: a.Client, Group: a.Group,
+			Hour: wb.showTime(a.Hour), First: wb.showTime(a.FirstAt), Last: wb.showTime(a.LastAt), Attempts: a.Attempts,
+			Names: strings.Join(a.Names, ", "), More: a.Attempts > len(a.Names) && len(a.Names) == lifeguard.MaxAlertNames}
+		if a.ConcernID != nil {
+			it.ConcernURL = "/concerns/" + strconv.FormatInt(*a.ConcernID, 10)
+		}
+		if a.Status == lifeguard.FilterClosed {
+			if a.ClosedAt != nil {
+				it.Closed = wb.showTime(*a.ClosedAt)
+			}
+			v.Closed = append(v.Closed, it)
+			continue
+		}
+		it.CloseURL = "/filter/alerts/" + strconv.FormatInt(a.ID, 10) + "/close"
+		it.ReportURL = "/report?from_alert=" + strconv.FormatInt(a.ID, 10)
+		v.Open = append(v.Open, it)
+	}
+	return wb.render(w, r, http.StatusOK, "filter_alerts.html", p)
+}
+
+// closeFilterAlert marks an alert as dealt with, with the number of the
+// concern recorded from it if the DSL gives one.
+func (wb *Web) closeFilterAlert(w http.ResponseWriter, r *http.Request) error {
+	if err := requireDSL(r, "deal with the filter's alerts"); err != nil {
+		return err
+	}
+	id, err := idFromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := parsePlainForm(w, r); err != nil {
+		return err
+	}
+	if wb.cfg.Stores.Filter == nil {
+		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The DNS filter is not attached to this server.")
+	}
+	var concern int64
+	if s := strings.TrimSpace(r.PostForm.Get("concern")); s != "" {
+		if concern, err = strconv.ParseInt(s, 10, 64); err != nil || concern <= 0 {
+			return lifeguard.Invalid("The alert cannot be closed", []lifeguard.Problem{{Path: "concern",
+				Problem: "Give the concern's number, as it shows in its address (/concerns/123), or leave it empty"}})
+		}
+	}
+	if _, err := wb.cfg.Stores.Filter.CloseFilterAlert(r.Context(), id, concern); err != nil {
+		return err
+	}
+	wb.setPageFlash(w, pageFlash{Message: "The alert is marked as dealt with."})
+	return redirectAfterPost(w, r, "/filter/alerts")
+}
+
+type filterReviewsView struct {
+	Off          string
+	Open, Closed []filterReviewItem
+}
+
+type filterReviewItem struct {
+	ID       int64
+	Name     string
+	Category string
+	Client   string
+	Group    string
+	When     string
+	Comment  string
+	Outcome  string
+	Closed   string
+	CloseURL string
+	FieldID  string
+}
+
+// mayReview is who sees review requests in the pages: the organisation's
+// DSL and manager. (Administrators use the API.)
+func mayReview(r *http.Request) error {
+	if rc := fromRequest(r); rc == nil || (rc.user.Role != lifeguard.RoleDSL && rc.user.Role != lifeguard.RoleManager) {
+		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a designated safeguarding lead or a manager can see requests to review a block.")
+	}
+	return nil
+}
+
+func (wb *Web) filterReviews(w http.ResponseWriter, r *http.Request) error {
+	if err := mayReview(r); err != nil {
+		return err
+	}
+	v := filterReviewsView{}
+	p := page{Title: "Requests to review a block", Nav: "inbox", Data: &v}
+	if fl := wb.takePageFlash(w, r); fl != nil {
+		p.Flash = fl.Message
+	}
+	if wb.cfg.Stores.Filter == nil {
+		v.Off = "The DNS filter is not attached to this server."
+		return wb.render(w, r, http.StatusOK, "filter_reviews.html", p)
+	}
+	list, err := wb.cfg.Stores.Filter.FilterReviews(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	for _, x := range list {
+		it := filterReviewItem{ID: x.ID, Name: x.Name, Category: categoryWords(x.Category), Client: x.Client,
+			Group: x.Group, When: wb.showTime(x.Time), Comment: x.Comment, Outcome: x.Outcome,
+			FieldID: fmt.Sprintf("outcome-%d", x.ID)}
+		if x.Status == lifeguard.FilterClosed {
+			if x.ClosedAt != nil {
+				it.Closed = wb.showTime(*x.ClosedAt)
+			}
+			v.Closed = append(v.Closed, it)
+			continue
+		}
+		it.CloseURL = "/filter/reviews/" + strconv.FormatInt(x.ID, 10) + "/close"
+		v.Open = append(v.Open, it)
+	}
+	return wb.render(w, r, http.StatusOK, "filter_reviews.html", p)
+}
+
+func (wb *Web) closeFilterReview(w http.ResponseWriter, r *http.Request) error {
+	if err := mayReview(r); err != nil {
+		return err
+	}
+	id, err := idFromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := parsePlainForm(w, r); err != nil {
+		return err
+	}
+	if wb.cfg.Stores.Filter == nil {
+		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The DNS filter is not attached to this server.")
+	}
+	if _, err := wb.cfg.Stores.Filter.CloseFilterReview(r.Context(), id, r.PostForm.Get("outcome")); err != nil {
+		return err
+	}
+	wb.setPageFlash(w, pageFlash{Message: "The request is closed with what you decided."})
+	return redirectAfterPost(w, r, "/filter/reviews")
+}
+
+// alertReport returns the report form's answers that start a concern from
+// alert id: the concern type nearest the category, and a description of
+// what the filter saw, for the DSL to complete.
+func (wb *Web) alertReport(r *http.Request, id string) (reportAnswers, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 || wb.cfg.Stores.Filter == nil {
+		return nil, lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such alert.")
+	}
+	a, err := wb.cfg.Stores.Filter.FilterAlert(r.Context(), n)
+	if err != nil {
+		return nil, err
+	}
+	desc := fmt.Sprintf("The DNS filter blocked %d attempts to reach %s sites from the device %s", a.Attempts,
+		categoryWords(a.Category), a.Client)
+	if a.Group != "" {
+		desc += " (group " + a.Group + ")"
+	}
+	desc += fmt.Sprintf(" between %s and %s: %s.", wb.showTime(a.FirstAt), wb.showTime(a.LastAt), strings.Join(a.Names, ", "))
+	return reportAnswers{"type": {string(a.Category.ConcernType())}, "description": {desc}}, nil
+}
