@@ -79,10 +79,8 @@ func startUpstream(t testing.TB) *testUpstream {
 			if err != nil {
 				return
 			}
-			if u.silent.Load() {
-				continue
-			}
-			if out := u.answer(buf[:n], true); out != nil {
+			out := u.answer(buf[:n], true) // counted even when silent
+			if out != nil && !u.silent.Load() {
 				u.udp.WriteToUDPAddrPort(out, from)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -25,6 +26,7 @@ type Reloader struct {
 	Interval time.Duration
 	Logger   *slog.Logger
 
+	mu     sync.Mutex // one reload at a time
 	stamps map[string]stamp
 }
 
@@ -45,6 +47,8 @@ func statStamp(path string) stamp {
 // Reload rebuilds the policy and swaps it in, or keeps the one in force and
 // returns why not.
 func (rl *Reloader) Reload(ctx context.Context) error {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
 	log := rl.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -107,6 +111,8 @@ func (rl *Reloader) reload(ctx context.Context, log *slog.Logger, stamps map[str
 
 // changed reports whether any watched file differs from its stamp.
 func (rl *Reloader) changed() bool {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
 	for f, s := range rl.stamps {
 		if statStamp(f) != s {
 			return true

@@ -51,21 +51,11 @@ func (f *Filter) Listen(ctx context.Context) (*Listeners, error) {
 		return nil, err
 	}
 	for _, addr := range f.cfg.DNS.Listen {
-		pc, err := lc.ListenPacket(ctx, "udp", addr)
+		u, tl, err := listenDNS(ctx, &lc, addr)
 		if err != nil {
-			return fail(fmt.Errorf("dns.listen %s: %w", addr, err))
+			return fail(err)
 		}
-		u := pc.(*net.UDPConn)
-		l.UDP = append(l.UDP, u)
-		tcpAddr := addr
-		if host, port, _ := net.SplitHostPort(addr); port == "0" {
-			tcpAddr = net.JoinHostPort(host, strconv.Itoa(u.LocalAddr().(*net.UDPAddr).Port))
-		}
-		tl, err := lc.Listen(ctx, "tcp", tcpAddr)
-		if err != nil {
-			return fail(fmt.Errorf("dns.listen %s (TCP): %w", addr, err))
-		}
-		l.TCP = append(l.TCP, tl.(*net.TCPListener))
+		l.UDP, l.TCP = append(l.UDP, u), append(l.TCP, tl)
 	}
 	if a := f.cfg.DoH.Listen; a != "" {
 		dl, err := lc.Listen(ctx, "tcp", a)
@@ -82,6 +72,31 @@ func (f *Filter) Listen(ctx context.Context) (*Listeners, error) {
 		l.BlockPage = bl
 	}
 	return l, nil
+}
+
+// listenDNS binds UDP and TCP on addr. With port 0 the kernel picks the UDP
+// port, which TCP may find taken: then both try again.
+func listenDNS(ctx context.Context, lc *net.ListenConfig, addr string) (*net.UDPConn, *net.TCPListener, error) {
+	host, port, _ := net.SplitHostPort(addr)
+	for attempt := 0; ; attempt++ {
+		pc, err := lc.ListenPacket(ctx, "udp", addr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("dns.listen %s: %w", addr, err)
+		}
+		u := pc.(*net.UDPConn)
+		tcpAddr := addr
+		if port == "0" {
+			tcpAddr = net.JoinHostPort(host, strconv.Itoa(u.LocalAddr().(*net.UDPAddr).Port))
+		}
+		tl, err := lc.Listen(ctx, "tcp", tcpAddr)
+		if err == nil {
+			return u, tl.(*net.TCPListener), nil
+		}
+		u.Close()
+		if port != "0" || attempt == 20 {
+			return nil, nil, fmt.Errorf("dns.listen %s (TCP): %w", addr, err)
+		}
+	}
 }
 
 // Serve answers on l until ctx ends, then closes l, lets the answers under
