@@ -307,22 +307,18 @@ func actionName(a policy.Action) string {
 // set), or NXDOMAIN. Either carries the Extended DNS Error "Blocked" for
 // clients that speak EDNS0.
 func (f *Filter) appendBlock(dst, msg []byte, q *query) []byte {
-	var rr []byte
-	var ttl [4]byte
-	binary.BigEndian.PutUint32(ttl[:], f.blockTTL)
 	rcode := rcodeSuccess
+	var addr []byte
 	switch {
 	case f.nxdomain:
 		rcode = rcodeNXDomain
 	case q.qtype == typeA && f.hasA:
-		rr = append([]byte{0xC0, headerLen, 0, typeA, 0, classIN}, ttl[:]...)
-		rr = append(append(rr, 0, 4), f.blockA[:]...)
+		addr = f.blockA[:]
 	case q.qtype == typeAAAA && f.hasAAAA:
-		rr = append([]byte{0xC0, headerLen, 0, typeAAAA, 0, classIN}, ttl[:]...)
-		rr = append(append(rr, 0, 16), f.blockAAAA[:]...)
+		addr = f.blockAAAA[:]
 	}
 	var an, ar uint16
-	if rr != nil {
+	if addr != nil {
 		an = 1
 	}
 	if q.edns {
@@ -330,7 +326,14 @@ func (f *Filter) appendBlock(dst, msg []byte, q *query) []byte {
 	}
 	dst = appendHeader(dst, q, 0, rcode, 1, an, 0, ar)
 	dst = append(dst, msg[headerLen:q.qend]...)
-	dst = append(dst, rr...)
+	if addr != nil {
+		dst = append(dst, 0xC0, headerLen) // the question's name
+		dst = binary.BigEndian.AppendUint16(dst, q.qtype)
+		dst = binary.BigEndian.AppendUint16(dst, classIN)
+		dst = binary.BigEndian.AppendUint32(dst, f.blockTTL)
+		dst = binary.BigEndian.AppendUint16(dst, uint16(len(addr)))
+		dst = append(dst, addr...)
+	}
 	if q.edns {
 		dst = appendOPT(dst, q, rcode, edeBlocked)
 	}

@@ -44,6 +44,20 @@ func statStamp(path string) stamp {
 	return stamp{size: fi.Size(), mod: fi.ModTime(), ok: true}
 }
 
+// Start records what to watch for the policy built at start: the
+// configuration file and the list files it was built from.
+func (rl *Reloader) Start(built BuiltPolicy, baseDir string) {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	rl.stamps = map[string]stamp{rl.Path: statStamp(rl.Path)}
+	for _, p := range built.Files {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(baseDir, p)
+		}
+		rl.stamps[p] = statStamp(p)
+	}
+}
+
 // Reload rebuilds the policy and swaps it in, or keeps the one in force and
 // returns why not.
 func (rl *Reloader) Reload(ctx context.Context) error {
@@ -122,8 +136,8 @@ func (rl *Reloader) changed() bool {
 }
 
 // Watch reloads on every signal on hup and, every Interval (when not 0),
-// when a watched file changed, until ctx ends. Call Reload once first: it
-// records what to watch.
+// when a watched file changed, until ctx ends. Call Start or Reload first:
+// they record what to watch.
 func (rl *Reloader) Watch(ctx context.Context, hup <-chan os.Signal) {
 	var tick <-chan time.Time
 	if rl.Interval > 0 {
