@@ -157,8 +157,7 @@ func TestFailover(t *testing.T) {
 	}
 	closed := pc.LocalAddr().(*net.UDPAddr).AddrPort()
 	pc.Close()
-	var h *harness
-	h = newHarness(t, func(c *Config) {
+	h := newHarness(t, func(c *Config) {
 		c.DNS.UpstreamTimeout = 300 * time.Millisecond
 		c.DNS.Upstreams = append([]string{closed.String(), dead.addr.String()}, c.DNS.Upstreams...)
 	})

@@ -363,9 +363,6 @@ func appendOPT(dst []byte, q *query, rcode int, ede int) []byte {
 	return binary.BigEndian.AppendUint16(dst, uint16(ede))
 }
 
-// optLen is the length of appendOPT's record with an EDE option.
-const optLen = 11 + 6
-
 // appendError appends a reply to q carrying only rcode (and the question when
 // it was readable).
 func appendError(dst []byte, msg []byte, q *query, rcode int) []byte {
