@@ -17,8 +17,7 @@ import (
 //	go test -run XXX -bench . -benchmem ./internal/filter/
 
 func BenchmarkHandle(b *testing.B) {
-	h := newHarness(b, nil)
-	h.f.events = discardSink{}
+	h := newHarness(b, nil, func(o *Options) { o.Events = discardSink{} })
 	primary := netip.MustParseAddr("127.0.0.2")
 	// Warm the cache with the names the cached cases ask for.
 	for _, n := range []string{"allowed.test.", "safe.search.test."} {
@@ -50,8 +49,7 @@ func BenchmarkHandle(b *testing.B) {
 }
 
 func BenchmarkUDP(b *testing.B) {
-	h := newHarness(b, func(c *Config) { c.BlockPage.Listen, c.DoH.Listen = "", "" })
-	h.f.events = discardSink{}
+	h := newHarness(b, func(c *Config) { c.BlockPage.Listen, c.DoH.Listen = "", "" }, func(o *Options) { o.Events = discardSink{} })
 	for _, name := range []string{"cached", "blocked"} {
 		qname := map[string]string{"cached": "allowed.test.", "blocked": "bad.test."}[name]
 		b.Run(name, func(b *testing.B) {

@@ -139,8 +139,7 @@ func TestBlockPage(t *testing.T) {
 }
 
 func TestBlockPageAttachedWords(t *testing.T) {
-	h := newHarness(t, nil)
-	h.f.attached = true
+	h := newHarness(t, nil, func(o *Options) { o.Attached = true })
 	_, body := pageRequest(t, h, "127.0.0.1", "POST", "bad.test", "/.lifeguard/worry", url.Values{"name": {"bad.test"}, "text": {"x"}}, nil)
 	if !strings.Contains(body, "sent to an adult whose job is to keep children safe") {
 		t.Error("an attached filter's thanks does not say the worry reached someone")

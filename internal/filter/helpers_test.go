@@ -375,7 +375,7 @@ func testConfig(up netip.AddrPort) Config {
 	return c
 }
 
-func newHarness(t testing.TB, change func(*Config)) *harness {
+func newHarness(t testing.TB, change func(*Config), options ...func(*Options)) *harness {
 	t.Helper()
 	h := &harness{up: startUpstream(t), clock: newTestClock(testStart), events: &memSink{}, reports: &memReports{}}
 	cfg := testConfig(h.up.addr)
@@ -386,7 +386,11 @@ func newHarness(t testing.TB, change func(*Config)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := New(Options{Config: cfg, Policy: built.Decider, Events: h.events, Reports: h.reports, Now: h.clock.Now, BaseDir: t.TempDir()})
+	o := Options{Config: cfg, Policy: built.Decider, Events: h.events, Reports: h.reports, Now: h.clock.Now, BaseDir: t.TempDir()}
+	for _, opt := range options {
+		opt(&o)
+	}
+	f, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,11 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
+
+	"golang.org/x/net/ipv4"
+	"golang.org/x/net/ipv6"
 )
 
 // Listeners are the sockets a filter serves on, bound before serving so
@@ -55,7 +59,7 @@ func (f *Filter) Listen(ctx context.Context) (*Listeners, error) {
 		if err != nil {
 			return fail(err)
 		}
-		l.UDP, l.TCP = append(l.UDP, u), append(l.TCP, tl)
+		l.UDP, l.TCP = append(l.UDP, u...), append(l.TCP, tl)
 	}
 	if a := f.cfg.DoH.Listen; a != "" {
 		dl, err := lc.Listen(ctx, "tcp", a)
@@ -75,24 +79,47 @@ func (f *Filter) Listen(ctx context.Context) (*Listeners, error) {
 }
 
 // listenDNS binds UDP and TCP on addr. With port 0 the kernel picks the UDP
-// port, which TCP may find taken: then both try again.
-func listenDNS(ctx context.Context, lc *net.ListenConfig, addr string) (*net.UDPConn, *net.TCPListener, error) {
+// port, which TCP may find taken: then both try again. For an address with
+// no host (":53") UDP gets one socket per family, so that each socket's
+// peers are of its own family and replies can be written in batches; TCP
+// takes both families on one socket.
+func listenDNS(ctx context.Context, lc *net.ListenConfig, addr string) ([]*net.UDPConn, *net.TCPListener, error) {
 	host, port, _ := net.SplitHostPort(addr)
 	for attempt := 0; ; attempt++ {
-		pc, err := lc.ListenPacket(ctx, "udp", addr)
+		var udp []*net.UDPConn
+		closeAll := func() {
+			for _, u := range udp {
+				u.Close()
+			}
+		}
+		first, second := "udp", ""
+		firstAddr := addr
+		if host == "" {
+			first, firstAddr, second = "udp4", net.JoinHostPort("0.0.0.0", port), "udp6"
+		}
+		pc, err := lc.ListenPacket(ctx, first, firstAddr)
 		if err != nil {
 			return nil, nil, fmt.Errorf("dns.listen %s: %w", addr, err)
 		}
-		u := pc.(*net.UDPConn)
-		tcpAddr := addr
-		if port == "0" {
-			tcpAddr = net.JoinHostPort(host, strconv.Itoa(u.LocalAddr().(*net.UDPAddr).Port))
+		udp = append(udp, pc.(*net.UDPConn))
+		p := strconv.Itoa(udp[0].LocalAddr().(*net.UDPAddr).Port)
+		if second != "" {
+			// A machine without IPv6 answers over IPv4 only.
+			if pc6, err := lc.ListenPacket(ctx, second, net.JoinHostPort("::", p)); err == nil {
+				udp = append(udp, pc6.(*net.UDPConn))
+			} else if !errors.Is(err, syscall.EAFNOSUPPORT) && !errors.Is(err, syscall.EADDRNOTAVAIL) {
+				closeAll()
+				if port == "0" && attempt < 20 {
+					continue
+				}
+				return nil, nil, fmt.Errorf("dns.listen %s (IPv6): %w", addr, err)
+			}
 		}
-		tl, err := lc.Listen(ctx, "tcp", tcpAddr)
+		tl, err := lc.Listen(ctx, "tcp", net.JoinHostPort(host, p))
 		if err == nil {
-			return u, tl.(*net.TCPListener), nil
+			return udp, tl.(*net.TCPListener), nil
 		}
-		u.Close()
+		closeAll()
 		if port != "0" || attempt == 20 {
 			return nil, nil, fmt.Errorf("dns.listen %s (TCP): %w", addr, err)
 		}
@@ -177,31 +204,82 @@ func (f *Filter) httpServer(h http.Handler) *http.Server {
 	}
 }
 
-// serveUDP is one of a socket's reader goroutines. It answers what it can
-// at once (cached, blocked, malformed) and hands a query that must wait for
-// an upstream to a goroutine of its own, within max_inflight; beyond that
-// the client gets SERVFAIL and tries again.
+// udpBatch is what serveUDP needs of golang.org/x/net's ipv4 and ipv6
+// packet connections: on Linux, recvmmsg and sendmmsg.
+type udpBatch interface {
+	ReadBatch(ms []ipv4.Message, flags int) (int, error)
+	WriteBatch(ms []ipv4.Message, flags int) (int, error)
+}
+
+// udpBatchSize is how many datagrams one system call reads or writes at most.
+const udpBatchSize = 32
+
+// serveUDP is one of a socket's reader goroutines. It reads the queries
+// waiting on the socket in one system call, answers what it can at once
+// (cached, blocked, malformed), writes those answers in one system call,
+// and hands a query that must wait for an upstream to a goroutine of its
+// own, within max_inflight; beyond that the client gets SERVFAIL and tries
+// again. Under load this saves most of the two system calls per query that
+// dominate a filter's cost.
 func (f *Filter) serveUDP(ctx context.Context, c *net.UDPConn, wg *sync.WaitGroup) {
-	buf := make([]byte, maxMsg+1)
+	var bc udpBatch
+	if la, ok := c.LocalAddr().(*net.UDPAddr); ok && la.IP.To4() != nil {
+		bc = ipv4.NewPacketConn(c)
+	} else {
+		bc = ipv6.NewPacketConn(c)
+	}
+	var in, out [udpBatchSize]ipv4.Message
+	var outBufs [udpBatchSize][]byte
+	for i := range in {
+		in[i].Buffers = [][]byte{make([]byte, maxQuery+1)} // one more: a longer query shows
+		out[i].Buffers = make([][]byte, 1)
+		outBufs[i] = make([]byte, 0, 1024)
+	}
 	r := newRequest()
+	single := false // the socket refused a batched write: write one by one
 	for {
-		n, addr, err := c.ReadFromUDPAddrPort(buf)
+		n, err := bc.ReadBatch(in[:], 0)
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) || ctx.Err() != nil {
 				return
 			}
 			continue
 		}
-		msg := buf[:n]
-		client := addr.Addr().Unmap()
-		out, err := f.handle(ctx, r, r.out[:0], msg, client, "", 0, true)
-		if errors.Is(err, errDefer) {
-			f.deferUDP(ctx, c, r, msg, addr, client, wg)
-			continue
+		k := 0
+		for i := range n {
+			ua, ok := in[i].Addr.(*net.UDPAddr)
+			if !ok {
+				continue
+			}
+			msg := in[i].Buffers[0][:in[i].N]
+			addr := ua.AddrPort()
+			client := addr.Addr().Unmap()
+			res, err := f.handle(ctx, r, outBufs[k][:0], msg, client, "", 0, true)
+			if errors.Is(err, errDefer) {
+				f.deferUDP(ctx, c, r, msg, addr, client, wg)
+				continue
+			}
+			if res == nil {
+				continue
+			}
+			outBufs[k] = res[:0]
+			out[k].Buffers[0], out[k].Addr = res, ua
+			k++
 		}
-		if out != nil {
-			r.out = out[:0]
-			c.WriteToUDPAddrPort(out, addr)
+		for sent := 0; sent < k; {
+			if !single {
+				m, err := bc.WriteBatch(out[sent:k], 0)
+				if err == nil {
+					sent += m
+					continue
+				}
+				if errors.Is(err, net.ErrClosed) {
+					return
+				}
+				single = true
+			}
+			c.WriteToUDPAddrPort(out[sent].Buffers[0], out[sent].Addr.(*net.UDPAddr).AddrPort())
+			sent++
 		}
 	}
 }
