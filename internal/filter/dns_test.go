@@ -3,6 +3,7 @@ package filter
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -179,6 +180,21 @@ func TestFailover(t *testing.T) {
 			t.Errorf("rcode %v, want SERVFAIL", r.h.RCode)
 		}
 	})
+}
+
+func TestUpstreamSourcePortsChange(t *testing.T) {
+	h := newHarness(t, nil)
+	for i := range 3 * maxUses {
+		r := parseReply(t, udpFrom(t, "127.0.0.1", h.dns, buildQuery(t, uint16(i), fmt.Sprintf("n%d.test.", i), dnsmessage.TypeA, 0)))
+		if r.h.RCode != dnsmessage.RCodeNameError {
+			t.Fatalf("rcode %v", r.h.RCode)
+		}
+	}
+	h.up.mu.Lock()
+	defer h.up.mu.Unlock()
+	if n := len(h.up.ports); n < 3 {
+		t.Errorf("%d queries upstream came from %d source ports, want at least 3 (a new socket every %d)", 3*maxUses, n, maxUses)
+	}
 }
 
 // TestBadInput sends what a broken or hostile client might, and checks

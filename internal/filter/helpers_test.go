@@ -50,6 +50,7 @@ type testUpstream struct {
 	silent atomic.Bool // drop every query (a dead upstream)
 	mu     sync.Mutex
 	counts map[string]int // "name type" → queries seen
+	ports  map[uint16]bool // UDP source ports seen
 }
 
 var (
@@ -60,7 +61,7 @@ func mustName(s string) dnsmessage.Name { return dnsmessage.MustNewName(s) }
 
 func startUpstream(t testing.TB) *testUpstream {
 	t.Helper()
-	u := &testUpstream{counts: map[string]int{}}
+	u := &testUpstream{counts: map[string]int{}, ports: map[uint16]bool{}}
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +80,9 @@ func startUpstream(t testing.TB) *testUpstream {
 			if err != nil {
 				return
 			}
+			u.mu.Lock()
+			u.ports[from.Port()] = true
+			u.mu.Unlock()
 			out := u.answer(buf[:n], true) // counted even when silent
 			if out != nil && !u.silent.Load() {
 				u.udp.WriteToUDPAddrPort(out, from)

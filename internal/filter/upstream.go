@@ -26,18 +26,31 @@ type forwarder struct {
 
 type upstream struct {
 	addr netip.AddrPort
-	idle chan *net.UDPConn
+	idle chan *upConn
 }
 
-// idleConns is how many UDP sockets an upstream keeps open between queries.
-const idleConns = 64
+// upConn is a pooled socket to an upstream and the queries it carried.
+type upConn struct {
+	*net.UDPConn
+	uses int
+}
+
+const (
+	// idleConns is how many UDP sockets an upstream keeps open between
+	// queries.
+	idleConns = 64
+	// maxUses is how many queries a socket carries before it is closed, so
+	// that the source port keeps changing: a forger must guess it as well
+	// as the random ID (RFC 5452).
+	maxUses = 100
+)
 
 var errNoUpstream = errors.New("no upstream answered")
 
 func newForwarder(addrs []netip.AddrPort, timeout time.Duration) *forwarder {
 	f := &forwarder{timeout: timeout}
 	for _, a := range addrs {
-		f.ups = append(f.ups, &upstream{addr: a, idle: make(chan *net.UDPConn, idleConns)})
+		f.ups = append(f.ups, &upstream{addr: a, idle: make(chan *upConn, idleConns)})
 	}
 	return f
 }
@@ -119,14 +132,15 @@ func (u *upstream) deadline(ctx context.Context, timeout time.Duration) time.Tim
 // same ID, ignoring strays. A socket that timed out is closed, not pooled,
 // so a late reply can never be taken for the next query's.
 func (u *upstream) exchangeUDP(ctx context.Context, msg, buf []byte, timeout time.Duration) ([]byte, error) {
-	var c *net.UDPConn
+	var c *upConn
 	select {
 	case c = <-u.idle:
 	default:
-		var err error
-		if c, err = net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(u.addr)); err != nil {
+		uc, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(u.addr))
+		if err != nil {
 			return nil, err
 		}
+		c = &upConn{UDPConn: uc}
 	}
 	if err := c.SetDeadline(u.deadline(ctx, timeout)); err != nil {
 		c.Close()
@@ -147,6 +161,10 @@ func (u *upstream) exchangeUDP(ctx context.Context, msg, buf []byte, timeout tim
 			return nil, err
 		}
 		if n >= headerLen && buf[0] == msg[0] && buf[1] == msg[1] {
+			if c.uses++; c.uses >= maxUses {
+				c.Close()
+				return buf[:n], nil
+			}
 			select {
 			case u.idle <- c:
 			default:
