@@ -49,7 +49,7 @@ type testUpstream struct {
 	addr   netip.AddrPort
 	silent atomic.Bool // drop every query (a dead upstream)
 	mu     sync.Mutex
-	counts map[string]int // "name type" → queries seen
+	counts map[string]int  // "name type" → queries seen
 	ports  map[uint16]bool // UDP source ports seen
 }
 
