@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/filter"
@@ -29,18 +32,20 @@ func (e *env) filter(ctx context.Context, args []string) error {
 	config := fs.String("config", "filter.yaml", "the filter's configuration file (docs/filter.md)")
 	server := fs.String("server", "", "a Lifeguard server to take the policy from and send records to")
 	token := fs.String("token", "", "the server's API token (default $LIFEGUARD_FILTER_TOKEN)")
-	debug := fs.Bool("debug", false, "log debugging detail (never names or addresses)")
+	debug := fs.Bool("debug", false, "log debugging detail (never a name a client asked for)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
 		return usageError("filter takes no arguments; give the configuration with --config")
 	}
-	if *token == "" {
-		*token = os.Getenv("LIFEGUARD_FILTER_TOKEN")
+	if *server == "" && *token != "" {
+		return usageError("--token goes with --server; without them the filter runs standalone")
 	}
-	if *server != "" || *token != "" {
-		return usageError("--server and --token: attaching to a Lifeguard server needs internal/filter/attach, which this build does not have yet; run standalone from --config")
+	if *server != "" && *token == "" {
+		if *token = os.Getenv("LIFEGUARD_FILTER_TOKEN"); *token == "" {
+			return usageError("--server needs the filter account's token: --token, or $LIFEGUARD_FILTER_TOKEN (kept out of the process list)")
+		}
 	}
 	level := slog.LevelInfo
 	if *debug {
@@ -56,21 +61,56 @@ func (e *env) filter(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	built, err := engine.Build(ctx, file.PolicyDoc, file.BaseDir)
-	if err != nil {
-		return e.filterProblems(*config, err)
+	// At the end: stop the goroutines, let them finish (the records are
+	// written, the spool flushed), then close the server link.
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	var closers []func() error
+	defer func() {
+		cancel()
+		wg.Wait()
+		for _, c := range closers {
+			c()
+		}
+	}()
+	opts := filter.Options{Config: file.Config, BaseDir: file.BaseDir, Logger: log}
+	var built filter.BuiltPolicy
+	var poller *filter.Poller
+	if *server == "" {
+		if built, err = engine.Build(ctx, file.PolicyDoc, file.BaseDir); err != nil {
+			return e.filterProblems(*config, err)
+		}
+		for _, s := range built.Skipped {
+			log.Warn("list line skipped", slog.String("problem", s))
+		}
+		records, err := filter.OpenLocalRecords(file.Config.Records, file.BaseDir, nil, log)
+		if err != nil {
+			return err
+		}
+		wg.Go(func() { records.Run(ctx) })
+		opts.Policy, opts.Events, opts.Reports = built.Decider, records, records
+	} else {
+		spool := file.Resolve(file.Config.Records.SpoolDir)
+		link, err := newServerLink(*server, *token, spool, log)
+		if err != nil {
+			return err
+		}
+		closers = append(closers, link.Close)
+		wg.Go(func() { link.Run(ctx) })
+		poller = &filter.Poller{Source: link, Builder: engine, BaseDir: file.BaseDir, CacheFile: filepath.Join(spool, "policy.json"),
+			Interval: file.Config.Reload.ServerInterval, Logger: log}
+		first, cancelFirst := context.WithTimeout(ctx, 30*time.Second)
+		d, err := poller.Poll(first)
+		cancelFirst()
+		if err != nil {
+			log.Warn("the server's policy could not be had; starting with the copy kept from before", slog.String("error", err.Error()))
+			if d, err = poller.Cached(ctx); err != nil {
+				return fmt.Errorf("no policy to start with: the server gave none and no copy was kept: %w", err)
+			}
+		}
+		opts.Policy, opts.Events, opts.Reports, opts.Attached = d, link, link, true
 	}
-	for _, s := range built.Skipped {
-		log.Warn("list line skipped", slog.String("problem", s))
-	}
-	records, err := filter.OpenLocalRecords(file.Config.Records, file.BaseDir, nil, log)
-	if err != nil {
-		return err
-	}
-	f, err := filter.New(filter.Options{
-		Config: file.Config, BaseDir: file.BaseDir, Policy: built.Decider,
-		Events: records, Reports: records, Logger: log,
-	})
+	f, err := filter.New(opts)
 	if err != nil {
 		return err
 	}
@@ -78,22 +118,22 @@ func (e *env) filter(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	rl := &filter.Reloader{Path: file.Path, Builder: engine, Filter: f, Running: file.Config, Interval: file.Config.Reload.PollInterval, Logger: log}
-	rl.Start(built, file.BaseDir)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan struct{}, 2)
-	go func() { rl.Watch(ctx, hup); done <- struct{}{} }()
-	go func() { records.Run(ctx); done <- struct{}{} }()
+	if poller == nil {
+		rl := &filter.Reloader{Path: file.Path, Builder: engine, Filter: f, Running: file.Config, Interval: file.Config.Reload.PollInterval, Logger: log}
+		rl.Start(built, file.BaseDir)
+		wg.Go(func() { rl.Watch(ctx, hup) })
+	} else {
+		poller.Filter = f
+		wg.Go(func() { poller.Run(ctx, hup) })
+	}
 	var addrs []string
 	for _, u := range l.UDP {
 		addrs = append(addrs, u.LocalAddr().String())
 	}
-	attrs := []any{slog.String("dns", strings.Join(addrs, " ")), slog.Int("lists", len(built.Files)), slog.Int("skipped_lines", len(built.Skipped))}
+	attrs := []any{slog.String("dns", strings.Join(addrs, " ")), slog.Bool("attached", poller != nil)}
 	if l.DoH != nil {
 		attrs = append(attrs, slog.String("doh", l.DoH.Addr().String()))
 	}
@@ -102,12 +142,20 @@ func (e *env) filter(ctx context.Context, args []string) error {
 	}
 	log.Info("filtering", attrs...)
 	err = f.Serve(ctx, l)
-	cancel()
-	<-done
-	<-done
-	s := f.Stats()
-	log.Info("stopped", slog.Uint64("queries", s.Queries.Load()), slog.Uint64("blocked", s.Blocked.Load()), slog.Uint64("cache_hits", s.CacheHits.Load()))
+	st := f.Stats()
+	log.Info("stopped", slog.Uint64("queries", st.Queries.Load()), slog.Uint64("blocked", st.Blocked.Load()), slog.Uint64("cache_hits", st.CacheHits.Load()))
 	return err
+}
+
+// serverLink is the filter's link to a Lifeguard server
+// (internal/filter/attach): it takes the policy from the server and sends
+// blocked attempts, review requests and worries, spooled on disk.
+type serverLink interface {
+	filter.EventSink
+	filter.Reporter
+	filter.PolicySource
+	Run(ctx context.Context) error
+	Close() error
 }
 
 // filterCheck validates a configuration file, the filter's part and the

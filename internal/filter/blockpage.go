@@ -139,7 +139,9 @@ func (f *Filter) blockPageReport(w http.ResponseWriter, r *http.Request, kind st
 	name := hostName(r.PostForm.Get("name"))
 	v, d := f.verdict(r, name)
 	data := blockPageData{Name: name, Attached: f.attached, MaxComment: maxComment, MaxWorry: maxWorry}
-	if name == "" || (kind == "review" && v.Action != policy.Block) {
+	// Both forms belong to a blocked attempt: the server files them under
+	// its category.
+	if name == "" || v.Action != policy.Block {
 		data.View, data.Title = "clear", "Nothing is blocked here"
 		f.renderBlockPage(w, http.StatusOK, data)
 		return

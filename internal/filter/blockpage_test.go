@@ -117,6 +117,7 @@ func TestBlockPage(t *testing.T) {
 			{"a comment too long", "/.lifeguard/review", url.Values{"name": {"bad.test"}, "comment": {strings.Repeat("a", maxComment+1)}}, 422, "too long"},
 			{"a review of a name that is not blocked", "/.lifeguard/review", url.Values{"name": {"allowed.test"}, "comment": {"x"}}, 200, "Nothing is blocked here"},
 			{"no name", "/.lifeguard/worry", url.Values{"text": {"x"}}, 200, "Nothing is blocked here"},
+			{"a worry about a name that is not blocked", "/.lifeguard/worry", url.Values{"name": {"allowed.test"}, "text": {"x"}}, 200, "Nothing is blocked here"},
 		}
 		for _, tc := range tests {
 			status, body := pageRequest(t, h, "127.0.0.1", "POST", "bad.test", tc.path, tc.form, nil)

@@ -72,11 +72,13 @@ type DoHConfig struct {
 }
 
 // RecordsConfig is where a standalone filter keeps blocked attempts, and the
-// review requests and worries sent from the block page.
+// review requests and worries sent from the block page; and where an
+// attached filter keeps what waits for the server.
 type RecordsConfig struct {
 	File        string        `yaml:"file"`
 	Retention   time.Duration `yaml:"retention"`
 	ReportsFile string        `yaml:"reports_file"`
+	SpoolDir    string        `yaml:"spool_dir"`
 }
 
 // QueryLogConfig is the optional log of allowed queries.
@@ -86,9 +88,10 @@ type QueryLogConfig struct {
 	Retention time.Duration `yaml:"retention"`
 }
 
-// ReloadConfig is how often the filter looks for changed files.
+// ReloadConfig is how often the filter looks for a changed policy.
 type ReloadConfig struct {
-	PollInterval time.Duration `yaml:"poll_interval"` // 0 turns polling off; SIGHUP still reloads
+	PollInterval   time.Duration `yaml:"poll_interval"`   // files; 0 turns polling off; SIGHUP still reloads
+	ServerInterval time.Duration `yaml:"server_interval"` // the server's policy, when attached
 }
 
 // ByteSize is a size in bytes, written as 33554432, "32MiB" or "32MB".
@@ -116,9 +119,10 @@ func Default() Config {
 			File:        "blocked.jsonl",
 			Retention:   90 * 24 * time.Hour,
 			ReportsFile: "reports.jsonl",
+			SpoolDir:    "spool",
 		},
 		QueryLog: QueryLogConfig{File: "queries.jsonl", Retention: 7 * 24 * time.Hour},
-		Reload:   ReloadConfig{PollInterval: 5 * time.Second},
+		Reload:   ReloadConfig{PollInterval: 5 * time.Second, ServerInterval: 30 * time.Second},
 	}
 }
 
@@ -389,6 +393,9 @@ func (c Config) Check() []lifeguard.Problem {
 	if c.Records.ReportsFile == "" {
 		add("records.reports_file", "must name a file")
 	}
+	if c.Records.SpoolDir == "" {
+		add("records.spool_dir", "must name a directory")
+	}
 	positive("records.retention", c.Records.Retention)
 	if c.QueryLog.Enabled {
 		if c.QueryLog.File == "" {
@@ -398,6 +405,9 @@ func (c Config) Check() []lifeguard.Problem {
 	}
 	if p := c.Reload.PollInterval; p != 0 && p < 100*time.Millisecond {
 		add("reload.poll_interval", "must be 0 (off) or at least 100ms")
+	}
+	if p := c.Reload.ServerInterval; p < time.Second {
+		add("reload.server_interval", "must be at least 1s")
 	}
 	return ps
 }
@@ -448,6 +458,10 @@ func ParseUpstream(s string) (netip.AddrPort, error) {
 	}
 	return netip.AddrPortFrom(a.Unmap(), 53), nil
 }
+
+// Resolve makes a path in the configuration absolute against the file's
+// directory.
+func (f *File) Resolve(p string) string { return f.resolve(p) }
 
 // resolve makes a path in the configuration absolute against the file's
 // directory.

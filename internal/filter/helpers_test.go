@@ -62,15 +62,23 @@ func mustName(s string) dnsmessage.Name { return dnsmessage.MustNewName(s) }
 func startUpstream(t testing.TB) *testUpstream {
 	t.Helper()
 	u := &testUpstream{counts: map[string]int{}, ports: map[uint16]bool{}}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.udp = pc.(*net.UDPConn)
-	u.addr = u.udp.LocalAddr().(*net.UDPAddr).AddrPort()
-	tl, err := net.Listen("tcp", u.addr.String())
-	if err != nil {
-		t.Fatal(err)
+	// UDP and TCP on one port: the port UDP gets may be taken for TCP, so
+	// try again until both bind.
+	var tl net.Listener
+	for attempt := 0; ; attempt++ {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.udp = pc.(*net.UDPConn)
+		u.addr = u.udp.LocalAddr().(*net.UDPAddr).AddrPort()
+		if tl, err = net.Listen("tcp", u.addr.String()); err == nil {
+			break
+		}
+		u.udp.Close()
+		if attempt == 20 {
+			t.Fatal(err)
+		}
 	}
 	u.tcp = tl
 	go func() {

@@ -225,19 +225,22 @@ func (p *Poller) Cached(ctx context.Context) (Decider, error) {
 	return built.Decider, nil
 }
 
-// Run polls every Interval until ctx ends, logging failures (the policy in
-// force stays).
-func (p *Poller) Run(ctx context.Context) {
+// Run polls every Interval until ctx ends, and at once on every signal on
+// hup, which also rebuilds an unchanged document (to pick up changed list
+// files). Failures are logged; the policy in force stays.
+func (p *Poller) Run(ctx context.Context, hup <-chan os.Signal) {
 	t := time.NewTicker(p.Interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-hup:
+			p.etag = ""
 		case <-t.C:
-			if _, err := p.Poll(ctx); err != nil && ctx.Err() == nil && p.Logger != nil {
-				p.Logger.Error("policy update from the server failed; the policy in force stays", slog.String("error", err.Error()))
-			}
+		}
+		if _, err := p.Poll(ctx); err != nil && ctx.Err() == nil && p.Logger != nil {
+			p.Logger.Error("policy update from the server failed; the policy in force stays", slog.String("error", err.Error()))
 		}
 	}
 }

@@ -2,8 +2,10 @@ package filter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/net/dns/dnsmessage"
+
+	"github.com/lifeguard-scp/lifeguard/internal/filter/policy"
 )
 
 // reloadConfig writes a whole configuration file: the DNS side pointing at
@@ -229,5 +233,63 @@ func TestReloadKeepsPolicyOnBadBuild(t *testing.T) {
 				t.Errorf("the error does not name the field: %v", err)
 			}
 		})
+	}
+}
+
+// fakeSource is a server's policy endpoint: a document and its ETag.
+type fakeSource struct {
+	doc, etag string
+	fail      error
+	asked     []string // the ETags the filter sent
+}
+
+func (s *fakeSource) Policy(_ context.Context, etag string) ([]byte, string, bool, error) {
+	s.asked = append(s.asked, etag)
+	if s.fail != nil {
+		return nil, "", false, s.fail
+	}
+	if etag == s.etag {
+		return nil, etag, false, nil
+	}
+	return []byte(s.doc), s.etag, true, nil
+}
+
+func TestPollerFollowsTheServer(t *testing.T) {
+	h := newHarness(t, nil)
+	src := &fakeSource{doc: `{"clients": {"127.0.0.2": primary}, "block": {"primary": {"allowed.test": gambling}}}`, etag: `"1"`}
+	cache := filepath.Join(t.TempDir(), "policy.json")
+	p := &Poller{Source: src, Builder: &testBuilder{}, Filter: h.f, CacheFile: cache}
+	blocked := func() bool {
+		r := parseReply(t, udpFrom(t, "127.0.0.2", h.dns, buildQuery(t, 1, "allowed.test.", dnsmessage.TypeA, 0)))
+		return slices.Equal(r.answers, []string{"A 192.0.2.1"})
+	}
+	if d, err := p.Poll(t.Context()); err != nil || d == nil {
+		t.Fatalf("first poll: %v, %v", d, err)
+	}
+	if !blocked() {
+		t.Error("the server's policy is not in force")
+	}
+	if d, err := p.Poll(t.Context()); err != nil || d != nil || src.asked[1] != `"1"` {
+		t.Errorf("an unchanged policy was rebuilt (%v, %v) or the ETag not sent (%q)", d, err, src.asked)
+	}
+	src.doc, src.etag = `{"no_such_field": 1}`, `"2"`
+	if _, err := p.Poll(t.Context()); err == nil {
+		t.Error("a policy that does not build was accepted")
+	}
+	if !blocked() {
+		t.Error("a bad policy from the server replaced the one in force")
+	}
+	// A restart while the server is down starts from the copy kept.
+	src.fail = errors.New("connection refused")
+	p2 := &Poller{Source: src, Builder: &testBuilder{}, CacheFile: cache}
+	if _, err := p2.Poll(t.Context()); err == nil {
+		t.Fatal("a failed poll gave no error")
+	}
+	d, err := p2.Cached(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := d.Decide(policy.Query{Client: netip.MustParseAddr("127.0.0.2"), Name: "allowed.test"}); v.Action != policy.Block {
+		t.Errorf("the kept copy decides %+v, want the last good policy's block", v)
 	}
 }
