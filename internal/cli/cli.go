@@ -52,6 +52,8 @@ Usage:
   lifeguard triage [--procedure LOCAL.yaml] [FILE|-]   triage one concern's facts (JSON)
   lifeguard procedure check LOCAL.yaml                 validate a local procedure file
   lifeguard procedure show [--procedure LOCAL.yaml]    print the procedure in force
+  lifeguard filter [--config filter.yaml]              run the DNS filter (docs/filter.md)
+  lifeguard filter check filter.yaml                   validate a filter configuration
   lifeguard framework check LOCAL.yaml                 validate a local self-audit framework file
   lifeguard version                                    print the version
 
@@ -93,6 +95,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.journal(ctx, rest)
 	case "copy":
 		err = e.copy(ctx, rest)
+	case "filter":
+		err = e.filter(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "lifeguard", Version)
 	case "help", "-h", "--help":

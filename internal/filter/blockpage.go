@@ -1,0 +1,189 @@
+package filter
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lifeguard-scp/lifeguard/internal/filter/policy"
+)
+
+// The block page. A blocked name resolves to the filter's address, so the
+// browser comes here with the blocked name in its Host header; the page asks
+// the policy again (for this client, now) why, and says so in words a child
+// understands. Its two forms send a review request or a worry. Pages carry
+// no script and no inline style, under a strict Content-Security-Policy, and
+// forms are protected from other sites by http.CrossOriginProtection.
+//
+// HTTPS sites cannot show it (the browser rightly refuses the filter's
+// certificate for someone else's name); docs/filter.md says so.
+
+//go:embed blockpage/page.html blockpage/style.css
+var blockPageFS embed.FS
+
+var blockPageTmpl = template.Must(template.ParseFS(blockPageFS, "blockpage/page.html"))
+
+const (
+	maxComment = 2000 // characters of a review request's comment
+	maxWorry   = 5000 // characters of a worry
+	// blockPagePrefix holds the page's own paths, out of the way of any path
+	// a blocked site might have.
+	blockPagePrefix = "/.lifeguard/"
+)
+
+type blockPageData struct {
+	View       string // blocked, thanks or clear
+	Title      string
+	Name       string
+	Reason     string
+	Kind       string
+	Error      string
+	Attached   bool
+	MaxComment int
+	MaxWorry   int
+}
+
+// BlockPageHandler returns the block page's HTTP handler.
+func (f *Filter) BlockPageHandler() http.Handler {
+	css, err := blockPageFS.ReadFile("blockpage/style.css")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+blockPagePrefix+"style.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Write(css)
+	})
+	mux.HandleFunc("POST "+blockPagePrefix+"review", func(w http.ResponseWriter, r *http.Request) { f.blockPageReport(w, r, "review") })
+	mux.HandleFunc("POST "+blockPagePrefix+"worry", func(w http.ResponseWriter, r *http.Request) { f.blockPageReport(w, r, "worry") })
+	mux.HandleFunc("GET /", f.blockPageShow)
+	cop := http.NewCrossOriginProtection()
+	return securityHeaders(cop.Handler(mux))
+}
+
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "no-referrer")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// hostName returns the lower-case name from a Host header, or "" when it is
+// an address or not a name the filter could have answered.
+func hostName(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return ""
+	}
+	if _, err := appendWireName(nil, host); err != nil || host == "" {
+		return ""
+	}
+	for _, c := range []byte(host) {
+		if c <= ' ' || c >= 0x7F || c == '\\' {
+			return ""
+		}
+	}
+	return host
+}
+
+func remoteAddr(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
+}
+
+// verdict asks the policy in force about name for the page's visitor.
+func (f *Filter) verdict(r *http.Request, name string) (policy.Verdict, Decider) {
+	d := f.Policy()
+	if name == "" {
+		return policy.Verdict{}, d
+	}
+	return d.Decide(policy.Query{Client: remoteAddr(r), Name: name, Time: f.now()}), d
+}
+
+func (f *Filter) blockPageShow(w http.ResponseWriter, r *http.Request) {
+	name := hostName(r.Host)
+	v, d := f.verdict(r, name)
+	data := blockPageData{Name: name, Attached: f.attached, MaxComment: maxComment, MaxWorry: maxWorry}
+	status := http.StatusOK
+	if v.Action == policy.Block {
+		data.View, data.Title, data.Reason = "blocked", "This website is blocked", d.Reason(v.Category)
+		status = http.StatusForbidden
+	} else {
+		data.View, data.Title = "clear", "Nothing is blocked here"
+	}
+	f.renderBlockPage(w, status, data)
+}
+
+func (f *Filter) blockPageReport(w http.ResponseWriter, r *http.Request, kind string) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "The form could not be read.", http.StatusBadRequest)
+		return
+	}
+	name := hostName(r.PostForm.Get("name"))
+	v, d := f.verdict(r, name)
+	data := blockPageData{Name: name, Attached: f.attached, MaxComment: maxComment, MaxWorry: maxWorry}
+	// Both forms belong to a blocked attempt: the server files them under
+	// its category.
+	if name == "" || v.Action != policy.Block {
+		data.View, data.Title = "clear", "Nothing is blocked here"
+		f.renderBlockPage(w, http.StatusOK, data)
+		return
+	}
+	field, limit := "comment", maxComment
+	if kind == "worry" {
+		field, limit = "text", maxWorry
+	}
+	text := strings.TrimSpace(r.PostForm.Get(field))
+	var problem string
+	switch {
+	case !utf8.ValidString(text):
+		problem = "Your message has characters we cannot read. Please type it again."
+	case kind == "worry" && text == "":
+		problem = "Please write what you saw or what happened, so that someone can help."
+	case utf8.RuneCountInString(text) > limit:
+		problem = "Your message is too long. Please make it shorter."
+	}
+	if problem != "" {
+		data.View, data.Title, data.Reason, data.Error = "blocked", "Please check your message", d.Reason(v.Category), problem
+		f.renderBlockPage(w, http.StatusUnprocessableEntity, data)
+		return
+	}
+	rep := Report{Kind: kind, Time: f.now(), Client: remoteAddr(r), Group: v.Group, Name: name, Category: v.Category, Text: text}
+	if err := f.reports.Report(r.Context(), rep); err != nil {
+		f.log.Error("a block page report could not be kept", slog.String("kind", kind), slog.String("error", err.Error()))
+		http.Error(w, "Sorry, your message could not be sent. Please tell an adult you trust.", http.StatusServiceUnavailable)
+		return
+	}
+	data.View, data.Title, data.Kind = "thanks", "Thank you", kind
+	f.renderBlockPage(w, http.StatusOK, data)
+}
+
+func (f *Filter) renderBlockPage(w http.ResponseWriter, status int, data blockPageData) {
+	var buf bytes.Buffer
+	if err := blockPageTmpl.Execute(&buf, data); err != nil {
+		f.log.Error("rendering the block page", slog.String("error", err.Error()))
+		http.Error(w, "The block page could not be shown.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}

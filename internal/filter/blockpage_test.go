@@ -1,0 +1,167 @@
+package filter
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// pageRequest asks the block page for host from a loopback address.
+func pageRequest(t *testing.T, h *harness, from, method, host, path string, form url.Values, header map[string]string) (int, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, h.page+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = host
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := dohClient(from).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if csp := res.Header.Get("Content-Security-Policy"); res.StatusCode < 400 || res.StatusCode == 403 || res.StatusCode == 422 {
+		if !strings.Contains(csp, "default-src 'none'") {
+			t.Errorf("no strict Content-Security-Policy: %q", csp)
+		}
+	}
+	return res.StatusCode, string(b)
+}
+
+func TestBlockPage(t *testing.T) {
+	h := newHarness(t, nil)
+	t.Run("a blocked name says why, in words a child understands", func(t *testing.T) {
+		status, body := pageRequest(t, h, "127.0.0.1", "GET", "www.bad.test", "/some/page?q=1", nil, nil)
+		if status != http.StatusForbidden {
+			t.Errorf("status %d, want 403", status)
+		}
+		for _, want := range []string{"This website is blocked", "www.bad.test", "only for adults", "I think this is wrong", "I saw something that worried me", `action="/.lifeguard/review"`, `action="/.lifeguard/worry"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the page lacks %q", want)
+			}
+		}
+	})
+	t.Run("the reason follows the visitor's group and time", func(t *testing.T) {
+		_, body := pageRequest(t, h, "127.0.0.3", "GET", "games.test", "/", nil, nil)
+		if !strings.Contains(body, "Games are not allowed at this time of day.") {
+			t.Error("the secondary group's games block is not explained")
+		}
+		_, body = pageRequest(t, h, "127.0.0.3", "GET", "chat.test", "/", nil, nil)
+		if !strings.Contains(body, "Nothing is blocked here") || strings.Contains(body, "<form") {
+			t.Error("a name allowed for the visitor shows a block page")
+		}
+	})
+	t.Run("no inline script or style", func(t *testing.T) {
+		_, body := pageRequest(t, h, "127.0.0.1", "GET", "bad.test", "/", nil, nil)
+		if regexp.MustCompile(`(?i)<script|<style|\sstyle=|\son[a-z]+=`).MatchString(body) {
+			t.Error("the page has inline script or style")
+		}
+		status, css := pageRequest(t, h, "127.0.0.1", "GET", "bad.test", "/.lifeguard/style.css", nil, nil)
+		if status != 200 || !strings.Contains(css, "main {") {
+			t.Errorf("the stylesheet: %d", status)
+		}
+	})
+	t.Run("a review request is passed on with the policy's category", func(t *testing.T) {
+		status, body := pageRequest(t, h, "127.0.0.2", "POST", "chat.test", "/.lifeguard/review",
+			url.Values{"name": {"chat.test"}, "comment": {"I need it for homework"}}, nil)
+		if status != 200 || !strings.Contains(body, "Thank you") {
+			t.Fatalf("status %d:\n%s", status, body)
+		}
+		reps := h.reports.all()
+		if len(reps) != 1 {
+			t.Fatalf("%d reports", len(reps))
+		}
+		r := reps[0]
+		if r.Kind != "review" || r.Name != "chat.test" || r.Category != "chat" || r.Group != "primary" || r.Client.String() != "127.0.0.2" || r.Text != "I need it for homework" {
+			t.Errorf("report %+v", r)
+		}
+		if !strings.Contains(body, "tell a teacher") {
+			t.Error("a standalone filter's thanks does not send the child to an adult")
+		}
+	})
+	t.Run("a worry is passed on in the child's words", func(t *testing.T) {
+		before := len(h.reports.all())
+		status, body := pageRequest(t, h, "127.0.0.1", "POST", "bad.test", "/.lifeguard/worry",
+			url.Values{"name": {"bad.test"}, "text": {"Someone sent me a link"}}, nil)
+		if status != 200 || !strings.Contains(body, "tell an adult you trust") {
+			t.Fatalf("status %d:\n%s", status, body)
+		}
+		reps := h.reports.all()[before:]
+		if len(reps) != 1 || reps[0].Kind != "worry" || reps[0].Text != "Someone sent me a link" || reps[0].Category != "pornography" {
+			t.Errorf("reports %+v", reps)
+		}
+	})
+	t.Run("bad forms are refused, named, and nothing is kept", func(t *testing.T) {
+		before := len(h.reports.all())
+		tests := []struct {
+			name   string
+			path   string
+			form   url.Values
+			status int
+			want   string
+		}{
+			{"an empty worry", "/.lifeguard/worry", url.Values{"name": {"bad.test"}, "text": {"   "}}, 422, "Please write what you saw"},
+			{"a comment too long", "/.lifeguard/review", url.Values{"name": {"bad.test"}, "comment": {strings.Repeat("a", maxComment+1)}}, 422, "too long"},
+			{"a review of a name that is not blocked", "/.lifeguard/review", url.Values{"name": {"allowed.test"}, "comment": {"x"}}, 200, "Nothing is blocked here"},
+			{"no name", "/.lifeguard/worry", url.Values{"text": {"x"}}, 200, "Nothing is blocked here"},
+			{"a worry about a name that is not blocked", "/.lifeguard/worry", url.Values{"name": {"allowed.test"}, "text": {"x"}}, 200, "Nothing is blocked here"},
+		}
+		for _, tc := range tests {
+			status, body := pageRequest(t, h, "127.0.0.1", "POST", "bad.test", tc.path, tc.form, nil)
+			if status != tc.status || !strings.Contains(body, tc.want) {
+				t.Errorf("%s: status %d, want %d with %q", tc.name, status, tc.status, tc.want)
+			}
+		}
+		if n := len(h.reports.all()) - before; n != 0 {
+			t.Errorf("%d reports kept from bad forms", n)
+		}
+	})
+	t.Run("a form posted from another site is refused", func(t *testing.T) {
+		before := len(h.reports.all())
+		status, _ := pageRequest(t, h, "127.0.0.1", "POST", "bad.test", "/.lifeguard/worry",
+			url.Values{"name": {"bad.test"}, "text": {"x"}}, map[string]string{"Sec-Fetch-Site": "cross-site"})
+		if status != http.StatusForbidden || len(h.reports.all()) != before {
+			t.Errorf("status %d, want 403 and nothing kept", status)
+		}
+	})
+}
+
+func TestBlockPageAttachedWords(t *testing.T) {
+	h := newHarness(t, nil, func(o *Options) { o.Attached = true })
+	_, body := pageRequest(t, h, "127.0.0.1", "POST", "bad.test", "/.lifeguard/worry", url.Values{"name": {"bad.test"}, "text": {"x"}}, nil)
+	if !strings.Contains(body, "sent to an adult whose job is to keep children safe") {
+		t.Error("an attached filter's thanks does not say the worry reached someone")
+	}
+}
+
+func TestHostName(t *testing.T) {
+	tests := map[string]string{
+		"Bad.Test":                        "bad.test",
+		"bad.test:80":                     "bad.test",
+		"bad.test.":                       "bad.test",
+		"192.0.2.1":                       "",
+		"[2001:db8::1]:80":                "",
+		"":                                "",
+		"a..b":                            "",
+		"a b.test":                        "",
+		strings.Repeat("a", 64) + ".test": "",
+	}
+	for in, want := range tests {
+		if got := hostName(in); got != want {
+			t.Errorf("hostName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
