@@ -144,6 +144,15 @@ func TestFilterCheck(t *testing.T) {
 	}
 }
 
+// TestFilterExampleConfig keeps the example in docs/examples valid: it
+// reads the UT1 lists beside the repository, which CI always has.
+func TestFilterExampleConfig(t *testing.T) {
+	if code, stdout, stderr := run(t, "", "filter", "check", "../../docs/examples/filter.yaml"); code != 0 ||
+		!strings.Contains(stdout, "is valid") {
+		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+	}
+}
+
 // TestFilterRuns runs lifeguard filter from its file with the real policy
 // engine and lists, and checks blocked and allowed answers per group, a
 // reload when a list changes and on SIGHUP, and the blocked attempts file.
