@@ -73,10 +73,11 @@ func (db *DB) CreateConcern(ctx context.Context, in lifeguard.NewConcern) (*life
 		}
 		c.ChildID = childID
 		c.ID, err = tx.insert(ctx, `INSERT INTO concerns (organisation_id, child_id, reporter_id, status, facts,
-			triage, types, routes, reported_at, due, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			triage, types, routes, reported_at, due, created_at, updated_at, child_age, vulns)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.OrganisationID, nullablePtr(childID), c.ReporterID, string(c.Status), string(factsJSON),
-			string(triageJSON), types, routes, micros(in.Facts.ReportedAt), nullMicros(c.Due), micros(now), micros(now))
+			string(triageJSON), types, routes, micros(in.Facts.ReportedAt), nullMicros(c.Due), micros(now), micros(now),
+			childAgeColumn(&in.Facts), vulnList(&in.Facts))
 		if err != nil {
 			return err
 		}
@@ -110,6 +111,23 @@ func routeList(t *lifeguard.Triage) string {
 		codes[i] = r.Code
 	}
 	return codeList(codes)
+}
+
+// childAgeColumn is the child's age when the concern was reported, for the
+// report's age bands; nil when the facts describe no child.
+func childAgeColumn(f *lifeguard.Facts) any {
+	if age, ok := f.ChildAge(); ok {
+		return age
+	}
+	return nil
+}
+
+// vulnList is the child's vulnerabilities as comma-separated codes.
+func vulnList(f *lifeguard.Facts) string {
+	if f.Child == nil {
+		return ""
+	}
+	return codeList(f.Child.Vulnerabilities)
 }
 
 func insertTypes(ctx context.Context, tx *tx, id int64, types []lifeguard.ConcernType) error {
@@ -440,9 +458,9 @@ func (db *DB) UpdateFacts(ctx context.Context, id int64, f lifeguard.Facts, t li
 		}
 		types, routes := codeList(f.ConcernTypes), routeList(&t)
 		if _, err := tx.exec(ctx, `UPDATE concerns SET facts = ?, triage = ?, types = ?, routes = ?, reported_at = ?,
-			due = ?, child_id = ?, updated_at = ? WHERE id = ?`,
+			due = ?, child_id = ?, updated_at = ?, child_age = ?, vulns = ? WHERE id = ?`,
 			string(factsJSON), string(triageJSON), types, routes, micros(f.ReportedAt),
-			nullMicros(dueOf(&t, decided)), nullablePtr(child), micros(now), id); err != nil {
+			nullMicros(dueOf(&t, decided)), nullablePtr(child), micros(now), childAgeColumn(&f), vulnList(&f), id); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM concern_types WHERE concern_id = ?`, id); err != nil {
@@ -522,8 +540,9 @@ func (db *DB) AddDecision(ctx context.Context, concernID int64, in lifeguard.New
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, status = `+worked+`, updated_at = ? WHERE id = ?`,
-			nullMicros(dueOf(t, decided)), micros(now), concernID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, status = `+worked+`, updated_at = ?,
+			first_decided_at = COALESCE(first_decided_at, ?) WHERE id = ?`,
+			nullMicros(dueOf(t, decided)), micros(now), micros(now), concernID); err != nil {
 			return err
 		}
 		return journal(ctx, tx, a, now, jUpdate, jConcern, concernID,

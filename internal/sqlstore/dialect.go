@@ -63,13 +63,19 @@ type dialect struct {
 	// ownBackup says which.
 	backup    func(ctx context.Context, dst string) error
 	ownBackup string
+	// month is an SQL expression for the calendar month, 'YYYY-MM' in UTC,
+	// of a column of Unix microseconds.
+	month func(col string) string
 }
 
 // sqliteDialect is SQLite through modernc.org/sqlite, for the file at path.
 func sqliteDialect(path string) *dialect {
 	return &dialect{
-		name:        "sqlite",
-		rebind:      func(q string) string { return q },
+		name:   "sqlite",
+		rebind: func(q string) string { return q },
+		month: func(col string) string {
+			return "strftime('%Y-%m', " + col + " / 1000000, 'unixepoch')"
+		},
 		unavailable: sqliteUnavailable,
 		unique:      sqliteUnique,
 		// A read transaction is a snapshot in WAL mode whatever the level;
@@ -260,8 +266,11 @@ func openSQLite(path string) (read, write *sql.DB, err error) {
 // postgresDialect is PostgreSQL through github.com/jackc/pgx/v5/stdlib.
 func postgresDialect() *dialect {
 	return &dialect{
-		name:        "postgres",
-		rebind:      rebindDollar,
+		name:   "postgres",
+		rebind: rebindDollar,
+		month: func(col string) string {
+			return "to_char(to_timestamp(" + col + " / 1000000) AT TIME ZONE 'UTC', 'YYYY-MM')"
+		},
 		unavailable: postgresUnavailable,
 		unique:      postgresUnique,
 		// A read is one snapshot, as on SQLite: VerifyJournal reads the

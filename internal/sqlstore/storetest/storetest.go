@@ -48,6 +48,8 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"TransferAccess", testTransferAccess},
 		{"Transfers", testTransfers},
 		{"TransferJournal", testTransferJournal},
+		{"ReportCounts", testReportCounts},
+		{"ReportAccess", testReportAccess},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
