@@ -24,16 +24,16 @@ type Tally struct {
 	N   int64  `json:"n"`
 }
 
-// RouteTally counts, for one route, the concerns of the period whose triage
-// gave it, by what was decided: Followed when a decision accepted it or
-// recorded it done, Declined when it was only declined. Of those decided,
-// WithDeadline had a deadline and OnTime were first decided by it.
+// RouteTally counts the concerns of the period with a decision on one
+// route, by what was decided: Followed when a decision accepted the route or
+// recorded it done (otherwise it was declined); Deadline when the route had
+// one, and then OnTime when the first decision was made by it.
 type RouteTally struct {
-	Route        RouteCode `json:"route"`
-	Followed     int64     `json:"followed"`
-	Declined     int64     `json:"declined"`
-	WithDeadline int64     `json:"with_deadline"`
-	OnTime       int64     `json:"on_time"`
+	Route    RouteCode `json:"route"`
+	Followed bool      `json:"followed"`
+	Deadline bool      `json:"deadline"`
+	OnTime   bool      `json:"on_time"`
+	N        int64     `json:"n"`
 }
 
 // ReportCounts are the raw aggregates behind a report: counts only, never a

@@ -92,8 +92,9 @@ func testReportCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"previous", got.Previous, int64(1)},
 		{"per child", got.PerChild, tl("1", 2, "2", 1)},
 		{"routes", got.Routes, []lifeguard.RouteTally{
-			{Route: "ADVICE_PARENTS", Declined: 1},
-			{Route: "CSC_REFERRAL", Followed: 2, Declined: 1, WithDeadline: 3, OnTime: 2},
+			{Route: "ADVICE_PARENTS", N: 1},
+			{Route: "CSC_REFERRAL", Followed: true, Deadline: true, OnTime: true, N: 2},
+			{Route: "CSC_REFERRAL", Deadline: true, N: 1},
 		}},
 		{"decided", got.Decided, int64(3)},
 	}
