@@ -1,14 +1,12 @@
 package lifeguard
 
-import (
-	"context"
-	"time"
-)
+import "context"
 
-// ReportQuery chooses the concerns a report counts: those reported in
-// [From, To), in the whole partnership or in one organisation.
+// ReportQuery chooses the concerns a report counts: those reported from
+// the start of day From to the end of day To (UTC), in the whole
+// partnership or in one organisation.
 type ReportQuery struct {
-	From, To time.Time
+	From, To Date
 	// PartnershipID is the partnership reported on. The store sets it to the
 	// actor's own; only the system actor (the command line) chooses it.
 	PartnershipID int64
@@ -44,32 +42,53 @@ type ReportCounts struct {
 	Query ReportQuery `json:"query"`
 	// Concerns is the number of concerns reported in the period.
 	Concerns int64 `json:"concerns"`
-	// TypeSets counts concerns by their set of concern types (Key is the
-	// comma-separated codes), VulnSets by the child's vulnerabilities
-	// ("" for none), RouteSets by the routes their triage gave.
-	TypeSets  []Tally `json:"type_sets"`
-	VulnSets  []Tally `json:"vuln_sets"`
-	RouteSets []Tally `json:"route_sets"`
+	// Types counts concerns by concern type, Vulns by the child's
+	// vulnerabilities and Given by the routes their triage gave; a concern
+	// counts once under each of its codes.
+	Types []Tally `json:"types"`
+	Vulns []Tally `json:"vulns"`
+	Given []Tally `json:"given"`
 	// Ages counts concerns by the child's age when reported; Key "" is a
 	// concern about no child.
 	Ages []Tally `json:"ages"`
 	// Settings counts concerns by the kind of organisation that recorded them.
 	Settings []Tally `json:"settings"`
 	// Months counts concerns by calendar month (UTC) of report, in this
-	// period and in PrevMonths the period of the same length before it.
+	// period and in PrevMonths the period of the same number of days before
+	// it, whose concerns number Previous.
 	Months     []Tally `json:"months"`
 	PrevMonths []Tally `json:"prev_months"`
 	Previous   int64   `json:"previous"`
-	// PerChild counts children by how many concerns about them were
-	// reported in the period (Key "1", "2", …).
-	PerChild []Tally `json:"per_child"`
+	// Prior counts the concerns about a child by how many concerns about
+	// the same child were recorded before them in the 365 days before
+	// ("0" to "3", and "4" for four or more).
+	Prior []Tally `json:"prior"`
 	// Routes are the decisions on each route (not the proposed decision).
 	Routes []RouteTally `json:"routes"`
-	// Decided is the number of concerns with at least one decision, and
-	// MedianToDecision the median time from report to the first of them
-	// (zero when Decided is zero).
-	Decided          int64         `json:"decided"`
-	MedianToDecision time.Duration `json:"median_to_decision"`
+	// FirstDecision counts the concerns with a decision by the time from
+	// report to the first: Key is the start, in minutes, of a band that is
+	// 5 minutes wide under an hour, 30 minutes under two days, 6 hours under
+	// 30 days and a day after that (FirstDecisionBand).
+	FirstDecision []Tally `json:"first_decision"`
+}
+
+// FirstDecisionBand returns the band of FirstDecision that a time from
+// report to first decision of m minutes falls in: its start and its end.
+func FirstDecisionBand(m int64) (start, end int64) {
+	var w int64
+	switch {
+	case m < 0:
+		return 0, 5
+	case m < 60:
+		w = 5
+	case m < 2*24*60:
+		w = 30
+	case m < 30*24*60:
+		w = 6 * 60
+	default:
+		w = 24 * 60
+	}
+	return m / w * w, m/w*w + w
 }
 
 // ReportStore gives the aggregates of the board report and of an
@@ -79,10 +98,10 @@ type ReportCounts struct {
 // (any organisation of it or all of them); a DSL or manager reads only
 // their own organisation's (OrganisationID must be theirs, EFORBIDDEN
 // otherwise); staff and administrators read none (EFORBIDDEN). EINVALID when
-// the period is empty, reversed or longer than ten years.
+// the period is reversed or longer than ten years.
 type ReportStore interface {
 	ReportCounts(ctx context.Context, q ReportQuery) (*ReportCounts, error)
 }
 
-// MaxReportPeriod is the longest period a report covers.
-const MaxReportPeriod = 10 * 366 * 24 * time.Hour
+// MaxReportDays is the most days a report covers: ten years.
+const MaxReportDays = 3653

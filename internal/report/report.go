@@ -85,6 +85,8 @@ const (
 	MarkSmall    = "<5"
 	MarkWithheld = "*"
 	MarkNone     = "–" // no figure: the cell cannot have one
+	// MarkDropped is every figure of a table too small to publish at all.
+	MarkDropped = "withheld"
 )
 
 // Options are what the report needs besides the counts.
@@ -97,10 +99,10 @@ type Options struct {
 	Now time.Time
 }
 
-// DefaultPeriod is the last six whole months up to the start of today (UTC).
-func DefaultPeriod(now time.Time) (from, to time.Time) {
-	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
-	return to.AddDate(0, -6, 0), to
+// DefaultPeriod is the six months up to and including today (UTC).
+func DefaultPeriod(now time.Time) (from, to lifeguard.Date) {
+	today := now.UTC()
+	return lifeguard.DateOf(today.AddDate(0, -6, 1)), lifeguard.DateOf(today)
 }
 
 // figure turns a cell into what is published.
@@ -112,6 +114,8 @@ func (c *cell) figure() Figure {
 		return Figure{Text: MarkWithheld}
 	case unshown:
 		return Figure{Text: MarkNone}
+	case dropped:
+		return Figure{Text: MarkDropped}
 	}
 	v := c.v
 	return Figure{Value: &v, Text: strconv.FormatInt(v, 10)}
@@ -125,12 +129,11 @@ func Build(rc *lifeguard.ReportCounts, opt Options) (*Report, error) {
 	if rc.Query.OrganisationID != 0 {
 		title = "Online-safety report for " + opt.Scope
 	}
-	last := rc.Query.To.Add(-time.Nanosecond)
 	r := &Report{Title: title, Scope: opt.Scope, OrganisationID: rc.Query.OrganisationID,
-		From: lifeguard.DateOf(rc.Query.From.UTC()), To: lifeguard.DateOf(last.UTC()), Generated: opt.Now.UTC()}
+		From: rc.Query.From, To: rc.Query.To, Generated: opt.Now.UTC()}
 	b := builder{rc: rc, opt: opt}
 	for _, f := range []func() (Section, error){b.overview, b.risks, b.children, b.organisations, b.routes,
-		b.repeats, b.trend} {
+		b.trend} {
 		s, err := f()
 		if err != nil {
 			return nil, err
@@ -176,11 +179,18 @@ func (b *builder) overview() (Section, error) {
 	if now.state == shown && prev.state == shown && prev.v > 0 {
 		change = textFigure(fmt.Sprintf("%+.0f%%", 100*float64(now.v-prev.v)/float64(prev.v)))
 	}
-	decided := &cell{v: b.rc.Decided}
+	decided := &cell{}
+	for _, t := range b.rc.FirstDecision {
+		decided.v += t.N
+	}
 	alone(decided)
 	median := textFigure(MarkNone)
 	if decided.state == shown && decided.v > 0 {
-		median = textFigure(duration(b.rc.MedianToDecision))
+		m, err := medianBand(b.rc.FirstDecision, decided.v)
+		if err != nil {
+			return Section{}, err
+		}
+		median = textFigure(m)
 	}
 	return Section{
 		ID: "overview", Title: "Concerns reported",
@@ -195,15 +205,55 @@ func (b *builder) overview() (Section, error) {
 	}, nil
 }
 
-// duration reads a time span as people say it.
-func duration(d time.Duration) string {
-	switch {
-	case d < time.Hour:
-		return fmt.Sprintf("%d minutes", int(d.Round(time.Minute)/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%.1f hours", d.Hours())
+// medianBand finds the band of time to first decision that holds the
+// median of n concerns (both middle ones when n is even) and says it.
+func medianBand(bands []lifeguard.Tally, n int64) (string, error) {
+	type band struct{ start, n int64 }
+	var bs []band
+	for _, t := range bands {
+		m, err := strconv.ParseInt(t.Key, 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("report: band %q: %w", t.Key, err)
+		}
+		bs = append(bs, band{m, t.N})
 	}
-	return fmt.Sprintf("%.1f days", d.Hours()/24)
+	slices.SortFunc(bs, func(a, b band) int { return int(a.start - b.start) })
+	at := func(k int64) int64 { // the band start of the k-th time, from 1
+		var seen int64
+		for _, b := range bs {
+			if seen += b.n; seen >= k {
+				return b.start
+			}
+		}
+		return bs[len(bs)-1].start
+	}
+	lo, hi := at((n+1)/2), at(n/2+1)
+	_, end := lifeguard.FirstDecisionBand(hi)
+	return "between " + minutes(lo) + " and " + minutes(end), nil
+}
+
+// minutes reads a number of minutes as people say it.
+func minutes(m int64) string {
+	switch {
+	case m == 0:
+		return "0 minutes"
+	case m < 60:
+		return fmt.Sprintf("%d minutes", m)
+	case m < 48*60 && m%60 == 0:
+		return plural(m/60, "hour")
+	case m < 48*60:
+		return fmt.Sprintf("%s %d minutes", plural(m/60, "hour"), m%60)
+	case m%(24*60) == 0:
+		return plural(m/(24*60), "day")
+	}
+	return fmt.Sprintf("%s %d hours", plural(m/(24*60), "day"), m%(24*60)/60)
+}
+
+func plural(n int64, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 var (
@@ -223,7 +273,7 @@ func title(s string) string {
 func (b *builder) risks() (Section, error) {
 	types := lifeguard.ConcernTypes()
 	count := map[lifeguard.ConcernType]int64{}
-	for _, t := range b.rc.TypeSets {
+	for _, t := range b.rc.Types {
 		for _, code := range strings.Split(t.Key, ",") {
 			if code == "" {
 				continue
@@ -276,9 +326,7 @@ func (b *builder) risks() (Section, error) {
 		n.add(heatNode[k], natureNode[t.Nature], c)
 	}
 	n.add(bottom, top, typesTotal)
-	if err := n.suppress(); err != nil {
-		return Section{}, err
-	}
+	n.protect()
 
 	hm := Table{ID: "heatmap", Title: "Concerns by risk area and nature",
 		Caption: "Each concern is counted once for every concern type it has; " +
@@ -328,14 +376,18 @@ var ageBands = []struct {
 	{"14-15", "14 to 15", 14, 15}, {"16-17", "16 to 17", 16, 17}, {"18+", "18 or over", 18, 1 << 30},
 }
 
+// children is the age bands and the repeat concerns, one network: both
+// split the concerns about a child, by age and by how many concerns about
+// the same child came before.
 func (b *builder) children() (Section, error) {
-	cells := make([]*cell, len(ageBands)+1)
-	for i := range cells {
-		cells[i] = &cell{}
+	bands := make([]*cell, len(ageBands))
+	for i := range bands {
+		bands[i] = &cell{}
 	}
+	noChild := &cell{}
 	for _, t := range b.rc.Ages {
 		if t.Key == "" {
-			cells[len(ageBands)].v += t.N
+			noChild.v += t.N
 			continue
 		}
 		age, err := strconv.Atoi(t.Key)
@@ -344,25 +396,101 @@ func (b *builder) children() (Section, error) {
 		}
 		for i, band := range ageBands {
 			if age >= band.lo && age <= band.hi {
-				cells[i].v += t.N
+				bands[i].v += t.N
 			}
 		}
 	}
-	total := b.total()
-	if err := line(cells, total).suppress(); err != nil {
-		return Section{}, err
+	priorLabels := []string{"The first in 12 months", "The second", "The third", "The fourth", "The fifth or later"}
+	prior := make([]*cell, len(priorLabels))
+	for i := range prior {
+		prior[i] = &cell{}
 	}
+	for _, t := range b.rc.Prior {
+		k, err := strconv.Atoi(t.Key)
+		if err != nil || k < 0 {
+			return Section{}, fmt.Errorf("report: prior concerns %q", t.Key)
+		}
+		prior[min(k, 4)].v += t.N
+	}
+	withChild, repeat := &cell{}, &cell{}
+	var byAge int64
+	for _, c := range bands {
+		byAge += c.v
+	}
+	for i, c := range prior {
+		withChild.v += c.v
+		if i > 0 {
+			repeat.v += c.v
+		}
+	}
+	total := b.total()
+
+	// N = no child + with a child; with a child = the age bands = the
+	// first concerns + the repeats; repeats = second + third + …. The
+	// split of each age band by repeats is not published: any split that
+	// fits the sums stands for it (northWest), which is all the search
+	// needs, since it asks what else fits what is published.
+	n := &network{}
+	top, bottom, x, m := n.node(), n.node(), n.node(), n.node()
+	n.add(bottom, top, total)
+	n.add(top, bottom, noChild)
+	n.add(top, x, withChild)
+	pn := make([]int, len(prior))
+	for j := range prior {
+		pn[j] = n.node()
+	}
+	n.add(pn[0], bottom, prior[0])
+	n.add(m, bottom, repeat)
+	for j := 1; j < len(prior); j++ {
+		n.add(pn[j], m, prior[j])
+	}
+	if byAge == withChild.v {
+		split := northWest(bands, prior)
+		for i, c := range bands {
+			an := n.node()
+			n.add(x, an, c)
+			for j := range prior {
+				n.add(an, pn[j], &cell{v: split[i][j], state: unshown})
+			}
+		}
+	} else {
+		// The counts disagree (a concern with a child's record but no age,
+		// which validation does not allow): publish the two apart.
+		for j := range prior {
+			n.add(x, pn[j], &cell{v: prior[j].v, state: unshown})
+		}
+		a := &network{}
+		s, t := a.node(), a.node()
+		for _, c := range bands {
+			a.add(s, t, c)
+		}
+		a.add(t, s, &cell{v: byAge, state: unshown})
+		a.protect()
+	}
+	n.protect()
+
 	at := Table{ID: "ages", Title: "Concerns by the child's age", RowHead: "Age when reported",
 		Columns: []string{"Concerns"}, Chart: "bars"}
 	for i, band := range ageBands {
-		at.Rows = append(at.Rows, Row{Key: band.key, Label: band.label, Cells: figures(cells[i])})
+		at.Rows = append(at.Rows, Row{Key: band.key, Label: band.label, Cells: figures(bands[i])})
 	}
-	at.Rows = append(at.Rows, Row{Key: "none", Label: "No child (about a worker)", Cells: figures(cells[len(ageBands)])})
+	at.Rows = append(at.Rows, Row{Key: "none", Label: "No child (about a worker)", Cells: figures(noChild)})
 	at.Totals = &Row{Key: "total", Label: "Total", Cells: figures(total)}
+
+	rt := Table{ID: "repeats", Title: "Repeat concerns about the same child",
+		Caption: "Concerns about a child by how many concerns about the same child were recorded before " +
+			"them in the 12 months before. A child is counted by their record in the organisation that " +
+			"recorded the concern.",
+		RowHead: "The concern was", Columns: []string{"Concerns"}, Chart: "bars"}
+	for i, l := range priorLabels {
+		rt.Rows = append(rt.Rows, Row{Key: strconv.Itoa(i + 1), Label: l, Cells: figures(prior[i])})
+	}
+	rt.Rows = append(rt.Rows, Row{Key: "repeat", Label: "A repeat (second or later)", Cells: figures(repeat)})
+	rt.Totals = &Row{Key: "total", Label: "Concerns about a child", Cells: figures(withChild)}
 
 	vulns := lifeguard.Vulnerabilities()
 	count := map[lifeguard.Vulnerability]int64{}
-	for _, t := range b.rc.VulnSets {
+	for _, t := range b.rc.Vulns {
 		for _, code := range strings.Split(t.Key, ",") {
 			if code == "" {
 				continue
@@ -383,7 +511,7 @@ func (b *builder) children() (Section, error) {
 		alone(c)
 		vt.Rows = append(vt.Rows, Row{Key: string(v), Label: vulnerabilityLabel(v), Cells: figures(c)})
 	}
-	return Section{ID: "children", Title: "The children", Tables: []Table{at, vt}}, nil
+	return Section{ID: "children", Title: "The children", Tables: []Table{at, vt, rt}}, nil
 }
 
 func (b *builder) organisations() (Section, error) {
@@ -401,9 +529,7 @@ func (b *builder) organisations() (Section, error) {
 		cells[i] = &cell{v: count[s]}
 	}
 	total := b.total()
-	if err := line(cells, total).suppress(); err != nil {
-		return Section{}, err
-	}
+	line(cells, total).protect()
 	t := Table{ID: "settings", Title: "Concerns by the kind of organisation that recorded them",
 		RowHead: "Organisation", Columns: []string{"Concerns"}, Chart: "bars"}
 	for i, s := range settings {
@@ -424,7 +550,7 @@ func (b *builder) routes() (Section, error) {
 			codes = append(codes, c)
 		}
 	}
-	for _, t := range b.rc.RouteSets {
+	for _, t := range b.rc.Given {
 		for _, code := range strings.Split(t.Key, ",") {
 			if code != "" {
 				note(lifeguard.RouteCode(code))
@@ -500,9 +626,7 @@ func (b *builder) routes() (Section, error) {
 			}
 		}
 		n.add(bottom, top, cGiven)
-		if err := n.suppress(); err != nil {
-			return Section{}, err
-		}
+		n.protect()
 		label := b.routeTitle(code)
 		taken.Rows = append(taken.Rows, Row{Key: string(code), Label: label, Cells: figures(cFol, cDec, cUnd, cGiven)})
 		if cWith.v == 0 {
@@ -531,49 +655,6 @@ func (b *builder) routeTitle(code lifeguard.RouteCode) string {
 	return string(code)
 }
 
-// repeats counts children by their number of concerns in the period.
-func (b *builder) repeats() (Section, error) {
-	labels := []string{"1", "2", "3", "4", "5 or more"}
-	cells := make([]*cell, len(labels))
-	for i := range cells {
-		cells[i] = &cell{}
-	}
-	for _, t := range b.rc.PerChild {
-		k, err := strconv.Atoi(t.Key)
-		if err != nil || k < 1 {
-			return Section{}, fmt.Errorf("report: concerns per child %q", t.Key)
-		}
-		cells[min(k, 5)-1].v += t.N
-	}
-	more, total := &cell{}, &cell{}
-	for i, c := range cells {
-		total.v += c.v
-		if i > 0 {
-			more.v += c.v
-		}
-	}
-	n := &network{}
-	top, bottom, m := n.node(), n.node(), n.node()
-	n.add(top, bottom, cells[0])
-	n.add(top, m, more)
-	for _, c := range cells[1:] {
-		n.add(m, bottom, c)
-	}
-	n.add(bottom, top, total)
-	if err := n.suppress(); err != nil {
-		return Section{}, err
-	}
-	t := Table{ID: "repeats", Title: "Children by the number of concerns about them",
-		Caption: "Children are counted by their record in the organisation that recorded the concern.",
-		RowHead: "Concerns in the period", Columns: []string{"Children"}, Chart: "bars"}
-	for i, l := range labels {
-		t.Rows = append(t.Rows, Row{Key: strconv.Itoa(i + 1), Label: l, Cells: figures(cells[i])})
-	}
-	t.Rows = append(t.Rows, Row{Key: "more", Label: "More than one", Cells: figures(more)})
-	t.Totals = &Row{Key: "total", Label: "Total children", Cells: figures(total)}
-	return Section{ID: "repeats", Title: "Repeat concerns about the same child", Tables: []Table{t}}, nil
-}
-
 // trend is concerns by month against the previous period's months.
 func (b *builder) trend() (Section, error) {
 	months := func(from, to time.Time, tallies []lifeguard.Tally) ([]string, []*cell) {
@@ -592,19 +673,18 @@ func (b *builder) trend() (Section, error) {
 		return keys, cells
 	}
 	q := b.rc.Query
-	from, to := q.From.UTC(), q.To.UTC()
-	span := to.Sub(from)
+	from, to := q.From.In(time.UTC), q.To.In(time.UTC).AddDate(0, 0, 1)
+	days := int(to.Sub(from).Hours()/24 + 0.5)
 	keys, now := months(from, to, b.rc.Months)
-	pkeys, prev := months(from.Add(-span), from, b.rc.PrevMonths)
+	pkeys, prev := months(from.AddDate(0, 0, -days), from, b.rc.PrevMonths)
 	nowTotal, prevTotal := b.total(), &cell{v: b.rc.Previous, fixed: true}
 	for _, n := range []*network{line(now, nowTotal), line(prev, prevTotal)} {
-		if err := n.suppress(); err != nil {
-			return Section{}, err
-		}
+		n.protect()
 	}
 	t := Table{ID: "trend", Title: "Concerns by month, against the previous period",
-		Caption: "Month by month: this period's month and the same month of the previous period, " +
-			"which is as long as this one and ends where it starts.",
+		Caption: "Month by month (UTC), against the previous period, which has as many days as this one " +
+			"and ends the day before it starts. A month cut by the start or end of a period counts only " +
+			"its days in the period.",
 		RowHead: "Month", Columns: []string{"This period", "Previous period"}, Chart: "pair"}
 	for i := range max(len(keys), len(pkeys)) {
 		row := Row{Key: strconv.Itoa(i + 1)}
@@ -634,4 +714,30 @@ func monthLabel(key string) string {
 		return key
 	}
 	return m.Format("Jan 2006")
+}
+
+// northWest fills a table whose row sums are rows and column sums are cols
+// (equal in total) by the north-west corner rule: one split that fits.
+func northWest(rows, cols []*cell) [][]int64 {
+	out := make([][]int64, len(rows))
+	r := make([]int64, len(rows))
+	c := make([]int64, len(cols))
+	for i, x := range rows {
+		r[i] = x.v
+		out[i] = make([]int64, len(cols))
+	}
+	for j, x := range cols {
+		c[j] = x.v
+	}
+	for i, j := 0, 0; i < len(rows) && j < len(cols); {
+		v := min(r[i], c[j])
+		out[i][j] += v
+		r[i], c[j] = r[i]-v, c[j]-v
+		if r[i] == 0 {
+			i++
+		} else {
+			j++
+		}
+	}
+	return out
 }

@@ -40,6 +40,7 @@ const (
 	small                 // 1 to 4, shown as "<5"
 	withheld              // 5 or more, withheld to protect a small one, shown as "*"
 	unshown               // a sum the table does not publish
+	dropped               // any number: the whole table is withheld (withholdAll)
 )
 
 // cell is one figure of a table before publication.
@@ -58,7 +59,7 @@ func (c *cell) bounds() (lo, hi int64) {
 		return 1, 4
 	case withheld:
 		return 5, math.MaxInt64
-	case unshown:
+	case unshown, dropped:
 		return 0, math.MaxInt64
 	}
 	return c.v, c.v
@@ -126,11 +127,13 @@ func (n *network) movable(i int, up bool) bool {
 	return false
 }
 
-// exposed returns the index of a hidden published figure that can be worked
-// out exactly, or -1.
+// exposed returns the index of a small figure that can be worked out
+// exactly, or -1. A withheld figure (5 or more) that can be worked out
+// gives nothing away: the search for the small ones already allows for
+// everything that can be known about it.
 func (n *network) exposed() int {
 	for i, a := range n.arcs {
-		if a.c.state != small && a.c.state != withheld {
+		if a.c.state != small {
 			continue
 		}
 		if !n.movable(i, true) && !n.movable(i, false) {
@@ -149,6 +152,22 @@ func alone(c *cell) {
 }
 
 var errUnprotectable = errors.New("report: a small number cannot be protected in this table")
+
+// protect suppresses the network's figures; when that cannot protect a
+// small one (a table whose other figures are zeros or totals published
+// elsewhere), it withholds every figure of the network but those fixed.
+// It reports whether it had to.
+func (n *network) protect() bool {
+	if err := n.suppress(); err == nil {
+		return false
+	}
+	for _, a := range n.arcs {
+		if !a.c.fixed && a.c.state != unshown {
+			a.c.state = dropped
+		}
+	}
+	return true
+}
 
 // suppress marks every published figure from 1 to 4 small, then withholds
 // further figures, smallest first and those next to the exposed figure

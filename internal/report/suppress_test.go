@@ -140,10 +140,20 @@ func (a *attack) equations(r *Report) {
 	for _, k := range rowKeys("timeliness") {
 		a.sumCols("timeliness", k, []string{"By the deadline", "After it"}, "Decided")
 	}
-	a.eqs = append(a.eqs, eq{plus: []ref{{"repeats", "1", "Children"}, {"repeats", "more", "Children"}},
-		minus: []ref{{"repeats", "total", "Children"}}})
-	a.eqs = append(a.eqs, eq{plus: []ref{{"repeats", "2", "Children"}, {"repeats", "3", "Children"},
-		{"repeats", "4", "Children"}, {"repeats", "5", "Children"}}, minus: []ref{{"repeats", "more", "Children"}}})
+	a.eqs = append(a.eqs, eq{plus: []ref{{"repeats", "1", "Concerns"}, {"repeats", "repeat", "Concerns"}},
+		minus: []ref{{"repeats", "total", "Concerns"}}})
+	a.eqs = append(a.eqs, eq{plus: []ref{{"repeats", "2", "Concerns"}, {"repeats", "3", "Concerns"},
+		{"repeats", "4", "Concerns"}, {"repeats", "5", "Concerns"}}, minus: []ref{{"repeats", "repeat", "Concerns"}}})
+	// Concerns about a child: the repeats' total, the ages but "none".
+	if a.has(ref{"repeats", "total", "Concerns"}) {
+		e := eq{minus: []ref{{"repeats", "total", "Concerns"}}}
+		for _, k := range rowKeys("ages") {
+			if k != "none" {
+				e.plus = append(e.plus, ref{"ages", k, "Concerns"})
+			}
+		}
+		a.eqs = append(a.eqs, e)
+	}
 	var months []string
 	for _, k := range rowKeys("trend") {
 		months = append(months, k)
@@ -202,9 +212,13 @@ func (a *attack) solve(limit int64) map[ref]map[int64]bool {
 	}
 	lo0, hi0 := make([]int64, len(vars)), make([]int64, len(vars))
 	for i, k := range vars {
-		lo0[i], hi0[i] = 5, limit
-		if a.marks[k] == MarkSmall {
+		switch a.marks[k] {
+		case MarkSmall:
 			lo0[i], hi0[i] = 1, 4
+		case MarkWithheld:
+			lo0[i], hi0[i] = 5, limit
+		default: // MarkDropped: any number
+			lo0[i], hi0[i] = 0, limit
 		}
 	}
 	// propagate narrows the ranges from every equation until nothing
@@ -307,7 +321,8 @@ func (a *attack) solve(limit int64) map[ref]map[int64]bool {
 	return found
 }
 
-// disclosed returns the suppressed figures the attacker pins to one value.
+// disclosed returns the small figures ("<5") the attacker pins to one
+// value. A withheld figure ("*", 5 or more) it pins reveals no small number.
 func disclosed(t *testing.T, r *Report) []string {
 	t.Helper()
 	a := newAttack(r)
@@ -325,7 +340,7 @@ func disclosed(t *testing.T, r *Report) []string {
 		if len(vals) == 0 {
 			t.Fatalf("no solution fits the published report at %v: the attacker's equations are wrong", k)
 		}
-		if len(vals) == 1 {
+		if len(vals) == 1 && a.marks[k] == MarkSmall {
 			for v := range vals {
 				out = append(out, fmt.Sprintf("%s/%s/%s = %d", k.table, k.row, k.col, v))
 			}
@@ -356,7 +371,7 @@ type counts struct {
 	types    map[string]int64
 	ages     map[string]int64 // "" for no child
 	settings map[string]int64
-	perChild map[string]int64
+	prior    map[string]int64
 	routes   []lifeguard.RouteTally
 	given    map[string]int64
 	months   map[string]int64
@@ -371,24 +386,32 @@ func tallies(m map[string]int64) []lifeguard.Tally {
 	return out
 }
 
-var period = lifeguard.ReportQuery{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-	To: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), PartnershipID: 1}
+var period = lifeguard.ReportQuery{From: lifeguard.Date{Year: 2026, Month: 1, Day: 1},
+	To: lifeguard.Date{Year: 2026, Month: 3, Day: 31}, PartnershipID: 1}
 
 // build makes a report from crafted counts. The number of concerns is the
 // sum of the ages (every concern has an age or none), and the settings and
-// months must add up to it too.
+// months must add up to it too, and the prior counts to the concerns about
+// a child; when a case gives no prior counts, every such concern is a first.
 func (c counts) build(t *testing.T) *Report {
 	t.Helper()
-	rc := &lifeguard.ReportCounts{Query: period, TypeSets: tallies(c.types), Ages: tallies(c.ages),
-		Settings: tallies(c.settings), PerChild: tallies(c.perChild), Routes: c.routes,
-		RouteSets: tallies(c.given), Months: tallies(c.months), PrevMonths: tallies(c.prev)}
-	for _, v := range c.ages {
+	rc := &lifeguard.ReportCounts{Query: period, Types: tallies(c.types), Ages: tallies(c.ages),
+		Settings: tallies(c.settings), Prior: tallies(c.prior), Routes: c.routes,
+		Given: tallies(c.given), Months: tallies(c.months), PrevMonths: tallies(c.prev)}
+	var withChild int64
+	for k, v := range c.ages {
 		rc.Concerns += v
+		if k != "" {
+			withChild += v
+		}
+	}
+	if c.prior == nil {
+		rc.Prior = []lifeguard.Tally{{Key: "0", N: withChild}}
 	}
 	for _, v := range c.prev {
 		rc.Previous += v
 	}
-	r, err := Build(rc, Options{Scope: "Testshire", Now: period.To})
+	r, err := Build(rc, Options{Scope: "Testshire", Now: period.To.In(time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,13 +486,20 @@ func TestSuppression(t *testing.T) {
 				{Route: "CSC_REFERRAL", Deadline: true, OnTime: true, N: 6},
 			},
 		}, map[[2]string]string{{"routes", "CSC_REFERRAL"}: "23", {"timeliness", "CSC_REFERRAL"}: "*"}},
+		{"a table that cannot protect its small number is withheld whole", counts{
+			ages:     map[string]int64{"13": 6},
+			settings: map[string]int64{"school": 6},
+			months:   map[string]int64{"2026-01": 6},
+			prior:    map[string]int64{"0": 5, "1": 1},
+		}, map[[2]string]string{{"repeats", "2"}: "withheld", {"repeats", "1"}: "withheld",
+			{"ages", "11-13"}: "withheld", {"ages", "total"}: "6"}},
 		{"repeats", counts{
-			ages:     map[string]int64{"13": 40},
+			ages:     map[string]int64{"13": 20, "15": 14, "": 6},
 			settings: map[string]int64{"school": 40},
 			months:   map[string]int64{"2026-01": 40},
-			perChild: map[string]int64{"1": 30, "2": 3, "3": 1},
+			prior:    map[string]int64{"0": 30, "1": 3, "2": 1},
 		}, map[[2]string]string{{"repeats", "1"}: "*", {"repeats", "2"}: "<5", {"repeats", "3"}: "<5",
-			{"repeats", "more"}: "<5", {"repeats", "total"}: "34"}},
+			{"repeats", "repeat"}: "<5"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -503,15 +533,18 @@ func TestSuppressionRandom(t *testing.T) {
 	}
 	for i := range 150 {
 		c := counts{types: map[string]int64{}, ages: map[string]int64{}, settings: map[string]int64{},
-			months: map[string]int64{}, prev: map[string]int64{}, perChild: map[string]int64{},
+			months: map[string]int64{}, prev: map[string]int64{}, prior: map[string]int64{},
 			given: map[string]int64{}}
 		for _, code := range typeCodes[:2+rng.IntN(len(typeCodes)-2)] {
 			c.types[code] = small()
 		}
-		var n int64
+		var n, withChild int64
 		for _, age := range []string{"", "3", "8", "12", "15", "16"} {
 			v := small()
 			c.ages[age], n = v, n+v
+			if age != "" {
+				withChild += v
+			}
 		}
 		// Split n over settings and months at random.
 		split := func(m map[string]int64, keys []string) {
@@ -527,9 +560,12 @@ func TestSuppressionRandom(t *testing.T) {
 		for _, m := range []string{"2025-10", "2025-11", "2025-12"} {
 			c.prev[m] = small()
 		}
-		for k := 1; k <= 6; k++ {
-			c.perChild[strconv.Itoa(k)] = small()
+		left := withChild
+		for k := 4; k >= 1; k-- {
+			v := min(left, small())
+			c.prior[strconv.Itoa(k)], left = v, left-v
 		}
+		c.prior["0"] = left
 		for _, route := range []lifeguard.RouteCode{"CSC_REFERRAL", "POLICE_101"} {
 			var decided int64
 			for _, f := range []bool{true, false} {

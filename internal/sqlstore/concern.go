@@ -84,6 +84,12 @@ func (db *DB) CreateConcern(ctx context.Context, in lifeguard.NewConcern) (*life
 		if err := insertTypes(ctx, tx, c.ID, in.Facts.ConcernTypes); err != nil {
 			return err
 		}
+		if err := setPriorConcerns(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		if err := addReportCounts(ctx, tx, c.ID, 1); err != nil {
+			return err
+		}
 		detail := "types=" + types + " routes=" + routes
 		if childID != nil {
 			detail = fmt.Sprintf("child=%d %s", *childID, detail)
@@ -457,6 +463,9 @@ func (db *DB) UpdateFacts(ctx context.Context, id int64, f lifeguard.Facts, t li
 			return err
 		}
 		types, routes := codeList(f.ConcernTypes), routeList(&t)
+		if err := addReportCounts(ctx, tx, id, -1); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `UPDATE concerns SET facts = ?, triage = ?, types = ?, routes = ?, reported_at = ?,
 			due = ?, child_id = ?, updated_at = ?, child_age = ?, vulns = ? WHERE id = ?`,
 			string(factsJSON), string(triageJSON), types, routes, micros(f.ReportedAt),
@@ -467,6 +476,12 @@ func (db *DB) UpdateFacts(ctx context.Context, id int64, f lifeguard.Facts, t li
 			return err
 		}
 		if err := insertTypes(ctx, tx, id, f.ConcernTypes); err != nil {
+			return err
+		}
+		if err := setPriorConcerns(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := addReportCounts(ctx, tx, id, 1); err != nil {
 			return err
 		}
 		if err := journal(ctx, tx, a, now, jUpdate, jConcern, id, "facts types="+types+" routes="+routes); err != nil {
@@ -530,6 +545,9 @@ func (db *DB) AddDecision(ctx context.Context, concernID int64, in lifeguard.New
 			ok := !now.After(*route.Due)
 			d.OnTime, onTime = &ok, ok
 		}
+		if err := addReportCounts(ctx, tx, concernID, -1); err != nil {
+			return err
+		}
 		d.ID, err = tx.insert(ctx, `INSERT INTO decisions (concern_id, route, decision, reason, reference, on_time,
 			decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			concernID, string(d.Route), string(d.Decision), d.Reason, d.Reference, onTime, nullID(a.UserID), micros(now))
@@ -543,6 +561,9 @@ func (db *DB) AddDecision(ctx context.Context, concernID int64, in lifeguard.New
 		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, status = `+worked+`, updated_at = ?,
 			first_decided_at = COALESCE(first_decided_at, ?) WHERE id = ?`,
 			nullMicros(dueOf(t, decided)), micros(now), micros(now), concernID); err != nil {
+			return err
+		}
+		if err := addReportCounts(ctx, tx, concernID, 1); err != nil {
 			return err
 		}
 		return journal(ctx, tx, a, now, jUpdate, jConcern, concernID,

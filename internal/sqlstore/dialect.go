@@ -63,9 +63,9 @@ type dialect struct {
 	// ownBackup says which.
 	backup    func(ctx context.Context, dst string) error
 	ownBackup string
-	// month is an SQL expression for the calendar month, 'YYYY-MM' in UTC,
-	// of a column of Unix microseconds.
-	month func(col string) string
+	// splitList is a table expression "s" with one row per code (column
+	// value) of a column of comma-separated codes.
+	splitList func(col string) string
 }
 
 // sqliteDialect is SQLite through modernc.org/sqlite, for the file at path.
@@ -73,8 +73,8 @@ func sqliteDialect(path string) *dialect {
 	return &dialect{
 		name:   "sqlite",
 		rebind: func(q string) string { return q },
-		month: func(col string) string {
-			return "strftime('%Y-%m', " + col + " / 1000000, 'unixepoch')"
+		splitList: func(col string) string {
+			return `json_each('["' || replace(` + col + `, ',', '","') || '"]') AS s`
 		},
 		unavailable: sqliteUnavailable,
 		unique:      sqliteUnique,
@@ -268,8 +268,8 @@ func postgresDialect() *dialect {
 	return &dialect{
 		name:   "postgres",
 		rebind: rebindDollar,
-		month: func(col string) string {
-			return "to_char(to_timestamp(" + col + " / 1000000) AT TIME ZONE 'UTC', 'YYYY-MM')"
+		splitList: func(col string) string {
+			return `unnest(string_to_array(` + col + `, ',')) AS s(value)`
 		},
 		unavailable: postgresUnavailable,
 		unique:      postgresUnique,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,25 +14,139 @@ import (
 
 var _ lifeguard.ReportStore = (*DB)(nil)
 
-// ReportCounts gives the aggregates of a report. Every figure is one
-// aggregate query over the concerns of the period through the
-// concerns_report index (decisions through decisions_report); no concern is
-// read into memory and no text column is touched. Nothing is journaled: no
-// record is read, only counts.
+// The board report is counted from report_counts: one row per partnership,
+// day, dimension and key, kept in step with the concerns by the store in
+// the same transaction as each change (addReportCounts). A report over a
+// partnership reads the rows of its days, a few thousand, whatever the
+// number of concerns; an organisation's own report counts its concerns
+// with the very query that keeps report_counts, so the two cannot differ.
+//
+// The dimensions, each counted on the day the concern was reported:
+//
+//	concerns       ""               every concern
+//	type           concern type     once per type of the concern
+//	age            age or ""        the child's age when reported; "" no child
+//	vuln           vulnerability    once per vulnerability of the child
+//	setting        setting          the kind of organisation that recorded it
+//	given          route            once per route the triage gave
+//	route          ROUTE:FDO        once per route with a decision: F 1 when
+//	                                followed (accepted or done), D 1 when it
+//	                                had a deadline, O 1 when the first
+//	                                decision was by it
+//	prior          "0"…"4"          earlier concerns about the child (4: 4+)
+//	first_decision minutes          the band of the time to the first
+//	                                decision (lifeguard.FirstDecisionBand)
+const (
+	dayMicros = 86_400_000_000
+	// yearMicros is the 365 days of prior_concerns.
+	yearMicros = 365 * dayMicros
+)
+
+// contributions is the SQL of every (partnership, day, dim, key, n) that
+// the concerns picked by where (on concerns c) add to report_counts, as a
+// WITH clause and a SELECT to follow it.
+func (d *dialect) contributions(where string) (with, sel string) {
+	with = `WITH cs AS (SELECT c.id, o.partnership_id AS p, o.setting, c.reported_at / ` +
+		strconv.FormatInt(dayMicros, 10) + ` AS day, c.reported_at, c.child_id, c.child_age, c.vulns, c.routes,
+			c.prior_concerns, c.first_decided_at
+		FROM concerns c JOIN organisations o ON o.id = c.organisation_id WHERE ` + where + `)`
+	minutes := `((cs.first_decided_at - cs.reported_at) / 60000000)`
+	band := func(w int) string {
+		return fmt.Sprintf("(%s / %d * %d)", minutes, w, w)
+	}
+	sel = `SELECT p, day, 'concerns' AS dim, '' AS key, 1 AS n FROM cs
+		UNION ALL SELECT cs.p, cs.day, 'type', t.type, 1 FROM cs JOIN concern_types t ON t.concern_id = cs.id
+		UNION ALL SELECT p, day, 'age', COALESCE(CAST(child_age AS TEXT), ''), 1 FROM cs
+		UNION ALL SELECT cs.p, cs.day, 'vuln', s.value, 1 FROM cs, ` + d.splitList("cs.vulns") + ` WHERE s.value <> ''
+		UNION ALL SELECT p, day, 'setting', setting, 1 FROM cs
+		UNION ALL SELECT cs.p, cs.day, 'given', s.value, 1 FROM cs, ` + d.splitList("cs.routes") + ` WHERE s.value <> ''
+		UNION ALL SELECT p, day, 'route', route || ':' || CAST(f AS TEXT) || CAST(dl AS TEXT) || CAST(ot AS TEXT), 1 FROM (
+			SELECT cs.p, cs.day, dc.route,
+				MAX(CASE WHEN dc.decision IN ('accepted', 'done') THEN 1 ELSE 0 END) AS f,
+				MAX(CASE WHEN dc.on_time IS NULL THEN 0 ELSE 1 END) AS dl,
+				MAX(CASE WHEN dc.on_time THEN 1 ELSE 0 END) AS ot
+			FROM cs JOIN decisions dc ON dc.concern_id = cs.id
+			WHERE dc.route <> '` + string(lifeguard.ProposalRoute) + `'
+			GROUP BY cs.id, cs.p, cs.day, dc.route) r
+		UNION ALL SELECT p, day, 'prior', CASE WHEN prior_concerns >= 4 THEN '4' ELSE CAST(prior_concerns AS TEXT) END, 1
+			FROM cs WHERE child_id IS NOT NULL
+		UNION ALL SELECT p, day, 'first_decision', CAST(CASE
+				WHEN ` + minutes + ` < 0 THEN 0
+				WHEN ` + minutes + ` < 60 THEN ` + band(5) + `
+				WHEN ` + minutes + ` < 2880 THEN ` + band(30) + `
+				WHEN ` + minutes + ` < 43200 THEN ` + band(360) + `
+				ELSE ` + band(1440) + ` END AS TEXT), 1
+			FROM cs WHERE first_decided_at IS NOT NULL`
+	return with, sel
+}
+
+// addReportCounts adds sign (1 or -1) times concern id's contributions to
+// report_counts. Every write that changes what a concern contributes
+// subtracts them before the change and adds them after it.
+func addReportCounts(ctx context.Context, tx *tx, id int64, sign int) error {
+	with, sel := tx.d.contributions(`c.id = ?`)
+	_, err := tx.exec(ctx, with+` INSERT INTO report_counts (partnership_id, day, dim, key, n)
+		SELECT p, day, dim, key, SUM(n) * `+strconv.Itoa(sign)+` FROM (`+sel+`) u WHERE true
+		GROUP BY p, day, dim, key
+		ON CONFLICT (partnership_id, day, dim, key) DO UPDATE SET n = report_counts.n + excluded.n`, id)
+	if err != nil {
+		return fmt.Errorf("report counts: %w", err)
+	}
+	return nil
+}
+
+// setPriorConcerns counts the concerns about the same child recorded before
+// concern id in the 365 days before it was.
+func setPriorConcerns(ctx context.Context, tx *tx, id int64) error {
+	_, err := tx.exec(ctx, `UPDATE concerns SET prior_concerns = CASE WHEN child_id IS NULL THEN 0 ELSE
+		(SELECT COUNT(*) FROM concerns p WHERE p.child_id = concerns.child_id AND p.id < concerns.id
+			AND p.created_at >= concerns.created_at - ?) END WHERE id = ?`, yearMicros, id)
+	return err
+}
+
+// rebuildReportCounts counts report_counts afresh from every concern when
+// report_rebuild asks for it, at the end of Migrate.
+func (db *DB) rebuildReportCounts(ctx context.Context) error {
+	var rebuilt bool
+	err := db.inWrite(ctx, "rebuild report counts", func(tx *tx) error {
+		var n int
+		if err := tx.row(ctx, `SELECT COUNT(*) FROM report_rebuild`).Scan(&n); err != nil || n == 0 {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM report_counts`); err != nil {
+			return err
+		}
+		with, sel := tx.d.contributions(`true`)
+		if _, err := tx.exec(ctx, with+` INSERT INTO report_counts (partnership_id, day, dim, key, n)
+			SELECT p, day, dim, key, SUM(n) FROM (`+sel+`) u WHERE true GROUP BY p, day, dim, key`); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `DELETE FROM report_rebuild`)
+		rebuilt = true
+		return err
+	})
+	if err == nil && rebuilt {
+		db.log.Info("report counts rebuilt")
+	}
+	return err
+}
+
+// ReportCounts gives the aggregates of a report.
 func (db *DB) ReportCounts(ctx context.Context, q lifeguard.ReportQuery) (*lifeguard.ReportCounts, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var p problems
+	from, to := epochDay(q.From), epochDay(q.To)
 	switch {
 	case q.From.IsZero():
 		p.add("from", "is required")
 	case q.To.IsZero():
 		p.add("to", "is required")
-	case !q.From.Before(q.To):
-		p.add("to", "must be after from")
-	case q.To.Sub(q.From) > lifeguard.MaxReportPeriod:
+	case to < from:
+		p.add("to", "must not be before from")
+	case to-from+1 > lifeguard.MaxReportDays:
 		p.add("to", "the period may be at most ten years")
 	}
 	if err := p.err("The report's period is not valid"); err != nil {
@@ -54,8 +169,11 @@ func (db *DB) ReportCounts(ctx context.Context, q lifeguard.ReportQuery) (*lifeg
 		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not see reports.")
 	}
 
+	prevFrom := from - (to - from + 1)
 	r := &lifeguard.ReportCounts{Query: q}
 	err = db.inRead(ctx, "report", func(tx *tx) error {
+		var rows *sql.Rows
+		var err error
 		if q.OrganisationID != 0 {
 			var part int64
 			err := tx.row(ctx, `SELECT partnership_id FROM organisations WHERE id = ?`, q.OrganisationID).Scan(&part)
@@ -65,9 +183,35 @@ func (db *DB) ReportCounts(ctx context.Context, q lifeguard.ReportQuery) (*lifeg
 			if err != nil {
 				return err
 			}
+			with, sel := tx.d.contributions(`c.organisation_id = ? AND c.reported_at >= ? AND c.reported_at < ?`)
+			rows, err = tx.query(ctx, with+` SELECT dim, key, day, SUM(n) FROM (`+sel+`) u
+				WHERE day >= ? OR dim = 'concerns' GROUP BY dim, key, day`,
+				q.OrganisationID, prevFrom*dayMicros, (to+1)*dayMicros, from)
+			if err != nil {
+				return err
+			}
+		} else {
+			rows, err = tx.query(ctx, `SELECT dim, key, day, SUM(n) FROM report_counts
+				WHERE partnership_id = ? AND day >= ? AND day <= ? AND (day >= ? OR dim = 'concerns')
+				GROUP BY dim, key, day`, q.PartnershipID, prevFrom, to, from)
+			if err != nil {
+				return err
+			}
 		}
-		rq := reportQuery{tx: tx, scope: q, from: micros(q.From), to: micros(q.To)}
-		return rq.run(ctx, db.d, r)
+		defer rows.Close()
+		f := newFold(from)
+		for rows.Next() {
+			var dim, key string
+			var day, n int64
+			if err := rows.Scan(&dim, &key, &day, &n); err != nil {
+				return err
+			}
+			f.add(dim, key, day, n)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return f.into(r)
 	})
 	if err != nil {
 		return nil, err
@@ -75,166 +219,70 @@ func (db *DB) ReportCounts(ctx context.Context, q lifeguard.ReportQuery) (*lifeg
 	return r, nil
 }
 
-type reportQuery struct {
-	tx       *tx
-	scope    lifeguard.ReportQuery
-	from, to int64
+// epochDay is the number of days from 1970-01-01 to d.
+func epochDay(d lifeguard.Date) int64 {
+	return d.In(time.UTC).Unix() / 86400
 }
 
-// where is the condition that picks the concerns (alias c) of [from, to)
-// in the scope, and its arguments.
-func (rq *reportQuery) where(from, to int64) (string, []any) {
-	if rq.scope.OrganisationID != 0 {
-		return `c.organisation_id = ? AND c.reported_at >= ? AND c.reported_at < ?`,
-			[]any{rq.scope.OrganisationID, from, to}
-	}
-	// The unary plus keeps SQLite from using concerns_reported, led by
-	// organisation_id, for the partnership's list of organisations: the
-	// period's range on concerns_report, which covers every column the
-	// report reads, is far cheaper. PostgreSQL reads it as plain arithmetic.
-	return `c.reported_at >= ? AND c.reported_at < ?
-		AND +c.organisation_id IN (SELECT id FROM organisations WHERE partnership_id = ?)`,
-		[]any{from, to, rq.scope.PartnershipID}
+// fold sums the rows of (dim, key, day) into the report's tallies.
+type fold struct {
+	from   int64
+	sums   map[string]map[string]int64
+	routes map[string]int64
 }
 
-// tallies runs a query whose rows are (key, count).
-func (rq *reportQuery) tallies(ctx context.Context, q string, args ...any) ([]lifeguard.Tally, error) {
-	rows, err := rq.tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
+func newFold(from int64) *fold {
+	return &fold{from: from, sums: map[string]map[string]int64{}, routes: map[string]int64{}}
+}
+
+func (f *fold) add(dim, key string, day, n int64) {
+	if n == 0 {
+		return
 	}
-	defer rows.Close()
-	out := []lifeguard.Tally{}
-	for rows.Next() {
-		var key sql.NullString
-		var n int64
-		if err := rows.Scan(&key, &n); err != nil {
-			return nil, err
+	if dim == "concerns" {
+		month := time.Unix(day*86400, 0).UTC().Format("2006-01")
+		dim = "month"
+		if day < f.from {
+			dim = "prev_month"
 		}
-		out = append(out, lifeguard.Tally{Key: key.String, N: n})
+		key = month
 	}
-	// Sorted here, not by ORDER BY, so that both engines give one order
-	// (PostgreSQL puts NULL last, SQLite first; ages sort as numbers).
-	slices.SortFunc(out, func(a, b lifeguard.Tally) int { return strings.Compare(a.Key, b.Key) })
-	return out, rows.Err()
+	if f.sums[dim] == nil {
+		f.sums[dim] = map[string]int64{}
+	}
+	f.sums[dim][key] += n
 }
 
-func (rq *reportQuery) run(ctx context.Context, d *dialect, r *lifeguard.ReportCounts) error {
-	w, args := rq.where(rq.from, rq.to)
-	var err error
-	group := func(col string) ([]lifeguard.Tally, error) {
-		return rq.tallies(ctx, `SELECT `+col+`, COUNT(*) FROM concerns c WHERE `+w+` GROUP BY `+col, args...)
+func (f *fold) tallies(dim string) []lifeguard.Tally {
+	out := []lifeguard.Tally{}
+	for k, n := range f.sums[dim] {
+		if n != 0 {
+			out = append(out, lifeguard.Tally{Key: k, N: n})
+		}
 	}
-	if r.TypeSets, err = group("c.types"); err != nil {
-		return err
-	}
-	for _, t := range r.TypeSets {
+	slices.SortFunc(out, func(a, b lifeguard.Tally) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+func (f *fold) into(r *lifeguard.ReportCounts) error {
+	r.Types, r.Vulns, r.Given = f.tallies("type"), f.tallies("vuln"), f.tallies("given")
+	r.Ages, r.Settings, r.Prior = f.tallies("age"), f.tallies("setting"), f.tallies("prior")
+	r.Months, r.PrevMonths = f.tallies("month"), f.tallies("prev_month")
+	r.FirstDecision = f.tallies("first_decision")
+	for _, t := range r.Months {
 		r.Concerns += t.N
-	}
-	if r.VulnSets, err = group("c.vulns"); err != nil {
-		return err
-	}
-	if r.RouteSets, err = group("c.routes"); err != nil {
-		return err
-	}
-	if r.Ages, err = group("c.child_age"); err != nil {
-		return err
-	}
-	if r.Months, err = group(d.month("c.reported_at")); err != nil {
-		return err
-	}
-	if r.Settings, err = rq.tallies(ctx, `SELECT o.setting, SUM(n) FROM (SELECT c.organisation_id AS org, COUNT(*) AS n
-		FROM concerns c WHERE `+w+` GROUP BY c.organisation_id) t JOIN organisations o ON o.id = t.org
-		GROUP BY o.setting`, args...); err != nil {
-		return err
-	}
-	span := rq.to - rq.from
-	pw, pargs := rq.where(rq.from-span, rq.from)
-	if r.PrevMonths, err = rq.tallies(ctx, `SELECT `+d.month("c.reported_at")+`, COUNT(*) FROM concerns c WHERE `+pw+
-		` GROUP BY 1`, pargs...); err != nil {
-		return err
 	}
 	for _, t := range r.PrevMonths {
 		r.Previous += t.N
 	}
-	if r.PerChild, err = rq.tallies(ctx, `SELECT CAST(n AS TEXT), COUNT(*) FROM (SELECT c.child_id, COUNT(*) AS n
-		FROM concerns c WHERE `+w+` AND c.child_id IS NOT NULL GROUP BY c.child_id) t GROUP BY n`,
-		args...); err != nil {
-		return err
-	}
-	if r.Routes, err = rq.routes(ctx, w, args); err != nil {
-		return err
-	}
-	return rq.firstDecision(ctx, w, args, r)
-}
-
-// routes counts each route's decisions, one per concern and route: whether
-// any decision followed it, and whether the first was by its deadline. A
-// later decision is never earlier than the first, so "the first was on
-// time" is "any was on time".
-func (rq *reportQuery) routes(ctx context.Context, w string, args []any) ([]lifeguard.RouteTally, error) {
-	rows, err := rq.tx.query(ctx, `SELECT route, followed, deadline, on_time, COUNT(*) FROM (
-			SELECT d.route AS route,
-				MAX(CASE WHEN d.decision IN ('accepted', 'done') THEN 1 ELSE 0 END) AS followed,
-				MAX(CASE WHEN d.on_time IS NULL THEN 0 ELSE 1 END) AS deadline,
-				MAX(CASE WHEN d.on_time THEN 1 ELSE 0 END) AS on_time
-			FROM concerns c JOIN decisions d ON d.concern_id = c.id
-			WHERE `+w+` AND d.route <> ?
-			GROUP BY d.concern_id, d.route) t
-		GROUP BY route, followed, deadline, on_time`, append(args, string(lifeguard.ProposalRoute))...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []lifeguard.RouteTally{}
-	for rows.Next() {
-		var route string
-		var followed, deadline, onTime int
-		var n int64
-		if err := rows.Scan(&route, &followed, &deadline, &onTime, &n); err != nil {
-			return nil, err
+	r.Routes = []lifeguard.RouteTally{}
+	for _, t := range f.tallies("route") {
+		route, bits, ok := strings.Cut(t.Key, ":")
+		if !ok || len(bits) != 3 {
+			return fmt.Errorf("report counts: route key %q", t.Key)
 		}
-		out = append(out, lifeguard.RouteTally{Route: lifeguard.RouteCode(route), Followed: followed == 1,
-			Deadline: deadline == 1, OnTime: onTime == 1, N: n})
-	}
-	slices.SortFunc(out, func(a, b lifeguard.RouteTally) int {
-		return strings.Compare(fmt.Sprint(a.Route, !a.Followed, !a.Deadline, !a.OnTime),
-			fmt.Sprint(b.Route, !b.Followed, !b.Deadline, !b.OnTime))
-	})
-	return out, rows.Err()
-}
-
-// firstDecision counts the concerns with a decision and finds the median
-// time from report to the first: the middle value, or the mean of the two
-// middle values, read with OFFSET from the ordered times.
-func (rq *reportQuery) firstDecision(ctx context.Context, w string, args []any, r *lifeguard.ReportCounts) error {
-	if err := rq.tx.row(ctx, `SELECT COUNT(*) FROM concerns c WHERE `+w+` AND c.first_decided_at IS NOT NULL`,
-		args...).Scan(&r.Decided); err != nil {
-		return err
-	}
-	if r.Decided == 0 {
-		return nil
-	}
-	rows, err := rq.tx.query(ctx, `SELECT c.first_decided_at - c.reported_at AS t FROM concerns c
-		WHERE `+w+` AND c.first_decided_at IS NOT NULL ORDER BY t LIMIT ? OFFSET ?`,
-		append(args, 2-r.Decided%2, (r.Decided-1)/2)...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var sum, n int64
-	for rows.Next() {
-		var t int64
-		if err := rows.Scan(&t); err != nil {
-			return err
-		}
-		sum, n = sum+t, n+1
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if n > 0 {
-		r.MedianToDecision = time.Duration(sum/n) * time.Microsecond
+		r.Routes = append(r.Routes, lifeguard.RouteTally{Route: lifeguard.RouteCode(route), Followed: bits[0] == '1',
+			Deadline: bits[1] == '1', OnTime: bits[2] == '1', N: t.N})
 	}
 	return nil
 }
