@@ -52,6 +52,7 @@ Usage:
   lifeguard triage [--procedure LOCAL.yaml] [FILE|-]   triage one concern's facts (JSON)
   lifeguard procedure check LOCAL.yaml                 validate a local procedure file
   lifeguard procedure show [--procedure LOCAL.yaml]    print the procedure in force
+  lifeguard framework check LOCAL.yaml                 validate a local self-audit framework file
   lifeguard version                                    print the version
 
 The commands that use the database take --data DIR, the embedded SQLite database
@@ -74,6 +75,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.triage(ctx, rest)
 	case "procedure":
 		err = e.procedure(ctx, rest)
+	case "framework":
+		err = e.framework(ctx, rest)
 	case "serve":
 		err = e.serve(ctx, rest)
 	case "migrate":

@@ -20,10 +20,11 @@ import (
 )
 
 func (e *env) serve(ctx context.Context, args []string) error {
-	fs := e.newFlags("serve", "serve [--data DIR | --database URL] [--listen ADDR] [--procedure LOCAL.yaml] [--demo [--demo-password P]]")
+	fs := e.newFlags("serve", "serve [--data DIR | --database URL] [--listen ADDR] [--procedure LOCAL.yaml] [--audit-framework LOCAL.yaml] [--demo [--demo-password P]]")
 	where := addStoreFlags(fs)
 	listen := fs.String("listen", "127.0.0.1:8080", "the address to listen on")
 	local := fs.String("procedure", "", "a local procedure file over the England baseline")
+	localFramework := fs.String("audit-framework", "", "a local self-audit framework file over the baseline (docs/audit.md)")
 	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data or --database is given; into PostgreSQL only when its database is empty)")
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
@@ -43,6 +44,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	proc, err := loadProcedure(*local)
+	if err != nil {
+		return err
+	}
+	fw, err := loadFramework(*localFramework)
 	if err != nil {
 		return err
 	}
@@ -67,14 +72,16 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		} else if problems := auth.CheckPassword(password); len(problems) > 0 {
 			return usageError("--demo-password: %s", problems[0].Problem)
 		}
-		if seeded, err = seedDemo(ctx, db, proc, clock, password); err != nil {
+		if seeded, err = seedDemo(ctx, db, proc, fw, clock, password); err != nil {
 			return err
 		}
 	}
 
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
 	pages, err := web.New(web.Config{
-		Stores:        web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db},
+		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db, Audits: db,
+			Plan: db},
+		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,
 		Logger:        logger,
@@ -108,7 +115,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 
 // seedDemo seeds the demonstration partnership into an empty database, and
 // leaves a database that already has one as it is.
-func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, clock *demo.Clock, password string) (int, error) {
+func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, fw *lifeguard.Framework, clock *demo.Clock,
+	password string) (int, error) {
 	orgs, err := db.Organisations(lifeguard.WithActor(ctx, lifeguard.SystemActor()))
 	if err != nil {
 		return 0, err
@@ -120,7 +128,8 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, cloc
 	if err != nil {
 		return 0, err
 	}
-	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc}, clock, hash, time.Now())
+	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw},
+		clock, hash, time.Now())
 }
 
 func (e *env) printDemo(url string, s store, seeded int, password string) {

@@ -50,6 +50,11 @@ type Stores struct {
 	Orgs     lifeguard.OrgStore
 	Concerns lifeguard.ConcernStore
 	Triager  lifeguard.Triager
+	// Audits, Plan and Framework, when set, seed self-audits over time and
+	// the strategy action plan.
+	Audits    lifeguard.AuditStore
+	Plan      lifeguard.PlanStore
+	Framework *lifeguard.Framework
 }
 
 // Login is a demo account.
@@ -65,6 +70,7 @@ func Logins() []Login {
 		{"staff@demo.test", lifeguard.RoleStaff, "Riverside Academy"},
 		{"dsl@demo.test", lifeguard.RoleDSL, "Riverside Academy"},
 		{"dsl2@demo.test", lifeguard.RoleDSL, "Riverside Primary School"},
+		{"manager@demo.test", lifeguard.RoleManager, "Riverside Academy"},
 		{"partnership@demo.test", lifeguard.RolePartnership, "Riverside Partnership Team"},
 		{"admin@demo.test", lifeguard.RoleAdmin, "Riverside Partnership Team"},
 	}
@@ -144,6 +150,7 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 	byName["Riverside Academy"].dsl = named["dsl@demo.test"]
 	byName["Riverside Academy"].staff = append(byName["Riverside Academy"].staff, named["staff@demo.test"])
 	byName["Riverside Primary School"].dsl = named["dsl2@demo.test"]
+	managers := map[string]*lifeguard.User{}
 	for i, o := range orgs {
 		if o.spec.share == 0 {
 			continue
@@ -160,9 +167,15 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 			}
 			o.staff = append(o.staff, u)
 		}
-		if _, err := user(fmt.Sprintf("manager.%d@demo.test", i), fmt.Sprintf("Online safety lead %d", i), lifeguard.RoleManager, o); err != nil {
+		if o.spec.name == "Riverside Academy" {
+			managers[o.spec.name] = named["manager@demo.test"]
+			continue
+		}
+		m, err := user(fmt.Sprintf("manager.%d@demo.test", i), fmt.Sprintf("Online safety lead %d", i), lifeguard.RoleManager, o)
+		if err != nil {
 			return 0, err
 		}
+		managers[o.spec.name] = m
 	}
 
 	// A few hundred concerns spread over the two years, the older ones worked
@@ -234,6 +247,21 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 			return n, fmt.Errorf("working demo concern %d: %w", c.ID, err)
 		}
 	}
+
+	orgByName := map[string]*lifeguard.Organisation{}
+	for _, o := range orgs {
+		orgByName[o.spec.name] = o.org
+	}
+	if s.Audits != nil && s.Framework != nil {
+		if err := seedAudits(ctx, s, clock, rng, managers, orgByName, now); err != nil {
+			return n, fmt.Errorf("demo audits: %w", err)
+		}
+	}
+	if s.Plan != nil {
+		if err := seedPlan(ctx, s, clock, named["partnership@demo.test"], managers, orgByName, now); err != nil {
+			return n, fmt.Errorf("demo plan: %w", err)
+		}
+	}
 	return n, nil
 }
 
@@ -251,6 +279,8 @@ func demoName(email string) string {
 		return "Priya Lead"
 	case "partnership@demo.test":
 		return "Pat Officer"
+	case "manager@demo.test":
+		return "Morgan Online-Safety"
 	}
 	return "Alex Admin"
 }

@@ -37,6 +37,8 @@ var (
 	_ lifeguard.PreferenceStore   = (*DB)(nil)
 	_ lifeguard.SecondFactorStore = (*DB)(nil)
 	_ lifeguard.TransferStore     = (*DB)(nil)
+	_ lifeguard.AuditStore        = (*DB)(nil)
+	_ lifeguard.PlanStore         = (*DB)(nil)
 )
 
 // Messages of the not-found errors. A record the actor may not know exists

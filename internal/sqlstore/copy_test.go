@@ -13,6 +13,7 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 
+	"github.com/lifeguard-scp/lifeguard/internal/audit"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
 	_ "modernc.org/sqlite" // the "sqlite" driver, to read the source as it is
@@ -22,7 +23,8 @@ import (
 // would: a partnership of two organisations, users with sessions, tokens,
 // login failures, preferences and a second factor, concerns with children,
 // revisions, decisions, actions (one done), evidence, notes, a closed
-// concern, a disabled user and a child's file sent and received.
+// concern, a disabled user, a child's file sent and received, two audits
+// with improvement actions, and a strategy plan.
 func seedAll(t *testing.T, db *sqlstore.DB) {
 	t.Helper()
 	ctx := sys(t.Context())
@@ -109,6 +111,39 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	tr, err := db.SendTransfer(asDSL, *c1.ChildID, b.ID, "Moving.", now.AddDate(0, 0, 7))
 	must(err)
 	_, err = db.ReceiveTransfer(asDSLB, tr.ID)
+	must(err)
+
+	// Two audits of A, the second closing some of the first's actions,
+	// and a plan with a note and an escalated barrier.
+	fw, err := audit.Baseline()
+	must(err)
+	for _, lv := range []lifeguard.Level{2, 3} {
+		au, err := db.StartAudit(asDSL, fw)
+		must(err)
+		var in []lifeguard.AnswerInput
+		for _, asp := range fw.Applicable(a) {
+			x := lifeguard.AnswerInput{AspectID: asp.ID, Level: lv, Comment: "c"}
+			if lv.NeedsEvidence() || asp.ID == "L1" {
+				x.Level, x.Evidence = 3, "Policy, 2026-01-01"
+			}
+			in = append(in, x)
+		}
+		_, err = db.SaveAuditAnswers(asDSL, au.ID, fw, in)
+		must(err)
+		_, err = db.CompleteAudit(asDSL, au.ID, fw, lifeguard.AuditCompletion{Owner: "Head"})
+		must(err)
+	}
+	_, asOfficer := user(a, "officer@example.org", lifeguard.RolePartnership)
+	obj, err := db.CreateObjective(asOfficer, lifeguard.NewObjective{Strand: lifeguard.StrandProtection, Title: "Filter"})
+	must(err)
+	pa, err := db.CreatePlanAction(asOfficer, obj.ID, lifeguard.NewPlanAction{Title: "Review", OwnerOrgID: a.ID,
+		Due: lifeguard.DateOf(now.AddDate(0, 2, 0)), RAG: lifeguard.RAGAmber})
+	must(err)
+	_, err = db.AddProgressNote(asDSL, pa.ID, lifeguard.NewProgressNote{Text: "Started."})
+	must(err)
+	br, err := db.AddBarrier(asOfficer, pa.ID, "No budget.")
+	must(err)
+	_, err = db.EscalateBarrier(asOfficer, br.ID)
 	must(err)
 }
 

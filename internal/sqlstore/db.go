@@ -1,6 +1,7 @@
 // Package sqlstore is Lifeguard's one database/sql store. It implements
 // lifeguard.ConcernStore, ChildStore, OrgStore, AuthStore, Journal,
-// PreferenceStore, SecondFactorStore and TransferStore for SQLite
+// PreferenceStore, SecondFactorStore, TransferStore, AuditStore and
+// PlanStore for SQLite
 // (modernc.org/sqlite, pure Go) and PostgreSQL 15 or later
 // (github.com/jackc/pgx/v5 through database/sql) with the same code: what
 // differs between the engines is kept in dialect.go.
@@ -207,6 +208,8 @@ func uniqueError(key string) *lifeguard.Error {
 			Problem: "is already the reference of a child in your organisation; link the concern to that child or choose another reference"}})
 	case "transfers.child_id":
 		return lifeguard.Errorf(lifeguard.ECONFLICT, "The child's file has already been sent and is waiting to be received.")
+	case "audits.organisation_id":
+		return errAuditOpen()
 	case "transfers.received_child_id":
 		return lifeguard.Errorf(lifeguard.ECONFLICT, "The file has already been received.")
 	}

@@ -393,6 +393,7 @@ var pgUniqueKeys = map[string]string{
 	"children_ref_unique":      "children.organisation_id, children.ref",
 	"transfers_one_pending":    "transfers.child_id",
 	"transfers_received_child": "transfers.received_child_id",
+	"audits_one_open":          "audits.organisation_id",
 }
 
 // postgresUnique recognises SQLSTATE 23505, unique_violation.

@@ -42,6 +42,28 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /transfers", wb.signedIn(wb.transfers))
 	mux.Handle("POST /transfers/{id}/receive", wb.signedIn(wb.receiveTransfer))
 
+	// The self-audit and its improvement actions.
+	mux.Handle("GET /audits", wb.signedIn(wb.auditsHome))
+	mux.Handle("POST /audits", wb.signedIn(wb.startAudit))
+	mux.Handle("GET /audits/{id}", wb.signedIn(wb.auditPage))
+	mux.Handle("POST /audits/{id}/complete", wb.signedIn(wb.completeAudit))
+	mux.Handle("GET /audits/{id}/strands/{strand}", wb.signedIn(wb.auditStrand))
+	mux.Handle("POST /audits/{id}/strands/{strand}", wb.signedIn(wb.saveStrand))
+	mux.Handle("GET /organisations/{id}/audits", wb.signedIn(wb.orgAudits))
+
+	// The partnership's strategy action plan.
+	mux.Handle("GET /plan", wb.signedIn(wb.planPage))
+	mux.Handle("POST /plan/objectives", wb.signedIn(wb.createObjective))
+	mux.Handle("GET /plan/objectives/{id}", wb.signedIn(wb.objectivePage))
+	mux.Handle("POST /plan/objectives/{id}", wb.signedIn(wb.updateObjective))
+	mux.Handle("POST /plan/objectives/{id}/actions", wb.signedIn(wb.createPlanAction))
+	mux.Handle("GET /plan/actions/{id}", wb.signedIn(wb.planActionPage))
+	mux.Handle("POST /plan/actions/{id}", wb.signedIn(wb.updatePlanAction))
+	mux.Handle("POST /plan/actions/{id}/notes", wb.signedIn(wb.addProgressNote))
+	mux.Handle("POST /plan/actions/{id}/barriers", wb.signedIn(wb.addBarrier))
+	mux.Handle("POST /plan/barriers/{id}/escalate", wb.signedIn(wb.escalateBarrier))
+	mux.Handle("POST /plan/barriers/{id}/resolve", wb.signedIn(wb.resolveBarrier))
+
 	// Anything else that is not the API is a page that does not exist.
 	mux.Handle("/", wb.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errNoPage

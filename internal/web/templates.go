@@ -36,6 +36,21 @@ func funcs(st *assets) template.FuncMap {
 			return string(t)
 		},
 		"join": strings.Join,
+		// dict builds the argument of a shared template from pairs.
+		"dict": func(pairs ...any) (map[string]any, error) {
+			if len(pairs)%2 != 0 {
+				return nil, fmt.Errorf("dict needs pairs of key and value")
+			}
+			m := make(map[string]any, len(pairs)/2)
+			for i := 0; i < len(pairs); i += 2 {
+				k, ok := pairs[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict key %v is not a string", pairs[i])
+				}
+				m[k] = pairs[i+1]
+			}
+			return m, nil
+		},
 		"add":  func(a, b int) int { return a + b },
 		"itoa": func(i int64) string { return strconv.FormatInt(i, 10) },
 		"urgencyLabel": func(u lifeguard.Urgency) string {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/audit"
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 )
 
@@ -22,6 +23,8 @@ type Stores struct {
 	Orgs        lifeguard.OrgStore
 	Preferences lifeguard.PreferenceStore
 	Transfers   lifeguard.TransferStore
+	Audits      lifeguard.AuditStore
+	Plan        lifeguard.PlanStore
 }
 
 // Auth is what the pages need of the auth package.
@@ -48,6 +51,9 @@ type Config struct {
 	Stores    Stores
 	Auth      Auth
 	Procedure *procedure.Procedure
+	// Framework is the self-audit framework in force; the embedded
+	// baseline when nil.
+	Framework *lifeguard.Framework
 	Logger    *slog.Logger
 	Now       func() time.Time
 	// Demo exempts the demo accounts from the second factor, and only
@@ -71,6 +77,13 @@ type Web struct {
 func New(cfg Config) (*Web, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Framework == nil {
+		fw, err := audit.Baseline()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Framework = fw
 	}
 	st, err := newAssets()
 	if err != nil {

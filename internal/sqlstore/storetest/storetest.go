@@ -50,6 +50,10 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"TransferJournal", testTransferJournal},
 		{"ReportCounts", testReportCounts},
 		{"ReportAccess", testReportAccess},
+		{"AuditAccess", testAuditAccess},
+		{"AuditAnswers", testAuditAnswers},
+		{"AuditComplete", testAuditComplete},
+		{"Plan", testPlan},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
