@@ -1,6 +1,9 @@
 package lifeguard
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // ReportQuery chooses the concerns a report counts: those reported from
 // the start of day From to the end of day To (UTC), in the whole
@@ -70,6 +73,55 @@ type ReportCounts struct {
 	// 5 minutes wide under an hour, 30 minutes under two days, 6 hours under
 	// 30 days and a day after that (FirstDecisionBand).
 	FirstDecision []Tally `json:"first_decision"`
+
+	// Audits and Plan are about organisations and the partnership's plan,
+	// not children. Plan is nil in an organisation's report.
+	Audits *AuditCounts `json:"audits"`
+	Plan   *PlanCounts  `json:"plan"`
+}
+
+// AuditCounts are the self-audit figures of a report, over the 12 months
+// (365 days) to the end of its period.
+type AuditCounts struct {
+	// Organisations counts the organisations by setting, and Audited those
+	// of them with an audit completed in the 12 months.
+	Organisations []Tally `json:"organisations"`
+	Audited       []Tally `json:"audited"`
+	// Scores counts strand scores of each organisation's latest audit
+	// completed in the 12 months.
+	Scores []ScoreTally `json:"scores"`
+}
+
+// ScoreTally is how many organisations scored Tenths on a strand.
+type ScoreTally struct {
+	Strand string `json:"strand"`
+	Tenths int    `json:"tenths"`
+	N      int64  `json:"n"`
+}
+
+// PlanCounts are the strategy action plan's figures: actions by strand and
+// status, and the barriers escalated to the board and not yet resolved.
+type PlanCounts struct {
+	Actions  []PlanTally        `json:"actions"`
+	Overdue  []PlanTally        `json:"overdue"`
+	Barriers []EscalatedBarrier `json:"barriers"`
+}
+
+// PlanTally is how many actions of a strand have a status.
+type PlanTally struct {
+	Strand PlanStrand `json:"strand"`
+	RAG    RAG        `json:"rag"`
+	N      int64      `json:"n"`
+}
+
+// EscalatedBarrier is a barrier before the board, with its action.
+type EscalatedBarrier struct {
+	Strand      PlanStrand `json:"strand"`
+	Objective   string     `json:"objective"`
+	Action      string     `json:"action"`
+	Owner       string     `json:"owner"`
+	Text        string     `json:"text"`
+	EscalatedAt time.Time  `json:"escalated_at"`
 }
 
 // FirstDecisionBand returns the band of FirstDecision that a time from

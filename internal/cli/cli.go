@@ -53,6 +53,8 @@ Usage:
   lifeguard procedure check LOCAL.yaml                 validate a local procedure file
   lifeguard procedure show [--procedure LOCAL.yaml]    print the procedure in force
   lifeguard framework check LOCAL.yaml                 validate a local self-audit framework file
+  lifeguard report board [--from D] [--to D] [--format html|csv|json] [--organisation ID]
+                                                       the board report (default: the last six months)
   lifeguard version                                    print the version
 
 The commands that use the database take --data DIR, the embedded SQLite database
@@ -93,6 +95,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.journal(ctx, rest)
 	case "copy":
 		err = e.copy(ctx, rest)
+	case "report":
+		err = e.report(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "lifeguard", Version)
 	case "help", "-h", "--help":

@@ -6,6 +6,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -95,6 +96,9 @@ type Options struct {
 	// RouteTitle gives a route's title; a route it does not know is shown
 	// by its code.
 	RouteTitle func(lifeguard.RouteCode) (string, bool)
+	// StrandTitle gives a self-audit strand's title; a strand it does not
+	// know is shown by its code.
+	StrandTitle func(code string) (string, bool)
 	// Now is when the report is made.
 	Now time.Time
 }
@@ -133,8 +137,11 @@ func Build(rc *lifeguard.ReportCounts, opt Options) (*Report, error) {
 		From: rc.Query.From, To: rc.Query.To, Generated: opt.Now.UTC()}
 	b := builder{rc: rc, opt: opt}
 	for _, f := range []func() (Section, error){b.overview, b.risks, b.children, b.organisations, b.routes,
-		b.trend} {
+		b.trend, b.audits, b.plan} {
 		s, err := f()
+		if errors.Is(err, errNoSection) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -741,3 +748,144 @@ func northWest(rows, cols []*cell) [][]int64 {
 	}
 	return out
 }
+
+func count(n int64) Figure { return Figure{Value: &n, Text: strconv.FormatInt(n, 10)} }
+
+// audits is the self-audit coverage and the spread of strand scores. These
+// count organisations, not children, and are published as they are.
+func (b *builder) audits() (Section, error) {
+	sec := Section{ID: "audits", Title: "Self-audit",
+		Intro: "Organisations with a self-audit completed in the 12 months to the end of the period, and the " +
+			"strand scores of each one's latest such audit (1 is not in place, 4 is embedded). These count " +
+			"organisations, not children, so no figure is suppressed."}
+	a := b.rc.Audits
+	if a == nil {
+		return sec, nil
+	}
+	cov := Table{ID: "audit_coverage", Title: "Organisations with a self-audit in the last 12 months",
+		RowHead: "Organisation", Columns: []string{"Audited", "Organisations", "Share audited"}, Chart: "bars"}
+	audited := map[string]int64{}
+	for _, t := range a.Audited {
+		audited[t.Key] = t.N
+	}
+	var all, done int64
+	for _, t := range a.Organisations {
+		all, done = all+t.N, done+audited[t.Key]
+		cov.Rows = append(cov.Rows, Row{Key: t.Key, Label: settingLabel(lifeguard.Setting(t.Key)),
+			Cells: []Figure{count(audited[t.Key]), count(t.N), share(audited[t.Key], t.N)}})
+	}
+	cov.Totals = &Row{Key: "total", Label: "Total", Cells: []Figure{count(done), count(all), share(done, all)}}
+
+	bands := []struct {
+		label  string
+		lo, hi int
+	}{{"1.0 to 1.9", 10, 19}, {"2.0 to 2.9", 20, 29}, {"3.0 to 3.9", 30, 39}, {"4.0", 40, 40}}
+	sc := Table{ID: "strand_scores", Title: "Strand scores of the latest audits",
+		Caption: "How many organisations scored in each band on each strand.",
+		RowHead: "Strand", Chart: "stack"}
+	for _, band := range bands {
+		sc.Columns = append(sc.Columns, band.label)
+	}
+	sc.Columns = append(sc.Columns, "Organisations")
+	var strands []string
+	byStrand := map[string][]int64{}
+	for _, t := range a.Scores {
+		if byStrand[t.Strand] == nil {
+			strands = append(strands, t.Strand)
+			byStrand[t.Strand] = make([]int64, len(bands))
+		}
+		for i, band := range bands {
+			if t.Tenths >= band.lo && t.Tenths <= band.hi {
+				byStrand[t.Strand][i] += t.N
+			}
+		}
+	}
+	for _, st := range strands {
+		label := st
+		if b.opt.StrandTitle != nil {
+			if t, ok := b.opt.StrandTitle(st); ok {
+				label = t
+			}
+		}
+		row := Row{Key: st, Label: label}
+		var total int64
+		for _, n := range byStrand[st] {
+			row.Cells = append(row.Cells, count(n))
+			total += n
+		}
+		row.Cells = append(row.Cells, count(total))
+		sc.Rows = append(sc.Rows, row)
+	}
+	sec.Tables = []Table{cov, sc}
+	return sec, nil
+}
+
+func share(n, of int64) Figure {
+	if of == 0 {
+		return textFigure(MarkNone)
+	}
+	return textFigure(fmt.Sprintf("%.0f%%", 100*float64(n)/float64(of)))
+}
+
+// plan is the strategy action plan's status and the escalated barriers.
+func (b *builder) plan() (Section, error) {
+	sec := Section{ID: "plan", Title: "Strategy action plan",
+		Intro: "The partnership's actions by strand and status today, and the barriers escalated to the board " +
+			"that are not yet resolved."}
+	p := b.rc.Plan
+	if p == nil {
+		return Section{}, errNoSection
+	}
+	rags := lifeguard.RAGs()
+	st := Table{ID: "plan_status", Title: "Actions by strand and status", RowHead: "Strand", Chart: "stack"}
+	for _, r := range rags {
+		st.Columns = append(st.Columns, title(string(r)))
+	}
+	st.Columns = append(st.Columns, "Total", "Overdue")
+	counts := map[lifeguard.PlanStrand]map[lifeguard.RAG]int64{}
+	overdue := map[lifeguard.PlanStrand]int64{}
+	for _, t := range p.Actions {
+		if counts[t.Strand] == nil {
+			counts[t.Strand] = map[lifeguard.RAG]int64{}
+		}
+		counts[t.Strand][t.RAG] += t.N
+	}
+	for _, t := range p.Overdue {
+		overdue[t.Strand] += t.N
+	}
+	totals := make([]int64, len(rags)+2)
+	for _, strand := range lifeguard.PlanStrands() {
+		row := Row{Key: string(strand), Label: strand.Label()}
+		var total int64
+		for i, r := range rags {
+			n := counts[strand][r]
+			row.Cells = append(row.Cells, count(n))
+			total += n
+			totals[i] += n
+		}
+		totals[len(rags)] += total
+		totals[len(rags)+1] += overdue[strand]
+		row.Cells = append(row.Cells, count(total), count(overdue[strand]))
+		st.Rows = append(st.Rows, row)
+	}
+	tr := Row{Key: "total", Label: "Total"}
+	for _, n := range totals {
+		tr.Cells = append(tr.Cells, count(n))
+	}
+	st.Totals = &tr
+	sec.Tables = []Table{st}
+	bt := Table{ID: "barriers", Title: "Barriers escalated to the board",
+		Caption: "Each barrier stays here until it is resolved.", RowHead: "Action",
+		Columns: []string{"Strand", "Owner", "Escalated", "Barrier"}}
+	for i, br := range p.Barriers {
+		bt.Rows = append(bt.Rows, Row{Key: strconv.Itoa(i + 1), Label: br.Action, Cells: []Figure{
+			textFigure(br.Strand.Label()), textFigure(br.Owner), textFigure(br.EscalatedAt.UTC().Format("2 January 2006")),
+			textFigure(br.Text)}})
+	}
+	sec.Tables = append(sec.Tables, bt)
+	return sec, nil
+}
+
+// errNoSection leaves a section out of the report: the plan is the
+// partnership's, so an organisation's own report has none.
+var errNoSection = errors.New("report: no such section in this report")

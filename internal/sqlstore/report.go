@@ -211,7 +211,17 @@ func (db *DB) ReportCounts(ctx context.Context, q lifeguard.ReportQuery) (*lifeg
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return f.into(r)
+		if err := f.into(r); err != nil {
+			return err
+		}
+		end := (to + 1) * dayMicros
+		if r.Audits, err = auditCounts(ctx, tx, q, end-yearMicros, end); err != nil {
+			return err
+		}
+		if q.OrganisationID == 0 {
+			r.Plan, err = planCounts(ctx, tx, q.PartnershipID, q.To)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -285,4 +295,110 @@ func (f *fold) into(r *lifeguard.ReportCounts) error {
 			Deadline: bits[1] == '1', OnTime: bits[2] == '1', N: t.N})
 	}
 	return nil
+}
+
+// auditCounts counts the organisations in scope, those with an audit
+// completed in [from, to) (Unix microseconds), and the strand scores of
+// each one's latest such audit.
+func auditCounts(ctx context.Context, tx *tx, q lifeguard.ReportQuery, from, to int64) (*lifeguard.AuditCounts, error) {
+	scope, args := `o.partnership_id = ?`, []any{q.PartnershipID}
+	if q.OrganisationID != 0 {
+		scope, args = scope+` AND o.id = ?`, append(args, q.OrganisationID)
+	}
+	a := &lifeguard.AuditCounts{Organisations: []lifeguard.Tally{}, Audited: []lifeguard.Tally{},
+		Scores: []lifeguard.ScoreTally{}}
+	rows, err := tx.query(ctx, `SELECT o.setting, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM audits a
+			WHERE a.organisation_id = o.id AND a.status = 'completed' AND a.completed_at >= ? AND a.completed_at < ?)
+			THEN 1 ELSE 0 END)
+		FROM organisations o WHERE `+scope+` GROUP BY o.setting ORDER BY o.setting`, append([]any{from, to}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var setting string
+		var n, audited int64
+		if err := rows.Scan(&setting, &n, &audited); err != nil {
+			return nil, err
+		}
+		a.Organisations = append(a.Organisations, lifeguard.Tally{Key: setting, N: n})
+		a.Audited = append(a.Audited, lifeguard.Tally{Key: setting, N: audited})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	rows, err = tx.query(ctx, `SELECT s.strand, s.tenths, COUNT(*) FROM audit_scores s
+		JOIN audits a ON a.id = s.audit_id JOIN organisations o ON o.id = a.organisation_id
+		WHERE `+scope+` AND a.status = 'completed' AND a.completed_at >= ? AND a.completed_at < ?
+		AND a.completed_at = (SELECT MAX(b.completed_at) FROM audits b WHERE b.organisation_id = a.organisation_id
+			AND b.status = 'completed' AND b.completed_at >= ? AND b.completed_at < ?)
+		GROUP BY s.strand, s.tenths ORDER BY s.strand, s.tenths`, append(args, from, to, from, to)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t lifeguard.ScoreTally
+		if err := rows.Scan(&t.Strand, &t.Tenths, &t.N); err != nil {
+			return nil, err
+		}
+		a.Scores = append(a.Scores, t)
+	}
+	return a, rows.Err()
+}
+
+// planCounts counts the partnership's plan actions by strand and status,
+// those overdue on day (not complete, due before it), and lists the
+// barriers escalated and not resolved.
+func planCounts(ctx context.Context, tx *tx, partnership int64, day lifeguard.Date) (*lifeguard.PlanCounts, error) {
+	p := &lifeguard.PlanCounts{Actions: []lifeguard.PlanTally{}, Overdue: []lifeguard.PlanTally{},
+		Barriers: []lifeguard.EscalatedBarrier{}}
+	for _, part := range []struct {
+		out  *[]lifeguard.PlanTally
+		cond string
+		args []any
+	}{
+		{&p.Actions, ``, nil},
+		{&p.Overdue, ` AND pa.rag <> 'complete' AND pa.due < ?`, []any{day.String()}},
+	} {
+		rows, err := tx.query(ctx, `SELECT ob.strand, pa.rag, COUNT(*) FROM plan_actions pa
+			JOIN plan_objectives ob ON ob.id = pa.objective_id WHERE ob.partnership_id = ?`+part.cond+`
+			GROUP BY ob.strand, pa.rag ORDER BY ob.strand, pa.rag`, append([]any{partnership}, part.args...)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var t lifeguard.PlanTally
+			if err := rows.Scan(&t.Strand, &t.RAG, &t.N); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			*part.out = append(*part.out, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := tx.query(ctx, `SELECT ob.strand, ob.title, pa.title, o.name, pb.text, pb.escalated_at
+		FROM plan_barriers pb JOIN plan_actions pa ON pa.id = pb.action_id
+		JOIN plan_objectives ob ON ob.id = pa.objective_id JOIN organisations o ON o.id = pa.owner_organisation_id
+		WHERE ob.partnership_id = ? AND pb.status = 'escalated' ORDER BY pb.escalated_at, pb.id`, partnership)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b lifeguard.EscalatedBarrier
+		var at sql.NullInt64
+		if err := rows.Scan(&b.Strand, &b.Objective, &b.Action, &b.Owner, &b.Text, &at); err != nil {
+			return nil, err
+		}
+		if at.Valid {
+			b.EscalatedAt = fromMicros(at.Int64)
+		}
+		p.Barriers = append(p.Barriers, b)
+	}
+	return p, rows.Err()
 }

@@ -25,6 +25,7 @@ type Stores struct {
 	Transfers   lifeguard.TransferStore
 	Audits      lifeguard.AuditStore
 	Plan        lifeguard.PlanStore
+	Reports     lifeguard.ReportStore
 }
 
 // Auth is what the pages need of the auth package.
