@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/report"
 )
 
 // BenchmarkCreateConcern records one concern, with a new child, per
@@ -531,5 +533,41 @@ func BenchmarkReportCounts1M(b *testing.B) {
 		n = r.Concerns
 	}
 	b.ReportMetric(float64(n), "concerns")
+	reportPercentiles(b, times)
+}
+
+// BenchmarkBoardReport1M makes the whole board report of the last six
+// months from the million-concern database, as the page and the command
+// do: the store's counts (with the audits and the plan), the report with
+// its suppression, and the HTML with its charts.
+func BenchmarkBoardReport1M(b *testing.B) {
+	db := benchDB(b)
+	ctx := lifeguard.WithActor(b.Context(), &lifeguard.Actor{UserID: 1, Role: lifeguard.RolePartnership,
+		OrganisationID: 1, PartnershipID: 1, Via: "session"})
+	q := lifeguard.ReportQuery{}
+	q.From, q.To = report.DefaultPeriod(time.Now())
+	var times []time.Duration
+	var size int
+	for b.Loop() {
+		t0 := time.Now()
+		counts, err := db.ReportCounts(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := report.Build(counts, report.Options{Scope: "Benchshire", Now: time.Now()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := report.WriteHTML(&buf, r); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t0))
+		size = buf.Len()
+		if counts.Concerns < 100_000 {
+			b.Fatalf("only %d concerns in six months", counts.Concerns)
+		}
+	}
+	b.ReportMetric(float64(size), "html-bytes")
 	reportPercentiles(b, times)
 }
