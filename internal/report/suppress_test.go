@@ -154,10 +154,7 @@ func (a *attack) equations(r *Report) {
 		}
 		a.eqs = append(a.eqs, e)
 	}
-	var months []string
-	for _, k := range rowKeys("trend") {
-		months = append(months, k)
-	}
+	months := rowKeys("trend")
 	a.sumRows("trend", "This period", months)
 	a.sumRows("trend", "Previous period", months)
 	// The total of concerns is one number wherever it is published.
