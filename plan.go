@@ -165,8 +165,9 @@ const (
 //   - any user of an organisation that owns an action reads that action
 //     (with its objective's strand and title) and adds progress notes to
 //     it; they change nothing else (EFORBIDDEN);
-//   - anyone else gets ENOTFOUND for an action and only the objectives
-//     whose actions they may see from Plan.
+//   - anyone else gets ENOTFOUND for an action, and for an objective none
+//     of whose actions they may see (to read it, change it or add to it);
+//     Plan gives them only the objectives whose actions they may see.
 //
 // Errors beyond the common contract (store.go): EscalateBarrier is
 // ECONFLICT unless the barrier is open; ResolveBarrier is ECONFLICT on a

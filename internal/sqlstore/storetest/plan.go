@@ -54,9 +54,11 @@ func testPlan(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 		_, err = f.db.CreatePlanAction(officer, 999999, lifeguard.NewPlanAction{})
 		wantCode(t, err, lifeguard.ENOTFOUND)
+		// School A owns no action of the objective yet: to its users the
+		// objective does not exist.
 		_, err = f.db.CreatePlanAction(as(ctx, f.manager), prev.ID, lifeguard.NewPlanAction{Title: "x",
 			OwnerOrgID: f.orgA.ID, Due: due, RAG: "green"})
-		wantCode(t, err, lifeguard.EFORBIDDEN)
+		wantCode(t, err, lifeguard.ENOTFOUND)
 		_, err = f.db.CreatePlanAction(as(ctx, f.adminC), prev.ID, lifeguard.NewPlanAction{})
 		wantCode(t, err, lifeguard.ENOTFOUND)
 	})
@@ -177,8 +179,15 @@ func testPlan(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		if err != nil || o.Title != "Every setting teaches online safety" || len(o.Actions) != 1 {
 			t.Errorf("objective %+v %v", o, err)
 		}
-		_, err = f.db.UpdateObjective(as(ctx, f.dsl), prev.ID, lifeguard.NewObjective{Strand: "prevention", Title: "x"})
+		// School B now owns an action of the objective and sees it, but
+		// changes nothing; school A no longer sees it at all.
+		_, err = f.db.UpdateObjective(as(ctx, f.dslB), prev.ID, lifeguard.NewObjective{Strand: "prevention", Title: "x"})
 		wantCode(t, err, lifeguard.EFORBIDDEN)
+		_, err = f.db.CreatePlanAction(as(ctx, f.dslB), prev.ID, lifeguard.NewPlanAction{Title: "x",
+			OwnerOrgID: f.orgB.ID, Due: due, RAG: "green"})
+		wantCode(t, err, lifeguard.EFORBIDDEN)
+		_, err = f.db.UpdateObjective(as(ctx, f.dsl), prev.ID, lifeguard.NewObjective{Strand: "prevention", Title: "x"})
+		wantCode(t, err, lifeguard.ENOTFOUND)
 	})
 
 	t.Run("barriers", func(t *testing.T) {
