@@ -44,7 +44,7 @@ func TestDatabaseFlags(t *testing.T) {
 		})
 	}
 	t.Setenv(databaseEnv, "")
-	if code, stdout, _ := run(t, "", "migrate", "--data", dir); code != 0 || !strings.Contains(stdout, "schema version 4 of 4") {
+	if code, stdout, _ := run(t, "", "migrate", "--data", dir); code != 0 || !strings.Contains(stdout, "schema version 5 of 5") {
 		t.Errorf("--data alone: %d %s", code, stdout)
 	}
 }
@@ -101,7 +101,7 @@ func TestServeDemoPostgres(t *testing.T) {
 	}
 	code, out, _ = run(t, "", "migrate", "--database", dsn)
 	noSecret("migrate", out)
-	if code != 0 || !strings.Contains(out, "schema version 4 of 4") || !strings.Contains(out, "PostgreSQL database") {
+	if code != 0 || !strings.Contains(out, "schema version 5 of 5") || !strings.Contains(out, "PostgreSQL database") {
 		t.Errorf("migrate: %d %s", code, out)
 	}
 	if code, out, _ := run(t, "", "org", "list", "--database", dsn); code != 0 || !strings.Contains(out, "school") {
