@@ -84,8 +84,8 @@ const (
 	// benchGenerator changes when the generator below changes, so that an
 	// old cached file is not reused. 2: organisations of every kind,
 	// vulnerabilities, route mixes and the report's columns. 3: the
-	// report's counts, rebuilt by Migrate.
-	benchGenerator = 3
+	// report's counts, rebuilt by Migrate. 4: report_rebuild's flag.
+	benchGenerator = 4
 )
 
 // benchDB opens the cached benchmark database, building it first when it is
@@ -174,7 +174,7 @@ func buildBenchDB(ctx context.Context, path string) error {
 		}
 	}
 	// Ask Migrate to count the report's figures from the new concerns.
-	if _, err := conn.ExecContext(ctx, `INSERT INTO report_rebuild (id) VALUES (1)`); err != nil {
+	if _, err := conn.ExecContext(ctx, `UPDATE report_rebuild SET needed = 1 WHERE id = 1`); err != nil {
 		return err
 	}
 	if _, err := conn.ExecContext(ctx, `PRAGMA journal_mode = WAL`); err != nil {

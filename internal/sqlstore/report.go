@@ -105,12 +105,12 @@ func setPriorConcerns(ctx context.Context, tx *tx, id int64) error {
 }
 
 // rebuildReportCounts counts report_counts afresh from every concern when
-// report_rebuild asks for it, at the end of Migrate.
+// report_rebuild says it is needed, at the end of Migrate.
 func (db *DB) rebuildReportCounts(ctx context.Context) error {
 	var rebuilt bool
 	err := db.inWrite(ctx, "rebuild report counts", func(tx *tx) error {
-		var n int
-		if err := tx.row(ctx, `SELECT COUNT(*) FROM report_rebuild`).Scan(&n); err != nil || n == 0 {
+		var needed bool
+		if err := tx.row(ctx, `SELECT needed FROM report_rebuild WHERE id = 1`).Scan(&needed); err != nil || !needed {
 			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM report_counts`); err != nil {
@@ -121,7 +121,7 @@ func (db *DB) rebuildReportCounts(ctx context.Context) error {
 			SELECT p, day, dim, key, SUM(n) FROM (`+sel+`) u WHERE true GROUP BY p, day, dim, key`); err != nil {
 			return err
 		}
-		_, err := tx.exec(ctx, `DELETE FROM report_rebuild`)
+		_, err := tx.exec(ctx, `UPDATE report_rebuild SET needed = ? WHERE id = 1`, false)
 		rebuilt = true
 		return err
 	})
