@@ -55,6 +55,8 @@ Usage:
   lifeguard filter [--config filter.yaml]              run the DNS filter (docs/filter.md)
   lifeguard filter check filter.yaml                   validate a filter configuration
   lifeguard framework check LOCAL.yaml                 validate a local self-audit framework file
+  lifeguard report board [--from D] [--to D] [--format html|csv|json] [--organisation ID]
+                                                       the board report (default: the last six months)
   lifeguard version                                    print the version
 
 The commands that use the database take --data DIR, the embedded SQLite database
@@ -97,6 +99,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.copy(ctx, rest)
 	case "filter":
 		err = e.filter(ctx, rest)
+	case "report":
+		err = e.report(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "lifeguard", Version)
 	case "help", "-h", "--help":

@@ -84,14 +84,21 @@ func insertConcern(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Tim
 	}
 	types, routes := codeList(c.Facts.ConcernTypes), routeList(&c.Triage)
 	c.ID, err = tx.insert(ctx, `INSERT INTO concerns (organisation_id, child_id, reporter_id, status, facts,
-		triage, types, routes, reported_at, due, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		triage, types, routes, reported_at, due, created_at, updated_at, child_age, vulns)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.OrganisationID, nullablePtr(c.ChildID), c.ReporterID, string(c.Status), string(factsJSON),
-		string(triageJSON), types, routes, micros(c.Facts.ReportedAt), nullMicros(c.Due), micros(now), micros(now))
+		string(triageJSON), types, routes, micros(c.Facts.ReportedAt), nullMicros(c.Due), micros(now), micros(now),
+		childAgeColumn(&c.Facts), vulnList(&c.Facts))
 	if err != nil {
 		return err
 	}
 	if err := insertTypes(ctx, tx, c.ID, c.Facts.ConcernTypes); err != nil {
+		return err
+	}
+	if err := setPriorConcerns(ctx, tx, c.ID); err != nil {
+		return err
+	}
+	if err := addReportCounts(ctx, tx, c.ID, 1); err != nil {
 		return err
 	}
 	detail := "types=" + types + " routes=" + routes
@@ -119,6 +126,23 @@ func routeList(t *lifeguard.Triage) string {
 		codes[i] = r.Code
 	}
 	return codeList(codes)
+}
+
+// childAgeColumn is the child's age when the concern was reported, for the
+// report's age bands; nil when the facts describe no child.
+func childAgeColumn(f *lifeguard.Facts) any {
+	if age, ok := f.ChildAge(); ok {
+		return age
+	}
+	return nil
+}
+
+// vulnList is the child's vulnerabilities as comma-separated codes.
+func vulnList(f *lifeguard.Facts) string {
+	if f.Child == nil {
+		return ""
+	}
+	return codeList(f.Child.Vulnerabilities)
 }
 
 func insertTypes(ctx context.Context, tx *tx, id int64, types []lifeguard.ConcernType) error {
@@ -448,16 +472,25 @@ func (db *DB) UpdateFacts(ctx context.Context, id int64, f lifeguard.Facts, t li
 			return err
 		}
 		types, routes := codeList(f.ConcernTypes), routeList(&t)
+		if err := addReportCounts(ctx, tx, id, -1); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `UPDATE concerns SET facts = ?, triage = ?, types = ?, routes = ?, reported_at = ?,
-			due = ?, child_id = ?, updated_at = ? WHERE id = ?`,
+			due = ?, child_id = ?, updated_at = ?, child_age = ?, vulns = ? WHERE id = ?`,
 			string(factsJSON), string(triageJSON), types, routes, micros(f.ReportedAt),
-			nullMicros(dueOf(&t, decided)), nullablePtr(child), micros(now), id); err != nil {
+			nullMicros(dueOf(&t, decided)), nullablePtr(child), micros(now), childAgeColumn(&f), vulnList(&f), id); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM concern_types WHERE concern_id = ?`, id); err != nil {
 			return err
 		}
 		if err := insertTypes(ctx, tx, id, f.ConcernTypes); err != nil {
+			return err
+		}
+		if err := setPriorConcerns(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := addReportCounts(ctx, tx, id, 1); err != nil {
 			return err
 		}
 		if err := journal(ctx, tx, a, now, jUpdate, jConcern, id, "facts types="+types+" routes="+routes); err != nil {
@@ -521,6 +554,9 @@ func (db *DB) AddDecision(ctx context.Context, concernID int64, in lifeguard.New
 			ok := !now.After(*route.Due)
 			d.OnTime, onTime = &ok, ok
 		}
+		if err := addReportCounts(ctx, tx, concernID, -1); err != nil {
+			return err
+		}
 		d.ID, err = tx.insert(ctx, `INSERT INTO decisions (concern_id, route, decision, reason, reference, on_time,
 			decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			concernID, string(d.Route), string(d.Decision), d.Reason, d.Reference, onTime, nullID(a.UserID), micros(now))
@@ -531,8 +567,12 @@ func (db *DB) AddDecision(ctx context.Context, concernID int64, in lifeguard.New
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, status = `+worked+`, updated_at = ? WHERE id = ?`,
-			nullMicros(dueOf(t, decided)), micros(now), concernID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, status = `+worked+`, updated_at = ?,
+			first_decided_at = COALESCE(first_decided_at, ?) WHERE id = ?`,
+			nullMicros(dueOf(t, decided)), micros(now), micros(now), concernID); err != nil {
+			return err
+		}
+		if err := addReportCounts(ctx, tx, concernID, 1); err != nil {
 			return err
 		}
 		return journal(ctx, tx, a, now, jUpdate, jConcern, concernID,

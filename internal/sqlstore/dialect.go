@@ -63,13 +63,19 @@ type dialect struct {
 	// ownBackup says which.
 	backup    func(ctx context.Context, dst string) error
 	ownBackup string
+	// splitList is a table expression "s" with one row per code (column
+	// value) of a column of comma-separated codes.
+	splitList func(col string) string
 }
 
 // sqliteDialect is SQLite through modernc.org/sqlite, for the file at path.
 func sqliteDialect(path string) *dialect {
 	return &dialect{
-		name:        "sqlite",
-		rebind:      func(q string) string { return q },
+		name:   "sqlite",
+		rebind: func(q string) string { return q },
+		splitList: func(col string) string {
+			return `json_each('["' || replace(` + col + `, ',', '","') || '"]') AS s`
+		},
 		unavailable: sqliteUnavailable,
 		unique:      sqliteUnique,
 		// A read transaction is a snapshot in WAL mode whatever the level;
@@ -260,8 +266,11 @@ func openSQLite(path string) (read, write *sql.DB, err error) {
 // postgresDialect is PostgreSQL through github.com/jackc/pgx/v5/stdlib.
 func postgresDialect() *dialect {
 	return &dialect{
-		name:        "postgres",
-		rebind:      rebindDollar,
+		name:   "postgres",
+		rebind: rebindDollar,
+		splitList: func(col string) string {
+			return `unnest(string_to_array(` + col + `, ',')) AS s(value)`
+		},
 		unavailable: postgresUnavailable,
 		unique:      postgresUnique,
 		// A read is one snapshot, as on SQLite: VerifyJournal reads the

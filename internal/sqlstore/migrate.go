@@ -132,7 +132,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return err
 		}
 		if applied == nil {
-			return nil
+			return db.rebuildReportCounts(ctx)
 		}
 		db.log.Info("schema migrated", slog.Int("version", applied.version), slog.String("migration", applied.name))
 	}

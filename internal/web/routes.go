@@ -69,6 +69,12 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /plan/barriers/{id}/escalate", wb.signedIn(wb.escalateBarrier))
 	mux.Handle("POST /plan/barriers/{id}/resolve", wb.signedIn(wb.resolveBarrier))
 
+	// Reports: the board's for the partnership team, an organisation's own
+	// for its safeguarding lead and manager.
+	mux.Handle("GET /reports", wb.signedIn(wb.reportPage))
+	mux.Handle("GET /reports/figures.csv", wb.signedIn(wb.reportCSV))
+	mux.Handle("GET /reports/figures.json", wb.signedIn(wb.reportJSON))
+
 	// Anything else that is not the API is a page that does not exist.
 	mux.Handle("/", wb.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return errNoPage

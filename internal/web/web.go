@@ -26,6 +26,7 @@ type Stores struct {
 	Reminders   lifeguard.ReminderStore
 	Audits      lifeguard.AuditStore
 	Plan        lifeguard.PlanStore
+	Reports     lifeguard.ReportStore
 	// Filter is the DNS filter's store; nil when it is not attached.
 	Filter lifeguard.FilterStore
 }

@@ -51,6 +51,8 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"JobClaims", testJobClaims},
 		{"Reminders", testReminders},
 		{"Purge", testPurge},
+		{"ReportCounts", testReportCounts},
+		{"ReportAccess", testReportAccess},
 		{"AuditAccess", testAuditAccess},
 		{"AuditAnswers", testAuditAnswers},
 		{"AuditComplete", testAuditComplete},

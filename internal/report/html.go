@@ -1,0 +1,27 @@
+package report
+
+import (
+	_ "embed"
+	"html/template"
+	"io"
+)
+
+// The report as a document of its own, for `lifeguard report board
+// --format html`: the same sections, charts and tables as the page, with
+// its stylesheet inside it so that the file opens and prints anywhere.
+
+//go:embed report.css
+var reportCSS string
+
+//go:embed report.html
+var reportHTML string
+
+var documentTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"chart": Chart,
+	"css":   func() template.CSS { return template.CSS(reportCSS) },
+}).Parse(reportHTML))
+
+// WriteHTML writes the report as a standalone HTML document.
+func WriteHTML(w io.Writer, r *Report) error {
+	return documentTemplate.Execute(w, r)
+}
