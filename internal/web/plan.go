@@ -327,15 +327,9 @@ func withProblem(err error, p *lifeguard.Problem, message string) error {
 
 // updateObjective changes an objective.
 func (wb *Web) updateObjective(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
+	id, err := wb.planPost(w, r)
 	if err != nil {
 		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
 	}
 	in := lifeguard.NewObjective{Strand: lifeguard.PlanStrand(r.PostForm.Get("strand")),
 		Title: strings.TrimSpace(r.PostForm.Get("title")), Description: strings.TrimSpace(r.PostForm.Get("description"))}
@@ -353,15 +347,9 @@ func (wb *Web) updateObjective(w http.ResponseWriter, r *http.Request) error {
 
 // createPlanAction adds an action to an objective.
 func (wb *Web) createPlanAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
+	id, err := wb.planPost(w, r)
 	if err != nil {
 		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
 	}
 	typed, in, bad := readActionForm(r)
 	var x *lifeguard.PlanAction
@@ -499,15 +487,9 @@ func (wb *Web) showPlanAction(w http.ResponseWriter, r *http.Request, status int
 
 // updatePlanAction changes an action's title, owner, due date and status.
 func (wb *Web) updatePlanAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
+	id, err := wb.planPost(w, r)
 	if err != nil {
 		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
 	}
 	typed, in, bad := readActionForm(r)
 	if bad == nil {
@@ -533,15 +515,9 @@ func (wb *Web) updatePlanAction(w http.ResponseWriter, r *http.Request) error {
 
 // addProgressNote adds a dated note of progress.
 func (wb *Web) addProgressNote(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
+	id, err := wb.planPost(w, r)
 	if err != nil {
 		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
 	}
 	onText, text := strings.TrimSpace(r.PostForm.Get("on")), strings.TrimSpace(r.PostForm.Get("text"))
 	in := lifeguard.NewProgressNote{Text: text}
@@ -572,15 +548,9 @@ func (wb *Web) addProgressNote(w http.ResponseWriter, r *http.Request) error {
 
 // addBarrier records a barrier to an action.
 func (wb *Web) addBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
+	id, err := wb.planPost(w, r)
 	if err != nil {
 		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
 	}
 	text := strings.TrimSpace(r.PostForm.Get("text"))
 	_, err = wb.cfg.Stores.Plan.AddBarrier(r.Context(), id, text)
@@ -599,15 +569,9 @@ func (wb *Web) addBarrier(w http.ResponseWriter, r *http.Request) error {
 
 // escalateBarrier escalates a barrier to the board.
 func (wb *Web) escalateBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
+	id, err := wb.planPost(w, r)
 	if err != nil {
 		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
 	}
 	b, err := wb.cfg.Stores.Plan.EscalateBarrier(r.Context(), id)
 	if err != nil {
@@ -619,15 +583,9 @@ func (wb *Web) escalateBarrier(w http.ResponseWriter, r *http.Request) error {
 
 // resolveBarrier records how a barrier was resolved.
 func (wb *Web) resolveBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
+	id, err := wb.planPost(w, r)
 	if err != nil {
 		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
 	}
 	text := strings.TrimSpace(r.PostForm.Get("resolution"))
 	b, err := wb.cfg.Stores.Plan.ResolveBarrier(r.Context(), id, text)
@@ -671,4 +629,21 @@ func (wb *Web) barrierAction(r *http.Request, barrier int64) (int64, error) {
 		}
 	}
 	return 0, errNoPage
+}
+
+// planPost is the start of every form posted about one record of the plan:
+// the record's id from the path, the form read (no file allowed), and the
+// plan's store present.
+func (wb *Web) planPost(w http.ResponseWriter, r *http.Request) (int64, error) {
+	id, err := idFromPath(r, "id")
+	if err != nil {
+		return 0, err
+	}
+	if err := parsePlainForm(w, r); err != nil {
+		return 0, err
+	}
+	if wb.cfg.Stores.Plan == nil {
+		return 0, errPlanOff
+	}
+	return id, nil
 }
