@@ -101,6 +101,17 @@ func (db *DB) Reminders(ctx context.Context) ([]lifeguard.Reminder, error) {
 	if a.Role != lifeguard.RoleDSL {
 		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Reminders are for safeguarding leads.")
 	}
+	// The inbox asks on every view, and most views have no reminder: a
+	// read transaction says so without taking the write lock and a commit.
+	// Only when there are some are they read, with their journal entry, in
+	// a write transaction.
+	var some bool
+	if err := db.inRead(ctx, "reminders", func(t *tx) error {
+		return t.row(ctx, `SELECT EXISTS (SELECT 1 FROM reminders WHERE organisation_id = ? AND dismissed_at IS NULL)`,
+			a.OrganisationID).Scan(&some)
+	}); err != nil || !some {
+		return nil, err
+	}
 	var out []lifeguard.Reminder
 	err = db.inWrite(ctx, "reminders", func(t *tx) error {
 		out = out[:0]
