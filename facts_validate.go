@@ -347,10 +347,11 @@ func (c *checker) addAt(path string, k field, msg string) {
 	}
 }
 
-// text checks a free-text field: valid UTF-8 and at most max characters.
+// text checks a free-text field: text a store keeps on every engine (see
+// CheckText) and at most max characters.
 func (c *checker) text(k field, s string, max int) {
-	if !utf8.ValidString(s) {
-		c.add(k, msgNotUTF8)
+	if msg := TextProblem(s); msg != "" {
+		c.add(k, msg)
 		return
 	}
 	if len(s) <= max {

@@ -217,8 +217,8 @@ func ValidateFilterEvents(events []FilterEvent, now time.Time) []Problem {
 // filterText checks free text from the block page.
 func filterText(path, s string, max int, required bool) []Problem {
 	switch {
-	case !utf8.ValidString(s):
-		return []Problem{{Path: path, Problem: "must be text (valid UTF-8)"}}
+	case TextProblem(s) != "":
+		return []Problem{*CheckText(path, s)}
 	case required && strings.TrimSpace(s) == "":
 		return []Problem{{Path: path, Problem: "is required"}}
 	case utf8.RuneCountInString(s) > max:
