@@ -244,6 +244,17 @@ func textCases(fw *lifeguard.Framework) []textCase {
 			_, err := f.db.CloseFilterReview(as(ctx, f.dsl), w.review, s)
 			return err
 		}},
+		{"filter policy", "policy", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			doc, err := json.Marshal(map[string]string{"note": "x"})
+			if err != nil {
+				return err
+			}
+			// The bad text goes in raw, as a client could send it;
+			// json.Marshal would have escaped a NUL and replaced bad bytes.
+			doc = append(doc[:len(doc)-2], s+`"}`...)
+			_, err = f.db.SetFilterPolicy(as(ctx, f.admin), f.orgA.ID, doc)
+			return err
+		}},
 		{"filter alerts status", "status", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.FilterAlerts(as(ctx, f.dsl), s)
 			return err
@@ -327,6 +338,7 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 		Plan      []lifeguard.Objective
 		Reviews   []lifeguard.FilterReview
 		Alerts    []lifeguard.FilterAlert
+		Policy    *lifeguard.FilterPolicy
 	}
 	dsl, sysc := as(ctx, f.dsl), sys(ctx)
 	var err error
@@ -359,6 +371,10 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 	check("reviews", err)
 	snap.Alerts, err = f.db.FilterAlerts(dsl, "")
 	check("alerts", err)
+	snap.Policy, err = f.db.FilterPolicy(as(ctx, f.admin), f.orgA.ID)
+	if lifeguard.ErrorCode(err) != lifeguard.ENOTFOUND {
+		check("policy", err)
+	}
 	b, err := json.Marshal(snap)
 	if err != nil {
 		t.Fatal(err)
