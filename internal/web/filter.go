@@ -136,6 +136,10 @@ type filterReviewItem struct {
 	Closed   string
 	CloseURL string
 	FieldID  string
+	// Typed and Err are what was typed in the close form and its problem,
+	// when the form comes back with one.
+	Typed string
+	Err   string
 }
 
 // mayReview is who sees review requests in the pages: the organisation's
@@ -151,8 +155,25 @@ func (wb *Web) filterReviews(w http.ResponseWriter, r *http.Request) error {
 	if err := mayReview(r); err != nil {
 		return err
 	}
+	return wb.showFilterReviews(w, r, http.StatusOK, nil, reviewForm{})
+}
+
+// reviewForm is a close form that came back with a problem: which review,
+// what was typed and what is wrong with it.
+type reviewForm struct {
+	id         int64
+	typed, Err string
+}
+
+// showFilterReviews shows the review requests; a close form that came back
+// (bad.id not zero) keeps what was typed and shows its problem.
+func (wb *Web) showFilterReviews(w http.ResponseWriter, r *http.Request, status int, problems []lifeguard.Problem,
+	bad reviewForm) error {
 	v := filterReviewsView{}
-	p := page{Title: "Requests to review a block", Nav: "inbox", Data: &v}
+	p := page{Title: "Requests to review a block", Nav: "inbox", Data: &v, Problem: problems}
+	if len(problems) > 0 {
+		p.Title += ": there is a problem"
+	}
 	if fl := wb.takePageFlash(w, r); fl != nil {
 		p.Flash = fl.Message
 	}
@@ -176,9 +197,12 @@ func (wb *Web) filterReviews(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		it.CloseURL = "/filter/reviews/" + strconv.FormatInt(x.ID, 10) + "/close"
+		if x.ID == bad.id {
+			it.Typed, it.Err = bad.typed, bad.Err
+		}
 		v.Open = append(v.Open, it)
 	}
-	return wb.render(w, r, http.StatusOK, "filter_reviews.html", p)
+	return wb.render(w, r, status, "filter_reviews.html", p)
 }
 
 func (wb *Web) closeFilterReview(w http.ResponseWriter, r *http.Request) error {
@@ -195,7 +219,15 @@ func (wb *Web) closeFilterReview(w http.ResponseWriter, r *http.Request) error {
 	if wb.cfg.Stores.Filter == nil {
 		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The DNS filter is not attached to this server.")
 	}
-	if _, err := wb.cfg.Stores.Filter.CloseFilterReview(r.Context(), id, r.PostForm.Get("outcome")); err != nil {
+	outcome := r.PostForm.Get("outcome")
+	_, err = wb.cfg.Stores.Filter.CloseFilterReview(r.Context(), id, outcome)
+	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+		field := fmt.Sprintf("outcome-%d", id)
+		problems, errs := fieldProblems(err, map[string]problemTarget{"outcome": {field, "What you decided"}})
+		return wb.showFilterReviews(w, r, http.StatusUnprocessableEntity, problems,
+			reviewForm{id: id, typed: outcome, Err: errs[field]})
+	}
+	if err != nil {
 		return err
 	}
 	wb.setPageFlash(w, pageFlash{Message: "The request is closed with what you decided."})
