@@ -74,6 +74,17 @@ func TestBadTextForms(t *testing.T) {
 					})
 				}
 			}
+			// A filter of the inbox reaches the store as a lookup.
+			for _, b := range badFormTexts {
+				t.Run("inbox child/"+b.name, func(t *testing.T) {
+					p := f.get("dsl", "/inbox?child="+url.QueryEscape(b.s))
+					link := regexp.MustCompile(`<a href="#child">[^<]*` + regexp.QuoteMeta(b.problem))
+					if p.status != http.StatusUnprocessableEntity || !link.MatchString(html.UnescapeString(p.body)) {
+						t.Errorf("GET /inbox?child=…: %d, want 422 with the problem at the child filter:\n%s",
+							p.status, problemsOf(p.body))
+					}
+				})
+			}
 			if strings.Contains(f.logs.String(), `"status":500`) {
 				t.Errorf("a bad text was a server error:\n%s", f.logs.String())
 			}
@@ -179,6 +190,16 @@ func formCases(t *testing.T, f *auditFixture) []formCase {
 		{"plan action changed title", "officer", "/plan/actions/" + id(act.ID), with(planAction, "title", bad), "action-title"},
 		{"progress note", "officer", "/plan/actions/" + id(act.ID) + "/notes", url.Values{"text": {bad}}, "note-text"},
 		{"barrier", "officer", "/plan/actions/" + id(act.ID) + "/barriers", url.Values{"text": {bad}}, "barrier-text"},
+		// The report form: each step checks its own fields as it is sent.
+		{"report child ref", "staff", "/report",
+			url.Values{"step": {"2"}, "danger": {"no"}, "child": {"new"}, "child_ref": {bad}, "child_age": {"12"}}, "child-ref"},
+		{"report child search", "staff", "/report",
+			url.Values{"step": {"2"}, "danger": {"no"}, "go": {"find"}, "find": {bad}}, "find"},
+		{"report description", "staff", "/report",
+			url.Values{"step": {"3"}, "danger": {"no"}, "child_age": {"12"}, "description": {bad}}, "description"},
+		{"report platform", "staff", "/report",
+			url.Values{"step": {"3"}, "danger": {"no"}, "child_age": {"12"}, "description": {"Messages"},
+				"platform": {bad}}, "platform"},
 		{"barrier resolution", "officer", fmt.Sprintf("/plan/barriers/%d/resolve", barrier.ID),
 			url.Values{"resolution": {bad}}, "resolution-" + id(barrier.ID)},
 	}
