@@ -36,20 +36,3 @@ func CheckText(path, s string) *Problem {
 	}
 	return nil
 }
-
-// CheckTexts appends to ps a problem for each of the named texts that is not
-// text a store can keep, for inputs with several free-text fields.
-func CheckTexts(ps []Problem, texts ...NamedText) []Problem {
-	for _, t := range texts {
-		if p := CheckText(t.Path, t.Text); p != nil {
-			ps = append(ps, *p)
-		}
-	}
-	return ps
-}
-
-// NamedText is a text and the path of its field, for CheckTexts.
-type NamedText struct {
-	Path string
-	Text string
-}
