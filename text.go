@@ -10,7 +10,9 @@ import (
 // SQLite keeps both, so without one rule here the same input would be a
 // server error on one engine and a record on the other. Every free-text
 // value a store writes or looks up passes CheckText, through each input's
-// validation, so that the refusal names the field.
+// validation, so that the refusal names the field; internal/sqlstore also
+// checks every text argument of every statement, as a net under a field a
+// later change forgets.
 const (
 	msgTextNotUTF8 = "must be valid UTF-8 text"
 	msgTextNUL     = "must not contain a NUL character (U+0000)"
