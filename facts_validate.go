@@ -250,7 +250,7 @@ func knownVulnerability(v Vulnerability) bool { return slices.Contains(vulnerabi
 const (
 	msgRequired     = "is required"
 	msgNoTypes      = "must list at least one concern type"
-	msgNotUTF8      = "must be valid UTF-8 text"
+	msgNotUTF8      = msgTextNotUTF8
 	msgAgeRange     = "must be a whole number from 0 to 17"
 	msgAdult        = "; an adult (18 or over) is out of scope for Lifeguard"
 	msgChildNeither = "must give the child's age or date_of_birth"
