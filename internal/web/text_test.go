@@ -36,6 +36,10 @@ type formCase struct {
 	field           string
 }
 
+// numberFields say what they say of anything that is not a number, a bad
+// text included.
+var numberFields = map[string]string{"filter alert concern": "must be the concern's number"}
+
 // TestBadTextForms posts a NUL and invalid UTF-8 in every free-text field
 // of every form to the pages over a real store, on SQLite and PostgreSQL,
 // and checks each answer is the form again (422) with the problem linked to
@@ -66,10 +70,14 @@ func TestBadTextForms(t *testing.T) {
 						if p.status != http.StatusUnprocessableEntity {
 							t.Fatalf("POST %s: %d, want 422\n%s", tc.path, p.status, p.body)
 						}
+						want := b.problem
+						if msg, ok := numberFields[tc.name]; ok {
+							want = msg
+						}
 						link := regexp.MustCompile(`<a href="#` + regexp.QuoteMeta(tc.field) + `">[^<]*` +
-							regexp.QuoteMeta(b.problem))
+							regexp.QuoteMeta(want))
 						if !link.MatchString(html.UnescapeString(p.body)) {
-							t.Errorf("the form does not link %q to field %s:\n%s", b.problem, tc.field, problemsOf(p.body))
+							t.Errorf("the form does not link %q to field %s:\n%s", want, tc.field, problemsOf(p.body))
 						}
 					})
 				}
@@ -142,6 +150,16 @@ func formCases(t *testing.T, f *auditFixture) []formCase {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := f.db.RecordFilterEvents(lifeguard.WithActor(t.Context(), f.svc.Actor(filter, "token")),
+		[]lifeguard.FilterEvent{{ID: "00000000-0000-4000-8000-000000000002", Time: f.clock.Now(), Client: "10.0.0.8",
+			Name: "harm.example", Category: "self_harm"}}); err != nil {
+		t.Fatal(err)
+	}
+	alerts, err := f.db.FilterAlerts(f.ctx("dsl"), lifeguard.FilterOpen)
+	if err != nil || len(alerts) != 1 {
+		t.Fatalf("alerts: %+v, %v", alerts, err)
+	}
+	alert := alerts[0].ID
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	due := "2027-01-15"
 	facts := url.Values{"setting": {"school"}, "concern_types": {"grooming"}, "child.age": {"12"},
@@ -176,6 +194,8 @@ func formCases(t *testing.T, f *auditFixture) []formCase {
 			url.Values{"to": {id(f.orgB.ID)}, "note": {bad}}, "transfer-note"},
 		{"filter review outcome", "dsl", fmt.Sprintf("/filter/reviews/%d/close", review.ID),
 			url.Values{"outcome": {bad}}, fmt.Sprintf("outcome-%d", review.ID)},
+		{"filter alert concern", "dsl", fmt.Sprintf("/filter/alerts/%d/close", alert),
+			url.Values{"concern": {bad}}, fmt.Sprintf("concern-%d", alert)},
 		{"audit evidence", "manager", fmt.Sprintf("/audits/%d/strands/%s", au.ID, aspect.Strand),
 			url.Values{"level-L1": {"3"}, "evidence-L1": {bad}}, "L1-evidence"},
 		{"audit comment", "manager", fmt.Sprintf("/audits/%d/strands/%s", au.ID, aspect.Strand),
