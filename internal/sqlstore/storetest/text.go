@@ -220,13 +220,13 @@ func textCases(fw *lifeguard.Framework) []textCase {
 		// The filter.
 		{"filter event name", "events[0].name", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			e := attempt(f, 900)
-			e.Name = "a" + s + ".example"
+			e.Name, e.Category = "a"+s+".example", "self_harm" // stored, it would raise an alert
 			_, err := f.db.RecordFilterEvents(as(ctx, w.filterA), []lifeguard.FilterEvent{e})
 			return err
 		}},
 		{"filter event group", "events[0].group", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			e := attempt(f, 901)
-			e.Group = "g" + s
+			e.Group, e.Category = "g"+s, "self_harm"
 			_, err := f.db.RecordFilterEvents(as(ctx, w.filterA), []lifeguard.FilterEvent{e})
 			return err
 		}},
