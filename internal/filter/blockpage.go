@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/filter/policy"
 )
 
@@ -153,7 +154,9 @@ func (f *Filter) blockPageReport(w http.ResponseWriter, r *http.Request, kind st
 	text := strings.TrimSpace(r.PostForm.Get(field))
 	var problem string
 	switch {
-	case !utf8.ValidString(text):
+	case lifeguard.TextProblem(text) != "":
+		// A NUL or invalid UTF-8: the server would refuse the message, so
+		// it would never reach anyone. Ask now, while the child is here.
 		problem = "Your message has characters we cannot read. Please type it again."
 	case kind == "worry" && text == "":
 		problem = "Please write what you saw or what happened, so that someone can help."

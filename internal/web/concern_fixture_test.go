@@ -114,14 +114,25 @@ var dslRoles = []struct {
 // the pages use (see transfer_test.go).
 func newDSLFixture(t testing.TB, tweak func(*sqlstore.DB, *web.Stores)) *dslFixture {
 	t.Helper()
+	return newDSLFixtureOn(t, "", tweak)
+}
+
+// newDSLFixtureOn is newDSLFixture on the PostgreSQL database dsn
+// (pgtest.Database), or on a SQLite file when dsn is empty.
+func newDSLFixtureOn(t testing.TB, dsn string, tweak func(*sqlstore.DB, *web.Stores)) *dslFixture {
+	t.Helper()
 	ctx := t.Context()
-	dir, err := os.MkdirTemp("", "lifeguard-web-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
 	clock := &dslClock{t: dslStart}
-	db, err := sqlstore.Open(ctx, sqlstore.Config{Path: filepath.Join(dir, "lifeguard.db"), Now: clock.Now})
+	cfg := sqlstore.Config{DSN: dsn, Now: clock.Now}
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", "lifeguard-web-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(dir) })
+		cfg.Path = filepath.Join(dir, "lifeguard.db")
+	}
+	db, err := sqlstore.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

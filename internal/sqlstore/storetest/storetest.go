@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"CrossOrganisation", testCrossOrganisation},
 		{"Closed", testClosed},
 		{"Validation", testValidation},
+		{"BadText", testBadText},
 		{"Children", testChildren},
 		{"DueAndStatus", testDueAndStatus},
 		{"UpdateFacts", testUpdateFacts},
