@@ -127,12 +127,18 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 // secureHeaders sets the headers every response carries. The API serves
 // only JSON, so its policy allows nothing to load.
+//
+// Referrer-Policy is same-origin: no address of Lifeguard's leaves for
+// another site, but the browser names Lifeguard's own origin in its own
+// form posts. With no-referrer it sends "Origin: null" instead, and where
+// it sends no Sec-Fetch-Site (plain HTTP to a name other than localhost)
+// http.CrossOriginProtection must then refuse Lifeguard's own forms.
 func secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
