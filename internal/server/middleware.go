@@ -108,7 +108,8 @@ func notePattern(mux *http.ServeMux, h http.Handler) http.Handler {
 }
 
 // recoverPanics turns a panic into a logged 500 so that one bad request
-// cannot take the server down for everyone else.
+// cannot take the server down for everyone else: an error page for a page,
+// JSON for the API.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -118,7 +119,12 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				}
 				s.cfg.Logger.ErrorContext(r.Context(), "panic", slog.String("request_id", RequestID(r.Context())),
 					slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
-				api.RenderError(w, s.cfg.Logger, r, fmt.Errorf("panic serving %s", r.Pattern))
+				err := fmt.Errorf("panic serving %s", r.Pattern)
+				if s.cfg.Pages != nil && !strings.HasPrefix(r.URL.Path, "/api/") {
+					s.cfg.Pages.RenderError(w, r, err)
+					return
+				}
+				api.RenderError(w, s.cfg.Logger, r, err)
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -81,14 +81,14 @@ func (a *assets) size() int {
 	return n
 }
 
-func (a *assets) serve(w http.ResponseWriter, r *http.Request) {
+func (a *assets) serve(w http.ResponseWriter, r *http.Request) error {
 	f, ok := a.files[r.PathValue("name")]
 	if !ok {
-		http.NotFound(w, r)
-		return
+		return errNoPage
 	}
 	w.Header().Set("Content-Type", f.contentType)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Header().Set("Content-Length", strconv.Itoa(len(f.body)))
 	w.Write(f.body)
+	return nil
 }
