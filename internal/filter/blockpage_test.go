@@ -269,6 +269,9 @@ func TestBlockPageOwnFormsPass(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
+	if xr := res.Header.Get("X-Robots-Tag"); !strings.Contains(xr, "noindex") {
+		t.Errorf("X-Robots-Tag %q: the block page is nothing for a search engine", xr)
+	}
 	if rp := res.Header.Get("Referrer-Policy"); rp != "same-origin" {
 		t.Errorf("Referrer-Policy %q: a browser must be let name the page's origin in its own posts, and no other site's", rp)
 	}

@@ -150,6 +150,9 @@ func secureHeaders(next http.Handler) http.Handler {
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 		h.Set("Cache-Control", "no-store")
+		// Nothing of Lifeguard belongs in a search engine; the public help
+		// page alone removes this (internal/web/help.go).
+		h.Set("X-Robots-Tag", "noindex, nofollow")
 		if r.TLS != nil {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}

@@ -10,6 +10,8 @@ import (
 // protected from cross-origin posts by the handler Handler returns.
 func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/{name}", wb.handle(wb.static.serve))
+	mux.Handle("GET /favicon.ico", wb.handle(wb.static.favicon))
+	mux.HandleFunc("GET /robots.txt", robots)
 	mux.Handle("GET /{$}", wb.handle(wb.home))
 	mux.Handle("GET /signin", wb.handle(wb.signInForm))
 	mux.Handle("POST /signin", wb.handle(wb.signIn))

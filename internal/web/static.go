@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -57,6 +58,8 @@ func contentType(ext string) string {
 		return "text/javascript; charset=utf-8"
 	case ".svg":
 		return "image/svg+xml"
+	case ".ico":
+		return "image/x-icon"
 	}
 	return "application/octet-stream"
 }
@@ -91,4 +94,29 @@ func (a *assets) serve(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Length", strconv.Itoa(len(f.body)))
 	w.Write(f.body)
 	return nil
+}
+
+// favicon serves the icon at the address browsers ask for without being
+// told, so that they get it rather than a 404; pages also link it by its
+// hashed name.
+func (a *assets) favicon(w http.ResponseWriter, r *http.Request) error {
+	f, ok := a.files[a.byName["favicon.ico"]]
+	if !ok {
+		return errNoPage
+	}
+	w.Header().Set("Content-Type", f.contentType)
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.body)))
+	w.Write(f.body)
+	return nil
+}
+
+// robots keeps search engines out of the whole site: Lifeguard is a
+// working tool, not something to find by searching. The help page, which
+// children and parents may be sent to, is left indexable by its headers
+// (see help), but it is not crawled either unless an operator changes this.
+func robots(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	io.WriteString(w, "User-agent: *\nDisallow: /\n")
 }
