@@ -250,7 +250,7 @@ func TestBlockPageFormsInChromium(t *testing.T) {
 
 	b.run(chromedp.Navigate(f.blockURL+"/a/page"), chromedp.WaitVisible("main h1", chromedp.ByQuery))
 	text := b.text()
-	for _, want := range []string{"This website is blocked", blockedName} {
+	for _, want := range []string{"This website is blocked", blockedName, "Childline", "0800 1111", "999"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the block page does not show %q before anything is sent:\n%s", want, text)
 		}

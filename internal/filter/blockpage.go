@@ -12,14 +12,17 @@ import (
 	"unicode/utf8"
 
 	"github.com/lifeguard-scp/lifeguard/internal/filter/policy"
+	"github.com/lifeguard-scp/lifeguard/internal/quickexit"
 )
 
 // The block page. A blocked name resolves to the filter's address, so the
 // browser comes here with the blocked name in its Host header; the page asks
 // the policy again (for this client, now) why, and says so in words a child
-// understands. Its two forms send a review request or a worry. Pages carry
-// no script and no inline style, under a strict Content-Security-Policy, and
-// forms are protected from other sites by http.CrossOriginProtection.
+// understands. Its two forms send a review request or a worry. Every view
+// carries the quick exit ("Leave this page quickly"), whose one small script
+// is a file of its own: pages have no inline script or style, under a
+// strict Content-Security-Policy, and forms are protected from other sites
+// by http.CrossOriginProtection.
 //
 // HTTPS sites cannot show it (the browser rightly refuses the filter's
 // certificate for someone else's name); docs/filter.md says so.
@@ -47,6 +50,7 @@ type blockPageData struct {
 	Attached   bool
 	MaxComment int
 	MaxWorry   int
+	QuickExit  string // where "Leave this page quickly" goes
 }
 
 // BlockPageHandler returns the block page's HTTP handler.
@@ -60,6 +64,11 @@ func (f *Filter) BlockPageHandler() http.Handler {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		w.Write(css)
+	})
+	mux.HandleFunc("GET "+blockPagePrefix+"quick-exit.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Write(quickexit.Script())
 	})
 	mux.HandleFunc("POST "+blockPagePrefix+"review", func(w http.ResponseWriter, r *http.Request) { f.blockPageReport(w, r, "review") })
 	mux.HandleFunc("POST "+blockPagePrefix+"worry", func(w http.ResponseWriter, r *http.Request) { f.blockPageReport(w, r, "worry") })
@@ -89,7 +98,7 @@ func (f *Filter) BlockPageHandler() http.Handler {
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("Referrer-Policy", "same-origin")
 		hd.Set("X-Robots-Tag", "noindex, nofollow")
@@ -213,6 +222,7 @@ const blockPageBroken = `<!DOCTYPE html>
 `
 
 func (f *Filter) renderBlockPage(w http.ResponseWriter, status int, data blockPageData) {
+	data.QuickExit = quickexit.URL
 	var buf bytes.Buffer
 	if err := blockPageTmpl.Execute(&buf, data); err != nil {
 		f.log.Error("rendering the block page", slog.String("error", err.Error()))

@@ -50,7 +50,8 @@ func TestBlockPage(t *testing.T) {
 		if status != http.StatusForbidden {
 			t.Errorf("status %d, want 403", status)
 		}
-		for _, want := range []string{"This website is blocked", "www.bad.test", "only for adults", "I think this is wrong", "I saw something that worried me", `action="/.lifeguard/review"`, `action="/.lifeguard/worry"`} {
+		for _, want := range []string{"This website is blocked", "www.bad.test", "only for adults",
+			"Leave this page quickly", `href="https://www.bbc.co.uk/weather"`, "Childline", "0800 1111", `href="tel:999"`, "I think this is wrong", "I saw something that worried me", `action="/.lifeguard/review"`, `action="/.lifeguard/worry"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the page lacks %q", want)
 			}
@@ -68,8 +69,17 @@ func TestBlockPage(t *testing.T) {
 	})
 	t.Run("no inline script or style", func(t *testing.T) {
 		_, body := pageRequest(t, h, "127.0.0.1", "GET", "bad.test", "/", nil, nil)
-		if regexp.MustCompile(`(?i)<script|<style|\sstyle=|\son[a-z]+=`).MatchString(body) {
+		if regexp.MustCompile(`(?i)<style|\sstyle=|\son[a-z]+=|javascript:`).MatchString(body) {
 			t.Error("the page has inline script or style")
+		}
+		for _, tag := range regexp.MustCompile(`(?i)<script[^>]*>`).FindAllString(body, -1) {
+			if tag != `<script src="/.lifeguard/quick-exit.js" defer>` {
+				t.Errorf("the page has a script that is not the quick exit's file: %s", tag)
+			}
+		}
+		status, js := pageRequest(t, h, "127.0.0.1", "GET", "bad.test", "/.lifeguard/quick-exit.js", nil, nil)
+		if status != 200 || !strings.Contains(js, "location.replace") {
+			t.Errorf("the quick exit's script: %d", status)
 		}
 		status, css := pageRequest(t, h, "127.0.0.1", "GET", "bad.test", "/.lifeguard/style.css", nil, nil)
 		if status != 200 || !strings.Contains(css, "main {") {

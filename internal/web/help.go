@@ -71,7 +71,7 @@ func (wb *Web) help(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.ByType = append(d.ByType, hg)
 	}
-	return wb.render(w, r, http.StatusOK, "help.html", page{Title: "Help and reporting services", Nav: "help", Data: d})
+	return wb.render(w, r, http.StatusOK, "help.html", page{Title: "Help and reporting services", Nav: "help", Data: d, QuickExit: true})
 }
 
 // fourCsGroup is the concern types of one part of the 4Cs, as the report form

@@ -11,6 +11,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/lifeguard-scp/lifeguard/internal/quickexit"
 )
 
 //go:embed static
@@ -39,15 +41,21 @@ func newAssets() (*assets, error) {
 		if err != nil {
 			return err
 		}
-		name := strings.TrimPrefix(p, "static/")
-		sum := sha256.Sum256(body)
-		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		a.byName[name] = hashed
-		a.files[hashed] = asset{body: body, contentType: contentType(ext)}
+		a.add(strings.TrimPrefix(p, "static/"), body)
 		return nil
 	})
+	// The quick exit's script is shared with the filter's block page.
+	a.add("quick-exit.js", quickexit.Script())
 	return a, err
+}
+
+// add serves body under a name that holds a hash of it.
+func (a *assets) add(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+	a.byName[name] = hashed
+	a.files[hashed] = asset{body: body, contentType: contentType(ext)}
 }
 
 func contentType(ext string) string {
