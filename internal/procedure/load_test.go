@@ -237,6 +237,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("name: X\nversion: \"1\"\nrules:\n  - id: A\n    when: risk.immediate_danger\n    routes: [EMERGENCY_999]\n    reason: r\n    source: s\n"))
 	f.Add([]byte("name: X\nversion: \"1\"\noverrides:\n  - id: EARLY_HELP\n    reason: r\n    disabled: true\n"))
 	f.Add([]byte("name: &a X\nversion: *a\n"))
+	f.Add([]byte("name: X\nversion: \"1\"\nbaseline_version: \"2026.1\"\noverrides:\n  - id: SELF_HARM\n    reason: r\n    disabled: true\n"))
 	f.Add([]byte("routes: {CSC_REFERRAL: {contact: x}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Load("fuzz.yaml", data)
