@@ -433,6 +433,7 @@ func TestWarnings(t *testing.T) {
 		{`{"concern_types":["sextortion"]}`, "images are not marked as involved"},
 		{`{"concern_types":["other"],"images":{"online":true}}`, "Facts about images are given"},
 		{`{"concern_types":["other"],"risk":{"additional_needs":true,"significant_harm":"yes"}}`, "both marked"},
+		{`{"concern_types":["staff_conduct"],"child":null,"child_role":null,"staff":{"private_contact":true}}`, "no child is recorded"},
 	}
 	for _, c := range cases {
 		tr, err := p.Triage(t.Context(), mustFacts(t, c.facts))
@@ -443,9 +444,15 @@ func TestWarnings(t *testing.T) {
 			t.Errorf("%s: warnings %q lack %q", c.facts, tr.Warnings, c.want)
 		}
 	}
-	tr, _ := p.Triage(t.Context(), mustFacts(t, `{"concern_types":["cyberbullying"]}`))
-	if len(tr.Warnings) != 0 {
-		t.Errorf("consistent facts gave warnings %q", tr.Warnings)
+	for _, facts := range []string{
+		`{"concern_types":["cyberbullying"]}`,
+		`{"concern_types":["staff_conduct"],"staff":{"private_contact":true}}`,
+		`{"concern_types":["staff_conduct"],"child":null,"child_role":null,"staff":{"unsuitable":true}}`,
+	} {
+		tr, _ := p.Triage(t.Context(), mustFacts(t, facts))
+		if len(tr.Warnings) != 0 {
+			t.Errorf("consistent facts %s gave warnings %q", facts, tr.Warnings)
+		}
 	}
 }
 
