@@ -194,6 +194,22 @@ type AuthStore interface {
 	CountFailures(ctx context.Context, key string, since time.Time) (int, error)
 	RecordFailure(ctx context.Context, key string, at time.Time) error
 	ClearFailures(ctx context.Context, key string) error
+	// Failures lists every key with failures since the time given, the
+	// most failures first, for an administrator to see who is throttled.
+	Failures(ctx context.Context, since time.Time) ([]FailureCount, error)
+
+	// RecordKnownAddress notes that account signed in from address at the
+	// time given; KnownAddress reports whether it has since the time given.
+	// Both take the auth package's throttling keys.
+	RecordKnownAddress(ctx context.Context, account, address string, at time.Time) error
+	KnownAddress(ctx context.Context, account, address string, since time.Time) (bool, error)
+}
+
+// FailureCount is one throttling key's recent sign-in failures.
+type FailureCount struct {
+	Key      string
+	Failures int
+	Last     time.Time
 }
 
 // JournalEntry is one line of the append-only journal of reads and writes of
