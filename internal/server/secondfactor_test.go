@@ -360,3 +360,23 @@ func containsString(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestSignInOddEmails: an email far too long, or with a NUL or invalid
+// UTF-8 in it, gets the ordinary refusal, never a server error.
+func TestSignInOddEmails(t *testing.T) {
+	f := newAttackFixture(t)
+	for name, email := range map[string]string{
+		"300,000 characters": strings.Repeat("a", 300_000) + "@school.example",
+		"NUL":                "dsl\x00@school.example",
+		"NUL after a user's": "dsl@school.example\x00",
+		"invalid UTF-8":      "dsl\xff@school.example",
+	} {
+		t.Run(name, func(t *testing.T) {
+			status, _, body := f.do(t, f.browser(t), attackRequest{method: "POST", path: "/signin",
+				form: url.Values{"email": {email}, "password": {attackPassword}}})
+			if status != http.StatusUnauthorized || !strings.Contains(body, "The email address or password is not right.") {
+				t.Errorf("%d\n%.500s", status, body)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -170,6 +171,9 @@ func (db *DB) ResetSecondFactor(ctx context.Context, userID int64) error {
 func (db *DB) checkFactor(f lifeguard.SecondFactor) (string, time.Time, error) {
 	var p problems
 	p.text("secret", f.Secret, maxSecret, true)
+	if strings.ContainsRune(f.Secret, 0) {
+		p.add("secret", "must not contain a NUL character")
+	}
 	if len(f.RecoveryHashes) > maxRecoveryHashes {
 		p.add("recovery_hashes", "has %d hashes; the most allowed is %d", len(f.RecoveryHashes), maxRecoveryHashes)
 	}
