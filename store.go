@@ -198,10 +198,15 @@ type AuthStore interface {
 	// most failures first, for an administrator to see who is throttled.
 	Failures(ctx context.Context, since time.Time) ([]FailureCount, error)
 
-	// RecordKnownAddress notes that account signed in from address at the
-	// time given; KnownAddress reports whether it has since the time given.
+	// RecordFailures adds a failure to each key, in one transaction.
+	RecordFailures(ctx context.Context, at time.Time, keys ...string) error
+
+	// SignedIn records, in one transaction, a successful sign-in of the
+	// user at the time given: their last sign-in, address as known for
+	// account, and the end of the failures of clear. KnownAddress reports
+	// whether account has signed in from address since the time given.
 	// Both take the auth package's throttling keys.
-	RecordKnownAddress(ctx context.Context, account, address string, at time.Time) error
+	SignedIn(ctx context.Context, userID int64, account, address, clear string, at time.Time) error
 	KnownAddress(ctx context.Context, account, address string, since time.Time) (bool, error)
 }
 

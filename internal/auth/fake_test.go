@@ -418,15 +418,33 @@ func (f *fakeStore) Failures(ctx context.Context, since time.Time) ([]lifeguard.
 	return out, nil
 }
 
-func (f *fakeStore) RecordKnownAddress(ctx context.Context, account, address string, at time.Time) error {
-	if err := f.enter(ctx, "RecordKnownAddress"); err != nil {
+func (f *fakeStore) SignedIn(ctx context.Context, userID int64, account, address, clear string, at time.Time) error {
+	if err := f.enter(ctx, "SignedIn"); err != nil {
 		return err
 	}
 	defer f.mu.Unlock()
+	u, ok := f.users[userID]
+	if !ok {
+		return notFound("user")
+	}
+	u.user.LastSignInAt = &at
+	f.calls["RecordSignIn"]++
 	if f.known == nil {
 		f.known = map[string]time.Time{}
 	}
 	f.known[account+"\x00"+address] = at
+	delete(f.failures, clear)
+	return nil
+}
+
+func (f *fakeStore) RecordFailures(ctx context.Context, at time.Time, keys ...string) error {
+	if err := f.enter(ctx, "RecordFailures"); err != nil {
+		return err
+	}
+	defer f.mu.Unlock()
+	for _, key := range keys {
+		f.failures[key] = append(f.failures[key], at)
+	}
 	return nil
 }
 

@@ -208,16 +208,11 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (str
 			s.cfg.Logger.WarnContext(ctx, "auth: storing a rehashed password", slog.Int64("user_id", u.ID), slog.Any("error", err))
 		}
 	}
-	// Only the pair's failures are forgotten: the account's and the
-	// address's count attackers elsewhere, whom the owner's success must
-	// not give a fresh allowance.
-	if err := s.store.ClearFailures(ctx, k.pair); err != nil {
-		return "", nil, nil, fmt.Errorf("auth: clearing sign-in failures: %w", err)
-	}
-	if err := s.store.RecordKnownAddress(ctx, k.account, k.address, now); err != nil {
-		return "", nil, nil, fmt.Errorf("auth: recording a known address: %w", err)
-	}
-	if err := s.store.RecordSignIn(ctx, u.ID, now); err != nil {
+	// The address becomes known for the account, and only the pair's
+	// failures are forgotten: the account's and the address's count
+	// attackers elsewhere, whom the owner's success must not give a fresh
+	// allowance.
+	if err := s.store.SignedIn(ctx, u.ID, k.account, k.address, k.pair, now); err != nil {
 		return "", nil, nil, fmt.Errorf("auth: recording the sign-in of user %d: %w", u.ID, err)
 	}
 	token, hash := newSessionToken()
@@ -274,10 +269,8 @@ func (s *Service) checkPassword(ctx context.Context, email, password string, k k
 	if ok && !cred.User.Disabled {
 		return cred, rehash, nil
 	}
-	for _, key := range []string{k.pair, k.account, k.address} {
-		if err := s.store.RecordFailure(ctx, key, now); err != nil {
-			return nil, false, fmt.Errorf("auth: recording a sign-in failure: %w", err)
-		}
+	if err := s.store.RecordFailures(ctx, now, k.pair, k.account, k.address); err != nil {
+		return nil, false, fmt.Errorf("auth: recording a sign-in failure: %w", err)
 	}
 	if ok {
 		return nil, false, errDisabled()

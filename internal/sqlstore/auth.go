@@ -364,14 +364,16 @@ func (db *DB) RecordFailure(ctx context.Context, key string, at time.Time) error
 	if err := checkThrottleKey("key", key); err != nil {
 		return err
 	}
-	return db.inWrite(ctx, "record failure", func(tx *tx) error {
-		if _, err := tx.exec(ctx, `DELETE FROM login_failures WHERE key = ? AND at < ?`, key,
-			micros(at.Add(-failureMemory))); err != nil {
-			return err
-		}
-		_, err := tx.exec(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, key, micros(at))
+	return db.inWrite(ctx, "record failure", func(tx *tx) error { return recordFailure(ctx, tx, key, at) })
+}
+
+func recordFailure(ctx context.Context, tx *tx, key string, at time.Time) error {
+	if _, err := tx.exec(ctx, `DELETE FROM login_failures WHERE key = ? AND at < ?`, key,
+		micros(at.Add(-failureMemory))); err != nil {
 		return err
-	})
+	}
+	_, err := tx.exec(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, key, micros(at))
+	return err
 }
 
 // ClearFailures forgets the failures of key.

@@ -52,22 +52,55 @@ func (db *DB) Failures(ctx context.Context, since time.Time) ([]lifeguard.Failur
 	return out, nil
 }
 
-// RecordKnownAddress notes that account signed in from address at the
-// time given, keeping only the latest time for the pair.
-func (db *DB) RecordKnownAddress(ctx context.Context, account, address string, at time.Time) error {
+// SignedIn records a successful sign-in in one transaction: the user's
+// last sign-in, address as known for account (only the latest time is
+// kept), and the end of the failures of clear.
+func (db *DB) SignedIn(ctx context.Context, userID int64, account, address, clear string, at time.Time) error {
 	if err := systemOnly(ctx); err != nil {
 		return err
 	}
-	if err := checkThrottleKey("account", account); err != nil {
+	for _, k := range []struct{ path, key string }{{"account", account}, {"address", address}, {"clear", clear}} {
+		if err := checkThrottleKey(k.path, k.key); err != nil {
+			return err
+		}
+	}
+	return db.inWrite(ctx, "signed in", func(tx *tx) error {
+		res, err := tx.exec(ctx, `UPDATE users SET last_sign_in_at = ? WHERE id = ?`, micros(at), userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return errNoUser()
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO sign_in_addresses (account, address, last_at) VALUES (?, ?, ?)
+			ON CONFLICT (account, address) DO UPDATE SET last_at = excluded.last_at`, account, address, micros(at)); err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `DELETE FROM login_failures WHERE key = ?`, clear)
+		return err
+	})
+}
+
+// RecordFailures records a sign-in failure of each key, in one
+// transaction, and forgets the keys' failures older than a day.
+func (db *DB) RecordFailures(ctx context.Context, at time.Time, keys ...string) error {
+	if err := systemOnly(ctx); err != nil {
 		return err
 	}
-	if err := checkThrottleKey("address", address); err != nil {
-		return err
+	for _, key := range keys {
+		if err := checkThrottleKey("key", key); err != nil {
+			return err
+		}
 	}
-	return db.inWrite(ctx, "record known address", func(tx *tx) error {
-		_, err := tx.exec(ctx, `INSERT INTO sign_in_addresses (account, address, last_at) VALUES (?, ?, ?)
-			ON CONFLICT (account, address) DO UPDATE SET last_at = excluded.last_at`, account, address, micros(at))
-		return err
+	return db.inWrite(ctx, "record failures", func(tx *tx) error {
+		for _, key := range keys {
+			if err := recordFailure(ctx, tx, key, at); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

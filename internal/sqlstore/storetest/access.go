@@ -282,8 +282,11 @@ func authCases(f *fixture) []accessCase {
 			_, err := f.db.Failures(ctx, now.Add(-time.Hour))
 			return err
 		}},
-		{"RecordKnownAddress", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
-			return f.db.RecordKnownAddress(ctx, "account:user@example.org", "addr:192.0.2.1", now)
+		{"SignedIn", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.SignedIn(ctx, f.staff.ID, "account:user@example.org", "addr:192.0.2.1", "pair:192.0.2.1 user@example.org", now)
+		}},
+		{"RecordFailures", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.RecordFailures(ctx, now, "account:user@example.org", "addr:192.0.2.1")
 		}},
 		{"KnownAddress", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
 			_, err := f.db.KnownAddress(ctx, "account:user@example.org", "addr:192.0.2.1", now.Add(-time.Hour))

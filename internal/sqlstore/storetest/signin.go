@@ -33,7 +33,8 @@ func testSignInInputs(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 			if n, err := f.db.CountFailures(ctx, "account:"+email, now.Add(-time.Hour)); err != nil || n != 0 {
 				t.Errorf("CountFailures = %d, %v", n, err)
 			}
-			wantCode(t, f.db.RecordKnownAddress(ctx, "account:"+email, "addr:192.0.2.1", now), lifeguard.EINVALID)
+			wantCode(t, f.db.RecordFailures(ctx, now, "addr:192.0.2.1", "account:"+email), lifeguard.EINVALID)
+			wantCode(t, f.db.SignedIn(ctx, f.staff.ID, "account:"+email, "addr:192.0.2.1", "pair:x", now), lifeguard.EINVALID)
 			if known, err := f.db.KnownAddress(ctx, "account:"+email, "addr:192.0.2.1", time.Time{}); err != nil || known {
 				t.Errorf("KnownAddress = %v, %v", known, err)
 			}
@@ -78,9 +79,26 @@ func testThrottleStore(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		t.Errorf("before any sign-in: %v, %v", known, err)
 	}
 	for _, at := range []time.Time{now.Add(-time.Hour), now} { // the second updates the first
-		if err := f.db.RecordKnownAddress(ctx, acct, addr, at); err != nil {
+		if err := f.db.SignedIn(ctx, f.staff.ID, acct, addr, "pair:192.0.2.1 jo@example.org", at); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The sign-in cleared the pair's failures only, and was recorded.
+	if n, _ := f.db.CountFailures(ctx, "pair:192.0.2.1 jo@example.org", time.Time{}); n != 0 {
+		t.Errorf("the pair has %d failures after signing in", n)
+	}
+	if n, _ := f.db.CountFailures(ctx, "addr:192.0.2.1", time.Time{}); n != 1 {
+		t.Errorf("the address has %d failures after signing in; want 1", n)
+	}
+	if c, err := f.db.CredentialsByEmail(ctx, f.staff.Email); err != nil || c.User.LastSignInAt == nil || !c.User.LastSignInAt.Equal(now) {
+		t.Errorf("last sign-in not recorded: %v", err)
+	}
+	wantCode(t, f.db.SignedIn(ctx, 1<<40, acct, addr, "pair:x", now), lifeguard.ENOTFOUND)
+	if err := f.db.RecordFailures(ctx, now, "pair:y", "addr:y"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := f.db.CountFailures(ctx, "addr:y", time.Time{}); n != 1 {
+		t.Errorf("RecordFailures recorded %d for a key; want 1", n)
 	}
 	if known, err := f.db.KnownAddress(ctx, acct, addr, now.Add(-time.Minute)); err != nil || !known {
 		t.Errorf("after a sign-in: %v, %v", known, err)
