@@ -248,7 +248,10 @@ func TestSecondFactorCannotBeBypassed(t *testing.T) {
 			return s == 401 || s == 303 && strings.HasPrefix(loc, "/signin/second-factor")
 		},
 		"GET /help": func(s int, _ string) bool { return s == 200 },
-		"/":         func(s int, _ string) bool { return s == 404 },
+		// What browsers and crawlers fetch of every site.
+		"GET /robots.txt":  func(s int, _ string) bool { return s == 200 },
+		"GET /favicon.ico": func(s int, _ string) bool { return s == 200 },
+		"/":                func(s int, _ string) bool { return s == 404 },
 		// The prompt itself: the form, and a refusal of a wrong code.
 		"GET /signin/second-factor":  func(s int, _ string) bool { return s == 200 },
 		"POST /signin/second-factor": func(s int, _ string) bool { return s == 401 },
