@@ -38,6 +38,11 @@ type Config struct {
 	ConnectTimeout time.Duration
 	// Now is the clock; time.Now when nil. Tests set it.
 	Now func() time.Time
+	// JournalKey, when set, seals the journal's head at every append and
+	// is checked by VerifyJournal (journal_seal.go); JournalKeySize bytes,
+	// kept outside the database. Every server and tool that writes to one
+	// database must be given the same key.
+	JournalKey []byte
 	// Logger receives ids and codes only, never personal data or free text;
 	// nothing is logged when nil.
 	Logger *slog.Logger
@@ -51,6 +56,8 @@ type DB struct {
 	nowFunc func() time.Time
 	log     *slog.Logger
 	writer  *writer
+	// journalKey seals the journal's head; nil when the store has none.
+	journalKey []byte
 }
 
 // Open opens the PostgreSQL database at cfg.DSN, waiting for the server
@@ -58,7 +65,10 @@ type DB struct {
 // database at cfg.Path, creating it when missing. It does not migrate: call
 // Migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
-	db := &DB{nowFunc: cfg.Now, log: cfg.Logger}
+	if cfg.JournalKey != nil && len(cfg.JournalKey) != JournalKeySize {
+		return nil, fmt.Errorf("sqlstore: a journal key must be %d bytes, not %d", JournalKeySize, len(cfg.JournalKey))
+	}
+	db := &DB{nowFunc: cfg.Now, log: cfg.Logger, journalKey: cfg.JournalKey}
 	if db.nowFunc == nil {
 		db.nowFunc = time.Now
 	}
