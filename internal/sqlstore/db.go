@@ -18,7 +18,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -83,11 +86,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.d = postgresDialect()
 		db.read, db.write, err = openPostgres(ctx, cfg.DSN, cfg.ConnectTimeout, db.log)
 	default:
+		if err := createPrivate(cfg.Path); err != nil {
+			return nil, err
+		}
 		db.d = sqliteDialect(cfg.Path)
 		db.read, db.write, err = openSQLite(cfg.Path)
 	}
 	if err != nil {
-		return nil, err
+		return nil, markDamaged(err)
 	}
 	db.writer = newWriter(db)
 	// The migrations table exists from the first open, so that
@@ -103,6 +109,24 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// createPrivate creates the SQLite file at path, empty and readable by its
+// owner only, when there is none. SQLite would create it with mode 0644,
+// and it gives the -wal and -shm files it makes later the mode of the
+// database file: so all three hold the records for the owner alone.
+func createPrivate(path string) error {
+	if path == "" || strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
+		return nil // openSQLite refuses these and says why
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: create %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // Close closes both pools.
