@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -232,6 +233,17 @@ func openStore(ctx context.Context, s store, now func() time.Time, logger *slog.
 	}
 	if err == nil && use == journalWrite {
 		err = checkJournalHead(ctx, db, s, o)
+		if b, ok := errors.AsType[*brokenJournal](err); ok {
+			// A journal broken before it was ever sealed: seal nothing and
+			// run as before, unsealed, rather than refuse a deployment that
+			// ran until this version. journal verify goes on naming the break.
+			logger.Error("the journal is broken and was not sealed; run lifeguard journal verify (docs/operations.md)",
+				slog.Int64("first_broken", b.rep.FirstBroken))
+			db.Close()
+			o.key, o.fresh = nil, false
+			cfg.JournalKey = nil
+			db, err = sqlstore.Open(ctx, cfg)
+		}
 	}
 	if err != nil {
 		if db != nil {
@@ -286,15 +298,21 @@ func sealWithNewKey(ctx context.Context, db *sqlstore.DB, s store, o *opened) er
 		return err
 	}
 	if rep.FirstBroken != 0 {
-		return &exitError{code: exitFailure, msg: fmt.Sprintf("The journal is BROKEN at entry %d: %s. It was not "+
-			"sealed, and Lifeguard has not started; see docs/operations.md on a broken journal.",
-			rep.FirstBroken, rep.Problem)}
+		return &brokenJournal{rep: rep}
 	}
 	if err := writeJournalKey(s.key, o.key); err != nil {
 		return err
 	}
 	o.fresh = false
 	return nil
+}
+
+// brokenJournal is a journal whose chain was already broken when a data
+// directory's first key was to seal it.
+type brokenJournal struct{ rep *lifeguard.JournalReport }
+
+func (b *brokenJournal) Error() string {
+	return fmt.Sprintf("the journal is broken at entry %d: %s", b.rep.FirstBroken, b.rep.Problem)
 }
 
 // damagedError is the message for a SQLite file that is damaged.

@@ -256,3 +256,55 @@ func TestJournalCutOffPostgres(t *testing.T) {
 		t.Errorf("verify of a changed entry: %d %s", code, out)
 	}
 }
+
+// TestJournalSealedOnUpgrade opens data directories made before journals
+// were sealed: a whole journal is sealed with a new key at the first open;
+// one already broken is left unsealed, and the server still starts, as it
+// did before, while journal verify goes on naming the break.
+func TestJournalSealedOnUpgrade(t *testing.T) {
+	old := func(t *testing.T) string {
+		dir := filepath.Join(t.TempDir(), "data")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		db, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: dbFile(dir)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Migrate(lifeguard.WithActor(t.Context(), lifeguard.SystemActor()))
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		addConcerns(t, sqlstore.Config{Path: dbFile(dir)}, 3) // entries 1 to 6, no key
+		return dir
+	}
+
+	t.Run("whole", func(t *testing.T) {
+		dir := old(t)
+		if started, code, stderr := serveOutcome(t, "--data", dir); !started {
+			t.Fatalf("serve: %d %s", code, stderr)
+		}
+		wantMode(t, defaultJournalKey(dir), 0o600)
+		code, out, _ := run(t, "", "journal", "verify", "--data", dir)
+		if code != 0 || !strings.Contains(out, "whole: 7 entries") || !strings.Contains(out, "entry 7, is sealed") {
+			t.Errorf("verify after the first start: %d %s", code, out)
+		}
+	})
+
+	t.Run("broken", func(t *testing.T) {
+		dir := old(t)
+		tamper(t, "sqlite", dbFile(dir), `UPDATE journal SET detail = 'x' WHERE seq = 3`)
+		started, code, stderr := serveOutcome(t, "--data", dir)
+		if !started || !strings.Contains(stderr, "the journal is broken and was not sealed") {
+			t.Fatalf("serve on a journal broken before sealing: started %v, %d %s", started, code, stderr)
+		}
+		if _, err := os.Stat(defaultJournalKey(dir)); err == nil {
+			t.Error("a key was kept for a journal that was not sealed")
+		}
+		code, out, _ := run(t, "", "journal", "verify", "--data", dir)
+		if code != 1 || !strings.Contains(out, "BROKEN at entry 3: entry 3 has been changed") {
+			t.Errorf("verify: %d %s", code, out)
+		}
+	})
+}
