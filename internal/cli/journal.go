@@ -45,8 +45,24 @@ func (e *env) journal(ctx context.Context, args []string) error {
 			sqlstore.KeyFingerprint(o.key), s.key)
 	} else {
 		// Whole, but a journal cut short would look the same: say so.
-		fmt.Fprintf(e.stdout, "Its head is not checked: there is no journal key, so entries cut off from the end "+
-			"would not show (give --journal-key FILE; docs/operations.md).\n")
+		hasSeal, _, err := o.db.JournalHeadSealed(ctx)
+		if err != nil {
+			return err
+		}
+		why := "there is no journal key"
+		if hasSeal {
+			why = "it is sealed, but no journal key was given to check the seal with"
+			if s.key != "" {
+				why = "it is sealed, but there is no journal key at " + s.key
+			}
+		}
+		fmt.Fprintf(e.stdout, "Its head is not checked: %s, so entries cut off from the end would not show "+
+			"(give --journal-key FILE; docs/operations.md).\n", why)
+		if hasSeal {
+			// A check run from cron without the key must not pass for one
+			// that checked everything.
+			return &exitError{code: exitFailure, msg: "the journal's sealed head was not checked: no journal key"}
+		}
 	}
 	return nil
 }

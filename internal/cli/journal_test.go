@@ -227,6 +227,10 @@ func TestJournalCutOffPostgres(t *testing.T) {
 		!strings.Contains(stderr, "no journal key was given") {
 		t.Errorf("serve on a sealed journal without its key: started %v, %d %s", started, code, stderr)
 	}
+	if code, out, _ := run(t, "", "journal", "verify", "--database", dsn); code != 1 ||
+		!strings.Contains(out, "not checked: it is sealed, but no journal key was given") {
+		t.Errorf("verify of a sealed journal without its key: %d %s", code, out)
+	}
 	key, err := readJournalKey(keyFile)
 	if err != nil {
 		t.Fatal(err)
