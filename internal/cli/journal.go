@@ -75,7 +75,11 @@ func (e *env) journalSeal(ctx context.Context, s store) error {
 	if s.key == "" {
 		return usageError("journal seal needs the key's file: give --journal-key FILE (or %s)", journalKeyEnv)
 	}
-	o, err := openStore(ctx, s, nil, e.quietLogger(), true, journalSeal)
+	// On PostgreSQL sealing may be the first command a new deployment
+	// runs (its key's variable set before the file exists stops the
+	// others), so it migrates a new database as serve does; a data
+	// directory must exist.
+	o, err := openStore(ctx, s, nil, e.quietLogger(), !s.postgres(), journalSeal)
 	if err != nil {
 		return err
 	}

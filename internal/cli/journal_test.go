@@ -211,10 +211,12 @@ func copyDir(t *testing.T, src, dst string) {
 // administrator's journal seal.
 func TestJournalCutOffPostgres(t *testing.T) {
 	dsn := pgtest.Database(t)
-	if code, _, stderr := run(t, "", "migrate", "--database", dsn); code != 0 {
-		t.Fatalf("migrate: %d %s", code, stderr)
-	}
 	keyFile := filepath.Join(t.TempDir(), "journal.key")
+	t.Setenv(journalKeyEnv, keyFile) // set before the key exists, as a new deployment might
+	if code, _, stderr := run(t, "", "migrate", "--database", dsn); code != 2 || !strings.Contains(stderr, "lifeguard journal seal") {
+		t.Fatalf("migrate before the key exists: %d %s", code, stderr)
+	}
+	os.Unsetenv(journalKeyEnv)
 	if code, _, stderr := run(t, "", "journal", "seal", "--database", dsn); code != 2 || !strings.Contains(stderr, "--journal-key") {
 		t.Errorf("journal seal without a key file: %d %s", code, stderr)
 	}
