@@ -314,3 +314,32 @@ func TestJournalSealedOnUpgrade(t *testing.T) {
 		}
 	})
 }
+
+// TestJournalKeyFile checks that a key file others can read, or one that is
+// not a key, is refused with a message that says what to do.
+func TestJournalKeyFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, stderr := run(t, "", "migrate", "--data", dir); code != 0 {
+		t.Fatalf("migrate: %d %s", code, stderr)
+	}
+	keyFile := defaultJournalKey(dir)
+	if err := os.Chmod(keyFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "", "migrate", "--data", dir); code != 2 || !strings.Contains(stderr, "chmod 600 "+keyFile) {
+		t.Errorf("a key others can read: %d %s", code, stderr)
+	}
+	other := filepath.Join(t.TempDir(), "not-a-key")
+	if err := os.WriteFile(other, []byte("hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "", "migrate", "--data", dir, "--journal-key", other); code != 2 ||
+		!strings.Contains(stderr, "is not a key written by Lifeguard") || strings.Contains(stderr, "hunter2") {
+		t.Errorf("a file that is not a key: %d %s", code, stderr)
+	}
+	missing := filepath.Join(t.TempDir(), "missing.key")
+	if code, _, stderr := run(t, "", "migrate", "--data", dir, "--journal-key", missing); code != 2 ||
+		!strings.Contains(stderr, "no journal key at "+missing) || !strings.Contains(stderr, "lifeguard journal seal") {
+		t.Errorf("a key file given but missing: %d %s", code, stderr)
+	}
+}
