@@ -242,6 +242,11 @@ type JournalReport struct {
 	// not match, or 0 when the chain is whole.
 	FirstBroken int64  `json:"first_broken"`
 	Problem     string `json:"problem"`
+	// Head is the sequence number the journal's head row names.
+	Head int64 `json:"head"`
+	// Sealed is true when the store holds a journal key and the head
+	// carries its seal, so that a journal cut short would have shown.
+	Sealed bool `json:"sealed"`
 }
 
 // Journal reads the journal. Verify is for administrators and the system.

@@ -49,7 +49,8 @@ Usage:
                                                        see and clear sign-in throttling
   lifeguard token create|list|revoke --email E         API tokens (stored hashed)
   lifeguard backup [--data DIR] FILE                   a consistent copy of the running database
-  lifeguard journal verify [--data DIR]                check the journal's hash chain
+  lifeguard journal verify [--data DIR]                check the journal's hash chain and its sealed head
+  lifeguard journal seal --journal-key FILE            seal the journal's head with a key (new or rotated)
   lifeguard copy --from DIR --to postgres://… [--force] move the SQLite database in DIR to PostgreSQL
                                                        (--force: first delete every record there)
   lifeguard triage [--procedure LOCAL.yaml] [FILE|-]   triage one concern's facts (JSON)
@@ -64,7 +65,9 @@ Usage:
 
 The commands that use the database take --data DIR, the embedded SQLite database
 (default ./lifeguard-data), or --database postgres://… (default $LIFEGUARD_DATABASE)
-for PostgreSQL 15 or later; see docs/postgres.md.
+for PostgreSQL 15 or later; see docs/postgres.md. They also take --journal-key FILE
+(default $LIFEGUARD_JOURNAL_KEY_FILE, else journal.key in the data directory), the key
+that seals the journal's head; see docs/operations.md.
 
 Run "lifeguard COMMAND -h" for a command's flags.
 `

@@ -64,6 +64,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		if s.dir, err = os.MkdirTemp("", "lifeguard-demo-"); err != nil {
 			return err
 		}
+		if s.keyDefault {
+			s.key = defaultJournalKey(s.dir)
+		}
 	}
 	clock := &demo.Clock{}
 	db, err := openData(ctx, s, clock.Now, logger)
@@ -71,6 +74,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if s.key == "" {
+		logger.Warn("the journal is not sealed: without --journal-key, entries cut off from its end would not show (docs/operations.md)")
+	}
 
 	var seeded int
 	password := *demoPassword

@@ -18,8 +18,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -39,6 +42,11 @@ type Config struct {
 	ConnectTimeout time.Duration
 	// Now is the clock; time.Now when nil. Tests set it.
 	Now func() time.Time
+	// JournalKey, when set, seals the journal's head at every append and
+	// is checked by VerifyJournal (journal_seal.go); JournalKeySize bytes,
+	// kept outside the database. Every server and tool that writes to one
+	// database must be given the same key.
+	JournalKey []byte
 	// Logger receives ids and codes only, never personal data or free text;
 	// nothing is logged when nil.
 	Logger *slog.Logger
@@ -52,6 +60,8 @@ type DB struct {
 	nowFunc func() time.Time
 	log     *slog.Logger
 	writer  *writer
+	// journalKey seals the journal's head; nil when the store has none.
+	journalKey []byte
 }
 
 // Open opens the PostgreSQL database at cfg.DSN, waiting for the server
@@ -59,7 +69,10 @@ type DB struct {
 // database at cfg.Path, creating it when missing. It does not migrate: call
 // Migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
-	db := &DB{nowFunc: cfg.Now, log: cfg.Logger}
+	if cfg.JournalKey != nil && len(cfg.JournalKey) != JournalKeySize {
+		return nil, fmt.Errorf("sqlstore: a journal key must be %d bytes, not %d", JournalKeySize, len(cfg.JournalKey))
+	}
+	db := &DB{nowFunc: cfg.Now, log: cfg.Logger, journalKey: cfg.JournalKey}
 	if db.nowFunc == nil {
 		db.nowFunc = time.Now
 	}
@@ -74,11 +87,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.d = postgresDialect()
 		db.read, db.write, err = openPostgres(ctx, cfg.DSN, cfg.ConnectTimeout, db.log)
 	default:
+		if err := createPrivate(cfg.Path); err != nil {
+			return nil, err
+		}
 		db.d = sqliteDialect(cfg.Path)
 		db.read, db.write, err = openSQLite(cfg.Path)
 	}
 	if err != nil {
-		return nil, err
+		return nil, markDamaged(err)
 	}
 	db.writer = newWriter(db)
 	// The migrations table exists from the first open, so that
@@ -94,6 +110,24 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// createPrivate creates the SQLite file at path, empty and readable by its
+// owner only, when there is none. SQLite would create it with mode 0644,
+// and it gives the -wal and -shm files it makes later the mode of the
+// database file: so all three hold the records for the owner alone.
+func createPrivate(path string) error {
+	if path == "" || strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
+		return nil // openSQLite refuses these and says why
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: create %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // Close closes both pools.

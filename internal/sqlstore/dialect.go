@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -95,13 +96,25 @@ func sqliteDialect(path string) *dialect {
 // the write pool's one connection must not be held for the seconds a large
 // copy takes.
 func sqliteBackup(ctx context.Context, path, dst string) error {
-	conn, err := sql.Open("sqlite", sqliteDSN(path, backupConn))
+	// VACUUM INTO would make the file 0644; an empty file it fills keeps
+	// the mode it was made with, so the copy is its owner's only, like the
+	// database. O_EXCL: a backup never replaces an older one.
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
+	f.Close()
+	conn, err := sql.Open("sqlite", sqliteDSN(path, backupConn))
+	if err != nil {
+		os.Remove(dst)
+		return err
+	}
 	defer conn.Close()
-	_, err = conn.ExecContext(ctx, `VACUUM INTO ?`, dst)
-	return err
+	if _, err = conn.ExecContext(ctx, `VACUUM INTO ?`, dst); err != nil {
+		os.Remove(dst) // the empty or partial file made above
+		return err
+	}
+	return nil
 }
 
 // sqliteUnavailable picks out the result codes that say "not now" rather than

@@ -34,6 +34,7 @@ const (
 	jRead   = "read"
 	jUpdate = "update"
 	jList   = "list"
+	jSeal   = "seal"
 )
 
 // Journal records.
@@ -42,7 +43,8 @@ const (
 	jChild   = "child"
 	// jUser is an administrator's act on an account's sign-in (a reset of
 	// its second factor, a cleared throttle).
-	jUser = "user"
+	jUser    = "user"
+	jJournal = "journal"
 )
 
 // entryHash computes the hash of e chained to e.PrevHash.
@@ -130,9 +132,12 @@ func codeList[T ~string](codes []T) string {
 // VerifyJournal walks the whole journal in order, recomputing every hash, and
 // reports the first entry that does not match: changed (its hash is wrong),
 // out of place (its prev_hash is not the hash before it) or missing (a gap in
-// seq, or a head that names an entry past the last). It streams the rows in
-// one read transaction, so it sees one consistent journal and holds one row
-// at a time. Administrators and the system may verify.
+// seq, or a head that names an entry past the last). With a journal key it
+// also checks the head's seal (journal_seal.go): a head that does not carry
+// the seal of its own sequence number and hash was rewound or replaced, and
+// the entry after it is reported missing. It streams the rows in one read
+// transaction, so it sees one consistent journal and holds one row at a
+// time. Administrators and the system may verify.
 func (db *DB) VerifyJournal(ctx context.Context) (*lifeguard.JournalReport, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -141,13 +146,19 @@ func (db *DB) VerifyJournal(ctx context.Context) (*lifeguard.JournalReport, erro
 	if !isAdmin(a) {
 		return nil, errAdminOnly()
 	}
+	return db.walkJournal(ctx, true)
+}
+
+// walkJournal is VerifyJournal without the access check; checkSeal is false
+// for SealJournal, which is about to replace the seal.
+func (db *DB) walkJournal(ctx context.Context, checkSeal bool) (*lifeguard.JournalReport, error) {
 	var r lifeguard.JournalReport
-	err = db.inRead(ctx, "verify journal", func(tx *tx) error {
-		var headSeq int64
-		var headHash string
-		if err := tx.row(ctx, `SELECT seq, hash FROM journal_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+	err := db.inRead(ctx, "verify journal", func(tx *tx) error {
+		var headHash, seal string
+		if err := tx.row(ctx, `SELECT seq, hash, seal FROM journal_head WHERE id = 1`).Scan(&r.Head, &headHash, &seal); err != nil {
 			return err
 		}
+		headSeq := r.Head
 		rows, err := tx.query(ctx, `SELECT seq, at, user_id, role, organisation_id, via, action, record, record_id,
 			detail, prev_hash, hash FROM journal ORDER BY seq`)
 		if err != nil {
@@ -186,11 +197,24 @@ func (db *DB) VerifyJournal(ctx context.Context) (*lifeguard.JournalReport, erro
 		}
 		switch {
 		case headSeq >= want:
-			r.FirstBroken, r.Problem = want, fmt.Sprintf("entry %d is missing", want)
+			r.FirstBroken, r.Problem = want, fmt.Sprintf("entry %d is missing: the journal's head names entry %d, "+
+				"but the entries stop at %d", want, headSeq, want-1)
 		case headSeq < want-1:
 			r.FirstBroken, r.Problem = headSeq+1, fmt.Sprintf("entry %d is past the journal's head", headSeq+1)
 		case headHash != prev:
 			r.FirstBroken, r.Problem = headSeq, "the journal's head does not match its last entry"
+		case checkSeal && db.journalKey != nil && !sealMatches(db.journalKey, headSeq, headHash, seal):
+			r.FirstBroken = headSeq + 1
+			if seal == "" {
+				r.Problem = fmt.Sprintf("the journal's head (entry %d) is not sealed: entries from %d on may have been "+
+					"cut off and the head rewound, or the journal was never sealed with this key", headSeq, headSeq+1)
+			} else {
+				r.Problem = fmt.Sprintf("the journal's head (entry %d) does not carry its seal: entries from %d on have "+
+					"been cut off and the head rewound or replaced, or the key is not the one the journal was sealed with",
+					headSeq, headSeq+1)
+			}
+		default:
+			r.Sealed = checkSeal && db.journalKey != nil
 		}
 		return nil
 	})

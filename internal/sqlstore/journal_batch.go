@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"hash"
+	"log/slog"
 	"strings"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -23,36 +24,54 @@ import (
 // commit, so chaining in memory gives exactly the chain the per-entry
 // statements would have. Each write of the batch runs in a savepoint; when
 // one is rolled back, so are its entries (mark and reset).
+//
+// With a journal key (journal_seal.go) the head's seal is checked when the
+// head is read, and the new head is sealed when it is written.
 type journalBatch struct {
+	key     []byte // the store's journal key, or nil
+	log     *slog.Logger
 	loaded  bool
 	seq     int64
 	hash    string
 	pending []lifeguard.JournalEntry
 	h       hash.Hash
+	// trustHead lets SealJournal append to a head whose seal does not
+	// match the key.
+	trustHead bool
 }
 
 // journalMark is a batch's state at a savepoint.
 type journalMark struct {
-	loaded bool
-	seq    int64
-	hash   string
-	n      int
+	loaded    bool
+	seq       int64
+	hash      string
+	n         int
+	trustHead bool
 }
 
 func (j *journalBatch) mark() journalMark {
-	return journalMark{loaded: j.loaded, seq: j.seq, hash: j.hash, n: len(j.pending)}
+	return journalMark{loaded: j.loaded, seq: j.seq, hash: j.hash, n: len(j.pending), trustHead: j.trustHead}
 }
 
 func (j *journalBatch) reset(m journalMark) {
-	j.loaded, j.seq, j.hash, j.pending = m.loaded, m.seq, m.hash, j.pending[:m.n]
+	j.loaded, j.seq, j.hash, j.pending, j.trustHead = m.loaded, m.seq, m.hash, j.pending[:m.n], m.trustHead
 }
 
 // add chains e to the batch, reading the head first if this is the
-// transaction's first entry.
+// transaction's first entry. A keyed store refuses a head whose seal does
+// not match: appending to it would seal a journal that has been cut short.
 func (j *journalBatch) add(ctx context.Context, t *tx, e lifeguard.JournalEntry) error {
 	if !j.loaded {
-		if err := t.row(ctx, `SELECT seq, hash FROM journal_head WHERE id = 1`).Scan(&j.seq, &j.hash); err != nil {
+		var seal string
+		if err := t.row(ctx, `SELECT seq, hash, seal FROM journal_head WHERE id = 1`).Scan(&j.seq, &j.hash, &seal); err != nil {
 			return fmt.Errorf("journal head: %w", err)
+		}
+		if j.key != nil && !j.trustHead && !sealMatches(j.key, j.seq, j.hash, seal) {
+			if j.log != nil {
+				j.log.Error("journal head not sealed with this server's key; refusing to append",
+					slog.Int64("head", j.seq))
+			}
+			return errUnsealedHead()
 		}
 		j.loaded = true
 	}
@@ -90,7 +109,11 @@ func (j *journalBatch) flush(ctx context.Context, t *tx) error {
 			return fmt.Errorf("journal: %w", err)
 		}
 	}
-	if _, err := t.exec(ctx, `UPDATE journal_head SET seq = ?, hash = ? WHERE id = 1`, j.seq, j.hash); err != nil {
+	seal := ""
+	if j.key != nil {
+		seal = sealOf(j.key, j.seq, j.hash)
+	}
+	if _, err := t.exec(ctx, `UPDATE journal_head SET seq = ?, hash = ?, seal = ? WHERE id = 1`, j.seq, j.hash, seal); err != nil {
 		return fmt.Errorf("journal head: %w", err)
 	}
 	j.pending = j.pending[:0]

@@ -405,3 +405,16 @@ func TestPostgresBackup(t *testing.T) {
 		t.Fatalf("Backup on PostgreSQL: %v, want a message naming pg_dump", err)
 	}
 }
+
+// TestPostgresJournalSeal runs the sealed journal's tests on PostgreSQL.
+func TestPostgresJournalSeal(t *testing.T) {
+	pgtest.Server(t)
+	storetest.JournalSeal(t, func(t *testing.T, key []byte) *sqlstore.DB {
+		db, err := sqlstore.Open(t.Context(), sqlstore.Config{DSN: pgtest.Database(t), JournalKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}

@@ -97,3 +97,16 @@ func TestBackup(t *testing.T) {
 		t.Errorf("backup's concern %+v", got.Facts)
 	}
 }
+
+// TestSQLiteJournalSeal runs the sealed journal's tests on SQLite files.
+func TestSQLiteJournalSeal(t *testing.T) {
+	storetest.JournalSeal(t, func(t *testing.T, key []byte) *sqlstore.DB {
+		db, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: filepath.Join(t.TempDir(), "lifeguard.db"),
+			JournalKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}

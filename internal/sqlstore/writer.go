@@ -114,7 +114,7 @@ func (w *writer) run(batch []*writeReq) {
 		}
 		return
 	}
-	t := &tx{tx: stx, d: db.d, detach: db.d.detachWrites, jnl: &journalBatch{}}
+	t := &tx{tx: stx, d: db.d, detach: db.d.detachWrites, jnl: &journalBatch{key: db.journalKey, log: db.log}}
 	// failRest fails every write of the batch not failed already, after
 	// the transaction is rolled back.
 	failRest := func(err error) {
