@@ -53,8 +53,8 @@ func startProcess(t *testing.T, bin string, args ...string) (*exec.Cmd, string) 
 	select {
 	case url := <-found:
 		return cmd, url
-	case <-time.After(2 * time.Minute):
-		t.Fatal("the server did not start within two minutes")
+	case <-time.After(5 * time.Minute):
+		t.Fatal("the server did not start within five minutes")
 	}
 	return nil, ""
 }

@@ -58,7 +58,7 @@ func serveAt(t *testing.T, listen string, args ...string) *serving {
 		}
 	}
 	t.Cleanup(s.stop)
-	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
 		if m := runningAt.FindStringSubmatch(out.String()); m != nil {
 			s.url = m[1]
 			return s
@@ -70,7 +70,7 @@ func serveAt(t *testing.T, listen string, args ...string) *serving {
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start within two minutes:\n%s", out.String())
+			t.Fatalf("serve did not start within five minutes:\n%s", out.String())
 		}
 	}
 }

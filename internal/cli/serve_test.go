@@ -51,7 +51,7 @@ func startServe(t *testing.T, args ...string) (url string, output func() string)
 			t.Error("serve did not stop within 30 seconds of its context ending")
 		}
 	})
-	deadline := time.After(2 * time.Minute)
+	deadline := time.After(5 * time.Minute)
 	for {
 		select {
 		case line, ok := <-lines:
@@ -70,7 +70,7 @@ func startServe(t *testing.T, args ...string) (url string, output func() string)
 				return url, func() string { time.Sleep(100 * time.Millisecond); return read() }
 			}
 		case <-deadline:
-			t.Fatalf("serve did not start within two minutes:\n%s", read())
+			t.Fatalf("serve did not start within five minutes:\n%s", read())
 		}
 	}
 }

@@ -113,8 +113,8 @@ func startApp(t testing.TB) *app {
 		select {
 		case u := <-found:
 			sharedApp = &app{url: u, data: filepath.Join(dir, "data")}
-		case <-time.After(2 * time.Minute):
-			sharedErr = fmt.Errorf("the demo server did not start within two minutes")
+		case <-time.After(5 * time.Minute):
+			sharedErr = fmt.Errorf("the demo server did not start within five minutes")
 		}
 	})
 	if sharedErr != nil {
