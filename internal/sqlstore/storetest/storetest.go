@@ -34,6 +34,8 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"Validation", testValidation},
 		{"Children", testChildren},
 		{"DueAndStatus", testDueAndStatus},
+		{"ConcernOnce", testConcernOnce},
+		{"ReportDrafts", testReportDrafts},
 		{"UpdateFacts", testUpdateFacts},
 		{"ReadBack", testReadBack},
 		{"Pagination", testPagination},
