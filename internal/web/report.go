@@ -141,8 +141,16 @@ func (wb *Web) submitReport(w http.ResponseWriter, r *http.Request, a reportAnsw
 		}
 		return err
 	}
-	c, err := wb.cfg.Stores.Concerns.CreateConcern(r.Context(), lifeguard.NewConcern{Facts: f, Triage: *t,
-		ChildID: in.childID, ChildRef: in.childRef})
+	nc := lifeguard.NewConcern{Facts: f, Triage: *t, ChildID: in.childID, ChildRef: in.childRef}
+	var c *lifeguard.Concern
+	if token := a.get("report_token"); validReportToken(token) {
+		// The same form sent again (back and reload, "Confirm form
+		// resubmission") gives the concern it recorded the first time.
+		c, _, err = wb.cfg.Stores.Concerns.CreateConcernOnce(r.Context(), lifeguard.ConcernKey{Key: "form:" + token}, nc)
+	} else {
+		// A form from before tokens were issued.
+		c, err = wb.cfg.Stores.Concerns.CreateConcern(r.Context(), nc)
+	}
 	if err != nil {
 		if e, ok := errors.AsType[*lifeguard.Error](err); ok && e.Code == lifeguard.EINVALID && len(e.Problems) > 0 {
 			return wb.reportProblems(w, r, a, e.Problems)
@@ -238,6 +246,9 @@ type reportView struct {
 func (wb *Web) renderReport(w http.ResponseWriter, r *http.Request, status int, s reportStep, a reportAnswers,
 	problems []lifeguard.Problem, search reportChildSearch) error {
 	now := wb.cfg.Now()
+	if !validReportToken(a.get("report_token")) {
+		a["report_token"] = []string{newReportToken()}
+	}
 	in := readReport(a, now, wb.zone())
 	v := reportView{
 		Step: s, Steps: int(lastStep), Heading: stepHeadings[s],

@@ -48,6 +48,9 @@ var reportFields = [...]struct {
 	{"description", stepWhat}, {"occurred_date", stepWhat}, {"occurred_time", stepWhat}, {"platform", stepWhat},
 	{"type", stepTypes}, {"role", stepTypes}, {"party", stepTypes}, {"harm", stepTypes}, {"risk", stepTypes},
 	{"img", stepMore}, {"staff", stepMore}, {"detail", stepMore},
+	// The token the form was issued with, on every page (no step asks
+	// it): sending the last step again with it records nothing new.
+	{"report_token", 0},
 }
 
 // maxReportValues bounds the values kept of one field: more than the largest
