@@ -118,7 +118,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	wb, err := New(Config{Stores: Stores{Concerns: db, Children: db, Orgs: db}, Auth: svc, Procedure: proc,
+	wb, err := New(Config{Stores: Stores{Concerns: db, Children: db, Orgs: db, Drafts: db}, Auth: svc, Procedure: proc,
 		Logger: logger, Demo: true})
 	if err != nil {
 		t.Fatal(err)
