@@ -26,10 +26,10 @@ type Stores struct {
 	Reminders   lifeguard.ReminderStore
 	// Drafts keeps report forms posted after their session ended; nil
 	// keeps none.
-	Drafts lifeguard.DraftStore
-	Audits      lifeguard.AuditStore
-	Plan        lifeguard.PlanStore
-	Reports     lifeguard.ReportStore
+	Drafts  lifeguard.DraftStore
+	Audits  lifeguard.AuditStore
+	Plan    lifeguard.PlanStore
+	Reports lifeguard.ReportStore
 	// Filter is the DNS filter's store; nil when it is not attached.
 	Filter lifeguard.FilterStore
 }
