@@ -664,10 +664,11 @@ func (db *DB) AddAction(ctx context.Context, concernID int64, in lifeguard.NewAc
 		case !realDate(in.Due):
 			p.add("due", "must be a real date")
 		}
+		now := db.now()
+		p.dueNotPast("due", in.Due, lifeguard.DateOf(now))
 		if err := p.err("The action is not valid"); err != nil {
 			return err
 		}
-		now := db.now()
 		x = &lifeguard.Action{ConcernID: concernID, Title: in.Title, Owner: in.Owner, Due: in.Due,
 			CreatedBy: a.UserID, CreatedAt: now}
 		var err error

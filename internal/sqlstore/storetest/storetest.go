@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"DueAndStatus", testDueAndStatus},
 		{"ConcernOnce", testConcernOnce},
 		{"ReportDrafts", testReportDrafts},
+		{"DueNotPast", testDueNotPast},
 		{"UpdateFacts", testUpdateFacts},
 		{"ReadBack", testReadBack},
 		{"Pagination", testPagination},
