@@ -78,6 +78,7 @@ func (db *DB) createConcern(ctx context.Context, key *lifeguard.ConcernKey, in l
 		if key != nil {
 			// Writes are serialised (see writer), so no other request can
 			// record the same key between this look and the insert below.
+			var err error
 			if first, err = concernByKey(ctx, tx, a, *key); err != nil || first != 0 {
 				return err
 			}

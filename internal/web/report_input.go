@@ -15,7 +15,8 @@ import (
 // reportStep is one page of the report form. The form is a short sequence
 // of pages that all post to /report; each page carries the answers of the
 // others in hidden fields, so nothing is kept on the server between pages
-// and nothing a reporter writes reaches an address bar or a log.
+// and nothing a reporter writes reaches an address bar or a log. (A page
+// posted after the session ended is the exception: see report_draft.go.)
 type reportStep int
 
 const (
