@@ -328,3 +328,24 @@ func FuzzParseHolidays(f *testing.F) {
 		}
 	})
 }
+
+// TestShowSaysTheHolidayRules checks that procedure show states the rule
+// once and lists only the holidays the rule does not give, not some
+// fourteen hundred computed days.
+func TestShowSaysTheHolidayRules(t *testing.T) {
+	p, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := p.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	if !strings.Contains(s, "bank_holidays: ") || !strings.Contains(s, "coronation of King Charles III") {
+		t.Errorf("procedure show lacks the holiday rule or the one-off holidays:\n%.2000s", s)
+	}
+	if n := strings.Count(s, "\n  - date: "); n > 20 {
+		t.Errorf("procedure show lists %d holidays; the usual ones should be stated as a rule", n)
+	}
+}
