@@ -76,8 +76,10 @@ func (db *DB) createConcern(ctx context.Context, key *lifeguard.ConcernKey, in l
 	var first int64
 	err = db.inWrite(ctx, "create concern", func(tx *tx) error {
 		if key != nil {
-			// Writes are serialised (see writer), so no other request can
-			// record the same key between this look and the insert below.
+			// Writes are serialised (see writer; on PostgreSQL across
+			// servers too, by the write lock), so no other request can record
+			// the same key between this look and the insert below; the
+			// table's primary key is the backstop.
 			var err error
 			if first, err = concernByKey(ctx, tx, a, *key); err != nil || first != 0 {
 				return err

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -47,12 +48,37 @@ func testConcernOnce(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		t.Fatalf("another user's key: concern %v, replayed %v, err %v", other, replayed, err)
 	}
 
+	// The same request sent many times at once, as a client retrying
+	// impatiently would: one concern between them.
+	racing := lifeguard.ConcernKey{Key: "api:racing", Digest: "d3"}
+	ids := make(chan int64, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			c, _, err := f.db.CreateConcernOnce(ctx, racing, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids <- c.ID
+		})
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[int64]bool{}
+	for id := range ids {
+		seen[id] = true
+	}
+	if len(seen) != 1 {
+		t.Fatalf("eight racing requests with one key recorded %d concerns", len(seen))
+	}
+
 	page, err := f.db.ListConcerns(as(t.Context(), f.dsl), lifeguard.ConcernFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Concerns) != 2 {
-		t.Fatalf("%d concerns recorded, want 2 (one per user)", len(page.Concerns))
+	if len(page.Concerns) != 3 {
+		t.Fatalf("%d concerns recorded, want 3 (one per user and key)", len(page.Concerns))
 	}
 	kids, err := f.db.FindChildren(ctx, "ONCE-")
 	if err != nil {
