@@ -40,7 +40,7 @@ var concernTypes = [...]ConcernTypeInfo{
 	{"threats_harassment", "contact", "aggressive", "Threats or harassment", "threats of violence, stalking, persistent harassment"},
 	{"hate", "conduct", "aggressive", "Online hate", "hate or discrimination online against a protected characteristic"},
 	{"violent_content", "content", "aggressive", "Violent content", "violent, gory or weapons content"},
-	{"radicalisation", "contact", "values", "Radicalisation", "being drawn towards extremist ideology or terrorism online"},
+	{"radicalisation", "contact", "values", "Radicalisation", "being drawn towards extremist ideology or terrorism online, including a mixed, unclear or unstable ideology, or a fixation on mass violence (such as school shootings) with no stated cause"},
 	{"extremist_content", "content", "values", "Extremist or terrorist material", "terrorist or violent extremist material"},
 	{"self_harm", "content", "values", "Self-harm or suicide", "content or contact encouraging self-harm, suicide or eating disorders"},
 	{"criminal_exploitation", "contact", "aggressive", "Criminal exploitation", "gangs, county lines or other criminal recruitment through online contact"},

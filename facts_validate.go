@@ -250,7 +250,7 @@ func knownVulnerability(v Vulnerability) bool { return slices.Contains(vulnerabi
 const (
 	msgRequired     = "is required"
 	msgNoTypes      = "must list at least one concern type"
-	msgNotUTF8      = "must be valid UTF-8 text"
+	msgNotUTF8      = msgTextNotUTF8
 	msgAgeRange     = "must be a whole number from 0 to 17"
 	msgAdult        = "; an adult (18 or over) is out of scope for Lifeguard"
 	msgChildNeither = "must give the child's age or date_of_birth"
@@ -347,10 +347,11 @@ func (c *checker) addAt(path string, k field, msg string) {
 	}
 }
 
-// text checks a free-text field: valid UTF-8 and at most max characters.
+// text checks a free-text field: text a store keeps on every engine (see
+// CheckText) and at most max characters.
 func (c *checker) text(k field, s string, max int) {
-	if !utf8.ValidString(s) {
-		c.add(k, msgNotUTF8)
+	if msg := TextProblem(s); msg != "" {
+		c.add(k, msg)
 		return
 	}
 	if len(s) <= max {

@@ -217,8 +217,8 @@ func ValidateFilterEvents(events []FilterEvent, now time.Time) []Problem {
 // filterText checks free text from the block page.
 func filterText(path, s string, max int, required bool) []Problem {
 	switch {
-	case !utf8.ValidString(s):
-		return []Problem{{Path: path, Problem: "must be text (valid UTF-8)"}}
+	case TextProblem(s) != "":
+		return []Problem{*CheckText(path, s)}
 	case required && strings.TrimSpace(s) == "":
 		return []Problem{{Path: path, Problem: "is required"}}
 	case utf8.RuneCountInString(s) > max:
@@ -249,6 +249,10 @@ func ValidateFilterPolicy(doc []byte) []Problem {
 		return []Problem{{Path: "policy", Problem: fmt.Sprintf("is %d bytes; the most allowed is %d", len(doc), MaxFilterPolicy)}}
 	case !json.Valid(doc):
 		return []Problem{{Path: "policy", Problem: "is not well-formed JSON"}}
+	case TextProblem(string(doc)) != "":
+		// json.Valid lets invalid UTF-8 through inside strings, and the
+		// document is stored as text.
+		return []Problem{*CheckText("policy", string(doc))}
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(doc, &obj); err != nil || obj == nil {

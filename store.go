@@ -216,6 +216,27 @@ type AuthStore interface {
 	CountFailures(ctx context.Context, key string, since time.Time) (int, error)
 	RecordFailure(ctx context.Context, key string, at time.Time) error
 	ClearFailures(ctx context.Context, key string) error
+	// Failures lists every key with failures since the time given, the
+	// most failures first, for an administrator to see who is throttled.
+	Failures(ctx context.Context, since time.Time) ([]FailureCount, error)
+
+	// RecordFailures adds a failure to each key, in one transaction.
+	RecordFailures(ctx context.Context, at time.Time, keys ...string) error
+
+	// SignedIn records, in one transaction, a successful sign-in of the
+	// user at the time given: their last sign-in, address as known for
+	// account, and the end of the failures of clear. KnownAddress reports
+	// whether account has signed in from address since the time given.
+	// Both take the auth package's throttling keys.
+	SignedIn(ctx context.Context, userID int64, account, address, clear string, at time.Time) error
+	KnownAddress(ctx context.Context, account, address string, since time.Time) (bool, error)
+}
+
+// FailureCount is one throttling key's recent sign-in failures.
+type FailureCount struct {
+	Key      string
+	Failures int
+	Last     time.Time
 }
 
 // JournalEntry is one line of the append-only journal of reads and writes of

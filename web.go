@@ -46,8 +46,19 @@ type SecondFactor struct {
 type SecondFactorStore interface {
 	// SecondFactor returns the user's enrolled factor, ENOTFOUND when none.
 	SecondFactor(ctx context.Context, userID int64) (*SecondFactor, error)
-	// EnrolSecondFactor stores a new factor, replacing any earlier one.
+	// EnrolSecondFactor stores a new factor, replacing any earlier one
+	// unconditionally: for seeding and tests. Sign-in uses
+	// ReplaceSecondFactor.
 	EnrolSecondFactor(ctx context.Context, userID int64, f SecondFactor) error
+	// ReplaceSecondFactor stores f in place of the factor whose secret is
+	// current, or as the first factor when current is "" and the user has
+	// none. ECONFLICT when the user's factor is not current (another
+	// enrolment won, or there is one the caller did not prove), ENOTFOUND
+	// when there is no such user.
+	ReplaceSecondFactor(ctx context.Context, userID int64, current string, f SecondFactor) error
+	// ResetSecondFactor removes the user's factor and ends their sessions,
+	// journalled: the administrator's way back for a lost phone.
+	ResetSecondFactor(ctx context.Context, userID int64) error
 	// AcceptStep records that a TOTP code of step was used; it returns
 	// ECONFLICT when step is not after the last accepted one (a replay).
 	AcceptStep(ctx context.Context, userID int64, step int64) error

@@ -191,7 +191,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // readBody reads a JSON request body within the size limit, after checking
-// its content type, and rejects anything that is not one JSON value.
+// its content type, and rejects anything that is not one JSON value, or
+// that holds a string that is not text (bodyTextProblem).
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
@@ -206,6 +207,9 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	}
 	if !json.Valid(body) {
 		return nil, errMalformed
+	}
+	if p := bodyTextProblem(body); p != nil {
+		return nil, lifeguard.Invalid("invalid request", []lifeguard.Problem{*p})
 	}
 	return body, nil
 }

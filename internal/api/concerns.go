@@ -282,6 +282,9 @@ func query(u *url.URL, allowed ...string) (url.Values, error) {
 			problems = append(problems, lifeguard.Problem{Path: k, Problem: "is not a known parameter here; known: " + strings.Join(allowed, ", ")})
 		case len(q[k]) > 1:
 			problems = append(problems, lifeguard.Problem{Path: k, Problem: "is given more than once"})
+		case lifeguard.CheckText(k, q[k][0]) != nil:
+			// A lookup sends the value to the database as much as a write.
+			problems = append(problems, *lifeguard.CheckText(k, q[k][0]))
 		}
 	}
 	if len(problems) > 0 {

@@ -64,7 +64,6 @@ var hashOnce = sync.OnceValues(func() (string, error) { return auth.HashPassword
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	ctx := t.Context()
 	// Not t.TempDir: a fuzz test's name puts "#" in that path, which a
 	// SQLite file name cannot hold.
 	dir, err := os.MkdirTemp("", "lifeguard-api-")
@@ -72,7 +71,16 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	db, err := sqlstore.Open(ctx, sqlstore.Config{Path: filepath.Join(dir, "lifeguard.db")})
+	return newFixtureOn(t, sqlstore.Config{Path: filepath.Join(dir, "lifeguard.db")})
+}
+
+// newFixtureOn is newFixture on the store cfg opens: a SQLite file, or a
+// PostgreSQL database (pgtest.Database) for the tests that must give the
+// same answers on both engines.
+func newFixtureOn(t testing.TB, cfg sqlstore.Config) *fixture {
+	t.Helper()
+	ctx := t.Context()
+	db, err := sqlstore.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,30 @@ func (x *fakeFactors) EnrolSecondFactor(ctx context.Context, id int64, f lifegua
 	return nil
 }
 
+func (x *fakeFactors) ReplaceSecondFactor(ctx context.Context, id int64, current string, f lifeguard.SecondFactor) error {
+	if err := x.check(ctx); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	old, ok := x.f[id]
+	if current == "" && ok || current != "" && (!ok || old.Secret != current) {
+		return lifeguard.Errorf(lifeguard.ECONFLICT, "not current")
+	}
+	x.f[id] = &f
+	return nil
+}
+
+func (x *fakeFactors) ResetSecondFactor(ctx context.Context, id int64) error {
+	if err := x.check(ctx); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	delete(x.f, id)
+	return nil
+}
+
 func (x *fakeFactors) AcceptStep(ctx context.Context, id int64, step int64) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -149,4 +173,66 @@ func TestSecondFactor(t *testing.T) {
 			t.Errorf("after the window a right code gave %v", err)
 		}
 	})
+}
+
+// TestReplacingAFactorNeedsIt: an enrolled factor is never replaced by a
+// first enrolment, only by its user, signed in with a session, who gives a
+// code of it or a recovery code; the command line can reset it.
+func TestReplacingAFactorNeedsIt(t *testing.T) {
+	c := newClock()
+	store := newFakeStore(c.Now)
+	factors := &fakeFactors{f: map[int64]*lifeguard.SecondFactor{}}
+	svc := New(store, Config{Now: c.Now, Params: testParams(), Factors: factors})
+	u := store.addUser(t, "dsl@example.org", "a long enough passphrase", testParams())
+	ctx := t.Context()
+	_, sess, _, err := svc.SignIn(ctx, "dsl@example.org", "a long enough passphrase", "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _, _ := svc.BeginSecondFactor(u.Email)
+	codes, err := svc.ConfirmSecondFactor(ctx, u.ID, sess.ID, secret, codeAt(t, secret, c.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, _ := svc.BeginSecondFactor(u.Email)
+	c.Advance(30 * time.Second)
+
+	// The password alone: a first enrolment is refused.
+	if _, err := svc.ConfirmSecondFactor(ctx, u.ID, sess.ID, other, codeAt(t, other, c.Now())); lifeguard.ErrorCode(err) != lifeguard.EFORBIDDEN {
+		t.Errorf("a second first enrolment: %v; want forbidden", err)
+	}
+	// Replacing without being the user, or without the current factor.
+	if _, err := svc.ReplaceSecondFactor(ctx, u.ID, sess.ID, codes[0], other, codeAt(t, other, c.Now())); lifeguard.ErrorCode(err) != lifeguard.EUNAUTHORIZED {
+		t.Errorf("replacing with no actor: %v; want unauthorized", err)
+	}
+	me := lifeguard.WithActor(ctx, svc.Actor(&u, viaSession))
+	if _, err := svc.ReplaceSecondFactor(me, u.ID, sess.ID, "123456", other, codeAt(t, other, c.Now())); lifeguard.ErrorCode(err) != lifeguard.EUNAUTHORIZED {
+		t.Errorf("replacing with a wrong current code: %v; want unauthorized", err)
+	}
+	if _, err := svc.ReplaceSecondFactor(lifeguard.WithActor(ctx, svc.Actor(&u, viaToken)), u.ID, sess.ID, codes[0], other,
+		codeAt(t, other, c.Now())); lifeguard.ErrorCode(err) != lifeguard.EFORBIDDEN {
+		t.Errorf("replacing with an API token: %v; want forbidden", err)
+	}
+	if f, _ := factors.SecondFactor(system(ctx), u.ID); f.Secret != secret {
+		t.Fatal("a refused replacement changed the factor")
+	}
+	// With a recovery code, it is replaced, and the code is spent.
+	fresh, err := svc.ReplaceSecondFactor(me, u.ID, sess.ID, codes[0], other, codeAt(t, other, c.Now()))
+	if err != nil || len(fresh) != 10 {
+		t.Fatalf("replacing with a recovery code: %v", err)
+	}
+	if f, _ := factors.SecondFactor(system(ctx), u.ID); f.Secret != other {
+		t.Error("the factor was not replaced")
+	}
+
+	// The command line resets it; a user cannot.
+	if err := svc.ResetSecondFactor(me, u.ID); lifeguard.ErrorCode(err) != lifeguard.EFORBIDDEN {
+		t.Errorf("a user reset a factor: %v", err)
+	}
+	if err := svc.ResetSecondFactor(system(ctx), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if has, _ := svc.HasSecondFactor(ctx, u.ID); has {
+		t.Error("still enrolled after the reset")
+	}
 }

@@ -28,6 +28,7 @@ type fakeStore struct {
 	sessionByHash map[string]int64
 	tokenByHash   map[string]int64
 	failures      map[string][]time.Time
+	known         map[string]time.Time // account NUL address -> last sign-in
 	calls         map[string]int
 	nextID        int64
 }
@@ -386,4 +387,72 @@ func newHarness(t testing.TB, cfg Config) *harness {
 // as returns ctx acting as u, authenticated via via.
 func (h *harness) as(ctx context.Context, u lifeguard.User, via string) context.Context {
 	return lifeguard.WithActor(ctx, h.svc.Actor(&u, via))
+}
+
+func (f *fakeStore) Failures(ctx context.Context, since time.Time) ([]lifeguard.FailureCount, error) {
+	if err := f.enter(ctx, "Failures"); err != nil {
+		return nil, err
+	}
+	defer f.mu.Unlock()
+	var out []lifeguard.FailureCount
+	for key, ats := range f.failures {
+		c := lifeguard.FailureCount{Key: key}
+		for _, at := range ats {
+			if !at.Before(since) {
+				c.Failures++
+				if at.After(c.Last) {
+					c.Last = at
+				}
+			}
+		}
+		if c.Failures > 0 {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b lifeguard.FailureCount) int {
+		if a.Failures != b.Failures {
+			return b.Failures - a.Failures
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return out, nil
+}
+
+func (f *fakeStore) SignedIn(ctx context.Context, userID int64, account, address, clear string, at time.Time) error {
+	if err := f.enter(ctx, "SignedIn"); err != nil {
+		return err
+	}
+	defer f.mu.Unlock()
+	u, ok := f.users[userID]
+	if !ok {
+		return notFound("user")
+	}
+	u.user.LastSignInAt = &at
+	f.calls["RecordSignIn"]++
+	if f.known == nil {
+		f.known = map[string]time.Time{}
+	}
+	f.known[account+"\x00"+address] = at
+	delete(f.failures, clear)
+	return nil
+}
+
+func (f *fakeStore) RecordFailures(ctx context.Context, at time.Time, keys ...string) error {
+	if err := f.enter(ctx, "RecordFailures"); err != nil {
+		return err
+	}
+	defer f.mu.Unlock()
+	for _, key := range keys {
+		f.failures[key] = append(f.failures[key], at)
+	}
+	return nil
+}
+
+func (f *fakeStore) KnownAddress(ctx context.Context, account, address string, since time.Time) (bool, error) {
+	if err := f.enter(ctx, "KnownAddress"); err != nil {
+		return false, err
+	}
+	defer f.mu.Unlock()
+	at, ok := f.known[account+"\x00"+address]
+	return ok && !at.Before(since), nil
 }

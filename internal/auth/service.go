@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
-	"net/netip"
 	"runtime"
 	"strings"
 	"time"
@@ -21,14 +20,23 @@ type Config struct {
 	// (default 30 minutes); SessionMax ends any session this long after
 	// sign-in (default 12 hours), however busy.
 	SessionIdle, SessionMax time.Duration
-	// AccountLimit is how many failed sign-ins one account may have within
-	// Window before SignIn refuses it (default 5); AddressLimit is the same
-	// for one client address (default 20). Window defaults to 15 minutes.
+	// Throttling of failed sign-ins, each counted over Window (default 15
+	// minutes); docs/web.md explains the numbers.
 	//
-	// A school or office behind one public IPv4 address shares one address
-	// count: raise AddressLimit for a partnership whose settings do.
-	AccountLimit, AddressLimit int
-	Window                     time.Duration
+	// PairLimit is how many failures one account may have from one address
+	// before that address is refused for that account (default 5): the
+	// limit that keeps guessing slow. AccountLimit counts the account's
+	// failures from every address (default 10) and AddressLimit the
+	// address's failures over every account (default 500, enough for the
+	// typing slips of a large school behind one address); past either, an
+	// address the account has not signed in from within KnownFor (default
+	// 90 days) is refused, but the owner's usual addresses are not, so
+	// that no one can lock an owner or a school out by failing on purpose.
+	PairLimit, AccountLimit, AddressLimit int
+	Window, KnownFor                      time.Duration
+	// CodeLimit is how many wrong second-factor codes a user may give
+	// within Window (default 5).
+	CodeLimit int
 	// Params are the argon2id parameters of new hashes; zero means
 	// DefaultParams. Tests set cheaper ones. New panics if they are set and
 	// out of range: that is a programming error, found at start-up.
@@ -57,14 +65,23 @@ func (c Config) withDefaults() Config {
 	if c.SessionMax <= 0 {
 		c.SessionMax = 12 * time.Hour
 	}
+	if c.PairLimit <= 0 {
+		c.PairLimit = 5
+	}
 	if c.AccountLimit <= 0 {
-		c.AccountLimit = 5
+		c.AccountLimit = 10
 	}
 	if c.AddressLimit <= 0 {
-		c.AddressLimit = 20
+		c.AddressLimit = 500
 	}
 	if c.Window <= 0 {
 		c.Window = 15 * time.Minute
+	}
+	if c.KnownFor <= 0 {
+		c.KnownFor = 90 * 24 * time.Hour
+	}
+	if c.CodeLimit <= 0 {
+		c.CodeLimit = 5
 	}
 	if c.Params == (Params{}) {
 		c.Params = DefaultParams()
@@ -135,35 +152,6 @@ func errSessionEnded() error {
 
 func isNotFound(err error) bool { return lifeguard.ErrorCode(err) == lifeguard.ENOTFOUND }
 
-// accountKey and addressKey are the throttling keys of a sign-in.
-func accountKey(email string) string {
-	return "account:" + strings.ToLower(strings.TrimSpace(email))
-}
-
-// addressKey groups an IPv6 address with the rest of its /64, the block one
-// subscriber or host usually gets, so that a client cannot escape the limit
-// by rotating through its own addresses. IPv4-mapped IPv6 counts as the IPv4
-// address. Anything that is not an address shares one key: the caller passes
-// ClientAddr's answer, so that only happens when no address could be found,
-// and sharing is the safe side.
-func addressKey(addr string) string {
-	addr = strings.TrimSpace(addr)
-	a, err := netip.ParseAddr(addr)
-	if err != nil {
-		ap, perr := netip.ParseAddrPort(addr)
-		if perr != nil {
-			return "addr:unknown"
-		}
-		a = ap.Addr()
-	}
-	a = a.WithZone("").Unmap()
-	if a.Is6() {
-		p, _ := a.Prefix(64) // cannot fail for an IPv6 address and 64
-		return "addr:" + p.String()
-	}
-	return "addr:" + a.String()
-}
-
 // acquire takes a hashing slot, waiting no longer than ctx allows; release
 // gives it back.
 func (s *Service) acquire(ctx context.Context) error {
@@ -198,8 +186,8 @@ func (s *Service) hash(ctx context.Context, pw string) (string, error) {
 func (s *Service) SignIn(ctx context.Context, email, password, addr string) (string, *lifeguard.Session, *lifeguard.User, error) {
 	ctx = system(ctx)
 	now := s.cfg.Now()
-	acct := accountKey(email)
-	cred, rehash, err := s.checkPassword(ctx, email, password, acct, addressKey(addr), now)
+	k := keysFor(email, addr)
+	cred, rehash, err := s.checkPassword(ctx, email, password, k, now)
 	if err != nil {
 		return "", nil, nil, err
 	}
@@ -220,10 +208,11 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (str
 			s.cfg.Logger.WarnContext(ctx, "auth: storing a rehashed password", slog.Int64("user_id", u.ID), slog.Any("error", err))
 		}
 	}
-	if err := s.store.ClearFailures(ctx, acct); err != nil {
-		return "", nil, nil, fmt.Errorf("auth: clearing sign-in failures: %w", err)
-	}
-	if err := s.store.RecordSignIn(ctx, u.ID, now); err != nil {
+	// The address becomes known for the account, and only the pair's
+	// failures are forgotten: the account's and the address's count
+	// attackers elsewhere, whom the owner's success must not give a fresh
+	// allowance.
+	if err := s.store.SignedIn(ctx, u.ID, k.account, k.address, k.pair, now); err != nil {
 		return "", nil, nil, fmt.Errorf("auth: recording the sign-in of user %d: %w", u.ID, err)
 	}
 	token, hash := newSessionToken()
@@ -246,7 +235,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (str
 // count to the recording of a failure. Otherwise many guesses sent at once
 // would all pass the count before any failure was recorded; this way, each
 // server lets at most MaxHashing-1 guesses past the limit.
-func (s *Service) checkPassword(ctx context.Context, email, password, acct, ip string, now time.Time) (cred *lifeguard.Credentials, rehash bool, err error) {
+func (s *Service) checkPassword(ctx context.Context, email, password string, k keys, now time.Time) (cred *lifeguard.Credentials, rehash bool, err error) {
 	if err := s.acquire(ctx); err != nil {
 		return nil, false, err
 	}
@@ -254,23 +243,15 @@ func (s *Service) checkPassword(ctx context.Context, email, password, acct, ip s
 
 	// Checked before the password, so that a throttled client learns
 	// nothing, even from a right guess, and costs us no hashing.
-	since := now.Add(-s.cfg.Window)
-	for _, lim := range []struct {
-		key   string
-		limit int
-	}{{acct, s.cfg.AccountLimit}, {ip, s.cfg.AddressLimit}} {
-		n, err := s.store.CountFailures(ctx, lim.key, since)
-		if err != nil {
-			return nil, false, fmt.Errorf("auth: counting sign-in failures: %w", err)
-		}
-		if n >= lim.limit {
-			return nil, false, s.errThrottled()
-		}
+	if err := s.throttled(ctx, k, now); err != nil {
+		return nil, false, err
 	}
 
-	cred, err = s.store.CredentialsByEmail(ctx, strings.TrimSpace(email))
-	if err != nil && !isNotFound(err) {
-		return nil, false, fmt.Errorf("auth: reading credentials: %w", err)
+	if plausibleEmail(email) {
+		cred, err = s.store.CredentialsByEmail(ctx, strings.TrimSpace(email))
+		if err != nil && !isNotFound(err) {
+			return nil, false, fmt.Errorf("auth: reading credentials: %w", err)
+		}
 	}
 	var ok bool
 	if cred == nil || cred.PasswordHash == "" {
@@ -288,10 +269,8 @@ func (s *Service) checkPassword(ctx context.Context, email, password, acct, ip s
 	if ok && !cred.User.Disabled {
 		return cred, rehash, nil
 	}
-	for _, key := range []string{acct, ip} {
-		if err := s.store.RecordFailure(ctx, key, now); err != nil {
-			return nil, false, fmt.Errorf("auth: recording a sign-in failure: %w", err)
-		}
+	if err := s.store.RecordFailures(ctx, now, k.pair, k.account, k.address); err != nil {
+		return nil, false, fmt.Errorf("auth: recording a sign-in failure: %w", err)
 	}
 	if ok {
 		return nil, false, errDisabled()

@@ -55,13 +55,19 @@ func TestSignIn(t *testing.T) {
 	if !validSessionToken(token) || !slices.Equal(s.TokenHash, hashToken(token)) {
 		t.Errorf("the token is malformed or the store was given another hash")
 	}
-	if n := h.store.failureCount("account:" + alice); n != 0 {
-		t.Errorf("%d failures left for the account after success; want 0", n)
+	if n := h.store.failureCount("pair:" + addr1 + " " + alice); n != 0 {
+		t.Errorf("%d failures left for the account at the address after success; want 0", n)
 	}
-	// The address keeps its count: one success does not vouch for everyone
-	// behind the address.
+	// The account and the address keep their counts: one success does not
+	// vouch for guessers elsewhere, nor for everyone behind the address.
+	if n := h.store.failureCount("account:" + alice); n != 1 {
+		t.Errorf("%d failures left for the account; want 1", n)
+	}
 	if n := h.store.failureCount("addr:" + addr1); n != 1 {
 		t.Errorf("%d failures left for the address; want 1", n)
+	}
+	if known, _ := h.store.KnownAddress(system(ctx), "account:"+alice, "addr:"+addr1, time.Time{}); !known {
+		t.Error("the address of a successful sign-in was not recorded as known")
 	}
 	if h.store.count("RecordSignIn") != 1 {
 		t.Error("the sign-in was not recorded")
@@ -105,7 +111,7 @@ func TestSignInTiming(t *testing.T) {
 		t.Skip("timing")
 	}
 	p := Params{Memory: 8 * 1024, Time: 2, Threads: 1, SaltLen: 16, KeyLen: 32}
-	h := newHarness(t, Config{Params: p, AccountLimit: 1000, AddressLimit: 1000})
+	h := newHarness(t, Config{Params: p, PairLimit: 1000, AccountLimit: 1000, AddressLimit: 1000})
 	h.store.addUser(t, alice, alicePW, p)
 	ctx := t.Context()
 	median := func(email string) time.Duration {
@@ -209,27 +215,28 @@ func TestSignInRehash(t *testing.T) {
 	}
 }
 
-func TestThrottleAccount(t *testing.T) {
+// TestThrottlePair: five failures of one account from one address refuse
+// that address for that account, even with the right password, and no one
+// else: the owner from another address and other accounts from the same
+// address still get in.
+func TestThrottlePair(t *testing.T) {
 	h := newHarness(t, Config{})
 	h.store.addUser(t, alice, alicePW, testParams())
 	h.store.addUser(t, bob, bobPW, testParams())
 	ctx := t.Context()
-
-	// Five failures, each from a different address so that only the
-	// account's count grows, and with the email written differently.
+	const attacker = "198.51.100.66"
 	for i := range 5 {
 		email := alice
 		if i%2 == 1 {
-			email = strings.ToUpper(alice)
+			email = strings.ToUpper(alice) // the same account, however written
 		}
-		_, _, _, err := h.svc.SignIn(ctx, email, "guess number "+fmt.Sprint(i), fmt.Sprintf("198.51.100.%d", i))
+		_, _, _, err := h.svc.SignIn(ctx, email, "guess number "+fmt.Sprint(i), attacker)
 		if err == nil || err.Error() != errBadCredentials().Error() {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 		h.clock.Advance(time.Minute)
 	}
-	// Now even the right password is refused, with the message to wait.
-	_, _, _, err := h.svc.SignIn(ctx, alice, alicePW, "203.0.113.9")
+	_, _, _, err := h.svc.SignIn(ctx, alice, alicePW, attacker)
 	wantCode(t, err, lifeguard.EUNAUTHORIZED)
 	if !strings.Contains(err.Error(), "Wait 15 minutes") {
 		t.Errorf("throttled error %q does not say to wait", err)
@@ -239,29 +246,67 @@ func TestThrottleAccount(t *testing.T) {
 	}
 	// An unknown account is throttled the same way, so throttling does not
 	// tell who exists either.
-	for i := range 5 {
-		h.svc.SignIn(ctx, "nobody@school.example", "guess", fmt.Sprintf("198.51.100.%d", 50+i))
+	for range 5 {
+		h.svc.SignIn(ctx, "nobody@school.example", "guess", attacker)
 	}
-	_, _, _, errUnknown := h.svc.SignIn(ctx, "nobody@school.example", "guess", "203.0.113.9")
+	_, _, _, errUnknown := h.svc.SignIn(ctx, "nobody@school.example", "guess", attacker)
 	if errUnknown == nil || errUnknown.Error() != err.Error() {
 		t.Errorf("unknown account throttled with %v; want %v", errUnknown, err)
 	}
-	// Other accounts are not affected.
-	if _, _, _, err := h.svc.SignIn(ctx, bob, bobPW, "198.51.100.1"); err != nil {
-		t.Errorf("another account: %v", err)
+	if _, _, _, err := h.svc.SignIn(ctx, alice, alicePW, "203.0.113.9"); err != nil {
+		t.Errorf("the owner from another address: %v", err)
+	}
+	if _, _, _, err := h.svc.SignIn(ctx, bob, bobPW, attacker); err != nil {
+		t.Errorf("another account from the attacker's address: %v", err)
 	}
 
 	// The window slides: the first failure was at 0 min and we are at 5.
 	// At 15 min exactly it is still in the window (the store counts from
 	// "since" inclusive); a second later it has left, leaving 4 < 5.
 	h.clock.Advance(10 * time.Minute)
-	if _, _, _, err := h.svc.SignIn(ctx, alice, alicePW, "203.0.113.9"); err == nil {
+	if _, _, _, err := h.svc.SignIn(ctx, alice, alicePW, attacker); err == nil {
 		t.Fatal("signed in before the oldest failure left the window")
 	}
 	h.clock.Advance(time.Second)
-	if _, _, _, err := h.svc.SignIn(ctx, alice, alicePW, "203.0.113.9"); err != nil {
+	if _, _, _, err := h.svc.SignIn(ctx, alice, alicePW, attacker); err != nil {
 		t.Fatalf("still throttled after the window: %v", err)
 	}
+}
+
+// TestThrottleDistributedGuessing: guesses at one account from many
+// addresses, each below the pair's limit, trip the account's limit, which
+// then refuses new addresses but not the owner's known one.
+func TestThrottleDistributedGuessing(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.store.addUser(t, alice, alicePW, testParams())
+	ctx := t.Context()
+	const home = "203.0.113.9"
+	if _, _, _, err := h.svc.SignIn(ctx, alice, alicePW, home); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		h.svc.SignIn(ctx, alice, "guess number "+fmt.Sprint(i), fmt.Sprintf("198.51.100.%d", i))
+	}
+	// A new address, even with the right password, waits.
+	_, _, _, err := h.svc.SignIn(ctx, alice, alicePW, "192.0.2.200")
+	wantCode(t, err, lifeguard.EUNAUTHORIZED)
+	if !strings.Contains(err.Error(), "Wait") {
+		t.Errorf("throttled error %q does not say to wait", err)
+	}
+	// The owner's usual address does not.
+	if _, _, _, err := h.svc.SignIn(ctx, alice, alicePW, home); err != nil {
+		t.Errorf("the owner from a known address: %v", err)
+	}
+	// A known address goes stale after KnownFor.
+	for i := range 10 {
+		h.svc.SignIn(ctx, alice, "guess number "+fmt.Sprint(i), fmt.Sprintf("198.51.100.%d", i))
+	}
+	h.clock.Advance(91 * 24 * time.Hour)
+	for i := range 10 {
+		h.svc.SignIn(ctx, alice, "guess number "+fmt.Sprint(i), fmt.Sprintf("198.51.100.%d", 100+i))
+	}
+	_, _, _, err = h.svc.SignIn(ctx, alice, alicePW, home)
+	wantCode(t, err, lifeguard.EUNAUTHORIZED)
 }
 
 // TestThrottleBurst sends many guesses at once: the count and the recording of
@@ -273,23 +318,23 @@ func TestThrottleBurst(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 40 {
 		wg.Go(func() {
-			h.svc.SignIn(t.Context(), alice, fmt.Sprintf("guess number %d", i), fmt.Sprintf("198.51.100.%d", i))
+			h.svc.SignIn(t.Context(), alice, fmt.Sprintf("guess number %d", i), "198.51.100.1")
 		})
 	}
 	wg.Wait()
-	if n := h.store.failureCount("account:" + alice); n < 5 || n > 6 {
+	if n := h.store.failureCount("pair:198.51.100.1 " + alice); n < 5 || n > 6 {
 		t.Errorf("%d failures recorded for 40 guesses at once; want 5 or 6", n)
 	}
 }
 
 func TestThrottledAttemptsAreNotCounted(t *testing.T) {
-	h := newHarness(t, Config{AccountLimit: 2})
+	h := newHarness(t, Config{PairLimit: 2})
 	h.store.addUser(t, alice, alicePW, testParams())
 	ctx := t.Context()
 	for range 2 {
 		h.svc.SignIn(ctx, alice, "guess guess guess", addr1)
 	}
-	// Hammering a locked account does not keep it locked for longer.
+	// Hammering a locked pair does not keep it locked for longer.
 	for range 10 {
 		h.svc.SignIn(ctx, alice, "guess guess guess", addr1)
 	}
@@ -302,13 +347,17 @@ func TestThrottledAttemptsAreNotCounted(t *testing.T) {
 	}
 }
 
+// TestThrottleAddress: failures over many accounts from one address (an
+// IPv6 /64 counts as one) trip the address's limit, which refuses accounts
+// that have not signed in from there before, and not those that have.
 func TestThrottleAddress(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, Config{AddressLimit: 20})
 	h.store.addUser(t, alice, alicePW, testParams())
+	h.store.addUser(t, bob, bobPW, testParams())
 	ctx := t.Context()
-
-	// Twenty failures against twenty accounts from twenty addresses of one
-	// IPv6 /64, each account below its own limit.
+	if _, _, _, err := h.svc.SignIn(ctx, bob, bobPW, "2001:db8:aa:bb::7"); err != nil {
+		t.Fatal(err)
+	}
 	for i := range 20 {
 		addr := fmt.Sprintf("2001:db8:aa:bb:%x::%x", i, i+1)
 		_, _, _, err := h.svc.SignIn(ctx, fmt.Sprintf("user%d@school.example", i), "guess guess guess", addr)
@@ -319,11 +368,15 @@ func TestThrottleAddress(t *testing.T) {
 	if n := h.store.failureCount("addr:2001:db8:aa:bb::/64"); n != 20 {
 		t.Fatalf("%d failures for the /64; want 20", n)
 	}
-	// A new address in the same /64 is refused, even with a right password.
+	// A new account from the same /64 is refused, even with a right password.
 	_, _, _, err := h.svc.SignIn(ctx, alice, alicePW, "2001:db8:aa:bb:ffff:ffff:ffff:ffff")
 	wantCode(t, err, lifeguard.EUNAUTHORIZED)
 	if !strings.Contains(err.Error(), "Wait") {
 		t.Errorf("throttled error %q does not say to wait", err)
+	}
+	// One that has signed in there before is not.
+	if _, _, _, err := h.svc.SignIn(ctx, bob, bobPW, "2001:db8:aa:bb::99"); err != nil {
+		t.Errorf("a known account behind the address: %v", err)
 	}
 	// The next /64 is someone else.
 	if _, _, _, err := h.svc.SignIn(ctx, alice, alicePW, "2001:db8:aa:bc::1"); err != nil {
@@ -332,6 +385,78 @@ func TestThrottleAddress(t *testing.T) {
 	h.clock.Advance(15*time.Minute + time.Second)
 	if _, _, _, err := h.svc.SignIn(ctx, alice, alicePW, "2001:db8:aa:bb::1"); err != nil {
 		t.Errorf("the address is still throttled after the window: %v", err)
+	}
+}
+
+// TestThrottlesSeenAndCleared: the command line's view of throttles, and
+// clearing them by account, by address or both.
+func TestThrottlesSeenAndCleared(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.store.addUser(t, alice, alicePW, testParams())
+	ctx, sys := t.Context(), system(t.Context())
+	for range 5 {
+		h.svc.SignIn(ctx, alice, "guess guess guess", "198.51.100.1")
+	}
+	h.svc.SignIn(ctx, bob, "guess guess guess", "198.51.100.1")
+	if _, err := h.svc.Throttles(ctx); lifeguard.ErrorCode(err) != lifeguard.EFORBIDDEN {
+		t.Errorf("Throttles without the system actor: %v", err)
+	}
+	ts, err := h.svc.Throttles(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"pair 198.51.100.1 " + alice + " 5 true": true, "account  " + alice + " 5 false": true,
+		"address 198.51.100.1  6 false": true, "pair 198.51.100.1 " + bob + " 1 false": true, "account  " + bob + " 1 false": true}
+	for _, th := range ts {
+		k := fmt.Sprintf("%s %s %s %d %v", th.Kind, th.Address, th.Account, th.Failures, th.Refusing())
+		if !want[k] {
+			t.Errorf("unexpected throttle %q", k)
+		}
+		delete(want, k)
+	}
+	if len(want) > 0 {
+		t.Errorf("throttles missing: %v", want)
+	}
+	if _, _, _, err := h.svc.SignIn(ctx, alice, alicePW, "198.51.100.1"); err == nil {
+		t.Fatal("not throttled")
+	}
+	if n, err := h.svc.ClearThrottle(sys, strings.ToUpper(alice), ""); err != nil || n != 2 {
+		t.Errorf("ClearThrottle(account) = %d, %v; want 2 keys", n, err)
+	}
+	if _, _, _, err := h.svc.SignIn(ctx, alice, alicePW, "198.51.100.1"); err != nil {
+		t.Errorf("still throttled after clearing: %v", err)
+	}
+	if n, err := h.svc.ClearThrottle(sys, "", "198.51.100.1"); err != nil || n != 2 {
+		t.Errorf("ClearThrottle(address) = %d, %v; want 2 keys (the address and bob's pair)", n, err)
+	}
+	if _, err := h.svc.ClearThrottle(sys, "", "not an address"); lifeguard.ErrorCode(err) != lifeguard.EINVALID {
+		t.Errorf("ClearThrottle(bad address): %v", err)
+	}
+	if _, err := h.svc.ClearThrottle(ctx, alice, ""); lifeguard.ErrorCode(err) != lifeguard.EFORBIDDEN {
+		t.Errorf("ClearThrottle without the system actor: %v", err)
+	}
+}
+
+// TestSignInImplausibleEmail: an email no one can have (far too long, a
+// NUL, invalid UTF-8) gets the ordinary answer without reaching the store's
+// lookup, and its failures are counted under a short key.
+func TestSignInImplausibleEmail(t *testing.T) {
+	h := newHarness(t, Config{})
+	ctx := t.Context()
+	for _, email := range []string{strings.Repeat("a", 300_000) + "@school.example", "ali\x00ce@school.example",
+		"al\xffice@school.example", "ali\tce@school.example"} {
+		_, _, _, err := h.svc.SignIn(ctx, email, "guess guess guess", addr1)
+		if err == nil || err.Error() != errBadCredentials().Error() {
+			t.Errorf("SignIn(%.20q…): %v; want the ordinary answer", email, err)
+		}
+	}
+	if n := h.store.count("CredentialsByEmail"); n != 0 {
+		t.Errorf("the store was asked %d times for emails no one can have", n)
+	}
+	for key := range h.store.failures {
+		if len(key) > 300 {
+			t.Errorf("a throttling key of %d bytes", len(key))
+		}
 	}
 }
 
@@ -606,8 +731,8 @@ func TestActor(t *testing.T) {
 
 func TestConfigDefaults(t *testing.T) {
 	c := Config{}.withDefaults()
-	if c.SessionIdle != 30*time.Minute || c.SessionMax != 12*time.Hour || c.AccountLimit != 5 ||
-		c.AddressLimit != 20 || c.Window != 15*time.Minute || c.Params != DefaultParams() ||
+	if c.SessionIdle != 30*time.Minute || c.SessionMax != 12*time.Hour || c.PairLimit != 5 || c.AccountLimit != 10 ||
+		c.AddressLimit != 500 || c.Window != 15*time.Minute || c.KnownFor != 90*24*time.Hour || c.CodeLimit != 5 || c.Params != DefaultParams() ||
 		c.MaxHashing < 1 || c.Now == nil || c.Logger == nil {
 		t.Errorf("defaults = %+v", c)
 	}

@@ -44,6 +44,9 @@ Usage:
   lifeguard migrate [--data DIR]                       bring the database schema up to date
   lifeguard org add|list                               organisations of the partnership
   lifeguard user add|password --email E                users, with the password on standard input
+  lifeguard user reset-factor --email E                remove a user's second factor (journalled)
+  lifeguard user throttles | clear-throttle [--email E] [--address A]
+                                                       see and clear sign-in throttling
   lifeguard token create|list|revoke --email E         API tokens (stored hashed)
   lifeguard backup [--data DIR] FILE                   a consistent copy of the running database
   lifeguard journal verify [--data DIR]                check the journal's hash chain

@@ -134,7 +134,7 @@ func TestTriageWithLocalProcedure(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, `"version": "2026.1+2026-03"`) || !strings.Contains(stdout, "Riverside LADO") {
+	if !strings.Contains(stdout, `"version": "2026.2+2026-03"`) || !strings.Contains(stdout, "Riverside LADO") {
 		t.Errorf("the local procedure is not in the output:\n%s", stdout)
 	}
 }
@@ -158,9 +158,78 @@ func TestProcedureCheck(t *testing.T) {
 	}
 }
 
+// TestProcedureCheckOlderLocalFile checks that a local file written for the
+// 2026.1 baseline still loads, and that check names each override of a rule
+// 2026.2 changed, so the partnership can review it.
+func TestProcedureCheckOlderLocalFile(t *testing.T) {
+	old := `name: Riverside
+version: "2026-01"
+overrides:
+  - id: SELF_HARM
+    reason: Our school nurses lead on self-harm.
+    routes: [MENTAL_HEALTH_SUPPORT, INFORM_PARENTS]
+  - id: EVIDENCE
+    reason: Our own evidence rule replaces it.
+    disabled: true
+  - id: GAMBLING
+    reason: Gambling goes to the youth service.
+    explanation: The youth service supports children who gamble.
+`
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, header string
+		want, not    []string
+	}{
+		{"says nothing", "", []string{
+			"is valid", "does not say which version of the England baseline it was written for",
+			"To review (2):",
+			"  - EVIDENCE, changed in 2026.2: evidence is also kept for live streaming",
+			"    Your override switches the new rule off; your reason: Our own evidence rule replaces it.",
+			"  - SELF_HARM, changed in 2026.2: self-harm content can be escalated to Report Harmful Content",
+			"    Your override replaces the new rule; your reason: Our school nurses lead on self-harm.",
+			`set baseline_version: "2026.2" in the file`,
+		}, []string{"GAMBLING, changed"}},
+		{"written for 2026.1", "baseline_version: \"2026.1\"\n", []string{
+			"It was written for the England baseline 2026.1.", "To review (2):", "SELF_HARM, changed in 2026.2",
+		}, []string{"does not say"}},
+		{"reviewed for 2026.2", "baseline_version: \"2026.2\"\n", []string{
+			"It was written for the England baseline 2026.2.", "rule SELF_HARM: routes changed",
+		}, []string{"To review", "changed in 2026.2"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			file := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-")+".yaml")
+			if err := os.WriteFile(file, []byte(c.header+old), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := run(t, "", "procedure", "check", file)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("check output lacks %q:\n%s", w, stdout)
+				}
+			}
+			for _, w := range c.not {
+				if strings.Contains(stdout, w) {
+					t.Errorf("check output has %q:\n%s", w, stdout)
+				}
+			}
+		})
+	}
+	// The file still triages, with its override in force.
+	file := filepath.Join(dir, "says-nothing.yaml")
+	code, stdout, stderr := run(t, `{"reported_at":"2026-11-18T10:00:00Z","setting":"school","concern_types":["self_harm"],"child":{"age":14},"child_role":"victim"}`,
+		"triage", "--procedure", file)
+	if code != 0 || !strings.Contains(stdout, `"version": "2026.2+2026-01"`) || strings.Contains(stdout, "PLATFORM_REPORT") {
+		t.Errorf("exit %d (%s), triage with the older file:\n%s", code, stderr, stdout)
+	}
+}
+
 func TestProcedureShow(t *testing.T) {
 	code, stdout, _ := run(t, "", "procedure", "show")
-	if code != 0 || !strings.Contains(stdout, "name: England baseline") || !strings.Contains(stdout, "id: NUDES_REFER") || !strings.Contains(stdout, "2030-12-26") {
+	if code != 0 || !strings.Contains(stdout, "name: England baseline") || !strings.Contains(stdout, "id: NUDES_REFER") || !strings.Contains(stdout, "2030-12-26") ||
+		!strings.Contains(stdout, "history:\n  - version: \"2026.1\"") || !strings.Contains(stdout, "id: STAFF_CHILD_WELFARE\n        added: true") {
 		t.Fatalf("exit %d, show output:\n%.500s", code, stdout)
 	}
 	code, stdout, _ = run(t, "", "procedure", "show", "--procedure", "../../docs/examples/local-procedure.yaml")

@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
+
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 )
 
 func (e *env) procedure(_ context.Context, args []string) error {
@@ -37,13 +40,50 @@ func (e *env) procedureCheck(args []string) error {
 	fmt.Fprintf(e.stdout, "%s is valid.\nProcedure: %s, version %s\n", l.File, ref.Name, ref.Version)
 	if len(l.Changes) == 0 {
 		fmt.Fprintln(e.stdout, "It changes nothing in the baseline.")
-		return nil
+	} else {
+		fmt.Fprintf(e.stdout, "Changes against the baseline (%d):\n", len(l.Changes))
+		for _, c := range l.Changes {
+			fmt.Fprintf(e.stdout, "  - %s\n", c)
+		}
 	}
-	fmt.Fprintf(e.stdout, "Changes against the baseline (%d):\n", len(l.Changes))
-	for _, c := range l.Changes {
-		fmt.Fprintf(e.stdout, "  - %s\n", c)
-	}
+	e.printReviews(p)
 	return nil
+}
+
+// printReviews lists the overrides of baseline rules that changed after the
+// version the file was written for: an override replaces the new rule, not
+// the one the partnership decided about, so it needs another look.
+func (e *env) printReviews(p *procedure.Procedure) {
+	l, base := p.Local(), p.Baseline()
+	written := l.WrittenFor
+	if written != "" {
+		fmt.Fprintf(e.stdout, "It was written for the %s %s.\n", base.Name, written)
+	} else {
+		fmt.Fprintf(e.stdout, "The file does not say which version of the %s it was written for (baseline_version), so every change since the first version is checked.\n", base.Name)
+	}
+	if len(l.Review) == 0 {
+		if written == "" {
+			fmt.Fprintf(e.stdout, "None of its overrides is of a rule that has changed; add baseline_version: %q to the file.\n", base.Version)
+		}
+		return
+	}
+	fmt.Fprintf(e.stdout, "To review (%d): the %s changed these rules after the version this file was written for, and the file overrides them:\n",
+		len(l.Review), base.Name)
+	for _, r := range l.Review {
+		what := "your override replaces the new rule"
+		if r.Disabled {
+			what = "your override switches the new rule off"
+		}
+		fmt.Fprintf(e.stdout, "  - %s, changed in %s: %s.\n    %s; your reason: %s\n", r.Rule, r.Version, r.Change, capitalise(what), r.Reason)
+	}
+	fmt.Fprintf(e.stdout, "When the partnership has reviewed them, set baseline_version: %q in the file.\n", base.Version)
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func (e *env) procedureShow(args []string) error {

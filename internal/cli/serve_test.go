@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -103,6 +104,24 @@ func TestServeDemoAndTools(t *testing.T) {
 	}
 	if code, body := get(t, url+"/readyz", ""); code != 200 || strings.TrimSpace(body) != "ready" {
 		t.Errorf("/readyz: %d %q", code, body)
+	}
+
+	// The demo's own DSL passes without a second factor; a DSL added later
+	// with an address ending @demo.test does not.
+	if code, _, stderr := run(t, "a demo passphrase\n", "user", "add", "--data", dir, "--email", "later@demo.test",
+		"--name", "Later Lead", "--role", "dsl", "--org", "1"); code != 0 {
+		t.Fatalf("user add: %s", stderr)
+	}
+	for email, want := range map[string]string{"dsl@demo.test": "/inbox", "later@demo.test": "/account/second-factor"} {
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := c.PostForm(url+"/signin", neturl.Values{"email": {email}, "password": {"a demo passphrase"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != want {
+			t.Errorf("signing in as %s: %d to %q; want %s", email, res.StatusCode, loc, want)
+		}
 	}
 
 	// A token made by the command line works against the running server.

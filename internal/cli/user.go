@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/auth"
@@ -12,31 +13,40 @@ import (
 
 // user adds users and sets passwords on the server, as the operator: how a
 // new deployment gets its first administrator, and how a locked-out user
-// gets a new password.
+// gets a new password, a second factor reset or a sign-in throttle cleared.
 func (e *env) user(ctx context.Context, args []string) error {
+	const subs = "add, password, reset-factor, throttles or clear-throttle"
 	if len(args) == 0 {
-		return usageError("user needs a subcommand: add or password")
+		return usageError("user needs a subcommand: %s", subs)
 	}
 	sub, args := args[0], args[1:]
-	fs := e.newFlags("user "+sub, "user add --email E --name N --role R --org ID | user password --email E  (each with --data DIR or --database URL; the password is read from standard input)")
+	fs := e.newFlags("user "+sub, "user add --email E --name N --role R --org ID | user password --email E | user reset-factor --email E | user throttles | user clear-throttle [--email E] [--address A]  (each with --data DIR or --database URL; a password is read from standard input)")
 	where := addStoreFlags(fs)
 	email := fs.String("email", "", "the user's email address")
 	name := fs.String("name", "", "the user's name")
 	role := fs.String("role", "", "staff, dsl, manager, partnership, admin, or filter (a DNS filter's account: API token only)")
 	org := fs.Int64("org", 0, "the id of the user's organisation (see org list)")
+	address := fs.String("address", "", "clear-throttle: the client IP address (an IPv6 address stands for its /64)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if sub != "add" && sub != "password" {
-		return usageError("unknown user subcommand %q: use add or password", sub)
+	switch sub {
+	case "add", "password", "reset-factor", "throttles", "clear-throttle":
+	default:
+		return usageError("unknown user subcommand %q: use %s", sub, subs)
+	}
+	if fs.NArg() != 0 {
+		return usageError("user %s takes no arguments", sub)
 	}
 	s, err := where.store()
 	if err != nil {
 		return err
 	}
-	password, err := e.readPassword()
-	if err != nil {
-		return err
+	var password string
+	if sub == "add" || sub == "password" {
+		if password, err = e.readPassword(); err != nil {
+			return err
+		}
 	}
 	db, err := openExisting(ctx, s, e.quietLogger())
 	if err != nil {
@@ -44,6 +54,7 @@ func (e *env) user(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
+	svc := auth.New(db, auth.Config{Factors: db})
 	switch sub {
 	case "add":
 		hash, err := auth.HashPassword(password)
@@ -60,13 +71,65 @@ func (e *env) user(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		svc := auth.New(db, auth.Config{})
 		if err := svc.SetPassword(sys, u.ID, password); err != nil {
 			return e.problems(err)
 		}
 		fmt.Fprintf(e.stdout, "Password set for user %d; their sessions have ended.\n", u.ID)
+	case "reset-factor":
+		u, err := userByEmail(ctx, db, *email)
+		if err != nil {
+			return err
+		}
+		if err := svc.ResetSecondFactor(sys, u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Second factor removed for user %d; their sessions have ended. They set up a new one at their next sign-in (reset their password too if it may be known).\n", u.ID)
+	case "throttles":
+		return e.throttles(sys, svc)
+	case "clear-throttle":
+		if strings.TrimSpace(*email) == "" && strings.TrimSpace(*address) == "" {
+			return usageError("give --email, --address or both")
+		}
+		n, err := svc.ClearThrottle(sys, *email, *address)
+		if err != nil {
+			return e.problems(err)
+		}
+		fmt.Fprintf(e.stdout, "Cleared %d throttling counts.\n", n)
 	}
 	return nil
+}
+
+// throttles lists the sign-in failures counted in the current window.
+func (e *env) throttles(ctx context.Context, svc *auth.Service) error {
+	ts, err := svc.Throttles(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ts) == 0 {
+		fmt.Fprintln(e.stdout, "No failed sign-ins in the last 15 minutes.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tACCOUNT\tADDRESS\tFAILURES\tLIMIT\tLAST (UTC)\tREFUSING")
+	for _, t := range ts {
+		refusing := "no"
+		switch {
+		case t.Refusing() && (t.Kind == "pair" || t.Kind == "code"):
+			refusing = "yes"
+		case t.Refusing():
+			refusing = "new addresses"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", t.Kind, dash(t.Account), dash(t.Address), t.Failures, t.Limit,
+			t.Last.UTC().Format("2006-01-02 15:04:05"), refusing)
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // readPassword reads one line from standard input, so the password never

@@ -4,6 +4,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/auth"
 )
 
 // TestFirstRun sets up a deployment from nothing as an operator would: the
@@ -39,5 +42,81 @@ func TestFirstRun(t *testing.T) {
 	}
 	if code, out, stderr := run(t, "", "token", "create", "--data", dir, "--email", "admin@hillside.example"); code != 0 || !strings.HasPrefix(out, "lg_") {
 		t.Errorf("token for the new admin: %d %s %s", code, out, stderr)
+	}
+}
+
+// TestResetFactorAndThrottles: the operator removes a user's second factor
+// (journalled, sessions ended), sees the throttles an attacker caused and
+// clears them.
+func TestResetFactorAndThrottles(t *testing.T) {
+	ctx := t.Context()
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, stderr := run(t, "", "org", "add", "--data", dir, "--name", "Hillside School", "--setting", "school", "--partnership", "Hillside SCP"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := run(t, "a perfectly long passphrase\n", "user", "add", "--data", dir, "--email", "lead@hillside.example", "--name", "Lee", "--role", "dsl", "--org", "1"); code != 0 {
+		t.Fatal(stderr)
+	}
+	db, err := openExisting(ctx, store{dir: dir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
+	if err := db.EnrolSecondFactor(sys, 1, lifeguard.SecondFactor{Secret: "JBSWY3DPEHPK3PXP"}); err != nil {
+		t.Fatal(err)
+	}
+	svc := auth.New(db, auth.Config{Factors: db})
+	if _, _, _, err := svc.SignIn(ctx, "lead@hillside.example", "a perfectly long passphrase", "192.0.2.10"); err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.VerifyJournal(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if code, _, stderr := run(t, "", "user", "reset-factor", "--data", dir, "--email", "nobody@hillside.example"); code != 2 || !strings.Contains(stderr, "no user") {
+		t.Errorf("reset-factor of no one: %d %s", code, stderr)
+	}
+	code, out, stderr := run(t, "", "user", "reset-factor", "--data", dir, "--email", "Lead@Hillside.example")
+	if code != 0 || !strings.Contains(out, "Second factor removed for user 1") {
+		t.Fatalf("reset-factor: %d %s %s", code, out, stderr)
+	}
+	if _, err := db.SecondFactor(sys, 1); lifeguard.ErrorCode(err) != lifeguard.ENOTFOUND {
+		t.Errorf("after reset-factor the factor is still there: %v", err)
+	}
+	after, err := db.VerifyJournal(sys)
+	if err != nil || after.FirstBroken != 0 || after.Entries != before.Entries+1 {
+		t.Errorf("journal after reset-factor: %+v, %v; want one entry more than %d", after, err, before.Entries)
+	}
+	entries, err := db.JournalEntries(sys, 0, 1000)
+	if err != nil || len(entries) == 0 {
+		t.Fatal(err)
+	}
+	if e := entries[len(entries)-1]; e.Record != "user" || e.RecordID != 1 || e.Detail != "second_factor_reset" {
+		t.Errorf("last journal entry %+v; want the reset of user 1", e)
+	}
+
+	// An attacker fails five times from one address.
+	for range 5 {
+		svc.SignIn(ctx, "lead@hillside.example", "not the passphrase", "198.51.100.7")
+	}
+	code, out, _ = run(t, "", "user", "throttles", "--data", dir)
+	if code != 0 || !strings.Contains(out, "lead@hillside.example") || !strings.Contains(out, "198.51.100.7") ||
+		!strings.Contains(out, "yes") {
+		t.Errorf("throttles: %d\n%s", code, out)
+	}
+	if code, _, stderr := run(t, "", "user", "clear-throttle", "--data", dir); code != 2 || !strings.Contains(stderr, "--email") {
+		t.Errorf("clear-throttle with nothing: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "user", "clear-throttle", "--data", dir, "--address", "nowhere"); code != 2 || !strings.Contains(stderr, "address") {
+		t.Errorf("clear-throttle with a bad address: %d %s", code, stderr)
+	}
+	code, out, stderr = run(t, "", "user", "clear-throttle", "--data", dir, "--email", "lead@hillside.example", "--address", "198.51.100.7")
+	if code != 0 || !strings.Contains(out, "Cleared 1") {
+		t.Errorf("clear-throttle: %d %s %s", code, out, stderr)
+	}
+	if _, _, _, err := svc.SignIn(ctx, "lead@hillside.example", "a perfectly long passphrase", "198.51.100.7"); err != nil {
+		t.Errorf("still throttled after clear-throttle: %v", err)
 	}
 }

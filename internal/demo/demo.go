@@ -55,6 +55,14 @@ type Stores struct {
 	Audits    lifeguard.AuditStore
 	Plan      lifeguard.PlanStore
 	Framework *lifeguard.Framework
+	// Accounts records which users the seed created, so that serve --demo
+	// exempts exactly them from the second factor.
+	Accounts AccountMarker
+}
+
+// AccountMarker records users as demo accounts, by id.
+type AccountMarker interface {
+	MarkDemoAccounts(ctx context.Context, ids []int64) error
 }
 
 // Login is a demo account.
@@ -131,12 +139,14 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 		orgs = append(orgs, x)
 		byName[spec.name] = x
 	}
+	var created []int64
 	user := func(email, name string, role lifeguard.Role, o *org) (*lifeguard.User, error) {
 		u, err := s.Orgs.CreateUser(sys, lifeguard.NewUser{Email: email, Name: name, Role: role,
 			OrganisationID: o.org.ID, PasswordHash: passwordHash})
 		if err != nil {
 			return nil, fmt.Errorf("user %s: %w", email, err)
 		}
+		created = append(created, u.ID)
 		return u, nil
 	}
 	named := map[string]*lifeguard.User{}
@@ -176,6 +186,11 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 			return 0, err
 		}
 		managers[o.spec.name] = m
+	}
+	if s.Accounts != nil {
+		if err := s.Accounts.MarkDemoAccounts(sys, created); err != nil {
+			return 0, fmt.Errorf("marking the demo accounts: %w", err)
+		}
 	}
 
 	// A few hundred concerns spread over the two years, the older ones worked

@@ -143,6 +143,13 @@ type browser struct {
 
 func newBrowser(t testing.TB) *browser {
 	t.Helper()
+	return newBrowserWith(t)
+}
+
+// newBrowserWith starts a browser with extra Chromium options, such as
+// host-resolver-rules that send made-up names to loopback.
+func newBrowserWith(t testing.TB, extra ...chromedp.ExecAllocatorOption) *browser {
+	t.Helper()
 	path := chromiumPath(t)
 	axe := axeScript(t)
 	opts := []chromedp.ExecAllocatorOption{
@@ -161,6 +168,7 @@ func newBrowser(t testing.TB) *browser {
 		chromedp.Flag("disable-quic", true),
 		chromedp.WindowSize(1280, 900),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })

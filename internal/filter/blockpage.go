@@ -11,15 +11,19 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/filter/policy"
+	"github.com/lifeguard-scp/lifeguard/internal/quickexit"
 )
 
 // The block page. A blocked name resolves to the filter's address, so the
 // browser comes here with the blocked name in its Host header; the page asks
 // the policy again (for this client, now) why, and says so in words a child
-// understands. Its two forms send a review request or a worry. Pages carry
-// no script and no inline style, under a strict Content-Security-Policy, and
-// forms are protected from other sites by http.CrossOriginProtection.
+// understands. Its two forms send a review request or a worry. Every view
+// carries the quick exit ("Leave this page quickly"), whose one small script
+// is a file of its own: pages have no inline script or style, under a
+// strict Content-Security-Policy, and forms are protected from other sites
+// by http.CrossOriginProtection.
 //
 // HTTPS sites cannot show it (the browser rightly refuses the filter's
 // certificate for someone else's name); docs/filter.md says so.
@@ -47,6 +51,7 @@ type blockPageData struct {
 	Attached   bool
 	MaxComment int
 	MaxWorry   int
+	QuickExit  string // where "Leave this page quickly" goes
 }
 
 // BlockPageHandler returns the block page's HTTP handler.
@@ -61,19 +66,43 @@ func (f *Filter) BlockPageHandler() http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		w.Write(css)
 	})
+	mux.HandleFunc("GET "+blockPagePrefix+"quick-exit.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Write(quickexit.Script())
+	})
 	mux.HandleFunc("POST "+blockPagePrefix+"review", func(w http.ResponseWriter, r *http.Request) { f.blockPageReport(w, r, "review") })
 	mux.HandleFunc("POST "+blockPagePrefix+"worry", func(w http.ResponseWriter, r *http.Request) { f.blockPageReport(w, r, "worry") })
 	mux.HandleFunc("GET /", f.blockPageShow)
+	// Any other method on any path: without this the mux would answer a
+	// line of plain text.
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		f.blockPageError(w, http.StatusMethodNotAllowed, "This page cannot do that",
+			"This address only shows the page. Open it again and use its buttons.")
+	})
 	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.blockPageError(w, http.StatusForbidden, "This message was not sent",
+			"It came from another site, not from this page, so it was refused. If you want to tell someone something, use the form on this page.")
+	}))
 	return securityHeaders(cop.Handler(mux))
 }
 
+// securityHeaders sets what every answer of the block page carries.
+//
+// Referrer-Policy is same-origin, not no-referrer: with no-referrer a
+// browser sends "Origin: null" with the page's own form posts, and the
+// block page is plain HTTP, where browsers send no Sec-Fetch-Site, so
+// http.CrossOriginProtection could not tell the page's own forms from
+// another site's and refused them. With same-origin the browser names the
+// page's own origin to the page and still tells other sites nothing.
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Robots-Tag", "noindex, nofollow")
 		h.ServeHTTP(w, r)
 	})
 }
@@ -133,7 +162,8 @@ func (f *Filter) blockPageShow(w http.ResponseWriter, r *http.Request) {
 func (f *Filter) blockPageReport(w http.ResponseWriter, r *http.Request, kind string) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		http.Error(w, "The form could not be read.", http.StatusBadRequest)
+		f.blockPageError(w, http.StatusBadRequest, "Your message could not be read",
+			"Please go back, check your message and send it again.")
 		return
 	}
 	name := hostName(r.PostForm.Get("name"))
@@ -153,7 +183,9 @@ func (f *Filter) blockPageReport(w http.ResponseWriter, r *http.Request, kind st
 	text := strings.TrimSpace(r.PostForm.Get(field))
 	var problem string
 	switch {
-	case !utf8.ValidString(text):
+	case lifeguard.TextProblem(text) != "":
+		// A NUL or invalid UTF-8: the server would refuse the message, so
+		// it would never reach anyone. Ask now, while the child is here.
 		problem = "Your message has characters we cannot read. Please type it again."
 	case kind == "worry" && text == "":
 		problem = "Please write what you saw or what happened, so that someone can help."
@@ -168,19 +200,38 @@ func (f *Filter) blockPageReport(w http.ResponseWriter, r *http.Request, kind st
 	rep := Report{Kind: kind, Time: f.now(), Client: remoteAddr(r), Group: v.Group, Name: name, Category: v.Category, Text: text}
 	if err := f.reports.Report(r.Context(), rep); err != nil {
 		f.log.Error("a block page report could not be kept", slog.String("kind", kind), slog.String("error", err.Error()))
-		http.Error(w, "Sorry, your message could not be sent. Please tell an adult you trust.", http.StatusServiceUnavailable)
+		f.blockPageError(w, http.StatusServiceUnavailable, "Your message could not be sent",
+			"Sorry, something went wrong here. Please tell an adult you trust instead.")
 		return
 	}
 	data.View, data.Title, data.Kind = "thanks", "Thank you", kind
 	f.renderBlockPage(w, http.StatusOK, data)
 }
 
+// blockPageError answers a problem as a page of its own, in words a
+// child understands, never as a line of plain text.
+func (f *Filter) blockPageError(w http.ResponseWriter, status int, title, message string) {
+	f.renderBlockPage(w, status, blockPageData{View: "error", Title: title, Error: message})
+}
+
+// blockPageBroken is the answer when the page's template itself fails:
+// fixed HTML with the same landmarks, which cannot fail in turn.
+const blockPageBroken = `<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>This page could not be shown</title><link rel="stylesheet" href="/.lifeguard/style.css"></head>
+<body><main id="main"><h1>This page could not be shown</h1>
+<p>Sorry, something went wrong. If you want to talk to someone, call Childline free on 0800 1111. If you are in danger right now, call 999.</p>
+</main></body></html>
+`
+
 func (f *Filter) renderBlockPage(w http.ResponseWriter, status int, data blockPageData) {
+	data.QuickExit = quickexit.URL
 	var buf bytes.Buffer
 	if err := blockPageTmpl.Execute(&buf, data); err != nil {
 		f.log.Error("rendering the block page", slog.String("error", err.Error()))
-		http.Error(w, "The block page could not be shown.", http.StatusInternalServerError)
-		return
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(blockPageBroken)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

@@ -26,21 +26,40 @@ type baselineDoc struct {
 	Guidance   []string            `yaml:"guidance"`
 	Rules      []ruleDoc           `yaml:"rules"`
 	Warnings   []warningDoc        `yaml:"warnings"`
+	History    []historyDoc        `yaml:"history"`
+}
+
+// historyDoc is one version of the baseline and the rules it changed or
+// added, oldest version first.
+type historyDoc struct {
+	Version string          `yaml:"version"`
+	Summary string          `yaml:"summary"`
+	Rules   []ruleChangeDoc `yaml:"rules,omitempty"`
+}
+
+// ruleChangeDoc is one rule a version changed, or added when Added is set.
+type ruleChangeDoc struct {
+	ID     string `yaml:"id"`
+	Added  bool   `yaml:"added,omitempty"`
+	Change string `yaml:"change"`
 }
 
 type localDoc struct {
-	Name          string                   `yaml:"name"`
-	Version       string                   `yaml:"version"`
-	TimeZone      string                   `yaml:"time_zone,omitempty"`
-	WorkingDay    workingDayDoc            `yaml:"working_day,omitempty"`
-	EarlyHelpDays int                      `yaml:"early_help_days,omitempty"`
-	Holidays      []holidayDoc             `yaml:"holidays,omitempty"`
-	Sets          map[string][]string      `yaml:"sets,omitempty"`
-	Routes        map[string]localRouteDoc `yaml:"routes,omitempty"`
-	Guidance      []string                 `yaml:"guidance,omitempty"`
-	Rules         []ruleDoc                `yaml:"rules,omitempty"`
-	Overrides     []overrideDoc            `yaml:"overrides,omitempty"`
-	Warnings      []warningDoc             `yaml:"warnings,omitempty"`
+	Name    string `yaml:"name"`
+	Version string `yaml:"version"`
+	// BaselineVersion is the version of the baseline the file was written
+	// for; procedure check lists the overrides of rules changed since.
+	BaselineVersion string                   `yaml:"baseline_version,omitempty"`
+	TimeZone        string                   `yaml:"time_zone,omitempty"`
+	WorkingDay      workingDayDoc            `yaml:"working_day,omitempty"`
+	EarlyHelpDays   int                      `yaml:"early_help_days,omitempty"`
+	Holidays        []holidayDoc             `yaml:"holidays,omitempty"`
+	Sets            map[string][]string      `yaml:"sets,omitempty"`
+	Routes          map[string]localRouteDoc `yaml:"routes,omitempty"`
+	Guidance        []string                 `yaml:"guidance,omitempty"`
+	Rules           []ruleDoc                `yaml:"rules,omitempty"`
+	Overrides       []overrideDoc            `yaml:"overrides,omitempty"`
+	Warnings        []warningDoc             `yaml:"warnings,omitempty"`
 }
 
 type workingDayDoc struct {

@@ -76,6 +76,10 @@ type warning struct {
 // Ref names the procedure and its version, local file included.
 func (p *Procedure) Ref() lifeguard.ProcedureRef { return p.ref }
 
+// Baseline names the England baseline and its version, without the local
+// file.
+func (p *Procedure) Baseline() lifeguard.ProcedureRef { return p.baseline }
+
 // Local describes the local file, or is nil for the baseline alone.
 func (p *Procedure) Local() *LocalInfo { return p.local }
 

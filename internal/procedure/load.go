@@ -23,12 +23,19 @@ var ruleIDPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,63}$`)
 // is not nil, the partnership's local file named file. Every problem in either
 // is reported at once in a *LoadError, with its file, line and rule.
 func Load(file string, local []byte) (*Procedure, error) {
+	return load(baselineYAML, file, local)
+}
+
+// load builds the procedure from the baseline given, so that tests can load
+// an earlier baseline and compare.
+func load(baseline []byte, file string, local []byte) (*Procedure, error) {
 	var base baselineDoc
-	baseRoot, err := decodeStrict(baselineFile, baselineYAML, &base)
+	baseRoot, err := decodeStrict(baselineFile, baseline, &base)
 	if err != nil {
 		return nil, err
 	}
 	m := &merge{doc: base, errs: &LoadError{}, localKeys: map[string]int{}}
+	m.checkHistory(&base)
 	m.origin = make(map[string]origin, len(base.Rules))
 	ruleLines := itemLines(baseRoot, "rules")
 	for i, r := range base.Rules {
@@ -61,7 +68,8 @@ func Load(file string, local []byte) (*Procedure, error) {
 			return nil, err
 		}
 		m.applyLocal(file, root, &loc)
-		p.local = &LocalInfo{File: file, Name: loc.Name, Version: loc.Version, Overrides: m.overrides, Changes: m.changes}
+		p.local = &LocalInfo{File: file, Name: loc.Name, Version: loc.Version, WrittenFor: loc.BaselineVersion,
+			Overrides: m.overrides, Changes: m.changes, Review: reviews(base.History, m.writtenFor, m.overrides)}
 		p.ref = lifeguard.ProcedureRef{
 			Name:    fmt.Sprintf("%s (on %s %s)", loc.Name, base.Name, base.Version),
 			Version: base.Version + "+" + loc.Version,
@@ -79,11 +87,18 @@ func Load(file string, local []byte) (*Procedure, error) {
 // LocalInfo describes the local file over the baseline: what it is and what it
 // changes, for procedure check and for the record.
 type LocalInfo struct {
-	File      string
-	Name      string
-	Version   string
-	Overrides []Override
-	Changes   []string
+	File    string
+	Name    string
+	Version string
+	// WrittenFor is the baseline version the file says it was written for,
+	// "" when it does not say.
+	WrittenFor string
+	Overrides  []Override
+	Changes    []string
+	// Review lists the overrides of baseline rules that changed after the
+	// version the file was written for (after the first baseline, when
+	// the file does not say), for the partnership to review.
+	Review []Review
 }
 
 // Override is a baseline rule that a local file changed, with the recorded
@@ -113,6 +128,7 @@ type merge struct {
 	changes    []string
 	localFile  string
 	localKeys  map[string]int // top-level keys of the local file and their lines
+	writtenFor string         // the baseline version the local file was written for
 }
 
 func (m *merge) changef(format string, args ...any) {
@@ -129,6 +145,11 @@ func (m *merge) applyLocal(file string, root *yaml.Node, loc *localDoc) {
 	}
 	if strings.TrimSpace(loc.Version) == "" {
 		m.errs.add(file, 0, "", "version is required, so that every triage records which version of the local file produced it")
+	}
+	m.writtenFor = loc.BaselineVersion
+	if loc.BaselineVersion != "" && historyIndex(m.doc.History, loc.BaselineVersion) < 0 {
+		m.errs.add(file, keyLine(root, "baseline_version"), "", "baseline_version %q is not a version of the %s that this Lifeguard knows (%s)",
+			loc.BaselineVersion, m.doc.Name, knownVersions(m.doc.History))
 	}
 	if loc.TimeZone != "" && loc.TimeZone != m.doc.TimeZone {
 		m.changef("time zone %s (baseline %s)", loc.TimeZone, m.doc.TimeZone)
@@ -262,6 +283,11 @@ func (m *merge) applyLocal(file string, root *yaml.Node, loc *localDoc) {
 	ruleLines := itemLines(root, "rules")
 	for i, r := range loc.Rules {
 		if _, dup := m.origin[r.ID]; dup && r.ID != "" {
+			if v := addedSince(m.doc.History, m.writtenFor, r.ID); v != "" {
+				m.errs.add(file, itemLine(ruleLines, i), r.ID, "the %s %s added a rule with this id; give the local rule another id, and check whether the baseline's rule now does what it did",
+					m.doc.Name, v)
+				continue
+			}
 			m.errs.add(file, itemLine(ruleLines, i), r.ID, "a rule with this id already exists; to change a baseline rule, use overrides with a reason")
 			continue
 		}

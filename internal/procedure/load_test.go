@@ -47,7 +47,8 @@ func TestBaselineHasEveryRouteAndRule(t *testing.T) {
 		"NUDES_ONLINE", "ABUSE_IMAGERY", "SEXTORTION", "BULLYING", "CRIMINAL_THREAT", "EXTREMIST_CONTENT",
 		"RADICALISATION", "SELF_HARM", "CRIMINAL_EXPLOITATION", "DRUGS", "GAMBLING", "FRAUD_VICTIM",
 		"CYBER_OFFENDING", "PRIVACY", "INAPPROPRIATE_ACCESS", "CHILD_HARMS_CHILD", "STAFF_HARM_TEST",
-		"STAFF_CONDUCT", "PROFESSIONAL_TARGETED", "OTHER_SETTINGS", "NO_PARENTS_IF_RISK", "INTERNAL_NUDES"}
+		"STAFF_CONDUCT", "PROFESSIONAL_TARGETED", "OTHER_SETTINGS", "NO_PARENTS_IF_RISK", "INTERNAL_NUDES",
+		"HARASSMENT_VICTIM", "RISK_TO_LIFE", "STAFF_CHILD_WELFARE"}
 	for _, id := range rules {
 		if p.rule(id) == nil {
 			t.Errorf("baseline rule %s is missing", id)
@@ -58,7 +59,7 @@ func TestBaselineHasEveryRouteAndRule(t *testing.T) {
 			t.Errorf("rule %s lacks a condition, reason or source", r.ID)
 		}
 	}
-	if p.Ref() != (lifeguard.ProcedureRef{Name: "England baseline", Version: "2026.1"}) {
+	if p.Ref() != (lifeguard.ProcedureRef{Name: "England baseline", Version: "2026.2"}) {
 		t.Errorf("ref = %+v", p.Ref())
 	}
 }
@@ -78,7 +79,7 @@ func TestLocalFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := p.Ref()
-	if !strings.Contains(ref.Name, "Riverside") || !strings.Contains(ref.Name, "England baseline") || ref.Version != "2026.1+2026-03" {
+	if !strings.Contains(ref.Name, "Riverside") || !strings.Contains(ref.Name, "England baseline") || ref.Version != "2026.2+2026-03" {
 		t.Errorf("ref = %+v: the result must name the local procedure, the baseline and both versions", ref)
 	}
 	t.Run("contacts and titles", func(t *testing.T) {
@@ -236,6 +237,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("name: X\nversion: \"1\"\nrules:\n  - id: A\n    when: risk.immediate_danger\n    routes: [EMERGENCY_999]\n    reason: r\n    source: s\n"))
 	f.Add([]byte("name: X\nversion: \"1\"\noverrides:\n  - id: EARLY_HELP\n    reason: r\n    disabled: true\n"))
 	f.Add([]byte("name: &a X\nversion: *a\n"))
+	f.Add([]byte("name: X\nversion: \"1\"\nbaseline_version: \"2026.1\"\noverrides:\n  - id: SELF_HARM\n    reason: r\n    disabled: true\n"))
 	f.Add([]byte("routes: {CSC_REFERRAL: {contact: x}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Load("fuzz.yaml", data)

@@ -60,9 +60,38 @@ var ruleCases = map[string]struct {
 	"EARLY_HELP":       {[]string{`{"concern_types":["gambling"],"risk":{"additional_needs":true,"significant_harm":"no"}}`}, []string{`{"concern_types":["gambling"],"risk":{"additional_needs":true,"significant_harm":"no","immediate_danger":true}}`, `{"concern_types":["gambling"],"risk":{"additional_needs":true,"significant_harm":"unsure"}}`, `{"concern_types":["gambling"],"risk":{"significant_harm":"no"}}`}},
 	"ALLOCATED_WORKER": {[]string{`{"concern_types":["other"],"child":{"age":9,"vulnerabilities":["looked_after"]}}`, `{"concern_types":["other"],"child":{"age":9,"vulnerabilities":["send","child_protection_plan"]}}`}, []string{`{"concern_types":["other"],"child":{"age":9,"vulnerabilities":["care_leaver","send"]}}`}},
 	"IMAGES":           {[]string{`{"concern_types":["sexual_harassment"],"images":{"involved":true}}`, `{"concern_types":["sextortion"]}`, `{"concern_types":["child_abuse_imagery"]}`}, []string{`{"concern_types":["sexual_harassment"]}`, `{"concern_types":["cyberbullying"],"images":{"involved":true}}`}},
-	"EVIDENCE":         {[]string{`{"concern_types":["hate"]}`, `{"concern_types":["professional_targeted"],"child":null,"child_role":null}`}, []string{`{"concern_types":["gambling"]}`, `{"concern_types":["pornography"]}`}},
-	"ADULT_SEXUAL":     {[]string{`{"concern_types":["grooming"]}`, `{"concern_types":["sexual_communication"]}`, `{"concern_types":["live_streaming"],"parties":{"adult_involved":true}}`}, []string{`{"concern_types":["live_streaming"],"parties":{"peer_involved":true}}`, `{"concern_types":["cyberbullying"],"parties":{"adult_involved":true}}`}},
-	"MEETING":          {[]string{`{"concern_types":["grooming"],"details":{"meeting_arranged":true},"parties":{"unknown_involved":true}}`, `{"concern_types":["other"],"details":{"meeting_arranged":true},"parties":{"adult_involved":true}}`}, []string{`{"concern_types":["other"],"details":{"meeting_arranged":true},"parties":{"peer_involved":true}}`}},
+	"EVIDENCE": {[]string{
+		`{"concern_types":["hate"]}`,
+		`{"concern_types":["professional_targeted"],"child":null,"child_role":null}`,
+		// 2026.2: live streaming, coerced nudes, self-harm encouraged by another.
+		`{"concern_types":["live_streaming"]}`,
+		`{"concern_types":["nudes_sharing"],"details":{"coercion":true}}`,
+		`{"concern_types":["self_harm"],"details":{"encouraged_by_other":true}}`,
+	}, []string{
+		`{"concern_types":["gambling"]}`,
+		`{"concern_types":["pornography"]}`,
+		`{"concern_types":["nudes_sharing"],"images":{"involved":true,"self_generated":true}}`,
+		`{"concern_types":["self_harm"]}`,
+		`{"concern_types":["sexual_harassment"],"details":{"coercion":true}}`,
+	}},
+	"ADULT_SEXUAL": {[]string{
+		`{"concern_types":["grooming"]}`,
+		`{"concern_types":["sexual_communication"]}`,
+		`{"concern_types":["live_streaming"],"parties":{"adult_involved":true}}`,
+		// 2026.2: an unknown contact and the child as victim.
+		`{"concern_types":["live_streaming"],"parties":{"unknown_involved":true}}`,
+		`{"concern_types":["child_abuse_imagery"],"parties":{"unknown_involved":true},"child_role":"both"}`,
+		`{"concern_types":["nudes_sharing"],"parties":{"unknown_involved":true},"details":{"coercion":true}}`,
+	}, []string{
+		`{"concern_types":["live_streaming"],"parties":{"peer_involved":true}}`,
+		`{"concern_types":["cyberbullying"],"parties":{"adult_involved":true}}`,
+		`{"concern_types":["nudes_sharing"],"parties":{"unknown_involved":true}}`,
+		`{"concern_types":["nudes_sharing"],"parties":{"peer_involved":true},"details":{"coercion":true}}`,
+		`{"concern_types":["live_streaming"],"parties":{"unknown_involved":true},"child_role":"witness"}`,
+		`{"concern_types":["child_abuse_imagery"],"parties":{"unknown_involved":true},"child_role":"perpetrator"}`,
+		`{"concern_types":["sexual_harassment"],"parties":{"unknown_involved":true}}`,
+	}},
+	"MEETING": {[]string{`{"concern_types":["grooming"],"details":{"meeting_arranged":true},"parties":{"unknown_involved":true}}`, `{"concern_types":["other"],"details":{"meeting_arranged":true},"parties":{"adult_involved":true}}`}, []string{`{"concern_types":["other"],"details":{"meeting_arranged":true},"parties":{"peer_involved":true}}`}},
 	"NUDES_REFER": {[]string{
 		`{"concern_types":["nudes_sharing"],"parties":{"adult_involved":true}}`,
 		`{"concern_types":["nudes_sharing"],"details":{"coercion":true}}`,
@@ -72,29 +101,88 @@ var ruleCases = map[string]struct {
 		`{"concern_types":["nudes_sharing"],"child":{"age":12},"images":{"involved":true,"sexual_acts":true}}`,
 		`{"concern_types":["nudes_sharing"],"images":{"involved":true,"sexual_acts":true,"under_13_depicted":true}}`,
 		`{"concern_types":["nudes_sharing"],"risk":{"risk_to_life":true}}`,
+		// 2026.2: a live stream with images, and abuse imagery of a known child.
+		`{"concern_types":["live_streaming"],"child":{"age":9},"images":{"involved":true,"sexual_acts":true}}`,
+		`{"concern_types":["live_streaming"],"images":{"involved":true},"details":{"coercion":true}}`,
+		`{"concern_types":["child_abuse_imagery"],"images":{"involved":true,"known_child":true},"child":{"age":15,"vulnerabilities":["send"]}}`,
 	}, []string{
 		`{"concern_types":["nudes_sharing"],"images":{"involved":true,"sexual_acts":true}}`,
 		`{"concern_types":["nudes_sharing"],"child":{"age":12},"images":{"involved":true}}`,
 		`{"concern_types":["sextortion"],"details":{"coercion":true}}`,
+		`{"concern_types":["live_streaming"],"child":{"age":9},"details":{"coercion":true}}`,
+		`{"concern_types":["child_abuse_imagery"],"images":{"involved":true,"atypical_or_violent":true}}`,
+		`{"concern_types":["live_streaming"],"images":{"involved":true,"self_generated":true}}`,
 	}},
-	"NUDES_REVIEW":          {[]string{`{"concern_types":["nudes_sharing"]}`}, []string{`{"concern_types":["sextortion"]}`}},
-	"NUDES_MALICIOUS":       {[]string{`{"concern_types":["nudes_sharing"],"images":{"involved":true,"malicious_sharing":true}}`}, []string{`{"concern_types":["nudes_sharing"],"images":{"involved":true}}`}},
-	"NUDES_ONLINE":          {[]string{`{"concern_types":["nudes_sharing"],"images":{"involved":true,"online":true}}`, `{"concern_types":["sextortion"],"images":{"involved":true,"online":true}}`}, []string{`{"concern_types":["nudes_sharing"],"images":{"involved":true}}`, `{"concern_types":["oversharing"],"images":{"involved":true,"online":true}}`}},
+	"NUDES_REVIEW":    {[]string{`{"concern_types":["nudes_sharing"]}`}, []string{`{"concern_types":["sextortion"]}`}},
+	"NUDES_MALICIOUS": {[]string{`{"concern_types":["nudes_sharing"],"images":{"involved":true,"malicious_sharing":true}}`}, []string{`{"concern_types":["nudes_sharing"],"images":{"involved":true}}`}},
+	"NUDES_ONLINE": {[]string{
+		`{"concern_types":["nudes_sharing"],"images":{"involved":true,"online":true}}`,
+		`{"concern_types":["sextortion"],"images":{"involved":true,"online":true}}`,
+		// 2026.2: the child's own image in a live stream or abuse imagery.
+		`{"concern_types":["live_streaming"],"images":{"involved":true,"online":true,"known_child":true}}`,
+		`{"concern_types":["child_abuse_imagery"],"images":{"involved":true,"online":true,"known_child":true}}`,
+	}, []string{
+		`{"concern_types":["nudes_sharing"],"images":{"involved":true}}`,
+		`{"concern_types":["oversharing"],"images":{"involved":true,"online":true}}`,
+		`{"concern_types":["live_streaming"],"images":{"involved":true,"online":true}}`,
+		`{"concern_types":["child_abuse_imagery"],"images":{"involved":true,"known_child":true}}`,
+	}},
 	"ABUSE_IMAGERY":         {[]string{`{"concern_types":["child_abuse_imagery"]}`}, []string{`{"concern_types":["nudes_sharing"]}`}},
 	"SEXTORTION":            {[]string{`{"concern_types":["sextortion"]}`}, []string{`{"concern_types":["nudes_sharing"],"details":{"coercion":true}}`}},
 	"BULLYING":              {[]string{`{"concern_types":["cyberbullying"]}`}, []string{`{"concern_types":["threats_harassment"]}`}},
 	"CRIMINAL_THREAT":       {[]string{`{"concern_types":["threats_harassment"]}`, `{"concern_types":["other"],"details":{"threats":true}}`, `{"concern_types":["hate"]}`, `{"concern_types":["cyberbullying"],"details":{"repeated":true,"hate_motivated":true}}`}, []string{`{"concern_types":["cyberbullying"],"details":{"repeated":true}}`, `{"concern_types":["cyberbullying"],"details":{"hate_motivated":true}}`}},
 	"EXTREMIST_CONTENT":     {[]string{`{"concern_types":["extremist_content"]}`}, []string{`{"concern_types":["radicalisation"]}`}},
-	"RADICALISATION":        {[]string{`{"concern_types":["radicalisation"]}`}, []string{`{"concern_types":["extremist_content"]}`}},
-	"SELF_HARM":             {[]string{`{"concern_types":["self_harm"]}`}, []string{`{"concern_types":["problematic_use"]}`}},
+	"RADICALISATION":        {[]string{`{"concern_types":["radicalisation"]}`}, []string{`{"concern_types":["extremist_content"]}`, `{"concern_types":["violent_content"]}`}},
+	"SELF_HARM":             {[]string{`{"concern_types":["self_harm"]}`, `{"concern_types":["self_harm"],"child":{"age":12}}`}, []string{`{"concern_types":["problematic_use"]}`, `{"concern_types":["other"],"risk":{"risk_to_life":true}}`}},
 	"CRIMINAL_EXPLOITATION": {[]string{`{"concern_types":["criminal_exploitation"]}`}, []string{`{"concern_types":["drugs"],"details":{"supply":true}}`}},
 	"DRUGS":                 {[]string{`{"concern_types":["drugs"]}`}, []string{`{"concern_types":["gambling"]}`}},
 	"GAMBLING":              {[]string{`{"concern_types":["gambling"]}`}, []string{`{"concern_types":["scams_fraud"]}`}},
 	"FRAUD_VICTIM":          {[]string{`{"concern_types":["scams_fraud"]}`, `{"concern_types":["scams_fraud"],"child_role":"both"}`}, []string{`{"concern_types":["scams_fraud"],"child_role":"perpetrator"}`, `{"concern_types":["scams_fraud"],"child_role":"witness"}`}},
 	"CYBER_OFFENDING":       {[]string{`{"concern_types":["cybercrime"],"child_role":"perpetrator"}`, `{"concern_types":["cybercrime"],"child_role":"both"}`}, []string{`{"concern_types":["cybercrime"]}`, `{"concern_types":["cybercrime"],"child_role":null}`}},
 	"PRIVACY":               {[]string{`{"concern_types":["oversharing"]}`, `{"concern_types":["live_streaming"]}`, `{"concern_types":["problematic_use"]}`, `{"concern_types":["misinformation"]}`}, []string{`{"concern_types":["gambling"]}`}},
-	"INAPPROPRIATE_ACCESS":  {[]string{`{"concern_types":["inappropriate_access"]}`, `{"concern_types":["pornography"],"details":{"on_organisation_network":true}}`, `{"concern_types":["violent_content"],"details":{"on_organisation_network":true}}`}, []string{`{"concern_types":["pornography"]}`, `{"concern_types":["gambling"],"details":{"on_organisation_network":true}}`}},
-	"CHILD_HARMS_CHILD":     {[]string{`{"concern_types":["nudes_sharing"],"child_role":"perpetrator"}`, `{"concern_types":["sexual_harassment"],"child_role":"both"}`}, []string{`{"concern_types":["sexual_harassment"]}`, `{"concern_types":["cyberbullying"],"child_role":"perpetrator"}`}},
+	"INAPPROPRIATE_ACCESS": {[]string{
+		`{"concern_types":["inappropriate_access"]}`,
+		`{"concern_types":["pornography"],"details":{"on_organisation_network":true}}`,
+		`{"concern_types":["violent_content"],"details":{"on_organisation_network":true}}`,
+		`{"concern_types":["extremist_content"],"details":{"on_organisation_network":true}}`,
+		// 2026.2: the other harmful content a filter should stop.
+		`{"concern_types":["self_harm"],"details":{"on_organisation_network":true}}`,
+		`{"concern_types":["child_abuse_imagery"],"details":{"on_organisation_network":true}}`,
+		`{"concern_types":["gambling"],"details":{"on_organisation_network":true}}`,
+		`{"concern_types":["drugs"],"details":{"on_organisation_network":true}}`,
+		`{"concern_types":["hate"],"details":{"on_organisation_network":true}}`,
+	}, []string{
+		`{"concern_types":["pornography"]}`,
+		`{"concern_types":["self_harm"]}`,
+		`{"concern_types":["cyberbullying"],"details":{"on_organisation_network":true}}`,
+		`{"concern_types":["scams_fraud"],"details":{"on_organisation_network":true}}`,
+	}},
+	"CHILD_HARMS_CHILD": {[]string{`{"concern_types":["nudes_sharing"],"child_role":"perpetrator"}`, `{"concern_types":["sexual_harassment"],"child_role":"both"}`}, []string{`{"concern_types":["sexual_harassment"]}`, `{"concern_types":["cyberbullying"],"child_role":"perpetrator"}`}},
+	"HARASSMENT_VICTIM": {[]string{
+		`{"concern_types":["sexual_harassment"]}`,
+		`{"concern_types":["sexual_harassment"],"child_role":"both"}`,
+	}, []string{
+		`{"concern_types":["sexual_harassment"],"child_role":"perpetrator"}`,
+		`{"concern_types":["sexual_harassment"],"child_role":"witness"}`,
+		`{"concern_types":["cyberbullying"]}`,
+	}},
+	"RISK_TO_LIFE": {[]string{
+		`{"concern_types":["other"],"risk":{"risk_to_life":true}}`,
+		`{"concern_types":["self_harm"],"risk":{"risk_to_life":true}}`,
+	}, []string{
+		`{"concern_types":["other"],"risk":{"immediate_danger":true}}`,
+		`{"concern_types":["self_harm"]}`,
+	}},
+	"STAFF_CHILD_WELFARE": {[]string{
+		`{"concern_types":["staff_conduct"],"staff":{"harmed_child":true}}`,
+		`{"concern_types":["staff_conduct"],"staff":{"private_contact":true}}`,
+		`{"concern_types":["staff_conduct"],"staff":{"possible_offence":true}}`,
+	}, []string{
+		`{"concern_types":["staff_conduct"],"staff":{"poses_risk":true}}`,
+		`{"concern_types":["staff_conduct"],"staff":{"unsuitable":true}}`,
+		`{"concern_types":["staff_conduct"],"child":null,"child_role":null}`,
+		`{"concern_types":["professional_targeted"],"child":null,"child_role":null}`,
+	}},
 	"STAFF_HARM_TEST": {[]string{
 		`{"concern_types":["staff_conduct"],"staff":{"harmed_child":true}}`,
 		`{"concern_types":["staff_conduct"],"staff":{"possible_offence":true}}`,
@@ -202,6 +290,13 @@ func TestConditionalRoutes(t *testing.T) {
 		{"oversharing offline is not", `{"concern_types":["oversharing"]}`, nil, []lifeguard.RouteCode{"PLATFORM_REPORT"}, nil},
 		{"a possible offence by staff goes to the LADO and the police", `{"concern_types":["staff_conduct"],"staff":{"possible_offence":true}}`, []lifeguard.RouteCode{"LADO_REFERRAL", "POLICE_101"}, []lifeguard.RouteCode{"STAFF_CONDUCT_REVIEW"}, nil},
 		{"private contact by staff goes to the LADO only", `{"concern_types":["staff_conduct"],"staff":{"private_contact":true}}`, []lifeguard.RouteCode{"LADO_REFERRAL"}, []lifeguard.RouteCode{"POLICE_101"}, nil},
+		{"self-harm content at 13 can escalate to Report Harmful Content", `{"concern_types":["self_harm"],"child":{"age":13}}`, []lifeguard.RouteCode{"REPORT_HARMFUL_CONTENT", "PLATFORM_REPORT"}, nil, nil},
+		{"self-harm content at 12 cannot", `{"concern_types":["self_harm"],"child":{"age":12}}`, []lifeguard.RouteCode{"PLATFORM_REPORT"}, []lifeguard.RouteCode{"REPORT_HARMFUL_CONTENT"}, nil},
+		{"staff who harmed a child: the child is referred to social care", `{"concern_types":["staff_conduct"],"staff":{"harmed_child":true}}`, []lifeguard.RouteCode{"LADO_REFERRAL", "CSC_REFERRAL", "PASTORAL_SUPPORT", "INFORM_PARENTS"}, []lifeguard.RouteCode{"CSC_CONSULT"}, nil},
+		{"staff in private contact with a child: social care is consulted", `{"concern_types":["staff_conduct"],"staff":{"private_contact":true}}`, []lifeguard.RouteCode{"LADO_REFERRAL", "CSC_CONSULT", "PASTORAL_SUPPORT", "INFORM_PARENTS"}, []lifeguard.RouteCode{"CSC_REFERRAL"}, nil},
+		{"a possible offence by staff: social care is consulted", `{"concern_types":["staff_conduct"],"staff":{"possible_offence":true}}`, []lifeguard.RouteCode{"POLICE_101", "CSC_CONSULT"}, []lifeguard.RouteCode{"CSC_REFERRAL"}, nil},
+		{"a risk to life gives mental health support with the 999 call", `{"concern_types":["other"],"risk":{"risk_to_life":true}}`, []lifeguard.RouteCode{"EMERGENCY_999", "MENTAL_HEALTH_SUPPORT"}, nil, nil},
+		{"a sexually harassed child is supported and the parents told", `{"concern_types":["sexual_harassment"]}`, []lifeguard.RouteCode{"PASTORAL_SUPPORT", "INFORM_PARENTS"}, []lifeguard.RouteCode{"CSC_CONSULT"}, nil},
 		{"hate adds the public order offence", `{"concern_types":["hate"]}`, []lifeguard.RouteCode{"POLICE_101", "PLATFORM_REPORT"}, nil, []string{"s19", "s181"}},
 		{"threats alone do not add the public order offence", `{"concern_types":["threats_harassment"]}`, nil, nil, []string{"s181"}},
 	}
@@ -236,6 +331,31 @@ func TestConditionalRoutes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStaffChildWelfareTimesTheParents checks that the parents of a child
+// named in an allegation against staff are told only once the LADO has
+// agreed what and when, in the route's reason and in the guidance.
+func TestStaffChildWelfareTimesTheParents(t *testing.T) {
+	p := mustBaseline(t)
+	tr, err := p.Triage(t.Context(), mustFacts(t, `{"concern_types":["staff_conduct"],"staff":{"private_contact":true,"possible_offence":true}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := tr.Route("INFORM_PARENTS")
+	if r == nil || !slices.Equal(r.Rules, []string{"STAFF_CHILD_WELFARE"}) || !strings.Contains(strings.Join(r.Why, " "), "once the LADO") {
+		t.Errorf("INFORM_PARENTS = %+v", r)
+	}
+	if !slices.ContainsFunc(tr.Guidance, func(g string) bool {
+		return strings.Contains(g, "Agree with the LADO (and the police, if they are involved) what the child's parents or carers are told and when")
+	}) {
+		t.Errorf("guidance lacks the LADO line: %q", tr.Guidance)
+	}
+	// Parents who pose a risk are still not told.
+	tr, _ = p.Triage(t.Context(), mustFacts(t, `{"concern_types":["staff_conduct"],"staff":{"harmed_child":true},"risk":{"parents_pose_risk":true}}`))
+	if tr.HasRoute("INFORM_PARENTS") {
+		t.Error("INFORM_PARENTS kept although the parents pose a risk")
 	}
 }
 
@@ -313,6 +433,7 @@ func TestWarnings(t *testing.T) {
 		{`{"concern_types":["sextortion"]}`, "images are not marked as involved"},
 		{`{"concern_types":["other"],"images":{"online":true}}`, "Facts about images are given"},
 		{`{"concern_types":["other"],"risk":{"additional_needs":true,"significant_harm":"yes"}}`, "both marked"},
+		{`{"concern_types":["staff_conduct"],"child":null,"child_role":null,"staff":{"private_contact":true}}`, "no child is recorded"},
 	}
 	for _, c := range cases {
 		tr, err := p.Triage(t.Context(), mustFacts(t, c.facts))
@@ -323,9 +444,15 @@ func TestWarnings(t *testing.T) {
 			t.Errorf("%s: warnings %q lack %q", c.facts, tr.Warnings, c.want)
 		}
 	}
-	tr, _ := p.Triage(t.Context(), mustFacts(t, `{"concern_types":["cyberbullying"]}`))
-	if len(tr.Warnings) != 0 {
-		t.Errorf("consistent facts gave warnings %q", tr.Warnings)
+	for _, facts := range []string{
+		`{"concern_types":["cyberbullying"]}`,
+		`{"concern_types":["staff_conduct"],"staff":{"private_contact":true}}`,
+		`{"concern_types":["staff_conduct"],"child":null,"child_role":null,"staff":{"unsuitable":true}}`,
+	} {
+		tr, _ := p.Triage(t.Context(), mustFacts(t, facts))
+		if len(tr.Warnings) != 0 {
+			t.Errorf("consistent facts %s gave warnings %q", facts, tr.Warnings)
+		}
 	}
 }
 

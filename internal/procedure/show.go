@@ -25,6 +25,8 @@ type shownDoc struct {
 	Rules        []ruleDoc           `yaml:"rules"`
 	Overrides    []shownOverride     `yaml:"overrides,omitempty"`
 	Warnings     []warningDoc        `yaml:"warnings"`
+	// History is the baseline's: what each of its versions changed.
+	History []historyDoc `yaml:"history"`
 }
 
 type shownOverride struct {
@@ -39,7 +41,7 @@ func (p *Procedure) YAML() ([]byte, error) {
 		Name: p.ref.Name, Version: p.ref.Version,
 		TimeZone: p.doc.TimeZone, WorkingDay: p.doc.WorkingDay,
 		Sets: p.doc.Sets, Routes: p.doc.Routes, Guidance: p.doc.Guidance,
-		Rules: p.doc.Rules, Warnings: p.doc.Warnings,
+		Rules: p.doc.Rules, Warnings: p.doc.Warnings, History: p.doc.History,
 	}
 	if p.local != nil {
 		d.Baseline = p.baseline.Name + " " + p.baseline.Version

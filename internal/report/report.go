@@ -362,8 +362,13 @@ func (b *builder) risks() (Section, error) {
 	totals.Cells = append(totals.Cells, grand.figure())
 	hm.Totals = &totals
 
-	tt := Table{ID: "types", Title: "Concerns by concern type",
-		Caption: "A concern with more than one type is counted under each, so the total counts types, not concerns.",
+	caption := "A concern with more than one type is counted under each, so the total counts types, not concerns."
+	for _, t := range types {
+		if n, ok := typeNotes[t.Code]; ok {
+			caption += " " + n + "."
+		}
+	}
+	tt := Table{ID: "types", Title: "Concerns by concern type", Caption: caption,
 		RowHead: "Concern type", Columns: []string{"Concerns"}, Chart: "bars"}
 	for i, t := range types {
 		tt.Rows = append(tt.Rows, Row{Key: string(t.Code), Label: t.Label, Cells: figures(typeCells[i])})

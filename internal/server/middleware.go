@@ -108,7 +108,8 @@ func notePattern(mux *http.ServeMux, h http.Handler) http.Handler {
 }
 
 // recoverPanics turns a panic into a logged 500 so that one bad request
-// cannot take the server down for everyone else.
+// cannot take the server down for everyone else: an error page for a page,
+// JSON for the API.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -118,7 +119,12 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				}
 				s.cfg.Logger.ErrorContext(r.Context(), "panic", slog.String("request_id", RequestID(r.Context())),
 					slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
-				api.RenderError(w, s.cfg.Logger, r, fmt.Errorf("panic serving %s", r.Pattern))
+				err := fmt.Errorf("panic serving %s", r.Pattern)
+				if s.cfg.Pages != nil && !strings.HasPrefix(r.URL.Path, "/api/") {
+					s.cfg.Pages.RenderError(w, r, err)
+					return
+				}
+				api.RenderError(w, s.cfg.Logger, r, err)
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -127,17 +133,26 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 // secureHeaders sets the headers every response carries. The API serves
 // only JSON, so its policy allows nothing to load.
+//
+// Referrer-Policy is same-origin: no address of Lifeguard's leaves for
+// another site, but the browser names Lifeguard's own origin in its own
+// form posts. With no-referrer it sends "Origin: null" instead, and where
+// it sends no Sec-Fetch-Site (plain HTTP to a name other than localhost)
+// http.CrossOriginProtection must then refuse Lifeguard's own forms.
 func secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 		h.Set("Cache-Control", "no-store")
+		// Nothing of Lifeguard belongs in a search engine; the public help
+		// page alone removes this (internal/web/help.go).
+		h.Set("X-Robots-Tag", "noindex, nofollow")
 		if r.TLS != nil {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}

@@ -29,11 +29,13 @@ type Readiness interface {
 	Ready(ctx context.Context) error
 }
 
-// Pages are the web pages: their routes, and the handler that wraps the
-// whole mux with their sessions and form protection.
+// Pages are the web pages: their routes, the handler that wraps the
+// whole mux with their sessions and form protection, and their error page,
+// which answers a page's panic in HTML (only the API answers JSON).
 type Pages interface {
 	Routes(mux *http.ServeMux)
 	Handler(mux http.Handler) http.Handler
+	RenderError(w http.ResponseWriter, r *http.Request, err error)
 }
 
 // Config is what the server needs, loaded once by the command and passed

@@ -22,7 +22,7 @@ func TestEveryResponseCarriesSecurityHeaders(t *testing.T) {
 		for h, want := range map[string]string{
 			"X-Content-Type-Options": "nosniff",
 			"X-Frame-Options":        "DENY",
-			"Referrer-Policy":        "no-referrer",
+			"Referrer-Policy":        "same-origin",
 			"Cache-Control":          "no-store",
 		} {
 			if got := res.Header.Get(h); got != want {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lifeguard-scp/lifeguard"
 )
@@ -25,11 +26,18 @@ func (db *DB) CredentialsByEmail(ctx context.Context, email string) (*lifeguard.
 	if err := systemOnly(ctx); err != nil {
 		return nil, err
 	}
+	email = strings.ToLower(strings.TrimSpace(email))
+	if !signInEmail(email) {
+		// No user can have it, and PostgreSQL would refuse it in a query
+		// (a NUL, invalid UTF-8) where SQLite finds nothing: both answer
+		// as for an unknown address.
+		return nil, errNoUser()
+	}
 	var c lifeguard.Credentials
 	err := db.inRead(ctx, "credentials", func(tx *tx) error {
 		var hash, secret sql.NullString
 		u, err := scanUser(tx.row(ctx, `SELECT `+userColumns+`, u.password_hash, u.totp_secret`+userFrom+
-			` WHERE u.email = ?`, strings.ToLower(strings.TrimSpace(email))).Scan, &hash, &secret)
+			` WHERE u.email = ?`, email).Scan, &hash, &secret)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNoUser()
 		}
@@ -43,6 +51,12 @@ func (db *DB) CredentialsByEmail(ctx context.Context, email string) (*lifeguard.
 		return nil, err
 	}
 	return &c, nil
+}
+
+// signInEmail reports whether email could be a user's: what CreateUser
+// accepts, as text PostgreSQL can compare.
+func signInEmail(email string) bool {
+	return validEmail(email) && utf8.ValidString(email) && !strings.ContainsRune(email, 0)
 }
 
 // updateOne runs an UPDATE or DELETE that must change one row, and returns
@@ -327,6 +341,9 @@ func (db *DB) CountFailures(ctx context.Context, key string, since time.Time) (i
 	if err := systemOnly(ctx); err != nil {
 		return 0, err
 	}
+	if checkThrottleKey("key", key) != nil {
+		return 0, nil // no such key can have been recorded
+	}
 	var n int
 	err := db.inRead(ctx, "count failures", func(tx *tx) error {
 		return tx.row(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?`, key, micros(since)).Scan(&n)
@@ -344,17 +361,19 @@ func (db *DB) RecordFailure(ctx context.Context, key string, at time.Time) error
 	if err := systemOnly(ctx); err != nil {
 		return err
 	}
-	if key == "" {
-		return lifeguard.Invalid("The failure is not valid", []lifeguard.Problem{{Path: "key", Problem: "is required"}})
-	}
-	return db.inWrite(ctx, "record failure", func(tx *tx) error {
-		if _, err := tx.exec(ctx, `DELETE FROM login_failures WHERE key = ? AND at < ?`, key,
-			micros(at.Add(-failureMemory))); err != nil {
-			return err
-		}
-		_, err := tx.exec(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, key, micros(at))
+	if err := checkThrottleKey("key", key); err != nil {
 		return err
-	})
+	}
+	return db.inWrite(ctx, "record failure", func(tx *tx) error { return recordFailure(ctx, tx, key, at) })
+}
+
+func recordFailure(ctx context.Context, tx *tx, key string, at time.Time) error {
+	if _, err := tx.exec(ctx, `DELETE FROM login_failures WHERE key = ? AND at < ?`, key,
+		micros(at.Add(-failureMemory))); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, key, micros(at))
+	return err
 }
 
 // ClearFailures forgets the failures of key.

@@ -66,6 +66,8 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	_, err = db.CreateToken(ctx, staff.ID, "phone", "lg_def", hash("t2"))
 	must(err)
 	must(db.RecordFailure(ctx, "someone", now))
+	must(db.SignedIn(ctx, staff.ID, "account:staff@example.org", "addr:192.0.2.1", "pair:192.0.2.1 staff@example.org", now))
+	must(db.MarkDemoAccounts(ctx, []int64{staff.ID}))
 	must(db.SetPasswordHash(ctx, staff.ID, "$argon2id$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA"))
 	must(db.RecordSignIn(ctx, staff.ID, now))
 	_, err = db.SetPreferences(asStaff, lifeguard.Preferences{TextSize: lifeguard.TextSize("large"), HighVisibility: true})

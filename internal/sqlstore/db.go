@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -127,15 +128,68 @@ func (t *tx) c(ctx context.Context) context.Context {
 }
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := checkArgs(args); err != nil {
+		return nil, err
+	}
 	return t.tx.ExecContext(t.c(ctx), t.d.rebind(q), args...)
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := checkArgs(args); err != nil {
+		return nil, err
+	}
 	return t.tx.QueryContext(t.c(ctx), t.d.rebind(q), args...)
 }
 
-func (t *tx) row(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.c(ctx), t.d.rebind(q), args...)
+func (t *tx) row(ctx context.Context, q string, args ...any) *row {
+	if err := checkArgs(args); err != nil {
+		return &row{err: err}
+	}
+	return &row{r: t.tx.QueryRowContext(t.c(ctx), t.d.rebind(q), args...)}
+}
+
+// row is a *sql.Row, or the error that kept its query from being sent.
+type row struct {
+	r   *sql.Row
+	err error
+}
+
+func (r *row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.r.Scan(dest...)
+}
+
+// checkArgs refuses a statement any of whose text arguments one engine
+// would keep and the other refuse (lifeguard.TextProblem). Every input's
+// validation checks its own text fields and names them; this is the net
+// under a field that a later change forgets to check, so that it is still
+// refused alike on SQLite and PostgreSQL (EINVALID, not a server error on
+// one engine and a stored value on the other). Its problem cannot name the
+// field: a test that finds it should add the field's own check.
+func checkArgs(args []any) error {
+	for _, a := range args {
+		var s string
+		switch v := a.(type) {
+		case string:
+			s = v
+		case nil, int64, int, bool, []byte:
+			continue
+		default:
+			// Named string types (a role, a status) reach the driver as
+			// their string.
+			if rv := reflect.ValueOf(a); rv.Kind() == reflect.String {
+				s = rv.String()
+			} else {
+				continue
+			}
+		}
+		if msg := lifeguard.TextProblem(s); msg != "" {
+			return lifeguard.Invalid("The input is not valid", []lifeguard.Problem{{Problem: "a text value " + msg}})
+		}
+	}
+	return nil
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.

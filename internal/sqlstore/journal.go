@@ -40,6 +40,9 @@ const (
 const (
 	jConcern = "concern"
 	jChild   = "child"
+	// jUser is an administrator's act on an account's sign-in (a reset of
+	// its second factor, a cleared throttle).
+	jUser = "user"
 )
 
 // entryHash computes the hash of e chained to e.PrevHash.

@@ -183,6 +183,10 @@ func (db *DB) CreateUser(ctx context.Context, in lifeguard.NewUser) (*lifeguard.
 	switch {
 	case email == "":
 		p.add("email", "is required")
+	case lifeguard.TextProblem(in.Email) != "":
+		// Checked as given: lower-casing would turn invalid UTF-8 into
+		// U+FFFD and hide it.
+		p.check("email", in.Email)
 	case !validEmail(email):
 		p.add("email", "is not an email address")
 	}

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
 )
@@ -17,8 +19,8 @@ import (
 // accepted and when it was enrolled. Like the AuthStore, only the system
 // actor may call these: the auth package, which generates the secret and
 // the codes and hands the store hashes only. Nothing here is journaled or
-// logged: the journal is for children's records, and a secret must never
-// reach a log.
+// logged, except ResetSecondFactor, an administrator's act on an account;
+// a secret must never reach a log.
 
 func errNoSecondFactor() error {
 	return lifeguard.Errorf(lifeguard.ENOTFOUND, "The user has no second factor.")
@@ -80,12 +82,98 @@ func loadSecondFactor(ctx context.Context, tx *tx, userID int64) (*lifeguard.Sec
 
 // EnrolSecondFactor stores the user's new factor, replacing any earlier
 // one with its recovery codes and last step. EnrolledAt defaults to now.
+// Sign-in never calls it: it uses ReplaceSecondFactor, which cannot
+// overwrite a factor the caller has not proved.
 func (db *DB) EnrolSecondFactor(ctx context.Context, userID int64, f lifeguard.SecondFactor) error {
 	if err := systemOnly(ctx); err != nil {
 		return err
 	}
+	b, at, err := db.checkFactor(f)
+	if err != nil {
+		return err
+	}
+	return db.updateOne(ctx, "enrol second factor", errNoUser, `UPDATE users SET totp_secret = ?, totp_recovery = ?,
+		totp_last_step = ?, totp_enrolled_at = ? WHERE id = ?`, f.Secret, b, f.LastStep, micros(at), userID)
+}
+
+// ReplaceSecondFactor stores f in place of the factor whose secret is
+// current ("" for a first enrolment). The condition is in the UPDATE's
+// WHERE, a compare-and-set: of two enrolments racing, one wins and the
+// other is told ECONFLICT, and a factor no one proved is never replaced.
+func (db *DB) ReplaceSecondFactor(ctx context.Context, userID int64, current string, f lifeguard.SecondFactor) error {
+	if err := systemOnly(ctx); err != nil {
+		return err
+	}
+	b, at, err := db.checkFactor(f)
+	if err != nil {
+		return err
+	}
+	return db.inWrite(ctx, "replace second factor", func(tx *tx) error {
+		q := `UPDATE users SET totp_secret = ?, totp_recovery = ?, totp_last_step = ?, totp_enrolled_at = ?
+			WHERE id = ? AND `
+		args := []any{f.Secret, b, f.LastStep, micros(at), userID}
+		if current == "" {
+			q += `totp_secret IS NULL`
+		} else {
+			q += `totp_secret = ?`
+			args = append(args, current)
+		}
+		res, err := tx.exec(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		var n int
+		if err := tx.row(ctx, `SELECT COUNT(*) FROM users WHERE id = ?`, userID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return errNoUser()
+		}
+		return lifeguard.Errorf(lifeguard.ECONFLICT, "The second factor has changed meanwhile. Sign in again.")
+	})
+}
+
+// ResetSecondFactor removes the user's factor and recovery codes and ends
+// the user's sessions, in one transaction, journalled as an update of the
+// user. Ending the sessions matters: a session that passed only the
+// password must not be left able to enrol the next factor.
+func (db *DB) ResetSecondFactor(ctx context.Context, userID int64) error {
+	if err := systemOnly(ctx); err != nil {
+		return err
+	}
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return db.inWrite(ctx, "reset second factor", func(tx *tx) error {
+		res, err := tx.exec(ctx, `UPDATE users SET totp_secret = NULL, totp_recovery = '[]', totp_last_step = 0,
+			totp_enrolled_at = NULL WHERE id = ?`, userID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return errNoUser()
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, db.now(), jUpdate, jUser, userID, "second_factor_reset")
+	})
+}
+
+// checkFactor validates a factor and returns its recovery hashes as JSON
+// and its enrolment time.
+func (db *DB) checkFactor(f lifeguard.SecondFactor) (string, time.Time, error) {
 	var p problems
 	p.text("secret", f.Secret, maxSecret, true)
+	if strings.ContainsRune(f.Secret, 0) {
+		p.add("secret", "must not contain a NUL character")
+	}
 	if len(f.RecoveryHashes) > maxRecoveryHashes {
 		p.add("recovery_hashes", "has %d hashes; the most allowed is %d", len(f.RecoveryHashes), maxRecoveryHashes)
 	}
@@ -96,7 +184,7 @@ func (db *DB) EnrolSecondFactor(ctx context.Context, userID int64, f lifeguard.S
 		p.add("last_step", "must not be negative")
 	}
 	if err := p.err("The second factor is not valid"); err != nil {
-		return err
+		return "", time.Time{}, err
 	}
 	hashes := f.RecoveryHashes
 	if hashes == nil {
@@ -104,14 +192,13 @@ func (db *DB) EnrolSecondFactor(ctx context.Context, userID int64, f lifeguard.S
 	}
 	b, err := json.Marshal(hashes)
 	if err != nil {
-		return fmt.Errorf("sqlstore: encode recovery hashes: %w", err)
+		return "", time.Time{}, fmt.Errorf("sqlstore: encode recovery hashes: %w", err)
 	}
 	at := db.now()
 	if !f.EnrolledAt.IsZero() {
 		at = trunc(f.EnrolledAt)
 	}
-	return db.updateOne(ctx, "enrol second factor", errNoUser, `UPDATE users SET totp_secret = ?, totp_recovery = ?,
-		totp_last_step = ?, totp_enrolled_at = ? WHERE id = ?`, f.Secret, string(b), f.LastStep, micros(at), userID)
+	return string(b), at, nil
 }
 
 // AcceptStep records that a code of the time step was used. The check and

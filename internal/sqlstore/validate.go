@@ -18,18 +18,28 @@ func (p *problems) add(path, format string, args ...any) {
 	*p = append(*p, lifeguard.Problem{Path: path, Problem: fmt.Sprintf(format, args...)})
 }
 
-// text checks a free-text field: valid UTF-8, at most max characters, and not
-// blank when required.
+// text checks a free-text field: text every engine keeps as given
+// (lifeguard.CheckText), at most max characters, and not blank when
+// required.
 func (p *problems) text(path, s string, max int, required bool) {
 	switch {
-	case !utf8.ValidString(s):
-		p.add(path, "must be text (valid UTF-8)")
+	case lifeguard.TextProblem(s) != "":
+		p.check(path, s)
 	case required && strings.TrimSpace(s) == "":
 		p.add(path, "is required")
 	case len(s) > max: // cannot have more characters than bytes
 		if n := utf8.RuneCountInString(s); n > max {
 			p.add(path, "is %d characters long; the most allowed is %d", n, max)
 		}
+	}
+}
+
+// check checks a value that is looked up or stored as it is, with no limit
+// of its own (a code, an address, a search): it must be text every engine
+// keeps (lifeguard.CheckText).
+func (p *problems) check(path, s string) {
+	if pr := lifeguard.CheckText(path, s); pr != nil {
+		*p = append(*p, *pr)
 	}
 }
 

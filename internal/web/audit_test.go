@@ -24,7 +24,20 @@ type auditFixture struct {
 
 func newAuditFixture(t *testing.T) *auditFixture {
 	t.Helper()
-	f := &auditFixture{dslFixture: newDSLFixture(t, func(db *sqlstore.DB, s *web.Stores) { s.Audits, s.Plan = db, db })}
+	return newAuditFixtureOn(t, "", nil)
+}
+
+// newAuditFixtureOn is newAuditFixture on the PostgreSQL database dsn, or
+// on a SQLite file when dsn is empty; tweak, when not nil, changes the
+// stores further.
+func newAuditFixtureOn(t *testing.T, dsn string, tweak func(*sqlstore.DB, *web.Stores)) *auditFixture {
+	t.Helper()
+	f := &auditFixture{dslFixture: newDSLFixtureOn(t, dsn, func(db *sqlstore.DB, s *web.Stores) {
+		s.Audits, s.Plan = db, db
+		if tweak != nil {
+			tweak(db, s)
+		}
+	})}
 	sys := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
 	var err error
 	if f.orgT, err = f.db.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: f.orgA.PartnershipID,

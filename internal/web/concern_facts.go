@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -141,8 +142,16 @@ func (wb *Web) saveFacts(w http.ResponseWriter, r *http.Request) error {
 			Data: v, Problem: ps})
 	}
 	added, removed := routeChanges(&c.Triage, t)
-	wb.setPageFlash(w, pageFlash{Message: "The facts are saved and the routes worked out again.",
-		Added: added, Removed: removed, Same: len(added) == 0 && len(removed) == 0})
+	fl := pageFlash{Message: "The facts are saved and the routes worked out again.",
+		Added: added, Removed: removed, Same: len(added) == 0 && len(removed) == 0}
+	// A concern keeps the triage of the procedure it was recorded under
+	// until its facts change; then the procedure in force works the routes
+	// out, and the DSL needs to know when that is a new version.
+	if before, after := c.Triage.Procedure, t.Procedure; before != after {
+		fl.Procedure = fmt.Sprintf("The routes were worked out under %s %s before, and now under %s %s: some of these changes come from the new version of the procedure, not from the facts.",
+			before.Name, before.Version, after.Name, after.Version)
+	}
+	wb.setPageFlash(w, fl)
 	return redirectAfterPost(w, r, concernURL(id))
 }
 

@@ -2,8 +2,12 @@ package web_test
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha1"
+	"encoding/base32"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"log/slog"
@@ -44,6 +48,8 @@ type dslFixture struct {
 	orgB    *lifeguard.Organisation
 	clients map[string]*http.Client
 	logs    *dslLogs
+	// secrets are the second factors users set up through the pages.
+	secrets map[string]string
 }
 
 // dslStart is a Wednesday morning in term, when UK time is UTC.
@@ -114,14 +120,25 @@ var dslRoles = []struct {
 // the pages use (see transfer_test.go).
 func newDSLFixture(t testing.TB, tweak func(*sqlstore.DB, *web.Stores)) *dslFixture {
 	t.Helper()
+	return newDSLFixtureOn(t, "", tweak)
+}
+
+// newDSLFixtureOn is newDSLFixture on the PostgreSQL database dsn
+// (pgtest.Database), or on a SQLite file when dsn is empty.
+func newDSLFixtureOn(t testing.TB, dsn string, tweak func(*sqlstore.DB, *web.Stores)) *dslFixture {
+	t.Helper()
 	ctx := t.Context()
-	dir, err := os.MkdirTemp("", "lifeguard-web-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
 	clock := &dslClock{t: dslStart}
-	db, err := sqlstore.Open(ctx, sqlstore.Config{Path: filepath.Join(dir, "lifeguard.db"), Now: clock.Now})
+	cfg := sqlstore.Config{DSN: dsn, Now: clock.Now}
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", "lifeguard-web-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(dir) })
+		cfg.Path = filepath.Join(dir, "lifeguard.db")
+	}
+	db, err := sqlstore.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +152,7 @@ func newDSLFixture(t testing.TB, tweak func(*sqlstore.DB, *web.Stores)) *dslFixt
 		t.Fatal(err)
 	}
 	f := &dslFixture{t: t, db: db, clock: clock, users: map[string]*lifeguard.User{}, clients: map[string]*http.Client{},
-		logs: &dslLogs{}}
+		logs: &dslLogs{}, secrets: map[string]string{}}
 	for _, o := range []**lifeguard.Organisation{&f.orgA, &f.orgB} {
 		name := "School A"
 		if o == &f.orgB {
@@ -158,7 +175,7 @@ func newDSLFixture(t testing.TB, tweak func(*sqlstore.DB, *web.Stores)) *dslFixt
 		}
 		f.users[u.key] = user
 	}
-	f.svc = auth.New(db, auth.Config{Now: clock.Now, Params: dslParams, SessionIdle: 30 * 24 * time.Hour, SessionMax: 60 * 24 * time.Hour})
+	f.svc = auth.New(db, auth.Config{Now: clock.Now, Params: dslParams, Factors: db, SessionIdle: 30 * 24 * time.Hour, SessionMax: 60 * 24 * time.Hour})
 	if f.proc, err = procedure.Load("", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -166,8 +183,14 @@ func newDSLFixture(t testing.TB, tweak func(*sqlstore.DB, *web.Stores)) *dslFixt
 	if tweak != nil {
 		tweak(db, &stores)
 	}
+	// The fixture's own users pass without a second factor, as serve
+	// --demo's accounts do; users a test adds later go through it (client).
+	var demoIDs []int64
+	for _, u := range f.users {
+		demoIDs = append(demoIDs, u.ID)
+	}
 	wb, err := web.New(web.Config{Stores: stores, Auth: f.svc, Procedure: f.proc, Now: clock.Now, Demo: true,
-		Logger: slog.New(slog.NewJSONHandler(f.logs, nil))})
+		DemoAccounts: demoIDs, Logger: slog.New(slog.NewJSONHandler(f.logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,9 +209,19 @@ func (f *dslFixture) client(who string) *http.Client {
 	if c, ok := f.clients[who]; ok {
 		return c
 	}
+	c := f.signInAs(who + "@demo.test")
+	f.clients[who] = c
+	return c
+}
+
+// signInAs signs in with an email, through the second factor when the
+// user needs one, and returns the browser.
+func (f *dslFixture) signInAs(email string) *http.Client {
+	f.t.Helper()
+	who := email
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.PostForm(f.url+"/signin", url.Values{"email": {who + "@demo.test"}, "password": {dslPassword}})
+	res, err := c.PostForm(f.url+"/signin", url.Values{"email": {email}, "password": {dslPassword}})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -196,8 +229,61 @@ func (f *dslFixture) client(who string) *http.Client {
 	if res.StatusCode != http.StatusSeeOther {
 		f.t.Fatalf("sign in as %s: %d", who, res.StatusCode)
 	}
-	f.clients[who] = c
+	f.passSecondFactor(c, who, res.Header.Get("Location"))
 	return c
+}
+
+// passSecondFactor takes a signed-in browser through the second factor
+// when sign-in led there: setting one up from the page, as an
+// authenticator app would, or giving the code of the one set up before.
+func (f *dslFixture) passSecondFactor(c *http.Client, who, location string) {
+	f.t.Helper()
+	switch {
+	case strings.HasPrefix(location, "/account/second-factor"):
+		p := f.read(f.must(c.Get(f.url + "/account/second-factor")))
+		secret := regexp1(p.body, `id="secret">([A-Z2-7]+)<`)
+		p = f.read(f.must(c.PostForm(f.url+"/account/second-factor", url.Values{"secret": {secret},
+			"code": {totpAt(f.t, secret, f.clock.Now())}})))
+		if p.status != http.StatusOK || !strings.Contains(p.body, "recovery") {
+			f.t.Fatalf("setting up %s's second factor: %d\n%s", who, p.status, p.body)
+		}
+		f.secrets[who] = secret
+	case strings.HasPrefix(location, "/signin/second-factor"):
+		secret := f.secrets[who]
+		if secret == "" {
+			f.t.Fatalf("%s has a second factor the fixture did not set up", who)
+		}
+		// A code not used before: the step after the last one.
+		f.clock.Advance(30 * time.Second)
+		p := f.read(f.must(c.PostForm(f.url+"/signin/second-factor", url.Values{"code": {totpAt(f.t, secret, f.clock.Now())}})))
+		if p.status != http.StatusSeeOther {
+			f.t.Fatalf("%s's second factor: %d\n%s", who, p.status, p.body)
+		}
+	}
+}
+
+func (f *dslFixture) must(res *http.Response, err error) *http.Response {
+	f.t.Helper()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return res
+}
+
+// totpAt is the code an authenticator app shows for secret at the time.
+func totpAt(t testing.TB, secret string, at time.Time) string {
+	t.Helper()
+	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], uint64(at.Unix()/30))
+	mac := hmac.New(sha1.New, key)
+	mac.Write(msg[:])
+	sum := mac.Sum(nil)
+	off := sum[len(sum)-1] & 0x0f
+	return fmt.Sprintf("%06d", (binary.BigEndian.Uint32(sum[off:off+4])&0x7fffffff)%1_000_000)
 }
 
 // dslPage is a response: its status, body and where it redirects.

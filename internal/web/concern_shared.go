@@ -139,6 +139,10 @@ type pageFlash struct {
 	Removed []string `json:"r,omitempty"`
 	// Same is true after a change of facts that left the routes as they were.
 	Same bool `json:"s,omitempty"`
+	// Procedure says, after a change of facts, that the routes were worked
+	// out under a different version of the procedure from the one before,
+	// so some of the changes come from the procedure, not the facts.
+	Procedure string `json:"p,omitempty"`
 }
 
 func (wb *Web) setPageFlash(w http.ResponseWriter, f pageFlash) {

@@ -49,14 +49,35 @@ type filterAlertItem struct {
 	ConcernURL string
 	CloseURL   string
 	ReportURL  string
+	// Typed and Err are what was typed in the close form and its problem,
+	// when the form comes back with one.
+	Typed string
+	Err   string
 }
 
 func (wb *Web) filterAlerts(w http.ResponseWriter, r *http.Request) error {
 	if err := requireDSL(r, "see the filter's alerts"); err != nil {
 		return err
 	}
+	return wb.showFilterAlerts(w, r, http.StatusOK, nil, cardForm{})
+}
+
+// cardForm is the close form of one alert or review request that came back
+// with a problem: which record, what was typed and what is wrong with it.
+type cardForm struct {
+	id         int64
+	typed, Err string
+}
+
+// showFilterAlerts shows the alerts; a close form that came back (bad.id
+// not zero) keeps what was typed and shows its problem.
+func (wb *Web) showFilterAlerts(w http.ResponseWriter, r *http.Request, status int, problems []lifeguard.Problem,
+	bad cardForm) error {
 	v := filterAlertsView{}
-	p := page{Title: "Filter alerts", Nav: "inbox", Data: &v}
+	p := page{Title: "Filter alerts", Nav: "inbox", Data: &v, Problem: problems}
+	if len(problems) > 0 {
+		p.Title += ": there is a problem"
+	}
 	if fl := wb.takePageFlash(w, r); fl != nil {
 		p.Flash = fl.Message
 	}
@@ -84,9 +105,12 @@ func (wb *Web) filterAlerts(w http.ResponseWriter, r *http.Request) error {
 		}
 		it.CloseURL = "/filter/alerts/" + strconv.FormatInt(a.ID, 10) + "/close"
 		it.ReportURL = "/report?from_alert=" + strconv.FormatInt(a.ID, 10)
+		if a.ID == bad.id {
+			it.Typed, it.Err = bad.typed, bad.Err
+		}
 		v.Open = append(v.Open, it)
 	}
-	return wb.render(w, r, http.StatusOK, "filter_alerts.html", p)
+	return wb.render(w, r, status, "filter_alerts.html", p)
 }
 
 // closeFilterAlert marks an alert as dealt with, with the number of the
@@ -106,13 +130,24 @@ func (wb *Web) closeFilterAlert(w http.ResponseWriter, r *http.Request) error {
 		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The DNS filter is not attached to this server.")
 	}
 	var concern int64
-	if s := strings.TrimSpace(r.PostForm.Get("concern")); s != "" {
-		if concern, err = strconv.ParseInt(s, 10, 64); err != nil || concern <= 0 {
-			return lifeguard.Invalid("The alert cannot be closed", []lifeguard.Problem{{Path: "concern",
-				Problem: "Give the concern's number, as it shows in its address (/concerns/123), or leave it empty"}})
+	typed := strings.TrimSpace(r.PostForm.Get("concern"))
+	if typed != "" {
+		if concern, err = strconv.ParseInt(typed, 10, 64); err != nil || concern <= 0 {
+			err = lifeguard.Invalid("The alert cannot be closed", []lifeguard.Problem{{Path: "concern",
+				Problem: "must be the concern's number, as it shows in its address (/concerns/123), or left empty"}})
 		}
 	}
-	if _, err := wb.cfg.Stores.Filter.CloseFilterAlert(r.Context(), id, concern); err != nil {
+	if err == nil {
+		_, err = wb.cfg.Stores.Filter.CloseFilterAlert(r.Context(), id, concern)
+	}
+	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+		field := fmt.Sprintf("concern-%d", id)
+		problems, errs := fieldProblems(err, map[string]problemTarget{
+			"concern": {field, "Concern number"}, "concern_id": {field, "Concern number"}})
+		return wb.showFilterAlerts(w, r, http.StatusUnprocessableEntity, problems,
+			cardForm{id: id, typed: typed, Err: errs[field]})
+	}
+	if err != nil {
 		return err
 	}
 	wb.setPageFlash(w, pageFlash{Message: "The alert is marked as dealt with."})
@@ -136,6 +171,10 @@ type filterReviewItem struct {
 	Closed   string
 	CloseURL string
 	FieldID  string
+	// Typed and Err are what was typed in the close form and its problem,
+	// when the form comes back with one.
+	Typed string
+	Err   string
 }
 
 // mayReview is who sees review requests in the pages: the organisation's
@@ -151,8 +190,18 @@ func (wb *Web) filterReviews(w http.ResponseWriter, r *http.Request) error {
 	if err := mayReview(r); err != nil {
 		return err
 	}
+	return wb.showFilterReviews(w, r, http.StatusOK, nil, cardForm{})
+}
+
+// showFilterReviews shows the review requests; a close form that came back
+// (bad.id not zero) keeps what was typed and shows its problem.
+func (wb *Web) showFilterReviews(w http.ResponseWriter, r *http.Request, status int, problems []lifeguard.Problem,
+	bad cardForm) error {
 	v := filterReviewsView{}
-	p := page{Title: "Requests to review a block", Nav: "inbox", Data: &v}
+	p := page{Title: "Requests to review a block", Nav: "inbox", Data: &v, Problem: problems}
+	if len(problems) > 0 {
+		p.Title += ": there is a problem"
+	}
 	if fl := wb.takePageFlash(w, r); fl != nil {
 		p.Flash = fl.Message
 	}
@@ -176,9 +225,12 @@ func (wb *Web) filterReviews(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		it.CloseURL = "/filter/reviews/" + strconv.FormatInt(x.ID, 10) + "/close"
+		if x.ID == bad.id {
+			it.Typed, it.Err = bad.typed, bad.Err
+		}
 		v.Open = append(v.Open, it)
 	}
-	return wb.render(w, r, http.StatusOK, "filter_reviews.html", p)
+	return wb.render(w, r, status, "filter_reviews.html", p)
 }
 
 func (wb *Web) closeFilterReview(w http.ResponseWriter, r *http.Request) error {
@@ -195,7 +247,15 @@ func (wb *Web) closeFilterReview(w http.ResponseWriter, r *http.Request) error {
 	if wb.cfg.Stores.Filter == nil {
 		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The DNS filter is not attached to this server.")
 	}
-	if _, err := wb.cfg.Stores.Filter.CloseFilterReview(r.Context(), id, r.PostForm.Get("outcome")); err != nil {
+	outcome := r.PostForm.Get("outcome")
+	_, err = wb.cfg.Stores.Filter.CloseFilterReview(r.Context(), id, outcome)
+	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+		field := fmt.Sprintf("outcome-%d", id)
+		problems, errs := fieldProblems(err, map[string]problemTarget{"outcome": {field, "What you decided"}})
+		return wb.showFilterReviews(w, r, http.StatusUnprocessableEntity, problems,
+			cardForm{id: id, typed: outcome, Err: errs[field]})
+	}
+	if err != nil {
 		return err
 	}
 	wb.setPageFlash(w, pageFlash{Message: "The request is closed with what you decided."})

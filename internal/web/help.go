@@ -39,6 +39,9 @@ type helpData struct {
 // be sent here. It takes no query, so nothing about what a visitor was
 // looking for reaches a log or a browser's history.
 func (wb *Web) help(w http.ResponseWriter, r *http.Request) error {
+	// The one page search engines may list: a child or a parent searching
+	// for help may find it. The server marks every other answer noindex.
+	w.Header().Del("X-Robots-Tag")
 	all := helpServices()
 	d := helpData{Services: all}
 	for _, a := range []struct {
@@ -68,7 +71,7 @@ func (wb *Web) help(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.ByType = append(d.ByType, hg)
 	}
-	return wb.render(w, r, http.StatusOK, "help.html", page{Title: "Help and reporting services", Nav: "help", Data: d})
+	return wb.render(w, r, http.StatusOK, "help.html", page{Title: "Help and reporting services", Nav: "help", Data: d, QuickExit: true})
 }
 
 // fourCsGroup is the concern types of one part of the 4Cs, as the report form

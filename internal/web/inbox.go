@@ -89,7 +89,11 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if v.Child.Value != "" {
-		if !utf8.ValidString(v.Child.Value) || utf8.RuneCountInString(v.Child.Value) > lifeguard.MaxChildRef {
+		if msg := lifeguard.TextProblem(v.Child.Value); msg != "" {
+			// The store would refuse it too, but as its own field: say it
+			// here, at the filter's field.
+			bad(&v.Child, "Child's reference "+msg)
+		} else if utf8.RuneCountInString(v.Child.Value) > lifeguard.MaxChildRef {
 			bad(&v.Child, "Child's reference must be at most "+strconv.Itoa(lifeguard.MaxChildRef)+" characters")
 		} else {
 			id, err := wb.childByRef(r, v.Child.Value)

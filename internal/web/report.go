@@ -108,9 +108,12 @@ func (wb *Web) findChild(w http.ResponseWriter, r *http.Request, a reportAnswers
 		if lifeguard.ErrorCode(err) != lifeguard.EINVALID {
 			return err
 		}
+		msg := fmt.Sprintf("Search with the first few characters of the reference, at most %d.", lifeguard.MaxChildRef)
+		if tp := lifeguard.TextProblem(prefix); tp != "" {
+			msg = "The reference to search for " + tp + "."
+		}
 		return wb.renderReport(w, r, http.StatusUnprocessableEntity, stepChild, a,
-			[]lifeguard.Problem{{Path: "find", Problem: fmt.Sprintf("Search with the first few characters of the reference, at most %d.", lifeguard.MaxChildRef)}},
-			reportChildSearch{Prefix: prefix})
+			[]lifeguard.Problem{{Path: "find", Problem: msg}}, reportChildSearch{Prefix: prefix})
 	}
 	return wb.renderReport(w, r, http.StatusOK, stepChild, a, nil, reportChildSearch{Done: true, Prefix: prefix, Found: found})
 }

@@ -118,8 +118,12 @@ func newReportFixture(t *testing.T) *reportFixture {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var demoIDs []int64 // the fixture's users pass without a second factor, as demo accounts do
+	for _, u := range f.users {
+		demoIDs = append(demoIDs, u.ID)
+	}
 	wb, err := New(Config{Stores: Stores{Concerns: db, Children: db, Orgs: db, Drafts: db}, Auth: svc, Procedure: proc,
-		Logger: logger, Demo: true})
+		Logger: logger, Demo: true, DemoAccounts: demoIDs})
 	if err != nil {
 		t.Fatal(err)
 	}

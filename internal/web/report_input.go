@@ -121,6 +121,17 @@ func (in *reportInput) problem(s reportStep, id, msg string) {
 	in.problems[s] = append(in.problems[s], lifeguard.Problem{Path: id, Problem: msg})
 }
 
+// text notes a problem at the field id when value is not text that every
+// store keeps (lifeguard.TextProblem): a NUL character or invalid UTF-8,
+// which form decoding passes on as sent. It reports whether value is text.
+func (in *reportInput) text(s reportStep, id, label, value string) bool {
+	if msg := lifeguard.TextProblem(value); msg != "" {
+		in.problem(s, id, label+" "+msg+".")
+		return false
+	}
+	return true
+}
+
 // firstProblem returns the first step with a problem, or 0.
 func (in *reportInput) firstProblem() reportStep {
 	for s := stepDanger; s <= lastStep; s++ {
@@ -174,6 +185,9 @@ func (in *reportInput) readChild(a reportAnswers, now time.Time) {
 		return
 	case "", "new":
 		in.childRef = strings.TrimSpace(a.get("child_ref"))
+		if !in.text(stepChild, "child-ref", "The reference", in.childRef) {
+			break
+		}
 		if n := utf8.RuneCountInString(in.childRef); n > lifeguard.MaxChildRef {
 			in.problem(stepChild, "child-ref", fmt.Sprintf("Shorten the reference to %d characters or fewer.", lifeguard.MaxChildRef))
 		}
@@ -228,6 +242,7 @@ func (in *reportInput) readWhat(a reportAnswers, now time.Time, zone *time.Locat
 	f := &in.facts
 	f.Description = strings.TrimSpace(a.get("description"))
 	switch n := utf8.RuneCountInString(f.Description); {
+	case !in.text(stepWhat, "description", "What happened", f.Description):
 	case n == 0:
 		in.problem(stepWhat, "description", "Write what happened, even in a few words.")
 	case n > lifeguard.MaxDescription:
@@ -263,6 +278,9 @@ func (in *reportInput) readWhat(a reportAnswers, now time.Time, zone *time.Locat
 		f.OccurredAt = &at
 	}
 	f.Details.Platform = strings.TrimSpace(a.get("platform"))
+	if !in.text(stepWhat, "platform", "The app, game or website", f.Details.Platform) {
+		return
+	}
 	if utf8.RuneCountInString(f.Details.Platform) > lifeguard.MaxPlatform {
 		in.problem(stepWhat, "platform", fmt.Sprintf("Shorten the app, game or website to %d characters or fewer.", lifeguard.MaxPlatform))
 	}

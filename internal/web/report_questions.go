@@ -11,7 +11,15 @@ import (
 var (
 	baselineSexualTypes = []lifeguard.ConcernType{"grooming", "sexual_communication", "sextortion", "nudes_sharing",
 		"child_abuse_imagery", "sexual_harassment", "live_streaming"}
-	baselineNetworkTypes = []lifeguard.ConcernType{"pornography", "violent_content", "extremist_content"}
+	// baselineNetworkTypes are the types whose material reached on the
+	// organisation's own devices or network calls for a filtering review
+	// (rule INAPPROPRIATE_ACCESS, widened in 2026.2).
+	baselineNetworkTypes = []lifeguard.ConcernType{"pornography", "violent_content", "extremist_content", "self_harm",
+		"child_abuse_imagery", "gambling", "drugs", "hate"}
+	// coercionTypes are the types where coercion changes the routes: the
+	// child's own image in nudes, a live stream or abuse imagery (rules
+	// NUDES_REFER, EVIDENCE and ADULT_SEXUAL).
+	coercionTypes = []lifeguard.ConcernType{"nudes_sharing", "live_streaming", "child_abuse_imagery"}
 	// imagesOnlineTypes are the types for which it matters whether images
 	// are online: the sexual types, and oversharing.
 	imagesOnlineTypes = slices.Concat(baselineSexualTypes, []lifeguard.ConcernType{"oversharing"})
@@ -99,8 +107,8 @@ var detailFollowUps = [...]followUp{
 	// MEETING: any type, when an adult or an unknown person is involved.
 	{"detail", "meeting_arranged", "A meeting in person with someone met online is arranged, or has happened", "",
 		func(s typeSelection) bool { return s.adultUnknown }, func(f *lifeguard.Facts) { f.Details.MeetingArranged = true }},
-	// NUDES_REFER.
-	{"detail", "coercion", "A child was pressured, tricked, blackmailed or threatened into it", "", askForTypes("nudes_sharing"),
+	// NUDES_REFER, EVIDENCE and ADULT_SEXUAL.
+	{"detail", "coercion", "A child was pressured, tricked, blackmailed or threatened into it", "", askForTypes(coercionTypes...),
 		func(f *lifeguard.Facts) { f.Details.Coercion = true }},
 	// CRIMINAL_THREAT: threats make any concern one for the police.
 	{"detail", "threats", "Someone has made threats", "Of violence, to share something, or any other threat.", askAlways,

@@ -200,6 +200,17 @@ func TestReportFollowUps(t *testing.T) {
 			[]string{`value="repeated"`, `value="hate_motivated"`}, []string{`name="img"`}},
 		{"pornography asks about our network", child, url.Values{"type": {"pornography"}},
 			[]string{`value="on_organisation_network"`}, []string{`name="img"`}},
+		// Since the England baseline 2026.2 a filtering review follows any
+		// harmful content reached on the organisation's own devices.
+		{"self-harm asks about our network", child, url.Values{"type": {"self_harm"}},
+			[]string{`value="on_organisation_network"`}, nil},
+		{"gambling asks about our network", child, url.Values{"type": {"gambling"}},
+			[]string{`value="on_organisation_network"`}, nil},
+		{"bullying does not ask about our network", child, url.Values{"type": {"cyberbullying"}},
+			nil, []string{`value="on_organisation_network"`}},
+		// and coercion matters for a live stream of the child.
+		{"live streaming asks about coercion", child, url.Values{"type": {"live_streaming"}},
+			[]string{`value="coercion"`, `value="known_child"`}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := b.stepsTo(t, "no", tc.child, what, tc.types)
@@ -400,4 +411,17 @@ func TestReportSplitGuidance(t *testing.T) {
 	if len(do) != 2 || len(never) != 2 || never[0] != "Do not promise to keep it secret." {
 		t.Errorf("do %q, never %q", do, never)
 	}
+}
+
+// TestReportRadicalisationDefinition checks that the form describes
+// radicalisation as the England baseline 2026.2 defines it.
+func TestReportRadicalisationDefinition(t *testing.T) {
+	f := newReportFixture(t)
+	b := f.signIn("staff")
+	r := b.get("/report")
+	for _, ans := range []url.Values{{"danger": {"no"}}, {"child_age": {"14"}}, {"description": {"Posts about school shootings."}}} {
+		r = b.next(r, ans, "next")
+	}
+	r.wantIn(t, "step 4 of 5", `value="radicalisation"`, "a mixed, unclear or unstable ideology",
+		"a fixation on mass violence (such as school shootings) with no stated cause")
 }

@@ -2,21 +2,24 @@ package web
 
 import (
 	"net/http"
+	"strings"
 )
 
 // Routes registers every page on mux: all of them are here, in one place.
 // Pages that need a signed-in user are wrapped in signedIn; every form is
 // protected from cross-origin posts by the handler Handler returns.
 func (wb *Web) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /static/{name}", wb.static.serve)
+	mux.Handle("GET /static/{name}", wb.handle(wb.static.serve))
+	mux.Handle("GET /favicon.ico", wb.handle(wb.static.favicon))
+	mux.HandleFunc("GET /robots.txt", robots)
 	mux.Handle("GET /{$}", wb.handle(wb.home))
 	mux.Handle("GET /signin", wb.handle(wb.signInForm))
 	mux.Handle("POST /signin", wb.handle(wb.signIn))
 	mux.Handle("POST /signout", wb.handle(wb.signOut))
-	mux.Handle("GET /signin/second-factor", wb.partly(wb.verifyForm))
-	mux.Handle("POST /signin/second-factor", wb.partly(wb.verify))
-	mux.Handle("GET /account/second-factor", wb.partly(wb.enrolForm))
-	mux.Handle("POST /account/second-factor", wb.partly(wb.enrol))
+	mux.Handle("GET /signin/second-factor", wb.verifying(wb.verifyForm))
+	mux.Handle("POST /signin/second-factor", wb.verifying(wb.verify))
+	mux.Handle("GET /account/second-factor", wb.enrolling(wb.enrolForm))
+	mux.Handle("POST /account/second-factor", wb.enrolling(wb.enrol))
 	mux.Handle("GET /account/settings", wb.signedIn(wb.settingsForm))
 	mux.Handle("POST /account/settings", wb.signedIn(wb.saveSettings))
 
@@ -75,10 +78,33 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /reports/figures.csv", wb.signedIn(wb.reportCSV))
 	mux.Handle("GET /reports/figures.json", wb.signedIn(wb.reportJSON))
 
-	// Anything else that is not the API is a page that does not exist.
+	// Anything else that is not the API is a page that does not exist, or
+	// one asked with a method it does not take: both answer an HTML page,
+	// not the mux's line of plain text.
 	mux.Handle("/", wb.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if allow := allowedMethods(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			return errMethod
+		}
 		return errNoPage
 	}))
+}
+
+// allowedMethods returns the methods that some route other than the
+// catch-all takes for the request's path.
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		if m == r.Method {
+			continue
+		}
+		other := r.Clone(r.Context())
+		other.Method = m
+		if _, pattern := mux.Handler(other); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 // Handler wraps the pages' mux with what every page needs: the session,

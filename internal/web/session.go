@@ -24,6 +24,9 @@ type reqCtx struct {
 	// complete is false while a role that needs a second factor has not
 	// passed it in this session.
 	complete bool
+	// enrolled says whether the user has a second factor; only the
+	// second-factor pages look it up.
+	enrolled bool
 }
 
 type reqCtxKey struct{}
@@ -39,9 +42,12 @@ func needsSecondFactor(r lifeguard.Role) bool {
 	return r == lifeguard.RoleDSL || r == lifeguard.RolePartnership || r == lifeguard.RoleAdmin
 }
 
-// demoAccount reports whether email is one of the demo accounts, which
-// serve --demo alone exempts from the second factor.
-func demoAccount(email string) bool { return strings.HasSuffix(email, "@demo.test") }
+// factorFree reports whether u may work without a second factor: a role
+// that needs none, or, under serve --demo, an account the demo seed created
+// (by id: an address ending @demo.test proves nothing).
+func (wb *Web) factorFree(u *lifeguard.User) bool {
+	return !needsSecondFactor(u.Role) || wb.demoUsers[u.ID]
+}
 
 // withSession reads the session cookie of page requests and, for a live
 // session, puts the user in the context. API requests authenticate with
@@ -68,7 +74,7 @@ func (wb *Web) withSession(next http.Handler) http.Handler {
 			return
 		}
 		rc := &reqCtx{token: c.Value, session: s, user: u}
-		rc.complete = s.SecondFactor || !needsSecondFactor(u.Role) || (wb.cfg.Demo && demoAccount(u.Email))
+		rc.complete = s.SecondFactor || wb.factorFree(u)
 		ctx := context.WithValue(r.Context(), reqCtxKey{}, rc)
 		if rc.complete {
 			ctx = lifeguard.WithActor(ctx, wb.cfg.Auth.Actor(u, "session"))
@@ -97,15 +103,63 @@ func (wb *Web) signedIn(fn handlerFunc) http.Handler {
 	})
 }
 
-// partly wraps the pages between the password and the second factor: they
-// need a session, complete or not.
-func (wb *Web) partly(fn handlerFunc) http.Handler {
+// The second-factor pages are the only ones a session that has passed the
+// password but not the second factor can open (with sign-out and the public
+// pages). Which one depends on whether the user has a factor, looked up on
+// every request, so that no page lets the password alone reach the other:
+// verifying needs an enrolled factor, and enrolling a first factor needs
+// none. Replacing a factor is for a complete session only, and needs a
+// code of the current one (see enrol).
+
+// verifying wraps the page that asks for the code of an enrolled factor.
+func (wb *Web) verifying(fn handlerFunc) http.Handler {
 	return wb.handle(func(w http.ResponseWriter, r *http.Request) error {
-		if fromRequest(r) == nil {
+		rc := fromRequest(r)
+		switch {
+		case rc == nil:
 			return wb.toSignIn(w, r)
+		case rc.complete:
+			http.Redirect(w, r, wb.homeFor(rc.user), http.StatusSeeOther)
+			return nil
+		}
+		enrolled, err := wb.hasFactor(r, rc)
+		if err != nil {
+			return err
+		}
+		if !enrolled {
+			http.Redirect(w, r, "/account/second-factor", http.StatusSeeOther)
+			return nil
 		}
 		return fn(w, r)
 	})
+}
+
+// enrolling wraps the page that sets up a factor: a first one for a user
+// who has none, whether or not the session is complete, or a replacement
+// for a complete session. A session that has not passed the second factor
+// of a user who has one is sent to the code, on GET and POST alike, and
+// nothing is enrolled.
+func (wb *Web) enrolling(fn handlerFunc) http.Handler {
+	return wb.handle(func(w http.ResponseWriter, r *http.Request) error {
+		rc := fromRequest(r)
+		if rc == nil {
+			return wb.toSignIn(w, r)
+		}
+		enrolled, err := wb.hasFactor(r, rc)
+		if err != nil {
+			return err
+		}
+		if enrolled && !rc.complete {
+			http.Redirect(w, r, "/signin/second-factor", http.StatusSeeOther)
+			return nil
+		}
+		rc.enrolled = enrolled
+		return fn(w, r)
+	})
+}
+
+func (wb *Web) hasFactor(r *http.Request, rc *reqCtx) (bool, error) {
+	return wb.cfg.Auth.HasSecondFactor(lifeguard.WithActor(r.Context(), lifeguard.SystemActor()), rc.user.ID)
 }
 
 func (wb *Web) toSignIn(w http.ResponseWriter, r *http.Request) error {
@@ -118,7 +172,7 @@ func (wb *Web) toSignIn(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (wb *Web) toSecondFactor(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	enrolled, err := wb.cfg.Auth.HasSecondFactor(lifeguard.WithActor(r.Context(), lifeguard.SystemActor()), rc.user.ID)
+	enrolled, err := wb.hasFactor(r, rc)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
 			Data: signInData{Email: email, Next: next, Error: lifeguard.ErrorMessage(err)}})
 	}
 	wb.setCookie(w, token)
-	if needsSecondFactor(u.Role) && !(wb.cfg.Demo && demoAccount(u.Email)) {
+	if !wb.factorFree(u) {
 		enrolled, err := wb.cfg.Auth.HasSecondFactor(lifeguard.WithActor(r.Context(), lifeguard.SystemActor()), u.ID)
 		if err != nil {
 			return err

@@ -5,11 +5,14 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/lifeguard-scp/lifeguard/internal/quickexit"
 )
 
 //go:embed static
@@ -38,15 +41,21 @@ func newAssets() (*assets, error) {
 		if err != nil {
 			return err
 		}
-		name := strings.TrimPrefix(p, "static/")
-		sum := sha256.Sum256(body)
-		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
-		a.byName[name] = hashed
-		a.files[hashed] = asset{body: body, contentType: contentType(ext)}
+		a.add(strings.TrimPrefix(p, "static/"), body)
 		return nil
 	})
+	// The quick exit's script is shared with the filter's block page.
+	a.add("quick-exit.js", quickexit.Script())
 	return a, err
+}
+
+// add serves body under a name that holds a hash of it.
+func (a *assets) add(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+	a.byName[name] = hashed
+	a.files[hashed] = asset{body: body, contentType: contentType(ext)}
 }
 
 func contentType(ext string) string {
@@ -57,6 +66,8 @@ func contentType(ext string) string {
 		return "text/javascript; charset=utf-8"
 	case ".svg":
 		return "image/svg+xml"
+	case ".ico":
+		return "image/x-icon"
 	}
 	return "application/octet-stream"
 }
@@ -81,14 +92,39 @@ func (a *assets) size() int {
 	return n
 }
 
-func (a *assets) serve(w http.ResponseWriter, r *http.Request) {
+func (a *assets) serve(w http.ResponseWriter, r *http.Request) error {
 	f, ok := a.files[r.PathValue("name")]
 	if !ok {
-		http.NotFound(w, r)
-		return
+		return errNoPage
 	}
 	w.Header().Set("Content-Type", f.contentType)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Header().Set("Content-Length", strconv.Itoa(len(f.body)))
 	w.Write(f.body)
+	return nil
+}
+
+// favicon serves the icon at the address browsers ask for without being
+// told, so that they get it rather than a 404; pages also link it by its
+// hashed name.
+func (a *assets) favicon(w http.ResponseWriter, r *http.Request) error {
+	f, ok := a.files[a.byName["favicon.ico"]]
+	if !ok {
+		return errNoPage
+	}
+	w.Header().Set("Content-Type", f.contentType)
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.body)))
+	w.Write(f.body)
+	return nil
+}
+
+// robots keeps search engines out of the whole site: Lifeguard is a
+// working tool, not something to find by searching. The help page, which
+// children and parents may be sent to, is left indexable by its headers
+// (see help), but it is not crawled either unless an operator changes this.
+func robots(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	io.WriteString(w, "User-agent: *\nDisallow: /\n")
 }

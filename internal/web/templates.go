@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/quickexit"
 )
 
 //go:embed templates
@@ -28,7 +29,8 @@ type templates struct {
 // is one is used instead (see Web.zone).
 func funcs(st *assets) template.FuncMap {
 	return template.FuncMap{
-		"asset": st.url,
+		"asset":        st.url,
+		"quickExitURL": func() string { return quickexit.URL },
 		"typeLabel": func(t lifeguard.ConcernType) string {
 			if info, ok := lifeguard.LookupConcernType(t); ok {
 				return info.Label
@@ -101,6 +103,9 @@ type page struct {
 	Demo    bool
 	Data    any
 	Problem []lifeguard.Problem
+	// QuickExit puts the "Leave this page quickly" control on the page,
+	// for pages that children and people at risk read.
+	QuickExit bool
 }
 
 // render executes a page into a buffer first, so that a template error

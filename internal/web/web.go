@@ -49,8 +49,13 @@ type Auth interface {
 	// otpauth URI; nothing is stored until ConfirmSecondFactor.
 	BeginSecondFactor(email string) (secret, uri string, err error)
 	// ConfirmSecondFactor checks a first code against the secret, stores the
-	// factor and returns the recovery codes to show once.
+	// factor and returns the recovery codes to show once. It is for a
+	// first enrolment only: it refuses a user who has a factor.
 	ConfirmSecondFactor(ctx context.Context, userID, sessionID int64, secret, code string) ([]string, error)
+	// ReplaceSecondFactor replaces an enrolled factor, for the user
+	// acting in ctx, given a code of the current factor or a recovery code
+	// (current) and a first code of the new secret.
+	ReplaceSecondFactor(ctx context.Context, userID, sessionID int64, current, secret, code string) ([]string, error)
 	// VerifySecondFactor checks a code or a recovery code at sign-in and
 	// marks the session as having passed the second factor.
 	VerifySecondFactor(ctx context.Context, userID, sessionID int64, code, addr string) error
@@ -66,9 +71,12 @@ type Config struct {
 	Framework *lifeguard.Framework
 	Logger    *slog.Logger
 	Now       func() time.Time
-	// Demo exempts the demo accounts from the second factor, and only
-	// under serve --demo.
-	Demo bool
+	// Demo marks the pages as showing demonstration data; under it alone,
+	// the users in DemoAccounts (the ids of the accounts the demo seed
+	// created) are exempt from the second factor. No one else is, whatever
+	// their email address.
+	Demo         bool
+	DemoAccounts []int64
 	// SecureCookies marks the session cookie Secure: on whenever the
 	// server is reached over HTTPS, directly or through a proxy.
 	SecureCookies bool
@@ -77,6 +85,7 @@ type Config struct {
 // Web serves the pages.
 type Web struct {
 	cfg       Config
+	demoUsers map[int64]bool
 	templates *templates
 	static    *assets
 }
@@ -103,5 +112,11 @@ func New(cfg Config) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Web{cfg: cfg, templates: t, static: st}, nil
+	wb := &Web{cfg: cfg, templates: t, static: st, demoUsers: map[int64]bool{}}
+	if cfg.Demo {
+		for _, id := range cfg.DemoAccounts {
+			wb.demoUsers[id] = true
+		}
+	}
+	return wb, nil
 }

@@ -278,6 +278,27 @@ func authCases(f *fixture) []accessCase {
 		{"ClearFailures", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
 			return f.db.ClearFailures(ctx, "user@example.org")
 		}},
+		{"Failures", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.Failures(ctx, now.Add(-time.Hour))
+			return err
+		}},
+		{"SignedIn", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.SignedIn(ctx, f.staff.ID, "account:user@example.org", "addr:192.0.2.1", "pair:192.0.2.1 user@example.org", now)
+		}},
+		{"RecordFailures", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.RecordFailures(ctx, now, "account:user@example.org", "addr:192.0.2.1")
+		}},
+		{"KnownAddress", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.KnownAddress(ctx, "account:user@example.org", "addr:192.0.2.1", now.Add(-time.Hour))
+			return err
+		}},
+		{"MarkDemoAccounts", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.MarkDemoAccounts(ctx, []int64{f.staff.ID})
+		}},
+		{"DemoAccounts", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.DemoAccounts(ctx)
+			return err
+		}},
 	}
 }
 

@@ -63,6 +63,15 @@ func secondFactorCases(f *fixture) []accessCase {
 			}
 			return f.db.UseRecoveryCode(ctx, f.staff2.ID, recoveryHash("code"))
 		}},
+		{"ReplaceSecondFactor", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			if err := enrol(ctx); err != nil {
+				return err
+			}
+			return f.db.ReplaceSecondFactor(ctx, f.staff2.ID, "JBSWY3DPEHPK3PXP", lifeguard.SecondFactor{Secret: "JBSWY3DPEHPK3PXP"})
+		}},
+		{"ResetSecondFactor", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.ResetSecondFactor(ctx, f.staff2.ID)
+		}},
 	}
 }
 

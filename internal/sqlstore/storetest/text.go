@@ -1,0 +1,383 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+)
+
+// badTexts are the two kinds of text one engine keeps and the other refuses:
+// PostgreSQL refuses a NUL character in a text column and invalid UTF-8 in a
+// UTF-8 database, SQLite stores both. The store must refuse both alike,
+// naming the field, before either reaches the database.
+var badTexts = []struct{ name, s string }{
+	{"NUL", "before\x00after"},
+	{"invalid UTF-8", "before\xffafter"},
+}
+
+// textCase is one free-text value the store writes or looks up: the path
+// the refusal must name and a call that passes s in that field.
+type textCase struct {
+	name string
+	path string
+	call func(ctx context.Context, f *fixture, w textWorld, s string) error
+}
+
+// textWorld holds the records the text cases act on, made once.
+type textWorld struct {
+	tg                     target
+	filterA                *lifeguard.User
+	audit                  int64
+	objective, action, bar int64
+	review                 int64
+}
+
+func textCases(fw *lifeguard.Framework) []textCase {
+	now := func() time.Time { return time.Now().UTC().Truncate(time.Second) }
+	due := lifeguard.DateOf(time.Now().AddDate(0, 1, 0))
+	attempt := func(f *fixture, n int) lifeguard.FilterAttempt {
+		return event(n, now(), "10.0.0.7", "games", "bad.example")
+	}
+	return []textCase{
+		// Concerns and their records.
+		{"facts description", "description", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			fx := facts(time.Now())
+			fx.Description = s
+			_, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: fx, Triage: defaultTriage()})
+			return err
+		}},
+		{"facts platform", "details.platform", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			fx := facts(time.Now())
+			fx.Details.Platform = s
+			_, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: fx, Triage: defaultTriage()})
+			return err
+		}},
+		{"child ref", "child_ref", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: facts(time.Now()),
+				Triage: defaultTriage(), ChildRef: s})
+			return err
+		}},
+		{"changed facts description", "description", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			fx := facts(time.Now())
+			fx.Description = s
+			_, err := f.db.UpdateFacts(as(ctx, f.dsl), w.tg.concern, fx, defaultTriage())
+			return err
+		}},
+		{"decision reason", "reason", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddDecision(as(ctx, f.dsl), w.tg.concern, lifeguard.NewDecision{Route: "CSC_REFERRAL",
+				Decision: lifeguard.DecisionDeclined, Reason: s})
+			return err
+		}},
+		{"decision reference", "reference", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddDecision(as(ctx, f.dsl), w.tg.concern, lifeguard.NewDecision{Route: "CSC_REFERRAL",
+				Decision: lifeguard.DecisionDone, Reference: s})
+			return err
+		}},
+		{"action title", "title", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddAction(as(ctx, f.dsl), w.tg.concern, lifeguard.NewAction{Title: s, Owner: "DSL", Due: due})
+			return err
+		}},
+		{"action owner", "owner", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddAction(as(ctx, f.dsl), w.tg.concern, lifeguard.NewAction{Title: "Call", Owner: s, Due: due})
+			return err
+		}},
+		{"evidence what", "what", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddEvidence(as(ctx, f.dsl), w.tg.concern, lifeguard.NewEvidence{What: s, Location: "Safe",
+				HeldBy: "DSL"})
+			return err
+		}},
+		{"evidence location", "location", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddEvidence(as(ctx, f.dsl), w.tg.concern, lifeguard.NewEvidence{What: "Phone", Location: s,
+				HeldBy: "DSL"})
+			return err
+		}},
+		{"evidence held by", "held_by", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddEvidence(as(ctx, f.dsl), w.tg.concern, lifeguard.NewEvidence{What: "Phone", Location: "Safe",
+				HeldBy: s})
+			return err
+		}},
+		{"evidence sha256", "sha256", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddEvidence(as(ctx, f.dsl), w.tg.concern, lifeguard.NewEvidence{What: "Phone", Location: "Safe",
+				HeldBy: "DSL", SHA256: s})
+			return err
+		}},
+		{"note", "text", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddNote(as(ctx, f.staff), w.tg.concern, s)
+			return err
+		}},
+		{"close summary", "summary", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CloseConcern(as(ctx, f.dsl), w.tg.concern, lifeguard.NewOutcome{Code: "handled_in_setting",
+				Summary: s})
+			return err
+		}},
+		{"close code", "code", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CloseConcern(as(ctx, f.dsl), w.tg.concern, lifeguard.NewOutcome{Code: lifeguard.OutcomeCode(s),
+				Summary: "Done"})
+			return err
+		}},
+		// Lookups: a query parameter reaches the database as much as a write.
+		{"find children prefix", "prefix", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.FindChildren(as(ctx, f.staff), s)
+			return err
+		}},
+		{"list status", "status", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.ListConcerns(as(ctx, f.dsl), lifeguard.ConcernFilter{Status: lifeguard.ConcernStatus(s)})
+			return err
+		}},
+		{"list type", "type", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.ListConcerns(as(ctx, f.dsl), lifeguard.ConcernFilter{Type: lifeguard.ConcernType(s)})
+			return err
+		}},
+		{"list cursor", "cursor", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.ListConcerns(as(ctx, f.dsl), lifeguard.ConcernFilter{Cursor: s})
+			return err
+		}},
+		// Transfers.
+		{"transfer note", "note", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SendTransfer(as(ctx, f.dsl), w.tg.child, f.orgB.ID, s, transferDue())
+			return err
+		}},
+		// Partnerships, organisations, users and their tokens.
+		{"partnership name", "name", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreatePartnership(sys(ctx), s)
+			return err
+		}},
+		{"organisation name", "name", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreateOrganisation(sys(ctx), lifeguard.Organisation{PartnershipID: f.p1.ID, Name: s,
+				Setting: "school"})
+			return err
+		}},
+		{"user name", "name", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreateUser(as(ctx, f.admin), lifeguard.NewUser{Email: "new.user@example.org", Name: s,
+				Role: lifeguard.RoleStaff, OrganisationID: f.orgA.ID, PasswordHash: "$argon2id$test"})
+			return err
+		}},
+		{"user email", "email", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreateUser(as(ctx, f.admin), lifeguard.NewUser{Email: "new" + s + "@example.org", Name: "New",
+				Role: lifeguard.RoleStaff, OrganisationID: f.orgA.ID, PasswordHash: "$argon2id$test"})
+			return err
+		}},
+		{"token name", "name", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreateToken(sys(ctx), f.staff.ID, s, "lg_text", []byte("a token hash of the text test!!"))
+			return err
+		}},
+		{"second factor secret", "secret", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			return f.db.EnrolSecondFactor(sys(ctx), f.staff.ID, lifeguard.SecondFactor{Secret: s,
+				RecoveryHashes: []string{recoveryHash("abcd-efgh")}})
+		}},
+		// The self-audit.
+		{"audit evidence", "answers[0].evidence", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SaveAuditAnswers(as(ctx, f.manager), w.audit, fw, []lifeguard.AnswerInput{{
+				AspectID: "L1", Level: 3, Evidence: s}})
+			return err
+		}},
+		{"audit comment", "answers[0].comment", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SaveAuditAnswers(as(ctx, f.manager), w.audit, fw, []lifeguard.AnswerInput{{
+				AspectID: "L1", Level: 1, Comment: s}})
+			return err
+		}},
+		{"audit owner", "owner", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CompleteAudit(as(ctx, f.manager), w.audit, fw, lifeguard.AuditCompletion{Owner: s})
+			return err
+		}},
+		// The action plan.
+		{"objective title", "title", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreateObjective(as(ctx, f.officer), lifeguard.NewObjective{Strand: lifeguard.StrandPrevention,
+				Title: s})
+			return err
+		}},
+		{"objective description", "description", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.UpdateObjective(as(ctx, f.officer), w.objective, lifeguard.NewObjective{
+				Strand: lifeguard.StrandPrevention, Title: "Teach", Description: s})
+			return err
+		}},
+		{"plan action title", "title", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreatePlanAction(as(ctx, f.officer), w.objective, lifeguard.NewPlanAction{Title: s,
+				OwnerOrgID: f.orgA.ID, Due: due, RAG: "green"})
+			return err
+		}},
+		{"plan action changed title", "title", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.UpdatePlanAction(as(ctx, f.officer), w.action, lifeguard.NewPlanAction{Title: s,
+				OwnerOrgID: f.orgA.ID, Due: due, RAG: "green"})
+			return err
+		}},
+		{"progress note", "text", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddProgressNote(as(ctx, f.officer), w.action, lifeguard.NewProgressNote{Text: s})
+			return err
+		}},
+		{"barrier", "text", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddBarrier(as(ctx, f.officer), w.action, s)
+			return err
+		}},
+		{"barrier resolution", "resolution", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.ResolveBarrier(as(ctx, f.officer), w.bar, s)
+			return err
+		}},
+		// The filter.
+		{"filter event name", "events[0].name", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			e := attempt(f, 900)
+			e.Name, e.Category = "a"+s+".example", "self_harm" // stored, it would raise an alert
+			_, err := f.db.RecordFilterEvents(as(ctx, w.filterA), []lifeguard.FilterEvent{e})
+			return err
+		}},
+		{"filter event group", "events[0].group", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			e := attempt(f, 901)
+			e.Group, e.Category = "g"+s, "self_harm"
+			_, err := f.db.RecordFilterEvents(as(ctx, w.filterA), []lifeguard.FilterEvent{e})
+			return err
+		}},
+		{"filter review comment", "comment", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, _, err := f.db.RecordFilterReview(as(ctx, w.filterA), lifeguard.NewFilterReview{
+				FilterAttempt: attempt(f, 902), Comment: s})
+			return err
+		}},
+		{"filter worry", "text", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.RecordFilterWorry(as(ctx, w.filterA), lifeguard.NewFilterWorry{
+				FilterAttempt: attempt(f, 903), Text: s}, worryConcern(s))
+			return err
+		}},
+		{"filter review outcome", "outcome", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CloseFilterReview(as(ctx, f.dsl), w.review, s)
+			return err
+		}},
+		{"filter policy", "policy", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			doc, err := json.Marshal(map[string]string{"note": "x"})
+			if err != nil {
+				return err
+			}
+			// The bad text goes in raw, as a client could send it;
+			// json.Marshal would have escaped a NUL and replaced bad bytes.
+			doc = append(doc[:len(doc)-2], s+`"}`...)
+			_, err = f.db.SetFilterPolicy(as(ctx, f.admin), f.orgA.ID, doc)
+			return err
+		}},
+		{"filter alerts status", "status", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.FilterAlerts(as(ctx, f.dsl), s)
+			return err
+		}},
+		{"filter reviews status", "status", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.FilterReviews(as(ctx, f.dsl), s)
+			return err
+		}},
+	}
+}
+
+// testBadText sends a NUL character and invalid UTF-8 in every free-text
+// value the store writes or looks up, and checks each is refused as
+// EINVALID naming the field, on every engine, with nothing stored changed.
+func testBadText(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+	f := newFixture(t, open)
+	ctx := t.Context()
+	fw := baseline(t)
+	w := textWorld{tg: f.target(t), filterA: f.user(t, f.orgA, lifeguard.RoleFilter)}
+	au, err := f.db.StartAudit(as(ctx, f.manager), fw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.audit = au.ID
+	obj, err := f.db.CreateObjective(as(ctx, f.officer), lifeguard.NewObjective{Strand: lifeguard.StrandPrevention,
+		Title: "Teach online safety"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.objective = obj.ID
+	act, err := f.db.CreatePlanAction(as(ctx, f.officer), obj.ID, lifeguard.NewPlanAction{Title: "Lessons",
+		OwnerOrgID: f.orgA.ID, Due: lifeguard.DateOf(time.Now().AddDate(0, 1, 0)), RAG: "green"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.action = act.ID
+	bar, err := f.db.AddBarrier(as(ctx, f.officer), act.ID, "No staff time")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.bar = bar.ID
+	rv, _, err := f.db.RecordFilterReview(as(ctx, w.filterA), lifeguard.NewFilterReview{
+		FilterAttempt: event(1, time.Now(), "10.0.0.7", "games", "chess.example")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.review = rv.ID
+
+	for _, tc := range textCases(fw) {
+		for _, bad := range badTexts {
+			t.Run(tc.name+"/"+bad.name, func(t *testing.T) {
+				before, entries := textSnapshot(t, f, w), journalLen(t, f.db)
+				err := tc.call(ctx, f, w, bad.s)
+				wantProblem(t, err, tc.path)
+				if n := journalLen(t, f.db); n != entries {
+					t.Errorf("journal has %d entries after the refusal, %d before", n, entries)
+				}
+				if after := textSnapshot(t, f, w); after != before {
+					t.Errorf("the refusal changed what is stored:\nbefore %s\nafter  %s", before, after)
+				}
+			})
+		}
+	}
+}
+
+// textSnapshot reads back everything the text cases could change, as JSON,
+// so that a refused call is seen to have stored nothing.
+func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
+	t.Helper()
+	ctx := t.Context()
+	var snap struct {
+		Concerns  *lifeguard.ConcernPage
+		Concern   *lifeguard.Concern
+		Children  []lifeguard.Child
+		Transfers []lifeguard.Transfer
+		Users     []lifeguard.User
+		Orgs      []lifeguard.Organisation
+		Tokens    []lifeguard.APIToken
+		HasFactor bool
+		Audit     *lifeguard.Audit
+		Plan      []lifeguard.Objective
+		Reviews   []lifeguard.FilterReview
+		Alerts    []lifeguard.FilterAlert
+		Policy    *lifeguard.FilterPolicy
+	}
+	dsl, sysc := as(ctx, f.dsl), sys(ctx)
+	var err error
+	check := func(what string, err error) {
+		if err != nil {
+			t.Fatalf("snapshot: %s: %v", what, err)
+		}
+	}
+	snap.Concerns, err = f.db.ListConcerns(dsl, lifeguard.ConcernFilter{Limit: 200})
+	check("concerns", err)
+	snap.Concern, err = f.db.Concern(dsl, w.tg.concern)
+	check("concern", err)
+	snap.Children, err = f.db.FindChildren(dsl, "C")
+	check("children", err)
+	snap.Transfers, err = f.db.Transfers(dsl)
+	check("transfers", err)
+	snap.Users, err = f.db.Users(as(ctx, f.admin))
+	check("users", err)
+	snap.Orgs, err = f.db.Organisations(sysc)
+	check("organisations", err)
+	snap.Tokens, err = f.db.Tokens(sysc, f.staff.ID)
+	check("tokens", err)
+	_, err = f.db.SecondFactor(sysc, f.staff.ID)
+	snap.HasFactor = err == nil
+	snap.Audit, err = f.db.Audit(as(ctx, f.manager), w.audit)
+	check("audit", err)
+	snap.Plan, err = f.db.Plan(as(ctx, f.officer))
+	check("plan", err)
+	snap.Reviews, err = f.db.FilterReviews(dsl, "")
+	check("reviews", err)
+	snap.Alerts, err = f.db.FilterAlerts(dsl, "")
+	check("alerts", err)
+	snap.Policy, err = f.db.FilterPolicy(as(ctx, f.admin), f.orgA.ID)
+	if lifeguard.ErrorCode(err) != lifeguard.ENOTFOUND {
+		check("policy", err)
+	}
+	b, err := json.Marshal(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
