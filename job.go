@@ -109,5 +109,5 @@ type RetentionPeriods struct {
 
 // PurgeCounts reports what a purge deleted, by kind.
 type PurgeCounts struct {
-	Sessions, LoginFailures, Tokens, JobRuns int64
+	Sessions, LoginFailures, Tokens, JobRuns, Drafts int64
 }

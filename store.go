@@ -34,6 +34,19 @@ type NewConcern struct {
 	ChildRef string
 }
 
+// ConcernKey makes recording a concern idempotent. Key is the caller's:
+// the token a report form was issued with, or an API client's
+// Idempotency-Key, each with a prefix that keeps the two apart. Digest is a
+// hash of the request that carried the key, or empty when any request
+// carrying the key means the same report (the form's token).
+type ConcernKey struct {
+	Key    string
+	Digest string
+}
+
+// MaxConcernKey is the longest key the store keeps, in bytes.
+const MaxConcernKey = 300
+
 // ConcernFilter selects concerns for a list. Zero fields do not filter.
 type ConcernFilter struct {
 	// Status is a status, or StatusOpen for every concern not closed.
@@ -77,6 +90,15 @@ type ConcernPage struct {
 // concerns ENOTFOUND) and cannot create one.
 type ConcernStore interface {
 	CreateConcern(ctx context.Context, in NewConcern) (*Concern, error)
+	// CreateConcernOnce is CreateConcern made idempotent by key, which is
+	// unique per acting user. The first call with a key records the concern
+	// and keeps the key with it, in the same transaction. A later call by
+	// the same user with the same key and digest records nothing (no
+	// concern, no child) and returns the concern first recorded, journaled
+	// as a read, with replayed true. The same key with another digest is
+	// EINVALID on the path "idempotency_key": the key was used for a
+	// different request.
+	CreateConcernOnce(ctx context.Context, key ConcernKey, in NewConcern) (c *Concern, replayed bool, err error)
 	// Concern returns the whole record, journaled as a read.
 	Concern(ctx context.Context, id int64) (*Concern, error)
 	// ListConcerns returns summaries, journaled as one read naming them.

@@ -32,7 +32,7 @@ func TestEveryRoleAgainstEveryEndpoint(t *testing.T) {
 		{"GET", "/concerns/{id}", nil, want{unauth, ok, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
 		{"PUT", "/concerns/{id}/facts", func(_, _, _ int64) string { return grooming }, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
 		{"POST", "/concerns/{id}/decisions", func(_, _, _ int64) string { return `{"route":"CEOP_REPORT","decision":"done","reference":"CEOP-1"}` }, want{unauth, forbidden, notFound, notFound, created, notFound, notFound, notFound, notFound}},
-		{"POST", "/concerns/{id}/actions", func(_, _, _ int64) string { return `{"title":"Check in","owner":"Head of year","due":"2026-12-01"}` }, want{unauth, forbidden, notFound, notFound, created, notFound, notFound, notFound, notFound}},
+		{"POST", "/concerns/{id}/actions", func(_, _, _ int64) string { return `{"title":"Check in","owner":"Head of year","due":"2099-12-01"}` }, want{unauth, forbidden, notFound, notFound, created, notFound, notFound, notFound, notFound}},
 		{"POST", "/concerns/{id}/actions/{action}/done", nil, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
 		{"POST", "/concerns/{id}/evidence", func(_, _, _ int64) string {
 			return `{"what":"Screenshots of the chat","location":"Safeguarding drive","held_by":"DSL"}`
@@ -76,7 +76,7 @@ func TestEveryRoleAgainstEveryEndpoint(t *testing.T) {
 				concern, child := f.concern("staff")
 				var action int64
 				if strings.Contains(c.route, "{action}") {
-					r := f.call("dsl", "POST", "/concerns/{id}/actions", fmt.Sprintf("/concerns/%d/actions", concern), `{"title":"Check in","owner":"Head of year","due":"2026-12-01"}`)
+					r := f.call("dsl", "POST", "/concerns/{id}/actions", fmt.Sprintf("/concerns/%d/actions", concern), `{"title":"Check in","owner":"Head of year","due":"2099-12-01"}`)
 					var a struct{ ID int64 }
 					r.decode(t, &a)
 					action = a.ID

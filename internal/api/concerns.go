@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -35,6 +36,11 @@ func (a *API) createConcern(w http.ResponseWriter, r *http.Request) error {
 	if in.ChildID != 0 && in.ChildRef != "" {
 		problems = append(problems, lifeguard.Problem{Path: "child_ref", Problem: "give child_id for a child already recorded, or child_ref for a new one, not both"})
 	}
+	key, ok := idempotencyKey(r.Header)
+	if !ok {
+		problems = append(problems, lifeguard.Problem{Path: idempotencyHeader, Problem: fmt.Sprintf(
+			"must be 1 to %d visible ASCII characters, such as a UUID", maxIdempotencyKey)})
+	}
 	if len(problems) > 0 {
 		return lifeguard.Invalid("invalid request", problems)
 	}
@@ -54,11 +60,24 @@ func (a *API) createConcern(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.Facts, in.Triage = *f, *t
-	c, err := a.Concerns.CreateConcern(r.Context(), in)
+	var c *lifeguard.Concern
+	replayed := false
+	if key != "" {
+		c, replayed, err = a.Concerns.CreateConcernOnce(r.Context(), lifeguard.ConcernKey{Key: "api:" + key,
+			Digest: concernDigest(q, body)}, in)
+		err = keyProblem(err)
+	} else {
+		c, err = a.Concerns.CreateConcern(r.Context(), in)
+	}
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/concerns/"+strconv.FormatInt(c.ID, 10))
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+		writeJSON(w, http.StatusOK, c)
+		return nil
+	}
 	writeJSON(w, http.StatusCreated, c)
 	return nil
 }

@@ -41,6 +41,7 @@ func TestErrors(t *testing.T) {
 		{"wrong type in a decision", "dsl", "POST", "/concerns/{id}/decisions", concern + "/decisions", `{"route":7,"decision":"done"}`, "", 422, "invalid", []string{"route"}},
 		{"evidence hash must be SHA-256", "dsl", "POST", "/concerns/{id}/evidence", concern + "/evidence", `{"what":"a","location":"b","held_by":"c","sha256":"abc"}`, "", 422, "invalid", []string{"sha256"}},
 		{"action needs a real date", "dsl", "POST", "/concerns/{id}/actions", concern + "/actions", `{"title":"a","owner":"b","due":"2026-02-30"}`, "", 422, "invalid", nil},
+		{"action due in the past", "dsl", "POST", "/concerns/{id}/actions", concern + "/actions", `{"title":"a","owner":"b","due":"1970-01-01"}`, "", 422, "invalid", []string{"due"}},
 		{"bad outcome", "dsl", "POST", "/concerns/{id}/close", concern + "/close", `{"code":"sorted","summary":"x"}`, "", 422, "invalid", []string{"code"}},
 		{"not a number id", "dsl", "GET", "", "/concerns/abc", "", "", 404, "not_found", nil},
 		{"unknown endpoint", "dsl", "GET", "", "/frobnicate", "", "", 404, "not_found", nil},

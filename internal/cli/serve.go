@@ -102,7 +102,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db, Reminders: db,
-			Audits: db, Plan: db, Filter: db, Reports: db},
+			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,
@@ -192,7 +192,7 @@ func (e *env) printDemo(url string, s store, seeded int, password string) {
 	if s.postgres() {
 		where = "--database URL"
 	}
-	fmt.Fprintf(e.stdout, "Try the API as the safeguarding lead:\n  TOKEN=$(go run ./cmd/lifeguard token create %s --email dsl@demo.test)\n  curl -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/concerns?order=due&status=new'\n", where, url)
+	fmt.Fprintf(e.stdout, "Try the API as the safeguarding lead:\n  TOKEN=$(go run ./cmd/lifeguard token create %s --email dsl@demo.test)\n  curl -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/concerns?order=due&status=open'\n", where, url)
 }
 
 // randomPassword is a demo password that is easy to read and type.

@@ -41,7 +41,7 @@ func seedAudits(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, man
 			levels[a.ID] = lifeguard.Level(min(4, max(1, l)))
 		}
 		for round, ago := range []int{14, 2} {
-			at := officeHours(now.AddDate(0, -ago, -rng.IntN(20)), rng)
+			at := officeHours(now.AddDate(0, -ago, -rng.IntN(20)), now, rng)
 			if round == 1 {
 				// A year of work: most gaps move up a level, a few stay.
 				for id, l := range levels {
@@ -55,7 +55,7 @@ func seedAudits(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, man
 			}
 		}
 		if p.third {
-			clock.at(officeHours(now.AddDate(0, 0, -3), rng))
+			clock.at(officeHours(now.AddDate(0, 0, -3), now, rng))
 			au, err := s.Audits.StartAudit(actx, fw)
 			if err != nil {
 				return err

@@ -216,7 +216,7 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 	children := map[string][]int64{} // organisation name -> child ids
 	n := 0
 	for _, at := range times {
-		at = officeHours(at, rng)
+		at = officeHours(at, now, rng)
 		pick := rng.IntN(weights)
 		var o *org
 		for _, x := range orgs {
@@ -301,16 +301,24 @@ func demoName(email string) string {
 }
 
 // officeHours moves a time to a weekday between 08:30 and 16:30, where most
-// concerns are reported, and leaves one in ten where it fell.
-func officeHours(t time.Time, rng *rand.Rand) time.Time {
+// concerns are reported, and leaves one in ten where it fell. A time that
+// the move would put after now (a weekend's report moved to Monday, a
+// morning's to later today) stays where it fell: nothing is reported in the
+// future.
+func officeHours(t, now time.Time, rng *rand.Rand) time.Time {
 	if rng.IntN(10) == 0 {
 		return t
 	}
-	for t.Weekday() == time.Saturday || t.Weekday() == time.Sunday {
-		t = t.AddDate(0, 0, 1)
+	moved := t
+	for moved.Weekday() == time.Saturday || moved.Weekday() == time.Sunday {
+		moved = moved.AddDate(0, 0, 1)
 	}
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 8, 30, 0, 0, time.UTC).Add(time.Duration(rng.IntN(8*60)) * time.Minute)
+	y, m, d := moved.Date()
+	moved = time.Date(y, m, d, 8, 30, 0, 0, time.UTC).Add(time.Duration(rng.IntN(8*60)) * time.Minute)
+	if moved.After(now) {
+		return t
+	}
+	return moved
 }
 
 func sortTimes(ts []time.Time) {

@@ -77,6 +77,12 @@ func NewCalendar(loc *time.Location, open, close Clock, holidays []Holiday) (*Ca
 		}
 		set[h.Date] = struct{}{}
 	}
+	// A holiday moved for a year leaves its usual day a working day.
+	for _, h := range holidays {
+		if !h.Replaces.IsZero() {
+			delete(set, h.Replaces)
+		}
+	}
 	return &Calendar{loc: loc, open: open, close: close, holidays: set}, nil
 }
 

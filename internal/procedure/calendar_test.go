@@ -233,7 +233,18 @@ func TestWorkingDays(t *testing.T) {
 		{"2026-12-24", true, "2026-12-29"},
 		{"2027-12-24", true, "2027-12-29"},
 		{"2027-12-31", true, "2028-01-04"},
-		{"2031-01-01", true, "2031-01-02"}, // beyond the shipped data
+		// After the years once listed in a file: the rules still apply.
+		{"2031-01-01", false, "2031-01-02"},
+		{"2031-04-10", true, "2031-04-15"}, // Good Friday and Easter Monday
+		{"2031-12-24", true, "2031-12-29"},
+		{"2032-12-24", true, "2032-12-29"}, // Christmas on a Saturday
+		{"2033-12-30", true, "2034-01-03"}, // New Year's Day on a Sunday
+		{"2045-08-25", true, "2045-08-29"},
+		// A usual holiday moved for one year is a working day that year.
+		{"2020-05-04", true, "2020-05-05"},
+		{"2020-05-07", true, "2020-05-11"},
+		{"2022-05-30", true, "2022-05-31"},
+		{"2022-06-01", true, "2022-06-06"},
 	} {
 		if got := c.IsWorkingDay(d(tc.day)); got != tc.working {
 			t.Errorf("IsWorkingDay(%s) = %v", tc.day, got)
@@ -275,7 +286,7 @@ func TestNewCalendarErrors(t *testing.T) {
 		{"open at close", loc, Clock{9, 0}, Clock{9, 0}, nil, "not before closing"},
 		{"bad open", loc, Clock{-1, 0}, Clock{17, 0}, nil, "opening time"},
 		{"bad close", loc, Clock{9, 0}, Clock{24, 0}, nil, "closing time"},
-		{"impossible holiday", loc, Clock{9, 0}, Clock{17, 0}, []Holiday{{lifeguard.Date{Year: 2026, Month: 2, Day: 30}, "Nothing"}}, "does not exist"},
+		{"impossible holiday", loc, Clock{9, 0}, Clock{17, 0}, []Holiday{{Date: lifeguard.Date{Year: 2026, Month: 2, Day: 30}, Name: "Nothing"}}, "does not exist"},
 		{"zero holiday", loc, Clock{9, 0}, Clock{17, 0}, []Holiday{{}}, "does not exist"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -18,6 +18,10 @@ import (
 type Holiday struct {
 	Date lifeguard.Date
 	Name string
+	// Replaces, when not zero, is a usual holiday moved to Date for this
+	// one year (in 2020 the early May bank holiday moved to VE day): that
+	// day is a working day.
+	Replaces lifeguard.Date
 }
 
 // ParseHolidays parses a holiday file:
@@ -25,6 +29,7 @@ type Holiday struct {
 //	calendar: England and Wales
 //	holidays:
 //	  - {date: 2024-01-01, name: New Year's Day}
+//	  - {date: 2020-05-08, name: Early May bank holiday (VE day), replaces: 2020-05-04}
 //
 // name is the file's name as the errors should show it. Every error starts
 // with name and a line number ("england-and-wales.yaml:12: ...") so whoever
@@ -145,8 +150,21 @@ func parseHoliday(item *yaml.Node) (Holiday, *lineError) {
 				return Holiday{}, &lineError{v.Line, "name: " + err.Error()}
 			}
 			h.Name, haveName = s, true
+		case "replaces":
+			if !h.Replaces.IsZero() {
+				return Holiday{}, &lineError{k.Line, `"replaces" is given twice`}
+			}
+			s, err := text(v)
+			if err != nil {
+				return Holiday{}, &lineError{v.Line, "replaces: " + err.Error()}
+			}
+			d, err := lifeguard.ParseDate(s)
+			if err != nil {
+				return Holiday{}, &lineError{v.Line, "replaces: " + err.Error()}
+			}
+			h.Replaces = d
 		default:
-			return Holiday{}, &lineError{k.Line, fmt.Sprintf("unknown key %q; want date and name", k.Value)}
+			return Holiday{}, &lineError{k.Line, fmt.Sprintf("unknown key %q; want date, name and perhaps replaces", k.Value)}
 		}
 	}
 	if !haveDate {

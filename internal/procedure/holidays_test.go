@@ -2,6 +2,8 @@ package procedure
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -93,55 +95,115 @@ func expectedHolidays(year int) map[lifeguard.Date]string {
 	return want
 }
 
+// published2020to2023 are the bank holidays GOV.UK published for the years
+// with one-off and moved holidays, before the data file began.
+var published2020to2023 = map[string]string{
+	"2020-01-01": "New Year's Day", "2020-04-10": "Good Friday", "2020-04-13": "Easter Monday",
+	"2020-05-08": "Early May bank holiday (VE day)", "2020-05-25": "Spring bank holiday",
+	"2020-08-31": "Summer bank holiday", "2020-12-25": "Christmas Day", "2020-12-28": "Boxing Day (substitute day)",
+	"2021-01-01": "New Year's Day", "2021-04-02": "Good Friday", "2021-04-05": "Easter Monday",
+	"2021-05-03": "Early May bank holiday", "2021-05-31": "Spring bank holiday", "2021-08-30": "Summer bank holiday",
+	"2021-12-27": "Christmas Day (substitute day)", "2021-12-28": "Boxing Day (substitute day)",
+	"2022-01-03": "New Year's Day (substitute day)", "2022-04-15": "Good Friday", "2022-04-18": "Easter Monday",
+	"2022-05-02": "Early May bank holiday", "2022-06-02": "Spring bank holiday",
+	"2022-06-03": "Platinum Jubilee bank holiday", "2022-08-29": "Summer bank holiday",
+	"2022-09-19": "Bank holiday for the State Funeral of Queen Elizabeth II",
+	"2022-12-26": "Boxing Day", "2022-12-27": "Christmas Day (substitute day)",
+	"2023-01-02": "New Year's Day (substitute day)", "2023-04-07": "Good Friday", "2023-04-10": "Easter Monday",
+	"2023-05-01": "Early May bank holiday", "2023-05-08": "Bank holiday for the coronation of King Charles III",
+	"2023-05-29": "Spring bank holiday", "2023-08-28": "Summer bank holiday", "2023-12-25": "Christmas Day",
+	"2023-12-26": "Boxing Day",
+}
+
+// TestShippedHolidays checks the default calendar year by year: the years
+// GOV.UK published are exactly as published (2024 to 2030 as in the file
+// Lifeguard used to ship, 2020 to 2023 with their one-off and moved
+// holidays), and every later year has the eight usual holidays as an
+// independent computation of the rules gives them.
 func TestShippedHolidays(t *testing.T) {
 	hs, err := DefaultHolidays()
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[lifeguard.Date]string{}
-	perYear := map[int]int{}
+	byYear := map[int]map[lifeguard.Date]string{}
 	for _, h := range hs {
-		got[h.Date] = h.Name
-		perYear[h.Date.Year]++
+		if byYear[h.Date.Year] == nil {
+			byYear[h.Date.Year] = map[lifeguard.Date]string{}
+		}
+		if prev, dup := byYear[h.Date.Year][h.Date]; dup {
+			t.Errorf("%v is listed twice: %q and %q", h.Date, prev, h.Name)
+		}
+		byYear[h.Date.Year][h.Date] = h.Name
 		if wd := h.Date.In(time.UTC).Weekday(); wd == time.Saturday || wd == time.Sunday {
 			t.Errorf("%v %s falls on a %v", h.Date, h.Name, wd)
 		}
 	}
-	for year := 2024; year <= 2030; year++ {
-		if perYear[year] != 8 {
-			t.Errorf("%d has %d holidays, want 8", year, perYear[year])
-		}
-		e := easter(year)
-		for _, c := range []struct {
-			name string
-			day  time.Time
-		}{
-			{"Good Friday", e.AddDate(0, 0, -2)},
-			{"Easter Monday", e.AddDate(0, 0, 1)},
-			{"Early May bank holiday", firstMonday(year, time.May)},
-			{"Spring bank holiday", lastMonday(year, time.May)},
-			{"Summer bank holiday", lastMonday(year, time.August)},
-		} {
-			if name := got[lifeguard.DateOf(c.day)]; name != c.name {
-				t.Errorf("%s %d: %v is %q in the file", c.name, year, lifeguard.DateOf(c.day), name)
-			}
-		}
-		for d, name := range expectedHolidays(year) {
+	same := func(year int, want map[lifeguard.Date]string) {
+		t.Helper()
+		got := byYear[year]
+		for d, name := range want {
 			if got[d] != name {
-				t.Errorf("%v: file has %q, want %q", d, got[d], name)
+				t.Errorf("%v: %q, want %q", d, got[d], name)
+			}
+		}
+		for d, name := range got {
+			if _, ok := want[d]; !ok {
+				t.Errorf("%v %q is not a bank holiday of %d", d, name, year)
 			}
 		}
 	}
-	for d := range got {
-		if d.Year < 2024 || d.Year > 2030 {
-			t.Errorf("%v is outside 2024-2030", d)
+
+	published, err := os.ReadFile(filepath.Join("testdata", "holidays", "england-and-wales-2024-2030.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, err := ParseHolidays("england-and-wales-2024-2030.yaml", published)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]map[lifeguard.Date]string{}
+	add := func(d lifeguard.Date, name string) {
+		if want[d.Year] == nil {
+			want[d.Year] = map[lifeguard.Date]string{}
+		}
+		want[d.Year][d] = name
+	}
+	for _, h := range listed {
+		add(h.Date, h.Name)
+	}
+	for s, name := range published2020to2023 {
+		d, err := lifeguard.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		add(d, name)
+	}
+	for year := firstRuleYear; year <= 2030; year++ {
+		same(year, want[year])
+	}
+	for year := 2031; year <= lastRuleYear; year++ {
+		same(year, expectedHolidays(year))
+	}
+	if len(byYear[firstRuleYear-1]) != 0 || len(byYear[lastRuleYear+1]) != 0 {
+		t.Errorf("holidays outside %d-%d", firstRuleYear, lastRuleYear)
+	}
+	// Later years spelled out, as a calendar shows them.
+	for _, s := range []string{"2026-12-28", "2027-12-27", "2027-12-28", "2028-01-03",
+		"2031-01-01", "2031-04-11", "2031-04-14", "2031-05-05", "2031-05-26", "2031-08-25", "2031-12-25", "2031-12-26",
+		"2032-03-26", "2032-03-29", "2032-12-27", "2032-12-28", "2033-01-03", "2034-01-02", "2035-03-23", "2035-03-26"} {
+		d, _ := lifeguard.ParseDate(s)
+		if _, ok := byYear[d.Year][d]; !ok {
+			t.Errorf("%s is not a holiday", s)
 		}
 	}
-	// The substitute days called out in review, spelled out.
-	for _, s := range []string{"2026-12-28", "2027-12-27", "2027-12-28", "2028-01-03"} {
-		d, _ := lifeguard.ParseDate(s)
-		if _, ok := got[d]; !ok {
-			t.Errorf("substitute day %s is missing", s)
+}
+
+// TestEasterMethodsAgree compares the calendar's Easter with the tests' own,
+// computed by another method, over every year the rules are used for.
+func TestEasterMethodsAgree(t *testing.T) {
+	for year := firstRuleYear; year <= lastRuleYear; year++ {
+		if got, want := easterSunday(year), easter(year); !got.Equal(want) {
+			t.Errorf("%d: Easter %v, want %v", year, got.Format(time.DateOnly), want.Format(time.DateOnly))
 		}
 	}
 }
@@ -158,8 +220,8 @@ holidays:
 		t.Fatal(err)
 	}
 	want := []Holiday{
-		{lifeguard.Date{Year: 2026, Month: 11, Day: 20}, "Partnership training day"},
-		{lifeguard.Date{Year: 2027, Month: 6, Day: 7}, "Local election day"},
+		{Date: lifeguard.Date{Year: 2026, Month: 11, Day: 20}, Name: "Partnership training day"},
+		{Date: lifeguard.Date{Year: 2027, Month: 6, Day: 7}, Name: "Local election day"},
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %v, want %v", got, want)
@@ -265,4 +327,25 @@ func FuzzParseHolidays(f *testing.F) {
 			t.Fatalf("parsed holidays rejected by NewCalendar: %v", err)
 		}
 	})
+}
+
+// TestShowSaysTheHolidayRules checks that procedure show states the rule
+// once and lists only the holidays the rule does not give, not some
+// fourteen hundred computed days.
+func TestShowSaysTheHolidayRules(t *testing.T) {
+	p, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := p.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	if !strings.Contains(s, "bank_holidays: ") || !strings.Contains(s, "coronation of King Charles III") {
+		t.Errorf("procedure show lacks the holiday rule or the one-off holidays:\n%.2000s", s)
+	}
+	if n := strings.Count(s, "\n  - date: "); n > 20 {
+		t.Errorf("procedure show lists %d holidays; the usual ones should be stated as a rule", n)
+	}
 }

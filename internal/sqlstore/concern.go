@@ -18,12 +18,25 @@ import (
 // vulnerabilities in the facts), or a new child from the facts, or none when
 // every concern type is about adults at work.
 func (db *DB) CreateConcern(ctx context.Context, in lifeguard.NewConcern) (*lifeguard.Concern, error) {
+	c, _, err := db.createConcern(ctx, nil, in)
+	return c, err
+}
+
+// CreateConcernOnce is CreateConcern made idempotent by key; see
+// lifeguard.ConcernStore.
+func (db *DB) CreateConcernOnce(ctx context.Context, key lifeguard.ConcernKey, in lifeguard.NewConcern) (*lifeguard.Concern, bool, error) {
+	return db.createConcern(ctx, &key, in)
+}
+
+// createConcern records the concern, or with a key already used by the
+// actor, returns the concern recorded with it (replayed).
+func (db *DB) createConcern(ctx context.Context, key *lifeguard.ConcernKey, in lifeguard.NewConcern) (*lifeguard.Concern, bool, error) {
 	a, err := actor(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := canCreateConcern(a); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var p problems
 	p = append(p, in.Facts.Validate()...)
@@ -37,8 +50,12 @@ func (db *DB) CreateConcern(ctx context.Context, in lifeguard.NewConcern) (*life
 		}
 		p.text("child_ref", in.ChildRef, lifeguard.MaxChildRef, true)
 	}
+	if key != nil {
+		p.text("idempotency_key", key.Key, lifeguard.MaxConcernKey, true)
+		p.text("idempotency_key", key.Digest, lifeguard.MaxConcernKey, false)
+	}
 	if err := p.err("The concern is not valid"); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	normaliseTriage(&in.Triage)
 	now := db.now()
@@ -56,18 +73,64 @@ func (db *DB) CreateConcern(ctx context.Context, in lifeguard.NewConcern) (*life
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}
+	var first int64
 	err = db.inWrite(ctx, "create concern", func(tx *tx) error {
+		if key != nil {
+			// Writes are serialised (see writer; on PostgreSQL across
+			// servers too, by the write lock), so no other request can record
+			// the same key between this look and the insert below; the
+			// table's primary key is the backstop.
+			var err error
+			if first, err = concernByKey(ctx, tx, a, *key); err != nil || first != 0 {
+				return err
+			}
+		}
 		childID, err := concernChild(ctx, tx, a, now, a.OrganisationID, in.ChildID, in.ChildRef, &in.Facts)
 		if err != nil {
 			return err
 		}
 		c.ChildID = childID
-		return insertConcern(ctx, tx, a, now, c, "")
+		if err := insertConcern(ctx, tx, a, now, c, ""); err != nil {
+			return err
+		}
+		if key == nil {
+			return nil
+		}
+		_, err = tx.exec(ctx, `INSERT INTO concern_keys (user_id, key, digest, concern_id, created_at)
+			VALUES (?, ?, ?, ?, ?)`, a.UserID, key.Key, key.Digest, c.ID, micros(now))
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return c, nil
+	if first != 0 {
+		// The same report again: answer with the first, read (and
+		// journaled) as any read of it is.
+		c, err := db.Concern(ctx, first)
+		return c, true, err
+	}
+	return c, false, nil
+}
+
+// concernByKey returns the concern that a recorded with key, or 0 when a
+// has recorded none with it; EINVALID when the key came with another
+// request.
+func concernByKey(ctx context.Context, tx *tx, a *lifeguard.Actor, key lifeguard.ConcernKey) (int64, error) {
+	var id int64
+	var digest string
+	err := tx.row(ctx, `SELECT concern_id, digest FROM concern_keys WHERE user_id = ? AND key = ?`, a.UserID, key.Key).
+		Scan(&id, &digest)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if digest != key.Digest {
+		return 0, lifeguard.Invalid("The key was used before", []lifeguard.Problem{{Path: "idempotency_key",
+			Problem: "was already used to record a concern from a different request; send a new key with a new concern"}})
+	}
+	return id, nil
 }
 
 // insertConcern inserts the new concern c, whose facts and triage are
@@ -604,10 +667,11 @@ func (db *DB) AddAction(ctx context.Context, concernID int64, in lifeguard.NewAc
 		case !realDate(in.Due):
 			p.add("due", "must be a real date")
 		}
+		now := db.now()
+		p.dueNotPast("due", in.Due, lifeguard.DateOf(now))
 		if err := p.err("The action is not valid"); err != nil {
 			return err
 		}
-		now := db.now()
 		x = &lifeguard.Action{ConcernID: concernID, Title: in.Title, Owner: in.Owner, Due: in.Due,
 			CreatedBy: a.UserID, CreatedAt: now}
 		var err error

@@ -23,7 +23,7 @@ import (
 // would: a partnership of two organisations, users with sessions, tokens,
 // login failures, preferences and a second factor, concerns with children,
 // revisions, decisions, actions (one done), evidence, notes, a closed
-// concern, a disabled user, a child's file sent and received, two audits
+// concern (one with an idempotency key), a report draft, a disabled user, a child's file sent and received, two audits
 // with improvement actions, and a strategy plan.
 func seedAll(t *testing.T, db *sqlstore.DB) {
 	t.Helper()
@@ -110,7 +110,9 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	in2 := nc("C-2")
 	due := now.Add(time.Hour).Truncate(time.Second)
 	in2.Triage.Routes[0].Due, in2.Triage.Routes[0].Urgency = &due, lifeguard.SameWorkingDay
-	c2, err := db.CreateConcern(asStaff, in2)
+	c2, _, err := db.CreateConcernOnce(asStaff, lifeguard.ConcernKey{Key: "form:k2"}, in2)
+	must(err)
+	_, err = db.KeepReportDraft(ctx, hash("s1"), now, lifeguard.ReportDraft{Step: 2, Answers: map[string][]string{"danger": {"no"}}})
 	must(err)
 	_, err = db.Concern(asDSL, c2.ID)
 	must(err)

@@ -405,7 +405,10 @@ func (db *DB) PlanAction(ctx context.Context, id int64) (*lifeguard.PlanAction, 
 
 // checkPlanActionInput checks an action's fields; the owner is checked
 // against the partnership in the transaction.
-func checkPlanActionInput(ctx context.Context, tx *tx, p int64, in *lifeguard.NewPlanAction) error {
+// A due date before today is refused unless it is the one the action
+// already has (was, or zero for a new action): an action that is overdue can
+// still have its status changed.
+func checkPlanActionInput(ctx context.Context, tx *tx, p int64, in *lifeguard.NewPlanAction, today, was lifeguard.Date) error {
 	in.Title = strings.TrimSpace(in.Title)
 	var pr problems
 	pr.text("title", in.Title, lifeguard.MaxShortText, true)
@@ -426,6 +429,8 @@ func checkPlanActionInput(ctx context.Context, tx *tx, p int64, in *lifeguard.Ne
 		pr.add("due", "is required")
 	case !realDate(in.Due):
 		pr.add("due", "is not a real date")
+	case in.Due != was:
+		pr.dueNotPast("due", in.Due, today)
 	}
 	switch {
 	case in.RAG == "":
@@ -448,7 +453,7 @@ func (db *DB) CreatePlanAction(ctx context.Context, objectiveID int64, in lifegu
 		if err != nil {
 			return err
 		}
-		if err := checkPlanActionInput(ctx, tx, p, &in); err != nil {
+		if err := checkPlanActionInput(ctx, tx, p, &in, lifeguard.DateOf(db.now()), lifeguard.Date{}); err != nil {
 			return err
 		}
 		now := micros(db.now())
@@ -475,11 +480,11 @@ func (db *DB) UpdatePlanAction(ctx context.Context, id int64, in lifeguard.NewPl
 	}
 	var out *lifeguard.PlanAction
 	err = db.inWrite(ctx, "update plan action", func(tx *tx) error {
-		_, p, err := readPlanAction(ctx, tx, a, true, id)
+		x, p, err := readPlanAction(ctx, tx, a, true, id)
 		if err != nil {
 			return err
 		}
-		if err := checkPlanActionInput(ctx, tx, p, &in); err != nil {
+		if err := checkPlanActionInput(ctx, tx, p, &in, lifeguard.DateOf(db.now()), x.Due); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE plan_actions SET owner_organisation_id = ?, title = ?, due = ?, rag = ?,

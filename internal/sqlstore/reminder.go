@@ -187,7 +187,10 @@ func (db *DB) PurgeExpired(ctx context.Context, now time.Time, keep lifeguard.Re
 			q     string
 			arg   time.Time
 		}{
-			{&n.Sessions, `DELETE FROM sessions WHERE expires_at < ?`, now},
+			// An ended session is kept a while to tie a report draft to
+			// its user (lifeguard.DraftStore).
+			{&n.Sessions, `DELETE FROM sessions WHERE expires_at < ?`, now.Add(-lifeguard.EndedSessionKeep)},
+			{&n.Drafts, `DELETE FROM report_drafts WHERE expires_at < ?`, now},
 			{&n.LoginFailures, `DELETE FROM login_failures WHERE at < ?`, now.Add(-keep.LoginFailures)},
 			{&n.Tokens, `DELETE FROM api_tokens WHERE revoked_at IS NOT NULL AND revoked_at < ?`, now.Add(-keep.RevokedTokens)},
 			{&n.JobRuns, `DELETE FROM job_runs WHERE finished_at IS NOT NULL AND slot < ?`, now.Add(-keep.JobRuns)},

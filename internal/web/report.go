@@ -37,6 +37,11 @@ func (wb *Web) reportForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := reportAnswers{}
+	if r.URL.Query().Get("from_alert") == "" {
+		if restored, err := wb.restoreReport(w, r); restored || err != nil {
+			return err
+		}
+	}
 	if id := r.URL.Query().Get("from_alert"); id != "" {
 		// A DSL starting a concern from one of the filter's alerts.
 		if err := requireDSL(r, "record a concern from the filter's alerts"); err != nil {
@@ -144,8 +149,16 @@ func (wb *Web) submitReport(w http.ResponseWriter, r *http.Request, a reportAnsw
 		}
 		return err
 	}
-	c, err := wb.cfg.Stores.Concerns.CreateConcern(r.Context(), lifeguard.NewConcern{Facts: f, Triage: *t,
-		ChildID: in.childID, ChildRef: in.childRef})
+	nc := lifeguard.NewConcern{Facts: f, Triage: *t, ChildID: in.childID, ChildRef: in.childRef}
+	var c *lifeguard.Concern
+	if token := a.get("report_token"); validReportToken(token) {
+		// The same form sent again (back and reload, "Confirm form
+		// resubmission") gives the concern it recorded the first time.
+		c, _, err = wb.cfg.Stores.Concerns.CreateConcernOnce(r.Context(), lifeguard.ConcernKey{Key: "form:" + token}, nc)
+	} else {
+		// A form from before tokens were issued.
+		c, err = wb.cfg.Stores.Concerns.CreateConcern(r.Context(), nc)
+	}
 	if err != nil {
 		if e, ok := errors.AsType[*lifeguard.Error](err); ok && e.Code == lifeguard.EINVALID && len(e.Problems) > 0 {
 			return wb.reportProblems(w, r, a, e.Problems)
@@ -240,7 +253,16 @@ type reportView struct {
 // renderReport shows step s of the form with the answers so far.
 func (wb *Web) renderReport(w http.ResponseWriter, r *http.Request, status int, s reportStep, a reportAnswers,
 	problems []lifeguard.Problem, search reportChildSearch) error {
+	return wb.renderReportFlash(w, r, status, s, a, problems, search, "")
+}
+
+// renderReportFlash is renderReport with a message at the top of the page.
+func (wb *Web) renderReportFlash(w http.ResponseWriter, r *http.Request, status int, s reportStep, a reportAnswers,
+	problems []lifeguard.Problem, search reportChildSearch, flash string) error {
 	now := wb.cfg.Now()
+	if !validReportToken(a.get("report_token")) {
+		a["report_token"] = []string{newReportToken()}
+	}
 	in := readReport(a, now, wb.zone())
 	v := reportView{
 		Step: s, Steps: int(lastStep), Heading: stepHeadings[s],
@@ -339,7 +361,7 @@ func (wb *Web) renderReport(w http.ResponseWriter, r *http.Request, status int, 
 	if len(problems) > 0 {
 		title = "Error: " + title
 	}
-	return wb.render(w, r, status, "report.html", page{Title: title, Nav: "report", Data: v, Problem: problems})
+	return wb.render(w, r, status, "report.html", page{Title: title, Nav: "report", Data: v, Problem: problems, Flash: flash})
 }
 
 // reportDoneData is the confirmation after a report.

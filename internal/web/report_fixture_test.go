@@ -122,7 +122,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 	for _, u := range f.users {
 		demoIDs = append(demoIDs, u.ID)
 	}
-	wb, err := New(Config{Stores: Stores{Concerns: db, Children: db, Orgs: db}, Auth: svc, Procedure: proc,
+	wb, err := New(Config{Stores: Stores{Concerns: db, Children: db, Orgs: db, Drafts: db}, Auth: svc, Procedure: proc,
 		Logger: logger, Demo: true, DemoAccounts: demoIDs})
 	if err != nil {
 		t.Fatal(err)

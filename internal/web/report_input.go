@@ -15,7 +15,8 @@ import (
 // reportStep is one page of the report form. The form is a short sequence
 // of pages that all post to /report; each page carries the answers of the
 // others in hidden fields, so nothing is kept on the server between pages
-// and nothing a reporter writes reaches an address bar or a log.
+// and nothing a reporter writes reaches an address bar or a log. (A page
+// posted after the session ended is the exception: see report_draft.go.)
 type reportStep int
 
 const (
@@ -48,6 +49,9 @@ var reportFields = [...]struct {
 	{"description", stepWhat}, {"occurred_date", stepWhat}, {"occurred_time", stepWhat}, {"platform", stepWhat},
 	{"type", stepTypes}, {"role", stepTypes}, {"party", stepTypes}, {"harm", stepTypes}, {"risk", stepTypes},
 	{"img", stepMore}, {"staff", stepMore}, {"detail", stepMore},
+	// The token the form was issued with, on every page (no step asks
+	// it): sending the last step again with it records nothing new.
+	{"report_token", 0},
 }
 
 // maxReportValues bounds the values kept of one field: more than the largest

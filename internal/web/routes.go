@@ -25,7 +25,7 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 
 	// Reporting and help.
 	mux.Handle("GET /report", wb.signedIn(wb.reportForm))
-	mux.Handle("POST /report", wb.signedIn(wb.reportPost))
+	mux.Handle("POST /report", wb.keepingReport(wb.signedIn(wb.reportPost)))
 	mux.Handle("GET /report/{id}/done", wb.signedIn(wb.reportDone))
 	mux.Handle("GET /help", wb.handle(wb.help))
 

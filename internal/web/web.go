@@ -24,9 +24,12 @@ type Stores struct {
 	Preferences lifeguard.PreferenceStore
 	Transfers   lifeguard.TransferStore
 	Reminders   lifeguard.ReminderStore
-	Audits      lifeguard.AuditStore
-	Plan        lifeguard.PlanStore
-	Reports     lifeguard.ReportStore
+	// Drafts keeps report forms posted after their session ended; nil
+	// keeps none.
+	Drafts  lifeguard.DraftStore
+	Audits  lifeguard.AuditStore
+	Plan    lifeguard.PlanStore
+	Reports lifeguard.ReportStore
 	// Filter is the DNS filter's store; nil when it is not attached.
 	Filter lifeguard.FilterStore
 }
@@ -36,6 +39,9 @@ type Auth interface {
 	SignIn(ctx context.Context, email, password, addr string) (string, *lifeguard.Session, *lifeguard.User, error)
 	Session(ctx context.Context, token string) (*lifeguard.Session, *lifeguard.User, error)
 	SignOut(ctx context.Context, token string) error
+	// SessionKey is what the store keeps of a session token, to find the
+	// user of a session that has ended; false for a malformed token.
+	SessionKey(token string) ([]byte, bool)
 	Actor(u *lifeguard.User, via string) *lifeguard.Actor
 	// HasSecondFactor reports whether the user has enrolled one.
 	HasSecondFactor(ctx context.Context, userID int64) (bool, error)

@@ -221,7 +221,16 @@ func testPurge(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 			t.Fatal(err)
 		}
 	}
+	// A session that expired a minute ago is kept for a day, so that a
+	// report posted after it ended can be kept for its user; one that
+	// expired longer ago goes.
 	mkSession(now.Add(-time.Minute), "expired-session-hash-0000000000")
+	mkSession(now.Add(-lifeguard.EndedSessionKeep-time.Minute), "long-gone-session-hash-00000000")
+	// A draft kept longer ago than a draft is kept goes too.
+	if _, err := f.db.KeepReportDraft(ctx, []byte("expired-session-hash-0000000000"), now.Add(-lifeguard.ReportDraftKeep-time.Hour),
+		lifeguard.ReportDraft{Step: 2, Answers: map[string][]string{"danger": {"no"}}}); err != nil {
+		t.Fatal(err)
+	}
 	mkSession(now.Add(time.Hour), "current-session-hash-0000000000")
 	// Recording a failure forgets the same key's old ones; retention is
 	// for the keys nobody tries again.
@@ -253,7 +262,7 @@ func testPurge(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := lifeguard.PurgeCounts{Sessions: 1, LoginFailures: 1, Tokens: 1, JobRuns: 1}
+	want := lifeguard.PurgeCounts{Sessions: 1, LoginFailures: 1, Tokens: 1, JobRuns: 1, Drafts: 1}
 	if got != want {
 		t.Errorf("purged %+v, want %+v", got, want)
 	}
