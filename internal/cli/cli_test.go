@@ -228,7 +228,7 @@ overrides:
 
 func TestProcedureShow(t *testing.T) {
 	code, stdout, _ := run(t, "", "procedure", "show")
-	if code != 0 || !strings.Contains(stdout, "name: England baseline") || !strings.Contains(stdout, "id: NUDES_REFER") || !strings.Contains(stdout, "2030-12-26") ||
+	if code != 0 || !strings.Contains(stdout, "name: England baseline") || !strings.Contains(stdout, "id: NUDES_REFER") || !strings.Contains(stdout, "computed for 2020 to 2199") ||
 		!strings.Contains(stdout, "history:\n  - version: \"2026.1\"") || !strings.Contains(stdout, "id: STAFF_CHILD_WELFARE\n        added: true") {
 		t.Fatalf("exit %d, show output:\n%.500s", code, stdout)
 	}

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"encoding/hex"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,7 +20,18 @@ import (
 // time would (end a session) and to count what was recorded.
 func openData(t *testing.T, a *app) *sqlstore.DB {
 	t.Helper()
-	db, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: filepath.Join(a.data, "lifeguard.db")})
+	// The server seals the journal's head with the key beside the database;
+	// a store opened without it would leave an unsealed head that the
+	// server then rightly refuses to write after.
+	hexKey, err := os.ReadFile(filepath.Join(a.data, "journal.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(hexKey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: filepath.Join(a.data, "lifeguard.db"), JournalKey: key})
 	if err != nil {
 		t.Fatal(err)
 	}
