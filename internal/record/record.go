@@ -1,0 +1,90 @@
+// Package record is the one place a concern is recorded: the report form,
+// the API, a child's worry sent by the DNS filter, a DSL's change of the
+// facts and the demo seed all come here, so that "take the setting from the
+// organisation, triage with the procedure in force, create" is written once.
+//
+// It sits beside procedure and report, above the root package: it knows the
+// procedure only as a lifeguard.Triager and the stores only by their
+// interfaces, which keeps the root package to the domain and leaves the
+// root free of internal/procedure.
+//
+// The facts are checked once before they reach the store, by the triager,
+// whose contract is an EINVALID error listing every problem and no routes
+// for invalid facts; callers do not check them again. The store keeps its
+// own check, since it is the store's contract to refuse invalid facts to
+// any caller.
+package record
+
+import (
+	"context"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// Recorder records concerns through the stores, which enforce access from
+// the actor in the context and journal every write.
+type Recorder struct {
+	Concerns lifeguard.ConcernStore
+	// Orgs gives the reporter's organisation, whose setting a report form
+	// does not ask for. Without it the setting is "other".
+	Orgs    lifeguard.OrgStore
+	Filter  lifeguard.FilterStore
+	Triager lifeguard.Triager
+	// Now is the server's clock: the time a filter's worry is reported.
+	Now func() time.Time
+}
+
+// Report is a new concern as a caller has read it.
+type Report struct {
+	Facts lifeguard.Facts
+	// ChildID links a child already recorded; ChildRef names a new one.
+	ChildID  int64
+	ChildRef string
+	// SettingFromOrganisation takes the facts' setting from the reporter's
+	// organisation, for a caller that does not ask for it (the report form);
+	// an API client and the demo give it in the facts.
+	SettingFromOrganisation bool
+	// Key, when not nil, makes the report idempotent: the same key again
+	// gives back the concern recorded the first time (replayed).
+	Key *lifeguard.ConcernKey
+}
+
+// Concern records a report as a new concern: the setting from the
+// organisation when asked, the triage of the procedure in force, then the
+// store. Invalid facts give the triager's EINVALID error, with every
+// problem, and nothing is stored.
+func (rc *Recorder) Concern(ctx context.Context, in Report) (c *lifeguard.Concern, replayed bool, err error) {
+	f := in.Facts
+	if in.SettingFromOrganisation {
+		if f.Setting, err = rc.setting(ctx); err != nil {
+			return nil, false, err
+		}
+	}
+	t, err := rc.Triager.Triage(ctx, &f)
+	if err != nil {
+		return nil, false, err
+	}
+	nc := lifeguard.NewConcern{Facts: f, Triage: *t, ChildID: in.ChildID, ChildRef: in.ChildRef}
+	if in.Key != nil {
+		return rc.Concerns.CreateConcernOnce(ctx, *in.Key, nc)
+	}
+	c, err = rc.Concerns.CreateConcern(ctx, nc)
+	return c, false, err
+}
+
+// setting is the kind of organisation the actor works in.
+func (rc *Recorder) setting(ctx context.Context) (lifeguard.Setting, error) {
+	if rc.Orgs == nil {
+		return "other", nil
+	}
+	a := lifeguard.ActorFrom(ctx)
+	if a == nil {
+		return "", lifeguard.Errorf(lifeguard.EUNAUTHORIZED, "Sign in to record a concern.")
+	}
+	org, err := rc.Orgs.Organisation(ctx, a.OrganisationID)
+	if err != nil {
+		return "", err
+	}
+	return org.Setting, nil
+}
