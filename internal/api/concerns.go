@@ -167,11 +167,7 @@ func (a *API) updateFacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := a.Triager.Triage(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	c, err = a.Concerns.UpdateFacts(r.Context(), id, *f, *t)
+	c, err = a.recorder().ChangeFacts(r.Context(), id, *f)
 	if err != nil {
 		return err
 	}

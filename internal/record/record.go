@@ -88,3 +88,15 @@ func (rc *Recorder) setting(ctx context.Context) (lifeguard.Setting, error) {
 	}
 	return org.Setting, nil
 }
+
+// ChangeFacts replaces the facts of concern id and works its routes out
+// again under the procedure in force; decisions already made stay (see
+// lifeguard.ConcernStore.UpdateFacts). Invalid facts give the triager's
+// EINVALID error and change nothing.
+func (rc *Recorder) ChangeFacts(ctx context.Context, id int64, f lifeguard.Facts) (*lifeguard.Concern, error) {
+	t, err := rc.Triager.Triage(ctx, &f)
+	if err != nil {
+		return nil, err
+	}
+	return rc.Concerns.UpdateFacts(ctx, id, f, *t)
+}
