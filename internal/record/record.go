@@ -100,3 +100,33 @@ func (rc *Recorder) ChangeFacts(ctx context.Context, id int64, f lifeguard.Facts
 	}
 	return rc.Concerns.UpdateFacts(ctx, id, f, *t)
 }
+
+// FilterWorry records a child's worry, sent from the DNS filter's block
+// page, as a concern of the filter's organisation (docs/filter-server.md).
+// The child is not identified: the facts have no child and say so, the
+// concern type is "other" (the child's words say what it is), the
+// description is the child's words, and the procedure in force triages it
+// like any concern. A worry whose id was received before gives back its
+// concern (Created false).
+func (rc *Recorder) FilterWorry(ctx context.Context, in lifeguard.NewFilterWorry) (*lifeguard.FilterWorryReceipt, error) {
+	now := rc.Now()
+	if ps := in.Validate(now); len(ps) > 0 {
+		return nil, lifeguard.Invalid("The worry is not valid", ps)
+	}
+	setting, err := rc.setting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := lifeguard.Facts{ReportedAt: now.UTC().Truncate(time.Microsecond), Setting: setting, Description: in.Text,
+		ConcernTypes: []lifeguard.ConcernType{"other"}, ChildUnidentified: true}
+	// When it happened is the filter's clock; a time a little ahead of the
+	// server's cannot be "after the report", so it is left out, not moved.
+	if at := in.Time.UTC(); !at.After(f.ReportedAt) {
+		f.OccurredAt = &at
+	}
+	t, err := rc.Triager.Triage(ctx, &f)
+	if err != nil {
+		return nil, err
+	}
+	return rc.Filter.RecordFilterWorry(ctx, in, lifeguard.NewConcern{Facts: f, Triage: *t})
+}
