@@ -23,11 +23,13 @@ import (
 )
 
 // Recorder records concerns through the stores, which enforce access from
-// the actor in the context and journal every write.
+// the actor in the context and journal every write. Concerns and Triager
+// are needed by every operation, Orgs by a report that takes the setting
+// from the organisation and by a worry, Filter and Now by a worry.
 type Recorder struct {
 	Concerns lifeguard.ConcernStore
 	// Orgs gives the reporter's organisation, whose setting a report form
-	// does not ask for. Without it the setting is "other".
+	// and a filter's worry do not carry.
 	Orgs    lifeguard.OrgStore
 	Filter  lifeguard.FilterStore
 	Triager lifeguard.Triager
@@ -75,9 +77,6 @@ func (rc *Recorder) Concern(ctx context.Context, in Report) (c *lifeguard.Concer
 
 // setting is the kind of organisation the actor works in.
 func (rc *Recorder) setting(ctx context.Context) (lifeguard.Setting, error) {
-	if rc.Orgs == nil {
-		return "other", nil
-	}
 	a := lifeguard.ActorFrom(ctx)
 	if a == nil {
 		return "", lifeguard.Errorf(lifeguard.EUNAUTHORIZED, "Sign in to record a concern.")
