@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/record"
 )
 
 // MaxBody bounds a request body. The largest valid concern (a description of
@@ -44,6 +45,11 @@ type API struct {
 	specOnce sync.Once
 	spec     []byte
 	specErr  error
+}
+
+// recorder records concerns through the API's stores and triager.
+func (a *API) recorder() *record.Recorder {
+	return &record.Recorder{Concerns: a.Concerns, Orgs: a.Orgs, Filter: a.Filter, Triager: a.Triager, Now: a.now}
 }
 
 // Routes registers every API route on mux. All are visible here, in one

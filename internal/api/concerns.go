@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/record"
 )
 
 // createConcern records a concern. The body is the facts alone, as
@@ -21,7 +22,7 @@ func (a *API) createConcern(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := lifeguard.NewConcern{}
+	var in record.Report
 	q, err := query(r.URL, "child_id", "child_ref")
 	if err != nil {
 		return err
@@ -55,22 +56,13 @@ func (a *API) createConcern(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := a.Triager.Triage(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	in.Facts, in.Triage = *f, *t
-	var c *lifeguard.Concern
-	replayed := false
+	in.Facts = *f
 	if key != "" {
-		c, replayed, err = a.Concerns.CreateConcernOnce(r.Context(), lifeguard.ConcernKey{Key: "api:" + key,
-			Digest: concernDigest(q, body)}, in)
-		err = keyProblem(err)
-	} else {
-		c, err = a.Concerns.CreateConcern(r.Context(), in)
+		in.Key = &lifeguard.ConcernKey{Key: "api:" + key, Digest: concernDigest(q, body)}
 	}
+	c, replayed, err := a.recorder().Concern(r.Context(), in)
 	if err != nil {
-		return err
+		return keyProblem(err)
 	}
 	w.Header().Set("Location", "/api/v1/concerns/"+strconv.FormatInt(c.ID, 10))
 	if replayed {
@@ -175,11 +167,7 @@ func (a *API) updateFacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := a.Triager.Triage(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	c, err = a.Concerns.UpdateFacts(r.Context(), id, *f, *t)
+	c, err = a.recorder().ChangeFacts(r.Context(), id, *f)
 	if err != nil {
 		return err
 	}

@@ -238,12 +238,9 @@ func (a *API) filterReview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// filterWorry records a worry as a concern for the organisation's DSL. The
-// child is not identified: the facts have no child and say so
-// (ChildUnidentified), the concern type is "other" (the child's words say
-// what it is), the description is the child's words, and it is triaged by
-// the procedure in force like any concern. The answer says only that it was
-// received: the filter's account may not read the concern.
+// filterWorry records a child's worry from the block page as a concern for
+// the organisation's DSL (see record.Recorder.FilterWorry). The answer says
+// only that it was received: the filter's account may not read the concern.
 func (a *API) filterWorry(w http.ResponseWriter, r *http.Request) error {
 	if err := filterOnly(r); err != nil {
 		return err
@@ -260,27 +257,7 @@ func (a *API) filterWorry(w http.ResponseWriter, r *http.Request) error {
 		return lifeguard.Invalid("The worry is not valid", ps)
 	}
 	in := lifeguard.NewFilterWorry{FilterAttempt: at, Text: ww.Text}
-	now := a.now()
-	if ps := in.Validate(now); len(ps) > 0 {
-		return lifeguard.Invalid("The worry is not valid", ps)
-	}
-	act, _ := actor(r.Context())
-	org, err := a.Orgs.Organisation(r.Context(), act.OrganisationID)
-	if err != nil {
-		return err
-	}
-	f := lifeguard.Facts{ReportedAt: now.UTC().Truncate(time.Microsecond), Setting: org.Setting, Description: in.Text,
-		ConcernTypes: []lifeguard.ConcernType{"other"}, ChildUnidentified: true}
-	// When it happened is the filter's clock; a time a little ahead of the
-	// server's cannot be "after the report", so it is left out, not moved.
-	if at := in.Time.UTC(); !at.After(f.ReportedAt) {
-		f.OccurredAt = &at
-	}
-	t, err := a.Triager.Triage(r.Context(), &f)
-	if err != nil {
-		return err
-	}
-	rc, err := a.Filter.RecordFilterWorry(r.Context(), in, lifeguard.NewConcern{Facts: f, Triage: *t})
+	rc, err := a.recorder().FilterWorry(r.Context(), in)
 	if err != nil {
 		return err
 	}

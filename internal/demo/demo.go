@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/record"
 )
 
 // Clock is the time the stores see. While seeding it walks through the
@@ -214,6 +215,8 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 		weights += o.spec.share
 	}
 	children := map[string][]int64{} // organisation name -> child ids
+	// Each story gives its organisation's setting in the facts.
+	rec := &record.Recorder{Concerns: s.Concerns, Orgs: s.Orgs, Triager: s.Triager, Now: clock.Now}
 	n := 0
 	for _, at := range times {
 		at = officeHours(at, now, rng)
@@ -240,17 +243,13 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 		if f.Child != nil && *f.Child.Age < story.minAge {
 			*f.Child.Age = story.minAge
 		}
-		t, err := s.Triager.Triage(ctx, &f)
-		if err != nil {
-			return n, fmt.Errorf("triage of demo concern %d (%s): %w", n, story.name, err)
-		}
-		in := lifeguard.NewConcern{Facts: f, Triage: *t}
+		in := record.Report{Facts: f}
 		if ids := children[o.spec.name]; len(ids) > 0 && f.Child != nil && rng.IntN(3) == 0 {
 			in.ChildID = ids[rng.IntN(len(ids))] // a repeat concern about the same child
 		} else if f.Child != nil {
 			in.ChildRef = fmt.Sprintf("%s-%04d", o.spec.prefix, len(ids)+1)
 		}
-		c, err := s.Concerns.CreateConcern(ctx, in)
+		c, _, err := rec.Concern(ctx, in)
 		if err != nil {
 			return n, fmt.Errorf("demo concern %d (%s): %w", n, story.name, err)
 		}

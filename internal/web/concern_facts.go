@@ -108,7 +108,7 @@ func (wb *Web) saveFacts(w http.ResponseWriter, r *http.Request) error {
 	if bad["child.age"] || bad["child.date_of_birth"] {
 		bad["child"] = true
 	}
-	var t *lifeguard.Triage
+	var changed *lifeguard.Concern
 	if len(problems) > 0 {
 		for _, p := range f.Validate() {
 			if !bad[p.Path] {
@@ -116,11 +116,10 @@ func (wb *Web) saveFacts(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	} else {
-		t, err = wb.cfg.Procedure.Triage(r.Context(), f)
-		if err == nil {
-			_, err = wb.cfg.Stores.Concerns.UpdateFacts(r.Context(), id, *f, *t)
-		}
-		if e, ok := invalidError(err); ok {
+		changed, err = wb.recorder().ChangeFacts(r.Context(), id, *f)
+		// An invalid error names its fields; one that names none is shown
+		// as the error it is, never as saved facts.
+		if e, ok := invalidError(err); ok && len(e.Problems) > 0 {
 			problems = append(problems, e.Problems...)
 		} else if err != nil {
 			return err
@@ -141,6 +140,7 @@ func (wb *Web) saveFacts(w http.ResponseWriter, r *http.Request) error {
 			Title: "Change the facts of concern " + strconv.FormatInt(id, 10) + ": there is a problem", Nav: "inbox",
 			Data: v, Problem: ps})
 	}
+	t := &changed.Triage
 	added, removed := routeChanges(&c.Triage, t)
 	fl := pageFlash{Message: "The facts are saved and the routes worked out again.",
 		Added: added, Removed: removed, Same: len(added) == 0 && len(removed) == 0}

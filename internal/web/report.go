@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/record"
 )
 
 // maxReportBody bounds a report form's body: the longest description
@@ -118,10 +119,10 @@ func (wb *Web) findChild(w http.ResponseWriter, r *http.Request, a reportAnswers
 	return wb.renderReport(w, r, http.StatusOK, stepChild, a, nil, reportChildSearch{Done: true, Prefix: prefix, Found: found})
 }
 
-// submitReport records the concern: every step checked, the facts
-// validated, triaged with the procedure in force, and created; then the
-// reporter is sent to the confirmation page. A problem sends them back to
-// the first step that has one, with every answer kept.
+// submitReport records the concern: every step checked, then recorded (see
+// internal/record), and the reporter is sent to the confirmation page. A
+// problem the facts or the store find sends them back to the first step that
+// has one, with every answer kept.
 func (wb *Web) submitReport(w http.ResponseWriter, r *http.Request, a reportAnswers, in *reportInput) error {
 	if s := in.firstProblem(); s != 0 {
 		return wb.renderReport(w, r, http.StatusUnprocessableEntity, s, a, in.problems[s], reportChildSearch{})
@@ -129,36 +130,14 @@ func (wb *Web) submitReport(w http.ResponseWriter, r *http.Request, a reportAnsw
 	if wb.cfg.Procedure == nil {
 		return errors.New("web: no procedure to triage a concern with")
 	}
-	rc := fromRequest(r)
-	f := in.facts
-	f.Setting = "other"
-	if wb.cfg.Stores.Orgs != nil {
-		org, err := wb.cfg.Stores.Orgs.Organisation(r.Context(), rc.user.OrganisationID)
-		if err != nil {
-			return err
-		}
-		f.Setting = org.Setting
-	}
-	if ps := f.Validate(); len(ps) > 0 {
-		return wb.reportProblems(w, r, a, ps)
-	}
-	t, err := wb.cfg.Procedure.Triage(r.Context(), &f)
-	if err != nil {
-		if e, ok := errors.AsType[*lifeguard.Error](err); ok && e.Code == lifeguard.EINVALID {
-			return wb.reportProblems(w, r, a, e.Problems)
-		}
-		return err
-	}
-	nc := lifeguard.NewConcern{Facts: f, Triage: *t, ChildID: in.childID, ChildRef: in.childRef}
-	var c *lifeguard.Concern
+	rep := record.Report{Facts: in.facts, ChildID: in.childID, ChildRef: in.childRef, SettingFromOrganisation: true}
 	if token := a.get("report_token"); validReportToken(token) {
 		// The same form sent again (back and reload, "Confirm form
-		// resubmission") gives the concern it recorded the first time.
-		c, _, err = wb.cfg.Stores.Concerns.CreateConcernOnce(r.Context(), lifeguard.ConcernKey{Key: "form:" + token}, nc)
-	} else {
-		// A form from before tokens were issued.
-		c, err = wb.cfg.Stores.Concerns.CreateConcern(r.Context(), nc)
+		// resubmission") gives the concern it recorded the first time. A
+		// form from before tokens were issued records without a key.
+		rep.Key = &lifeguard.ConcernKey{Key: "form:" + token}
 	}
+	c, _, err := wb.recorder().Concern(r.Context(), rep)
 	if err != nil {
 		if e, ok := errors.AsType[*lifeguard.Error](err); ok && e.Code == lifeguard.EINVALID && len(e.Problems) > 0 {
 			return wb.reportProblems(w, r, a, e.Problems)
@@ -167,6 +146,11 @@ func (wb *Web) submitReport(w http.ResponseWriter, r *http.Request, a reportAnsw
 	}
 	http.Redirect(w, r, "/report/"+strconv.FormatInt(c.ID, 10)+"/done", http.StatusSeeOther)
 	return nil
+}
+
+// recorder records concerns through the pages' stores and procedure.
+func (wb *Web) recorder() *record.Recorder {
+	return &record.Recorder{Concerns: wb.cfg.Stores.Concerns, Orgs: wb.cfg.Stores.Orgs, Triager: wb.cfg.Procedure, Now: wb.cfg.Now}
 }
 
 // reportProblems shows the problems that validation or the store found on
