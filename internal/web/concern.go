@@ -193,7 +193,7 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 	closed := c.Status == lifeguard.StatusClosed
 	v := &concernView{
 		ID: c.ID, URL: concernURL(c.ID), Types: strings.Join(typeWords(c.Facts.ConcernTypes), "; "),
-		Status: wordsFor(statusWords, c.Status), StatusOf: c.Status,
+		Status: c.Status.Label(), StatusOf: c.Status,
 		IsDSL: isDSL, CanWork: isDSL && !closed, CanAdd: !closed, Closed: closed,
 		Images: imageBased(&c.Facts), Reported: wb.showTime(c.Facts.ReportedAt),
 		Description: c.Facts.Description, Guidance: c.Triage.Guidance, Offences: c.Triage.Offences,
@@ -284,7 +284,7 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 		}
 	}
 	if c.Outcome != nil && isDSL {
-		v.Outcome = &outcomeView{Label: wordsFor(outcomeWords, c.Outcome.Code), Summary: c.Outcome.Summary,
+		v.Outcome = &outcomeView{Label: c.Outcome.Code.Label(), Summary: c.Outcome.Summary,
 			By: names.of(c.Outcome.ClosedBy), At: wb.showTime(c.Outcome.ClosedAt)}
 	}
 	if err := names.err; err != nil {
@@ -321,13 +321,13 @@ func newConcernForms() concernForms {
 		if i == 0 {
 			id = "close-code" // the first choice is where a problem links to
 		}
-		f.Outcomes = append(f.Outcomes, outcomeChoice{Code: string(o), Label: wordsFor(outcomeWords, o), ID: id})
+		f.Outcomes = append(f.Outcomes, outcomeChoice{Code: string(o), Label: o.Label(), ID: id})
 	}
 	return f
 }
 
 func (wb *Web) decisionView(d lifeguard.Decision, names *namer) decisionView {
-	dv := decisionView{Route: string(d.Route), Decision: wordsFor(decisionWords, d.Decision), Reason: d.Reason,
+	dv := decisionView{Route: string(d.Route), Decision: d.Decision.Label(), Reason: d.Reason,
 		Reference: d.Reference, By: names.of(d.DecidedBy), At: wb.showTime(d.DecidedAt)}
 	if d.Route == lifeguard.ProposalRoute {
 		dv.Decision = map[lifeguard.DecisionKind]string{lifeguard.DecisionAccepted: "Confirmed",
@@ -364,7 +364,7 @@ func (wb *Web) factRows(f *lifeguard.Facts) []factRow {
 	if f.OccurredAt != nil {
 		rows = append(rows, factRow{"Happened", []string{wb.showTime(*f.OccurredAt)}})
 	}
-	rows = append(rows, factRow{"Kind of organisation", []string{wordsFor(settingWords, f.Setting)}})
+	rows = append(rows, factRow{"Kind of organisation", []string{f.Setting.Label()}})
 	if ch := f.Child; ch != nil {
 		var age string
 		switch {
@@ -378,20 +378,16 @@ func (wb *Web) factRows(f *lifeguard.Facts) []factRow {
 		if len(ch.Vulnerabilities) > 0 {
 			vs := make([]string, len(ch.Vulnerabilities))
 			for i, x := range ch.Vulnerabilities {
-				vs[i] = wordsFor(vulnerabilityWords, x)
+				vs[i] = x.Label()
 			}
 			rows = append(rows, factRow{"Vulnerabilities", vs})
 		}
-		rows = append(rows, factRow{"The child's part", []string{wordsFor(childRoleWords, f.Role())}})
+		rows = append(rows, factRow{"The child's part", []string{f.Role().Label()}})
 	} else {
 		rows = append(rows, factRow{"Child", []string{"No child: this concern is about an adult at work"}})
 	}
 	if h := f.Risk.SignificantHarm; h != "" {
-		for _, w := range harmWords {
-			if w.Code == h {
-				rows = append(rows, factRow{"Significant harm", []string{w.Label}})
-			}
-		}
+		rows = append(rows, factRow{"Significant harm", []string{h.Label()}})
 	}
 	for _, g := range flagGroups {
 		var yes []string
