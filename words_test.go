@@ -43,6 +43,18 @@ func TestEveryCodeHasWords(t *testing.T) {
 			check("role", string(r), r.Label())
 		}
 	}
+	for _, c := range FilterCategories() {
+		// Many categories are plain words already ("gambling").
+		if filterCategoryWords[c] == "" {
+			t.Errorf("filter category %q has no words", c)
+		}
+	}
+	for _, r := range RAGs() {
+		check("action status", string(r), r.Label())
+	}
+	for _, u := range []Urgency{Immediate, SameWorkingDay, WorkingDays, AsSoonAsPossible, Advice} {
+		check("urgency", string(u), u.Label())
+	}
 	if got := Setting("made_up").Label(); got != "made_up" {
 		t.Errorf("an unknown setting shows as %q, want its code", got)
 	}

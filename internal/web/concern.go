@@ -223,7 +223,7 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 		latest[d.Route] = d.Decision
 	}
 	for _, rt := range c.Triage.Routes {
-		rv := routeView{Code: string(rt.Code), Title: rt.Title, Action: rt.Action, Urgency: urgencyWords(rt.Urgency),
+		rv := routeView{Code: string(rt.Code), Title: rt.Title, Action: rt.Action, Urgency: rt.Urgency.Label(),
 			Why: rt.Why, Rules: strings.Join(rt.Rules, ", "), Decisions: decisions[rt.Code],
 			Services: wb.servicesFor([]lifeguard.RouteCode{rt.Code})}
 		if rt.Contact != nil {
@@ -340,22 +340,6 @@ func (wb *Web) decisionView(d lifeguard.Decision, names *namer) decisionView {
 		}
 	}
 	return dv
-}
-
-func urgencyWords(u lifeguard.Urgency) string {
-	switch u {
-	case lifeguard.Immediate:
-		return "Now"
-	case lifeguard.SameWorkingDay:
-		return "Today: by the end of the working day"
-	case lifeguard.WorkingDays:
-		return "Within working days"
-	case lifeguard.AsSoonAsPossible:
-		return "As soon as possible"
-	case lifeguard.Advice:
-		return "Advice: no deadline"
-	}
-	return string(u)
 }
 
 // factRows says the facts in plain English, leaving out what was not said.
