@@ -10,7 +10,7 @@ import (
 // partnership's framework: every aspect that applies to it gets a level (1–4),
 // evidence and a comment. Completing an audit scores each strand and turns
 // the gaps (aspects at level 1 or 2) into improvement actions. The framework
-// itself is data: internal/audit embeds the baseline and loads a
+// itself is data: internal/framework embeds the baseline and loads a
 // partnership's local changes to it.
 
 // Level is a rating of one aspect on the framework's four-point scale.

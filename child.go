@@ -47,3 +47,21 @@ const (
 	ChronClosed     = "concern_closed"
 	ChronFacts      = "facts_changed"
 )
+
+var chronologyWords = map[string]string{
+	ChronReported:    "Concern reported",
+	ChronTriaged:     "Routes worked out",
+	ChronFacts:       "Facts changed",
+	ChronDecision:    "Decision on a route",
+	ChronAction:      "Action set",
+	ChronActionDone:  "Action done",
+	ChronEvidence:    "Evidence recorded",
+	ChronNote:        "Note",
+	ChronClosed:      "Concern closed",
+	ChronTransferred: "File sent to another organisation",
+	ChronReceived:    "File received from another organisation",
+}
+
+// ChronologyLabel is the words people read for a kind of chronology entry,
+// or the kind itself.
+func ChronologyLabel(kind string) string { return wordsFor(chronologyWords, kind) }

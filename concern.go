@@ -86,6 +86,49 @@ var settings = [...]Setting{"school", "college", "early_years", "childrens_socia
 // Settings lists the valid settings in the schema's order.
 func Settings() []Setting { return append([]Setting(nil), settings[:]...) }
 
+// settingWords are what people read for each setting: one organisation of
+// the kind, and the kind as a group of them, as a report's rows name them.
+var settingWords = map[Setting]struct{ one, many string }{
+	"school":                {"School", "Schools"},
+	"college":               {"College", "Colleges"},
+	"early_years":           {"Early years setting", "Early years settings"},
+	"childrens_social_care": {"Children's social care", "Children's social care"},
+	"police":                {"Police", "Police"},
+	"health":                {"Health service", "Health services"},
+	"youth_service":         {"Youth service", "Youth services"},
+	"youth_justice":         {"Youth justice service", "Youth justice services"},
+	"probation":             {"Probation service", "Probation services"},
+	"voluntary":             {"Voluntary or community group", "Voluntary and community groups"},
+	"other":                 {"Another kind of organisation", "Other organisations"},
+}
+
+// Label is the words for one organisation of the setting, or the code itself
+// when there are none, so that a code added later still shows.
+func (s Setting) Label() string {
+	if w, ok := settingWords[s]; ok {
+		return w.one
+	}
+	return string(s)
+}
+
+// GroupLabel is the words for organisations of the setting as a group, as a
+// report's rows name them, or the code itself when there are none.
+func (s Setting) GroupLabel() string {
+	if w, ok := settingWords[s]; ok {
+		return w.many
+	}
+	return string(s)
+}
+
+// wordsFor returns the words for code k in m, or the code itself when there
+// are none, so that a code added later still shows.
+func wordsFor[K ~string](m map[K]string, k K) string {
+	if s, ok := m[k]; ok {
+		return s
+	}
+	return string(k)
+}
+
 // ChildRole is the child's part in what happened.
 type ChildRole string
 
@@ -93,6 +136,17 @@ var childRoles = [...]ChildRole{"victim", "perpetrator", "both", "witness", "unk
 
 // ChildRoles lists the valid roles; RoleUnknown is the default.
 func ChildRoles() []ChildRole { return append([]ChildRole(nil), childRoles[:]...) }
+
+var childRoleWords = map[ChildRole]string{
+	"victim":      "Harmed or at risk of harm",
+	"perpetrator": "Caused harm to someone else",
+	"both":        "Both harmed and caused harm",
+	"witness":     "Saw or knew about it",
+	"unknown":     "Not known yet",
+}
+
+// Label is the words people read for the role, or the code itself.
+func (r ChildRole) Label() string { return wordsFor(childRoleWords, r) }
 
 // RoleUnknown is the child role when the reporter does not give one.
 const RoleUnknown ChildRole = "unknown"
@@ -107,6 +161,24 @@ var vulnerabilities = [...]Vulnerability{"looked_after", "care_leaver", "child_p
 
 // Vulnerabilities lists the valid vulnerabilities in the schema's order.
 func Vulnerabilities() []Vulnerability { return append([]Vulnerability(nil), vulnerabilities[:]...) }
+
+var vulnerabilityWords = map[Vulnerability]string{
+	"looked_after":                "Looked after (in care)",
+	"care_leaver":                 "Care leaver",
+	"child_protection_plan":       "On a child protection plan",
+	"child_in_need":               "Child in need",
+	"send":                        "Special educational needs or a disability (SEND)",
+	"not_in_education":            "Not in education",
+	"young_carer":                 "Young carer",
+	"unaccompanied_asylum_seeker": "Unaccompanied asylum-seeking child",
+	"youth_justice":               "Known to youth justice",
+	"disadvantaged":               "Disadvantaged",
+	"isolated":                    "Isolated",
+	"mental_health":               "Mental health needs",
+}
+
+// Label is the words people read for the vulnerability, or the code itself.
+func (v Vulnerability) Label() string { return wordsFor(vulnerabilityWords, v) }
 
 // Limits of free text in the facts.
 const (
@@ -160,6 +232,24 @@ type Parties struct {
 // SignificantHarm is the reporter's view of whether the child is suffering, or
 // likely to suffer, significant harm: "yes", "no", "unsure" or "" (not given).
 type SignificantHarm string
+
+var significantHarms = [...]SignificantHarm{"yes", "no", "unsure"}
+
+// SignificantHarms lists the valid answers in the order a form offers them;
+// "" (not answered) is not among them.
+func SignificantHarms() []SignificantHarm {
+	return append([]SignificantHarm(nil), significantHarms[:]...)
+}
+
+var significantHarmWords = map[SignificantHarm]string{
+	"yes":    "Yes",
+	"no":     "No",
+	"unsure": "Not sure",
+	"":       "Not answered",
+}
+
+// Label is the words people read for the answer, or the code itself.
+func (h SignificantHarm) Label() string { return wordsFor(significantHarmWords, h) }
 
 // Risk holds the facts that decide how fast anyone must act.
 type Risk struct {

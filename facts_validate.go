@@ -232,8 +232,6 @@ func (f *Facts) flag(k field) *bool {
 	return nil
 }
 
-var significantHarms = [...]SignificantHarm{"yes", "no", "unsure"}
-
 // needsOtherPerson are the concern types that cannot happen without someone
 // besides the child: a groomer, a sender, a bully, an exploiter.
 var needsOtherPerson = [...]ConcernType{"grooming", "sexual_communication", "sextortion",

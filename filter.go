@@ -33,6 +33,19 @@ func FilterCategories() []FilterCategory {
 	return append([]FilterCategory(nil), filterCategories[:]...)
 }
 
+// filterCategoryWords name each category for people, in lower case, to
+// stand in a sentence.
+var filterCategoryWords = map[FilterCategory]string{
+	"csam": "child sexual abuse material", "terrorism": "terrorist content", "pornography": "pornography",
+	"gambling": "gambling", "drugs": "drugs", "extremism": "extremism", "hate": "hate and discrimination",
+	"malware_hacking": "malware and hacking", "piracy": "piracy", "self_harm": "self-harm and suicide",
+	"violence": "violence", "filter_bypass": "getting round the filter", "social_networks": "social networks",
+	"games": "games", "chat": "chat", "dating": "dating",
+}
+
+// Label is the words people read for the category, or the code itself.
+func (c FilterCategory) Label() string { return wordsFor(filterCategoryWords, c) }
+
 // Valid reports whether c is a known category.
 func (c FilterCategory) Valid() bool {
 	for _, k := range filterCategories {

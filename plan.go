@@ -57,6 +57,13 @@ const (
 // RAGs lists the statuses in the order forms offer them.
 func RAGs() []RAG { return []RAG{RAGRed, RAGAmber, RAGGreen, RAGComplete} }
 
+var ragWords = map[RAG]string{
+	RAGRed: "Red: off track", RAGAmber: "Amber: at risk", RAGGreen: "Green: on track", RAGComplete: "Complete",
+}
+
+// Label is the words people read for the status, or the code itself.
+func (r RAG) Label() string { return wordsFor(ragWords, r) }
+
 // Valid reports whether r is a known status.
 func (r RAG) Valid() bool {
 	return r == RAGRed || r == RAGAmber || r == RAGGreen || r == RAGComplete

@@ -20,6 +20,17 @@ const (
 	Advice           Urgency = "advice"
 )
 
+var urgencyWords = map[Urgency]string{
+	Immediate:        "Now",
+	SameWorkingDay:   "Today: by the end of the working day",
+	WorkingDays:      "Within working days",
+	AsSoonAsPossible: "As soon as possible",
+	Advice:           "Advice: no deadline",
+}
+
+// Label is the words people read for the urgency, or the code itself.
+func (u Urgency) Label() string { return wordsFor(urgencyWords, u) }
+
 // Rank orders urgencies from the strictest (0, immediate) to the least strict;
 // an unknown urgency ranks last.
 func (u Urgency) Rank() int {

@@ -17,6 +17,15 @@ func (s ConcernStatus) Valid() bool {
 	return s == StatusNew || s == StatusInProgress || s == StatusClosed
 }
 
+var statusWords = map[ConcernStatus]string{
+	StatusNew:        "New",
+	StatusInProgress: "In progress",
+	StatusClosed:     "Closed",
+}
+
+// Label is the words people read for the status, or the code itself.
+func (s ConcernStatus) Label() string { return wordsFor(statusWords, s) }
+
 // Concern is one recorded online-safety concern: its facts, the triage the
 // procedure gave when it was recorded (with the procedure's version), and
 // everything done about it.
@@ -68,6 +77,15 @@ const (
 func (k DecisionKind) Valid() bool {
 	return k == DecisionAccepted || k == DecisionDeclined || k == DecisionDone
 }
+
+var decisionWords = map[DecisionKind]string{
+	DecisionAccepted: "Accepted: it will be done",
+	DecisionDeclined: "Declined",
+	DecisionDone:     "Done",
+}
+
+// Label is the words people read for the decision, or the code itself.
+func (k DecisionKind) Label() string { return wordsFor(decisionWords, k) }
 
 // ProposalRoute is the route code a decision names to confirm or reject the
 // triage's proposed decision (handled within the setting).
@@ -155,6 +173,19 @@ func Outcomes() []OutcomeCode {
 	return []OutcomeCode{"referred_csc", "referred_police", "referred_other", "early_help", "handled_in_setting",
 		"no_further_action", "transferred"}
 }
+
+var outcomeWords = map[OutcomeCode]string{
+	"referred_csc":       "Referred to children's social care",
+	"referred_police":    "Referred to the police",
+	"referred_other":     "Referred to another service",
+	"early_help":         "Early help started",
+	"handled_in_setting": "Handled within our organisation",
+	"no_further_action":  "No further action needed",
+	"transferred":        "The child's file went to another organisation",
+}
+
+// Label is the words people read for the outcome, or the code itself.
+func (o OutcomeCode) Label() string { return wordsFor(outcomeWords, o) }
 
 // Outcome is recorded when a concern is closed, with a summary in the DSL's
 // words.

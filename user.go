@@ -26,6 +26,19 @@ func Roles() []Role {
 	return []Role{RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin, RoleFilter}
 }
 
+// roleWords name someone by their role, as a chronology says who did what.
+var roleWords = map[Role]string{
+	RoleStaff:       "a member of staff",
+	RoleDSL:         "a safeguarding lead",
+	RoleManager:     "a manager",
+	RolePartnership: "a partnership officer",
+	RoleAdmin:       "an administrator",
+}
+
+// Label names someone by the role, with its article ("a safeguarding
+// lead"), to stand in a sentence; the code itself when there are no words.
+func (r Role) Label() string { return wordsFor(roleWords, r) }
+
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	switch r {

@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/audit"
+	"github.com/lifeguard-scp/lifeguard/internal/framework"
 )
 
 // framework checks a partnership's local self-audit framework file.
@@ -43,13 +43,13 @@ func (e *env) framework(_ context.Context, args []string) error {
 // changed by the local file at path when there is one.
 func loadFramework(path string) (*lifeguard.Framework, error) {
 	if path == "" {
-		return audit.Baseline()
+		return framework.Baseline()
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	fw, err := audit.Load(path, data)
+	fw, err := framework.Load(path, data)
 	if err != nil {
 		return nil, &exitError{code: exitInvalid, msg: "the audit framework file has problems:\n" + err.Error()}
 	}

@@ -11,8 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/audit"
 	"github.com/lifeguard-scp/lifeguard/internal/cli"
+	"github.com/lifeguard-scp/lifeguard/internal/framework"
 )
 
 // manager adds a school that gives internet access, with an online safety
@@ -45,7 +45,7 @@ func (a *app) manager(t *testing.T, name string) string {
 // then reads the overview and the action plan.
 func TestCompleteAnAudit(t *testing.T) {
 	a := startApp(t)
-	fw, err := audit.Baseline()
+	fw, err := framework.Baseline()
 	if err != nil {
 		t.Fatal(err)
 	}

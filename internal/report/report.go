@@ -521,7 +521,7 @@ func (b *builder) children() (Section, error) {
 	for _, v := range vulns {
 		c := &cell{v: count[v]}
 		alone(c)
-		vt.Rows = append(vt.Rows, Row{Key: string(v), Label: vulnerabilityLabel(v), Cells: figures(c)})
+		vt.Rows = append(vt.Rows, Row{Key: string(v), Label: v.Label(), Cells: figures(c)})
 	}
 	return Section{ID: "children", Title: "The children", Tables: []Table{at, vt, rt}}, nil
 }
@@ -545,7 +545,7 @@ func (b *builder) organisations() (Section, error) {
 	t := Table{ID: "settings", Title: "Concerns by the kind of organisation that recorded them",
 		RowHead: "Organisation", Columns: []string{"Concerns"}, Chart: "bars"}
 	for i, s := range settings {
-		t.Rows = append(t.Rows, Row{Key: string(s), Label: settingLabel(s), Cells: figures(cells[i])})
+		t.Rows = append(t.Rows, Row{Key: string(s), Label: s.GroupLabel(), Cells: figures(cells[i])})
 	}
 	t.Totals = &Row{Key: "total", Label: "Total", Cells: figures(total)}
 	return Section{ID: "organisations", Title: "Who recorded them", Tables: []Table{t}}, nil
@@ -776,7 +776,7 @@ func (b *builder) audits() (Section, error) {
 	var all, done int64
 	for _, t := range a.Organisations {
 		all, done = all+t.N, done+audited[t.Key]
-		cov.Rows = append(cov.Rows, Row{Key: t.Key, Label: settingLabel(lifeguard.Setting(t.Key)),
+		cov.Rows = append(cov.Rows, Row{Key: t.Key, Label: lifeguard.Setting(t.Key).GroupLabel(),
 			Cells: []Figure{count(audited[t.Key]), count(t.N), share(audited[t.Key], t.N)}})
 	}
 	cov.Totals = &Row{Key: "total", Label: "Total", Cells: []Figure{count(done), count(all), share(done, all)}}

@@ -1,6 +1,6 @@
-// Package server runs Lifeguard's HTTP server: it mounts the API (and, later,
-// the web pages), wraps them in the middleware every response needs, and
-// shuts down gracefully.
+// Package server runs Lifeguard's HTTP server: it mounts the API and the web
+// pages, wraps them in the middleware every response needs, and shuts down
+// gracefully.
 package server
 
 import (

@@ -13,7 +13,7 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 
-	"github.com/lifeguard-scp/lifeguard/internal/audit"
+	"github.com/lifeguard-scp/lifeguard/internal/framework"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
 	_ "modernc.org/sqlite" // the "sqlite" driver, to read the source as it is
@@ -136,7 +136,7 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 
 	// Two audits of A, the second closing some of the first's actions,
 	// and a plan with a note and an escalated barrier.
-	fw, err := audit.Baseline()
+	fw, err := framework.Baseline()
 	must(err)
 	for _, lv := range []lifeguard.Level{2, 3} {
 		au, err := db.StartAudit(asDSL, fw)

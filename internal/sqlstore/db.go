@@ -1,7 +1,8 @@
 // Package sqlstore is Lifeguard's one database/sql store. It implements
-// lifeguard.ConcernStore, ChildStore, OrgStore, AuthStore, Journal,
-// PreferenceStore, SecondFactorStore, TransferStore, AuditStore and
-// PlanStore for SQLite
+// every store of package lifeguard: ConcernStore, ChildStore, OrgStore,
+// AuthStore, Journal, PreferenceStore, SecondFactorStore, TransferStore,
+// DraftStore, AuditStore, PlanStore, ReportStore, FilterStore, JobStore,
+// ReminderStore and RetentionStore, for SQLite
 // (modernc.org/sqlite, pure Go) and PostgreSQL 15 or later
 // (github.com/jackc/pgx/v5 through database/sql) with the same code: what
 // differs between the engines is kept in dialect.go.

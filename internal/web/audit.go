@@ -52,7 +52,7 @@ func (wb *Web) auditsHome(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		row := overviewRow{Name: o.Name, URL: orgAuditsURL(o.ID), Kind: wordsFor(settingWords, o.Setting)}
+		row := overviewRow{Name: o.Name, URL: orgAuditsURL(o.ID), Kind: o.Setting.Label()}
 		for i := len(list) - 1; i >= 0; i-- {
 			if list[i].Status == lifeguard.AuditCompleted {
 				row.Last = wb.showDay(*list[i].CompletedAt)

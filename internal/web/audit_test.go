@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/audit"
+	"github.com/lifeguard-scp/lifeguard/internal/framework"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/web"
 )
@@ -62,7 +62,7 @@ func newAuditFixtureOn(t *testing.T, dsn string, tweak func(*sqlstore.DB, *web.S
 		}
 		f.users[u.key] = user
 	}
-	if f.fw, err = audit.Baseline(); err != nil {
+	if f.fw, err = framework.Baseline(); err != nil {
 		t.Fatal(err)
 	}
 	return f

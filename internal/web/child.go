@@ -88,13 +88,13 @@ func (wb *Web) childView(r *http.Request, id int64) (*childView, error) {
 		v.Age = "Not recorded"
 	}
 	for _, x := range c.Vulnerabilities {
-		v.Vulnerabilities = append(v.Vulnerabilities, wordsFor(vulnerabilityWords, x))
+		v.Vulnerabilities = append(v.Vulnerabilities, x.Label())
 	}
 	for _, e := range entries {
 		it := chronologyItem{At: wb.showTime(e.At), AtISO: e.At.UTC().Format("2006-01-02T15:04:05Z"),
-			Kind: wordsFor(chronologyWords, e.Kind), Summary: wb.chronologySummary(e), By: "Lifeguard"}
+			Kind: lifeguard.ChronologyLabel(e.Kind), Summary: wb.chronologySummary(e), By: "Lifeguard"}
 		if e.ActorID != 0 {
-			it.By = wordsFor(roleWords, e.ActorRole)
+			it.By = e.ActorRole.Label()
 		}
 		if e.ConcernID != nil {
 			it.ConcernID, it.ConcernURL = *e.ConcernID, concernURL(*e.ConcernID)
@@ -224,7 +224,7 @@ func (wb *Web) chronologySummary(e lifeguard.ChronologyEntry) string {
 	}
 	if rest, ok := strings.CutPrefix(e.Summary, "Closed: "); ok && e.Kind == lifeguard.ChronClosed {
 		code, summary, _ := strings.Cut(rest, ". ")
-		return "Closed: " + wordsFor(outcomeWords, lifeguard.OutcomeCode(code)) + ". " + summary
+		return "Closed: " + lifeguard.OutcomeCode(code).Label() + ". " + summary
 	}
 	const prefix = "Concern reported: "
 	codes, ok := strings.CutPrefix(e.Summary, prefix)
@@ -255,7 +255,7 @@ func (wb *Web) decisionSummary(s string) string {
 		}
 	}
 	kind := lifeguard.DecisionKind(strings.TrimRight(decision, ":"))
-	words := wordsFor(decisionWords, kind)
+	words := kind.Label()
 	if title == "Proposed decision" {
 		words = map[lifeguard.DecisionKind]string{lifeguard.DecisionAccepted: "Confirmed", lifeguard.DecisionDeclined: "Rejected"}[kind]
 		if words == "" {

@@ -193,7 +193,7 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 	closed := c.Status == lifeguard.StatusClosed
 	v := &concernView{
 		ID: c.ID, URL: concernURL(c.ID), Types: strings.Join(typeWords(c.Facts.ConcernTypes), "; "),
-		Status: wordsFor(statusWords, c.Status), StatusOf: c.Status,
+		Status: c.Status.Label(), StatusOf: c.Status,
 		IsDSL: isDSL, CanWork: isDSL && !closed, CanAdd: !closed, Closed: closed,
 		Images: imageBased(&c.Facts), Reported: wb.showTime(c.Facts.ReportedAt),
 		Description: c.Facts.Description, Guidance: c.Triage.Guidance, Offences: c.Triage.Offences,
@@ -223,7 +223,7 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 		latest[d.Route] = d.Decision
 	}
 	for _, rt := range c.Triage.Routes {
-		rv := routeView{Code: string(rt.Code), Title: rt.Title, Action: rt.Action, Urgency: urgencyWords(rt.Urgency),
+		rv := routeView{Code: string(rt.Code), Title: rt.Title, Action: rt.Action, Urgency: rt.Urgency.Label(),
 			Why: rt.Why, Rules: strings.Join(rt.Rules, ", "), Decisions: decisions[rt.Code],
 			Services: wb.servicesFor([]lifeguard.RouteCode{rt.Code})}
 		if rt.Contact != nil {
@@ -284,7 +284,7 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 		}
 	}
 	if c.Outcome != nil && isDSL {
-		v.Outcome = &outcomeView{Label: wordsFor(outcomeWords, c.Outcome.Code), Summary: c.Outcome.Summary,
+		v.Outcome = &outcomeView{Label: c.Outcome.Code.Label(), Summary: c.Outcome.Summary,
 			By: names.of(c.Outcome.ClosedBy), At: wb.showTime(c.Outcome.ClosedAt)}
 	}
 	if err := names.err; err != nil {
@@ -321,13 +321,13 @@ func newConcernForms() concernForms {
 		if i == 0 {
 			id = "close-code" // the first choice is where a problem links to
 		}
-		f.Outcomes = append(f.Outcomes, outcomeChoice{Code: string(o), Label: wordsFor(outcomeWords, o), ID: id})
+		f.Outcomes = append(f.Outcomes, outcomeChoice{Code: string(o), Label: o.Label(), ID: id})
 	}
 	return f
 }
 
 func (wb *Web) decisionView(d lifeguard.Decision, names *namer) decisionView {
-	dv := decisionView{Route: string(d.Route), Decision: wordsFor(decisionWords, d.Decision), Reason: d.Reason,
+	dv := decisionView{Route: string(d.Route), Decision: d.Decision.Label(), Reason: d.Reason,
 		Reference: d.Reference, By: names.of(d.DecidedBy), At: wb.showTime(d.DecidedAt)}
 	if d.Route == lifeguard.ProposalRoute {
 		dv.Decision = map[lifeguard.DecisionKind]string{lifeguard.DecisionAccepted: "Confirmed",
@@ -342,29 +342,13 @@ func (wb *Web) decisionView(d lifeguard.Decision, names *namer) decisionView {
 	return dv
 }
 
-func urgencyWords(u lifeguard.Urgency) string {
-	switch u {
-	case lifeguard.Immediate:
-		return "Now"
-	case lifeguard.SameWorkingDay:
-		return "Today: by the end of the working day"
-	case lifeguard.WorkingDays:
-		return "Within working days"
-	case lifeguard.AsSoonAsPossible:
-		return "As soon as possible"
-	case lifeguard.Advice:
-		return "Advice: no deadline"
-	}
-	return string(u)
-}
-
 // factRows says the facts in plain English, leaving out what was not said.
 func (wb *Web) factRows(f *lifeguard.Facts) []factRow {
 	rows := []factRow{{"Type of concern", typeWords(f.ConcernTypes)}, {"Reported", []string{wb.showTime(f.ReportedAt)}}}
 	if f.OccurredAt != nil {
 		rows = append(rows, factRow{"Happened", []string{wb.showTime(*f.OccurredAt)}})
 	}
-	rows = append(rows, factRow{"Kind of organisation", []string{wordsFor(settingWords, f.Setting)}})
+	rows = append(rows, factRow{"Kind of organisation", []string{f.Setting.Label()}})
 	if ch := f.Child; ch != nil {
 		var age string
 		switch {
@@ -378,20 +362,16 @@ func (wb *Web) factRows(f *lifeguard.Facts) []factRow {
 		if len(ch.Vulnerabilities) > 0 {
 			vs := make([]string, len(ch.Vulnerabilities))
 			for i, x := range ch.Vulnerabilities {
-				vs[i] = wordsFor(vulnerabilityWords, x)
+				vs[i] = x.Label()
 			}
 			rows = append(rows, factRow{"Vulnerabilities", vs})
 		}
-		rows = append(rows, factRow{"The child's part", []string{wordsFor(childRoleWords, f.Role())}})
+		rows = append(rows, factRow{"The child's part", []string{f.Role().Label()}})
 	} else {
 		rows = append(rows, factRow{"Child", []string{"No child: this concern is about an adult at work"}})
 	}
 	if h := f.Risk.SignificantHarm; h != "" {
-		for _, w := range harmWords {
-			if w.Code == h {
-				rows = append(rows, factRow{"Significant harm", []string{w.Label}})
-			}
-		}
+		rows = append(rows, factRow{"Significant harm", []string{h.Label()}})
 	}
 	for _, g := range flagGroups {
 		var yes []string

@@ -267,7 +267,7 @@ func (wb *Web) factsView(c *lifeguard.Concern, f *lifeguard.Facts, errs map[stri
 		}
 	}
 	for _, s := range lifeguard.Settings() {
-		v.Settings = append(v.Settings, factChoice{Value: string(s), Label: wordsFor(settingWords, s), Checked: s == f.Setting})
+		v.Settings = append(v.Settings, factChoice{Value: string(s), Label: s.Label(), Checked: s == f.Setting})
 	}
 	for i, t := range lifeguard.ConcernTypes() {
 		v.Kinds = append(v.Kinds, factChoice{ID: choiceID("concern_types", i, string(t.Code)), Value: string(t.Code),
@@ -275,15 +275,16 @@ func (wb *Web) factsView(c *lifeguard.Concern, f *lifeguard.Facts, errs map[stri
 	}
 	for i, x := range lifeguard.Vulnerabilities() {
 		v.Vulns = append(v.Vulns, factChoice{ID: choiceID("child.vulnerabilities", i, string(x)), Value: string(x),
-			Label: wordsFor(vulnerabilityWords, x), Checked: f.HasVulnerability(x)})
+			Label: x.Label(), Checked: f.HasVulnerability(x)})
 	}
 	for i, x := range lifeguard.ChildRoles() {
 		v.Roles = append(v.Roles, factChoice{ID: choiceID("child_role", i, string(x)), Value: string(x),
-			Label: wordsFor(childRoleWords, x), Checked: f.ChildRole == x})
+			Label: x.Label(), Checked: f.ChildRole == x})
 	}
-	for i, h := range harmWords {
-		v.Harms = append(v.Harms, factChoice{ID: choiceID("risk.significant_harm", i, string(h.Code)), Value: string(h.Code),
-			Label: h.Label, Checked: f.Risk.SignificantHarm == h.Code})
+	// The form offers "not answered" after the answers.
+	for i, h := range append(lifeguard.SignificantHarms(), "") {
+		v.Harms = append(v.Harms, factChoice{ID: choiceID("risk.significant_harm", i, string(h)), Value: string(h),
+			Label: h.Label(), Checked: f.Risk.SignificantHarm == h})
 	}
 	for _, g := range flagGroups {
 		gv := flagGroupView{Name: g}

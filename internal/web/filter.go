@@ -13,22 +13,6 @@ import (
 // requests to review a block, for the DSL and the manager. Both lists come
 // from the store, which decides who sees what.
 
-// filterCategoryWords names a filtering category for people.
-var filterCategoryWords = map[lifeguard.FilterCategory]string{
-	"csam": "child sexual abuse material", "terrorism": "terrorist content", "pornography": "pornography",
-	"gambling": "gambling", "drugs": "drugs", "extremism": "extremism", "hate": "hate and discrimination",
-	"malware_hacking": "malware and hacking", "piracy": "piracy", "self_harm": "self-harm and suicide",
-	"violence": "violence", "filter_bypass": "getting round the filter", "social_networks": "social networks",
-	"games": "games", "chat": "chat", "dating": "dating",
-}
-
-func categoryWords(c lifeguard.FilterCategory) string {
-	if w, ok := filterCategoryWords[c]; ok {
-		return w
-	}
-	return string(c)
-}
-
 type filterAlertsView struct {
 	Off          string
 	Open, Closed []filterAlertItem
@@ -90,7 +74,7 @@ func (wb *Web) showFilterAlerts(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	for _, a := range list {
-		it := filterAlertItem{ID: a.ID, Category: categoryWords(a.Category), Client: a.Client, Group: a.Group,
+		it := filterAlertItem{ID: a.ID, Category: a.Category.Label(), Client: a.Client, Group: a.Group,
 			Hour: wb.showTime(a.Hour), First: wb.showTime(a.FirstAt), Last: wb.showTime(a.LastAt), Attempts: a.Attempts,
 			Names: strings.Join(a.Names, ", "), More: a.Attempts > len(a.Names) && len(a.Names) == lifeguard.MaxAlertNames}
 		if a.ConcernID != nil {
@@ -214,7 +198,7 @@ func (wb *Web) showFilterReviews(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	for _, x := range list {
-		it := filterReviewItem{ID: x.ID, Name: x.Name, Category: categoryWords(x.Category), Client: x.Client,
+		it := filterReviewItem{ID: x.ID, Name: x.Name, Category: x.Category.Label(), Client: x.Client,
 			Group: x.Group, When: wb.showTime(x.Time), Comment: x.Comment, Outcome: x.Outcome,
 			FieldID: fmt.Sprintf("outcome-%d", x.ID)}
 		if x.Status == lifeguard.FilterClosed {
@@ -275,7 +259,7 @@ func (wb *Web) alertReport(r *http.Request, id string) (reportAnswers, error) {
 		return nil, err
 	}
 	desc := fmt.Sprintf("The DNS filter blocked %d attempts to reach %s sites from the device %s", a.Attempts,
-		categoryWords(a.Category), a.Client)
+		a.Category.Label(), a.Client)
 	if a.Group != "" {
 		desc += " (group " + a.Group + ")"
 	}

@@ -155,7 +155,7 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 
 func (wb *Web) inboxItem(s *lifeguard.ConcernSummary) inboxItem {
 	it := inboxItem{ID: s.ID, URL: concernURL(s.ID), Types: strings.Join(typeWords(s.ConcernTypes), "; "),
-		ChildRef: s.ChildRef, Status: wordsFor(statusWords, s.Status), IsNew: s.Status == lifeguard.StatusNew,
+		ChildRef: s.ChildRef, Status: s.Status.Label(), IsNew: s.Status == lifeguard.StatusNew,
 		Reported: wb.showTime(s.ReportedAt), Overdue: s.Overdue, Routes: len(s.Routes)}
 	if s.Due != nil {
 		it.Due, it.DueISO = wb.showTime(*s.Due), s.Due.UTC().Format("2006-01-02T15:04:05Z")

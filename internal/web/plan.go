@@ -58,11 +58,6 @@ type option struct {
 	Selected     bool
 }
 
-var ragLabels = map[lifeguard.RAG]string{
-	lifeguard.RAGRed: "Red: off track", lifeguard.RAGAmber: "Amber: at risk", lifeguard.RAGGreen: "Green: on track",
-	lifeguard.RAGComplete: "Complete",
-}
-
 func (wb *Web) planPage(w http.ResponseWriter, r *http.Request) error {
 	return wb.showPlan(w, r, http.StatusOK, nil, lifeguard.NewObjective{})
 }
@@ -112,7 +107,7 @@ func (wb *Web) showPlan(w http.ResponseWriter, r *http.Request, status int, prob
 
 func (wb *Web) planActionItem(x *lifeguard.PlanAction, today lifeguard.Date) planActionItem {
 	it := planActionItem{Title: x.Title, URL: planActionURL(x.ID), Owner: x.OwnerOrgName, Due: showDate(x.Due),
-		RAG: string(x.RAG), RAGLabel: ragLabels[x.RAG], Overdue: x.RAG != lifeguard.RAGComplete && x.Due.Before(today)}
+		RAG: string(x.RAG), RAGLabel: x.RAG.Label(), Overdue: x.RAG != lifeguard.RAGComplete && x.Due.Before(today)}
 	if n := len(x.Notes); n > 0 {
 		it.LastNote = showDate(x.Notes[n-1].On)
 	}
@@ -265,7 +260,7 @@ func (wb *Web) actionFormOf(r *http.Request, prefix string, in actionInput, prob
 		f.Orgs = append(f.Orgs, option{Value: id, Label: o.Name, Selected: id == in.Owner})
 	}
 	for _, g := range lifeguard.RAGs() {
-		f.RAGs = append(f.RAGs, option{Value: string(g), Label: ragLabels[g], Selected: string(g) == in.RAG})
+		f.RAGs = append(f.RAGs, option{Value: string(g), Label: g.Label(), Selected: string(g) == in.RAG})
 	}
 	for _, p := range problems {
 		for _, fld := range []*dslField{&f.Title, &f.Owner, &f.Due, &f.RAG} {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/audit"
+	"github.com/lifeguard-scp/lifeguard/internal/framework"
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 )
 
@@ -98,7 +98,7 @@ func New(cfg Config) (*Web, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Framework == nil {
-		fw, err := audit.Baseline()
+		fw, err := framework.Baseline()
 		if err != nil {
 			return nil, err
 		}

@@ -5,7 +5,7 @@
 // LIFEGUARD_TEST_POSTGRES is the URL of a database on that server whose
 // role may create databases, as .ci/run sets it up:
 //
-//	postgres://lifeguard:lifeguard@127.0.0.1:5432/lifeguard_test?sslmode=disable
+//	postgres://lifeguard:lifeguard-test-pw@127.0.0.1:5432/lifeguard_test?sslmode=disable
 //
 // Without it the PostgreSQL tests skip, except under CI (CI set), where a
 // missing server must not pass unnoticed: they fail.

@@ -6,13 +6,13 @@ import (
 	"testing"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/audit"
+	"github.com/lifeguard-scp/lifeguard/internal/framework"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 func baseline(t *testing.T) *lifeguard.Framework {
 	t.Helper()
-	fw, err := audit.Baseline()
+	fw, err := framework.Baseline()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func testAuditAnswers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		wantProblem(t, err, "answers[1].aspect_id")
 	})
 	t.Run("a retired aspect", func(t *testing.T) {
-		local, err := audit.Load("local.yaml", []byte("version: r1\nretire:\n  - {id: L9, reason: covered by L2}\n"))
+		local, err := framework.Load("local.yaml", []byte("version: r1\nretire:\n  - {id: L9, reason: covered by L2}\n"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -286,7 +286,7 @@ func testAuditComplete(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 	// The second audit, on a local framework that retires I3: L1–L5 now
 	// at 3, L6–L10 unchanged, E8 at 4, I1 and I2 still at 2.
-	local, err := audit.Load("local.yaml", []byte("version: r1\nretire:\n  - {id: I3, reason: measured by the partnership survey}\n"))
+	local, err := framework.Load("local.yaml", []byte("version: r1\nretire:\n  - {id: I3, reason: measured by the partnership survey}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-// Package audit loads the online-safety self-audit framework: the baseline
+// Package framework loads the online-safety self-audit framework: the baseline
 // embedded in the binary (framework.yaml) and, when a partnership has one,
 // its local file, which adds, rewords or retires aspects. Every problem in
 // either file is reported at once, each with its file, line and field, so
@@ -6,7 +6,7 @@
 //
 // The framework's types are lifeguard.Framework and its parts; scoring is
 // lifeguard.Score.
-package audit
+package framework
 
 import (
 	"bytes"
