@@ -57,7 +57,7 @@ func TestResetFactorAndThrottles(t *testing.T) {
 	if code, _, stderr := run(t, "a perfectly long passphrase\n", "user", "add", "--data", dir, "--email", "lead@hillside.example", "--name", "Lee", "--role", "dsl", "--org", "1"); code != 0 {
 		t.Fatal(stderr)
 	}
-	db, err := openExisting(ctx, store{dir: dir}, nil)
+	db, err := openExisting(ctx, store{dir: dir, key: defaultJournalKey(dir), keyDefault: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
