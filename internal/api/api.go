@@ -124,7 +124,9 @@ type errorBody struct {
 	Problems []lifeguard.Problem `json:"problems,omitempty"`
 }
 
-// statusOf maps an error to its HTTP status: the only place that does.
+// statusOf gives an error its HTTP status and body: a transport problem's
+// own status, or the status of its code from lifeguard.HTTPStatus, the table
+// the pages use too.
 func statusOf(err error) (int, errorBody) {
 	if he, ok := errors.AsType[*httpError](err); ok {
 		return he.status, errorBody{Error: he.msg, Code: he.code}
@@ -133,26 +135,8 @@ func statusOf(err error) (int, errorBody) {
 	if le, ok := errors.AsType[*lifeguard.Error](err); ok {
 		body.Problems = le.Problems
 	}
-	switch body.Code {
-	case lifeguard.EINVALID:
-		return http.StatusUnprocessableEntity, body
-	case lifeguard.EUNAUTHORIZED:
-		return http.StatusUnauthorized, body
-	case lifeguard.EFORBIDDEN:
-		return http.StatusForbidden, body
-	case lifeguard.ENOTFOUND:
-		return http.StatusNotFound, body
-	case lifeguard.ECONFLICT:
-		return http.StatusConflict, body
-	case lifeguard.EUNAVAILABLE:
-		return http.StatusServiceUnavailable, body
-	}
-	return http.StatusInternalServerError, body
+	return lifeguard.HTTPStatus(err), body
 }
-
-// StatusOf is statusOf for the server's middleware, which renders errors
-// (no actor, an outage) in the same shape before a handler runs.
-func StatusOf(err error) int { s, _ := statusOf(err); return s }
 
 // RenderError writes err in the API's error shape.
 func RenderError(w http.ResponseWriter, logger *slog.Logger, r *http.Request, err error) {
