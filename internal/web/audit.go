@@ -18,8 +18,6 @@ import (
 // levels and scores, never the evidence or comments (the store empties
 // them).
 
-var errAuditsOff = lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The self-audit is not available on this server.")
-
 // canAudit reports whether a role fills in its organisation's audit.
 func canAudit(r lifeguard.Role) bool { return r == lifeguard.RoleManager || r == lifeguard.RoleDSL }
 
@@ -34,9 +32,6 @@ func (wb *Web) auditsHome(w http.ResponseWriter, r *http.Request) error {
 	case u.Role != lifeguard.RolePartnership:
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
 			"The self-audit is for your organisation's manager, online safety lead or safeguarding lead.")
-	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
 	}
 	orgs, err := wb.cfg.Stores.Orgs.Organisations(r.Context())
 	if err != nil {
@@ -105,9 +100,6 @@ func (wb *Web) orgAudits(w http.ResponseWriter, r *http.Request) error {
 	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
-	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
 	}
 	ctx := r.Context()
 	list, err := wb.cfg.Stores.Audits.Audits(ctx, id)
@@ -259,9 +251,6 @@ func (wb *Web) startAudit(w http.ResponseWriter, r *http.Request) error {
 	if err := parsePlainForm(w, r); err != nil {
 		return err
 	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
-	}
 	a, err := wb.cfg.Stores.Audits.StartAudit(r.Context(), wb.cfg.Framework)
 	if err != nil {
 		return err
@@ -301,9 +290,6 @@ func (wb *Web) showAudit(w http.ResponseWriter, r *http.Request, status int, pro
 	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
-	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
 	}
 	a, org, err := wb.loadAudit(r, id)
 	if err != nil {
@@ -417,9 +403,6 @@ func (wb *Web) showStrand(w http.ResponseWriter, r *http.Request, status int, pr
 	if err != nil {
 		return err
 	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
-	}
 	fw := wb.cfg.Framework
 	s, ok := fw.Strand(r.PathValue("strand"))
 	if !ok {
@@ -511,9 +494,6 @@ func (wb *Web) saveStrand(w http.ResponseWriter, r *http.Request) error {
 	if err := parsePlainForm(w, r); err != nil {
 		return err
 	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
-	}
 	fw := wb.cfg.Framework
 	s, ok := fw.Strand(r.PathValue("strand"))
 	if !ok {
@@ -595,9 +575,6 @@ func (wb *Web) completeAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := parsePlainForm(w, r); err != nil {
 		return err
-	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
 	}
 	owner := strings.TrimSpace(r.PostForm.Get("owner"))
 	res, err := wb.cfg.Stores.Audits.CompleteAudit(r.Context(), id, wb.cfg.Framework, lifeguard.AuditCompletion{Owner: owner})

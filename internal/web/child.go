@@ -131,10 +131,6 @@ func yearsSince(from, to lifeguard.Date) int {
 func (wb *Web) transferForm(r *http.Request, childURL string) (*transferForm, error) {
 	f := &transferForm{Action: childURL + "/transfers", To: dslField{ID: "transfer-to", Name: "to"},
 		Note: dslField{ID: "transfer-note", Name: "note"}}
-	if wb.cfg.Stores.Transfers == nil {
-		f.Off = "Sending a child's file is not available on this server yet."
-		return f, nil
-	}
 	orgs, err := wb.cfg.Stores.Orgs.Organisations(r.Context())
 	if err != nil {
 		return nil, err
@@ -164,9 +160,6 @@ func (wb *Web) sendTransfer(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := parsePlainForm(w, r); err != nil {
 		return err
-	}
-	if wb.cfg.Stores.Transfers == nil {
-		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "Sending a child's file is not available on this server yet.")
 	}
 	toText, note := r.PostForm.Get("to"), strings.TrimSpace(r.PostForm.Get("note"))
 	var t *lifeguard.Transfer

@@ -30,7 +30,6 @@ func categoryWords(c lifeguard.FilterCategory) string {
 }
 
 type filterAlertsView struct {
-	Off          string
 	Open, Closed []filterAlertItem
 }
 
@@ -81,10 +80,6 @@ func (wb *Web) showFilterAlerts(w http.ResponseWriter, r *http.Request, status i
 	if fl := wb.takePageFlash(w, r); fl != nil {
 		p.Flash = fl.Message
 	}
-	if wb.cfg.Stores.Filter == nil {
-		v.Off = "The DNS filter is not attached to this server."
-		return wb.render(w, r, http.StatusOK, "filter_alerts.html", p)
-	}
 	list, err := wb.cfg.Stores.Filter.FilterAlerts(r.Context(), "")
 	if err != nil {
 		return err
@@ -126,9 +121,6 @@ func (wb *Web) closeFilterAlert(w http.ResponseWriter, r *http.Request) error {
 	if err := parsePlainForm(w, r); err != nil {
 		return err
 	}
-	if wb.cfg.Stores.Filter == nil {
-		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The DNS filter is not attached to this server.")
-	}
 	var concern int64
 	typed := strings.TrimSpace(r.PostForm.Get("concern"))
 	if typed != "" {
@@ -155,7 +147,6 @@ func (wb *Web) closeFilterAlert(w http.ResponseWriter, r *http.Request) error {
 }
 
 type filterReviewsView struct {
-	Off          string
 	Open, Closed []filterReviewItem
 }
 
@@ -205,10 +196,6 @@ func (wb *Web) showFilterReviews(w http.ResponseWriter, r *http.Request, status 
 	if fl := wb.takePageFlash(w, r); fl != nil {
 		p.Flash = fl.Message
 	}
-	if wb.cfg.Stores.Filter == nil {
-		v.Off = "The DNS filter is not attached to this server."
-		return wb.render(w, r, http.StatusOK, "filter_reviews.html", p)
-	}
 	list, err := wb.cfg.Stores.Filter.FilterReviews(r.Context(), "")
 	if err != nil {
 		return err
@@ -244,9 +231,6 @@ func (wb *Web) closeFilterReview(w http.ResponseWriter, r *http.Request) error {
 	if err := parsePlainForm(w, r); err != nil {
 		return err
 	}
-	if wb.cfg.Stores.Filter == nil {
-		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The DNS filter is not attached to this server.")
-	}
 	outcome := r.PostForm.Get("outcome")
 	_, err = wb.cfg.Stores.Filter.CloseFilterReview(r.Context(), id, outcome)
 	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
@@ -267,7 +251,7 @@ func (wb *Web) closeFilterReview(w http.ResponseWriter, r *http.Request) error {
 // what the filter saw, for the DSL to complete.
 func (wb *Web) alertReport(r *http.Request, id string) (reportAnswers, error) {
 	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil || n <= 0 || wb.cfg.Stores.Filter == nil {
+	if err != nil || n <= 0 {
 		return nil, lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such alert.")
 	}
 	a, err := wb.cfg.Stores.Filter.FilterAlert(r.Context(), n)

@@ -13,8 +13,6 @@ import (
 // them, escalated to the board until resolved. Every user of an
 // organisation that owns an action sees it and adds dated progress notes.
 
-var errPlanOff = lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The strategy action plan is not available on this server.")
-
 func objectiveURL(id int64) string  { return "/plan/objectives/" + strconv.FormatInt(id, 10) }
 func planActionURL(id int64) string { return "/plan/actions/" + strconv.FormatInt(id, 10) }
 
@@ -69,9 +67,6 @@ func (wb *Web) planPage(w http.ResponseWriter, r *http.Request) error {
 
 func (wb *Web) showPlan(w http.ResponseWriter, r *http.Request, status int, problems []lifeguard.Problem,
 	typed lifeguard.NewObjective) error {
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
-	}
 	objs, err := wb.cfg.Stores.Plan.Plan(r.Context())
 	if err != nil {
 		return err
@@ -157,9 +152,6 @@ func (wb *Web) createObjective(w http.ResponseWriter, r *http.Request) error {
 	if err := parsePlainForm(w, r); err != nil {
 		return err
 	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
-	}
 	in := lifeguard.NewObjective{Strand: lifeguard.PlanStrand(r.PostForm.Get("strand")),
 		Title: strings.TrimSpace(r.PostForm.Get("title")), Description: strings.TrimSpace(r.PostForm.Get("description"))}
 	o, err := wb.cfg.Stores.Plan.CreateObjective(r.Context(), in)
@@ -206,9 +198,6 @@ func (wb *Web) showObjective(w http.ResponseWriter, r *http.Request, status int,
 	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
 	}
 	o, err := wb.cfg.Stores.Plan.Objective(r.Context(), id)
 	if err != nil {
@@ -404,9 +393,6 @@ func (wb *Web) showPlanAction(w http.ResponseWriter, r *http.Request, status int
 	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
 	}
 	x, err := wb.cfg.Stores.Plan.PlanAction(r.Context(), id)
 	if err != nil {
@@ -641,9 +627,6 @@ func (wb *Web) planPost(w http.ResponseWriter, r *http.Request) (int64, error) {
 	}
 	if err := parsePlainForm(w, r); err != nil {
 		return 0, err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return 0, errPlanOff
 	}
 	return id, nil
 }

@@ -22,9 +22,6 @@ type reminderItem struct {
 // reminders lists the DSL's organisation's reminders, or none when the
 // pages were built without a reminder store.
 func (wb *Web) reminders(r *http.Request) ([]reminderItem, error) {
-	if wb.cfg.Stores.Reminders == nil {
-		return nil, nil
-	}
 	rs, err := wb.cfg.Stores.Reminders.Reminders(r.Context())
 	if err != nil {
 		return nil, err
@@ -47,9 +44,6 @@ func (wb *Web) dismissReminder(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := parsePlainForm(w, r); err != nil {
 		return err
-	}
-	if wb.cfg.Stores.Reminders == nil {
-		return errNoPage
 	}
 	if err := wb.cfg.Stores.Reminders.DismissReminder(r.Context(), id); err != nil {
 		return err

@@ -132,13 +132,11 @@ func (wb *Web) submitReport(w http.ResponseWriter, r *http.Request, a reportAnsw
 	rc := fromRequest(r)
 	f := in.facts
 	f.Setting = "other"
-	if wb.cfg.Stores.Orgs != nil {
-		org, err := wb.cfg.Stores.Orgs.Organisation(r.Context(), rc.user.OrganisationID)
-		if err != nil {
-			return err
-		}
-		f.Setting = org.Setting
+	org, err := wb.cfg.Stores.Orgs.Organisation(r.Context(), rc.user.OrganisationID)
+	if err != nil {
+		return err
 	}
+	f.Setting = org.Setting
 	if ps := f.Validate(); len(ps) > 0 {
 		return wb.reportProblems(w, r, a, ps)
 	}

@@ -78,10 +78,8 @@ func (wb *Web) withSession(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), reqCtxKey{}, rc)
 		if rc.complete {
 			ctx = lifeguard.WithActor(ctx, wb.cfg.Auth.Actor(u, "session"))
-			if wb.cfg.Stores.Preferences != nil {
-				if p, err := wb.cfg.Stores.Preferences.Preferences(ctx); err == nil {
-					rc.prefs = *p
-				}
+			if p, err := wb.cfg.Stores.Preferences.Preferences(ctx); err == nil {
+				rc.prefs = *p
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
