@@ -85,8 +85,9 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/filter/reviews", a.handle(a.filterReviews))
 	mux.Handle("POST /api/v1/filter/reviews/{id}/close", a.handle(a.closeFilterReview))
 
-	// Anything else under /api/v1 answers in JSON, not with the mux's text.
-	mux.Handle("/api/v1/", a.handle(func(w http.ResponseWriter, r *http.Request) error {
+	// Anything else under /api/, the API's whole mount, answers in JSON,
+	// not with the mux's text.
+	mux.Handle("/api/", a.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no API endpoint %s %s.", r.Method, r.URL.Path)
 	}))
 }
