@@ -149,21 +149,24 @@ var objectiveTargets = map[string]problemTarget{
 
 // createObjective adds an objective to the plan.
 func (wb *Web) createObjective(w http.ResponseWriter, r *http.Request) error {
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	in := lifeguard.NewObjective{Strand: lifeguard.PlanStrand(r.PostForm.Get("strand")),
-		Title: strings.TrimSpace(r.PostForm.Get("title")), Description: strings.TrimSpace(r.PostForm.Get("description"))}
-	o, err := wb.cfg.Stores.Plan.CreateObjective(r.Context(), in)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var in lifeguard.NewObjective
+	return wb.post(w, r, func() (saved, error) {
+		in = readObjectiveForm(r)
+		o, err := wb.cfg.Stores.Plan.CreateObjective(r.Context(), in)
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{"The objective is added. Now add its actions.", objectiveURL(o.ID)}, nil
+	}, func(err error) error {
 		problems, _ := fieldProblems(err, objectiveTargets)
 		return wb.showPlan(w, r, http.StatusUnprocessableEntity, problems, in)
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The objective is added. Now add its actions."})
-	return redirectAfterPost(w, r, objectiveURL(o.ID))
+	})
+}
+
+// readObjectiveForm reads the fields of an objective's form.
+func readObjectiveForm(r *http.Request) lifeguard.NewObjective {
+	return lifeguard.NewObjective{Strand: lifeguard.PlanStrand(r.PostForm.Get("strand")),
+		Title: strings.TrimSpace(r.PostForm.Get("title")), Description: strings.TrimSpace(r.PostForm.Get("description"))}
 }
 
 // objectiveView is an objective with its actions and, for an officer, the
@@ -316,45 +319,44 @@ func withProblem(err error, p *lifeguard.Problem, message string) error {
 
 // updateObjective changes an objective.
 func (wb *Web) updateObjective(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
+	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
 	}
-	in := lifeguard.NewObjective{Strand: lifeguard.PlanStrand(r.PostForm.Get("strand")),
-		Title: strings.TrimSpace(r.PostForm.Get("title")), Description: strings.TrimSpace(r.PostForm.Get("description"))}
-	_, err = wb.cfg.Stores.Plan.UpdateObjective(r.Context(), id, in)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var in lifeguard.NewObjective
+	return wb.post(w, r, func() (saved, error) {
+		in = readObjectiveForm(r)
+		_, err := wb.cfg.Stores.Plan.UpdateObjective(r.Context(), id, in)
+		return saved{"The objective is changed.", objectiveURL(id)}, err
+	}, func(err error) error {
 		problems, _ := fieldProblems(err, objectiveTargets)
 		return wb.showObjective(w, r, http.StatusUnprocessableEntity, problems, &in, nil)
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The objective is changed."})
-	return redirectAfterPost(w, r, objectiveURL(id))
+	})
 }
 
 // createPlanAction adds an action to an objective.
 func (wb *Web) createPlanAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
+	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
 	}
-	typed, in, bad := readActionForm(r)
-	var x *lifeguard.PlanAction
-	if bad == nil {
-		x, err = wb.cfg.Stores.Plan.CreatePlanAction(r.Context(), id, in)
-	}
-	err = withProblem(err, bad, "The action is not valid")
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var typed actionInput
+	return wb.post(w, r, func() (saved, error) {
+		var in lifeguard.NewPlanAction
+		var bad *lifeguard.Problem
+		typed, in, bad = readActionForm(r)
+		if bad != nil {
+			return saved{}, withProblem(nil, bad, "The action is not valid")
+		}
+		x, err := wb.cfg.Stores.Plan.CreatePlanAction(r.Context(), id, in)
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{"The action is added.", planActionURL(x.ID)}, nil
+	}, func(err error) error {
 		problems, _ := fieldProblems(err, actionTargets("new-action"))
 		return wb.showObjective(w, r, http.StatusUnprocessableEntity, problems, nil, &typed)
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The action is added."})
-	return redirectAfterPost(w, r, planActionURL(x.ID))
+	})
 }
 
 // planActionView is one action: its details, notes and barriers, and the
@@ -473,16 +475,21 @@ func (wb *Web) showPlanAction(w http.ResponseWriter, r *http.Request, status int
 
 // updatePlanAction changes an action's title, owner, due date and status.
 func (wb *Web) updatePlanAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
+	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
 	}
-	typed, in, bad := readActionForm(r)
-	if bad == nil {
-		_, err = wb.cfg.Stores.Plan.UpdatePlanAction(r.Context(), id, in)
-	}
-	err = withProblem(err, bad, "The action is not valid")
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var typed actionInput
+	return wb.post(w, r, func() (saved, error) {
+		var in lifeguard.NewPlanAction
+		var bad *lifeguard.Problem
+		typed, in, bad = readActionForm(r)
+		if bad != nil {
+			return saved{}, withProblem(nil, bad, "The action is not valid")
+		}
+		_, err := wb.cfg.Stores.Plan.UpdatePlanAction(r.Context(), id, in)
+		return saved{"The action is changed.", planActionURL(id)}, err
+	}, func(err error) error {
 		problems, _ := fieldProblems(err, actionTargets("action"))
 		return wb.showPlanAction(w, r, http.StatusUnprocessableEntity, problems, func(v *planActionView) {
 			f, ferr := wb.actionFormOf(r, "action", typed, nil)
@@ -491,91 +498,87 @@ func (wb *Web) updatePlanAction(w http.ResponseWriter, r *http.Request) error {
 				v.Edit = f
 			}
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The action is changed."})
-	return redirectAfterPost(w, r, planActionURL(id))
+	})
 }
 
 // addProgressNote adds a dated note of progress.
 func (wb *Web) addProgressNote(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
+	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
 	}
-	onText, text := strings.TrimSpace(r.PostForm.Get("on")), strings.TrimSpace(r.PostForm.Get("text"))
-	in := lifeguard.NewProgressNote{Text: text}
-	var bad *lifeguard.Problem
-	if onText != "" {
-		if in.On, err = lifeguard.ParseDate(onText); err != nil {
-			bad = &lifeguard.Problem{Path: "on", Problem: "must be a real date, for example 2026-11-30"}
+	var onText, text string
+	return wb.post(w, r, func() (saved, error) {
+		onText, text = strings.TrimSpace(r.PostForm.Get("on")), strings.TrimSpace(r.PostForm.Get("text"))
+		in := lifeguard.NewProgressNote{Text: text}
+		if onText != "" {
+			var err error
+			if in.On, err = lifeguard.ParseDate(onText); err != nil {
+				return saved{}, withProblem(nil, &lifeguard.Problem{Path: "on",
+					Problem: "must be a real date, for example 2026-11-30"}, "The progress note is not valid")
+			}
 		}
-	}
-	err = nil
-	if bad == nil {
-		_, err = wb.cfg.Stores.Plan.AddProgressNote(r.Context(), id, in)
-	}
-	err = withProblem(err, bad, "The progress note is not valid")
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+		_, err := wb.cfg.Stores.Plan.AddProgressNote(r.Context(), id, in)
+		return saved{"Your progress note is added.", planActionURL(id)}, err
+	}, func(err error) error {
 		problems, _ := fieldProblems(err, map[string]problemTarget{
 			"on": {"note-on", "The date"}, "text": {"note-text", "The progress"}})
 		return wb.showPlanAction(w, r, http.StatusUnprocessableEntity, problems, func(v *planActionView) {
 			v.Note.On.Value, v.Note.Text.Value = onText, text
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "Your progress note is added."})
-	return redirectAfterPost(w, r, planActionURL(id))
+	})
 }
 
 // addBarrier records a barrier to an action.
 func (wb *Web) addBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
+	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
 	}
-	text := strings.TrimSpace(r.PostForm.Get("text"))
-	_, err = wb.cfg.Stores.Plan.AddBarrier(r.Context(), id, text)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var text string
+	return wb.post(w, r, func() (saved, error) {
+		text = strings.TrimSpace(r.PostForm.Get("text"))
+		_, err := wb.cfg.Stores.Plan.AddBarrier(r.Context(), id, text)
+		return saved{"The barrier is recorded.", planActionURL(id)}, err
+	}, func(err error) error {
 		problems, _ := fieldProblems(err, map[string]problemTarget{"text": {"barrier-text", "The barrier"}})
 		return wb.showPlanAction(w, r, http.StatusUnprocessableEntity, problems, func(v *planActionView) {
 			v.Barrier.Value = text
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The barrier is recorded."})
-	return redirectAfterPost(w, r, planActionURL(id))
+	})
 }
 
 // escalateBarrier escalates a barrier to the board.
 func (wb *Web) escalateBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
+	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
 	}
-	b, err := wb.cfg.Stores.Plan.EscalateBarrier(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The barrier is escalated to the board. It stays in the board report until it is resolved."})
-	return redirectAfterPost(w, r, planActionURL(b.ActionID))
+	return wb.post(w, r, func() (saved, error) {
+		b, err := wb.cfg.Stores.Plan.EscalateBarrier(r.Context(), id)
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{"The barrier is escalated to the board. It stays in the board report until it is resolved.",
+			planActionURL(b.ActionID)}, nil
+	}, nil)
 }
 
 // resolveBarrier records how a barrier was resolved.
 func (wb *Web) resolveBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
+	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
 	}
-	text := strings.TrimSpace(r.PostForm.Get("resolution"))
-	b, err := wb.cfg.Stores.Plan.ResolveBarrier(r.Context(), id, text)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var text string
+	return wb.post(w, r, func() (saved, error) {
+		text = strings.TrimSpace(r.PostForm.Get("resolution"))
+		b, err := wb.cfg.Stores.Plan.ResolveBarrier(r.Context(), id, text)
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{"The barrier is resolved.", planActionURL(b.ActionID)}, nil
+	}, func(err error) error {
 		// The action's page has the barrier's form: find the action.
 		field := "resolution-" + strconv.FormatInt(id, 10)
 		problems, _ := fieldProblems(err, map[string]problemTarget{"resolution": {field, "How it was resolved"}})
@@ -591,12 +594,7 @@ func (wb *Web) resolveBarrier(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The barrier is resolved."})
-	return redirectAfterPost(w, r, planActionURL(b.ActionID))
+	})
 }
 
 // barrierAction finds the action of a barrier among those the user sees.
@@ -615,18 +613,4 @@ func (wb *Web) barrierAction(r *http.Request, barrier int64) (int64, error) {
 		}
 	}
 	return 0, errNoPage
-}
-
-// planPost is the start of every form posted about one record of the plan:
-// the record's id from the path, the form read (no file allowed), and the
-// plan's store present.
-func (wb *Web) planPost(w http.ResponseWriter, r *http.Request) (int64, error) {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return 0, err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return 0, err
-	}
-	return id, nil
 }
