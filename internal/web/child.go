@@ -158,19 +158,21 @@ func (wb *Web) sendTransfer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	toText, note := r.PostForm.Get("to"), strings.TrimSpace(r.PostForm.Get("note"))
-	var t *lifeguard.Transfer
-	to, perr := strconv.ParseInt(toText, 10, 64)
-	if perr != nil || to <= 0 {
-		err = lifeguard.Invalid("The transfer is not valid", []lifeguard.Problem{{Path: "to_organisation_id",
-			Problem: "must be chosen from the list"}})
-	} else {
-		t, err = wb.cfg.Stores.Transfers.SendTransfer(r.Context(), id, to, note, wb.transferDue())
-	}
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var toText, note string
+	return wb.post(w, r, func() (saved, error) {
+		toText, note = r.PostForm.Get("to"), strings.TrimSpace(r.PostForm.Get("note"))
+		to, perr := strconv.ParseInt(toText, 10, 64)
+		if perr != nil || to <= 0 {
+			return saved{}, lifeguard.Invalid("The transfer is not valid", []lifeguard.Problem{{Path: "to_organisation_id",
+				Problem: "must be chosen from the list"}})
+		}
+		t, err := wb.cfg.Stores.Transfers.SendTransfer(r.Context(), id, to, note, wb.transferDue())
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{"The child's file is sent to " + t.ToOrgName +
+			". Their safeguarding lead must accept it by " + wb.showTime(t.DueBy) + ".", "/transfers"}, nil
+	}, func(err error) error {
 		targets := map[string]problemTarget{
 			"to_organisation_id": {"transfer-to", "Organisation"},
 			"to":                 {"transfer-to", "Organisation"},
@@ -188,13 +190,7 @@ func (wb *Web) sendTransfer(w http.ResponseWriter, r *http.Request) error {
 		}
 		return wb.render(w, r, http.StatusUnprocessableEntity, "child.html",
 			page{Title: "Child " + v.Ref + ": there is a problem", Nav: "inbox", Data: v, Problem: problems})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The child's file is sent to " + t.ToOrgName +
-		". Their safeguarding lead must accept it by " + wb.showTime(t.DueBy) + "."})
-	return redirectAfterPost(w, r, "/transfers")
+	})
 }
 
 // transferDue is the deadline of a transfer sent now: five school days by

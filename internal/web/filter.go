@@ -118,32 +118,27 @@ func (wb *Web) closeFilterAlert(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	var concern int64
-	typed := strings.TrimSpace(r.PostForm.Get("concern"))
-	if typed != "" {
-		if concern, err = strconv.ParseInt(typed, 10, 64); err != nil || concern <= 0 {
-			err = lifeguard.Invalid("The alert cannot be closed", []lifeguard.Problem{{Path: "concern",
-				Problem: "must be the concern's number, as it shows in its address (/concerns/123), or left empty"}})
+	var typed string
+	return wb.post(w, r, func() (saved, error) {
+		typed = strings.TrimSpace(r.PostForm.Get("concern"))
+		var concern int64
+		if typed != "" {
+			n, perr := strconv.ParseInt(typed, 10, 64)
+			if perr != nil || n <= 0 {
+				return saved{}, lifeguard.Invalid("The alert cannot be closed", []lifeguard.Problem{{Path: "concern",
+					Problem: "must be the concern's number, as it shows in its address (/concerns/123), or left empty"}})
+			}
+			concern = n
 		}
-	}
-	if err == nil {
-		_, err = wb.cfg.Stores.Filter.CloseFilterAlert(r.Context(), id, concern)
-	}
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+		_, err := wb.cfg.Stores.Filter.CloseFilterAlert(r.Context(), id, concern)
+		return saved{"The alert is marked as dealt with.", "/filter/alerts"}, err
+	}, func(err error) error {
 		field := fmt.Sprintf("concern-%d", id)
 		problems, errs := fieldProblems(err, map[string]problemTarget{
 			"concern": {field, "Concern number"}, "concern_id": {field, "Concern number"}})
 		return wb.showFilterAlerts(w, r, http.StatusUnprocessableEntity, problems,
 			cardForm{id: id, typed: typed, Err: errs[field]})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The alert is marked as dealt with."})
-	return redirectAfterPost(w, r, "/filter/alerts")
+	})
 }
 
 type filterReviewsView struct {
@@ -228,22 +223,17 @@ func (wb *Web) closeFilterReview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	outcome := r.PostForm.Get("outcome")
-	_, err = wb.cfg.Stores.Filter.CloseFilterReview(r.Context(), id, outcome)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var outcome string
+	return wb.post(w, r, func() (saved, error) {
+		outcome = r.PostForm.Get("outcome")
+		_, err := wb.cfg.Stores.Filter.CloseFilterReview(r.Context(), id, outcome)
+		return saved{"The request is closed with what you decided.", "/filter/reviews"}, err
+	}, func(err error) error {
 		field := fmt.Sprintf("outcome-%d", id)
 		problems, errs := fieldProblems(err, map[string]problemTarget{"outcome": {field, "What you decided"}})
 		return wb.showFilterReviews(w, r, http.StatusUnprocessableEntity, problems,
 			cardForm{id: id, typed: outcome, Err: errs[field]})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The request is closed with what you decided."})
-	return redirectAfterPost(w, r, "/filter/reviews")
+	})
 }
 
 // alertReport returns the report form's answers that start a concern from

@@ -42,12 +42,7 @@ func (wb *Web) dismissReminder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if err := wb.cfg.Stores.Reminders.DismissReminder(r.Context(), id); err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The reminder is dismissed."})
-	return redirectAfterPost(w, r, "/inbox")
+	return wb.post(w, r, func() (saved, error) {
+		return saved{"The reminder is dismissed.", "/inbox"}, wb.cfg.Stores.Reminders.DismissReminder(r.Context(), id)
+	}, nil)
 }

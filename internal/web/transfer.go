@@ -81,17 +81,16 @@ func (wb *Web) receiveTransfer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	t, err := wb.cfg.Stores.Transfers.ReceiveTransfer(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "You have accepted the child's file from " + t.FromOrgName +
-		". The time of receipt is recorded, and the sender can see it."})
-	if t.ReceivedChildID != nil {
-		return redirectAfterPost(w, r, "/children/"+strconv.FormatInt(*t.ReceivedChildID, 10))
-	}
-	return redirectAfterPost(w, r, "/transfers")
+	return wb.post(w, r, func() (saved, error) {
+		t, err := wb.cfg.Stores.Transfers.ReceiveTransfer(r.Context(), id)
+		if err != nil {
+			return saved{}, err
+		}
+		done := saved{"You have accepted the child's file from " + t.FromOrgName +
+			". The time of receipt is recorded, and the sender can see it.", "/transfers"}
+		if t.ReceivedChildID != nil {
+			done.to = "/children/" + strconv.FormatInt(*t.ReceivedChildID, 10)
+		}
+		return done, nil
+	}, nil)
 }
