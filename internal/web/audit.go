@@ -486,11 +486,7 @@ func (wb *Web) showStrand(w http.ResponseWriter, r *http.Request, status int, pr
 // level. Evidence or a comment typed without a level is kept on the form
 // with a problem, never dropped.
 func (wb *Web) saveStrand(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		fw := wb.cfg.Framework
 		s, ok := fw.Strand(r.PathValue("strand"))
 		if !ok {
@@ -533,7 +529,7 @@ func (wb *Web) saveStrand(w http.ResponseWriter, r *http.Request) error {
 			next = to
 		}
 		return saved{s.Title + ": saved.", next}, nil
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		e, _ := invalidError(err)
 		return wb.showStrand(w, r, http.StatusUnprocessableEntity, e.Problems, r.PostForm)
 	})
@@ -566,12 +562,8 @@ func answerPath(path string) (int, string, bool) {
 
 // completeAudit scores the audit and creates its improvement actions.
 func (wb *Web) completeAudit(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var owner string
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		owner = strings.TrimSpace(r.PostForm.Get("owner"))
 		res, err := wb.cfg.Stores.Audits.CompleteAudit(r.Context(), id, wb.cfg.Framework, lifeguard.AuditCompletion{Owner: owner})
 		if err != nil {
@@ -590,7 +582,7 @@ func (wb *Web) completeAudit(w http.ResponseWriter, r *http.Request) error {
 			msg += " " + strconv.Itoa(n) + " earlier actions are closed."
 		}
 		return saved{msg, orgAuditsURL(res.Audit.OrganisationID)}, nil
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		e, _ := invalidError(err)
 		var problems []lifeguard.Problem
 		for _, p := range e.Problems {

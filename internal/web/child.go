@@ -154,12 +154,8 @@ func (wb *Web) sendTransfer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireDSL(r, "send a child's file"); err != nil {
 		return err
 	}
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var toText, note string
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		toText, note = r.PostForm.Get("to"), strings.TrimSpace(r.PostForm.Get("note"))
 		to, perr := strconv.ParseInt(toText, 10, 64)
 		if perr != nil || to <= 0 {
@@ -172,7 +168,7 @@ func (wb *Web) sendTransfer(w http.ResponseWriter, r *http.Request) error {
 		}
 		return saved{"The child's file is sent to " + t.ToOrgName +
 			". Their safeguarding lead must accept it by " + wb.showTime(t.DueBy) + ".", "/transfers"}, nil
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		targets := map[string]problemTarget{
 			"to_organisation_id": {"transfer-to", "Organisation"},
 			"to":                 {"transfer-to", "Organisation"},

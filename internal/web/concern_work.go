@@ -17,12 +17,8 @@ import (
 // decision: accepted, declined (with a reason) or done (with the
 // referral's reference, if there is one).
 func (wb *Web) addDecision(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var in lifeguard.NewDecision
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		in = lifeguard.NewDecision{
 			Route:     lifeguard.RouteCode(r.PostForm.Get("route")),
 			Decision:  lifeguard.DecisionKind(r.PostForm.Get("decision")),
@@ -35,7 +31,7 @@ func (wb *Web) addDecision(w http.ResponseWriter, r *http.Request) error {
 			msg = "Recorded as done, with its reference."
 		}
 		return saved{msg, concernURL(id)}, err
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		prefix := "d-" + string(in.Route)
 		reason := "Reason"
 		if in.Decision == lifeguard.DecisionDeclined {
@@ -77,12 +73,8 @@ func (v *concernView) decisionForm(code lifeguard.RouteCode) *decisionForm {
 // addAction sets a task that follows from the concern, with its owner
 // and due date.
 func (wb *Web) addAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var title, owner, dueText string
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		title, owner = strings.TrimSpace(r.PostForm.Get("title")), strings.TrimSpace(r.PostForm.Get("owner"))
 		dueText = strings.TrimSpace(r.PostForm.Get("due"))
 		in := lifeguard.NewAction{Title: title, Owner: owner}
@@ -95,7 +87,7 @@ func (wb *Web) addAction(w http.ResponseWriter, r *http.Request) error {
 		}
 		_, err := wb.cfg.Stores.Concerns.AddAction(r.Context(), id, in)
 		return saved{"The action is added.", concernURL(id)}, err
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		problems, errs := fieldProblems(err, map[string]problemTarget{
 			"title": {"action-title", "What needs doing"},
 			"owner": {"action-owner", "Who will do it"},
@@ -128,12 +120,8 @@ func (wb *Web) completeAction(w http.ResponseWriter, r *http.Request) error {
 // addEvidence records what evidence exists, where it is and who holds it.
 // It never takes a file: parsePlainForm refuses one.
 func (wb *Web) addEvidence(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var in lifeguard.NewEvidence
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		in = lifeguard.NewEvidence{
 			What:     strings.TrimSpace(r.PostForm.Get("what")),
 			Location: strings.TrimSpace(r.PostForm.Get("location")),
@@ -143,7 +131,7 @@ func (wb *Web) addEvidence(w http.ResponseWriter, r *http.Request) error {
 		}
 		_, err := wb.cfg.Stores.Concerns.AddEvidence(r.Context(), id, in)
 		return saved{"The evidence record is added.", concernURL(id)}, err
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		problems, errs := fieldProblems(err, map[string]problemTarget{
 			"what":     {"evidence-what", "What the evidence is"},
 			"location": {"evidence-location", "Where it is held"},
@@ -161,16 +149,12 @@ func (wb *Web) addEvidence(w http.ResponseWriter, r *http.Request) error {
 
 // addNote adds a dated note.
 func (wb *Web) addNote(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var text string
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		text = r.PostForm.Get("text")
 		_, err := wb.cfg.Stores.Concerns.AddNote(r.Context(), id, text)
 		return saved{"Your note is added.", concernURL(id)}, err
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		problems, errs := fieldProblems(err, map[string]problemTarget{"text": {"note-text", "Note"}})
 		return wb.reshowConcern(w, r, id, problems, func(v *concernView, _ []lifeguard.Problem) {
 			v.Forms.Note.Value, v.Forms.Note.Err = text, errs[v.Forms.Note.ID]
@@ -180,17 +164,13 @@ func (wb *Web) addNote(w http.ResponseWriter, r *http.Request) error {
 
 // closeConcern closes the concern with its outcome and a summary.
 func (wb *Web) closeConcern(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var in lifeguard.NewOutcome
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		in = lifeguard.NewOutcome{Code: lifeguard.OutcomeCode(r.PostForm.Get("code")),
 			Summary: strings.TrimSpace(r.PostForm.Get("summary"))}
 		_, err := wb.cfg.Stores.Concerns.CloseConcern(r.Context(), id, in)
 		return saved{"The concern is closed. Its record stays, and can no longer change.", concernURL(id)}, err
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		problems, errs := fieldProblems(err, map[string]problemTarget{
 			"code":    {"close-code", "Outcome"},
 			"summary": {"close-summary", "Summary"},

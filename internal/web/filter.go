@@ -114,12 +114,8 @@ func (wb *Web) closeFilterAlert(w http.ResponseWriter, r *http.Request) error {
 	if err := requireDSL(r, "deal with the filter's alerts"); err != nil {
 		return err
 	}
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var typed string
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		typed = strings.TrimSpace(r.PostForm.Get("concern"))
 		var concern int64
 		if typed != "" {
@@ -132,7 +128,7 @@ func (wb *Web) closeFilterAlert(w http.ResponseWriter, r *http.Request) error {
 		}
 		_, err := wb.cfg.Stores.Filter.CloseFilterAlert(r.Context(), id, concern)
 		return saved{"The alert is marked as dealt with.", "/filter/alerts"}, err
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		field := fmt.Sprintf("concern-%d", id)
 		problems, errs := fieldProblems(err, map[string]problemTarget{
 			"concern": {field, "Concern number"}, "concern_id": {field, "Concern number"}})
@@ -219,16 +215,12 @@ func (wb *Web) closeFilterReview(w http.ResponseWriter, r *http.Request) error {
 	if err := mayReview(r); err != nil {
 		return err
 	}
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var outcome string
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		outcome = r.PostForm.Get("outcome")
 		_, err := wb.cfg.Stores.Filter.CloseFilterReview(r.Context(), id, outcome)
 		return saved{"The request is closed with what you decided.", "/filter/reviews"}, err
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		field := fmt.Sprintf("outcome-%d", id)
 		problems, errs := fieldProblems(err, map[string]problemTarget{"outcome": {field, "What you decided"}})
 		return wb.showFilterReviews(w, r, http.StatusUnprocessableEntity, problems,

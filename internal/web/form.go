@@ -40,3 +40,19 @@ func (wb *Web) post(w http.ResponseWriter, r *http.Request, save func() (saved, 
 	wb.setPageFlash(w, pageFlash{Message: done.flash})
 	return redirectAfterPost(w, r, done.to)
 }
+
+// postAbout is post for a form about one record, whose id is the path's
+// {id}; anything but a positive whole number there is a page that does not
+// exist, before the form is read.
+func (wb *Web) postAbout(w http.ResponseWriter, r *http.Request, save func(id int64) (saved, error),
+	invalid func(id int64, err error) error) error {
+	id, err := idFromPath(r, "id")
+	if err != nil {
+		return err
+	}
+	var onInvalid func(error) error
+	if invalid != nil {
+		onInvalid = func(err error) error { return invalid(id, err) }
+	}
+	return wb.post(w, r, func() (saved, error) { return save(id) }, onInvalid)
+}

@@ -278,57 +278,32 @@ func actionTargets(prefix string) map[string]problemTarget {
 	}
 }
 
-// readActionForm reads an action's form; a date that does not parse is a
-// problem of its own, reported with the store's.
-func readActionForm(r *http.Request) (actionInput, lifeguard.NewPlanAction, *lifeguard.Problem) {
+// readActionForm reads an action's form; a date that does not parse is an
+// EINVALID error, found before the store is asked.
+func readActionForm(r *http.Request) (actionInput, lifeguard.NewPlanAction, error) {
 	typed := actionInput{Title: strings.TrimSpace(r.PostForm.Get("title")), Owner: r.PostForm.Get("owner"),
 		Due: strings.TrimSpace(r.PostForm.Get("due")), RAG: r.PostForm.Get("rag")}
 	in := lifeguard.NewPlanAction{Title: typed.Title, RAG: lifeguard.RAG(typed.RAG)}
 	in.OwnerOrgID, _ = strconv.ParseInt(typed.Owner, 10, 64)
-	var bad *lifeguard.Problem
 	if typed.Due != "" {
 		d, err := lifeguard.ParseDate(typed.Due)
 		if err != nil {
-			bad = &lifeguard.Problem{Path: "due", Problem: "must be a real date, for example 2027-03-31"}
+			return typed, in, lifeguard.Invalid("The action is not valid", []lifeguard.Problem{{Path: "due",
+				Problem: "must be a real date, for example 2027-03-31"}})
 		}
 		in.Due = d
 	}
-	return typed, in, bad
-}
-
-// withProblem adds a problem of the form to the store's error, or makes
-// one when the store found nothing.
-func withProblem(err error, p *lifeguard.Problem, message string) error {
-	if p == nil {
-		return err
-	}
-	if e, ok := invalidError(err); ok {
-		out := []lifeguard.Problem{*p}
-		for _, q := range e.Problems {
-			if q.Path != p.Path {
-				out = append(out, q)
-			}
-		}
-		return lifeguard.Invalid(e.Message, out)
-	}
-	if err != nil {
-		return err
-	}
-	return lifeguard.Invalid(message, []lifeguard.Problem{*p})
+	return typed, in, nil
 }
 
 // updateObjective changes an objective.
 func (wb *Web) updateObjective(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var in lifeguard.NewObjective
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		in = readObjectiveForm(r)
 		_, err := wb.cfg.Stores.Plan.UpdateObjective(r.Context(), id, in)
 		return saved{"The objective is changed.", objectiveURL(id)}, err
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		problems, _ := fieldProblems(err, objectiveTargets)
 		return wb.showObjective(w, r, http.StatusUnprocessableEntity, problems, &in, nil)
 	})
@@ -336,24 +311,19 @@ func (wb *Web) updateObjective(w http.ResponseWriter, r *http.Request) error {
 
 // createPlanAction adds an action to an objective.
 func (wb *Web) createPlanAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var typed actionInput
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		var in lifeguard.NewPlanAction
-		var bad *lifeguard.Problem
-		typed, in, bad = readActionForm(r)
-		if bad != nil {
-			return saved{}, withProblem(nil, bad, "The action is not valid")
+		var err error
+		if typed, in, err = readActionForm(r); err != nil {
+			return saved{}, err
 		}
 		x, err := wb.cfg.Stores.Plan.CreatePlanAction(r.Context(), id, in)
 		if err != nil {
 			return saved{}, err
 		}
 		return saved{"The action is added.", planActionURL(x.ID)}, nil
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		problems, _ := fieldProblems(err, actionTargets("new-action"))
 		return wb.showObjective(w, r, http.StatusUnprocessableEntity, problems, nil, &typed)
 	})
@@ -475,21 +445,16 @@ func (wb *Web) showPlanAction(w http.ResponseWriter, r *http.Request, status int
 
 // updatePlanAction changes an action's title, owner, due date and status.
 func (wb *Web) updatePlanAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var typed actionInput
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		var in lifeguard.NewPlanAction
-		var bad *lifeguard.Problem
-		typed, in, bad = readActionForm(r)
-		if bad != nil {
-			return saved{}, withProblem(nil, bad, "The action is not valid")
+		var err error
+		if typed, in, err = readActionForm(r); err != nil {
+			return saved{}, err
 		}
-		_, err := wb.cfg.Stores.Plan.UpdatePlanAction(r.Context(), id, in)
+		_, err = wb.cfg.Stores.Plan.UpdatePlanAction(r.Context(), id, in)
 		return saved{"The action is changed.", planActionURL(id)}, err
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		problems, _ := fieldProblems(err, actionTargets("action"))
 		return wb.showPlanAction(w, r, http.StatusUnprocessableEntity, problems, func(v *planActionView) {
 			f, ferr := wb.actionFormOf(r, "action", typed, nil)
@@ -503,24 +468,20 @@ func (wb *Web) updatePlanAction(w http.ResponseWriter, r *http.Request) error {
 
 // addProgressNote adds a dated note of progress.
 func (wb *Web) addProgressNote(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var onText, text string
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		onText, text = strings.TrimSpace(r.PostForm.Get("on")), strings.TrimSpace(r.PostForm.Get("text"))
 		in := lifeguard.NewProgressNote{Text: text}
 		if onText != "" {
 			var err error
 			if in.On, err = lifeguard.ParseDate(onText); err != nil {
-				return saved{}, withProblem(nil, &lifeguard.Problem{Path: "on",
-					Problem: "must be a real date, for example 2026-11-30"}, "The progress note is not valid")
+				return saved{}, lifeguard.Invalid("The progress note is not valid", []lifeguard.Problem{{Path: "on",
+					Problem: "must be a real date, for example 2026-11-30"}})
 			}
 		}
 		_, err := wb.cfg.Stores.Plan.AddProgressNote(r.Context(), id, in)
 		return saved{"Your progress note is added.", planActionURL(id)}, err
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		problems, _ := fieldProblems(err, map[string]problemTarget{
 			"on": {"note-on", "The date"}, "text": {"note-text", "The progress"}})
 		return wb.showPlanAction(w, r, http.StatusUnprocessableEntity, problems, func(v *planActionView) {
@@ -531,16 +492,12 @@ func (wb *Web) addProgressNote(w http.ResponseWriter, r *http.Request) error {
 
 // addBarrier records a barrier to an action.
 func (wb *Web) addBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var text string
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		text = strings.TrimSpace(r.PostForm.Get("text"))
 		_, err := wb.cfg.Stores.Plan.AddBarrier(r.Context(), id, text)
 		return saved{"The barrier is recorded.", planActionURL(id)}, err
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		problems, _ := fieldProblems(err, map[string]problemTarget{"text": {"barrier-text", "The barrier"}})
 		return wb.showPlanAction(w, r, http.StatusUnprocessableEntity, problems, func(v *planActionView) {
 			v.Barrier.Value = text
@@ -550,11 +507,7 @@ func (wb *Web) addBarrier(w http.ResponseWriter, r *http.Request) error {
 
 // escalateBarrier escalates a barrier to the board.
 func (wb *Web) escalateBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		b, err := wb.cfg.Stores.Plan.EscalateBarrier(r.Context(), id)
 		if err != nil {
 			return saved{}, err
@@ -566,19 +519,15 @@ func (wb *Web) escalateBarrier(w http.ResponseWriter, r *http.Request) error {
 
 // resolveBarrier records how a barrier was resolved.
 func (wb *Web) resolveBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
 	var text string
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		text = strings.TrimSpace(r.PostForm.Get("resolution"))
 		b, err := wb.cfg.Stores.Plan.ResolveBarrier(r.Context(), id, text)
 		if err != nil {
 			return saved{}, err
 		}
 		return saved{"The barrier is resolved.", planActionURL(b.ActionID)}, nil
-	}, func(err error) error {
+	}, func(id int64, err error) error {
 		// The action's page has the barrier's form: find the action.
 		field := "resolution-" + strconv.FormatInt(id, 10)
 		problems, _ := fieldProblems(err, map[string]problemTarget{"resolution": {field, "How it was resolved"}})

@@ -38,11 +38,7 @@ func (wb *Web) reminders(r *http.Request) ([]reminderItem, error) {
 // dismissReminder takes a reminder off the inbox for every DSL of the
 // organisation; the concern itself stays as it is.
 func (wb *Web) dismissReminder(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		return saved{"The reminder is dismissed.", "/inbox"}, wb.cfg.Stores.Reminders.DismissReminder(r.Context(), id)
 	}, nil)
 }

@@ -77,11 +77,7 @@ func (wb *Web) receiveTransfer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireDSL(r, "accept a child's file"); err != nil {
 		return err
 	}
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	return wb.post(w, r, func() (saved, error) {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		t, err := wb.cfg.Stores.Transfers.ReceiveTransfer(r.Context(), id)
 		if err != nil {
 			return saved{}, err
