@@ -77,15 +77,11 @@ func (wb *Web) addAction(w http.ResponseWriter, r *http.Request) error {
 	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		title, owner = strings.TrimSpace(r.PostForm.Get("title")), strings.TrimSpace(r.PostForm.Get("owner"))
 		dueText = strings.TrimSpace(r.PostForm.Get("due"))
-		in := lifeguard.NewAction{Title: title, Owner: owner}
-		if dueText != "" {
-			var err error
-			if in.Due, err = lifeguard.ParseDate(dueText); err != nil {
-				return saved{}, lifeguard.Invalid("The action is not valid", []lifeguard.Problem{{Path: "due",
-					Problem: "must be a real date, for example 2026-11-30"}})
-			}
+		due, err := formDate(dueText, "due", "The action is not valid", "2026-11-30")
+		if err != nil {
+			return saved{}, err
 		}
-		_, err := wb.cfg.Stores.Concerns.AddAction(r.Context(), id, in)
+		_, err = wb.cfg.Stores.Concerns.AddAction(r.Context(), id, lifeguard.NewAction{Title: title, Owner: owner, Due: due})
 		return saved{"The action is added.", concernURL(id)}, err
 	}, func(id int64, err error) error {
 		problems, errs := fieldProblems(err, map[string]problemTarget{

@@ -56,3 +56,18 @@ func (wb *Web) postAbout(w http.ResponseWriter, r *http.Request, save func(id in
 	}
 	return wb.post(w, r, func() (saved, error) { return save(id) }, onInvalid)
 }
+
+// formDate reads a date typed in an optional field: the zero date when it
+// is empty, or, when it is not a real date, an EINVALID error (message)
+// naming the field, with an example of one that is.
+func formDate(typed, field, message, example string) (lifeguard.Date, error) {
+	if typed == "" {
+		return lifeguard.Date{}, nil
+	}
+	d, err := lifeguard.ParseDate(typed)
+	if err != nil {
+		return lifeguard.Date{}, lifeguard.Invalid(message, []lifeguard.Problem{{Path: field,
+			Problem: "must be a real date, for example " + example}})
+	}
+	return d, nil
+}

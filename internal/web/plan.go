@@ -285,15 +285,9 @@ func readActionForm(r *http.Request) (actionInput, lifeguard.NewPlanAction, erro
 		Due: strings.TrimSpace(r.PostForm.Get("due")), RAG: r.PostForm.Get("rag")}
 	in := lifeguard.NewPlanAction{Title: typed.Title, RAG: lifeguard.RAG(typed.RAG)}
 	in.OwnerOrgID, _ = strconv.ParseInt(typed.Owner, 10, 64)
-	if typed.Due != "" {
-		d, err := lifeguard.ParseDate(typed.Due)
-		if err != nil {
-			return typed, in, lifeguard.Invalid("The action is not valid", []lifeguard.Problem{{Path: "due",
-				Problem: "must be a real date, for example 2027-03-31"}})
-		}
-		in.Due = d
-	}
-	return typed, in, nil
+	var err error
+	in.Due, err = formDate(typed.Due, "due", "The action is not valid", "2027-03-31")
+	return typed, in, err
 }
 
 // updateObjective changes an objective.
@@ -471,15 +465,11 @@ func (wb *Web) addProgressNote(w http.ResponseWriter, r *http.Request) error {
 	var onText, text string
 	return wb.postAbout(w, r, func(id int64) (saved, error) {
 		onText, text = strings.TrimSpace(r.PostForm.Get("on")), strings.TrimSpace(r.PostForm.Get("text"))
-		in := lifeguard.NewProgressNote{Text: text}
-		if onText != "" {
-			var err error
-			if in.On, err = lifeguard.ParseDate(onText); err != nil {
-				return saved{}, lifeguard.Invalid("The progress note is not valid", []lifeguard.Problem{{Path: "on",
-					Problem: "must be a real date, for example 2026-11-30"}})
-			}
+		on, err := formDate(onText, "on", "The progress note is not valid", "2026-11-30")
+		if err != nil {
+			return saved{}, err
 		}
-		_, err := wb.cfg.Stores.Plan.AddProgressNote(r.Context(), id, in)
+		_, err = wb.cfg.Stores.Plan.AddProgressNote(r.Context(), id, lifeguard.NewProgressNote{On: on, Text: text})
 		return saved{"Your progress note is added.", planActionURL(id)}, err
 	}, func(id int64, err error) error {
 		problems, _ := fieldProblems(err, map[string]problemTarget{
