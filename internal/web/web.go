@@ -1,8 +1,8 @@
 // Package web is Lifeguard's pages: server-rendered HTML from html/template,
 // with embedded templates and assets, its own CSS, and no script a page
 // needs in order to work. Handlers follow one shape: read the form, check
-// it, call the stores (which enforce access), then redirect or render; they
-// return errors to one renderer.
+// it, call the stores (which enforce access), then redirect or render (for
+// a form, post in form.go); they return errors to one renderer.
 package web
 
 import (
