@@ -3,11 +3,13 @@ package lifeguard
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
-// Error codes. Adapters map each code to their protocol in one place (an HTTP
-// status, a process exit code), so the domain never speaks HTTP.
+// Error codes. Each has one HTTP status, in the table below, which the API
+// and the pages both answer by; the stores and the domain return codes and
+// never choose a status themselves.
 const (
 	EINVALID      = "invalid"      // the input breaks a rule; Problems says which
 	ENOTFOUND     = "not_found"    // no such record, or one the actor may not know exists
@@ -17,6 +19,27 @@ const (
 	EUNAVAILABLE  = "unavailable"  // a dependency (the database) is down; try again
 	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )
+
+// httpStatus is the HTTP status of each error code: the one table, so that
+// the API and the pages cannot answer the same error differently.
+var httpStatus = map[string]int{
+	EINVALID:      http.StatusUnprocessableEntity,
+	ENOTFOUND:     http.StatusNotFound,
+	EFORBIDDEN:    http.StatusForbidden,
+	EUNAUTHORIZED: http.StatusUnauthorized,
+	ECONFLICT:     http.StatusConflict,
+	EUNAVAILABLE:  http.StatusServiceUnavailable,
+	EINTERNAL:     http.StatusInternalServerError,
+}
+
+// HTTPStatus returns the HTTP status of err's code (ErrorCode): 500 for an
+// error that is not an *Error, or whose code is not one of those above.
+func HTTPStatus(err error) int {
+	if s, ok := httpStatus[ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
 
 // Error is an error a user can act on. Message is safe to show to the user who
 // caused it; it never carries concern text or personal data, so it is also safe

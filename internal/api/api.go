@@ -91,8 +91,9 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/filter/reviews", a.handle(a.filterReviews))
 	mux.Handle("POST /api/v1/filter/reviews/{id}/close", a.handle(a.closeFilterReview))
 
-	// Anything else under /api/v1 answers in JSON, not with the mux's text.
-	mux.Handle("/api/v1/", a.handle(func(w http.ResponseWriter, r *http.Request) error {
+	// Anything else under /api/, the API's whole mount, answers in JSON,
+	// not with the mux's text.
+	mux.Handle("/api/", a.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no API endpoint %s %s.", r.Method, r.URL.Path)
 	}))
 }
@@ -130,7 +131,9 @@ type errorBody struct {
 	Problems []lifeguard.Problem `json:"problems,omitempty"`
 }
 
-// statusOf maps an error to its HTTP status: the only place that does.
+// statusOf gives an error its HTTP status and body: a transport problem's
+// own status, or the status of its code from lifeguard.HTTPStatus, the table
+// the pages use too.
 func statusOf(err error) (int, errorBody) {
 	if he, ok := errors.AsType[*httpError](err); ok {
 		return he.status, errorBody{Error: he.msg, Code: he.code}
@@ -139,26 +142,8 @@ func statusOf(err error) (int, errorBody) {
 	if le, ok := errors.AsType[*lifeguard.Error](err); ok {
 		body.Problems = le.Problems
 	}
-	switch body.Code {
-	case lifeguard.EINVALID:
-		return http.StatusUnprocessableEntity, body
-	case lifeguard.EUNAUTHORIZED:
-		return http.StatusUnauthorized, body
-	case lifeguard.EFORBIDDEN:
-		return http.StatusForbidden, body
-	case lifeguard.ENOTFOUND:
-		return http.StatusNotFound, body
-	case lifeguard.ECONFLICT:
-		return http.StatusConflict, body
-	case lifeguard.EUNAVAILABLE:
-		return http.StatusServiceUnavailable, body
-	}
-	return http.StatusInternalServerError, body
+	return lifeguard.HTTPStatus(err), body
 }
-
-// StatusOf is statusOf for the server's middleware, which renders errors
-// (no actor, an outage) in the same shape before a handler runs.
-func StatusOf(err error) int { s, _ := statusOf(err); return s }
 
 // RenderError writes err in the API's error shape.
 func RenderError(w http.ResponseWriter, logger *slog.Logger, r *http.Request, err error) {

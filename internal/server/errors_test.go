@@ -43,10 +43,7 @@ func missingFromPage(body string) []string {
 // language, a title, a main landmark and a heading, never plain text or
 // JSON.
 func TestErrorAnswersArePages(t *testing.T) {
-	wb, err := web.New(web.Config{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	wb := testPages(t)
 	s := New(Config{Addr: "127.0.0.1:0", Pages: boomPages{wb}, Logger: slog.New(slog.DiscardHandler)})
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()

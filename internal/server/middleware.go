@@ -28,13 +28,11 @@ func RequestID(ctx context.Context) string {
 }
 
 // middleware wraps every response, outermost first: an id and a log line for
-// each request, recovery from panics, security headers, a time limit, and
-// authentication of API calls.
+// each request, security headers and a time limit. What only the API or
+// only the pages need is mounted with each (New).
 func (s *Server) middleware(next http.Handler) http.Handler {
-	h := s.authenticate(next)
-	h = s.timeout(h)
+	h := s.timeout(next)
 	h = secureHeaders(h)
-	h = s.recoverPanics(h)
 	return s.logRequests(h)
 }
 
@@ -94,23 +92,46 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// notePattern tells logRequests which route matched. The mux sets Pattern
-// on the request it is given, which is a copy of the one logRequests holds.
-func notePattern(mux *http.ServeMux, h http.Handler) http.Handler {
+// apiMount is what the API alone needs around its routes: a panic answered
+// in JSON, and the user of a bearer token.
+func (s *Server) apiMount(routes http.Handler) http.Handler {
+	return s.recoverPanics(s.renderAPIError, s.authenticate(routes))
+}
+
+// pagesMount is what the pages alone need around their routes: a panic
+// answered with an error page, and the pages' own handler (sessions and
+// cross-origin protection of forms).
+func (s *Server) pagesMount(routes http.Handler) http.Handler {
+	return s.recoverPanics(s.cfg.Pages.RenderError, s.cfg.Pages.Handler(routes))
+}
+
+// noteRoute serves a side's mux and tells logRequests which of its routes
+// matched. The mux sets Pattern on the request it is given, which is the
+// one noteRoute holds (the middleware outside works on copies); the note is
+// deferred so that the line of a request that panics names its route too.
+func noteRoute(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r)
-		// The pages' handler passes its own copy of r to the mux; asking the
-		// mux which pattern matches is the same answer either way.
-		if p, ok := r.Context().Value(patternKey{}).(*string); ok {
-			_, *p = mux.Handler(r)
-		}
+		defer func() {
+			if p, ok := r.Context().Value(patternKey{}).(*string); ok {
+				*p = r.Pattern
+			}
+		}()
+		mux.ServeHTTP(w, r)
 	})
 }
 
+// route is the route noted for the request so far.
+func route(ctx context.Context) string {
+	if p, ok := ctx.Value(patternKey{}).(*string); ok {
+		return *p
+	}
+	return ""
+}
+
 // recoverPanics turns a panic into a logged 500 so that one bad request
-// cannot take the server down for everyone else: an error page for a page,
-// JSON for the API.
-func (s *Server) recoverPanics(next http.Handler) http.Handler {
+// cannot take the server down for everyone else, answered by render: an
+// error page for a page, JSON for the API.
+func (s *Server) recoverPanics(render func(http.ResponseWriter, *http.Request, error), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
@@ -119,16 +140,16 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				}
 				s.cfg.Logger.ErrorContext(r.Context(), "panic", slog.String("request_id", RequestID(r.Context())),
 					slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
-				err := fmt.Errorf("panic serving %s", r.Pattern)
-				if s.cfg.Pages != nil && !strings.HasPrefix(r.URL.Path, "/api/") {
-					s.cfg.Pages.RenderError(w, r, err)
-					return
-				}
-				api.RenderError(w, s.cfg.Logger, r, err)
+				render(w, r, fmt.Errorf("panic serving %s", route(r.Context())))
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// renderAPIError answers err in the API's JSON shape.
+func (s *Server) renderAPIError(w http.ResponseWriter, r *http.Request, err error) {
+	api.RenderError(w, s.cfg.Logger, r, err)
 }
 
 // secureHeaders sets the headers every response carries. The API serves
@@ -171,11 +192,12 @@ func (s *Server) timeout(next http.Handler) http.Handler {
 }
 
 // authenticate puts the acting user in the context of API calls that carry
-// a bearer token. A call without one reaches the handler with no actor and
-// the stores answer 401; a bad token answers 401 here.
+// a bearer token; it is mounted with the API alone. A call without one
+// reaches the handler with no actor and the stores answer 401; a bad token
+// answers 401 here.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/") || s.cfg.Auth == nil {
+		if s.cfg.Auth == nil {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -186,12 +208,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		plain, ok := strings.CutPrefix(authz, "Bearer ")
 		if !ok || plain == "" {
-			api.RenderError(w, s.cfg.Logger, r, lifeguard.Errorf(lifeguard.EUNAUTHORIZED, "Send the API token as Authorization: Bearer <token>."))
+			s.renderAPIError(w, r, lifeguard.Errorf(lifeguard.EUNAUTHORIZED, "Send the API token as Authorization: Bearer <token>."))
 			return
 		}
 		_, u, err := s.cfg.Auth.Token(r.Context(), plain)
 		if err != nil {
-			api.RenderError(w, s.cfg.Logger, r, err)
+			s.renderAPIError(w, r, err)
 			return
 		}
 		ctx := lifeguard.WithActor(r.Context(), s.cfg.Auth.Actor(u, "token"))

@@ -9,17 +9,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/lifeguard-scp/lifeguard/internal/web"
 )
 
 // TestSearchEnginesKeptOut checks robots.txt, the noindex header on every
 // answer but the public help page, and the favicon browsers ask for.
 func TestSearchEnginesKeptOut(t *testing.T) {
-	wb, err := web.New(web.Config{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	wb := testPages(t)
 	s := New(Config{Addr: "127.0.0.1:0", Pages: wb, Logger: slog.New(slog.DiscardHandler)})
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()

@@ -176,7 +176,7 @@ func newAttackFixture(t *testing.T) *attackFixture {
 	logger := slog.New(slog.DiscardHandler)
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db, Reminders: db,
-			Audits: db, Plan: db, Filter: db, Reports: db},
+			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db},
 		Auth: svc, Procedure: proc, Logger: logger,
 	})
 	if err != nil {

@@ -1,6 +1,6 @@
-// Package server runs Lifeguard's HTTP server: it mounts the API and the web
-// pages, wraps them in the middleware every response needs, and shuts down
-// gracefully.
+// Package server runs Lifeguard's HTTP server: it mounts the API under /api/
+// and the web pages under / side by side, each with its own middleware,
+// wraps both in what every response needs, and shuts down gracefully.
 package server
 
 import (
@@ -29,9 +29,9 @@ type Readiness interface {
 	Ready(ctx context.Context) error
 }
 
-// Pages are the web pages: their routes, the handler that wraps the
-// whole mux with their sessions and form protection, and their error page,
-// which answers a page's panic in HTML (only the API answers JSON).
+// Pages are the web pages: their routes, the handler that wraps their mux
+// with their sessions and form protection, and their error page, which
+// answers a page's panic in HTML (the API answers JSON).
 type Pages interface {
 	Routes(mux *http.ServeMux)
 	Handler(mux http.Handler) http.Handler
@@ -59,7 +59,11 @@ type Server struct {
 	ln   net.Listener
 }
 
-// New builds the server and its routes.
+// New builds the server and its routes. The API and the pages each get a
+// mux of their own, mounted side by side: /api/ goes to the API behind
+// bearer-token authentication and JSON errors, everything else to the
+// pages behind their sessions, cross-origin protection and HTML errors, so
+// neither side's middleware has to recognise the other's requests.
 func New(cfg Config) *Server {
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 15 * time.Second
@@ -72,15 +76,17 @@ func New(cfg Config) *Server {
 	})
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if cfg.API != nil {
-		cfg.API.Routes(mux)
+		routes := http.NewServeMux()
+		cfg.API.Routes(routes)
+		mux.Handle("/api/", s.apiMount(noteRoute(routes)))
 	}
-	var h http.Handler = mux
 	if cfg.Pages != nil {
-		cfg.Pages.Routes(mux)
-		h = cfg.Pages.Handler(mux)
+		routes := http.NewServeMux()
+		cfg.Pages.Routes(routes)
+		mux.Handle("/", s.pagesMount(noteRoute(routes)))
 	}
 	s.http = &http.Server{
-		Handler:           s.middleware(notePattern(mux, h)),
+		Handler:           s.middleware(mux),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 15*time.Second,

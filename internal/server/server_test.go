@@ -37,7 +37,7 @@ func TestEveryResponseCarriesSecurityHeaders(t *testing.T) {
 
 func TestPanicsAnswer500AndTheServerGoesOn(t *testing.T) {
 	s := New(Config{Addr: "127.0.0.1:0", Logger: slog.New(slog.DiscardHandler)})
-	h := s.middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("bug") }))
+	h := s.middleware(s.apiMount(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("bug") })))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/me", nil))
 	if rec.Code != http.StatusInternalServerError || rec.Header().Get("Content-Type") != "application/json" {

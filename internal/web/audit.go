@@ -18,8 +18,6 @@ import (
 // levels and scores, never the evidence or comments (the store empties
 // them).
 
-var errAuditsOff = lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The self-audit is not available on this server.")
-
 // canAudit reports whether a role fills in its organisation's audit.
 func canAudit(r lifeguard.Role) bool { return r == lifeguard.RoleManager || r == lifeguard.RoleDSL }
 
@@ -34,9 +32,6 @@ func (wb *Web) auditsHome(w http.ResponseWriter, r *http.Request) error {
 	case u.Role != lifeguard.RolePartnership:
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
 			"The self-audit is for your organisation's manager, online safety lead or safeguarding lead.")
-	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
 	}
 	orgs, err := wb.cfg.Stores.Orgs.Organisations(r.Context())
 	if err != nil {
@@ -105,9 +100,6 @@ func (wb *Web) orgAudits(w http.ResponseWriter, r *http.Request) error {
 	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
-	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
 	}
 	ctx := r.Context()
 	list, err := wb.cfg.Stores.Audits.Audits(ctx, id)
@@ -256,18 +248,14 @@ func levelCell(fw *lifeguard.Framework, a *lifeguard.Audit, id string) string {
 
 // startAudit begins a new audit of the user's organisation.
 func (wb *Web) startAudit(w http.ResponseWriter, r *http.Request) error {
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
-	}
-	a, err := wb.cfg.Stores.Audits.StartAudit(r.Context(), wb.cfg.Framework)
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "A new audit is started. Each strand is saved when you press its button, so you can stop and come back."})
-	return redirectAfterPost(w, r, auditURL(a.ID))
+	return wb.post(w, r, func() (saved, error) {
+		a, err := wb.cfg.Stores.Audits.StartAudit(r.Context(), wb.cfg.Framework)
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{"A new audit is started. Each strand is saved when you press its button, so you can stop and come back.",
+			auditURL(a.ID)}, nil
+	}, nil)
 }
 
 // auditView is the audit's overview: progress per strand, and completion.
@@ -301,9 +289,6 @@ func (wb *Web) showAudit(w http.ResponseWriter, r *http.Request, status int, pro
 	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
-	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
 	}
 	a, org, err := wb.loadAudit(r, id)
 	if err != nil {
@@ -417,9 +402,6 @@ func (wb *Web) showStrand(w http.ResponseWriter, r *http.Request, status int, pr
 	if err != nil {
 		return err
 	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
-	}
 	fw := wb.cfg.Framework
 	s, ok := fw.Strand(r.PathValue("strand"))
 	if !ok {
@@ -504,62 +486,53 @@ func (wb *Web) showStrand(w http.ResponseWriter, r *http.Request, status int, pr
 // level. Evidence or a comment typed without a level is kept on the form
 // with a problem, never dropped.
 func (wb *Web) saveStrand(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
-	}
-	fw := wb.cfg.Framework
-	s, ok := fw.Strand(r.PathValue("strand"))
-	if !ok {
-		return errNoPage
-	}
-	var in []lifeguard.AnswerInput
-	var problems []lifeguard.Problem
-	for _, asp := range s.Aspects {
-		level := strings.TrimSpace(r.PostForm.Get("level-" + asp.ID))
-		evidence := strings.TrimSpace(r.PostForm.Get("evidence-" + asp.ID))
-		comment := strings.TrimSpace(r.PostForm.Get("comment-" + asp.ID))
-		if level == "" {
-			if evidence != "" || comment != "" {
-				problems = append(problems, lifeguard.Problem{Path: asp.ID + "-level-1",
-					Problem: asp.ID + ": choose a level, so that what you wrote can be saved"})
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		fw := wb.cfg.Framework
+		s, ok := fw.Strand(r.PathValue("strand"))
+		if !ok {
+			return saved{}, errNoPage
+		}
+		var in []lifeguard.AnswerInput
+		var problems []lifeguard.Problem
+		for _, asp := range s.Aspects {
+			level := strings.TrimSpace(r.PostForm.Get("level-" + asp.ID))
+			evidence := strings.TrimSpace(r.PostForm.Get("evidence-" + asp.ID))
+			comment := strings.TrimSpace(r.PostForm.Get("comment-" + asp.ID))
+			if level == "" {
+				if evidence != "" || comment != "" {
+					problems = append(problems, lifeguard.Problem{Path: asp.ID + "-level-1",
+						Problem: asp.ID + ": choose a level, so that what you wrote can be saved"})
+				}
+				continue
 			}
-			continue
-		}
-		n, err := strconv.Atoi(level)
-		if err != nil {
-			n = 0 // the store names it: a level from 1 to 4
-		}
-		in = append(in, lifeguard.AnswerInput{AspectID: asp.ID, Level: lifeguard.Level(n), Evidence: evidence, Comment: comment})
-	}
-	if len(problems) == 0 {
-		_, err = wb.cfg.Stores.Audits.SaveAuditAnswers(r.Context(), id, fw, in)
-		if e, ok := invalidError(err); ok {
-			for _, p := range e.Problems {
-				problems = append(problems, answerProblem(p, in))
+			n, err := strconv.Atoi(level)
+			if err != nil {
+				n = 0 // the store names it: a level from 1 to 4
 			}
-			err = nil
+			in = append(in, lifeguard.AnswerInput{AspectID: asp.ID, Level: lifeguard.Level(n), Evidence: evidence, Comment: comment})
 		}
-		if err != nil {
-			return err
+		if len(problems) == 0 {
+			_, err := wb.cfg.Stores.Audits.SaveAuditAnswers(r.Context(), id, fw, in)
+			if e, ok := invalidError(err); ok {
+				for _, p := range e.Problems {
+					problems = append(problems, answerProblem(p, in))
+				}
+			} else if err != nil {
+				return saved{}, err
+			}
 		}
-	}
-	if len(problems) > 0 {
-		return wb.showStrand(w, r, http.StatusUnprocessableEntity, problems, r.PostForm)
-	}
-	msg := s.Title + ": saved."
-	next := auditURL(id)
-	if to := r.PostForm.Get("next"); to != "" && strings.HasPrefix(to, auditURL(id)+"/strands/") {
-		next = to
-	}
-	wb.setPageFlash(w, pageFlash{Message: msg})
-	return redirectAfterPost(w, r, next)
+		if len(problems) > 0 {
+			return saved{}, lifeguard.Invalid("The strand is not saved", problems)
+		}
+		next := auditURL(id)
+		if to := r.PostForm.Get("next"); to != "" && strings.HasPrefix(to, auditURL(id)+"/strands/") {
+			next = to
+		}
+		return saved{s.Title + ": saved.", next}, nil
+	}, func(id int64, err error) error {
+		e, _ := invalidError(err)
+		return wb.showStrand(w, r, http.StatusUnprocessableEntity, e.Problems, r.PostForm)
+	})
 }
 
 // answerProblem turns the store's answers[i].field into the form's field
@@ -589,19 +562,28 @@ func answerPath(path string) (int, string, bool) {
 
 // completeAudit scores the audit and creates its improvement actions.
 func (wb *Web) completeAudit(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Audits == nil {
-		return errAuditsOff
-	}
-	owner := strings.TrimSpace(r.PostForm.Get("owner"))
-	res, err := wb.cfg.Stores.Audits.CompleteAudit(r.Context(), id, wb.cfg.Framework, lifeguard.AuditCompletion{Owner: owner})
-	if e, ok := invalidError(err); ok {
+	var owner string
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		owner = strings.TrimSpace(r.PostForm.Get("owner"))
+		res, err := wb.cfg.Stores.Audits.CompleteAudit(r.Context(), id, wb.cfg.Framework, lifeguard.AuditCompletion{Owner: owner})
+		if err != nil {
+			return saved{}, err
+		}
+		msg := "The audit is completed. "
+		switch n := len(res.Created); n {
+		case 0:
+			msg += "No aspect is below level 3, so there are no new improvement actions."
+		case 1:
+			msg += "1 improvement action is added."
+		default:
+			msg += strconv.Itoa(n) + " improvement actions are added."
+		}
+		if n := len(res.Closed); n > 0 {
+			msg += " " + strconv.Itoa(n) + " earlier actions are closed."
+		}
+		return saved{msg, orgAuditsURL(res.Audit.OrganisationID)}, nil
+	}, func(id int64, err error) error {
+		e, _ := invalidError(err)
 		var problems []lifeguard.Problem
 		for _, p := range e.Problems {
 			switch {
@@ -621,22 +603,5 @@ func (wb *Web) completeAudit(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		return wb.showAudit(w, r, http.StatusUnprocessableEntity, problems, owner)
-	}
-	if err != nil {
-		return err
-	}
-	msg := "The audit is completed. "
-	switch n := len(res.Created); n {
-	case 0:
-		msg += "No aspect is below level 3, so there are no new improvement actions."
-	case 1:
-		msg += "1 improvement action is added."
-	default:
-		msg += strconv.Itoa(n) + " improvement actions are added."
-	}
-	if n := len(res.Closed); n > 0 {
-		msg += " " + strconv.Itoa(n) + " earlier actions are closed."
-	}
-	wb.setPageFlash(w, pageFlash{Message: msg})
-	return redirectAfterPost(w, r, orgAuditsURL(res.Audit.OrganisationID))
+	})
 }

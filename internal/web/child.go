@@ -131,10 +131,6 @@ func yearsSince(from, to lifeguard.Date) int {
 func (wb *Web) transferForm(r *http.Request, childURL string) (*transferForm, error) {
 	f := &transferForm{Action: childURL + "/transfers", To: dslField{ID: "transfer-to", Name: "to"},
 		Note: dslField{ID: "transfer-note", Name: "note"}}
-	if wb.cfg.Stores.Transfers == nil {
-		f.Off = "Sending a child's file is not available on this server yet."
-		return f, nil
-	}
 	orgs, err := wb.cfg.Stores.Orgs.Organisations(r.Context())
 	if err != nil {
 		return nil, err
@@ -158,26 +154,21 @@ func (wb *Web) sendTransfer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireDSL(r, "send a child's file"); err != nil {
 		return err
 	}
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Transfers == nil {
-		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "Sending a child's file is not available on this server yet.")
-	}
-	toText, note := r.PostForm.Get("to"), strings.TrimSpace(r.PostForm.Get("note"))
-	var t *lifeguard.Transfer
-	to, perr := strconv.ParseInt(toText, 10, 64)
-	if perr != nil || to <= 0 {
-		err = lifeguard.Invalid("The transfer is not valid", []lifeguard.Problem{{Path: "to_organisation_id",
-			Problem: "must be chosen from the list"}})
-	} else {
-		t, err = wb.cfg.Stores.Transfers.SendTransfer(r.Context(), id, to, note, wb.transferDue())
-	}
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var toText, note string
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		toText, note = r.PostForm.Get("to"), strings.TrimSpace(r.PostForm.Get("note"))
+		to, perr := strconv.ParseInt(toText, 10, 64)
+		if perr != nil || to <= 0 {
+			return saved{}, lifeguard.Invalid("The transfer is not valid", []lifeguard.Problem{{Path: "to_organisation_id",
+				Problem: "must be chosen from the list"}})
+		}
+		t, err := wb.cfg.Stores.Transfers.SendTransfer(r.Context(), id, to, note, wb.transferDue())
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{"The child's file is sent to " + t.ToOrgName +
+			". Their safeguarding lead must accept it by " + wb.showTime(t.DueBy) + ".", "/transfers"}, nil
+	}, func(id int64, err error) error {
 		targets := map[string]problemTarget{
 			"to_organisation_id": {"transfer-to", "Organisation"},
 			"to":                 {"transfer-to", "Organisation"},
@@ -195,13 +186,7 @@ func (wb *Web) sendTransfer(w http.ResponseWriter, r *http.Request) error {
 		}
 		return wb.render(w, r, http.StatusUnprocessableEntity, "child.html",
 			page{Title: "Child " + v.Ref + ": there is a problem", Nav: "inbox", Data: v, Problem: problems})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The child's file is sent to " + t.ToOrgName +
-		". Their safeguarding lead must accept it by " + wb.showTime(t.DueBy) + "."})
-	return redirectAfterPost(w, r, "/transfers")
+	})
 }
 
 // transferDue is the deadline of a transfer sent now: five school days by

@@ -77,16 +77,4 @@ func TestChildPage(t *testing.T) {
 			t.Errorf("no such child: %d, want 404", p.status)
 		}
 	})
-
-	t.Run("without a transfer store there is no form", func(t *testing.T) {
-		mustContain(t, p, "Sending a child&#39;s file is not available on this server yet.")
-		if slicesHasSuffix(postForms(p.body), "/transfers") {
-			t.Error("a transfer form with no store to send it")
-		}
-		tp := f.get("dsl", "/transfers")
-		if tp.status != http.StatusOK {
-			t.Fatalf("transfers: %d", tp.status)
-		}
-		mustContain(t, tp, "not available on this server yet")
-	})
 }

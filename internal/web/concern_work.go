@@ -7,31 +7,31 @@ import (
 	"github.com/lifeguard-scp/lifeguard"
 )
 
-// The forms of the concern page. Each follows one shape: read the form,
-// check what only the page can check, hand it to the store (which enforces
-// who may do it and every rule of the record), then redirect to the concern
-// with a confirmation, or show the page again with the problems and what
-// was typed.
+// The forms of the concern page. Each takes the one shape of post
+// (form.go): read the form, check what only the page can check, hand it to
+// the store (which enforces who may do it and every rule of the record),
+// then redirect to the concern with a confirmation, or show the page again
+// with the problems and what was typed.
 
 // addDecision records the DSL's decision on one route, or on the proposed
 // decision: accepted, declined (with a reason) or done (with the
 // referral's reference, if there is one).
 func (wb *Web) addDecision(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	in := lifeguard.NewDecision{
-		Route:     lifeguard.RouteCode(r.PostForm.Get("route")),
-		Decision:  lifeguard.DecisionKind(r.PostForm.Get("decision")),
-		Reason:    strings.TrimSpace(r.PostForm.Get("reason")),
-		Reference: strings.TrimSpace(r.PostForm.Get("reference")),
-	}
-	_, err = wb.cfg.Stores.Concerns.AddDecision(r.Context(), id, in)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var in lifeguard.NewDecision
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		in = lifeguard.NewDecision{
+			Route:     lifeguard.RouteCode(r.PostForm.Get("route")),
+			Decision:  lifeguard.DecisionKind(r.PostForm.Get("decision")),
+			Reason:    strings.TrimSpace(r.PostForm.Get("reason")),
+			Reference: strings.TrimSpace(r.PostForm.Get("reference")),
+		}
+		_, err := wb.cfg.Stores.Concerns.AddDecision(r.Context(), id, in)
+		msg := "Your decision is recorded."
+		if in.Decision == lifeguard.DecisionDone && in.Reference != "" {
+			msg = "Recorded as done, with its reference."
+		}
+		return saved{msg, concernURL(id)}, err
+	}, func(id int64, err error) error {
 		prefix := "d-" + string(in.Route)
 		reason := "Reason"
 		if in.Decision == lifeguard.DecisionDeclined {
@@ -54,16 +54,7 @@ func (wb *Web) addDecision(w http.ResponseWriter, r *http.Request) error {
 			f.Decision.Value, f.Reason.Value, f.Reference.Value = string(in.Decision), in.Reason, in.Reference
 			f.Decision.Err, f.Reason.Err, f.Reference.Err = errs[f.Decision.ID], errs[f.Reason.ID], errs[f.Reference.ID]
 		})
-	}
-	if err != nil {
-		return err
-	}
-	msg := "Your decision is recorded."
-	if in.Decision == lifeguard.DecisionDone && in.Reference != "" {
-		msg = "Recorded as done, with its reference."
-	}
-	wb.setPageFlash(w, pageFlash{Message: msg})
-	return redirectAfterPost(w, r, concernURL(id))
+	})
 }
 
 // decisionForm finds the form of a route (or of the proposed decision).
@@ -82,26 +73,17 @@ func (v *concernView) decisionForm(code lifeguard.RouteCode) *decisionForm {
 // addAction sets a task that follows from the concern, with its owner
 // and due date.
 func (wb *Web) addAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	title, owner := strings.TrimSpace(r.PostForm.Get("title")), strings.TrimSpace(r.PostForm.Get("owner"))
-	dueText := strings.TrimSpace(r.PostForm.Get("due"))
-	in := lifeguard.NewAction{Title: title, Owner: owner}
-	if dueText != "" {
-		if in.Due, err = lifeguard.ParseDate(dueText); err != nil {
-			err = lifeguard.Invalid("The action is not valid", []lifeguard.Problem{{Path: "due",
-				Problem: "must be a real date, for example 2026-11-30"}})
+	var title, owner, dueText string
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		title, owner = strings.TrimSpace(r.PostForm.Get("title")), strings.TrimSpace(r.PostForm.Get("owner"))
+		dueText = strings.TrimSpace(r.PostForm.Get("due"))
+		due, err := formDate(dueText, "due", "The action is not valid", "2026-11-30")
+		if err != nil {
+			return saved{}, err
 		}
-	}
-	if err == nil {
-		_, err = wb.cfg.Stores.Concerns.AddAction(r.Context(), id, in)
-	}
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+		_, err = wb.cfg.Stores.Concerns.AddAction(r.Context(), id, lifeguard.NewAction{Title: title, Owner: owner, Due: due})
+		return saved{"The action is added.", concernURL(id)}, err
+	}, func(id int64, err error) error {
 		problems, errs := fieldProblems(err, map[string]problemTarget{
 			"title": {"action-title", "What needs doing"},
 			"owner": {"action-owner", "Who will do it"},
@@ -112,12 +94,7 @@ func (wb *Web) addAction(w http.ResponseWriter, r *http.Request) error {
 			f.Title.Value, f.Owner.Value, f.Due.Value = title, owner, dueText
 			f.Title.Err, f.Owner.Err, f.Due.Err = errs[f.Title.ID], errs[f.Owner.ID], errs[f.Due.ID]
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The action is added."})
-	return redirectAfterPost(w, r, concernURL(id))
+	})
 }
 
 // completeAction marks an action done.
@@ -130,35 +107,27 @@ func (wb *Web) completeAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if _, err := wb.cfg.Stores.Concerns.CompleteAction(r.Context(), id, actionID); err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The action is marked done."})
-	return redirectAfterPost(w, r, concernURL(id))
+	return wb.post(w, r, func() (saved, error) {
+		_, err := wb.cfg.Stores.Concerns.CompleteAction(r.Context(), id, actionID)
+		return saved{"The action is marked done.", concernURL(id)}, err
+	}, nil)
 }
 
 // addEvidence records what evidence exists, where it is and who holds it.
 // It never takes a file: parsePlainForm refuses one.
 func (wb *Web) addEvidence(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	in := lifeguard.NewEvidence{
-		What:     strings.TrimSpace(r.PostForm.Get("what")),
-		Location: strings.TrimSpace(r.PostForm.Get("location")),
-		HeldBy:   strings.TrimSpace(r.PostForm.Get("held_by")),
-		// A hash is often copied in capitals; the record keeps one form.
-		SHA256: strings.ToLower(strings.TrimSpace(r.PostForm.Get("sha256"))),
-	}
-	_, err = wb.cfg.Stores.Concerns.AddEvidence(r.Context(), id, in)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var in lifeguard.NewEvidence
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		in = lifeguard.NewEvidence{
+			What:     strings.TrimSpace(r.PostForm.Get("what")),
+			Location: strings.TrimSpace(r.PostForm.Get("location")),
+			HeldBy:   strings.TrimSpace(r.PostForm.Get("held_by")),
+			// A hash is often copied in capitals; the record keeps one form.
+			SHA256: strings.ToLower(strings.TrimSpace(r.PostForm.Get("sha256"))),
+		}
+		_, err := wb.cfg.Stores.Concerns.AddEvidence(r.Context(), id, in)
+		return saved{"The evidence record is added.", concernURL(id)}, err
+	}, func(id int64, err error) error {
 		problems, errs := fieldProblems(err, map[string]problemTarget{
 			"what":     {"evidence-what", "What the evidence is"},
 			"location": {"evidence-location", "Where it is held"},
@@ -171,51 +140,33 @@ func (wb *Web) addEvidence(w http.ResponseWriter, r *http.Request) error {
 			f.What.Err, f.Location.Err, f.HeldBy.Err, f.SHA256.Err = errs[f.What.ID], errs[f.Location.ID],
 				errs[f.HeldBy.ID], errs[f.SHA256.ID]
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The evidence record is added."})
-	return redirectAfterPost(w, r, concernURL(id))
+	})
 }
 
 // addNote adds a dated note.
 func (wb *Web) addNote(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	text := r.PostForm.Get("text")
-	_, err = wb.cfg.Stores.Concerns.AddNote(r.Context(), id, text)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var text string
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		text = r.PostForm.Get("text")
+		_, err := wb.cfg.Stores.Concerns.AddNote(r.Context(), id, text)
+		return saved{"Your note is added.", concernURL(id)}, err
+	}, func(id int64, err error) error {
 		problems, errs := fieldProblems(err, map[string]problemTarget{"text": {"note-text", "Note"}})
 		return wb.reshowConcern(w, r, id, problems, func(v *concernView, _ []lifeguard.Problem) {
 			v.Forms.Note.Value, v.Forms.Note.Err = text, errs[v.Forms.Note.ID]
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "Your note is added."})
-	return redirectAfterPost(w, r, concernURL(id))
+	})
 }
 
 // closeConcern closes the concern with its outcome and a summary.
 func (wb *Web) closeConcern(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	in := lifeguard.NewOutcome{Code: lifeguard.OutcomeCode(r.PostForm.Get("code")),
-		Summary: strings.TrimSpace(r.PostForm.Get("summary"))}
-	_, err = wb.cfg.Stores.Concerns.CloseConcern(r.Context(), id, in)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var in lifeguard.NewOutcome
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		in = lifeguard.NewOutcome{Code: lifeguard.OutcomeCode(r.PostForm.Get("code")),
+			Summary: strings.TrimSpace(r.PostForm.Get("summary"))}
+		_, err := wb.cfg.Stores.Concerns.CloseConcern(r.Context(), id, in)
+		return saved{"The concern is closed. Its record stays, and can no longer change.", concernURL(id)}, err
+	}, func(id int64, err error) error {
 		problems, errs := fieldProblems(err, map[string]problemTarget{
 			"code":    {"close-code", "Outcome"},
 			"summary": {"close-summary", "Summary"},
@@ -225,12 +176,7 @@ func (wb *Web) closeConcern(w http.ResponseWriter, r *http.Request) error {
 			f.Code.Value, f.Summary.Value = string(in.Code), in.Summary
 			f.Code.Err, f.Summary.Err = errs[f.Code.ID], errs[f.Summary.ID]
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The concern is closed. Its record stays, and can no longer change."})
-	return redirectAfterPost(w, r, concernURL(id))
+	})
 }
 
 // lowerFirst gives s a small first letter, to follow a colon.

@@ -34,26 +34,14 @@ func (errMethodNotAllowed) Error() string { return "method not allowed" }
 var errCrossOrigin = &lifeguard.Error{Code: lifeguard.EFORBIDDEN,
 	Message: "This form was sent from another site, so it was refused. Open Lifeguard and try again from its own page."}
 
-// statusOf maps an error code to the page's status.
+// statusOf gives an error its page's status: 405 for a known page asked
+// with the wrong method, otherwise the status of its code from
+// lifeguard.HTTPStatus, the table the API uses too.
 func statusOf(err error) int {
 	if errors.Is(err, errMethod) {
 		return http.StatusMethodNotAllowed
 	}
-	switch lifeguard.ErrorCode(err) {
-	case lifeguard.EINVALID:
-		return http.StatusUnprocessableEntity
-	case lifeguard.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case lifeguard.EFORBIDDEN:
-		return http.StatusForbidden
-	case lifeguard.ENOTFOUND:
-		return http.StatusNotFound
-	case lifeguard.ECONFLICT:
-		return http.StatusConflict
-	case lifeguard.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
+	return lifeguard.HTTPStatus(err)
 }
 
 type errorData struct {

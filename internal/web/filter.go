@@ -14,7 +14,6 @@ import (
 // from the store, which decides who sees what.
 
 type filterAlertsView struct {
-	Off          string
 	Open, Closed []filterAlertItem
 }
 
@@ -65,10 +64,6 @@ func (wb *Web) showFilterAlerts(w http.ResponseWriter, r *http.Request, status i
 	if fl := wb.takePageFlash(w, r); fl != nil {
 		p.Flash = fl.Message
 	}
-	if wb.cfg.Stores.Filter == nil {
-		v.Off = "The DNS filter is not attached to this server."
-		return wb.render(w, r, http.StatusOK, "filter_alerts.html", p)
-	}
 	list, err := wb.cfg.Stores.Filter.FilterAlerts(r.Context(), "")
 	if err != nil {
 		return err
@@ -103,43 +98,30 @@ func (wb *Web) closeFilterAlert(w http.ResponseWriter, r *http.Request) error {
 	if err := requireDSL(r, "deal with the filter's alerts"); err != nil {
 		return err
 	}
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Filter == nil {
-		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The DNS filter is not attached to this server.")
-	}
-	var concern int64
-	typed := strings.TrimSpace(r.PostForm.Get("concern"))
-	if typed != "" {
-		if concern, err = strconv.ParseInt(typed, 10, 64); err != nil || concern <= 0 {
-			err = lifeguard.Invalid("The alert cannot be closed", []lifeguard.Problem{{Path: "concern",
-				Problem: "must be the concern's number, as it shows in its address (/concerns/123), or left empty"}})
+	var typed string
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		typed = strings.TrimSpace(r.PostForm.Get("concern"))
+		var concern int64
+		if typed != "" {
+			n, perr := strconv.ParseInt(typed, 10, 64)
+			if perr != nil || n <= 0 {
+				return saved{}, lifeguard.Invalid("The alert cannot be closed", []lifeguard.Problem{{Path: "concern",
+					Problem: "must be the concern's number, as it shows in its address (/concerns/123), or left empty"}})
+			}
+			concern = n
 		}
-	}
-	if err == nil {
-		_, err = wb.cfg.Stores.Filter.CloseFilterAlert(r.Context(), id, concern)
-	}
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+		_, err := wb.cfg.Stores.Filter.CloseFilterAlert(r.Context(), id, concern)
+		return saved{"The alert is marked as dealt with.", "/filter/alerts"}, err
+	}, func(id int64, err error) error {
 		field := fmt.Sprintf("concern-%d", id)
 		problems, errs := fieldProblems(err, map[string]problemTarget{
 			"concern": {field, "Concern number"}, "concern_id": {field, "Concern number"}})
 		return wb.showFilterAlerts(w, r, http.StatusUnprocessableEntity, problems,
 			cardForm{id: id, typed: typed, Err: errs[field]})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The alert is marked as dealt with."})
-	return redirectAfterPost(w, r, "/filter/alerts")
+	})
 }
 
 type filterReviewsView struct {
-	Off          string
 	Open, Closed []filterReviewItem
 }
 
@@ -189,10 +171,6 @@ func (wb *Web) showFilterReviews(w http.ResponseWriter, r *http.Request, status 
 	if fl := wb.takePageFlash(w, r); fl != nil {
 		p.Flash = fl.Message
 	}
-	if wb.cfg.Stores.Filter == nil {
-		v.Off = "The DNS filter is not attached to this server."
-		return wb.render(w, r, http.StatusOK, "filter_reviews.html", p)
-	}
 	list, err := wb.cfg.Stores.Filter.FilterReviews(r.Context(), "")
 	if err != nil {
 		return err
@@ -221,29 +199,17 @@ func (wb *Web) closeFilterReview(w http.ResponseWriter, r *http.Request) error {
 	if err := mayReview(r); err != nil {
 		return err
 	}
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Filter == nil {
-		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The DNS filter is not attached to this server.")
-	}
-	outcome := r.PostForm.Get("outcome")
-	_, err = wb.cfg.Stores.Filter.CloseFilterReview(r.Context(), id, outcome)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var outcome string
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		outcome = r.PostForm.Get("outcome")
+		_, err := wb.cfg.Stores.Filter.CloseFilterReview(r.Context(), id, outcome)
+		return saved{"The request is closed with what you decided.", "/filter/reviews"}, err
+	}, func(id int64, err error) error {
 		field := fmt.Sprintf("outcome-%d", id)
 		problems, errs := fieldProblems(err, map[string]problemTarget{"outcome": {field, "What you decided"}})
 		return wb.showFilterReviews(w, r, http.StatusUnprocessableEntity, problems,
 			cardForm{id: id, typed: outcome, Err: errs[field]})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The request is closed with what you decided."})
-	return redirectAfterPost(w, r, "/filter/reviews")
+	})
 }
 
 // alertReport returns the report form's answers that start a concern from
@@ -251,7 +217,7 @@ func (wb *Web) closeFilterReview(w http.ResponseWriter, r *http.Request) error {
 // what the filter saw, for the DSL to complete.
 func (wb *Web) alertReport(r *http.Request, id string) (reportAnswers, error) {
 	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil || n <= 0 || wb.cfg.Stores.Filter == nil {
+	if err != nil || n <= 0 {
 		return nil, lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such alert.")
 	}
 	a, err := wb.cfg.Stores.Filter.FilterAlert(r.Context(), n)

@@ -13,8 +13,6 @@ import (
 // them, escalated to the board until resolved. Every user of an
 // organisation that owns an action sees it and adds dated progress notes.
 
-var errPlanOff = lifeguard.Errorf(lifeguard.EUNAVAILABLE, "The strategy action plan is not available on this server.")
-
 func objectiveURL(id int64) string  { return "/plan/objectives/" + strconv.FormatInt(id, 10) }
 func planActionURL(id int64) string { return "/plan/actions/" + strconv.FormatInt(id, 10) }
 
@@ -64,9 +62,6 @@ func (wb *Web) planPage(w http.ResponseWriter, r *http.Request) error {
 
 func (wb *Web) showPlan(w http.ResponseWriter, r *http.Request, status int, problems []lifeguard.Problem,
 	typed lifeguard.NewObjective) error {
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
-	}
 	objs, err := wb.cfg.Stores.Plan.Plan(r.Context())
 	if err != nil {
 		return err
@@ -149,24 +144,24 @@ var objectiveTargets = map[string]problemTarget{
 
 // createObjective adds an objective to the plan.
 func (wb *Web) createObjective(w http.ResponseWriter, r *http.Request) error {
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
-	}
-	in := lifeguard.NewObjective{Strand: lifeguard.PlanStrand(r.PostForm.Get("strand")),
-		Title: strings.TrimSpace(r.PostForm.Get("title")), Description: strings.TrimSpace(r.PostForm.Get("description"))}
-	o, err := wb.cfg.Stores.Plan.CreateObjective(r.Context(), in)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var in lifeguard.NewObjective
+	return wb.post(w, r, func() (saved, error) {
+		in = readObjectiveForm(r)
+		o, err := wb.cfg.Stores.Plan.CreateObjective(r.Context(), in)
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{"The objective is added. Now add its actions.", objectiveURL(o.ID)}, nil
+	}, func(err error) error {
 		problems, _ := fieldProblems(err, objectiveTargets)
 		return wb.showPlan(w, r, http.StatusUnprocessableEntity, problems, in)
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The objective is added. Now add its actions."})
-	return redirectAfterPost(w, r, objectiveURL(o.ID))
+	})
+}
+
+// readObjectiveForm reads the fields of an objective's form.
+func readObjectiveForm(r *http.Request) lifeguard.NewObjective {
+	return lifeguard.NewObjective{Strand: lifeguard.PlanStrand(r.PostForm.Get("strand")),
+		Title: strings.TrimSpace(r.PostForm.Get("title")), Description: strings.TrimSpace(r.PostForm.Get("description"))}
 }
 
 // objectiveView is an objective with its actions and, for an officer, the
@@ -201,9 +196,6 @@ func (wb *Web) showObjective(w http.ResponseWriter, r *http.Request, status int,
 	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
 	}
 	o, err := wb.cfg.Stores.Plan.Objective(r.Context(), id)
 	if err != nil {
@@ -281,86 +273,49 @@ func actionTargets(prefix string) map[string]problemTarget {
 	}
 }
 
-// readActionForm reads an action's form; a date that does not parse is a
-// problem of its own, reported with the store's.
-func readActionForm(r *http.Request) (actionInput, lifeguard.NewPlanAction, *lifeguard.Problem) {
+// readActionForm reads an action's form; a date that does not parse is an
+// EINVALID error, found before the store is asked.
+func readActionForm(r *http.Request) (actionInput, lifeguard.NewPlanAction, error) {
 	typed := actionInput{Title: strings.TrimSpace(r.PostForm.Get("title")), Owner: r.PostForm.Get("owner"),
 		Due: strings.TrimSpace(r.PostForm.Get("due")), RAG: r.PostForm.Get("rag")}
 	in := lifeguard.NewPlanAction{Title: typed.Title, RAG: lifeguard.RAG(typed.RAG)}
 	in.OwnerOrgID, _ = strconv.ParseInt(typed.Owner, 10, 64)
-	var bad *lifeguard.Problem
-	if typed.Due != "" {
-		d, err := lifeguard.ParseDate(typed.Due)
-		if err != nil {
-			bad = &lifeguard.Problem{Path: "due", Problem: "must be a real date, for example 2027-03-31"}
-		}
-		in.Due = d
-	}
-	return typed, in, bad
-}
-
-// withProblem adds a problem of the form to the store's error, or makes
-// one when the store found nothing.
-func withProblem(err error, p *lifeguard.Problem, message string) error {
-	if p == nil {
-		return err
-	}
-	if e, ok := invalidError(err); ok {
-		out := []lifeguard.Problem{*p}
-		for _, q := range e.Problems {
-			if q.Path != p.Path {
-				out = append(out, q)
-			}
-		}
-		return lifeguard.Invalid(e.Message, out)
-	}
-	if err != nil {
-		return err
-	}
-	return lifeguard.Invalid(message, []lifeguard.Problem{*p})
+	var err error
+	in.Due, err = formDate(typed.Due, "due", "The action is not valid", "2027-03-31")
+	return typed, in, err
 }
 
 // updateObjective changes an objective.
 func (wb *Web) updateObjective(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
-	if err != nil {
-		return err
-	}
-	in := lifeguard.NewObjective{Strand: lifeguard.PlanStrand(r.PostForm.Get("strand")),
-		Title: strings.TrimSpace(r.PostForm.Get("title")), Description: strings.TrimSpace(r.PostForm.Get("description"))}
-	_, err = wb.cfg.Stores.Plan.UpdateObjective(r.Context(), id, in)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var in lifeguard.NewObjective
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		in = readObjectiveForm(r)
+		_, err := wb.cfg.Stores.Plan.UpdateObjective(r.Context(), id, in)
+		return saved{"The objective is changed.", objectiveURL(id)}, err
+	}, func(id int64, err error) error {
 		problems, _ := fieldProblems(err, objectiveTargets)
 		return wb.showObjective(w, r, http.StatusUnprocessableEntity, problems, &in, nil)
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The objective is changed."})
-	return redirectAfterPost(w, r, objectiveURL(id))
+	})
 }
 
 // createPlanAction adds an action to an objective.
 func (wb *Web) createPlanAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
-	if err != nil {
-		return err
-	}
-	typed, in, bad := readActionForm(r)
-	var x *lifeguard.PlanAction
-	if bad == nil {
-		x, err = wb.cfg.Stores.Plan.CreatePlanAction(r.Context(), id, in)
-	}
-	err = withProblem(err, bad, "The action is not valid")
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var typed actionInput
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		var in lifeguard.NewPlanAction
+		var err error
+		if typed, in, err = readActionForm(r); err != nil {
+			return saved{}, err
+		}
+		x, err := wb.cfg.Stores.Plan.CreatePlanAction(r.Context(), id, in)
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{"The action is added.", planActionURL(x.ID)}, nil
+	}, func(id int64, err error) error {
 		problems, _ := fieldProblems(err, actionTargets("new-action"))
 		return wb.showObjective(w, r, http.StatusUnprocessableEntity, problems, nil, &typed)
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The action is added."})
-	return redirectAfterPost(w, r, planActionURL(x.ID))
+	})
 }
 
 // planActionView is one action: its details, notes and barriers, and the
@@ -399,9 +354,6 @@ func (wb *Web) showPlanAction(w http.ResponseWriter, r *http.Request, status int
 	id, err := idFromPath(r, "id")
 	if err != nil {
 		return err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return errPlanOff
 	}
 	x, err := wb.cfg.Stores.Plan.PlanAction(r.Context(), id)
 	if err != nil {
@@ -482,16 +434,16 @@ func (wb *Web) showPlanAction(w http.ResponseWriter, r *http.Request, status int
 
 // updatePlanAction changes an action's title, owner, due date and status.
 func (wb *Web) updatePlanAction(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
-	if err != nil {
-		return err
-	}
-	typed, in, bad := readActionForm(r)
-	if bad == nil {
+	var typed actionInput
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		var in lifeguard.NewPlanAction
+		var err error
+		if typed, in, err = readActionForm(r); err != nil {
+			return saved{}, err
+		}
 		_, err = wb.cfg.Stores.Plan.UpdatePlanAction(r.Context(), id, in)
-	}
-	err = withProblem(err, bad, "The action is not valid")
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+		return saved{"The action is changed.", planActionURL(id)}, err
+	}, func(id int64, err error) error {
 		problems, _ := fieldProblems(err, actionTargets("action"))
 		return wb.showPlanAction(w, r, http.StatusUnprocessableEntity, problems, func(v *planActionView) {
 			f, ferr := wb.actionFormOf(r, "action", typed, nil)
@@ -500,91 +452,67 @@ func (wb *Web) updatePlanAction(w http.ResponseWriter, r *http.Request) error {
 				v.Edit = f
 			}
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The action is changed."})
-	return redirectAfterPost(w, r, planActionURL(id))
+	})
 }
 
 // addProgressNote adds a dated note of progress.
 func (wb *Web) addProgressNote(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
-	if err != nil {
-		return err
-	}
-	onText, text := strings.TrimSpace(r.PostForm.Get("on")), strings.TrimSpace(r.PostForm.Get("text"))
-	in := lifeguard.NewProgressNote{Text: text}
-	var bad *lifeguard.Problem
-	if onText != "" {
-		if in.On, err = lifeguard.ParseDate(onText); err != nil {
-			bad = &lifeguard.Problem{Path: "on", Problem: "must be a real date, for example 2026-11-30"}
+	var onText, text string
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		onText, text = strings.TrimSpace(r.PostForm.Get("on")), strings.TrimSpace(r.PostForm.Get("text"))
+		on, err := formDate(onText, "on", "The progress note is not valid", "2026-11-30")
+		if err != nil {
+			return saved{}, err
 		}
-	}
-	err = nil
-	if bad == nil {
-		_, err = wb.cfg.Stores.Plan.AddProgressNote(r.Context(), id, in)
-	}
-	err = withProblem(err, bad, "The progress note is not valid")
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+		_, err = wb.cfg.Stores.Plan.AddProgressNote(r.Context(), id, lifeguard.NewProgressNote{On: on, Text: text})
+		return saved{"Your progress note is added.", planActionURL(id)}, err
+	}, func(id int64, err error) error {
 		problems, _ := fieldProblems(err, map[string]problemTarget{
 			"on": {"note-on", "The date"}, "text": {"note-text", "The progress"}})
 		return wb.showPlanAction(w, r, http.StatusUnprocessableEntity, problems, func(v *planActionView) {
 			v.Note.On.Value, v.Note.Text.Value = onText, text
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "Your progress note is added."})
-	return redirectAfterPost(w, r, planActionURL(id))
+	})
 }
 
 // addBarrier records a barrier to an action.
 func (wb *Web) addBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
-	if err != nil {
-		return err
-	}
-	text := strings.TrimSpace(r.PostForm.Get("text"))
-	_, err = wb.cfg.Stores.Plan.AddBarrier(r.Context(), id, text)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var text string
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		text = strings.TrimSpace(r.PostForm.Get("text"))
+		_, err := wb.cfg.Stores.Plan.AddBarrier(r.Context(), id, text)
+		return saved{"The barrier is recorded.", planActionURL(id)}, err
+	}, func(id int64, err error) error {
 		problems, _ := fieldProblems(err, map[string]problemTarget{"text": {"barrier-text", "The barrier"}})
 		return wb.showPlanAction(w, r, http.StatusUnprocessableEntity, problems, func(v *planActionView) {
 			v.Barrier.Value = text
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The barrier is recorded."})
-	return redirectAfterPost(w, r, planActionURL(id))
+	})
 }
 
 // escalateBarrier escalates a barrier to the board.
 func (wb *Web) escalateBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
-	if err != nil {
-		return err
-	}
-	b, err := wb.cfg.Stores.Plan.EscalateBarrier(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The barrier is escalated to the board. It stays in the board report until it is resolved."})
-	return redirectAfterPost(w, r, planActionURL(b.ActionID))
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		b, err := wb.cfg.Stores.Plan.EscalateBarrier(r.Context(), id)
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{"The barrier is escalated to the board. It stays in the board report until it is resolved.",
+			planActionURL(b.ActionID)}, nil
+	}, nil)
 }
 
 // resolveBarrier records how a barrier was resolved.
 func (wb *Web) resolveBarrier(w http.ResponseWriter, r *http.Request) error {
-	id, err := wb.planPost(w, r)
-	if err != nil {
-		return err
-	}
-	text := strings.TrimSpace(r.PostForm.Get("resolution"))
-	b, err := wb.cfg.Stores.Plan.ResolveBarrier(r.Context(), id, text)
-	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+	var text string
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		text = strings.TrimSpace(r.PostForm.Get("resolution"))
+		b, err := wb.cfg.Stores.Plan.ResolveBarrier(r.Context(), id, text)
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{"The barrier is resolved.", planActionURL(b.ActionID)}, nil
+	}, func(id int64, err error) error {
 		// The action's page has the barrier's form: find the action.
 		field := "resolution-" + strconv.FormatInt(id, 10)
 		problems, _ := fieldProblems(err, map[string]problemTarget{"resolution": {field, "How it was resolved"}})
@@ -600,12 +528,7 @@ func (wb *Web) resolveBarrier(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		})
-	}
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The barrier is resolved."})
-	return redirectAfterPost(w, r, planActionURL(b.ActionID))
+	})
 }
 
 // barrierAction finds the action of a barrier among those the user sees.
@@ -624,21 +547,4 @@ func (wb *Web) barrierAction(r *http.Request, barrier int64) (int64, error) {
 		}
 	}
 	return 0, errNoPage
-}
-
-// planPost is the start of every form posted about one record of the plan:
-// the record's id from the path, the form read (no file allowed), and the
-// plan's store present.
-func (wb *Web) planPost(w http.ResponseWriter, r *http.Request) (int64, error) {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return 0, err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return 0, err
-	}
-	if wb.cfg.Stores.Plan == nil {
-		return 0, errPlanOff
-	}
-	return id, nil
 }

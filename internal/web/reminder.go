@@ -22,9 +22,6 @@ type reminderItem struct {
 // reminders lists the DSL's organisation's reminders, or none when the
 // pages were built without a reminder store.
 func (wb *Web) reminders(r *http.Request) ([]reminderItem, error) {
-	if wb.cfg.Stores.Reminders == nil {
-		return nil, nil
-	}
 	rs, err := wb.cfg.Stores.Reminders.Reminders(r.Context())
 	if err != nil {
 		return nil, err
@@ -41,19 +38,7 @@ func (wb *Web) reminders(r *http.Request) ([]reminderItem, error) {
 // dismissReminder takes a reminder off the inbox for every DSL of the
 // organisation; the concern itself stays as it is.
 func (wb *Web) dismissReminder(w http.ResponseWriter, r *http.Request) error {
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Reminders == nil {
-		return errNoPage
-	}
-	if err := wb.cfg.Stores.Reminders.DismissReminder(r.Context(), id); err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "The reminder is dismissed."})
-	return redirectAfterPost(w, r, "/inbox")
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		return saved{"The reminder is dismissed.", "/inbox"}, wb.cfg.Stores.Reminders.DismissReminder(r.Context(), id)
+	}, nil)
 }

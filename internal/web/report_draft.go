@@ -27,7 +27,7 @@ const msgReportRestored = "You had to sign in again because your session ended: 
 func (wb *Web) keepingReport(next http.Handler) http.Handler {
 	keep := wb.handle(wb.keepReport)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if fromRequest(r) == nil && wb.cfg.Stores.Drafts != nil {
+		if fromRequest(r) == nil {
 			keep.ServeHTTP(w, r)
 			return
 		}
@@ -82,9 +82,6 @@ func (wb *Web) reportNotKept(w http.ResponseWriter, r *http.Request) error {
 // restoreReport gives the signed-in user back a report kept when their
 // session ended, and shows it; false when there is none.
 func (wb *Web) restoreReport(w http.ResponseWriter, r *http.Request) (bool, error) {
-	if wb.cfg.Stores.Drafts == nil {
-		return false, nil
-	}
 	d, err := wb.cfg.Stores.Drafts.TakeReportDraft(r.Context(), wb.cfg.Now())
 	if err != nil || d == nil {
 		return false, err

@@ -45,9 +45,8 @@ func (s *reportLogs) String() string {
 // reportFixture is the real server, pages and store over a SQLite file: one
 // school with staff (two), a manager and a DSL, and a partnership officer.
 // The officer and the DSL have demo addresses, which serve --demo exempts
-// from the second factor, so the tests can sign them in without one.
-// Preferences and Transfers stay nil until the SQL store has them, and
-// the auth service has no second-factor store for the same reason.
+// from the second factor, so the tests can sign them in without one; the
+// auth service has no second-factor store.
 type reportFixture struct {
 	t     *testing.T
 	url   string
@@ -122,7 +121,8 @@ func newReportFixture(t *testing.T) *reportFixture {
 	for _, u := range f.users {
 		demoIDs = append(demoIDs, u.ID)
 	}
-	wb, err := New(Config{Stores: Stores{Concerns: db, Children: db, Orgs: db, Drafts: db}, Auth: svc, Procedure: proc,
+	wb, err := New(Config{Stores: Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db,
+		Reminders: db, Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db}, Auth: svc, Procedure: proc,
 		Logger: logger, Demo: true, DemoAccounts: demoIDs})
 	if err != nil {
 		t.Fatal(err)

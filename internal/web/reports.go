@@ -77,9 +77,6 @@ func (wb *Web) reportQuery(r *http.Request) (lifeguard.ReportQuery, string, erro
 
 // buildReport asks the store for the counts and builds the report.
 func (wb *Web) buildReport(r *http.Request) (*report.Report, error) {
-	if wb.cfg.Stores.Reports == nil {
-		return nil, lifeguard.Errorf(lifeguard.EUNAVAILABLE, "Reports are not available on this server.")
-	}
 	q, scope, err := wb.reportQuery(r)
 	if err != nil {
 		return nil, err

@@ -78,9 +78,9 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /reports/figures.csv", wb.signedIn(wb.reportCSV))
 	mux.Handle("GET /reports/figures.json", wb.signedIn(wb.reportJSON))
 
-	// Anything else that is not the API is a page that does not exist, or
-	// one asked with a method it does not take: both answer an HTML page,
-	// not the mux's line of plain text.
+	// Anything else (the API is mounted beside the pages, under /api/) is
+	// a page that does not exist, or one asked with a method it does not
+	// take: both answer an HTML page, not the mux's line of plain text.
 	mux.Handle("/", wb.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if allow := allowedMethods(mux, r); len(allow) > 0 {
 			w.Header().Set("Allow", strings.Join(allow, ", "))

@@ -50,11 +50,12 @@ func (wb *Web) factorFree(u *lifeguard.User) bool {
 }
 
 // withSession reads the session cookie of page requests and, for a live
-// session, puts the user in the context. API requests authenticate with
-// bearer tokens in the server and are passed through untouched.
+// session, puts the user in the context. Static assets need no user and are
+// passed through untouched; the API is mounted beside the pages, so its
+// requests never come here.
 func (wb *Web) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/static/") {
+		if strings.HasPrefix(r.URL.Path, "/static/") {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -78,10 +79,8 @@ func (wb *Web) withSession(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), reqCtxKey{}, rc)
 		if rc.complete {
 			ctx = lifeguard.WithActor(ctx, wb.cfg.Auth.Actor(u, "session"))
-			if wb.cfg.Stores.Preferences != nil {
-				if p, err := wb.cfg.Stores.Preferences.Preferences(ctx); err == nil {
-					rc.prefs = *p
-				}
+			if p, err := wb.cfg.Stores.Preferences.Preferences(ctx); err == nil {
+				rc.prefs = *p
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))

@@ -11,7 +11,6 @@ import (
 // DSL's organisation: files waiting for them to accept, and files they
 // sent, with whether and when the other side received them.
 type transfersView struct {
-	Off      string
 	Incoming []transferItem
 	Outgoing []transferItem
 }
@@ -40,10 +39,6 @@ func (wb *Web) transfers(w http.ResponseWriter, r *http.Request) error {
 	p := page{Title: "Transfers", Nav: "transfers", Data: &v}
 	if fl := wb.takePageFlash(w, r); fl != nil {
 		p.Flash = fl.Message
-	}
-	if wb.cfg.Stores.Transfers == nil {
-		v.Off = "Sending and receiving children's files is not available on this server yet."
-		return wb.render(w, r, http.StatusOK, "transfers.html", p)
 	}
 	ts, err := wb.cfg.Stores.Transfers.Transfers(r.Context())
 	if err != nil {
@@ -82,24 +77,16 @@ func (wb *Web) receiveTransfer(w http.ResponseWriter, r *http.Request) error {
 	if err := requireDSL(r, "accept a child's file"); err != nil {
 		return err
 	}
-	id, err := idFromPath(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := parsePlainForm(w, r); err != nil {
-		return err
-	}
-	if wb.cfg.Stores.Transfers == nil {
-		return lifeguard.Errorf(lifeguard.EUNAVAILABLE, "Receiving a child's file is not available on this server yet.")
-	}
-	t, err := wb.cfg.Stores.Transfers.ReceiveTransfer(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	wb.setPageFlash(w, pageFlash{Message: "You have accepted the child's file from " + t.FromOrgName +
-		". The time of receipt is recorded, and the sender can see it."})
-	if t.ReceivedChildID != nil {
-		return redirectAfterPost(w, r, "/children/"+strconv.FormatInt(*t.ReceivedChildID, 10))
-	}
-	return redirectAfterPost(w, r, "/transfers")
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		t, err := wb.cfg.Stores.Transfers.ReceiveTransfer(r.Context(), id)
+		if err != nil {
+			return saved{}, err
+		}
+		done := saved{"You have accepted the child's file from " + t.FromOrgName +
+			". The time of receipt is recorded, and the sender can see it.", "/transfers"}
+		if t.ReceivedChildID != nil {
+			done.to = "/children/" + strconv.FormatInt(*t.ReceivedChildID, 10)
+		}
+		return done, nil
+	}, nil)
 }

@@ -1,12 +1,13 @@
 // Package web is Lifeguard's pages: server-rendered HTML from html/template,
 // with embedded templates and assets, its own CSS, and no script a page
 // needs in order to work. Handlers follow one shape: read the form, check
-// it, call the stores (which enforce access), then redirect or render; they
-// return errors to one renderer.
+// it, call the stores (which enforce access), then redirect or render (for
+// a form, post in form.go); they return errors to one renderer.
 package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -16,7 +17,8 @@ import (
 )
 
 // Stores are the stores the pages read and write, each enforcing access
-// from the acting user.
+// from the acting user. Every one is required (New refuses a missing one),
+// so no page has to ask whether its store is there.
 type Stores struct {
 	Concerns    lifeguard.ConcernStore
 	Children    lifeguard.ChildStore
@@ -24,14 +26,39 @@ type Stores struct {
 	Preferences lifeguard.PreferenceStore
 	Transfers   lifeguard.TransferStore
 	Reminders   lifeguard.ReminderStore
-	// Drafts keeps report forms posted after their session ended; nil
-	// keeps none.
+	// Drafts keeps report forms posted after their session ended.
 	Drafts  lifeguard.DraftStore
 	Audits  lifeguard.AuditStore
 	Plan    lifeguard.PlanStore
 	Reports lifeguard.ReportStore
-	// Filter is the DNS filter's store; nil when it is not attached.
+	// Filter is the DNS filter's store: its alerts and reviews, which stay
+	// empty while no filter sends events.
 	Filter lifeguard.FilterStore
+}
+
+// missing names the first store that is not set, or "" when all are.
+func (s Stores) missing() string {
+	for _, st := range []struct {
+		name string
+		set  bool
+	}{
+		{"Concerns", s.Concerns != nil},
+		{"Children", s.Children != nil},
+		{"Orgs", s.Orgs != nil},
+		{"Preferences", s.Preferences != nil},
+		{"Transfers", s.Transfers != nil},
+		{"Reminders", s.Reminders != nil},
+		{"Drafts", s.Drafts != nil},
+		{"Audits", s.Audits != nil},
+		{"Plan", s.Plan != nil},
+		{"Reports", s.Reports != nil},
+		{"Filter", s.Filter != nil},
+	} {
+		if !st.set {
+			return st.name
+		}
+	}
+	return ""
 }
 
 // Auth is what the pages need of the auth package.
@@ -90,10 +117,13 @@ type Web struct {
 	static    *assets
 }
 
-// New parses and checks every template and hashes the static assets, so a
-// broken template stops the server at start-up rather than on a user's
-// request.
+// New checks that every store is given, parses and checks every template
+// and hashes the static assets, so a missing store or a broken template
+// stops the server at start-up rather than on a user's request.
 func New(cfg Config) (*Web, error) {
+	if name := cfg.Stores.missing(); name != "" {
+		return nil, fmt.Errorf("web: Stores.%s is not set; the pages need every store", name)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
