@@ -201,5 +201,21 @@ func (a *Actor) Near(owner, org, p int64) Reach {
 	return ReachAll
 }
 
+// Can reports whether role r may do op at all, to some record.
+func (r Role) Can(op Op) bool { return r.May(op) != ReachNone }
+
 // CanReport reports whether the role records concerns about children.
-func (r Role) CanReport() bool { return r.May(OpRecordConcern) != ReachNone }
+func (r Role) CanReport() bool { return r.Can(OpRecordConcern) }
+
+// Two rules are about signing in rather than about an operation on the
+// stores; they sit here so that every rule of a role reads in one file.
+
+// UsesPages reports whether the role signs in to the pages: a DNS filter's
+// account works with an API token only.
+func (r Role) UsesPages() bool { return r != RoleFilter }
+
+// NeedsSecondFactor reports whether the role must use a second factor:
+// those that see many children's records or manage who can.
+func (r Role) NeedsSecondFactor() bool {
+	return r == RoleDSL || r == RolePartnership || r == RoleAdmin
+}
