@@ -204,9 +204,6 @@ func (a *Actor) Near(owner, org, p int64) Reach {
 // Can reports whether role r may do op at all, to some record.
 func (r Role) Can(op Op) bool { return r.May(op) != ReachNone }
 
-// CanReport reports whether the role records concerns about children.
-func (r Role) CanReport() bool { return r.Can(OpRecordConcern) }
-
 // Two rules are about signing in rather than about an operation on the
 // stores; they sit here so that every rule of a role reads in one file.
 
