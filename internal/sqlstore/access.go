@@ -7,9 +7,13 @@ import (
 	"github.com/lifeguard-scp/lifeguard"
 )
 
-// Access is decided here, from the actor in the context, and nowhere else, so
-// that the rules can be read in one place and a handler cannot forget them.
-// The rules follow the contract in the lifeguard package (store.go):
+// Access is decided here, from the actor in the context, and nowhere else in
+// the store, so that a handler cannot forget it. Which role may do what is
+// not written here but in the lifeguard package's table (access.go there:
+// lifeguard.Op, Actor.May): this file works out how near each record is to
+// the actor (Actor.Near) and applies the rule, and adds what no role
+// decides: organisations, reporters, transfers and closed concerns. The
+// answers follow the contract in the lifeguard package (store.go):
 //
 //   - no actor: EUNAUTHORIZED, always;
 //   - the system actor passes every check;
