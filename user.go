@@ -48,11 +48,6 @@ func (r Role) Valid() bool {
 	return false
 }
 
-// CanReport reports whether the role records concerns about children.
-func (r Role) CanReport() bool {
-	return r == RoleStaff || r == RoleDSL || r == RoleManager
-}
-
 // Partnership is a local Safeguarding Children Partnership: the organisations
 // that share a procedure and report to one board.
 type Partnership struct {

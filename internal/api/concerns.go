@@ -45,7 +45,7 @@ func (a *API) createConcern(w http.ResponseWriter, r *http.Request) error {
 	if len(problems) > 0 {
 		return lifeguard.Invalid("invalid request", problems)
 	}
-	if !act.Role.CanReport() {
+	if !act.Can(lifeguard.OpRecordConcern) {
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not record concerns about children.")
 	}
 	body, err := readBody(w, r)

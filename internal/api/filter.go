@@ -113,7 +113,7 @@ func filterOnly(r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if act.Role != lifeguard.RoleFilter {
+	if !act.Can(lifeguard.OpSendFilterEvents) {
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a filter's account sends what a filter records.")
 	}
 	return nil

@@ -116,7 +116,7 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if act.Role != lifeguard.RoleAdmin {
+	if !act.Can(lifeguard.OpAdminister) {
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only an administrator adds users.")
 	}
 	var in newUser

@@ -193,7 +193,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, addr string) (str
 	}
 
 	u := cred.User
-	if u.Role == lifeguard.RoleFilter {
+	if !u.Role.UsesPages() {
 		// A DNS filter's account has no pages: it works with an API token.
 		return "", nil, nil, lifeguard.Errorf(lifeguard.EUNAUTHORIZED,
 			"This is a DNS filter's account: it uses an API token and cannot sign in to the pages.")

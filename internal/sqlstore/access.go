@@ -7,9 +7,13 @@ import (
 	"github.com/lifeguard-scp/lifeguard"
 )
 
-// Access is decided here, from the actor in the context, and nowhere else, so
-// that the rules can be read in one place and a handler cannot forget them.
-// The rules follow the contract in the lifeguard package (store.go):
+// Access is decided here, from the actor in the context, and nowhere else in
+// the store, so that a handler cannot forget it. Which role may do what is
+// not written here but in the lifeguard package's table (access.go there:
+// lifeguard.Op, Actor.May): this file works out how near each record is to
+// the actor (Actor.Near) and applies the rule, and adds what no role
+// decides: organisations, reporters, transfers and closed concerns. The
+// answers follow the contract in the lifeguard package (store.go):
 //
 //   - no actor: EUNAUTHORIZED, always;
 //   - the system actor passes every check;
@@ -71,27 +75,29 @@ const (
 	workConcern                       // decide, set or complete actions, close, change the facts
 )
 
+// op is the rule that decides want.
+func (want concernAccess) op() lifeguard.Op {
+	switch want {
+	case addToConcern:
+		return lifeguard.OpAddToConcern
+	case workConcern:
+		return lifeguard.OpWorkConcern
+	}
+	return lifeguard.OpReadConcern
+}
+
 // checkConcern decides whether a may do what to a concern of organisation
 // org reported by reporter, in the order of the contract: not visible →
 // ENOTFOUND; visible but not allowed → EFORBIDDEN; closed and a change →
 // ECONFLICT.
 func checkConcern(a *lifeguard.Actor, want concernAccess, org, reporter int64, status lifeguard.ConcernStatus) error {
-	if !a.IsSystem() {
-		switch {
-		case a.OrganisationID != org:
-			return errNoConcern()
-		case a.Role == lifeguard.RoleDSL:
-		case a.Role == lifeguard.RoleStaff || a.Role == lifeguard.RoleManager:
-			if a.UserID != reporter {
-				return errNoConcern()
-			}
-			if want == workConcern {
-				return lifeguard.Errorf(lifeguard.EFORBIDDEN,
-					"Only your organisation's designated safeguarding lead can do that.")
-			}
-		default: // partnership officers and administrators see no single concern
-			return errNoConcern()
-		}
+	near := a.Near(reporter, org, 0)
+	if !a.May(lifeguard.OpReadConcern).Covers(near) {
+		return errNoConcern()
+	}
+	if !a.May(want.op()).Covers(near) {
+		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
+			"Only your organisation's designated safeguarding lead can do that.")
 	}
 	if want != readConcern && status == lifeguard.StatusClosed {
 		return lifeguard.Errorf(lifeguard.ECONFLICT, "The concern is closed and cannot be changed.")
@@ -107,7 +113,8 @@ func checkConcern(a *lifeguard.Actor, want concernAccess, org, reporter int64, s
 func concernAccessFor(ctx context.Context, tx *tx, a *lifeguard.Actor, want concernAccess, org, reporter int64,
 	child *int64, status lifeguard.ConcernStatus) (via int64, err error) {
 	err = checkConcern(a, want, org, reporter, status)
-	if lifeguard.ErrorCode(err) != lifeguard.ENOTFOUND || a.IsSystem() || a.Role != lifeguard.RoleDSL || child == nil {
+	if lifeguard.ErrorCode(err) != lifeguard.ENOTFOUND || a.IsSystem() || !a.Can(lifeguard.OpReadReceivedFile) ||
+		child == nil {
 		return 0, err
 	}
 	via, qerr := fileReceivedBy(ctx, tx, a.OrganisationID, *child)
@@ -137,7 +144,7 @@ func canCreateConcern(a *lifeguard.Actor) error {
 		}
 		return nil
 	}
-	if !a.Role.CanReport() {
+	if !a.Can(lifeguard.OpRecordConcern) {
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not record concerns about children.")
 	}
 	return nil
@@ -146,7 +153,7 @@ func canCreateConcern(a *lifeguard.Actor) error {
 // canListConcerns decides whether a may list concerns at all; which ones is
 // decided by concernScope.
 func canListConcerns(a *lifeguard.Actor) error {
-	if a.IsSystem() || a.Role.CanReport() {
+	if a.Can(lifeguard.OpReadConcern) {
 		return nil
 	}
 	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not see individual concerns.")
@@ -164,23 +171,15 @@ const (
 // a DSL of the organisation may read it; its staff and managers may find it
 // by reference (EFORBIDDEN for the record); anyone else gets ENOTFOUND.
 func checkChild(a *lifeguard.Actor, want childAccess, org int64) error {
-	if a.IsSystem() {
-		return nil
-	}
-	if a.OrganisationID != org {
+	near := a.Near(0, org, 0)
+	if !a.May(lifeguard.OpFindChild).Covers(near) {
 		return errNoChild()
 	}
-	switch a.Role {
-	case lifeguard.RoleDSL:
-		return nil
-	case lifeguard.RoleStaff, lifeguard.RoleManager:
-		if want == findChild {
-			return nil
-		}
+	if want == readChildRecord && !a.May(lifeguard.OpReadChild).Covers(near) {
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
 			"Only your organisation's designated safeguarding lead can read a child's record.")
 	}
-	return errNoChild()
+	return nil
 }
 
 // childAccessFor is checkChild with transfers: a DSL of an organisation
@@ -189,7 +188,7 @@ func checkChild(a *lifeguard.Actor, want childAccess, org int64) error {
 func childAccessFor(ctx context.Context, tx *tx, a *lifeguard.Actor, want childAccess, org, child int64) (via int64, err error) {
 	err = checkChild(a, want, org)
 	if lifeguard.ErrorCode(err) != lifeguard.ENOTFOUND || want != readChildRecord || a.IsSystem() ||
-		a.Role != lifeguard.RoleDSL {
+		!a.Can(lifeguard.OpReadReceivedFile) {
 		return 0, err
 	}
 	via, qerr := fileReceivedBy(ctx, tx, a.OrganisationID, child)
@@ -229,7 +228,7 @@ func fileReceivedBy(ctx context.Context, tx *tx, org, child int64) (int64, error
 // Partnership officers and administrators get EFORBIDDEN, as for a list of
 // concerns: a list has no record whose existence could leak.
 func canFindChildren(a *lifeguard.Actor) error {
-	if a.IsSystem() || a.Role.CanReport() {
+	if a.Can(lifeguard.OpFindChild) {
 		return nil
 	}
 	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not see children's records.")
@@ -255,17 +254,15 @@ func checkTransfer(a *lifeguard.Actor, want transferAccess, from, to int64) erro
 	if a.IsSystem() {
 		return nil
 	}
+	near := min(a.Near(0, from, 0), a.Near(0, to, 0))
 	switch {
-	case a.OrganisationID != from && a.OrganisationID != to:
+	case !a.May(lifeguard.OpFindChild).Covers(near):
 		return errNoTransfer()
-	case a.Role == lifeguard.RoleDSL:
-	case a.Role == lifeguard.RoleStaff || a.Role == lifeguard.RoleManager:
+	case !a.May(lifeguard.OpReadTransfer).Covers(near):
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
 			"Only a designated safeguarding lead can see or receive a transfer of a child's file.")
-	default:
-		return errNoTransfer()
 	}
-	if want == receiveTransfer && a.OrganisationID != to {
+	if want == receiveTransfer && !a.May(lifeguard.OpReceiveTransfer).Covers(a.Near(0, to, 0)) {
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
 			"Only the receiving organisation's designated safeguarding lead can receive the file.")
 	}
@@ -276,7 +273,7 @@ func checkTransfer(a *lifeguard.Actor, want transferAccess, from, to int64) erro
 // EFORBIDDEN, as for a list of concerns: a list has no record whose
 // existence could leak.
 func canListTransfers(a *lifeguard.Actor) error {
-	if a.IsSystem() || a.Role == lifeguard.RoleDSL {
+	if a.Can(lifeguard.OpReadTransfer) {
 		return nil
 	}
 	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a designated safeguarding lead sees transfers.")
@@ -292,17 +289,17 @@ func checkSendChild(ctx context.Context, tx *tx, a *lifeguard.Actor, org, child 
 	if a.IsSystem() {
 		return nil
 	}
-	if a.OrganisationID == org {
-		switch a.Role {
-		case lifeguard.RoleDSL:
+	if near := a.Near(0, org, 0); near == lifeguard.ReachOrganisation {
+		switch {
+		case a.May(lifeguard.OpSendChild).Covers(near):
 			return nil
-		case lifeguard.RoleStaff, lifeguard.RoleManager:
+		case a.May(lifeguard.OpFindChild).Covers(near):
 			return lifeguard.Errorf(lifeguard.EFORBIDDEN,
 				"Only your organisation's designated safeguarding lead can transfer a child's file.")
 		}
 		return errNoChild()
 	}
-	if a.Role == lifeguard.RoleDSL {
+	if a.Can(lifeguard.OpReadReceivedFile) {
 		via, err := fileReceivedBy(ctx, tx, a.OrganisationID, child)
 		if err != nil {
 			return err
@@ -317,7 +314,7 @@ func checkSendChild(ctx context.Context, tx *tx, a *lifeguard.Actor, org, child 
 
 // Organisations and users.
 
-func isAdmin(a *lifeguard.Actor) bool { return a.IsSystem() || a.Role == lifeguard.RoleAdmin }
+func isAdmin(a *lifeguard.Actor) bool { return a.Can(lifeguard.OpAdminister) }
 
 func errAdminOnly() error {
 	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only an administrator can do that.")
@@ -347,4 +344,185 @@ func ownUser(ctx context.Context) (*lifeguard.Actor, error) {
 		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a signed-in user has preferences.")
 	}
 	return a, nil
+}
+
+// Self-audits.
+
+// auditAccess is what an actor wants of an organisation's audits.
+type auditAccess int
+
+const (
+	readAudits  auditAccess = iota // read them (redacted for the partnership)
+	writeAudits                    // start, fill in, complete
+)
+
+// checkAudits decides whether a may do want to the audits of organisation
+// org of partnership partnership; notFound is the error for "not yours".
+// An organisation's audit is no secret to its own members: those the rules
+// keep out of it get EFORBIDDEN, as do those who may read but not write.
+func checkAudits(a *lifeguard.Actor, want auditAccess, org, partnership int64, notFound func() error) error {
+	near := a.Near(0, org, partnership)
+	op := lifeguard.OpReadAudit
+	if want == writeAudits {
+		op = lifeguard.OpWorkAudit
+	}
+	switch {
+	case a.May(op).Covers(near):
+		return nil
+	case a.May(lifeguard.OpReadAudit).Covers(near):
+		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
+			"Only the organisation's manager or safeguarding lead can fill in its audit; the partnership reads it.")
+	case near == lifeguard.ReachOrganisation:
+		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
+			"Only your organisation's manager, online safety lead or safeguarding lead works on its self-audit.")
+	}
+	return notFound()
+}
+
+// redacted reports whether a reads audits without their free text.
+func redacted(a *lifeguard.Actor) bool { return !a.Can(lifeguard.OpReadAuditText) }
+
+// Board reports.
+
+// reportScope decides which report a may see and narrows q to it: a
+// partnership officer their partnership's, whatever q asks; a manager or DSL
+// their own organisation's only (EFORBIDDEN for another's).
+func reportScope(a *lifeguard.Actor, q *lifeguard.ReportQuery) error {
+	switch a.May(lifeguard.OpReadReport) {
+	case lifeguard.ReachAll:
+		if q.PartnershipID == 0 {
+			return lifeguard.Invalid("The report is not valid", []lifeguard.Problem{{Path: "partnership_id",
+				Problem: "is required for a report made by Lifeguard itself"}})
+		}
+	case lifeguard.ReachPartnership:
+		q.PartnershipID = a.PartnershipID
+	case lifeguard.ReachOrganisation:
+		if q.OrganisationID != a.OrganisationID {
+			return lifeguard.Errorf(lifeguard.EFORBIDDEN, "You may see only your own organisation's report.")
+		}
+		q.PartnershipID = a.PartnershipID
+	default:
+		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not see reports.")
+	}
+	return nil
+}
+
+// Reminders.
+
+// remindersAccess checks that a may see and dismiss reminders. They are a
+// person's, for their organisation: the system, which is no DSL of any
+// organisation, is refused like any other role without the rule.
+func remindersAccess(a *lifeguard.Actor) error {
+	if a.Role.May(lifeguard.OpReadReminders) == lifeguard.ReachNone || a.IsSystem() {
+		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Reminders are for safeguarding leads.")
+	}
+	return nil
+}
+
+// The DNS filter.
+
+// filterAccount checks that a may record what a filter sends.
+func filterAccount(a *lifeguard.Actor) error {
+	if a.IsSystem() {
+		if a.OrganisationID == 0 || a.UserID == 0 {
+			return lifeguard.Errorf(lifeguard.EFORBIDDEN,
+				"The system must act for a filter's account of an organisation to record what a filter sends.")
+		}
+		return nil
+	}
+	if !a.Can(lifeguard.OpSendFilterEvents) {
+		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a filter's account sends what a filter records.")
+	}
+	return nil
+}
+
+// policyAccess checks that a may read (or, with write, set) the policy of
+// organisation org of partnership p: EFORBIDDEN for a role that may not,
+// ENOTFOUND for an organisation beyond the actor's reach.
+func policyAccess(a *lifeguard.Actor, write bool, org, p int64) error {
+	op := lifeguard.OpReadFilterPolicy
+	if write {
+		op = lifeguard.OpSetFilterPolicy
+	}
+	reach := a.May(op)
+	switch {
+	case reach == lifeguard.ReachNone:
+		return errPolicyAdminOnly()
+	case !reach.Covers(a.Near(0, org, p)):
+		return errNoOrganisation()
+	}
+	return nil
+}
+
+func errPolicyAdminOnly() error {
+	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only an administrator sets an organisation's filter policy.")
+}
+
+// alertDSL checks that a may work the filter's alerts of their
+// organisation.
+func alertDSL(a *lifeguard.Actor) error {
+	if a.Can(lifeguard.OpReadFilterAlerts) {
+		return nil
+	}
+	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a designated safeguarding lead sees the filter's alerts.")
+}
+
+// reviewScope checks that a may see review requests, and returns the SQL
+// condition on the review's table (alias r) and organisation (alias o) that
+// selects those they see.
+func reviewScope(a *lifeguard.Actor) (string, []any, error) {
+	switch a.May(lifeguard.OpReadFilterReviews) {
+	case lifeguard.ReachAll:
+		return `1 = 1`, nil, nil
+	case lifeguard.ReachOrganisation:
+		return `r.organisation_id = ?`, []any{a.OrganisationID}, nil
+	case lifeguard.ReachPartnership:
+		return `o.partnership_id = ?`, []any{a.PartnershipID}, nil
+	}
+	return "", nil, lifeguard.Errorf(lifeguard.EFORBIDDEN,
+		"Only a designated safeguarding lead, a manager or an administrator sees review requests.")
+}
+
+// Users.
+
+// canSeeUser decides whether a may read user u: themselves, a colleague of
+// their organisation, any user of their partnership for an administrator,
+// anyone for the system; a filter's account knows only itself.
+func canSeeUser(a *lifeguard.Actor, u *lifeguard.User) bool {
+	near := a.Near(u.ID, u.OrganisationID, u.PartnershipID)
+	if a.UserID == u.ID {
+		near = lifeguard.ReachOwn
+	}
+	return a.May(lifeguard.OpReadUser).Covers(near)
+}
+
+// canAdministerUser decides whether a may change user u: an administrator
+// of u's partnership, or the system.
+func canAdministerUser(a *lifeguard.Actor, u *lifeguard.User) bool {
+	return a.May(lifeguard.OpAdminister).Covers(a.Near(0, u.OrganisationID, u.PartnershipID))
+}
+
+// The strategy action plan.
+
+// isOfficer reports whether a keeps the plan of partnership p.
+func isOfficer(a *lifeguard.Actor, p int64) bool {
+	return a.May(lifeguard.OpChangePlan).Covers(a.Near(0, 0, p))
+}
+
+// checkPlanAction decides whether a may read (write false) or change
+// (write true) an action of partnership p owned by organisation owner: an
+// officer may do both; a user of the owner may read (and add notes, which
+// the caller allows separately); anyone else gets ENOTFOUND.
+func checkPlanAction(a *lifeguard.Actor, write bool, p, owner int64) error {
+	if isOfficer(a, p) {
+		return nil
+	}
+	near := a.Near(0, owner, p)
+	if a.PartnershipID != p || near != lifeguard.ReachOrganisation || !a.May(lifeguard.OpReadPlan).Covers(near) {
+		return errNoPlanAction()
+	}
+	if write {
+		return errOfficerOnly()
+	}
+	return nil
 }

@@ -21,42 +21,6 @@ import (
 
 func errNoAudit() error { return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such audit.") }
 
-// auditAccess is what an actor wants of an organisation's audits.
-type auditAccess int
-
-const (
-	readAudits  auditAccess = iota // read them (redacted for the partnership)
-	writeAudits                    // start, fill in, complete
-)
-
-// checkAudits decides whether a may do want to the audits of organisation
-// org of partnership partnership; notFound is the error for "not yours".
-func checkAudits(a *lifeguard.Actor, want auditAccess, org, partnership int64, notFound func() error) error {
-	if a.IsSystem() {
-		return nil
-	}
-	if a.PartnershipID != partnership {
-		return notFound()
-	}
-	switch {
-	case a.Role == lifeguard.RolePartnership:
-		if want == readAudits {
-			return nil
-		}
-		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
-			"Only the organisation's manager or safeguarding lead can fill in its audit; the partnership reads it.")
-	case a.OrganisationID != org:
-		return notFound()
-	case a.Role == lifeguard.RoleManager || a.Role == lifeguard.RoleDSL:
-		return nil
-	}
-	return lifeguard.Errorf(lifeguard.EFORBIDDEN,
-		"Only your organisation's manager, online safety lead or safeguarding lead works on its self-audit.")
-}
-
-// redacted reports whether a reads audits without their free text.
-func redacted(a *lifeguard.Actor) bool { return !a.IsSystem() && a.Role == lifeguard.RolePartnership }
-
 // auditOrg reads the organisation an audit is of.
 func auditOrg(ctx context.Context, tx *tx, id int64) (*lifeguard.Organisation, error) {
 	o, err := scanOrganisation(tx.row(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = ?`, id).Scan)

@@ -239,7 +239,7 @@ func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Chil
 		args = append(args, a.OrganisationID)
 	}
 	q += fmt.Sprintf(` ORDER BY ref, id LIMIT %d`, maxFound)
-	refOnly := !a.IsSystem() && a.Role != lifeguard.RoleDSL
+	refOnly := !a.Can(lifeguard.OpReadChild)
 	out := []lifeguard.Child{}
 	err = db.inWrite(ctx, "find children", func(tx *tx) error {
 		rows, err := tx.query(ctx, q, args...)

@@ -800,7 +800,7 @@ func (db *DB) AddNote(ctx context.Context, concernID int64, text string) (*lifeg
 			return err
 		}
 		status := "status"
-		if a.IsSystem() || a.Role == lifeguard.RoleDSL {
+		if a.Can(lifeguard.OpWorkConcern) {
 			status = worked
 		}
 		if _, err := tx.exec(ctx, `UPDATE concerns SET status = `+status+`, updated_at = ? WHERE id = ?`,

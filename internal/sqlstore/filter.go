@@ -35,21 +35,6 @@ func errNoReview() error {
 	return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such review request.")
 }
 
-// filterAccount checks that a may record what a filter sends.
-func filterAccount(a *lifeguard.Actor) error {
-	if a.IsSystem() {
-		if a.OrganisationID == 0 || a.UserID == 0 {
-			return lifeguard.Errorf(lifeguard.EFORBIDDEN,
-				"The system must act for a filter's account of an organisation to record what a filter sends.")
-		}
-		return nil
-	}
-	if a.Role != lifeguard.RoleFilter {
-		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a filter's account sends what a filter records.")
-	}
-	return nil
-}
-
 // orgPartnership returns the partnership of organisation org, or
 // ENOTFOUND.
 func orgPartnership(ctx context.Context, tx *tx, org int64) (int64, error) {
@@ -59,26 +44,6 @@ func orgPartnership(ctx context.Context, tx *tx, org int64) (int64, error) {
 		return 0, errNoOrganisation()
 	}
 	return p, err
-}
-
-// policyAccess checks that a may read (or, with write, set) the policy of
-// organisation org of partnership p.
-func policyAccess(a *lifeguard.Actor, write bool, org, p int64) error {
-	switch {
-	case a.IsSystem():
-		return nil
-	case a.Role == lifeguard.RoleAdmin:
-		if a.PartnershipID != p {
-			return errNoOrganisation()
-		}
-		return nil
-	case a.Role == lifeguard.RoleFilter && !write:
-		if a.OrganisationID != org {
-			return errNoOrganisation()
-		}
-		return nil
-	}
-	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only an administrator sets an organisation's filter policy.")
 }
 
 // policyETag is a strong entity tag of the document: the same document
@@ -95,8 +60,8 @@ func (db *DB) SetFilterPolicy(ctx context.Context, org int64, doc []byte) (*life
 	if err != nil {
 		return nil, err
 	}
-	if a.Role != lifeguard.RoleAdmin && !a.IsSystem() {
-		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only an administrator sets an organisation's filter policy.")
+	if !a.Can(lifeguard.OpSetFilterPolicy) {
+		return nil, errPolicyAdminOnly()
 	}
 	if ps := lifeguard.ValidateFilterPolicy(doc); len(ps) > 0 {
 		return nil, lifeguard.Invalid("The filter policy is not valid", ps)
@@ -393,15 +358,6 @@ func groupWords(g string) string {
 	return " (in the group " + g + ")"
 }
 
-// alertDSL checks that a is a DSL (or the system), who sees the
-// alerts of their organisation.
-func alertDSL(a *lifeguard.Actor) error {
-	if a.IsSystem() || a.Role == lifeguard.RoleDSL {
-		return nil
-	}
-	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a designated safeguarding lead sees the filter's alerts.")
-}
-
 const alertColumns = `id, organisation_id, client, grp, category, hour, first_at, last_at, attempts, names, status,
 	closed_by, closed_at, concern_id, created_at`
 
@@ -543,22 +499,6 @@ func (db *DB) CloseFilterAlert(ctx context.Context, id, concernID int64) (*lifeg
 		return nil, err
 	}
 	return x, nil
-}
-
-// reviewScope checks that a may see review requests, and returns the SQL
-// condition on the review's table (alias r) and organisation (alias o) that
-// selects those they see.
-func reviewScope(a *lifeguard.Actor) (string, []any, error) {
-	switch {
-	case a.IsSystem():
-		return `1 = 1`, nil, nil
-	case a.Role == lifeguard.RoleDSL || a.Role == lifeguard.RoleManager:
-		return `r.organisation_id = ?`, []any{a.OrganisationID}, nil
-	case a.Role == lifeguard.RoleAdmin:
-		return `o.partnership_id = ?`, []any{a.PartnershipID}, nil
-	}
-	return "", nil, lifeguard.Errorf(lifeguard.EFORBIDDEN,
-		"Only a designated safeguarding lead, a manager or an administrator sees review requests.")
 }
 
 const reviewFrom = ` FROM filter_reviews r JOIN organisations o ON o.id = r.organisation_id`

@@ -114,10 +114,10 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 		c.reported_at, c.due FROM concerns c LEFT JOIN children ch ON ch.id = c.child_id WHERE `)
 	// Who sees what: a DSL their organisation's concerns, staff and managers
 	// what they reported, the system everything.
-	switch {
-	case a.IsSystem():
+	switch a.May(lifeguard.OpReadConcern) {
+	case lifeguard.ReachAll:
 		q.WriteString(`1 = 1`)
-	case a.Role == lifeguard.RoleDSL:
+	case lifeguard.ReachOrganisation:
 		q.WriteString(`c.organisation_id = ?`)
 		args = append(args, a.OrganisationID)
 	default:

@@ -258,23 +258,6 @@ func scanUser(scan func(...any) error, extra ...any) (*lifeguard.User, error) {
 	return &u, nil
 }
 
-// canSeeUser decides whether a may read user u: themselves, a colleague of
-// their organisation, any user of their partnership for an administrator,
-// anyone for the system.
-func canSeeUser(a *lifeguard.Actor, u *lifeguard.User) bool {
-	switch {
-	case a.IsSystem(), a.UserID == u.ID:
-		return true
-	case a.Role == lifeguard.RoleFilter: // a filter's account knows only itself
-		return false
-	case a.OrganisationID == u.OrganisationID:
-		return true
-	case a.Role == lifeguard.RoleAdmin:
-		return a.PartnershipID == u.PartnershipID
-	}
-	return false
-}
-
 // User returns a user the actor may see; ENOTFOUND for any other.
 func (db *DB) User(ctx context.Context, id int64) (*lifeguard.User, error) {
 	a, err := actor(ctx)
@@ -344,7 +327,7 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) (*li
 		if err != nil {
 			return err
 		}
-		if !isAdmin(a) || !a.IsSystem() && a.PartnershipID != u.PartnershipID {
+		if !canAdministerUser(a, u) {
 			return errAdminOnly()
 		}
 		if _, err := tx.exec(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, disabled, id); err != nil {

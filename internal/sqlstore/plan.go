@@ -27,28 +27,6 @@ func errOfficerOnly() error {
 	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a partnership officer changes the strategy action plan.")
 }
 
-// isOfficer reports whether a keeps the plan of partnership p.
-func isOfficer(a *lifeguard.Actor, p int64) bool {
-	return a.IsSystem() || a.Role == lifeguard.RolePartnership && a.PartnershipID == p
-}
-
-// checkPlanAction decides whether a may read (write false) or change
-// (write true) an action of partnership p owned by organisation owner: an
-// officer may do both; a user of the owner may read (and add notes, which
-// the caller allows separately); anyone else gets ENOTFOUND.
-func checkPlanAction(a *lifeguard.Actor, write bool, p, owner int64) error {
-	if isOfficer(a, p) {
-		return nil
-	}
-	if a.PartnershipID != p || a.OrganisationID != owner {
-		return errNoPlanAction()
-	}
-	if write {
-		return errOfficerOnly()
-	}
-	return nil
-}
-
 func (p *problems) objective(in *lifeguard.NewObjective) {
 	in.Title, in.Description = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description)
 	switch {

@@ -98,8 +98,8 @@ func (db *DB) Reminders(ctx context.Context) ([]lifeguard.Reminder, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.Role != lifeguard.RoleDSL {
-		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Reminders are for safeguarding leads.")
+	if err := remindersAccess(a); err != nil {
+		return nil, err
 	}
 	// The inbox asks on every view, and most views have no reminder: a
 	// read transaction says so without taking the write lock and a commit.
@@ -149,8 +149,8 @@ func (db *DB) DismissReminder(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	if a.Role != lifeguard.RoleDSL {
-		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Reminders are for safeguarding leads.")
+	if err := remindersAccess(a); err != nil {
+		return err
 	}
 	return db.inWrite(ctx, "dismiss reminder", func(t *tx) error {
 		var org int64

@@ -152,21 +152,8 @@ func (db *DB) ReportCounts(ctx context.Context, q lifeguard.ReportQuery) (*lifeg
 	if err := p.err("The report's period is not valid"); err != nil {
 		return nil, err
 	}
-	switch {
-	case a.IsSystem():
-		if q.PartnershipID == 0 {
-			return nil, lifeguard.Invalid("The report is not valid", []lifeguard.Problem{{Path: "partnership_id",
-				Problem: "is required for a report made by Lifeguard itself"}})
-		}
-	case a.Role == lifeguard.RolePartnership:
-		q.PartnershipID = a.PartnershipID
-	case a.Role == lifeguard.RoleDSL || a.Role == lifeguard.RoleManager:
-		if q.OrganisationID != a.OrganisationID {
-			return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "You may see only your own organisation's report.")
-		}
-		q.PartnershipID = a.PartnershipID
-	default:
-		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not see reports.")
+	if err := reportScope(a, &q); err != nil {
+		return nil, err
 	}
 
 	prevFrom := from - (to - from + 1)

@@ -18,18 +18,15 @@ import (
 // levels and scores, never the evidence or comments (the store empties
 // them).
 
-// canAudit reports whether a role fills in its organisation's audit.
-func canAudit(r lifeguard.Role) bool { return r == lifeguard.RoleManager || r == lifeguard.RoleDSL }
-
 // auditsHome sends a manager or safeguarding lead to their organisation's
 // audits and shows the partnership the organisations' latest scores.
 func (wb *Web) auditsHome(w http.ResponseWriter, r *http.Request) error {
 	u := fromRequest(r).user
 	switch {
-	case canAudit(u.Role):
+	case may(u, lifeguard.OpWorkAudit, u.OrganisationID):
 		http.Redirect(w, r, orgAuditsURL(u.OrganisationID), http.StatusSeeOther)
 		return nil
-	case u.Role != lifeguard.RolePartnership:
+	case u.Role.May(lifeguard.OpReadAudit) != lifeguard.ReachPartnership:
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
 			"The self-audit is for your organisation's manager, online safety lead or safeguarding lead.")
 	}
@@ -116,8 +113,8 @@ func (wb *Web) orgAudits(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := fromRequest(r).user
 	fw := wb.cfg.Framework
-	v := orgAuditsView{Org: org.Name, Mine: canAudit(u.Role) && u.OrganisationID == id,
-		Partnership: u.Role == lifeguard.RolePartnership}
+	v := orgAuditsView{Org: org.Name, Mine: may(u, lifeguard.OpWorkAudit, id),
+		Partnership: !u.Role.Can(lifeguard.OpReadAuditText)}
 	for i := range list {
 		a := &list[i]
 		col := auditColumn{URL: auditURL(a.ID), Version: a.FrameworkVersion}
@@ -297,8 +294,8 @@ func (wb *Web) showAudit(w http.ResponseWriter, r *http.Request, status int, pro
 	u := fromRequest(r).user
 	fw := wb.cfg.Framework
 	v := auditView{ID: a.ID, URL: auditURL(a.ID), Org: a.OrganisationName, Version: a.FrameworkVersion,
-		Done: a.Status == lifeguard.AuditCompleted, Hidden: u.Role == lifeguard.RolePartnership}
-	v.ReadOnly = v.Done || !canAudit(u.Role)
+		Done: a.Status == lifeguard.AuditCompleted, Hidden: !u.Role.Can(lifeguard.OpReadAuditText)}
+	v.ReadOnly = v.Done || !may(u, lifeguard.OpWorkAudit, a.OrganisationID)
 	if v.Done {
 		v.Completed = wb.showDay(*a.CompletedAt)
 	}
@@ -413,8 +410,9 @@ func (wb *Web) showStrand(w http.ResponseWriter, r *http.Request, status int, pr
 	}
 	u := fromRequest(r).user
 	v := strandView{AuditURL: auditURL(a.ID), Org: a.OrganisationName, Code: s.Code, Title: s.Title,
-		ReadOnly: a.Status != lifeguard.AuditInProgress || !canAudit(u.Role), Hidden: u.Role == lifeguard.RolePartnership,
-		Levels: fw.Levels}
+		ReadOnly: a.Status != lifeguard.AuditInProgress || !may(u, lifeguard.OpWorkAudit, a.OrganisationID),
+		Hidden:   !u.Role.Can(lifeguard.OpReadAuditText),
+		Levels:   fw.Levels}
 	v.Action = v.AuditURL + "/strands/" + s.Code
 	// The strands that apply, for the previous and next links.
 	var codes []string

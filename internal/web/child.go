@@ -45,7 +45,7 @@ type transferForm struct {
 }
 
 func (wb *Web) childPage(w http.ResponseWriter, r *http.Request) error {
-	if err := requireDSL(r, "read a child's record"); err != nil {
+	if err := requireRule(r, lifeguard.OpReadChild, "read a child's record"); err != nil {
 		return err
 	}
 	id, err := idFromPath(r, "id")
@@ -151,7 +151,7 @@ func (wb *Web) transferForm(r *http.Request, childURL string) (*transferForm, er
 // sendTransfer sends the child's file to another organisation. The
 // deadline is five school days from now, by the procedure's calendar.
 func (wb *Web) sendTransfer(w http.ResponseWriter, r *http.Request) error {
-	if err := requireDSL(r, "send a child's file"); err != nil {
+	if err := requireRule(r, lifeguard.OpSendChild, "send a child's file"); err != nil {
 		return err
 	}
 	var toText, note string

@@ -189,7 +189,7 @@ func (wb *Web) reshowConcern(w http.ResponseWriter, r *http.Request, id int64, p
 
 func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.Concern) (*concernView, error) {
 	now := wb.cfg.Now()
-	isDSL := u.Role == lifeguard.RoleDSL && u.OrganisationID == c.OrganisationID
+	isDSL := may(u, lifeguard.OpWorkConcern, c.OrganisationID)
 	closed := c.Status == lifeguard.StatusClosed
 	v := &concernView{
 		ID: c.ID, URL: concernURL(c.ID), Types: strings.Join(typeWords(c.Facts.ConcernTypes), "; "),

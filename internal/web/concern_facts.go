@@ -73,7 +73,7 @@ func (wb *Web) factsForm(w http.ResponseWriter, r *http.Request) error {
 // a closed one cannot change, which the page says before anyone fills in
 // the form.
 func (wb *Web) concernToChange(r *http.Request) (int64, *lifeguard.Concern, error) {
-	if err := requireDSL(r, "change the facts of a concern"); err != nil {
+	if err := requireRule(r, lifeguard.OpWorkConcern, "change the facts of a concern"); err != nil {
 		return 0, nil, err
 	}
 	id, err := idFromPath(r, "id")

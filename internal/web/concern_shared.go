@@ -52,14 +52,6 @@ func idFromPath(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// requireDSL refuses pages that only a designated safeguarding lead uses.
-func requireDSL(r *http.Request, what string) error {
-	if rc := fromRequest(r); rc == nil || rc.user.Role != lifeguard.RoleDSL {
-		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a designated safeguarding lead can %s.", what)
-	}
-	return nil
-}
-
 // dslField is one input of a form: its id (which problems link to), its
 // name, the value to show and its problem, if any.
 type dslField struct {

@@ -39,7 +39,7 @@ type filterAlertItem struct {
 }
 
 func (wb *Web) filterAlerts(w http.ResponseWriter, r *http.Request) error {
-	if err := requireDSL(r, "see the filter's alerts"); err != nil {
+	if err := requireRule(r, lifeguard.OpReadFilterAlerts, "see the filter's alerts"); err != nil {
 		return err
 	}
 	return wb.showFilterAlerts(w, r, http.StatusOK, nil, cardForm{})
@@ -95,7 +95,7 @@ func (wb *Web) showFilterAlerts(w http.ResponseWriter, r *http.Request, status i
 // closeFilterAlert marks an alert as dealt with, with the number of the
 // concern recorded from it if the DSL gives one.
 func (wb *Web) closeFilterAlert(w http.ResponseWriter, r *http.Request) error {
-	if err := requireDSL(r, "deal with the filter's alerts"); err != nil {
+	if err := requireRule(r, lifeguard.OpReadFilterAlerts, "deal with the filter's alerts"); err != nil {
 		return err
 	}
 	var typed string
@@ -143,10 +143,12 @@ type filterReviewItem struct {
 	Err   string
 }
 
-// mayReview is who sees review requests in the pages: the organisation's
-// DSL and manager. (Administrators use the API.)
+// mayReview is who sees review requests in the pages: those whose rule
+// reaches their organisation's requests (its DSL and manager). The page
+// lists one organisation's; administrators, who reach the partnership's,
+// use the API.
 func mayReview(r *http.Request) error {
-	if rc := fromRequest(r); rc == nil || (rc.user.Role != lifeguard.RoleDSL && rc.user.Role != lifeguard.RoleManager) {
+	if rc := fromRequest(r); rc == nil || rc.user.Role.May(lifeguard.OpReadFilterReviews) != lifeguard.ReachOrganisation {
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a designated safeguarding lead or a manager can see requests to review a block.")
 	}
 	return nil

@@ -53,7 +53,7 @@ type inboxItem struct {
 // urgent first: overdue ones lead, then by the earliest deadline of a route
 // not yet decided. It is one call to the store, whatever the filter.
 func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
-	err := requireDSL(r, "see the inbox of concerns")
+	err := requireRule(r, lifeguard.OpReadConcern, "see the inbox of concerns")
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,7 @@ func (wb *Web) showPlan(w http.ResponseWriter, r *http.Request, status int, prob
 		return err
 	}
 	u := fromRequest(r).user
-	v := planView{Officer: u.Role == lifeguard.RolePartnership}
+	v := planView{Officer: u.Role.Can(lifeguard.OpChangePlan)}
 	today := wb.todayHere()
 	for _, s := range lifeguard.PlanStrands() {
 		sv := planStrandView{Label: s.Label(), ID: "strand-" + string(s)}
@@ -202,7 +202,7 @@ func (wb *Web) showObjective(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	u := fromRequest(r).user
-	v := objectiveView{Officer: u.Role == lifeguard.RolePartnership, URL: objectiveURL(o.ID), Title: o.Title,
+	v := objectiveView{Officer: u.Role.Can(lifeguard.OpChangePlan), URL: objectiveURL(o.ID), Title: o.Title,
 		Strand: o.Strand.Label(), Desc: o.Description}
 	today := wb.todayHere()
 	for _, x := range o.Actions {
@@ -360,7 +360,7 @@ func (wb *Web) showPlanAction(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	u := fromRequest(r).user
-	officer := u.Role == lifeguard.RolePartnership
+	officer := u.Role.Can(lifeguard.OpChangePlan)
 	v := planActionView{URL: planActionURL(x.ID), Officer: officer, Item: wb.planActionItem(x, wb.todayHere()),
 		Objective: x.ObjectiveTitle, ObjURL: objectiveURL(x.ObjectiveID), Strand: x.ObjectiveStrand.Label()}
 	for _, n := range x.Notes {

@@ -26,7 +26,7 @@ var errNotReporter = lifeguard.Errorf(lifeguard.EFORBIDDEN,
 // mayReport refuses the roles that do not record concerns before any form
 // is shown; the store refuses them again on create.
 func mayReport(r *http.Request) error {
-	if rc := fromRequest(r); rc == nil || !rc.user.Role.CanReport() {
+	if rc := fromRequest(r); rc == nil || !rc.user.Role.Can(lifeguard.OpRecordConcern) {
 		return errNotReporter
 	}
 	return nil
@@ -45,7 +45,7 @@ func (wb *Web) reportForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	if id := r.URL.Query().Get("from_alert"); id != "" {
 		// A DSL starting a concern from one of the filter's alerts.
-		if err := requireDSL(r, "record a concern from the filter's alerts"); err != nil {
+		if err := requireRule(r, lifeguard.OpReadFilterAlerts, "record a concern from the filter's alerts"); err != nil {
 			return err
 		}
 		var err error
@@ -373,7 +373,7 @@ func (wb *Web) reportDone(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := reportDoneData{ID: c.ID, Emergency: c.Triage.HasRoute("EMERGENCY_999"), DSL: fromRequest(r).user.Role == lifeguard.RoleDSL}
+	d := reportDoneData{ID: c.ID, Emergency: c.Triage.HasRoute("EMERGENCY_999"), DSL: may(fromRequest(r).user, lifeguard.OpWorkConcern, c.OrganisationID)}
 	for _, t := range c.Facts.ConcernTypes {
 		if info, ok := lifeguard.LookupConcernType(t); ok {
 			d.Types = append(d.Types, info.Label)

@@ -59,9 +59,9 @@ func (wb *Web) reportQuery(r *http.Request) (lifeguard.ReportQuery, string, erro
 		return q, "", lifeguard.Invalid("The report's period is not valid", problems)
 	}
 	scope := "All organisations of the partnership"
-	switch u.Role {
-	case lifeguard.RolePartnership:
-	case lifeguard.RoleDSL, lifeguard.RoleManager:
+	switch u.Role.May(lifeguard.OpReadReport) {
+	case lifeguard.ReachPartnership:
+	case lifeguard.ReachOrganisation:
 		q.OrganisationID = u.OrganisationID
 		o, err := wb.cfg.Stores.Orgs.Organisation(r.Context(), u.OrganisationID)
 		if err != nil {

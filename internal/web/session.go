@@ -36,17 +36,11 @@ func fromRequest(r *http.Request) *reqCtx {
 	return c
 }
 
-// needsSecondFactor says which roles must use a second factor: those that
-// see many children's records or manage who can.
-func needsSecondFactor(r lifeguard.Role) bool {
-	return r == lifeguard.RoleDSL || r == lifeguard.RolePartnership || r == lifeguard.RoleAdmin
-}
-
 // factorFree reports whether u may work without a second factor: a role
 // that needs none, or, under serve --demo, an account the demo seed created
 // (by id: an address ending @demo.test proves nothing).
 func (wb *Web) factorFree(u *lifeguard.User) bool {
-	return !needsSecondFactor(u.Role) || wb.demoUsers[u.ID]
+	return !u.Role.NeedsSecondFactor() || wb.demoUsers[u.ID]
 }
 
 // withSession reads the session cookie of page requests and, for a live

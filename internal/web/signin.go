@@ -86,10 +86,10 @@ func (wb *Web) home(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (wb *Web) homeFor(u *lifeguard.User) string {
-	switch u.Role {
-	case lifeguard.RoleDSL:
+	switch {
+	case may(u, lifeguard.OpReadConcern, u.OrganisationID):
 		return "/inbox"
-	case lifeguard.RoleStaff, lifeguard.RoleManager:
+	case u.Role.Can(lifeguard.OpRecordConcern):
 		return "/report"
 	}
 	return "/account/settings"

@@ -32,7 +32,7 @@ type transferItem struct {
 }
 
 func (wb *Web) transfers(w http.ResponseWriter, r *http.Request) error {
-	if err := requireDSL(r, "see transfers of children's files"); err != nil {
+	if err := requireRule(r, lifeguard.OpReadTransfer, "see transfers of children's files"); err != nil {
 		return err
 	}
 	v := transfersView{}
@@ -74,7 +74,7 @@ func (wb *Web) transfers(w http.ResponseWriter, r *http.Request) error {
 // receiveTransfer records that the DSL accepts a child's file sent to
 // their organisation, then shows them the child's record it created.
 func (wb *Web) receiveTransfer(w http.ResponseWriter, r *http.Request) error {
-	if err := requireDSL(r, "accept a child's file"); err != nil {
+	if err := requireRule(r, lifeguard.OpReceiveTransfer, "accept a child's file"); err != nil {
 		return err
 	}
 	return wb.postAbout(w, r, func(id int64) (saved, error) {

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}{
 		{"Migrations", testMigrations},
 		{"Access", testAccess},
+		{"AccessRules", testAccessRules},
 		{"CrossOrganisation", testCrossOrganisation},
 		{"Closed", testClosed},
 		{"Validation", testValidation},

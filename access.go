@@ -1,0 +1,218 @@
+package lifeguard
+
+// Who may do what. Every rule that depends on a user's role is written in
+// the table below and nowhere else: the store applies it to the records it
+// reads (internal/sqlstore/access.go), and the pages ask it what to show.
+// Changing a rule means changing one row here and its row in the store's
+// access table test.
+//
+// A rule says how far a role reaches for an operation, not which record
+// it may touch: the store knows how near each record is to the actor (the
+// actor's own, their organisation's, their partnership's) and lets the
+// operation through when the rule reaches that far. What the store answers
+// otherwise (ENOTFOUND for a record the actor may not know exists,
+// EFORBIDDEN for one they can see but not change) follows from the rules
+// too: a record is visible when the operation that reads it reaches it.
+
+// Op is an operation on the stores whose permission depends on the role.
+type Op string
+
+const (
+	OpRecordConcern Op = "record a concern"
+	OpReadConcern   Op = "read a concern or list concerns"
+	OpAddToConcern  Op = "add a note or evidence to a concern"
+	OpWorkConcern   Op = "work a concern" // decide, set actions, close, change the facts
+
+	OpFindChild        Op = "find a child by reference"
+	OpReadChild        Op = "read a child's record and chronology"
+	OpReadReceivedFile Op = "read a child's file received from another organisation"
+	OpSendChild        Op = "send a child's file to another organisation"
+	OpReadTransfer     Op = "see transfers of a child's file"
+	OpReceiveTransfer  Op = "receive a child's file"
+
+	OpReadAudit     Op = "read self-audits"
+	OpReadAuditText Op = "read the free text of self-audits"
+	OpWorkAudit     Op = "start, fill in and complete a self-audit"
+	OpReadReport    Op = "read the board report"
+
+	OpReadPlan   Op = "read the strategy action plan"
+	OpChangePlan Op = "change the strategy action plan"
+
+	OpReadUser   Op = "read a user"
+	OpAdminister Op = "administer organisations, users, the journal and backups"
+
+	OpSendFilterEvents  Op = "send what a filter records"
+	OpReadFilterPolicy  Op = "read a filter policy"
+	OpSetFilterPolicy   Op = "set a filter policy"
+	OpReadFilterAlerts  Op = "work the filter's alerts"
+	OpReadFilterReviews Op = "see the filter's review requests"
+	OpReadReminders     Op = "see and dismiss reminders"
+)
+
+// Ops lists every operation, in the order of the table.
+func Ops() []Op {
+	return []Op{
+		OpRecordConcern, OpReadConcern, OpAddToConcern, OpWorkConcern,
+		OpFindChild, OpReadChild, OpReadReceivedFile, OpSendChild, OpReadTransfer, OpReceiveTransfer,
+		OpReadAudit, OpReadAuditText, OpWorkAudit, OpReadReport,
+		OpReadPlan, OpChangePlan,
+		OpReadUser, OpAdminister,
+		OpSendFilterEvents, OpReadFilterPolicy, OpSetFilterPolicy, OpReadFilterAlerts, OpReadFilterReviews,
+		OpReadReminders,
+	}
+}
+
+// Reach is how near a record must be to the actor for a rule to let the
+// actor through. The same values say how near a record is: ReachOwn for
+// what the actor reported or their own account, ReachOrganisation for the
+// rest of their organisation's, ReachPartnership for the rest of their
+// partnership's, ReachAll for anything else.
+type Reach int
+
+const (
+	ReachNone         Reach = iota // never
+	ReachOwn                       // the actor's own records
+	ReachOrganisation              // their organisation's
+	ReachPartnership               // their partnership's
+	ReachAll                       // anyone's: Lifeguard itself only
+)
+
+// Covers reports whether a rule that reaches r lets the actor at a record
+// as near as near.
+func (r Reach) Covers(near Reach) bool { return r != ReachNone && near <= r }
+
+// rule is one row of the table: the reach of each role, in the order of
+// Roles().
+type rule [6]Reach
+
+// rule returns the row of op, and false for an operation without a row.
+func (op Op) rule() (rule, bool) {
+	const (
+		no   = ReachNone
+		own  = ReachOwn
+		org  = ReachOrganisation
+		part = ReachPartnership
+	)
+	switch op {
+	//                                   staff dsl manager partnership admin filter
+	case OpRecordConcern:
+		return rule{org, org, org, no, no, no}, true
+	case OpReadConcern:
+		return rule{own, org, own, no, no, no}, true
+	case OpAddToConcern:
+		return rule{own, org, own, no, no, no}, true
+	case OpWorkConcern:
+		return rule{no, org, no, no, no, no}, true
+
+	case OpFindChild:
+		return rule{org, org, org, no, no, no}, true
+	case OpReadChild:
+		return rule{no, org, no, no, no, no}, true
+	case OpReadReceivedFile: // reach: the organisation the file was received by
+		return rule{no, org, no, no, no, no}, true
+	case OpSendChild:
+		return rule{no, org, no, no, no, no}, true
+	case OpReadTransfer: // reach: the sending or the receiving organisation
+		return rule{no, org, no, no, no, no}, true
+	case OpReceiveTransfer: // reach: the receiving organisation
+		return rule{no, org, no, no, no, no}, true
+
+	case OpReadAudit:
+		return rule{no, org, org, part, no, no}, true
+	case OpReadAuditText:
+		return rule{no, org, org, no, no, no}, true
+	case OpWorkAudit:
+		return rule{no, org, org, no, no, no}, true
+	case OpReadReport:
+		return rule{no, org, org, part, no, no}, true
+
+	case OpReadPlan: // reach org: the actions the organisation owns
+		return rule{org, org, org, part, org, org}, true
+	case OpChangePlan:
+		return rule{no, no, no, part, no, no}, true
+
+	case OpReadUser:
+		return rule{org, org, org, org, part, own}, true
+	case OpAdminister:
+		return rule{no, no, no, no, part, no}, true
+
+	case OpSendFilterEvents:
+		return rule{no, no, no, no, no, org}, true
+	case OpReadFilterPolicy:
+		return rule{no, no, no, no, part, org}, true
+	case OpSetFilterPolicy:
+		return rule{no, no, no, no, part, no}, true
+	case OpReadFilterAlerts:
+		return rule{no, org, no, no, no, no}, true
+	case OpReadFilterReviews:
+		return rule{no, org, org, no, part, no}, true
+	case OpReadReminders:
+		return rule{no, org, no, no, no, no}, true
+	}
+	return rule{}, false
+}
+
+// May returns how far role r reaches for op: ReachNone for an unknown role
+// or operation.
+func (r Role) May(op Op) Reach {
+	row, _ := op.rule()
+	if i := roleIndex(r); i >= 0 {
+		return row[i]
+	}
+	return ReachNone
+}
+
+// roleIndex is r's column in the table, or -1.
+func roleIndex(r Role) int {
+	for i, x := range Roles() {
+		if x == r {
+			return i
+		}
+	}
+	return -1
+}
+
+// May returns how far the actor reaches for op: ReachAll for Lifeguard
+// itself, ReachNone for no actor.
+func (a *Actor) May(op Op) Reach {
+	switch {
+	case a == nil:
+		return ReachNone
+	case a.IsSystem():
+		return ReachAll
+	}
+	return a.Role.May(op)
+}
+
+// Can reports whether the actor may do op at all, to some record.
+func (a *Actor) Can(op Op) bool { return a.May(op) != ReachNone }
+
+// Near returns how near a record of organisation org and partnership p,
+// made by user owner, is to the actor; 0 for owner or org leaves it out.
+func (a *Actor) Near(owner, org, p int64) Reach {
+	switch {
+	case owner != 0 && a.UserID == owner && a.OrganisationID == org:
+		return ReachOwn
+	case org != 0 && a.OrganisationID == org:
+		return ReachOrganisation
+	case p != 0 && a.PartnershipID == p:
+		return ReachPartnership
+	}
+	return ReachAll
+}
+
+// Can reports whether role r may do op at all, to some record.
+func (r Role) Can(op Op) bool { return r.May(op) != ReachNone }
+
+// Two rules are about signing in rather than about an operation on the
+// stores; they sit here so that every rule of a role reads in one file.
+
+// UsesPages reports whether the role signs in to the pages: a DNS filter's
+// account works with an API token only.
+func (r Role) UsesPages() bool { return r != RoleFilter }
+
+// NeedsSecondFactor reports whether the role must use a second factor:
+// those that see many children's records or manage who can.
+func (r Role) NeedsSecondFactor() bool {
+	return r == RoleDSL || r == RolePartnership || r == RoleAdmin
+}
