@@ -9,12 +9,11 @@ import (
 
 // backup takes a consistent copy of the database while the server runs.
 func (e *env) backup(ctx context.Context, args []string) error {
-	fs := e.newFlags("backup", "backup [--data DIR] FILE")
-	where := addStoreFlags(fs)
-	if err := parse(fs, args); err != nil {
+	fs := e.storeCommand("backup", "backup [--data DIR] FILE")
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	s, err := where.store()
+	s, err := fs.where.store()
 	if err != nil {
 		return err
 	}

@@ -134,26 +134,3 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // Version is the release, set at build time with -ldflags "-X".
 var Version = "dev"
-
-// newFlags returns a flag set that reports errors to the command's stderr and
-// lets Run decide the exit code.
-func (e *env) newFlags(name, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: lifeguard %s\n", synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parse parses flags and turns a flag error into a usage error.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &exitError{code: exitInvalid}
-	}
-	return nil
-}

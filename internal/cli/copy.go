@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -28,21 +27,18 @@ DATABASE (users, concerns, children, the journal, everything) and replaces them
 with the copy.`
 
 func (e *env) copy(ctx context.Context, args []string) error {
-	fs := e.newFlags("copy", copySynopsis)
+	fs := e.command("copy", copySynopsis)
 	from := fs.String("from", "", "the directory of the embedded SQLite database to copy")
 	to := fs.String("to", "", "the PostgreSQL database to copy to, postgres://USER:PASSWORD@HOST:PORT/NAME?sslmode=… (default $"+databaseEnv+")")
 	force := fs.Bool("force", false, "delete every Lifeguard record already in the PostgreSQL database before copying")
-	if err := parse(fs, args); err != nil {
+	if err := fs.parseArgs(args, 0, "copy takes no arguments; give --from DIR and --to URL"); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		return usageError("copy takes no arguments; give --from DIR and --to URL")
 	}
 	if *from == "" {
 		return usageError("copy needs --from DIR, the data directory of the SQLite database")
 	}
 	toFrom := "--to"
-	if !flagSet(fs, "to") {
+	if !given(fs.FlagSet, "to") {
 		*to, toFrom = os.Getenv(databaseEnv), databaseEnv
 	}
 	if *to == "" {
@@ -114,11 +110,4 @@ func (e *env) copy(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, "The copy matches: every table has the same rows and the journal is whole.")
 	return nil
-}
-
-// flagSet reports whether the flag was given on the command line.
-func flagSet(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == name })
-	return given
 }

@@ -52,11 +52,7 @@ func addStoreFlags(fs *flag.FlagSet) *storeFlags {
 }
 
 // set reports whether the flag was given on the command line.
-func (f *storeFlags) set(name string) bool {
-	given := false
-	f.fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == name })
-	return given
-}
+func (f *storeFlags) set(name string) bool { return given(f.fs, name) }
 
 // store returns the database the flags and the environment name. Naming
 // both a data directory and a PostgreSQL database is a usage error rather

@@ -28,16 +28,13 @@ func (e *env) filter(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "check" {
 		return e.filterCheck(ctx, args[1:])
 	}
-	fs := e.newFlags("filter", "filter [--config filter.yaml] [--server URL]\n       lifeguard filter check filter.yaml")
+	fs := e.command("filter", "filter [--config filter.yaml] [--server URL]\n       lifeguard filter check filter.yaml")
 	config := fs.String("config", "filter.yaml", "the filter's configuration file (docs/filter.md)")
 	server := fs.String("server", "", "a Lifeguard server to take the policy from and send records to")
 	token := fs.String("token", "", "the server's API token (default $LIFEGUARD_FILTER_TOKEN)")
 	debug := fs.Bool("debug", false, "log debugging detail (never a name a client asked for)")
-	if err := parse(fs, args); err != nil {
+	if err := fs.parseArgs(args, 0, "filter takes no arguments; give the configuration with --config"); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		return usageError("filter takes no arguments; give the configuration with --config")
 	}
 	if *server == "" && *token != "" {
 		return usageError("--token goes with --server; without them the filter runs standalone")
@@ -161,12 +158,9 @@ type serverLink interface {
 // filterCheck validates a configuration file, the filter's part and the
 // policy's, and names every problem by its field path.
 func (e *env) filterCheck(_ context.Context, args []string) error {
-	fs := e.newFlags("filter check", "filter check filter.yaml")
-	if err := parse(fs, args); err != nil {
+	fs := e.command("filter check", "filter check filter.yaml")
+	if err := fs.parseArgs(args, 1, "filter check needs exactly one configuration file"); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError("filter check needs exactly one configuration file")
 	}
 	path := fs.Arg(0)
 	data, err := os.ReadFile(path)

@@ -14,12 +14,9 @@ func (e *env) framework(_ context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "check" {
 		return usageError("framework needs a subcommand: check LOCAL.yaml")
 	}
-	fs := e.newFlags("framework check", "framework check LOCAL.yaml")
-	if err := parse(fs, args[1:]); err != nil {
+	fs := e.command("framework check", "framework check LOCAL.yaml")
+	if err := fs.parseArgs(args[1:], 1, "framework check needs exactly one local framework file"); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError("framework check needs exactly one local framework file")
 	}
 	fw, err := loadFramework(fs.Arg(0))
 	if err != nil {

@@ -13,12 +13,11 @@ func (e *env) journal(ctx context.Context, args []string) error {
 		return usageError("journal needs a subcommand: verify or seal")
 	}
 	cmd := args[0]
-	fs := e.newFlags("journal "+cmd, "journal "+cmd+" [--data DIR | --database URL] [--journal-key FILE]")
-	where := addStoreFlags(fs)
-	if err := parse(fs, args[1:]); err != nil {
+	fs := e.storeCommand("journal "+cmd, "journal "+cmd+" [--data DIR | --database URL] [--journal-key FILE]")
+	if err := fs.parse(args[1:]); err != nil {
 		return err
 	}
-	s, err := where.store()
+	s, err := fs.where.store()
 	if err != nil {
 		return err
 	}

@@ -6,16 +6,11 @@ import (
 )
 
 func (e *env) migrate(ctx context.Context, args []string) error {
-	fs := e.newFlags("migrate", "migrate [--data DIR | --database URL]")
-	where := addStoreFlags(fs)
-	if err := parse(fs, args); err != nil {
+	fs := e.storeCommand("migrate", "migrate [--data DIR | --database URL]")
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	s, err := where.store()
-	if err != nil {
-		return err
-	}
-	db, err := openData(ctx, s, nil, e.quietLogger())
+	db, s, err := fs.openOrCreate(ctx)
 	if err != nil {
 		return err
 	}

@@ -24,12 +24,9 @@ func (e *env) procedure(_ context.Context, args []string) error {
 // procedureCheck validates a local file and says what it changes, so that a
 // partnership officer can review a change before it goes live.
 func (e *env) procedureCheck(args []string) error {
-	fs := e.newFlags("procedure check", "procedure check LOCAL.yaml")
-	if err := parse(fs, args); err != nil {
+	fs := e.command("procedure check", "procedure check LOCAL.yaml")
+	if err := fs.parseArgs(args, 1, "procedure check needs exactly one local procedure file"); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError("procedure check needs exactly one local procedure file")
 	}
 	p, err := loadProcedure(fs.Arg(0))
 	if err != nil {
@@ -87,13 +84,10 @@ func capitalise(s string) string {
 }
 
 func (e *env) procedureShow(args []string) error {
-	fs := e.newFlags("procedure show", "procedure show [--procedure LOCAL.yaml]")
+	fs := e.command("procedure show", "procedure show [--procedure LOCAL.yaml]")
 	local := fs.String("procedure", "", "a local procedure file over the England baseline")
-	if err := parse(fs, args); err != nil {
+	if err := fs.parseArgs(args, 0, "procedure show takes no arguments; give a local file with --procedure"); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		return usageError("procedure show takes no arguments; give a local file with --procedure")
 	}
 	p, err := loadProcedure(*local)
 	if err != nil {

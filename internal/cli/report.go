@@ -18,9 +18,8 @@ func (e *env) report(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "board" {
 		return usageError("report needs a subcommand: board")
 	}
-	fs := e.newFlags("report board", "report board [--data DIR | --database URL] [--from YYYY-MM-DD] [--to YYYY-MM-DD] "+
+	fs := e.storeCommand("report board", "report board [--data DIR | --database URL] [--from YYYY-MM-DD] [--to YYYY-MM-DD] "+
 		"[--format html|csv|json] [--organisation ID] [--partnership ID] [--out FILE]")
-	where := addStoreFlags(fs)
 	fromFlag := fs.String("from", "", "the first day of the period (default: six months before --to)")
 	toFlag := fs.String("to", "", "the last day of the period (default: today, UTC)")
 	format := fs.String("format", "html", "html, csv or json")
@@ -29,7 +28,7 @@ func (e *env) report(ctx context.Context, args []string) error {
 	out := fs.String("out", "", "write to this file instead of standard output")
 	local := fs.String("procedure", "", "the local procedure file in force, for the routes' titles")
 	localFramework := fs.String("audit-framework", "", "the local self-audit framework in force, for the strands' titles")
-	if err := parse(fs, args[1:]); err != nil {
+	if err := fs.parse(args[1:]); err != nil {
 		return err
 	}
 	write := map[string]func(*bytes.Buffer, *report.Report) error{
@@ -67,11 +66,7 @@ func (e *env) report(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := where.store()
-	if err != nil {
-		return err
-	}
-	db, err := openExisting(ctx, s, e.quietLogger())
+	db, _, err := fs.open(ctx)
 	if err != nil {
 		return err
 	}

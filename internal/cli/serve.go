@@ -21,8 +21,7 @@ import (
 )
 
 func (e *env) serve(ctx context.Context, args []string) error {
-	fs := e.newFlags("serve", "serve [--data DIR | --database URL] [--listen ADDR] [--procedure LOCAL.yaml] [--audit-framework LOCAL.yaml] [--demo [--demo-password P]]")
-	where := addStoreFlags(fs)
+	fs := e.storeCommand("serve", "serve [--data DIR | --database URL] [--listen ADDR] [--procedure LOCAL.yaml] [--audit-framework LOCAL.yaml] [--demo [--demo-password P]]")
 	listen := fs.String("listen", "127.0.0.1:8080", "the address to listen on")
 	local := fs.String("procedure", "", "a local procedure file over the England baseline")
 	localFramework := fs.String("audit-framework", "", "a local self-audit framework file over the baseline (docs/audit.md)")
@@ -30,11 +29,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
 	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
-	if err := parse(fs, args); err != nil {
+	if err := fs.parseArgs(args, 0, "serve takes no arguments"); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		return usageError("serve takes no arguments")
 	}
 	if *retention < 0 {
 		return usageError("--filter-retention must not be negative")
@@ -45,7 +41,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if *demoPassword != "" && !*demoMode {
 		return usageError("--demo-password goes with --demo")
 	}
-	s, err := where.store()
+	s, err := fs.where.store()
 	if err != nil {
 		return err
 	}
@@ -59,7 +55,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *demoMode && !s.postgres() && !where.set("data") {
+	if *demoMode && !s.postgres() && !fs.where.set("data") {
 		// A fresh directory each time, so the demo always starts whole.
 		if s.dir, err = os.MkdirTemp("", "lifeguard-demo-"); err != nil {
 			return err

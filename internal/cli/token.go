@@ -16,18 +16,13 @@ func (e *env) token(ctx context.Context, args []string) error {
 		return usageError("token needs a subcommand: create, list or revoke")
 	}
 	sub, args := args[0], args[1:]
-	fs := e.newFlags("token "+sub, "token create --email E [--name N] | token list --email E | token revoke ID  (each with --data DIR or --database URL)")
-	where := addStoreFlags(fs)
+	fs := e.storeCommand("token "+sub, "token create --email E [--name N] | token list --email E | token revoke ID  (each with --data DIR or --database URL)")
 	email := fs.String("email", "", "the user the token acts as")
 	name := fs.String("name", "command line", "what the token is for, shown in lists")
-	if err := parse(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	s, err := where.store()
-	if err != nil {
-		return err
-	}
-	db, err := openExisting(ctx, s, e.quietLogger())
+	db, _, err := fs.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -18,9 +18,9 @@ import (
 const maxFacts = 1 << 20
 
 func (e *env) triage(ctx context.Context, args []string) error {
-	fs := e.newFlags("triage", "triage [--procedure LOCAL.yaml] [FILE|-]")
+	fs := e.command("triage", "triage [--procedure LOCAL.yaml] [FILE|-]")
 	local := fs.String("procedure", "", "a local procedure file over the England baseline")
-	if err := parse(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 1 {

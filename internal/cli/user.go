@@ -20,14 +20,13 @@ func (e *env) user(ctx context.Context, args []string) error {
 		return usageError("user needs a subcommand: %s", subs)
 	}
 	sub, args := args[0], args[1:]
-	fs := e.newFlags("user "+sub, "user add --email E --name N --role R --org ID | user password --email E | user reset-factor --email E | user throttles | user clear-throttle [--email E] [--address A]  (each with --data DIR or --database URL; a password is read from standard input)")
-	where := addStoreFlags(fs)
+	fs := e.storeCommand("user "+sub, "user add --email E --name N --role R --org ID | user password --email E | user reset-factor --email E | user throttles | user clear-throttle [--email E] [--address A]  (each with --data DIR or --database URL; a password is read from standard input)")
 	email := fs.String("email", "", "the user's email address")
 	name := fs.String("name", "", "the user's name")
 	role := fs.String("role", "", "staff, dsl, manager, partnership, admin, or filter (a DNS filter's account: API token only)")
 	org := fs.Int64("org", 0, "the id of the user's organisation (see org list)")
 	address := fs.String("address", "", "clear-throttle: the client IP address (an IPv6 address stands for its /64)")
-	if err := parse(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	switch sub {
@@ -38,7 +37,7 @@ func (e *env) user(ctx context.Context, args []string) error {
 	if fs.NArg() != 0 {
 		return usageError("user %s takes no arguments", sub)
 	}
-	s, err := where.store()
+	s, err := fs.where.store()
 	if err != nil {
 		return err
 	}
@@ -166,20 +165,15 @@ func (e *env) org(ctx context.Context, args []string) error {
 		return usageError("org needs a subcommand: add or list")
 	}
 	sub, args := args[0], args[1:]
-	fs := e.newFlags("org "+sub, "org add --name N --setting S [--partnership P] [--internet] | org list  (each with --data DIR or --database URL)")
-	where := addStoreFlags(fs)
+	fs := e.storeCommand("org "+sub, "org add --name N --setting S [--partnership P] [--internet] | org list  (each with --data DIR or --database URL)")
 	name := fs.String("name", "", "the organisation's name")
 	setting := fs.String("setting", "", "school, college, early_years, childrens_social_care, police, health, youth_service, youth_justice, probation, voluntary or other")
 	partnership := fs.String("partnership", "", "the partnership's name, for its first organisation")
 	internet := fs.Bool("internet", false, "the organisation gives children internet access on its own devices or network")
-	if err := parse(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
-	s, err := where.store()
-	if err != nil {
-		return err
-	}
-	db, err := openData(ctx, s, nil, e.quietLogger())
+	db, _, err := fs.openOrCreate(ctx)
 	if err != nil {
 		return err
 	}

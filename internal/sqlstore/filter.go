@@ -414,21 +414,7 @@ func (db *DB) FilterAlerts(ctx context.Context, status string) ([]lifeguard.Filt
 		args = append(args, status)
 	}
 	q += ` ORDER BY last_at DESC, id DESC LIMIT 200`
-	out := []lifeguard.FilterAlert{}
-	err = db.inRead(ctx, "filter alerts", func(tx *tx) error {
-		return each(ctx, tx, q, args, func(scan func(...any) error) error {
-			x, err := scanAlert(scan)
-			if err != nil {
-				return err
-			}
-			out = append(out, *x)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readAll(ctx, db, "filter alerts", q, args, scanAlert)
 }
 
 // alertFor reads alert id and checks that a may see it.
@@ -521,21 +507,7 @@ func (db *DB) FilterReviews(ctx context.Context, status string) ([]lifeguard.Fil
 		args = append(args, status)
 	}
 	q := `SELECT r.` + reviewColumnsAliased + reviewFrom + ` WHERE ` + cond + ` ORDER BY r.received_at DESC, r.id DESC LIMIT 200`
-	out := []lifeguard.FilterReview{}
-	err = db.inRead(ctx, "filter reviews", func(tx *tx) error {
-		return each(ctx, tx, q, args, func(scan func(...any) error) error {
-			r, err := scanReview(scan)
-			if err != nil {
-				return err
-			}
-			out = append(out, *r)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readAll(ctx, db, "filter reviews", q, args, scanReview)
 }
 
 // reviewColumnsAliased is reviewColumns with every column of alias r.

@@ -219,53 +219,37 @@ func readPlan(ctx context.Context, tx *tx, a *lifeguard.Actor, p, objective int6
 		actionWhere, actionArgs = where+` AND x.owner_organisation_id = ?`, append(append([]any{}, args...), a.OrganisationID)
 	}
 
-	var objs []lifeguard.Objective
-	index := map[int64]int{}
-	err := each(ctx, tx, `SELECT j.id, j.partnership_id, j.strand, j.title, j.description, j.created_at, j.updated_at
-		FROM plan_objectives j WHERE `+where+` ORDER BY CASE j.strand WHEN 'prevention' THEN 0 WHEN 'protection' THEN 1
-		ELSE 2 END, j.id`, args, func(scan func(...any) error) error {
-		var o lifeguard.Objective
-		var strand string
-		var created, updated int64
-		if err := scan(&o.ID, &o.PartnershipID, &strand, &o.Title, &o.Description, &created, &updated); err != nil {
-			return err
-		}
-		o.Strand, o.CreatedAt, o.UpdatedAt = lifeguard.PlanStrand(strand), fromMicros(created), fromMicros(updated)
-		o.Actions = []lifeguard.PlanAction{}
-		index[o.ID] = len(objs)
-		objs = append(objs, o)
-		return nil
-	})
+	objs, err := scanAll(ctx, tx, `SELECT j.id, j.partnership_id, j.strand, j.title, j.description, j.created_at,
+		j.updated_at FROM plan_objectives j WHERE `+where+` ORDER BY CASE j.strand WHEN 'prevention' THEN 0
+		WHEN 'protection' THEN 1 ELSE 2 END, j.id`, args, scanObjective)
 	if err != nil {
 		return nil, err
 	}
-	var actions []*lifeguard.PlanAction
-	byID := map[int64]*lifeguard.PlanAction{}
-	err = each(ctx, tx, `SELECT `+planActionColumns+planActionFrom+` WHERE `+actionWhere+` ORDER BY x.due, x.id`,
-		actionArgs, func(scan func(...any) error) error {
-			x, err := scanPlanAction(scan)
-			if err != nil {
-				return err
-			}
-			actions = append(actions, x)
-			byID[x.ID] = x
-			return nil
-		})
+	index := map[int64]int{}
+	for i, o := range objs {
+		index[o.ID] = i
+	}
+	actions, err := scanAll(ctx, tx, `SELECT `+planActionColumns+planActionFrom+` WHERE `+actionWhere+
+		` ORDER BY x.due, x.id`, actionArgs, scanPlanAction)
 	if err != nil {
 		return nil, err
 	}
 	if len(actions) > 0 {
+		byID := map[int64]*lifeguard.PlanAction{}
+		for i := range actions {
+			byID[actions[i].ID] = &actions[i]
+		}
 		if err := fillPlanActions(ctx, tx, byID, actionWhere, actionArgs); err != nil {
 			return nil, err
 		}
 	}
 	for _, x := range actions {
 		if i, ok := index[x.ObjectiveID]; ok {
-			objs[i].Actions = append(objs[i].Actions, *x)
+			objs[i].Actions = append(objs[i].Actions, x)
 		}
 	}
 	if officer {
-		return nonNil(objs), nil
+		return objs, nil
 	}
 	kept := []lifeguard.Objective{}
 	for _, o := range objs {
@@ -276,52 +260,61 @@ func readPlan(ctx context.Context, tx *tx, a *lifeguard.Actor, p, objective int6
 	return kept, nil
 }
 
-func nonNil(objs []lifeguard.Objective) []lifeguard.Objective {
-	if objs == nil {
-		return []lifeguard.Objective{}
+func scanObjective(scan func(...any) error) (*lifeguard.Objective, error) {
+	var o lifeguard.Objective
+	var strand string
+	var created, updated int64
+	if err := scan(&o.ID, &o.PartnershipID, &strand, &o.Title, &o.Description, &created, &updated); err != nil {
+		return nil, err
 	}
-	return objs
+	o.Strand, o.CreatedAt, o.UpdatedAt = lifeguard.PlanStrand(strand), fromMicros(created), fromMicros(updated)
+	o.Actions = []lifeguard.PlanAction{}
+	return &o, nil
 }
 
 // fillPlanActions reads the notes and barriers of the actions in byID,
 // which are the actions x of objectives j that match where (with args).
 func fillPlanActions(ctx context.Context, tx *tx, byID map[int64]*lifeguard.PlanAction, where string, args []any) error {
 	chosen := `(SELECT x.id FROM plan_actions x JOIN plan_objectives j ON j.id = x.objective_id WHERE ` + where + `)`
-	err := each(ctx, tx, `SELECT n.id, n.action_id, n.on_date, n.text, n.author_id, COALESCE(u.name, ''),
+	notes, err := scanAll(ctx, tx, `SELECT n.id, n.action_id, n.on_date, n.text, n.author_id, COALESCE(u.name, ''),
 		COALESCE(uo.name, ''), n.created_at FROM plan_notes n
 		LEFT JOIN users u ON u.id = n.author_id LEFT JOIN organisations uo ON uo.id = u.organisation_id
-		WHERE n.action_id IN `+chosen+` ORDER BY n.on_date, n.id`, args, func(scan func(...any) error) error {
-		var n lifeguard.ProgressNote
-		var on string
-		var author sql.NullInt64
-		var created int64
-		if err := scan(&n.ID, &n.ActionID, &on, &n.Text, &author, &n.AuthorName, &n.AuthorOrg, &created); err != nil {
-			return err
-		}
-		d, err := lifeguard.ParseDate(on)
-		if err != nil {
-			return fmt.Errorf("plan note %d: %w", n.ID, err)
-		}
-		n.On, n.AuthorID, n.CreatedAt = d, author.Int64, fromMicros(created)
-		if x := byID[n.ActionID]; x != nil {
-			x.Notes = append(x.Notes, n)
-		}
-		return nil
-	})
+		WHERE n.action_id IN `+chosen+` ORDER BY n.on_date, n.id`, args, scanProgressNote)
 	if err != nil {
 		return err
 	}
-	return each(ctx, tx, `SELECT `+barrierColumns+` FROM plan_barriers b WHERE b.action_id IN `+chosen+
-		` ORDER BY b.id`, args, func(scan func(...any) error) error {
-		b, err := scanBarrier(scan)
-		if err != nil {
-			return err
+	for _, n := range notes {
+		if x := byID[n.ActionID]; x != nil {
+			x.Notes = append(x.Notes, n)
 		}
+	}
+	barriers, err := scanAll(ctx, tx, `SELECT `+barrierColumns+` FROM plan_barriers b WHERE b.action_id IN `+chosen+
+		` ORDER BY b.id`, args, scanBarrier)
+	if err != nil {
+		return err
+	}
+	for _, b := range barriers {
 		if x := byID[b.ActionID]; x != nil {
-			x.Barriers = append(x.Barriers, *b)
+			x.Barriers = append(x.Barriers, b)
 		}
-		return nil
-	})
+	}
+	return nil
+}
+
+func scanProgressNote(scan func(...any) error) (*lifeguard.ProgressNote, error) {
+	var n lifeguard.ProgressNote
+	var on string
+	var author sql.NullInt64
+	var created int64
+	if err := scan(&n.ID, &n.ActionID, &on, &n.Text, &author, &n.AuthorName, &n.AuthorOrg, &created); err != nil {
+		return nil, err
+	}
+	d, err := lifeguard.ParseDate(on)
+	if err != nil {
+		return nil, fmt.Errorf("plan note %d: %w", n.ID, err)
+	}
+	n.On, n.AuthorID, n.CreatedAt = d, author.Int64, fromMicros(created)
+	return &n, nil
 }
 
 const barrierColumns = `b.id, b.action_id, b.text, b.status, b.raised_by, b.raised_at, b.escalated_at, b.resolved_at,

@@ -155,20 +155,14 @@ func (db *DB) Transfers(ctx context.Context) ([]lifeguard.Transfer, error) {
 		args = append(args, a.OrganisationID, a.OrganisationID)
 	}
 	q += ` ORDER BY CASE WHEN t.status = 'pending' THEN 0 ELSE 1 END, t.sent_at DESC, t.id DESC`
-	out := []lifeguard.Transfer{}
+	var out []lifeguard.Transfer
 	err = db.inWrite(ctx, "transfers", func(tx *tx) error {
-		ids := []int64{}
-		err := each(ctx, tx, q, args, func(scan func(...any) error) error {
-			t, err := scanTransfer(scan)
-			if err != nil {
-				return err
-			}
-			out = append(out, *t)
-			ids = append(ids, t.ID)
-			return nil
-		})
-		if err != nil {
+		if out, err = scanAll(ctx, tx, q, args, scanTransfer); err != nil {
 			return err
+		}
+		ids := make([]int64, len(out))
+		for i, t := range out {
+			ids[i] = t.ID
 		}
 		return journal(ctx, tx, a, db.now(), jList, jTransfer, 0, "ids="+idList(ids))
 	})
