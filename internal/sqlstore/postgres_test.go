@@ -27,13 +27,27 @@ import (
 // openPostgres opens a new database of its own on the test server.
 func openPostgres(t *testing.T) *sqlstore.DB {
 	t.Helper()
-	return openDSN(t, pgtest.Database(t))
+	return openPostgresWith(t, sqlstore.Config{})
+}
+
+// openPostgresWith opens a new database of its own on the test server with
+// cfg: the storetest.Opener of PostgreSQL.
+func openPostgresWith(t *testing.T, cfg sqlstore.Config) *sqlstore.DB {
+	t.Helper()
+	cfg.DSN = pgtest.Database(t)
+	return openConfig(t, cfg)
 }
 
 // openDSN opens the store on dsn, closed when the test ends.
 func openDSN(t *testing.T, dsn string) *sqlstore.DB {
 	t.Helper()
-	db, err := sqlstore.Open(t.Context(), sqlstore.Config{DSN: dsn})
+	return openConfig(t, sqlstore.Config{DSN: dsn})
+}
+
+// openConfig opens the store with cfg, closed when the test ends.
+func openConfig(t *testing.T, cfg sqlstore.Config) *sqlstore.DB {
+	t.Helper()
+	db, err := sqlstore.Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +62,7 @@ func openDSN(t *testing.T, dsn string) *sqlstore.DB {
 // TestPostgres runs the whole shared suite on PostgreSQL.
 func TestPostgres(t *testing.T) {
 	pgtest.Server(t)
-	storetest.Run(t, openPostgres)
+	storetest.Run(t, openPostgresWith)
 }
 
 // sys acts as Lifeguard itself.
@@ -409,12 +423,5 @@ func TestPostgresBackup(t *testing.T) {
 // TestPostgresJournalSeal runs the sealed journal's tests on PostgreSQL.
 func TestPostgresJournalSeal(t *testing.T) {
 	pgtest.Server(t)
-	storetest.JournalSeal(t, func(t *testing.T, key []byte) *sqlstore.DB {
-		db, err := sqlstore.Open(t.Context(), sqlstore.Config{DSN: pgtest.Database(t), JournalKey: key})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	})
+	storetest.JournalSeal(t, openPostgresWith)
 }

@@ -14,7 +14,15 @@ import (
 // openSQLite opens a new SQLite database in the test's temporary directory.
 func openSQLite(t *testing.T) *sqlstore.DB {
 	t.Helper()
-	db, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: filepath.Join(t.TempDir(), "lifeguard.db")})
+	return openSQLiteWith(t, sqlstore.Config{})
+}
+
+// openSQLiteWith opens a new SQLite database in the test's temporary
+// directory with cfg: the storetest.Opener of SQLite.
+func openSQLiteWith(t *testing.T, cfg sqlstore.Config) *sqlstore.DB {
+	t.Helper()
+	cfg.Path = filepath.Join(t.TempDir(), "lifeguard.db")
+	db, err := sqlstore.Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +35,7 @@ func openSQLite(t *testing.T) *sqlstore.DB {
 }
 
 func TestSQLite(t *testing.T) {
-	storetest.Run(t, openSQLite)
+	storetest.Run(t, openSQLiteWith)
 }
 
 // TestBackup copies a live database, checks the copy is whole and usable,
@@ -100,13 +108,5 @@ func TestBackup(t *testing.T) {
 
 // TestSQLiteJournalSeal runs the sealed journal's tests on SQLite files.
 func TestSQLiteJournalSeal(t *testing.T) {
-	storetest.JournalSeal(t, func(t *testing.T, key []byte) *sqlstore.DB {
-		db, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: filepath.Join(t.TempDir(), "lifeguard.db"),
-			JournalKey: key})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	})
+	storetest.JournalSeal(t, openSQLiteWith)
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/audit"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 func baseline(t *testing.T) *lifeguard.Framework {
@@ -35,7 +34,7 @@ func rateAll(fw *lifeguard.Framework, o *lifeguard.Organisation, level func(id s
 }
 
 // testAuditAccess checks who may do what to an organisation's audits.
-func testAuditAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testAuditAccess(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	fw := baseline(t)
 	ctx := t.Context()
@@ -131,7 +130,7 @@ func testAuditAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 }
 
 // testAuditAnswers checks the rules of an answer.
-func testAuditAnswers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testAuditAnswers(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	fw := baseline(t)
 	ctx := t.Context()
@@ -212,7 +211,7 @@ func testAuditAnswers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testAuditComplete completes two audits a year apart and checks the
 // scores, the improvement actions created, and those the second closes.
-func testAuditComplete(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testAuditComplete(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	fw := baseline(t)
 	ctx := as(t.Context(), f.manager)

@@ -2,19 +2,17 @@ package storetest
 
 import (
 	"testing"
-	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // testPlan checks the strategy action plan: who keeps it, who sees which
 // action, progress notes, and barriers escalated until resolved.
-func testPlan(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testPlan(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
 	officer := as(ctx, f.officer)
-	due := lifeguard.DateOf(time.Now().AddDate(0, 3, 0))
+	due := lifeguard.DateOf(f.now().AddDate(0, 3, 0))
 
 	t.Run("objective rules", func(t *testing.T) {
 		_, err := f.db.CreateObjective(officer, lifeguard.NewObjective{Strand: "cure", Title: " "})
@@ -126,17 +124,17 @@ func testPlan(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n.On != lifeguard.DateOf(time.Now().UTC()) || n.AuthorID != f.staff.ID || n.AuthorOrg != "Riverside Primary" ||
+		if n.On != lifeguard.DateOf(f.now().UTC()) || n.AuthorID != f.staff.ID || n.AuthorOrg != "Riverside Primary" ||
 			n.AuthorName == "" {
 			t.Errorf("note %+v", n)
 		}
-		earlier := lifeguard.DateOf(time.Now().AddDate(0, 0, -10))
+		earlier := lifeguard.DateOf(f.now().AddDate(0, 0, -10))
 		if _, err := f.db.AddProgressNote(officer, actA.ID, lifeguard.NewProgressNote{On: earlier,
 			Text: "Discussed at the education subgroup."}); err != nil {
 			t.Fatal(err)
 		}
 		_, err = f.db.AddProgressNote(as(ctx, f.staff), actA.ID, lifeguard.NewProgressNote{
-			On: lifeguard.DateOf(time.Now().AddDate(0, 0, 2)), Text: " "})
+			On: lifeguard.DateOf(f.now().AddDate(0, 0, 2)), Text: " "})
 		wantProblem(t, err, "on")
 		wantProblem(t, err, "text")
 		_, err = f.db.AddProgressNote(as(ctx, f.dslB), actA.ID, lifeguard.NewProgressNote{Text: "x"})

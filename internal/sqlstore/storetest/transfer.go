@@ -10,17 +10,18 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // transferDue is a deadline for a transfer, as the caller would compute it
 // from the calendar.
-func transferDue() time.Time { return time.Now().AddDate(0, 0, 7).UTC().Truncate(time.Second) }
+func (f *fixture) transferDue() time.Time {
+	return f.now().AddDate(0, 0, 7).UTC().Truncate(time.Second)
+}
 
 // send sends the child's file as u to org, failing the test on an error.
 func (f *fixture) send(t *testing.T, u *lifeguard.User, child int64, org *lifeguard.Organisation) *lifeguard.Transfer {
 	t.Helper()
-	tr, err := f.db.SendTransfer(as(t.Context(), u), child, org.ID, "Moving at the end of term.", transferDue())
+	tr, err := f.db.SendTransfer(as(t.Context(), u), child, org.ID, "Moving at the end of term.", f.transferDue())
 	if err != nil {
 		t.Fatalf("SendTransfer: %v", err)
 	}
@@ -66,16 +67,16 @@ func transferCases() []accessCase {
 	receivedRecord := []string{nf, nf, nf, nf, ok, nf, nf, ok, ua}
 	return []accessCase{
 		{"SendTransfer", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.SendTransfer(ctx, tg.free, f.orgB.ID, "Moving to Hilltop.", transferDue())
+			_, err := f.db.SendTransfer(ctx, tg.free, f.orgB.ID, "Moving to Hilltop.", f.transferDue())
 			return err
 		}},
 		// The receiving DSL can read the sent record but sends their own.
 		{"SendTransfer(sent record)", []string{fb, fb, fb, ok, fb, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.SendTransfer(ctx, tg.child, f.orgT.ID, "", transferDue())
+			_, err := f.db.SendTransfer(ctx, tg.child, f.orgT.ID, "", f.transferDue())
 			return err
 		}},
 		{"SendTransfer(received record)", receivedRecord, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.SendTransfer(ctx, tg.receivedChild, f.orgA.ID, "Moving back.", transferDue())
+			_, err := f.db.SendTransfer(ctx, tg.receivedChild, f.orgA.ID, "Moving back.", f.transferDue())
 			return err
 		}},
 		{"Transfers", []string{fb, fb, fb, ok, ok, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
@@ -133,7 +134,7 @@ func transferCases() []accessCase {
 			return err
 		}},
 		{"UpdateFacts(sent record)", work, false, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.UpdateFacts(ctx, tg.concern, facts(time.Now()), defaultTriage())
+			_, err := f.db.UpdateFacts(ctx, tg.concern, facts(f.now()), f.defaultTriage())
 			return err
 		}},
 		{"AddDecision(sent record)", work, false, func(ctx context.Context, f *fixture, tg target) error {
@@ -143,7 +144,7 @@ func transferCases() []accessCase {
 		}},
 		{"AddAction(sent record)", work, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.AddAction(ctx, tg.concern, lifeguard.NewAction{Title: "Call CSC", Owner: "DSL",
-				Due: lifeguard.DateOf(time.Now())})
+				Due: lifeguard.DateOf(f.now())})
 			return err
 		}},
 		{"CompleteAction(sent record)", work, true, func(ctx context.Context, f *fixture, tg target) error {
@@ -158,7 +159,7 @@ func transferCases() []accessCase {
 }
 
 // testTransferAccess runs the transfer cases as every role.
-func testTransferAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testTransferAccess(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	runAccessCases(t, f, transferCases(), f.transferTarget)
 }
@@ -194,7 +195,7 @@ func kindCounts(t *testing.T, es []lifeguard.ChronologyEntry) map[string]int {
 
 // testTransfers follows a child's file from A to B and on to a third
 // organisation D, checking what each side sees at each step.
-func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testTransfers(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	orgD := f.org(t, f.p1, "Meadow School", "school")
 	dslD := f.user(t, orgD, lifeguard.RoleDSL)
@@ -203,15 +204,15 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	const missing = 1 << 40
 
 	// The child's history at A: two concerns, worked and closed.
-	fx := facts(time.Now().Add(-48 * time.Hour))
+	fx := facts(f.now().Add(-48 * time.Hour))
 	fx.Child.Vulnerabilities = []lifeguard.Vulnerability{"send"}
-	first, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: defaultTriage(), ChildRef: "Y9-MOVE"})
+	first, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: f.defaultTriage(), ChildRef: "Y9-MOVE"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	child := *first.ChildID
-	second, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now().Add(-time.Hour)),
-		Triage: defaultTriage(), ChildID: child})
+	second, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now().Add(-time.Hour)),
+		Triage: f.defaultTriage(), ChildID: child})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +224,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}
 
 	t.Run("invalid", func(t *testing.T) {
-		due := transferDue()
+		due := f.transferDue()
 		cases := []struct {
 			name, path string
 			to         int64
@@ -248,7 +249,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		wantCode(t, err, lifeguard.ENOTFOUND)
 	})
 
-	due := transferDue()
+	due := f.transferDue()
 	note := strings.Repeat("n", lifeguard.MaxReason) // at the limit
 	sent, err := f.db.SendTransfer(dsl, child, f.orgB.ID, note, due)
 	if err != nil {
@@ -434,7 +435,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		if len(page.Concerns) != 0 {
 			t.Errorf("B lists A's concerns %+v", page.Concerns)
 		}
-		_, err = f.db.CreateConcern(dslB, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(), ChildID: child})
+		_, err = f.db.CreateConcern(dslB, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(), ChildID: child})
 		wantProblem(t, err, "child_id")
 		_, err = f.db.SendTransfer(dslB, child, orgD.ID, "", due)
 		wantCode(t, err, lifeguard.EFORBIDDEN)
@@ -490,7 +491,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 
 		// B's own work on the child shows on B's record, not on A's.
-		if _, err := f.db.CreateConcern(staffB, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+		if _, err := f.db.CreateConcern(staffB, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 			ChildID: rec}); err != nil {
 			t.Fatal(err)
 		}
@@ -514,11 +515,11 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	t.Run("reference clash", func(t *testing.T) {
 		long := strings.Repeat("R", lifeguard.MaxChildRef)
 		for _, ref := range []string{"Y7-SAME", long} {
-			if _, err := f.db.CreateConcern(staffB, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+			if _, err := f.db.CreateConcern(staffB, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 				ChildRef: ref}); err != nil {
 				t.Fatal(err)
 			}
-			c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+			c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 				ChildRef: ref})
 			if err != nil {
 				t.Fatal(err)
@@ -621,7 +622,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testTransferJournal checks the journal entries of transfers and of the
 // reads they open, and that refused calls append none.
-func testTransferJournal(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testTransferJournal(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	orgD := f.org(t, f.p1, "Meadow School", "school")
 	dslD := f.user(t, orgD, lifeguard.RoleDSL)
@@ -636,19 +637,19 @@ func testTransferJournal(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	cases := []journalCase{
 		{"send", dsl, func(ctx context.Context) (string, error) {
 			var err error
-			tr, err = f.db.SendTransfer(ctx, child, f.orgB.ID, "Moving in January.", transferDue())
+			tr, err = f.db.SendTransfer(ctx, child, f.orgB.ID, "Moving in January.", f.transferDue())
 			return "", err
 		}, []want{{"create", "transfer", fmt.Sprintf("child=%d from=%d to=%d", child, f.orgA.ID, f.orgB.ID)}}},
 		{"send again", dsl, func(ctx context.Context) (string, error) {
-			_, err := f.db.SendTransfer(ctx, child, orgD.ID, "", transferDue())
+			_, err := f.db.SendTransfer(ctx, child, orgD.ID, "", f.transferDue())
 			return "", ignore(err, lifeguard.ECONFLICT)
 		}, nil},
 		{"send invalid", dsl, func(ctx context.Context) (string, error) {
-			_, err := f.db.SendTransfer(ctx, other, f.orgA.ID, "", transferDue())
+			_, err := f.db.SendTransfer(ctx, other, f.orgA.ID, "", f.transferDue())
 			return "", ignore(err, lifeguard.EINVALID)
 		}, nil},
 		{"send refused", staff, func(ctx context.Context) (string, error) {
-			_, err := f.db.SendTransfer(ctx, child, orgD.ID, "", transferDue())
+			_, err := f.db.SendTransfer(ctx, child, orgD.ID, "", f.transferDue())
 			return "", ignore(err, lifeguard.EFORBIDDEN)
 		}, nil},
 		{"list", dslB, func(ctx context.Context) (string, error) {

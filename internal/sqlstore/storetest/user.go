@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // preferenceCases are a user's own display settings: every signed-in user
@@ -83,7 +82,7 @@ func recoveryHash(code string) string {
 
 // testPreferences checks that each user has their own settings, with
 // defaults, and that a bad text size is refused.
-func testPreferences(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testPreferences(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	staff, dsl := as(t.Context(), f.staff), as(t.Context(), f.dsl)
 	get := func(ctx context.Context) lifeguard.Preferences {
@@ -134,13 +133,13 @@ func testPreferences(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 // testSecondFactor checks enrolment, the replay protection of AcceptStep,
 // and that each recovery code works once, even when it is used twice at
 // the same moment.
-func testSecondFactor(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testSecondFactor(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := sys(t.Context())
 	const missing = 1 << 40
 	before := journalLen(t, f.db)
 	codes := []string{recoveryHash("alpha"), recoveryHash("bravo"), recoveryHash("charlie")}
-	enrolled := time.Now().Add(-time.Minute).UTC().Truncate(time.Microsecond)
+	enrolled := f.now().Add(-time.Minute).UTC().Truncate(time.Microsecond)
 	secret := "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 	t.Run("none until enrolled", func(t *testing.T) {
