@@ -249,6 +249,16 @@ func (f *fixture) report(t *testing.T, u *lifeguard.User) *lifeguard.Concern {
 	return c
 }
 
+// step runs one named step of a scenario whose later steps build on it: when
+// the step fails, the scenario stops there rather than fail again, less
+// clearly, in every step after it.
+func step(t *testing.T, name string, fn func(t *testing.T)) {
+	t.Helper()
+	if !t.Run(name, fn) {
+		t.FailNow()
+	}
+}
+
 // Assertions.
 
 func wantCode(t *testing.T, err error, code string) {

@@ -194,7 +194,9 @@ func kindCounts(t *testing.T, es []lifeguard.ChronologyEntry) map[string]int {
 }
 
 // testTransfers follows a child's file from A to B and on to a third
-// organisation D, checking what each side sees at each step.
+// organisation D, checking what each side sees at each step. The steps build
+// on each other, in order; each is a minute after the one before on the
+// test's clock where its order in a chronology matters.
 func testTransfers(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	orgD := f.org(t, f.p1, "Meadow School", "school")
@@ -223,7 +225,7 @@ func testTransfers(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 
-	t.Run("invalid", func(t *testing.T) {
+	t.Run("a transfer to its own, another partnership's, no or a missing organisation, with a bad note or no deadline is refused", func(t *testing.T) {
 		due := f.transferDue()
 		cases := []struct {
 			name, path string
@@ -251,24 +253,28 @@ func testTransfers(t *testing.T, open Opener) {
 
 	due := f.transferDue()
 	note := strings.Repeat("n", lifeguard.MaxReason) // at the limit
-	sent, err := f.db.SendTransfer(dsl, child, f.orgB.ID, note, due)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sent.ChildID != child || sent.ChildRef != "Y9-MOVE" || sent.FromOrgID != f.orgA.ID ||
-		sent.FromOrgName != f.orgA.Name || sent.ToOrgID != f.orgB.ID || sent.ToOrgName != f.orgB.Name ||
-		sent.Status != lifeguard.TransferPending || sent.Note != note || sent.SentBy != f.dsl.ID ||
-		sent.SentAt.IsZero() || !sent.DueBy.Equal(due) || sent.ReceivedBy != nil || sent.ReceivedAt != nil ||
-		sent.ReceivedChildID != nil {
-		t.Errorf("sent transfer %+v", sent)
-	}
+	var sent *lifeguard.Transfer
+	step(t, "the DSL sends the file to another school of the partnership, pending until received", func(t *testing.T) {
+		f.clock.Advance(time.Minute)
+		var err error
+		if sent, err = f.db.SendTransfer(dsl, child, f.orgB.ID, note, due); err != nil {
+			t.Fatal(err)
+		}
+		if sent.ChildID != child || sent.ChildRef != "Y9-MOVE" || sent.FromOrgID != f.orgA.ID ||
+			sent.FromOrgName != f.orgA.Name || sent.ToOrgID != f.orgB.ID || sent.ToOrgName != f.orgB.Name ||
+			sent.Status != lifeguard.TransferPending || sent.Note != note || sent.SentBy != f.dsl.ID ||
+			sent.SentAt.IsZero() || !sent.DueBy.Equal(due) || sent.ReceivedBy != nil || sent.ReceivedAt != nil ||
+			sent.ReceivedChildID != nil {
+			t.Errorf("sent transfer %+v", sent)
+		}
+	})
 
-	t.Run("one pending transfer per child", func(t *testing.T) {
+	t.Run("a child with a transfer pending cannot be sent again", func(t *testing.T) {
 		_, err := f.db.SendTransfer(dsl, child, orgD.ID, "", due)
 		wantCode(t, err, lifeguard.ECONFLICT)
 	})
 
-	t.Run("before receipt", func(t *testing.T) {
+	t.Run("before receipt the receiving DSL sees the transfer but none of the file", func(t *testing.T) {
 		list, err := f.db.Transfers(dslB)
 		if err != nil {
 			t.Fatal(err)
@@ -302,7 +308,7 @@ func testTransfers(t *testing.T, open Opener) {
 		}
 	})
 
-	t.Run("third organisation sees nothing", func(t *testing.T) {
+	t.Run("a third organisation sees nothing, and cannot tell the transfer from a missing one", func(t *testing.T) {
 		list, err := f.db.Transfers(dslDctx)
 		if err != nil {
 			t.Fatal(err)
@@ -327,7 +333,7 @@ func testTransfers(t *testing.T, open Opener) {
 		}
 	})
 
-	t.Run("only the receiving DSL receives", func(t *testing.T) {
+	t.Run("only the receiving organisation's DSL may receive, and its staff may not list transfers", func(t *testing.T) {
 		_, err := f.db.ReceiveTransfer(dsl, sent.ID)
 		wantCode(t, err, lifeguard.EFORBIDDEN)
 		_, err = f.db.ReceiveTransfer(staffB, sent.ID)
@@ -336,18 +342,22 @@ func testTransfers(t *testing.T, open Opener) {
 		wantCode(t, err, lifeguard.EFORBIDDEN)
 	})
 
-	got, err := f.db.ReceiveTransfer(dslB, sent.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Status != lifeguard.TransferReceived || got.ReceivedBy == nil || *got.ReceivedBy != f.dslB.ID ||
-		got.ReceivedAt == nil || got.ReceivedAt.Before(got.SentAt) || got.ReceivedChildID == nil ||
-		got.ChildID != child || got.Note != note || !got.DueBy.Equal(due) {
-		t.Fatalf("received transfer %+v", got)
-	}
+	var got *lifeguard.Transfer
+	step(t, "the receiving DSL receives the file as a new record of their own", func(t *testing.T) {
+		f.clock.Advance(time.Minute)
+		var err error
+		if got, err = f.db.ReceiveTransfer(dslB, sent.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != lifeguard.TransferReceived || got.ReceivedBy == nil || *got.ReceivedBy != f.dslB.ID ||
+			got.ReceivedAt == nil || got.ReceivedAt.Before(got.SentAt) || got.ReceivedChildID == nil ||
+			got.ChildID != child || got.Note != note || !got.DueBy.Equal(due) {
+			t.Fatalf("received transfer %+v", got)
+		}
+	})
 	rec := *got.ReceivedChildID
 
-	t.Run("received once", func(t *testing.T) {
+	t.Run("a transfer is received once, and the sender is refused before its state is looked at", func(t *testing.T) {
 		_, err := f.db.ReceiveTransfer(dslB, sent.ID)
 		wantCode(t, err, lifeguard.ECONFLICT)
 		// Access is decided before state: the sender is told they may not.
@@ -355,7 +365,7 @@ func testTransfers(t *testing.T, open Opener) {
 		wantCode(t, err, lifeguard.EFORBIDDEN)
 	})
 
-	t.Run("both sides see the receipt", func(t *testing.T) {
+	t.Run("both DSLs see the transfer received, by whom, when and as which record", func(t *testing.T) {
 		for _, ctx := range []context.Context{dsl, dslB} {
 			tr, err := f.db.Transfer(ctx, sent.ID)
 			if err != nil {
@@ -375,7 +385,7 @@ func testTransfers(t *testing.T, open Opener) {
 		}
 	})
 
-	t.Run("the received record", func(t *testing.T) {
+	t.Run("the received record is B's, with the child's reference, age and needs but no date of birth", func(t *testing.T) {
 		orig, err := f.db.Child(dsl, child)
 		if err != nil {
 			t.Fatal(err)
@@ -400,7 +410,7 @@ func testTransfers(t *testing.T, open Opener) {
 		}
 	})
 
-	t.Run("the receiving DSL reads the file", func(t *testing.T) {
+	t.Run("the receiving DSL reads A's file and changes none of it; B's staff and a third organisation read none of it", func(t *testing.T) {
 		c, err := f.db.Child(dslB, child)
 		if err != nil {
 			t.Fatal(err)
@@ -459,7 +469,7 @@ func testTransfers(t *testing.T, open Opener) {
 	// closed), the file sent, the file received.
 	origWant := map[string]int{lifeguard.ChronReported: 2, lifeguard.ChronTriaged: 2, lifeguard.ChronNote: 1,
 		lifeguard.ChronClosed: 1, lifeguard.ChronTransferred: 1, lifeguard.ChronReceived: 1}
-	t.Run("chronologies", func(t *testing.T) {
+	t.Run("both records give one chronology, ending in the receipt, and B's later work shows on B's record only", func(t *testing.T) {
 		orig, err := f.db.Chronology(dsl, child)
 		if err != nil {
 			t.Fatal(err)
@@ -512,7 +522,7 @@ func testTransfers(t *testing.T, open Opener) {
 		}
 	})
 
-	t.Run("reference clash", func(t *testing.T) {
+	t.Run("a received reference that B already uses gets the transfer's number as a suffix, within the length limit", func(t *testing.T) {
 		long := strings.Repeat("R", lifeguard.MaxChildRef)
 		for _, ref := range []string{"Y7-SAME", long} {
 			if _, err := f.db.CreateConcern(staffB, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
@@ -539,8 +549,10 @@ func testTransfers(t *testing.T, open Opener) {
 
 	// B sends its record on to D: D's DSL reads the whole file, A's part
 	// and B's, from D's record.
-	t.Run("the file moves on", func(t *testing.T) {
+	t.Run("a file sent on from B to D carries A's and B's history, and A sees none of the onward move", func(t *testing.T) {
+		f.clock.Advance(time.Minute)
 		on := f.send(t, f.dslB, rec, orgD)
+		f.clock.Advance(time.Minute)
 		if on.ChildRef != "Y9-MOVE" || on.FromOrgID != f.orgB.ID {
 			t.Errorf("onward transfer %+v", on)
 		}
@@ -584,7 +596,7 @@ func testTransfers(t *testing.T, open Opener) {
 		wantCode(t, err, lifeguard.ENOTFOUND)
 	})
 
-	t.Run("lists: pending first, then newest", func(t *testing.T) {
+	t.Run("each DSL lists the transfers of their own organisation, pending first, then newest first", func(t *testing.T) {
 		for range 2 {
 			f.send(t, f.dsl, *f.report(t, f.staff).ChildID, f.orgB)
 		}
