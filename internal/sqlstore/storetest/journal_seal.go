@@ -7,6 +7,7 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
 // JournalSeal runs the tests of the journal's sealed head on stores opened
@@ -16,7 +17,8 @@ import (
 // but not the key deletes the newest entries and points the head row at
 // the last one left. The chain that remains is whole, so without the seal
 // journal verify passed it.
-func JournalSeal(t *testing.T, open Opener) {
+func JournalSeal(t *testing.T, engine sqltest.Engine) {
+	open := opener(engine)
 	key := bytes.Repeat([]byte{7}, sqlstore.JournalKeySize)
 	keyed := func(t *testing.T, cfg sqlstore.Config) *sqlstore.DB {
 		cfg.JournalKey = key

@@ -1,6 +1,6 @@
 // Package storetest is the test suite of internal/sqlstore, written once and
 // run against every engine: sqlite_test.go runs it on a SQLite file, and
-// postgres_test.go on a new PostgreSQL database per test. It uses no SQL of
+// postgres_test.go on a new PostgreSQL database per test (sqltest.Open). It uses no SQL of
 // one engine only: what it writes behind the store's back (UncheckedExec)
 // is plain SQL with "?" placeholders, which the store rebinds.
 //
@@ -20,15 +20,22 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
-// Opener opens a new, empty database of one engine with cfg, whose Path or
-// DSN it fills in: opened but not migrated, and closed by the opener's own
-// t.Cleanup. The suite sets cfg's clock and, for JournalSeal, its key.
+// Opener opens a new, empty database with cfg, not migrated, and closes it
+// when the test ends. The suite sets cfg's clock and, for JournalSeal, its
+// key; the engine's opener (sqltest.OpenWith) fills in the rest.
 type Opener func(t *testing.T, cfg sqlstore.Config) *sqlstore.DB
 
-// Run runs the whole suite; each test opens its own database.
-func Run(t *testing.T, open Opener) {
+// opener is the Opener of engine.
+func opener(engine sqltest.Engine) Opener {
+	return func(t *testing.T, cfg sqlstore.Config) *sqlstore.DB { return sqltest.OpenWith(t, engine, cfg) }
+}
+
+// Run runs the whole suite on engine; each test opens its own database.
+func Run(t *testing.T, engine sqltest.Engine) {
+	open := opener(engine)
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, open Opener)
