@@ -5,7 +5,7 @@
 // each with its own copy of the same lines.
 //
 // It cannot serve the tests inside package sqlstore itself (an import
-// cycle); those use Open and pgtest directly.
+// cycle); those use openTest (sqlstore/open_test.go), which does the same.
 package sqltest
 
 import (
