@@ -21,6 +21,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
 // fixture is a real server over a real SQLite file: a partnership with two
@@ -80,53 +81,35 @@ func newFixture(t testing.TB) *fixture {
 func newFixtureOn(t testing.TB, cfg sqlstore.Config) *fixture {
 	t.Helper()
 	ctx := t.Context()
-	db, err := sqlstore.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqltest.OpenConfig(t, cfg)
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
-	p, err := db.CreatePartnership(sys, "Test Partnership")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustOrg := func(name string, s lifeguard.Setting) *lifeguard.Organisation {
-		o, err := db.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: p.ID, Name: name, Setting: s})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o
-	}
-	f := &fixture{t: t, db: db, tokens: map[string]string{}, users: map[string]*lifeguard.User{}, logs: &syncBuffer{}}
-	f.orgA, f.orgB = mustOrg("School A", "school"), mustOrg("School B", "school")
-	team := mustOrg("Partnership Team", "other")
 	hash, err := hashOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
+	seeded := sqltest.Seed(t, db, "test.example", hash,
+		sqltest.Member{Key: "staff", Role: "staff", Org: sqltest.SchoolA},
+		sqltest.Member{Key: "staff2", Role: "staff", Org: sqltest.SchoolA},
+		sqltest.Member{Key: "manager", Role: "manager", Org: sqltest.SchoolA},
+		sqltest.Member{Key: "dsl", Role: "dsl", Org: sqltest.SchoolA},
+		sqltest.Member{Key: "dslB", Role: "dsl", Org: sqltest.SchoolB},
+		sqltest.Member{Key: "partnership", Role: "partnership", Org: sqltest.Team},
+		sqltest.Member{Key: "admin", Role: "admin", Org: sqltest.Team},
+		sqltest.Member{Key: "filter", Role: "filter", Org: sqltest.SchoolA})
+	f := &fixture{t: t, db: db, tokens: map[string]string{}, users: seeded.Users, logs: &syncBuffer{},
+		orgA: seeded.OrgA, orgB: seeded.OrgB}
 	svc := auth.New(db, auth.Config{})
-	for _, u := range []struct {
-		key  string
-		role lifeguard.Role
-		org  *lifeguard.Organisation
-	}{
-		{"staff", "staff", f.orgA}, {"staff2", "staff", f.orgA}, {"manager", "manager", f.orgA},
-		{"dsl", "dsl", f.orgA}, {"dslB", "dsl", f.orgB}, {"partnership", "partnership", team}, {"admin", "admin", team},
-		{"filter", "filter", f.orgA},
-	} {
-		user, err := db.CreateUser(sys, lifeguard.NewUser{Email: u.key + "@test.example", Name: "User " + u.key, Role: u.role,
-			OrganisationID: u.org.ID, PasswordHash: hash})
+	// In the order of fixtureRoles, so that the tokens' ids are the same on
+	// every run.
+	for _, key := range fixtureRoles[1:] {
+		plain, _, err := svc.CreateToken(sys, f.users[key].ID, "test")
 		if err != nil {
 			t.Fatal(err)
 		}
-		plain, _, err := svc.CreateToken(sys, user.ID, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.users[u.key], f.tokens[u.key] = user, plain
+		f.tokens[key] = plain
 	}
 	if _, err := db.SetFilterPolicy(sys, f.orgA.ID, []byte(`{"groups":{"secondary":{"categories":["gambling"]}}}`)); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
 // seedData makes a SQLite data directory with a partnership, a DSL and a
@@ -28,31 +29,11 @@ func seedData(t *testing.T, dir string, migrate bool) {
 	if !migrate {
 		return
 	}
-	ctx := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
-	if err := db.Migrate(ctx); err != nil {
+	if err := db.Migrate(lifeguard.WithActor(t.Context(), lifeguard.SystemActor())); err != nil {
 		t.Fatal(err)
 	}
-	p, err := db.CreatePartnership(ctx, "P")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "O", Setting: "school"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := db.CreateUser(ctx, lifeguard.NewUser{Email: "dsl@example.org", Name: "D", Role: lifeguard.RoleDSL,
-		OrganisationID: o.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dsl := lifeguard.WithActor(t.Context(), &lifeguard.Actor{UserID: u.ID, Role: u.Role, OrganisationID: o.ID,
-		PartnershipID: p.ID, Via: "session"})
-	age := 14
-	if _, err := db.CreateConcern(dsl, lifeguard.NewConcern{
-		Facts: lifeguard.Facts{ReportedAt: time.Now(), Setting: "school", ConcernTypes: []lifeguard.ConcernType{"cyberbullying"},
-			Child: &lifeguard.ChildFacts{Age: &age}, Parties: lifeguard.Parties{PeerInvolved: true}},
-		Triage: lifeguard.Triage{Procedure: lifeguard.ProcedureRef{Name: "England baseline", Version: "1"}},
-	}); err != nil {
+	dsl := sqltest.NewSchool(t, db).AsDSL(t.Context())
+	if _, err := db.CreateConcern(dsl, sqltest.Concern(time.Now())); err != nil {
 		t.Fatal(err)
 	}
 }

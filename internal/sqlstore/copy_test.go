@@ -16,6 +16,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/framework"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 	_ "modernc.org/sqlite" // the "sqlite" driver, to read the source as it is
 )
 
@@ -260,16 +261,12 @@ func TestCopyToPostgres(t *testing.T) {
 	dsn := pgtest.Database(t)
 	ctx := sys(t.Context())
 	path := filepath.Join(t.TempDir(), "lifeguard.db")
-	src, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
+	src := sqltest.OpenConfig(t, sqlstore.Config{Path: path})
 	if err := src.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	seedAll(t, src)
-	dst := openDSN(t, dsn)
+	dst := sqltest.OpenConfig(t, sqlstore.Config{DSN: dsn})
 
 	// Only the system actor may copy.
 	dslCtx := lifeguard.WithActor(t.Context(), &lifeguard.Actor{UserID: 2, Role: lifeguard.RoleAdmin, OrganisationID: 1,
@@ -421,8 +418,8 @@ func TestCopyToPostgres(t *testing.T) {
 // TestCopyRefusesOldSchema: a source not at this binary's schema version
 // is not copied, and the error says so.
 func TestCopyRefusesOldSchema(t *testing.T) {
-	dst := openPostgres(t)
-	src := openSQLite(t) // opened, never migrated: version 0
+	dst := sqltest.Open(t, sqltest.Postgres)
+	src := sqltest.Open(t, sqltest.SQLite) // opened, never migrated: version 0
 	err := sqlstore.Copy(sys(t.Context()), src, dst, false, nil)
 	if se, ok := err.(*sqlstore.SchemaError); !ok || se.Have != 0 || se.Want < 2 {
 		t.Fatalf("copy from an old schema: %v", err)

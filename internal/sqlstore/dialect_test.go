@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
 )
 
 func TestRebindDollar(t *testing.T) {
@@ -34,11 +32,7 @@ func TestRebindDollar(t *testing.T) {
 // TestSQLitePragmas checks the settings every connection of both pools has,
 // and that the write pool is one connection.
 func TestSQLitePragmas(t *testing.T) {
-	db, err := Open(t.Context(), Config{Path: filepath.Join(t.TempDir(), "p.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTest(t, "sqlite", Config{})
 	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000"}
 	for pool, sdb := range map[string]*sql.DB{"read": db.read, "write": db.write} {
 		for pragma, v := range want {
@@ -64,11 +58,7 @@ func TestSQLitePragmas(t *testing.T) {
 // it reports the time rather than asserting it, since the machine is shared.
 func TestStartUp(t *testing.T) {
 	start := time.Now()
-	db, err := Open(t.Context(), Config{Path: filepath.Join(t.TempDir(), "s.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTest(t, "sqlite", Config{})
 	if err := db.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +69,7 @@ func TestStartUp(t *testing.T) {
 // microsecond.
 func TestClock(t *testing.T) {
 	at := time.Date(2026, 11, 18, 10, 0, 0, 123456789, time.UTC)
-	db, err := Open(t.Context(), Config{Path: filepath.Join(t.TempDir(), "c.db"), Now: func() time.Time { return at }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTest(t, "sqlite", Config{Now: func() time.Time { return at }})
 	ctx := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
@@ -112,22 +98,9 @@ func TestClock(t *testing.T) {
 // when LIFEGUARD_TEST_POSTGRES names a server (pgtest skips or fails the
 // subtest otherwise).
 func forEachEngine(t *testing.T, fn func(t *testing.T, db *DB)) {
-	t.Run("sqlite", func(t *testing.T) {
-		db, err := Open(t.Context(), Config{Path: filepath.Join(t.TempDir(), "e.db")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		fn(t, db)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		db, err := Open(t.Context(), Config{DSN: pgtest.Database(t)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		fn(t, db)
-	})
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) { fn(t, openTest(t, engine, Config{})) })
+	}
 }
 
 // TestUniqueViolation breaks each unique constraint the store relies on, as
@@ -192,11 +165,7 @@ func TestUniqueViolation(t *testing.T) {
 // write connection whose transactions are READ COMMITTED and hold the write
 // lock, and read transactions that are read-only snapshots.
 func TestPostgresPools(t *testing.T) {
-	db, err := Open(t.Context(), Config{DSN: pgtest.Database(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTest(t, "postgres", Config{})
 	if n := db.write.Stats().MaxOpenConnections; n != 1 {
 		t.Errorf("write pool has %d connections, want 1", n)
 	}

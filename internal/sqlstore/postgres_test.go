@@ -17,6 +17,7 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/storetest"
 )
 
@@ -24,31 +25,10 @@ import (
 // on a new database of its own (pgtest.Database). Without the variable they
 // skip, except under CI, where they fail.
 
-// openPostgres opens a new database of its own on the test server.
-func openPostgres(t *testing.T) *sqlstore.DB {
-	t.Helper()
-	return openDSN(t, pgtest.Database(t))
-}
-
-// openDSN opens the store on dsn, closed when the test ends.
-func openDSN(t *testing.T, dsn string) *sqlstore.DB {
-	t.Helper()
-	db, err := sqlstore.Open(t.Context(), sqlstore.Config{DSN: dsn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return db
-}
-
 // TestPostgres runs the whole shared suite on PostgreSQL.
 func TestPostgres(t *testing.T) {
 	pgtest.Server(t)
-	storetest.Run(t, openPostgres)
+	storetest.Run(t, sqltest.Postgres)
 }
 
 // sys acts as Lifeguard itself.
@@ -60,32 +40,10 @@ func sys(ctx context.Context) context.Context {
 // acting as the DSL.
 func newDSL(t *testing.T, db *sqlstore.DB) context.Context {
 	t.Helper()
-	ctx := sys(t.Context())
-	p, err := db.CreatePartnership(ctx, "P")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "O", Setting: "school"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := db.CreateUser(ctx, lifeguard.NewUser{Email: "dsl@example.org", Name: "D", Role: lifeguard.RoleDSL,
-		OrganisationID: o.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return lifeguard.WithActor(t.Context(), &lifeguard.Actor{UserID: u.ID, Role: u.Role, OrganisationID: o.ID,
-		PartnershipID: p.ID, Via: "session"})
+	return sqltest.NewSchool(t, db).AsDSL(t.Context())
 }
 
-func newConcern() lifeguard.NewConcern {
-	age := 14
-	return lifeguard.NewConcern{
-		Facts: lifeguard.Facts{ReportedAt: time.Now(), Setting: "school", ConcernTypes: []lifeguard.ConcernType{"cyberbullying"},
-			Child: &lifeguard.ChildFacts{Age: &age}, Parties: lifeguard.Parties{PeerInvolved: true}},
-		Triage: lifeguard.Triage{Procedure: lifeguard.ProcedureRef{Name: "England baseline", Version: "1"}},
-	}
-}
+func newConcern() lifeguard.NewConcern { return sqltest.Concern(time.Now()) }
 
 // TestPostgresTwoServers is two servers on one database: both migrate at
 // once, then eight goroutines on each record concerns, read them and add
@@ -95,7 +53,7 @@ func newConcern() lifeguard.NewConcern {
 // runs with a deadlock (SQLSTATE 40P01) between two servers' batches.
 func TestPostgresTwoServers(t *testing.T) {
 	dsn := pgtest.Database(t)
-	servers := []*sqlstore.DB{openDSN(t, dsn), openDSN(t, dsn)}
+	servers := []*sqlstore.DB{sqltest.OpenConfig(t, sqlstore.Config{DSN: dsn}), sqltest.OpenConfig(t, sqlstore.Config{DSN: dsn})}
 
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
@@ -339,7 +297,7 @@ func TestPostgresGivesUp(t *testing.T) {
 // the store is soon whole again.
 func TestPostgresServerRestart(t *testing.T) {
 	dsn := pgtest.Database(t)
-	db := openDSN(t, dsn)
+	db := sqltest.OpenConfig(t, sqlstore.Config{DSN: dsn})
 	ctx := sys(t.Context())
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
@@ -399,7 +357,7 @@ func TestPostgresServerRestart(t *testing.T) {
 
 // TestPostgresBackup checks that Backup says to use pg_dump.
 func TestPostgresBackup(t *testing.T) {
-	db := openPostgres(t)
+	db := sqltest.Open(t, sqltest.Postgres)
 	err := db.Backup(sys(t.Context()), t.TempDir()+"/copy.db")
 	if lifeguard.ErrorCode(err) != lifeguard.EINVALID || !strings.Contains(lifeguard.ErrorMessage(err), "pg_dump") {
 		t.Fatalf("Backup on PostgreSQL: %v, want a message naming pg_dump", err)
@@ -409,12 +367,5 @@ func TestPostgresBackup(t *testing.T) {
 // TestPostgresJournalSeal runs the sealed journal's tests on PostgreSQL.
 func TestPostgresJournalSeal(t *testing.T) {
 	pgtest.Server(t)
-	storetest.JournalSeal(t, func(t *testing.T, key []byte) *sqlstore.DB {
-		db, err := sqlstore.Open(t.Context(), sqlstore.Config{DSN: pgtest.Database(t), JournalKey: key})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	})
+	storetest.JournalSeal(t, sqltest.Postgres)
 }

@@ -8,57 +8,21 @@ import (
 	"github.com/lifeguard-scp/lifeguard"
 
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/storetest"
 )
 
-// openSQLite opens a new SQLite database in the test's temporary directory.
-func openSQLite(t *testing.T) *sqlstore.DB {
-	t.Helper()
-	db, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: filepath.Join(t.TempDir(), "lifeguard.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return db
-}
-
 func TestSQLite(t *testing.T) {
-	storetest.Run(t, openSQLite)
+	storetest.Run(t, sqltest.SQLite)
 }
 
 // TestBackup copies a live database, checks the copy is whole and usable,
 // and that a second backup to the same file is refused.
 func TestBackup(t *testing.T) {
-	db := openSQLite(t)
+	db := sqltest.Migrated(t, sqltest.SQLite)
 	ctx := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	p, err := db.CreatePartnership(ctx, "P")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "O", Setting: "school"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := db.CreateUser(ctx, lifeguard.NewUser{Email: "dsl@example.org", Name: "D", Role: lifeguard.RoleDSL,
-		OrganisationID: o.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dsl := lifeguard.WithActor(t.Context(), &lifeguard.Actor{UserID: u.ID, Role: u.Role, OrganisationID: o.ID,
-		PartnershipID: p.ID, Via: "session"})
-	age := 14
-	c, err := db.CreateConcern(dsl, lifeguard.NewConcern{
-		Facts: lifeguard.Facts{ReportedAt: time.Now(), Setting: "school", ConcernTypes: []lifeguard.ConcernType{"cyberbullying"},
-			Child: &lifeguard.ChildFacts{Age: &age}, Parties: lifeguard.Parties{PeerInvolved: true}},
-		Triage: lifeguard.Triage{Procedure: lifeguard.ProcedureRef{Name: "England baseline", Version: "1"}},
-	})
+	dsl := sqltest.NewSchool(t, db).AsDSL(t.Context())
+	c, err := db.CreateConcern(dsl, sqltest.Concern(time.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,11 +38,7 @@ func TestBackup(t *testing.T) {
 		t.Fatalf("second backup to the same file: %v, want conflict", err)
 	}
 
-	cp, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cp.Close()
+	cp := sqltest.OpenConfig(t, sqlstore.Config{Path: path})
 	if cur, latest, err := cp.MigrationStatus(ctx); err != nil || cur != latest {
 		t.Fatalf("backup's schema: %d of %d, %v", cur, latest, err)
 	}
@@ -100,13 +60,5 @@ func TestBackup(t *testing.T) {
 
 // TestSQLiteJournalSeal runs the sealed journal's tests on SQLite files.
 func TestSQLiteJournalSeal(t *testing.T) {
-	storetest.JournalSeal(t, func(t *testing.T, key []byte) *sqlstore.DB {
-		db, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: filepath.Join(t.TempDir(), "lifeguard.db"),
-			JournalKey: key})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db
-	})
+	storetest.JournalSeal(t, sqltest.SQLite)
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/auth"
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 	"github.com/lifeguard-scp/lifeguard/internal/web"
 )
 
@@ -105,15 +106,11 @@ func dslHash(t testing.TB) string {
 
 // dslRoles are the fixture's users: staff reports the concerns the tests
 // act on; dsl is the DSL of School A; dslB of School B.
-var dslRoles = []struct {
-	key  string
-	role lifeguard.Role
-	orgB bool
-}{
-	{"staff", lifeguard.RoleStaff, false},
-	{"staff2", lifeguard.RoleStaff, false},
-	{"dsl", lifeguard.RoleDSL, false},
-	{"dslB", lifeguard.RoleDSL, true},
+var dslRoles = []sqltest.Member{
+	{Key: "staff", Role: lifeguard.RoleStaff, Org: sqltest.SchoolA},
+	{Key: "staff2", Role: lifeguard.RoleStaff, Org: sqltest.SchoolA},
+	{Key: "dsl", Role: lifeguard.RoleDSL, Org: sqltest.SchoolA},
+	{Key: "dslB", Role: lifeguard.RoleDSL, Org: sqltest.SchoolB},
 }
 
 // newDSLFixture starts the pages. tweak, when not nil, changes the stores
@@ -138,43 +135,14 @@ func newDSLFixtureOn(t testing.TB, dsn string, tweak func(*sqlstore.DB, *web.Sto
 		t.Cleanup(func() { os.RemoveAll(dir) })
 		cfg.Path = filepath.Join(dir, "lifeguard.db")
 	}
-	db, err := sqlstore.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqltest.OpenConfig(t, cfg)
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
-	p, err := db.CreatePartnership(sys, "Test Partnership")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &dslFixture{t: t, db: db, clock: clock, users: map[string]*lifeguard.User{}, clients: map[string]*http.Client{},
-		logs: &dslLogs{}, secrets: map[string]string{}}
-	for _, o := range []**lifeguard.Organisation{&f.orgA, &f.orgB} {
-		name := "School A"
-		if o == &f.orgB {
-			name = "School B"
-		}
-		if *o, err = db.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: p.ID, Name: name, Setting: "school"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	hash := dslHash(t)
-	for _, u := range dslRoles {
-		org := f.orgA
-		if u.orgB {
-			org = f.orgB
-		}
-		user, err := db.CreateUser(sys, lifeguard.NewUser{Email: u.key + "@demo.test", Name: "User " + u.key, Role: u.role,
-			OrganisationID: org.ID, PasswordHash: hash})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.users[u.key] = user
-	}
+	seeded := sqltest.Seed(t, db, "demo.test", dslHash(t), dslRoles...)
+	f := &dslFixture{t: t, db: db, clock: clock, users: seeded.Users, clients: map[string]*http.Client{},
+		logs: &dslLogs{}, secrets: map[string]string{}, orgA: seeded.OrgA, orgB: seeded.OrgB}
+	var err error
 	f.svc = auth.New(db, auth.Config{Now: clock.Now, Params: dslParams, Factors: db, SessionIdle: 30 * 24 * time.Hour, SessionMax: 60 * 24 * time.Hour})
 	if f.proc, err = procedure.Load("", nil); err != nil {
 		t.Fatal(err)

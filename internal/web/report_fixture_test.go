@@ -19,6 +19,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
 const reportPassword = "correct horse battery staple"
@@ -65,11 +66,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	db, err := sqlstore.Open(ctx, sqlstore.Config{Path: filepath.Join(dir, "lifeguard.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqltest.OpenConfig(t, sqlstore.Config{Path: filepath.Join(dir, "lifeguard.db")})
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
 // lifeguardServer is a real Lifeguard server over a real SQLite file, in
@@ -49,11 +50,7 @@ func newLifeguard(t *testing.T) *lifeguardServer {
 	t.Helper()
 	ctx := t.Context()
 	s := &lifeguardServer{t: t, path: filepath.Join(t.TempDir(), "lifeguard.db")}
-	db, err := sqlstore.Open(ctx, sqlstore.Config{Path: s.path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqltest.OpenConfig(t, sqlstore.Config{Path: s.path})
 	s.db = db
 	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
 	if err := db.Migrate(sys); err != nil {

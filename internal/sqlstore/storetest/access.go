@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // Short names for the expected codes in the access table.
@@ -56,7 +55,7 @@ func (f *fixture) target(t *testing.T) target {
 	t.Helper()
 	c := f.report(t, f.staff)
 	x, err := f.db.AddAction(as(t.Context(), f.dsl), c.ID, lifeguard.NewAction{Title: "Speak to parents",
-		Owner: "DSL", Due: lifeguard.DateOf(time.Now().AddDate(0, 0, 3))})
+		Owner: "DSL", Due: lifeguard.DateOf(f.now().AddDate(0, 0, 3))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +74,7 @@ type accessCase struct {
 func accessCases() []accessCase {
 	return []accessCase{
 		{"CreateConcern", []string{ok, ok, ok, ok, ok, fb, fb, inv, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
+			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage()})
 			return err
 		}},
 		{"Concern", []string{ok, nf, nf, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
@@ -87,7 +86,7 @@ func accessCases() []accessCase {
 			return err
 		}},
 		{"UpdateFacts", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.UpdateFacts(ctx, tg.concern, facts(time.Now()), defaultTriage())
+			_, err := f.db.UpdateFacts(ctx, tg.concern, facts(f.now()), f.defaultTriage())
 			return err
 		}},
 		{"AddDecision", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
@@ -96,7 +95,7 @@ func accessCases() []accessCase {
 		}},
 		{"AddAction", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.AddAction(ctx, tg.concern, lifeguard.NewAction{Title: "Call CSC", Owner: "DSL",
-				Due: lifeguard.DateOf(time.Now())})
+				Due: lifeguard.DateOf(f.now())})
 			return err
 		}},
 		{"CompleteAction", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
@@ -183,7 +182,7 @@ func accessCases() []accessCase {
 func authCases(f *fixture) []accessCase {
 	sysOnly := []string{fb, fb, fb, fb, fb, fb, fb, ok, ua}
 	hash := func(s string) []byte { return []byte("hash-" + s) }
-	now := time.Now()
+	now := f.now()
 	n := 0
 	session := func(ctx context.Context) (*lifeguard.Session, error) {
 		n++
@@ -304,7 +303,7 @@ func authCases(f *fixture) []accessCase {
 
 // testAccess runs every store method as every role and checks the code of
 // the answer against the contract in store.go.
-func testAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testAccess(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	cases := slices.Concat(accessCases(), authCases(f), preferenceCases(), secondFactorCases(f), jobCases())
 	runAccessCases(t, f, cases, f.target)
@@ -387,7 +386,7 @@ func runAccessCases(t *testing.T, f *fixture, cases []accessCase, fresh func(t *
 
 // testCrossOrganisation checks that another organisation's concern or child
 // answers exactly as one that does not exist.
-func testCrossOrganisation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testCrossOrganisation(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	tg := f.target(t)
 	const missing = 1 << 40
@@ -398,7 +397,7 @@ func testCrossOrganisation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}{
 		{"Concern", func(id int64) error { _, err := f.db.Concern(ctx, id); return err }},
 		{"UpdateFacts", func(id int64) error {
-			_, err := f.db.UpdateFacts(ctx, id, facts(time.Now()), defaultTriage())
+			_, err := f.db.UpdateFacts(ctx, id, facts(f.now()), f.defaultTriage())
 			return err
 		}},
 		{"AddDecision", func(id int64) error {
@@ -461,14 +460,14 @@ func testCrossOrganisation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 	t.Run("LinkOtherOrganisationsChild", func(t *testing.T) {
-		_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+		_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 			ChildID: tg.child})
 		wantProblem(t, err, "child_id")
 	})
 }
 
 // testClosed checks that a closed concern can be read but not changed.
-func testClosed(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testClosed(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	tg := f.target(t)
 	dsl := as(t.Context(), f.dsl)
@@ -487,7 +486,7 @@ func testClosed(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		call func(ctx context.Context) error
 	}{
 		{"UpdateFacts", dsl, func(ctx context.Context) error {
-			_, err := f.db.UpdateFacts(ctx, tg.concern, facts(time.Now()), defaultTriage())
+			_, err := f.db.UpdateFacts(ctx, tg.concern, facts(f.now()), f.defaultTriage())
 			return err
 		}},
 		{"AddDecision", dsl, func(ctx context.Context) error {
@@ -495,7 +494,7 @@ func testClosed(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 			return err
 		}},
 		{"AddAction", dsl, func(ctx context.Context) error {
-			_, err := f.db.AddAction(ctx, tg.concern, lifeguard.NewAction{Title: "a", Owner: "b", Due: lifeguard.DateOf(time.Now())})
+			_, err := f.db.AddAction(ctx, tg.concern, lifeguard.NewAction{Title: "a", Owner: "b", Due: lifeguard.DateOf(f.now())})
 			return err
 		}},
 		{"CompleteAction", dsl, func(ctx context.Context) error { _, err := f.db.CompleteAction(ctx, tg.concern, tg.action); return err }},

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // ruleCase is one operation of the access table (lifeguard.Ops), done by a
@@ -35,7 +34,7 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 	org, part := lifeguard.ReachOrganisation, lifeguard.ReachPartnership
 	return map[lifeguard.Op]ruleCase{
 		lifeguard.OpRecordConcern: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
-			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
+			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage()})
 			return err
 		}},
 		lifeguard.OpReadConcern: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
@@ -48,7 +47,7 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 		}},
 		lifeguard.OpWorkConcern: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
 			_, err := f.db.AddAction(ctx, r.concern, lifeguard.NewAction{Title: "Call CSC", Owner: "DSL",
-				Due: lifeguard.DateOf(time.Now())})
+				Due: lifeguard.DateOf(f.now())})
 			return err
 		}},
 		lifeguard.OpFindChild: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
@@ -64,7 +63,7 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 			return err
 		}},
 		lifeguard.OpSendChild: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
-			_, err := f.db.SendTransfer(ctx, r.child, f.orgB.ID, "Moved school", time.Now().AddDate(0, 0, 14))
+			_, err := f.db.SendTransfer(ctx, r.child, f.orgB.ID, "Moved school", f.now().AddDate(0, 0, 14))
 			return err
 		}},
 		lifeguard.OpReadTransfer: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
@@ -95,7 +94,7 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 			return err
 		}},
 		lifeguard.OpReadReport: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
-			now := time.Now()
+			now := f.now()
 			_, err := f.db.ReportCounts(ctx, lifeguard.ReportQuery{From: lifeguard.DateOf(now.AddDate(0, 0, -30)),
 				To:             lifeguard.DateOf(now),
 				OrganisationID: f.orgA.ID})
@@ -121,7 +120,7 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 		lifeguard.OpSendFilterEvents: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
 			r.events++
 			_, err := f.db.RecordFilterEvents(ctx, []lifeguard.FilterEvent{
-				event(r.events, time.Now().Add(-time.Hour), "10.0.0.7", "gambling", "bet.example")})
+				event(r.events, f.now().Add(-time.Hour), "10.0.0.7", "gambling", "bet.example")})
 			return err
 		}},
 		lifeguard.OpReadFilterPolicy: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
@@ -153,7 +152,7 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 // record, and is otherwise answered EFORBIDDEN or ENOTFOUND. The answers
 // themselves (which of the two, and the message) are checked by the
 // tables of testAccess and the tests of each store.
-func testAccessRules(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testAccessRules(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
 	r := f.ruleRecords(t)
@@ -194,7 +193,7 @@ func (f *fixture) ruleRecords(t *testing.T) *ruleRecords {
 	ctx := t.Context()
 	c := f.report(t, f.staff)
 	r := &ruleRecords{concern: c.ID, child: *c.ChildID, fw: baseline(t)}
-	due := time.Now().AddDate(0, 0, 14)
+	due := f.now().AddDate(0, 0, 14)
 	for _, id := range []*int64{&r.received, &r.pending} {
 		cb := f.report(t, f.staffB)
 		x, err := f.db.SendTransfer(as(ctx, f.dslB), *cb.ChildID, f.orgA.ID, "Moved school", due)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/framework"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 func baseline(t *testing.T) *lifeguard.Framework {
@@ -35,7 +34,7 @@ func rateAll(fw *lifeguard.Framework, o *lifeguard.Organisation, level func(id s
 }
 
 // testAuditAccess checks who may do what to an organisation's audits.
-func testAuditAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testAuditAccess(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	fw := baseline(t)
 	ctx := t.Context()
@@ -131,7 +130,7 @@ func testAuditAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 }
 
 // testAuditAnswers checks the rules of an answer.
-func testAuditAnswers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testAuditAnswers(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	fw := baseline(t)
 	ctx := t.Context()
@@ -210,9 +209,10 @@ func testAuditAnswers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}
 }
 
-// testAuditComplete completes two audits a year apart and checks the
-// scores, the improvement actions created, and those the second closes.
-func testAuditComplete(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+// testAuditComplete completes two audits one after the other and checks
+// the scores, the improvement actions created, and those the second closes.
+// The steps build on each other, in order.
+func testAuditComplete(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	fw := baseline(t)
 	ctx := as(t.Context(), f.manager)
@@ -221,14 +221,15 @@ func testAuditComplete(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Not every aspect rated: completing names the ones left.
-	if _, err := f.db.SaveAuditAnswers(ctx, first.ID, fw, []lifeguard.AnswerInput{{AspectID: "L1", Level: 2}}); err != nil {
-		t.Fatal(err)
-	}
-	_, err = f.db.CompleteAudit(ctx, first.ID, fw, lifeguard.AuditCompletion{Owner: " "})
-	wantProblem(t, err, "aspects.L2")
-	wantProblem(t, err, "aspects.I3")
-	wantProblem(t, err, "owner")
+	t.Run("completing with aspects not rated or no owner names each problem", func(t *testing.T) {
+		if _, err := f.db.SaveAuditAnswers(ctx, first.ID, fw, []lifeguard.AnswerInput{{AspectID: "L1", Level: 2}}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.db.CompleteAudit(ctx, first.ID, fw, lifeguard.AuditCompletion{Owner: " "})
+		wantProblem(t, err, "aspects.L2")
+		wantProblem(t, err, "aspects.I3")
+		wantProblem(t, err, "owner")
+	})
 
 	// School A: every aspect applies. L1–L10 at 1 and 2 by turns (1,2,1,…),
 	// T at 3, E at 4 except E8 at 2, I at 2.
@@ -248,147 +249,157 @@ func testAuditComplete(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 		return 2
 	}
-	if _, err := f.db.SaveAuditAnswers(ctx, first.ID, fw, rateAll(fw, f.orgA, level)); err != nil {
-		t.Fatal(err)
-	}
-	res, err := f.db.CompleteAudit(ctx, first.ID, fw, lifeguard.AuditCompletion{Owner: "Online safety lead"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// L: five at 1, five at 2 → 1.5; T 3.0; E (7·4 + 2)/8 = 3.75 → 3.8; I 2.0.
-	wantScores(t, res.Audit.Scores, "E:3.8/8", "I:2.0/3", "L:1.5/10", "T:3.0/7")
-	if res.Audit.Status != lifeguard.AuditCompleted || res.Audit.CompletedAt == nil || res.Audit.CompletedBy != f.manager.ID {
-		t.Errorf("completed audit %+v", res.Audit)
-	}
-	if len(res.Closed) != 0 {
-		t.Errorf("the first audit closed %+v", res.Closed)
-	}
-	// Ten L, E8, I1–I3: fourteen gaps.
-	var created []string
-	for _, x := range res.Created {
-		created = append(created, x.AspectID)
-		today := lifeguard.DateOf(*res.Audit.CompletedAt)
-		if x.Owner != "Online safety lead" || x.Status != lifeguard.ImprovementOpen || x.AuditID != first.ID ||
-			x.Due != lifeguard.ImprovementDue(x.Level, today) || x.Title == "" || !x.Level.NeedsAction() {
-			t.Errorf("action %+v", x)
+	step(t, "the first audit scores each strand and makes an action, due by its level, for every aspect that needs one", func(t *testing.T) {
+		if _, err := f.db.SaveAuditAnswers(ctx, first.ID, fw, rateAll(fw, f.orgA, level)); err != nil {
+			t.Fatal(err)
 		}
-	}
-	want := []string{"L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9", "L10", "E8", "I1", "I2", "I3"}
-	if !slices.Equal(created, want) {
-		t.Errorf("actions for %v, want %v", created, want)
-	}
+		res, err := f.db.CompleteAudit(ctx, first.ID, fw, lifeguard.AuditCompletion{Owner: "Online safety lead"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// L: five at 1, five at 2 → 1.5; T 3.0; E (7·4 + 2)/8 = 3.75 → 3.8; I 2.0.
+		wantScores(t, res.Audit.Scores, "E:3.8/8", "I:2.0/3", "L:1.5/10", "T:3.0/7")
+		if res.Audit.Status != lifeguard.AuditCompleted || res.Audit.CompletedAt == nil || res.Audit.CompletedBy != f.manager.ID {
+			t.Errorf("completed audit %+v", res.Audit)
+		}
+		if len(res.Closed) != 0 {
+			t.Errorf("the first audit closed %+v", res.Closed)
+		}
+		// Ten L, E8, I1–I3: fourteen gaps.
+		var created []string
+		for _, x := range res.Created {
+			created = append(created, x.AspectID)
+			today := lifeguard.DateOf(*res.Audit.CompletedAt)
+			if x.Owner != "Online safety lead" || x.Status != lifeguard.ImprovementOpen || x.AuditID != first.ID ||
+				x.Due != lifeguard.ImprovementDue(x.Level, today) || x.Title == "" || !x.Level.NeedsAction() {
+				t.Errorf("action %+v", x)
+			}
+		}
+		want := []string{"L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9", "L10", "E8", "I1", "I2", "I3"}
+		if !slices.Equal(created, want) {
+			t.Errorf("actions for %v, want %v", created, want)
+		}
+	})
 
-	// A completed audit does not change.
-	_, err = f.db.SaveAuditAnswers(ctx, first.ID, fw, []lifeguard.AnswerInput{{AspectID: "L1", Level: 1}})
-	wantCode(t, err, lifeguard.ECONFLICT)
-	_, err = f.db.CompleteAudit(ctx, first.ID, fw, lifeguard.AuditCompletion{Owner: "x"})
-	wantCode(t, err, lifeguard.ECONFLICT)
+	t.Run("a completed audit cannot be changed or completed again", func(t *testing.T) {
+		_, err := f.db.SaveAuditAnswers(ctx, first.ID, fw, []lifeguard.AnswerInput{{AspectID: "L1", Level: 1}})
+		wantCode(t, err, lifeguard.ECONFLICT)
+		_, err = f.db.CompleteAudit(ctx, first.ID, fw, lifeguard.AuditCompletion{Owner: "x"})
+		wantCode(t, err, lifeguard.ECONFLICT)
+	})
 
 	// The second audit, on a local framework that retires I3: L1–L5 now
 	// at 3, L6–L10 unchanged, E8 at 4, I1 and I2 still at 2.
-	local, err := framework.Load("local.yaml", []byte("version: r1\nretire:\n  - {id: I3, reason: measured by the partnership survey}\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := f.db.StartAudit(as(t.Context(), f.dsl), local)
-	if err != nil {
-		t.Fatal(err)
-	}
-	level2 := func(id string) lifeguard.Level {
-		switch id {
-		case "L1", "L2", "L3", "L4", "L5":
-			return 3
-		case "E8":
-			return 4
+	var second *lifeguard.Audit
+	step(t, "the second audit, on a local framework retiring an aspect, closes the actions met and supersedes the rest", func(t *testing.T) {
+		local, err := framework.Load("local.yaml", []byte("version: r1\nretire:\n  - {id: I3, reason: measured by the partnership survey}\n"))
+		if err != nil {
+			t.Fatal(err)
 		}
-		return level(id)
-	}
-	if _, err := f.db.SaveAuditAnswers(ctx, second.ID, local, rateAll(local, f.orgA, level2)); err != nil {
-		t.Fatal(err)
-	}
-	res2, err := f.db.CompleteAudit(ctx, second.ID, local, lifeguard.AuditCompletion{Owner: "Deputy head"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res2.Audit.FrameworkVersion != "2026.1+r1" {
-		t.Errorf("framework version %q", res2.Audit.FrameworkVersion)
-	}
-	// L: 3·5 + (2+1+2+1+2) = 23 / 10 = 2.3; I: 2 and 2 → 2.0 over two.
-	wantScores(t, res2.Audit.Scores, "E:4.0/8", "I:2.0/2", "L:2.3/10", "T:3.0/7")
-	closed := map[string]lifeguard.ImprovementStatus{}
-	for _, x := range res2.Closed {
-		closed[x.AspectID] = x.Status
-		if x.ClosedByAudit != second.ID || x.ClosedAt == nil {
-			t.Errorf("closed %+v", x)
+		if second, err = f.db.StartAudit(as(t.Context(), f.dsl), local); err != nil {
+			t.Fatal(err)
 		}
-	}
-	wantClosed := map[string]lifeguard.ImprovementStatus{
-		"L1": "met", "L2": "met", "L3": "met", "L4": "met", "L5": "met", "E8": "met",
-		"L6": "superseded", "L7": "superseded", "L8": "superseded", "L9": "superseded", "L10": "superseded",
-		"I1": "superseded", "I2": "superseded",
-	}
-	if fmt.Sprint(closed) != fmt.Sprint(wantClosed) {
-		t.Errorf("closed %v\nwant   %v", closed, wantClosed)
-	}
-	created = created[:0]
-	for _, x := range res2.Created {
-		created = append(created, x.AspectID)
-	}
-	if want := []string{"L6", "L7", "L8", "L9", "L10", "I1", "I2"}; !slices.Equal(created, want) {
-		t.Errorf("second audit's actions %v, want %v", created, want)
-	}
+		level2 := func(id string) lifeguard.Level {
+			switch id {
+			case "L1", "L2", "L3", "L4", "L5":
+				return 3
+			case "E8":
+				return 4
+			}
+			return level(id)
+		}
+		if _, err := f.db.SaveAuditAnswers(ctx, second.ID, local, rateAll(local, f.orgA, level2)); err != nil {
+			t.Fatal(err)
+		}
+		res2, err := f.db.CompleteAudit(ctx, second.ID, local, lifeguard.AuditCompletion{Owner: "Deputy head"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res2.Audit.FrameworkVersion != "2026.1+r1" {
+			t.Errorf("framework version %q", res2.Audit.FrameworkVersion)
+		}
+		// L: 3·5 + (2+1+2+1+2) = 23 / 10 = 2.3; I: 2 and 2 → 2.0 over two.
+		wantScores(t, res2.Audit.Scores, "E:4.0/8", "I:2.0/2", "L:2.3/10", "T:3.0/7")
+		closed := map[string]lifeguard.ImprovementStatus{}
+		for _, x := range res2.Closed {
+			closed[x.AspectID] = x.Status
+			if x.ClosedByAudit != second.ID || x.ClosedAt == nil {
+				t.Errorf("closed %+v", x)
+			}
+		}
+		wantClosed := map[string]lifeguard.ImprovementStatus{
+			"L1": "met", "L2": "met", "L3": "met", "L4": "met", "L5": "met", "E8": "met",
+			"L6": "superseded", "L7": "superseded", "L8": "superseded", "L9": "superseded", "L10": "superseded",
+			"I1": "superseded", "I2": "superseded",
+		}
+		if fmt.Sprint(closed) != fmt.Sprint(wantClosed) {
+			t.Errorf("closed %v\nwant   %v", closed, wantClosed)
+		}
+		var created []string
+		for _, x := range res2.Created {
+			created = append(created, x.AspectID)
+		}
+		if want := []string{"L6", "L7", "L8", "L9", "L10", "I1", "I2"}; !slices.Equal(created, want) {
+			t.Errorf("second audit's actions %v, want %v", created, want)
+		}
+	})
 
 	// The plan: the seven new actions and the I3 action (its aspect is
 	// retired, so no audit closes it) open; the rest closed.
-	acts, err := f.db.ImprovementActions(ctx, f.orgA.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stillOpen []string
-	for i, x := range acts {
-		if x.Status == lifeguard.ImprovementOpen {
-			stillOpen = append(stillOpen, x.AspectID)
-			if i > 0 && acts[i-1].Status != lifeguard.ImprovementOpen {
-				t.Errorf("open action %d listed after a closed one", x.ID)
+	t.Run("the school's plan lists open actions first, each with its owner, whom the partnership does not see", func(t *testing.T) {
+		acts, err := f.db.ImprovementActions(ctx, f.orgA.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stillOpen []string
+		for i, x := range acts {
+			if x.Status == lifeguard.ImprovementOpen {
+				stillOpen = append(stillOpen, x.AspectID)
+				if i > 0 && acts[i-1].Status != lifeguard.ImprovementOpen {
+					t.Errorf("open action %d listed after a closed one", x.ID)
+				}
 			}
 		}
-	}
-	slices.Sort(stillOpen)
-	if want := []string{"I1", "I2", "I3", "L10", "L6", "L7", "L8", "L9"}; !slices.Equal(stillOpen, want) {
-		t.Errorf("open actions %v, want %v", stillOpen, want)
-	}
-	if len(acts) != 14+7 {
-		t.Errorf("%d actions, want 21", len(acts))
-	}
-	for _, x := range acts {
-		if x.Owner == "" {
-			t.Errorf("action %d has no owner", x.ID)
+		slices.Sort(stillOpen)
+		if want := []string{"I1", "I2", "I3", "L10", "L6", "L7", "L8", "L9"}; !slices.Equal(stillOpen, want) {
+			t.Errorf("open actions %v, want %v", stillOpen, want)
 		}
-	}
-	off, err := f.db.ImprovementActions(as(t.Context(), f.officer), f.orgA.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, x := range off {
-		if x.Owner != "" {
-			t.Errorf("the partnership reads the owner %q", x.Owner)
+		if len(acts) != 14+7 {
+			t.Errorf("%d actions, want 21", len(acts))
 		}
-	}
+		for _, x := range acts {
+			if x.Owner == "" {
+				t.Errorf("action %d has no owner", x.ID)
+			}
+		}
+		off, err := f.db.ImprovementActions(as(t.Context(), f.officer), f.orgA.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range off {
+			if x.Owner != "" {
+				t.Errorf("the partnership reads the owner %q", x.Owner)
+			}
+		}
+	})
 
-	// Side by side: both audits, oldest first, with their scores.
-	list, err := f.db.Audits(ctx, f.orgA.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(list) != 2 || list[0].ID != first.ID || list[1].ID != second.ID || len(list[0].Scores) != 4 ||
-		len(list[1].Answers) != 27 || len(list[0].Answers) != 28 {
-		t.Errorf("audits %+v", list)
-	}
-	// Another school's plan is its own.
-	acts, err = f.db.ImprovementActions(as(t.Context(), f.dslB), f.orgB.ID)
-	if err != nil || len(acts) != 0 {
-		t.Errorf("school B's actions: %v %v", acts, err)
-	}
+	t.Run("both audits are listed side by side, oldest first, with their scores", func(t *testing.T) {
+		list, err := f.db.Audits(ctx, f.orgA.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 2 || list[0].ID != first.ID || list[1].ID != second.ID || len(list[0].Scores) != 4 ||
+			len(list[1].Answers) != 27 || len(list[0].Answers) != 28 {
+			t.Errorf("audits %+v", list)
+		}
+	})
+
+	t.Run("another school's improvement plan is its own", func(t *testing.T) {
+		acts, err := f.db.ImprovementActions(as(t.Context(), f.dslB), f.orgB.ID)
+		if err != nil || len(acts) != 0 {
+			t.Errorf("school B's actions: %v %v", acts, err)
+		}
+	})
 }
 
 func wantScores(t *testing.T, scores []lifeguard.StrandScore, want ...string) {

@@ -7,12 +7,11 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // testValidation checks that every rule of every input answers EINVALID
 // naming the field.
-func testValidation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testValidation(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	tg := f.target(t)
 	staff, dsl := as(t.Context(), f.staff), as(t.Context(), f.dsl)
@@ -20,13 +19,13 @@ func testValidation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	hex64 := strings.Repeat("ab", 32)
 
 	// A second child with a known reference, for the clash.
-	if _, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+	if _, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 		ChildRef: "Y7-AB"}); err != nil {
 		t.Fatal(err)
 	}
-	proposal := defaultTriage()
+	proposal := f.defaultTriage()
 	proposal.ProposedDecision = &lifeguard.ProposedDecision{Code: "handle_in_setting"}
-	withProposal, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: proposal})
+	withProposal, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()), Triage: proposal})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,50 +36,50 @@ func testValidation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		call func() error
 	}{
 		{"facts setting missing", "setting", func() error {
-			fx := facts(time.Now())
+			fx := facts(f.now())
 			fx.Setting = ""
-			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: defaultTriage()})
+			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: f.defaultTriage()})
 			return err
 		}},
 		{"facts child missing", "child", func() error {
-			fx := facts(time.Now())
+			fx := facts(f.now())
 			fx.Child, fx.ChildRole = nil, ""
-			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: defaultTriage()})
+			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: f.defaultTriage()})
 			return err
 		}},
 		{"no triage", "triage", func() error {
-			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now())})
+			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now())})
 			return err
 		}},
 		{"bad route code", "triage.routes[0].code", func() error {
-			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()),
-				Triage: triage(route{"csc referral", time.Hour})})
+			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()),
+				Triage: f.triage(route{"csc referral", time.Hour})})
 			return err
 		}},
 		{"unknown child", "child_id", func() error {
-			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 				ChildID: 1 << 40})
 			return err
 		}},
 		{"child ref clash", "child_ref", func() error {
-			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 				ChildRef: "Y7-AB"})
 			return err
 		}},
 		{"child ref too long", "child_ref", func() error {
-			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 				ChildRef: long(lifeguard.MaxChildRef + 1)})
 			return err
 		}},
 		{"child ref and id", "child_ref", func() error {
-			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+			_, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 				ChildID: tg.child, ChildRef: "X"})
 			return err
 		}},
 		{"update facts invalid", "concern_types", func() error {
-			fx := facts(time.Now())
+			fx := facts(f.now())
 			fx.ConcernTypes = []lifeguard.ConcernType{}
-			_, err := f.db.UpdateFacts(dsl, tg.concern, fx, defaultTriage())
+			_, err := f.db.UpdateFacts(dsl, tg.concern, fx, f.defaultTriage())
 			return err
 		}},
 		{"decision route not in triage", "route", func() error {
@@ -115,11 +114,11 @@ func testValidation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 			return err
 		}},
 		{"action title", "title", func() error {
-			_, err := f.db.AddAction(dsl, tg.concern, lifeguard.NewAction{Owner: "DSL", Due: lifeguard.DateOf(time.Now())})
+			_, err := f.db.AddAction(dsl, tg.concern, lifeguard.NewAction{Owner: "DSL", Due: lifeguard.DateOf(f.now())})
 			return err
 		}},
 		{"action owner", "owner", func() error {
-			_, err := f.db.AddAction(dsl, tg.concern, lifeguard.NewAction{Title: "Call", Due: lifeguard.DateOf(time.Now())})
+			_, err := f.db.AddAction(dsl, tg.concern, lifeguard.NewAction{Title: "Call", Due: lifeguard.DateOf(f.now())})
 			return err
 		}},
 		{"action due", "due", func() error {
@@ -133,7 +132,7 @@ func testValidation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}},
 		{"action title too long", "title", func() error {
 			_, err := f.db.AddAction(dsl, tg.concern, lifeguard.NewAction{Title: long(lifeguard.MaxShortText + 1),
-				Owner: "DSL", Due: lifeguard.DateOf(time.Now())})
+				Owner: "DSL", Due: lifeguard.DateOf(f.now())})
 			return err
 		}},
 		{"evidence what", "what", func() error {
@@ -237,13 +236,13 @@ func testValidation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testChildren checks how a concern gets its child: linked, new with a
 // reference given or generated, or none for a concern about a worker.
-func testChildren(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testChildren(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	staff, dsl := as(t.Context(), f.staff), as(t.Context(), f.dsl)
 
-	fx := facts(time.Now())
+	fx := facts(f.now())
 	fx.Child.Vulnerabilities = []lifeguard.Vulnerability{"send"}
-	first, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: defaultTriage(), ChildRef: "Y7-JS"})
+	first, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: f.defaultTriage(), ChildRef: "Y7-JS"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,9 +260,9 @@ func testChildren(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}
 
 	t.Run("link merges vulnerabilities", func(t *testing.T) {
-		fx := facts(time.Now())
+		fx := facts(f.now())
 		fx.Child.Vulnerabilities = []lifeguard.Vulnerability{"looked_after", "send"}
-		c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: defaultTriage(), ChildID: child.ID})
+		c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: f.defaultTriage(), ChildID: child.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,7 +280,7 @@ func testChildren(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	})
 
 	t.Run("generated reference", func(t *testing.T) {
-		c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
+		c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -302,10 +301,10 @@ func testChildren(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	})
 
 	t.Run("date of birth", func(t *testing.T) {
-		fx := facts(time.Now())
-		dob := lifeguard.DateOf(time.Now().AddDate(-10, 0, -5))
+		fx := facts(f.now())
+		dob := lifeguard.DateOf(f.now().AddDate(-10, 0, -5))
 		fx.Child = &lifeguard.ChildFacts{DateOfBirth: &dob}
-		c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: defaultTriage(), ChildRef: "Y5-DOB"})
+		c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: f.defaultTriage(), ChildRef: "Y5-DOB"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -319,8 +318,8 @@ func testChildren(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	})
 
 	t.Run("no child for a concern about a worker", func(t *testing.T) {
-		c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: staffFacts(time.Now()),
-			Triage: triage(route{"LADO_REFERRAL", 24 * time.Hour})})
+		c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: staffFacts(f.now()),
+			Triage: f.triage(route{"LADO_REFERRAL", 24 * time.Hour})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -338,8 +337,8 @@ func testChildren(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 	t.Run("find by prefix", func(t *testing.T) {
 		for _, ref := range []string{"Y8-AA", "Y8-AB", "y8-AC"} {
-			if _, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()),
-				Triage: defaultTriage(), ChildRef: ref}); err != nil {
+			if _, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()),
+				Triage: f.defaultTriage(), ChildRef: ref}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -359,12 +358,12 @@ func testChildren(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testDueAndStatus checks the deadline that orders the inbox, whether a
 // decision was on time, and how the status moves.
-func testDueAndStatus(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testDueAndStatus(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	staff, dsl := as(t.Context(), f.staff), as(t.Context(), f.dsl)
-	tr := triage(route{"POLICE_101", -time.Hour}, route{"CSC_REFERRAL", 2 * time.Hour},
+	tr := f.triage(route{"POLICE_101", -time.Hour}, route{"CSC_REFERRAL", 2 * time.Hour},
 		route{"CEOP_REPORT", 4 * time.Hour}, route{"ADVICE_PARENTS", 0})
-	c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: tr})
+	c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()), Triage: tr})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -454,7 +453,7 @@ func testDueAndStatus(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		{"note", func(id int64) error { _, err := f.db.AddNote(dsl, id, "Looked into it."); return err }},
 		{"action", func(id int64) error {
 			_, err := f.db.AddAction(dsl, id, lifeguard.NewAction{Title: "Call parents", Owner: "DSL",
-				Due: lifeguard.DateOf(time.Now())})
+				Due: lifeguard.DateOf(f.now())})
 			return err
 		}},
 	} {
@@ -489,7 +488,7 @@ func testDueAndStatus(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 	t.Run("complete action", func(t *testing.T) {
 		c := f.report(t, f.staff)
-		x, err := f.db.AddAction(dsl, c.ID, lifeguard.NewAction{Title: "Call", Owner: "DSL", Due: lifeguard.DateOf(time.Now())})
+		x, err := f.db.AddAction(dsl, c.ID, lifeguard.NewAction{Title: "Call", Owner: "DSL", Due: lifeguard.DateOf(f.now())})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -508,8 +507,8 @@ func testDueAndStatus(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	})
 
 	t.Run("closed is never overdue", func(t *testing.T) {
-		c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()),
-			Triage: triage(route{"POLICE_101", -time.Hour})})
+		c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()),
+			Triage: f.triage(route{"POLICE_101", -time.Hour})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -528,17 +527,17 @@ func testDueAndStatus(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testUpdateFacts checks that new facts replace the old, keep decisions, and
 // move the deadline.
-func testUpdateFacts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testUpdateFacts(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	dsl := as(t.Context(), f.dsl)
 	c := f.report(t, f.staff)
 	if _, err := f.db.AddDecision(dsl, c.ID, lifeguard.NewDecision{Route: "CSC_REFERRAL", Decision: "accepted"}); err != nil {
 		t.Fatal(err)
 	}
-	fx := facts(time.Now())
+	fx := facts(f.now())
 	fx.ConcernTypes = []lifeguard.ConcernType{"grooming", "sextortion"}
 	fx.Child.Vulnerabilities = []lifeguard.Vulnerability{"child_in_need"}
-	tr := triage(route{"CSC_REFERRAL", time.Hour}, route{"POLICE_999", 5 * time.Minute})
+	tr := f.triage(route{"CSC_REFERRAL", time.Hour}, route{"POLICE_999", 5 * time.Minute})
 	got, err := f.db.UpdateFacts(dsl, c.ID, fx, tr)
 	if err != nil {
 		t.Fatal(err)
@@ -565,15 +564,15 @@ func testUpdateFacts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testReadBack checks that a concern reads back as it was recorded, with
 // everything done about it in time order.
-func testReadBack(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testReadBack(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	staff, dsl := as(t.Context(), f.staff), as(t.Context(), f.dsl)
-	fx := facts(time.Now().Add(-time.Hour))
+	fx := facts(f.now().Add(-time.Hour))
 	occurred := fx.ReportedAt.Add(-24 * time.Hour)
 	fx.OccurredAt = &occurred
 	fx.Details.Platform = "a game chat"
 	fx.Risk.SignificantHarm = "unsure"
-	tr := defaultTriage()
+	tr := f.defaultTriage()
 	tr.Guidance = []string{"Do not view or forward images."}
 	tr.Offences = []lifeguard.Offence{{Law: "Sexual Offences Act 2003", Section: "15A"}}
 	created, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: tr})
@@ -623,33 +622,37 @@ func testReadBack(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testChronology checks a child's chronology across two concerns with every
 // kind of entry, in time order.
-func testChronology(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testChronology(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	staff, dsl := as(t.Context(), f.staff), as(t.Context(), f.dsl)
-	first, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now().Add(-48 * time.Hour)),
-		Triage: defaultTriage(), ChildRef: "Y9-KM"})
+	first, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now().Add(-48 * time.Hour)),
+		Triage: f.defaultTriage(), ChildRef: "Y9-KM"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	child := *first.ChildID
-	second, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now().Add(-time.Hour)),
-		Triage: defaultTriage(), ChildID: child})
+	second, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now().Add(-time.Hour)),
+		Triage: f.defaultTriage(), ChildID: child})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Another child's concern must not appear.
 	f.report(t, f.staff)
 
+	// Each step is recorded a minute after the one before, so that the
+	// chronology has an order to keep.
 	must := func(_ any, err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
+		f.clock.Advance(time.Minute)
 	}
-	must(f.db.UpdateFacts(dsl, first.ID, facts(time.Now().Add(-48*time.Hour)), defaultTriage()))
+	f.clock.Advance(time.Minute)
+	must(f.db.UpdateFacts(dsl, first.ID, facts(f.now().Add(-48*time.Hour)), f.defaultTriage()))
 	must(f.db.AddDecision(dsl, first.ID, lifeguard.NewDecision{Route: "CSC_REFERRAL", Decision: "done", Reference: "MASH-1"}))
 	x, err := f.db.AddAction(dsl, first.ID, lifeguard.NewAction{Title: "Safety plan", Owner: "Head of year",
-		Due: lifeguard.DateOf(time.Now())})
+		Due: lifeguard.DateOf(f.now())})
 	must(x, err)
 	must(f.db.AddEvidence(dsl, second.ID, lifeguard.NewEvidence{What: "Screenshots", Location: "Safe", HeldBy: "DSL"}))
 	must(f.db.AddNote(dsl, second.ID, "Mother informed.\nSecond line."))

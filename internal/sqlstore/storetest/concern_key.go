@@ -3,20 +3,18 @@ package storetest
 import (
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // testConcernOnce replays a report with the same key: one concern and one
 // child, whatever the number of replays, the first concern given back each
 // time; the same key with another request, or from another user, is not a
 // replay of it.
-func testConcernOnce(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testConcernOnce(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := as(t.Context(), f.staff)
-	in := lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(), ChildRef: "ONCE-1"}
+	in := lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(), ChildRef: "ONCE-1"}
 	key := lifeguard.ConcernKey{Key: "api:abc", Digest: "d1"}
 
 	first, replayed, err := f.db.CreateConcernOnce(ctx, key, in)
@@ -43,7 +41,7 @@ func testConcernOnce(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 	// Another user's key of the same text is theirs: a concern of their own.
 	other, replayed, err := f.db.CreateConcernOnce(as(t.Context(), f.staff2), key, lifeguard.NewConcern{
-		Facts: facts(time.Now()), Triage: defaultTriage()})
+		Facts: facts(f.now()), Triage: f.defaultTriage()})
 	if err != nil || replayed || other.ID == first.ID {
 		t.Fatalf("another user's key: concern %v, replayed %v, err %v", other, replayed, err)
 	}
@@ -55,7 +53,7 @@ func testConcernOnce(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			c, _, err := f.db.CreateConcernOnce(ctx, racing, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
+			c, _, err := f.db.CreateConcernOnce(ctx, racing, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage()})
 			if err != nil {
 				t.Error(err)
 				return

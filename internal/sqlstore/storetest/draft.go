@@ -6,15 +6,14 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // testReportDrafts keeps a draft for the user of a session that has ended
 // and gives it back to that user only, once.
-func testReportDrafts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testReportDrafts(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := sys(t.Context())
-	now := time.Now().UTC().Truncate(time.Second)
+	now := f.now().UTC().Truncate(time.Second)
 	for hash, expires := range map[string]time.Time{
 		"ended-a-moment-ago-hash-0000000": now.Add(-time.Minute),
 		"ended-long-ago-hash-00000000000": now.Add(-lifeguard.EndedSessionKeep - time.Minute),

@@ -2,21 +2,19 @@ package storetest
 
 import (
 	"testing"
-	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // testDueNotPast sets due dates before today on a concern's action and a
 // plan action: refused, naming the field; today is accepted; an overdue
 // plan action keeps its date through a change of status.
-func testDueNotPast(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testDueNotPast(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
-	today := lifeguard.DateOf(time.Now().UTC())
+	today := lifeguard.DateOf(f.now().UTC())
 	epoch := lifeguard.Date{Year: 1970, Month: 1, Day: 1}
-	yesterday := lifeguard.DateOf(time.Now().UTC().AddDate(0, 0, -1))
+	yesterday := lifeguard.DateOf(f.now().UTC().AddDate(0, 0, -1))
 
 	c := f.report(t, f.staff)
 	dsl := as(ctx, f.dsl)

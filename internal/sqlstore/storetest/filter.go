@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // uuid returns a well-formed UUID made from n, so tests can resend one.
@@ -21,15 +20,15 @@ func event(n int, at time.Time, client, category, name string) lifeguard.FilterE
 
 // worryConcern is what the API builds from a worry: the facts of a concern
 // about a child not identified, with the child's words.
-func worryConcern(text string) lifeguard.NewConcern {
+func (f *fixture) worryConcern(text string) lifeguard.NewConcern {
 	return lifeguard.NewConcern{
-		Facts: lifeguard.Facts{ReportedAt: time.Now().UTC().Truncate(time.Second), Setting: "school",
+		Facts: lifeguard.Facts{ReportedAt: f.now().UTC().Truncate(time.Second), Setting: "school",
 			Description: text, ConcernTypes: []lifeguard.ConcernType{"other"}, ChildUnidentified: true},
-		Triage: triage(route{"DSL_REVIEW", time.Hour}),
+		Triage: f.triage(route{"DSL_REVIEW", time.Hour}),
 	}
 }
 
-func testFilterPolicy(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testFilterPolicy(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
 	filterA := f.user(t, f.orgA, lifeguard.RoleFilter)
@@ -97,12 +96,12 @@ func testFilterPolicy(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}
 }
 
-func testFilterEvents(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testFilterEvents(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
 	filterA := f.user(t, f.orgA, lifeguard.RoleFilter)
 	filterB := f.user(t, f.orgB, lifeguard.RoleFilter)
-	hour := time.Now().UTC().Truncate(time.Hour).Add(-2 * time.Hour)
+	hour := f.now().UTC().Truncate(time.Hour).Add(-2 * time.Hour)
 
 	batch := []lifeguard.FilterEvent{
 		event(1, hour.Add(5*time.Minute), "10.0.0.7", "self_harm", "a.example"),
@@ -206,10 +205,10 @@ func testFilterEvents(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}
 }
 
-func testFilterEventValidation(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testFilterEventValidation(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := as(t.Context(), f.user(t, f.orgA, lifeguard.RoleFilter))
-	now := time.Now().UTC()
+	now := f.now().UTC()
 	good := event(1, now, "10.0.0.7", "gambling", "bet.example")
 	tests := []struct {
 		name   string
@@ -250,11 +249,11 @@ func testFilterEventValidation(t *testing.T, open func(t *testing.T) *sqlstore.D
 	}
 }
 
-func testFilterRetention(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testFilterRetention(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
 	filterA := f.user(t, f.orgA, lifeguard.RoleFilter)
-	now := time.Now().UTC()
+	now := f.now().UTC()
 	batch := []lifeguard.FilterEvent{
 		event(1, now.Add(-100*24*time.Hour), "10.0.0.7", "self_harm", "a.example"),
 		event(2, now.Add(-91*24*time.Hour), "10.0.0.7", "gambling", "a.example"),
@@ -284,11 +283,11 @@ func testFilterRetention(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}
 }
 
-func testFilterReviews(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testFilterReviews(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
 	filterA := f.user(t, f.orgA, lifeguard.RoleFilter)
-	in := lifeguard.NewFilterReview{FilterAttempt: event(1, time.Now(), "10.0.0.7", "games", "chess.example"),
+	in := lifeguard.NewFilterReview{FilterAttempt: event(1, f.now(), "10.0.0.7", "games", "chess.example"),
 		Comment: "It is for the chess club."}
 	_, _, err := f.db.RecordFilterReview(as(ctx, f.staff), in)
 	wantCode(t, err, lifeguard.EFORBIDDEN)
@@ -334,32 +333,32 @@ func testFilterReviews(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}
 }
 
-func testFilterWorries(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testFilterWorries(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
 	filterA := f.user(t, f.orgA, lifeguard.RoleFilter)
 	words := "Someone in a game keeps asking me to send photos"
-	in := lifeguard.NewFilterWorry{FilterAttempt: event(1, time.Now(), "10.0.0.7", "chat", "chat.example"), Text: words}
+	in := lifeguard.NewFilterWorry{FilterAttempt: event(1, f.now(), "10.0.0.7", "chat", "chat.example"), Text: words}
 	before := journalLen(t, f.db)
 
-	_, err := f.db.RecordFilterWorry(as(ctx, f.staff), in, worryConcern(words))
+	_, err := f.db.RecordFilterWorry(as(ctx, f.staff), in, f.worryConcern(words))
 	wantCode(t, err, lifeguard.EFORBIDDEN)
 	// Facts that neither describe a child nor say the child is not
 	// identified are refused, as for any concern.
-	plain := worryConcern(words)
+	plain := f.worryConcern(words)
 	plain.Facts.ChildUnidentified = false
 	_, err = f.db.RecordFilterWorry(as(ctx, filterA), in, plain)
 	wantProblem(t, err, "child")
 	empty := in
 	empty.Text = "  "
-	_, err = f.db.RecordFilterWorry(as(ctx, filterA), empty, worryConcern(words))
+	_, err = f.db.RecordFilterWorry(as(ctx, filterA), empty, f.worryConcern(words))
 	wantProblem(t, err, "text")
 
-	got, err := f.db.RecordFilterWorry(as(ctx, filterA), in, worryConcern(words))
+	got, err := f.db.RecordFilterWorry(as(ctx, filterA), in, f.worryConcern(words))
 	if err != nil || !got.Created || got.ConcernID == 0 {
 		t.Fatalf("worry: %+v %v", got, err)
 	}
-	again, err := f.db.RecordFilterWorry(as(ctx, filterA), in, worryConcern(words))
+	again, err := f.db.RecordFilterWorry(as(ctx, filterA), in, f.worryConcern(words))
 	if err != nil || again.Created || again.ConcernID != got.ConcernID {
 		t.Errorf("resent worry: %+v %v", again, err)
 	}
@@ -398,16 +397,16 @@ func testFilterWorries(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	wantCode(t, err, lifeguard.ENOTFOUND)
 	// Once the DSL knows the child, the facts are changed as for any
 	// concern: with the child described.
-	nf := facts(time.Now())
+	nf := facts(f.now())
 	nf.Description = words
-	if _, err := f.db.UpdateFacts(as(ctx, f.dsl), got.ConcernID, nf, defaultTriage()); err != nil {
+	if _, err := f.db.UpdateFacts(as(ctx, f.dsl), got.ConcernID, nf, f.defaultTriage()); err != nil {
 		t.Errorf("DSL describes the child: %v", err)
 	}
 }
 
 // testFilterAccountScope checks that a filter's account sees no user but
 // itself.
-func testFilterAccountScope(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testFilterAccountScope(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	filterA := f.user(t, f.orgA, lifeguard.RoleFilter)
 	ctx := as(t.Context(), filterA)
@@ -420,6 +419,6 @@ func testFilterAccountScope(t *testing.T, open func(t *testing.T) *sqlstore.DB) 
 	wantCode(t, err, lifeguard.EFORBIDDEN)
 	_, err = f.db.FindChildren(ctx, "C")
 	wantCode(t, err, lifeguard.EFORBIDDEN)
-	_, err = f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
+	_, err = f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage()})
 	wantCode(t, err, lifeguard.EFORBIDDEN)
 }

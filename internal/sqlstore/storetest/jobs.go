@@ -6,19 +6,18 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // jobCases are the job, reminder and retention methods as every role: the
 // job table and retention are Lifeguard's own; reminders are for DSLs.
 func jobCases() []accessCase {
-	claim := func(holder string) lifeguard.JobClaim {
-		now := time.Now()
+	claim := func(f *fixture, holder string) lifeguard.JobClaim {
+		now := f.now()
 		return lifeguard.JobClaim{Job: "access-" + holder, Slot: now.Truncate(time.Hour), Holder: holder, Until: now.Add(time.Minute)}
 	}
 	return []accessCase{
 		{"ClaimJob", []string{fb, fb, fb, fb, fb, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.ClaimJob(ctx, claim("x"), time.Now())
+			_, err := f.db.ClaimJob(ctx, claim(f, "x"), f.now())
 			return err
 		}},
 		{"JobRuns", []string{fb, fb, fb, fb, fb, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
@@ -26,7 +25,7 @@ func jobCases() []accessCase {
 			return err
 		}},
 		{"RaiseReminders", []string{fb, fb, fb, fb, fb, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.RaiseReminders(ctx, time.Now(), time.Hour)
+			_, err := f.db.RaiseReminders(ctx, f.now(), time.Hour)
 			return err
 		}},
 		{"Reminders", []string{fb, fb, fb, ok, ok, fb, fb, fb, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
@@ -34,7 +33,7 @@ func jobCases() []accessCase {
 			return err
 		}},
 		{"PurgeExpired", []string{fb, fb, fb, fb, fb, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.PurgeExpired(ctx, time.Now(), lifeguard.RetentionPeriods{LoginFailures: time.Hour,
+			_, err := f.db.PurgeExpired(ctx, f.now(), lifeguard.RetentionPeriods{LoginFailures: time.Hour,
 				RevokedTokens: time.Hour, JobRuns: time.Hour})
 			return err
 		}},
@@ -45,8 +44,8 @@ func jobCases() []accessCase {
 // once; another holder waits for the lease to lapse; a finished slot is
 // never claimed again; a failure releases the slot for a retry; a holder
 // that lost its slot cannot renew or finish it.
-func testJobClaims(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
-	db := migrated(t, open)
+func testJobClaims(t *testing.T, open Opener) {
+	db, _ := migrated(t, open)
 	ctx := sys(t.Context())
 	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	a := lifeguard.JobClaim{Job: "reminders", Slot: t0, Holder: "a", Until: t0.Add(time.Minute)}
@@ -109,17 +108,17 @@ func testJobClaims(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 // testReminders checks that the reminders job raises each reminder once,
 // in the right organisation, that only still-true reminders show, and that
 // dismissing is for the organisation's DSLs.
-func testReminders(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testReminders(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := sys(t.Context())
-	now := time.Now()
+	now := f.now()
 	// soon: due in 30 minutes; late: due 2 hours ago; far: due in 2 days;
 	// ancient: overdue for longer than the lookback; closed: due soon but
 	// closed; otherOrg: due soon in B.
 	mk := func(u *lifeguard.User, d time.Duration) *lifeguard.Concern {
 		t.Helper()
 		c, err := f.db.CreateConcern(as(t.Context(), u), lifeguard.NewConcern{Facts: facts(now),
-			Triage: triage(route{"CSC_REFERRAL", d})})
+			Triage: f.triage(route{"CSC_REFERRAL", d})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,10 +209,10 @@ func testReminders(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 // testPurge checks that retention deletes expired sessions, old login
 // failures, long-revoked tokens and old finished job runs, and nothing
 // still in use.
-func testPurge(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testPurge(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := sys(t.Context())
-	now := time.Now().UTC().Truncate(time.Second)
+	now := f.now().UTC().Truncate(time.Second)
 	mkSession := func(expires time.Time, hash string) {
 		t.Helper()
 		if _, err := f.db.CreateSession(ctx, lifeguard.Session{UserID: f.dsl.ID, TokenHash: []byte(hash),

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
@@ -14,8 +13,8 @@ import (
 
 // testMigrations checks that migrating is idempotent and that a database
 // newer than the binary is refused.
-func testMigrations(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
-	db := open(t)
+func testMigrations(t *testing.T, open Opener) {
+	db, _ := openOnClock(t, open)
 	ctx := sys(t.Context())
 	current, latest, err := db.MigrationStatus(ctx)
 	if err != nil {
@@ -59,7 +58,7 @@ func testMigrations(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 // testJournalCounts checks that each read and write of a concern or a child
 // appends exactly its entries, naming the actor, and that a refused or
 // invalid call appends none.
-func testJournalCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testJournalCounts(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	staff, dsl := as(t.Context(), f.staff), as(t.Context(), f.dsl)
 	c := f.report(t, f.staff)
@@ -68,18 +67,18 @@ func testJournalCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	type want = journalWant
 	cases := []journalCase{
 		{"create with a new child", staff, func(ctx context.Context) (string, error) {
-			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
+			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage()})
 			return "", err
 		}, []want{{"create", "child", ""}, {"create", "concern", "child="}}},
 		{"create linking a child", staff, func(ctx context.Context) (string, error) {
-			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 				ChildID: *c.ChildID})
 			return "", err
 		}, []want{{"create", "concern", fmt.Sprintf("child=%d types=grooming routes=CSC_REFERRAL,ADVICE_PARENTS", *c.ChildID)}}},
 		{"create linking with a new vulnerability", staff, func(ctx context.Context) (string, error) {
-			fx := facts(time.Now())
+			fx := facts(f.now())
 			fx.Child.Vulnerabilities = []lifeguard.Vulnerability{"young_carer"}
-			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: fx, Triage: defaultTriage(), ChildID: *c.ChildID})
+			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: fx, Triage: f.defaultTriage(), ChildID: *c.ChildID})
 			return "", err
 		}, []want{{"update", "child", "vulnerabilities=young_carer"}, {"create", "concern", ""}}},
 		{"read", staff, func(ctx context.Context) (string, error) {
@@ -110,7 +109,7 @@ func testJournalCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 			return "", err
 		}, []want{{"update", "concern", "decision="}}},
 		{"action", dsl, func(ctx context.Context) (string, error) {
-			x, err := f.db.AddAction(ctx, c.ID, lifeguard.NewAction{Title: "a", Owner: "b", Due: lifeguard.DateOf(time.Now())})
+			x, err := f.db.AddAction(ctx, c.ID, lifeguard.NewAction{Title: "a", Owner: "b", Due: lifeguard.DateOf(f.now())})
 			if err == nil {
 				action = x.ID
 			}
@@ -121,7 +120,7 @@ func testJournalCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 			return "", err
 		}, []want{{"update", "concern", "action="}}},
 		{"update facts", dsl, func(ctx context.Context) (string, error) {
-			_, err := f.db.UpdateFacts(ctx, c.ID, facts(time.Now()), defaultTriage())
+			_, err := f.db.UpdateFacts(ctx, c.ID, facts(f.now()), f.defaultTriage())
 			return "", err
 		}, []want{{"update", "concern", "facts types=grooming routes=CSC_REFERRAL,ADVICE_PARENTS"}}},
 		{"child", dsl, func(ctx context.Context) (string, error) {
@@ -162,7 +161,7 @@ func testJournalCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 			return "", ignore(err, lifeguard.ECONFLICT)
 		}, nil},
 		{"invalid", staff, func(ctx context.Context) (string, error) {
-			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(time.Now())})
+			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(f.now())})
 			return "", ignore(err, lifeguard.EINVALID)
 		}, nil},
 		{"organisations are not journaled", staff, func(ctx context.Context) (string, error) {
@@ -247,7 +246,7 @@ func ignore(err error, code string) error {
 
 // testJournalTamper changes, and deletes, a journal row behind the store's
 // back and checks that verification names the entry.
-func testJournalTamper(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testJournalTamper(t *testing.T, open Opener) {
 	build := func(t *testing.T) *fixture {
 		f := newFixture(t, open)
 		for range 3 {
@@ -296,7 +295,7 @@ func testJournalTamper(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testConcurrentWriters has several goroutines record and read concerns at
 // once and checks that the journal is still one whole chain.
-func testConcurrentWriters(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testConcurrentWriters(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	const writers, each = 8, 5
 	var wg sync.WaitGroup
@@ -309,7 +308,7 @@ func testConcurrentWriters(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		wg.Go(func() {
 			ctx := as(t.Context(), u)
 			for range each {
-				c, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
+				c, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage()})
 				if err != nil {
 					errs <- err
 					return

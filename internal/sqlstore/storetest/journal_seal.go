@@ -4,26 +4,30 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
 // JournalSeal runs the tests of the journal's sealed head on stores opened
-// with a journal key: open must return a new, empty database whose store
-// holds key.
+// with a journal key, which it sets in the Config it gives open.
 //
 // The attack they reproduce: someone with write access to the database
 // but not the key deletes the newest entries and points the head row at
 // the last one left. The chain that remains is whole, so without the seal
 // journal verify passed it.
-func JournalSeal(t *testing.T, open func(t *testing.T, key []byte) *sqlstore.DB) {
+func JournalSeal(t *testing.T, engine sqltest.Engine) {
+	open := opener(engine)
 	key := bytes.Repeat([]byte{7}, sqlstore.JournalKeySize)
+	keyed := func(t *testing.T, cfg sqlstore.Config) *sqlstore.DB {
+		cfg.JournalKey = key
+		return open(t, cfg)
+	}
 	// build seals a new journal (entry 1) and records three concerns, each
 	// read once: a child, a concern and a read each, entries 2 to 10.
 	build := func(t *testing.T) *fixture {
-		f := newFixture(t, func(t *testing.T) *sqlstore.DB { return open(t, key) })
+		f := newFixture(t, keyed)
 		head, rep, err := f.db.SealJournal(sys(t.Context()))
 		if err != nil || rep.FirstBroken != 0 || head != 1 {
 			t.Fatalf("sealing a new journal: head %d, %+v, %v", head, rep, err)
@@ -91,8 +95,8 @@ func JournalSeal(t *testing.T, open func(t *testing.T, key []byte) *sqlstore.DB)
 			}
 			// The next write must not seal the shortened journal and so
 			// make it whole again: the store refuses to append to it.
-			_, err = f.db.CreateConcern(as(t.Context(), f.staff), lifeguard.NewConcern{Facts: facts(time.Now()),
-				Triage: defaultTriage()})
+			_, err = f.db.CreateConcern(as(t.Context(), f.staff), lifeguard.NewConcern{Facts: facts(f.now()),
+				Triage: f.defaultTriage()})
 			if err == nil {
 				t.Fatal("a concern was recorded on a tampered journal")
 			}
@@ -133,9 +137,9 @@ func JournalSeal(t *testing.T, open func(t *testing.T, key []byte) *sqlstore.DB)
 	})
 
 	t.Run("a new journal must be sealed before it is written", func(t *testing.T) {
-		f := newFixture(t, func(t *testing.T) *sqlstore.DB { return open(t, key) })
-		_, err := f.db.CreateConcern(as(t.Context(), f.staff), lifeguard.NewConcern{Facts: facts(time.Now()),
-			Triage: defaultTriage()})
+		f := newFixture(t, keyed)
+		_, err := f.db.CreateConcern(as(t.Context(), f.staff), lifeguard.NewConcern{Facts: facts(f.now()),
+			Triage: f.defaultTriage()})
 		if err == nil {
 			t.Fatal("a keyed store appended to a journal never sealed")
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // model is what the test knows about a concern it recorded.
@@ -24,10 +23,10 @@ type model struct {
 
 // testPagination walks every page of lists in both orders, with filters and
 // page sizes, and checks that each row comes exactly once, in order.
-func testPagination(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testPagination(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	dsl := as(t.Context(), f.dsl)
-	base := time.Now().Add(-10 * 24 * time.Hour).Truncate(time.Second)
+	base := f.now().Add(-10 * 24 * time.Hour).Truncate(time.Second)
 	var linked int64
 	var all []model
 	for i := range 37 {
@@ -45,9 +44,9 @@ func testPagination(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		var tr lifeguard.Triage
 		switch i % 4 {
 		case 0:
-			tr = triage(route{"ADVICE_PARENTS", 0}) // nothing due
+			tr = f.triage(route{"ADVICE_PARENTS", 0}) // nothing due
 		default:
-			tr = triage(route{"CSC_REFERRAL", time.Duration(i%5-2) * time.Hour}) // ties, past and future
+			tr = f.triage(route{"CSC_REFERRAL", time.Duration(i%5-2) * time.Hour}) // ties, past and future
 		}
 		in := lifeguard.NewConcern{Facts: fx, Triage: tr}
 		if i%5 == 0 && linked != 0 {

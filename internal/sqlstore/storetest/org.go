@@ -5,12 +5,11 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // testOrganisations checks partnerships, organisations and users beyond
 // access: what is stored, and the rules of their inputs.
-func testOrganisations(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testOrganisations(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	admin := as(t.Context(), f.admin)
 
@@ -103,7 +102,7 @@ func testOrganisations(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		ctx := sys(t.Context())
 		u := f.user(t, f.orgA, lifeguard.RoleStaff)
 		s, err := f.db.CreateSession(ctx, lifeguard.Session{UserID: u.ID, TokenHash: []byte("disable-me"),
-			ExpiresAt: time.Now().Add(time.Hour)})
+			ExpiresAt: f.now().Add(time.Hour)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +113,7 @@ func testOrganisations(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		if !got.Disabled {
 			t.Error("not disabled")
 		}
-		_, _, err = f.db.SessionByHash(ctx, s.TokenHash, time.Now())
+		_, _, err = f.db.SessionByHash(ctx, s.TokenHash, f.now())
 		wantCode(t, err, lifeguard.ENOTFOUND)
 		got, err = f.db.SetUserDisabled(admin, u.ID, false)
 		if err != nil || got.Disabled {
@@ -125,10 +124,10 @@ func testOrganisations(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testAuth checks sessions, tokens and sign-in failures as the auth package
 // uses them.
-func testAuth(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testAuth(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := sys(t.Context())
-	now := time.Now().UTC().Truncate(time.Microsecond)
+	now := f.now().UTC().Truncate(time.Microsecond)
 
 	t.Run("credentials", func(t *testing.T) {
 		if err := f.db.SetPasswordHash(ctx, f.staff.ID, "$argon2id$v2"); err != nil {

@@ -2,21 +2,19 @@ package storetest
 
 import (
 	"testing"
-	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // testPlan checks the strategy action plan: who keeps it, who sees which
 // action, progress notes, and barriers escalated until resolved.
-func testPlan(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testPlan(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
 	officer := as(ctx, f.officer)
-	due := lifeguard.DateOf(time.Now().AddDate(0, 3, 0))
+	due := lifeguard.DateOf(f.now().AddDate(0, 3, 0))
 
-	t.Run("objective rules", func(t *testing.T) {
+	t.Run("an objective needs a known strand and a title, and only the partnership's officer sets one", func(t *testing.T) {
 		_, err := f.db.CreateObjective(officer, lifeguard.NewObjective{Strand: "cure", Title: " "})
 		wantProblem(t, err, "strand")
 		wantProblem(t, err, "title")
@@ -42,7 +40,7 @@ func testPlan(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		t.Fatal(err)
 	}
 
-	t.Run("action rules", func(t *testing.T) {
+	t.Run("an action needs a title, an owner in the partnership, a real date and a RAG, on an objective the actor may see", func(t *testing.T) {
 		_, err := f.db.CreatePlanAction(officer, prev.ID, lifeguard.NewPlanAction{OwnerOrgID: f.orgC.ID, RAG: "blue",
 			Due: lifeguard.Date{Year: 2026, Month: 2, Day: 30}})
 		for _, p := range []string{"title", "owner_organisation_id", "due", "rag"} {
@@ -63,22 +61,24 @@ func testPlan(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		wantCode(t, err, lifeguard.ENOTFOUND)
 	})
 
-	actA, err := f.db.CreatePlanAction(officer, prev.ID, lifeguard.NewPlanAction{Title: "Teach the new curriculum",
-		OwnerOrgID: f.orgA.ID, Due: due, RAG: lifeguard.RAGAmber})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if actA.OwnerOrgName != "Riverside Primary" || actA.ObjectiveStrand != lifeguard.StrandPrevention ||
-		actA.ObjectiveTitle != prev.Title || actA.Due != due || actA.RAG != lifeguard.RAGAmber {
-		t.Errorf("action %+v", actA)
-	}
+	var actA *lifeguard.PlanAction
+	step(t, "the officer gives a school an action, which names its owner and its objective", func(t *testing.T) {
+		if actA, err = f.db.CreatePlanAction(officer, prev.ID, lifeguard.NewPlanAction{Title: "Teach the new curriculum",
+			OwnerOrgID: f.orgA.ID, Due: due, RAG: lifeguard.RAGAmber}); err != nil {
+			t.Fatal(err)
+		}
+		if actA.OwnerOrgName != "Riverside Primary" || actA.ObjectiveStrand != lifeguard.StrandPrevention ||
+			actA.ObjectiveTitle != prev.Title || actA.Due != due || actA.RAG != lifeguard.RAGAmber {
+			t.Errorf("action %+v", actA)
+		}
+	})
 	actB, err := f.db.CreatePlanAction(officer, prot.ID, lifeguard.NewPlanAction{Title: "Review filtering",
 		OwnerOrgID: f.orgB.ID, Due: due, RAG: lifeguard.RAGGreen})
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	t.Run("who sees what", func(t *testing.T) {
+	t.Run("the officer sees the whole plan, a school only its own actions and their objectives, another partnership nothing", func(t *testing.T) {
 		plan, err := f.db.Plan(officer)
 		if err != nil {
 			t.Fatal(err)
@@ -121,22 +121,22 @@ func testPlan(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	t.Run("owners add notes and change nothing else", func(t *testing.T) {
+	t.Run("an action's owners add dated progress notes, listed by date, and change nothing else", func(t *testing.T) {
 		n, err := f.db.AddProgressNote(as(ctx, f.staff), actA.ID, lifeguard.NewProgressNote{Text: "Year 7 lessons taught."})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n.On != lifeguard.DateOf(time.Now().UTC()) || n.AuthorID != f.staff.ID || n.AuthorOrg != "Riverside Primary" ||
+		if n.On != lifeguard.DateOf(f.now().UTC()) || n.AuthorID != f.staff.ID || n.AuthorOrg != "Riverside Primary" ||
 			n.AuthorName == "" {
 			t.Errorf("note %+v", n)
 		}
-		earlier := lifeguard.DateOf(time.Now().AddDate(0, 0, -10))
+		earlier := lifeguard.DateOf(f.now().AddDate(0, 0, -10))
 		if _, err := f.db.AddProgressNote(officer, actA.ID, lifeguard.NewProgressNote{On: earlier,
 			Text: "Discussed at the education subgroup."}); err != nil {
 			t.Fatal(err)
 		}
 		_, err = f.db.AddProgressNote(as(ctx, f.staff), actA.ID, lifeguard.NewProgressNote{
-			On: lifeguard.DateOf(time.Now().AddDate(0, 0, 2)), Text: " "})
+			On: lifeguard.DateOf(f.now().AddDate(0, 0, 2)), Text: " "})
 		wantProblem(t, err, "on")
 		wantProblem(t, err, "text")
 		_, err = f.db.AddProgressNote(as(ctx, f.dslB), actA.ID, lifeguard.NewProgressNote{Text: "x"})
@@ -156,7 +156,7 @@ func testPlan(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	t.Run("officer changes an action", func(t *testing.T) {
+	t.Run("the officer moves an action to another school, which then sees it and the first no longer does", func(t *testing.T) {
 		x, err := f.db.UpdatePlanAction(officer, actA.ID, lifeguard.NewPlanAction{Title: "Teach the new curriculum in every year",
 			OwnerOrgID: f.orgB.ID, Due: due, RAG: lifeguard.RAGRed})
 		if err != nil {
@@ -190,7 +190,7 @@ func testPlan(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		wantCode(t, err, lifeguard.ENOTFOUND)
 	})
 
-	t.Run("barriers", func(t *testing.T) {
+	t.Run("a barrier is escalated once by the officer and stays escalated until it is resolved, once", func(t *testing.T) {
 		_, err := f.db.AddBarrier(officer, actB.ID, "  ")
 		wantProblem(t, err, "text")
 		b, err := f.db.AddBarrier(officer, actB.ID, "The filtering contract ends before the review.")

@@ -8,15 +8,14 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // testReportCounts records concerns with known facts in two organisations
 // of one partnership (and one in another partnership, which must never be
 // counted), decides some routes, and checks every aggregate.
-func testReportCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testReportCounts(t *testing.T, open Opener) {
 	f := newFixture(t, open)
-	now := time.Now().UTC()
+	now := f.now().UTC()
 	from, to := now.Add(-30*24*time.Hour), now
 	period := lifeguard.ReportQuery{From: lifeguard.DateOf(from), To: lifeguard.DateOf(to)}
 	staffA, staffB, dslA, dslB := as(t.Context(), f.staff), as(t.Context(), f.staffB), as(t.Context(), f.dsl), as(t.Context(), f.dslB)
@@ -32,9 +31,9 @@ func testReportCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	// A: grooming about a 13-year-old (twice about the same child), a
 	// concern about a worker, and a 16-year-old's cyberbullying and hate
 	// with two vulnerabilities given by date of birth.
-	c1 := create(staffA, facts(at), triage(route{"CSC_REFERRAL", time.Hour}, route{"ADVICE_PARENTS", 0}), 0)
-	c2 := create(staffA, facts(at), triage(route{"CSC_REFERRAL", -time.Hour}), *c1.ChildID)
-	create(staffA, staffFacts(at), triage(route{"LADO", time.Hour}), 0)
+	c1 := create(staffA, facts(at), f.triage(route{"CSC_REFERRAL", time.Hour}, route{"ADVICE_PARENTS", 0}), 0)
+	c2 := create(staffA, facts(at), f.triage(route{"CSC_REFERRAL", -time.Hour}), *c1.ChildID)
+	create(staffA, staffFacts(at), f.triage(route{"LADO", time.Hour}), 0)
 	dob := lifeguard.Date{Year: at.Year() - 17, Month: at.Month(), Day: at.Day()}
 	dob.Month++ // a birthday next month: 16, not 17
 	if dob.Month > 12 {
@@ -46,13 +45,13 @@ func testReportCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	fb := facts(at)
 	fb.Child = &lifeguard.ChildFacts{DateOfBirth: &dob, Vulnerabilities: []lifeguard.Vulnerability{"send", "looked_after"}}
 	fb.ConcernTypes = []lifeguard.ConcernType{"cyberbullying", "hate"}
-	create(staffA, fb, triage(route{"ADVICE_PARENTS", 0}), 0)
+	create(staffA, fb, f.triage(route{"ADVICE_PARENTS", 0}), 0)
 	// B: one grooming concern; and one outside the period.
-	c5 := create(staffB, facts(at), triage(route{"CSC_REFERRAL", time.Hour}), 0)
-	create(staffB, facts(from.Add(-48*time.Hour)), triage(route{"CSC_REFERRAL", time.Hour}), 0)
+	c5 := create(staffB, facts(at), f.triage(route{"CSC_REFERRAL", time.Hour}), 0)
+	create(staffB, facts(from.Add(-48*time.Hour)), f.triage(route{"CSC_REFERRAL", time.Hour}), 0)
 	// Another partnership's concern in the period.
 	staffC := f.user(t, f.orgC, lifeguard.RoleStaff)
-	create(as(t.Context(), staffC), facts(at), defaultTriage(), 0)
+	create(as(t.Context(), staffC), facts(at), f.defaultTriage(), 0)
 
 	decide := func(ctx context.Context, c *lifeguard.Concern, route lifeguard.RouteCode, k lifeguard.DecisionKind) {
 		t.Helper()
@@ -120,7 +119,7 @@ func testReportCounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	f2 := facts(at)
 	f2.Child.Age = intp(9)
 	f2.Child.Vulnerabilities = []lifeguard.Vulnerability{"young_carer"}
-	if _, err := f.db.UpdateFacts(dslB, c5.ID, f2, triage(route{"CSC_REFERRAL", time.Hour})); err != nil {
+	if _, err := f.db.UpdateFacts(dslB, c5.ID, f2, f.triage(route{"CSC_REFERRAL", time.Hour})); err != nil {
 		t.Fatal(err)
 	}
 	got, err = f.db.ReportCounts(officer, period)
@@ -178,9 +177,9 @@ func sameAsOrganisations(t *testing.T, f *fixture, period lifeguard.ReportQuery)
 }
 
 // testReportAccess checks who may read which report's counts.
-func testReportAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testReportAccess(t *testing.T, open Opener) {
 	f := newFixture(t, open)
-	now := time.Now()
+	now := f.now()
 	q := func(org int64) lifeguard.ReportQuery {
 		return lifeguard.ReportQuery{From: lifeguard.DateOf(now.Add(-24 * time.Hour)), To: lifeguard.DateOf(now), OrganisationID: org}
 	}

@@ -7,16 +7,15 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // testSignInInputs: what a sign-in form can send in the email, however
 // long or malformed, is an unknown address on both engines, never an
 // error; and throttling keys are bounded the same way on both.
-func testSignInInputs(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testSignInInputs(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := sys(t.Context())
-	now := time.Now().UTC().Truncate(time.Microsecond)
+	now := f.now().UTC().Truncate(time.Microsecond)
 	for name, email := range map[string]string{
 		"300,000 characters": strings.Repeat("a", 300_000) + "@example.org",
 		"NUL":                "jo\x00@example.org",
@@ -44,10 +43,10 @@ func testSignInInputs(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testThrottleStore: the failures an administrator lists, and known
 // addresses.
-func testThrottleStore(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testThrottleStore(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := sys(t.Context())
-	now := time.Now().UTC().Truncate(time.Microsecond)
+	now := f.now().UTC().Truncate(time.Microsecond)
 	for i := range 3 {
 		if err := f.db.RecordFailure(ctx, "pair:192.0.2.1 jo@example.org", now.Add(time.Duration(i)*time.Second)); err != nil {
 			t.Fatal(err)
@@ -113,10 +112,10 @@ func testThrottleStore(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testFactorReplaceAndReset: a factor is replaced only in place of the
 // secret the caller proved, and reset with the user's sessions, journalled.
-func testFactorReplaceAndReset(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testFactorReplaceAndReset(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := sys(t.Context())
-	now := time.Now().UTC().Truncate(time.Microsecond)
+	now := f.now().UTC().Truncate(time.Microsecond)
 	first := lifeguard.SecondFactor{Secret: "FIRSTSECRET23456", RecoveryHashes: []string{recoveryHash("a")}}
 	wantCode(t, f.db.ReplaceSecondFactor(ctx, f.dsl.ID, "SOMETHING", first), lifeguard.ECONFLICT)
 	if err := f.db.ReplaceSecondFactor(ctx, f.dsl.ID, "", first); err != nil {
@@ -165,7 +164,7 @@ func testFactorReplaceAndReset(t *testing.T, open func(t *testing.T) *sqlstore.D
 }
 
 // testDemoAccounts: the demo accounts are recorded by id.
-func testDemoAccounts(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testDemoAccounts(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := sys(t.Context())
 	if ids, err := f.db.DemoAccounts(ctx); err != nil || len(ids) != 0 {

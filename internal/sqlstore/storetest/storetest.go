@@ -1,11 +1,13 @@
 // Package storetest is the test suite of internal/sqlstore, written once and
 // run against every engine: sqlite_test.go runs it on a SQLite file, and
-// postgres_test.go on a new PostgreSQL database per test. It uses no SQL of
+// postgres_test.go on a new PostgreSQL database per test (sqltest.Open). It uses no SQL of
 // one engine only: what it writes behind the store's back (UncheckedExec)
 // is plain SQL with "?" placeholders, which the store rebinds.
 //
-// The suite uses the store's real clock: deadlines in its triages are set
-// relative to time.Now, so that "overdue" and "on time" mean what they say.
+// Each test has a clock of its own (clock.go), which the store reads as its
+// Config.Now and the test reads for the times it writes: deadlines in its
+// triages are set relative to that clock, so "overdue" and "on time" mean
+// what they say, and a test that needs time to pass moves the clock.
 package storetest
 
 import (
@@ -18,14 +20,25 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
-// Run runs the whole suite. open must return a new, empty database, opened
-// but not migrated, closed by open's own t.Cleanup; each test opens its own.
-func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+// Opener opens a new, empty database with cfg, not migrated, and closes it
+// when the test ends. The suite sets cfg's clock and, for JournalSeal, its
+// key; the engine's opener (sqltest.OpenWith) fills in the rest.
+type Opener func(t *testing.T, cfg sqlstore.Config) *sqlstore.DB
+
+// opener is the Opener of engine.
+func opener(engine sqltest.Engine) Opener {
+	return func(t *testing.T, cfg sqlstore.Config) *sqlstore.DB { return sqltest.OpenWith(t, engine, cfg) }
+}
+
+// Run runs the whole suite on engine; each test opens its own database.
+func Run(t *testing.T, engine sqltest.Engine) {
+	open := opener(engine)
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, open func(t *testing.T) *sqlstore.DB)
+		fn   func(t *testing.T, open Opener)
 	}{
 		{"Migrations", testMigrations},
 		{"Access", testAccess},
@@ -79,20 +92,30 @@ func Run(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}
 }
 
-// migrated opens a database and migrates it.
-func migrated(t *testing.T, open func(t *testing.T) *sqlstore.DB) *sqlstore.DB {
+// openOnClock opens a new database, not migrated, whose store reads a new
+// clock, and returns both.
+func openOnClock(t *testing.T, open Opener) (*sqlstore.DB, *clock) {
 	t.Helper()
-	db := open(t)
+	c := newClock()
+	return open(t, sqlstore.Config{Now: c.Now}), c
+}
+
+// migrated opens a database on a new clock and migrates it.
+func migrated(t *testing.T, open Opener) (*sqlstore.DB, *clock) {
+	t.Helper()
+	db, c := openOnClock(t, open)
 	if err := db.Migrate(sys(t.Context())); err != nil {
 		t.Fatalf("Migrate: %v", err)
 	}
-	return db
+	return db, c
 }
 
 // fixture is two partnerships: the first with schools A and B and the
 // partnership team's organisation T, the second with organisation C.
 type fixture struct {
-	db                          *sqlstore.DB
+	db *sqlstore.DB
+	// clock is the store's clock and the test's: see clock.go.
+	clock                       *clock
 	p1, p2                      *lifeguard.Partnership
 	orgA, orgB, orgT, orgC      *lifeguard.Organisation
 	staff, staff2, manager, dsl *lifeguard.User // of A
@@ -102,9 +125,10 @@ type fixture struct {
 	nextEmail                   int
 }
 
-func newFixture(t *testing.T, open func(t *testing.T) *sqlstore.DB) *fixture {
+func newFixture(t *testing.T, open Opener) *fixture {
 	t.Helper()
-	f := &fixture{db: migrated(t, open)}
+	f := &fixture{}
+	f.db, f.clock = migrated(t, open)
 	ctx := sys(t.Context())
 	var err error
 	if f.p1, err = f.db.CreatePartnership(ctx, "Northshire Safeguarding Children Partnership"); err != nil {
@@ -167,6 +191,9 @@ func sys(ctx context.Context) context.Context {
 	return lifeguard.WithActor(ctx, lifeguard.SystemActor())
 }
 
+// now is the time on the test's clock.
+func (f *fixture) now() time.Time { return f.clock.Now() }
+
 // Facts and triages.
 
 func intp(n int) *int { return &n }
@@ -201,12 +228,12 @@ type route struct {
 	d    time.Duration
 }
 
-func triage(routes ...route) lifeguard.Triage {
+func (f *fixture) triage(routes ...route) lifeguard.Triage {
 	t := lifeguard.Triage{Procedure: lifeguard.ProcedureRef{Name: "England baseline", Version: "2026.1"}}
 	for _, r := range routes {
 		x := lifeguard.Route{Code: r.code, Title: string(r.code), Urgency: lifeguard.AsSoonAsPossible}
 		if r.d != 0 {
-			due := time.Now().Add(r.d).UTC().Truncate(time.Second)
+			due := f.now().Add(r.d).UTC().Truncate(time.Second)
 			x.Due, x.Urgency = &due, lifeguard.SameWorkingDay
 		}
 		t.Routes = append(t.Routes, x)
@@ -216,18 +243,28 @@ func triage(routes ...route) lifeguard.Triage {
 
 // defaultTriage is what most tests record: a CSC referral due in an hour and
 // advice with no deadline.
-func defaultTriage() lifeguard.Triage {
-	return triage(route{"CSC_REFERRAL", time.Hour}, route{"ADVICE_PARENTS", 0})
+func (f *fixture) defaultTriage() lifeguard.Triage {
+	return f.triage(route{"CSC_REFERRAL", time.Hour}, route{"ADVICE_PARENTS", 0})
 }
 
 // report records a concern as u with a new child.
 func (f *fixture) report(t *testing.T, u *lifeguard.User) *lifeguard.Concern {
 	t.Helper()
-	c, err := f.db.CreateConcern(as(t.Context(), u), lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage()})
+	c, err := f.db.CreateConcern(as(t.Context(), u), lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage()})
 	if err != nil {
 		t.Fatalf("CreateConcern: %v", err)
 	}
 	return c
+}
+
+// step runs one named step of a scenario whose later steps build on it: when
+// the step fails, the scenario stops there rather than fail again, less
+// clearly, in every step after it.
+func step(t *testing.T, name string, fn func(t *testing.T)) {
+	t.Helper()
+	if !t.Run(name, fn) {
+		t.FailNow()
+	}
 }
 
 // Assertions.

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // badTexts are the two kinds of text one engine keeps and the other refuses:
@@ -36,35 +35,35 @@ type textWorld struct {
 	review                 int64
 }
 
-func textCases(fw *lifeguard.Framework) []textCase {
-	now := func() time.Time { return time.Now().UTC().Truncate(time.Second) }
-	due := lifeguard.DateOf(time.Now().AddDate(0, 1, 0))
+func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
+	now := func() time.Time { return f.now().UTC().Truncate(time.Second) }
+	due := lifeguard.DateOf(f.now().AddDate(0, 1, 0))
 	attempt := func(f *fixture, n int) lifeguard.FilterAttempt {
 		return event(n, now(), "10.0.0.7", "games", "bad.example")
 	}
 	return []textCase{
 		// Concerns and their records.
 		{"facts description", "description", func(ctx context.Context, f *fixture, w textWorld, s string) error {
-			fx := facts(time.Now())
+			fx := facts(f.now())
 			fx.Description = s
-			_, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: fx, Triage: defaultTriage()})
+			_, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: fx, Triage: f.defaultTriage()})
 			return err
 		}},
 		{"facts platform", "details.platform", func(ctx context.Context, f *fixture, w textWorld, s string) error {
-			fx := facts(time.Now())
+			fx := facts(f.now())
 			fx.Details.Platform = s
-			_, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: fx, Triage: defaultTriage()})
+			_, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: fx, Triage: f.defaultTriage()})
 			return err
 		}},
 		{"child ref", "child_ref", func(ctx context.Context, f *fixture, w textWorld, s string) error {
-			_, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: facts(time.Now()),
-				Triage: defaultTriage(), ChildRef: s})
+			_, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: facts(f.now()),
+				Triage: f.defaultTriage(), ChildRef: s})
 			return err
 		}},
 		{"changed facts description", "description", func(ctx context.Context, f *fixture, w textWorld, s string) error {
-			fx := facts(time.Now())
+			fx := facts(f.now())
 			fx.Description = s
-			_, err := f.db.UpdateFacts(as(ctx, f.dsl), w.tg.concern, fx, defaultTriage())
+			_, err := f.db.UpdateFacts(as(ctx, f.dsl), w.tg.concern, fx, f.defaultTriage())
 			return err
 		}},
 		{"decision reason", "reason", func(ctx context.Context, f *fixture, w textWorld, s string) error {
@@ -138,7 +137,7 @@ func textCases(fw *lifeguard.Framework) []textCase {
 		}},
 		// Transfers.
 		{"transfer note", "note", func(ctx context.Context, f *fixture, w textWorld, s string) error {
-			_, err := f.db.SendTransfer(as(ctx, f.dsl), w.tg.child, f.orgB.ID, s, transferDue())
+			_, err := f.db.SendTransfer(as(ctx, f.dsl), w.tg.child, f.orgB.ID, s, f.transferDue())
 			return err
 		}},
 		// Partnerships, organisations, users and their tokens.
@@ -237,7 +236,7 @@ func textCases(fw *lifeguard.Framework) []textCase {
 		}},
 		{"filter worry", "text", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.RecordFilterWorry(as(ctx, w.filterA), lifeguard.NewFilterWorry{
-				FilterAttempt: attempt(f, 903), Text: s}, worryConcern(s))
+				FilterAttempt: attempt(f, 903), Text: s}, f.worryConcern(s))
 			return err
 		}},
 		{"filter review outcome", "outcome", func(ctx context.Context, f *fixture, w textWorld, s string) error {
@@ -269,7 +268,7 @@ func textCases(fw *lifeguard.Framework) []textCase {
 // testBadText sends a NUL character and invalid UTF-8 in every free-text
 // value the store writes or looks up, and checks each is refused as
 // EINVALID naming the field, on every engine, with nothing stored changed.
-func testBadText(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testBadText(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
 	fw := baseline(t)
@@ -286,7 +285,7 @@ func testBadText(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}
 	w.objective = obj.ID
 	act, err := f.db.CreatePlanAction(as(ctx, f.officer), obj.ID, lifeguard.NewPlanAction{Title: "Lessons",
-		OwnerOrgID: f.orgA.ID, Due: lifeguard.DateOf(time.Now().AddDate(0, 1, 0)), RAG: "green"})
+		OwnerOrgID: f.orgA.ID, Due: lifeguard.DateOf(f.now().AddDate(0, 1, 0)), RAG: "green"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,13 +296,13 @@ func testBadText(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	}
 	w.bar = bar.ID
 	rv, _, err := f.db.RecordFilterReview(as(ctx, w.filterA), lifeguard.NewFilterReview{
-		FilterAttempt: event(1, time.Now(), "10.0.0.7", "games", "chess.example")})
+		FilterAttempt: event(1, f.now(), "10.0.0.7", "games", "chess.example")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.review = rv.ID
 
-	for _, tc := range textCases(fw) {
+	for _, tc := range textCases(f, fw) {
 		for _, bad := range badTexts {
 			t.Run(tc.name+"/"+bad.name, func(t *testing.T) {
 				before, entries := textSnapshot(t, f, w), journalLen(t, f.db)

@@ -10,17 +10,18 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // transferDue is a deadline for a transfer, as the caller would compute it
 // from the calendar.
-func transferDue() time.Time { return time.Now().AddDate(0, 0, 7).UTC().Truncate(time.Second) }
+func (f *fixture) transferDue() time.Time {
+	return f.now().AddDate(0, 0, 7).UTC().Truncate(time.Second)
+}
 
 // send sends the child's file as u to org, failing the test on an error.
 func (f *fixture) send(t *testing.T, u *lifeguard.User, child int64, org *lifeguard.Organisation) *lifeguard.Transfer {
 	t.Helper()
-	tr, err := f.db.SendTransfer(as(t.Context(), u), child, org.ID, "Moving at the end of term.", transferDue())
+	tr, err := f.db.SendTransfer(as(t.Context(), u), child, org.ID, "Moving at the end of term.", f.transferDue())
 	if err != nil {
 		t.Fatalf("SendTransfer: %v", err)
 	}
@@ -66,16 +67,16 @@ func transferCases() []accessCase {
 	receivedRecord := []string{nf, nf, nf, nf, ok, nf, nf, ok, ua}
 	return []accessCase{
 		{"SendTransfer", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.SendTransfer(ctx, tg.free, f.orgB.ID, "Moving to Hilltop.", transferDue())
+			_, err := f.db.SendTransfer(ctx, tg.free, f.orgB.ID, "Moving to Hilltop.", f.transferDue())
 			return err
 		}},
 		// The receiving DSL can read the sent record but sends their own.
 		{"SendTransfer(sent record)", []string{fb, fb, fb, ok, fb, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.SendTransfer(ctx, tg.child, f.orgT.ID, "", transferDue())
+			_, err := f.db.SendTransfer(ctx, tg.child, f.orgT.ID, "", f.transferDue())
 			return err
 		}},
 		{"SendTransfer(received record)", receivedRecord, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.SendTransfer(ctx, tg.receivedChild, f.orgA.ID, "Moving back.", transferDue())
+			_, err := f.db.SendTransfer(ctx, tg.receivedChild, f.orgA.ID, "Moving back.", f.transferDue())
 			return err
 		}},
 		{"Transfers", []string{fb, fb, fb, ok, ok, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
@@ -133,7 +134,7 @@ func transferCases() []accessCase {
 			return err
 		}},
 		{"UpdateFacts(sent record)", work, false, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.UpdateFacts(ctx, tg.concern, facts(time.Now()), defaultTriage())
+			_, err := f.db.UpdateFacts(ctx, tg.concern, facts(f.now()), f.defaultTriage())
 			return err
 		}},
 		{"AddDecision(sent record)", work, false, func(ctx context.Context, f *fixture, tg target) error {
@@ -143,7 +144,7 @@ func transferCases() []accessCase {
 		}},
 		{"AddAction(sent record)", work, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.AddAction(ctx, tg.concern, lifeguard.NewAction{Title: "Call CSC", Owner: "DSL",
-				Due: lifeguard.DateOf(time.Now())})
+				Due: lifeguard.DateOf(f.now())})
 			return err
 		}},
 		{"CompleteAction(sent record)", work, true, func(ctx context.Context, f *fixture, tg target) error {
@@ -158,7 +159,7 @@ func transferCases() []accessCase {
 }
 
 // testTransferAccess runs the transfer cases as every role.
-func testTransferAccess(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testTransferAccess(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	runAccessCases(t, f, transferCases(), f.transferTarget)
 }
@@ -193,8 +194,10 @@ func kindCounts(t *testing.T, es []lifeguard.ChronologyEntry) map[string]int {
 }
 
 // testTransfers follows a child's file from A to B and on to a third
-// organisation D, checking what each side sees at each step.
-func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+// organisation D, checking what each side sees at each step. The steps build
+// on each other, in order; each is a minute after the one before on the
+// test's clock where its order in a chronology matters.
+func testTransfers(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	orgD := f.org(t, f.p1, "Meadow School", "school")
 	dslD := f.user(t, orgD, lifeguard.RoleDSL)
@@ -203,15 +206,15 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	const missing = 1 << 40
 
 	// The child's history at A: two concerns, worked and closed.
-	fx := facts(time.Now().Add(-48 * time.Hour))
+	fx := facts(f.now().Add(-48 * time.Hour))
 	fx.Child.Vulnerabilities = []lifeguard.Vulnerability{"send"}
-	first, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: defaultTriage(), ChildRef: "Y9-MOVE"})
+	first, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: fx, Triage: f.defaultTriage(), ChildRef: "Y9-MOVE"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	child := *first.ChildID
-	second, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now().Add(-time.Hour)),
-		Triage: defaultTriage(), ChildID: child})
+	second, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now().Add(-time.Hour)),
+		Triage: f.defaultTriage(), ChildID: child})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,8 +225,8 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		t.Fatal(err)
 	}
 
-	t.Run("invalid", func(t *testing.T) {
-		due := transferDue()
+	t.Run("a transfer to its own, another partnership's, no or a missing organisation, with a bad note or no deadline is refused", func(t *testing.T) {
+		due := f.transferDue()
 		cases := []struct {
 			name, path string
 			to         int64
@@ -248,26 +251,30 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		wantCode(t, err, lifeguard.ENOTFOUND)
 	})
 
-	due := transferDue()
+	due := f.transferDue()
 	note := strings.Repeat("n", lifeguard.MaxReason) // at the limit
-	sent, err := f.db.SendTransfer(dsl, child, f.orgB.ID, note, due)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sent.ChildID != child || sent.ChildRef != "Y9-MOVE" || sent.FromOrgID != f.orgA.ID ||
-		sent.FromOrgName != f.orgA.Name || sent.ToOrgID != f.orgB.ID || sent.ToOrgName != f.orgB.Name ||
-		sent.Status != lifeguard.TransferPending || sent.Note != note || sent.SentBy != f.dsl.ID ||
-		sent.SentAt.IsZero() || !sent.DueBy.Equal(due) || sent.ReceivedBy != nil || sent.ReceivedAt != nil ||
-		sent.ReceivedChildID != nil {
-		t.Errorf("sent transfer %+v", sent)
-	}
+	var sent *lifeguard.Transfer
+	step(t, "the DSL sends the file to another school of the partnership, pending until received", func(t *testing.T) {
+		f.clock.Advance(time.Minute)
+		var err error
+		if sent, err = f.db.SendTransfer(dsl, child, f.orgB.ID, note, due); err != nil {
+			t.Fatal(err)
+		}
+		if sent.ChildID != child || sent.ChildRef != "Y9-MOVE" || sent.FromOrgID != f.orgA.ID ||
+			sent.FromOrgName != f.orgA.Name || sent.ToOrgID != f.orgB.ID || sent.ToOrgName != f.orgB.Name ||
+			sent.Status != lifeguard.TransferPending || sent.Note != note || sent.SentBy != f.dsl.ID ||
+			sent.SentAt.IsZero() || !sent.DueBy.Equal(due) || sent.ReceivedBy != nil || sent.ReceivedAt != nil ||
+			sent.ReceivedChildID != nil {
+			t.Errorf("sent transfer %+v", sent)
+		}
+	})
 
-	t.Run("one pending transfer per child", func(t *testing.T) {
+	t.Run("a child with a transfer pending cannot be sent again", func(t *testing.T) {
 		_, err := f.db.SendTransfer(dsl, child, orgD.ID, "", due)
 		wantCode(t, err, lifeguard.ECONFLICT)
 	})
 
-	t.Run("before receipt", func(t *testing.T) {
+	t.Run("before receipt the receiving DSL sees the transfer but none of the file", func(t *testing.T) {
 		list, err := f.db.Transfers(dslB)
 		if err != nil {
 			t.Fatal(err)
@@ -301,7 +308,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	t.Run("third organisation sees nothing", func(t *testing.T) {
+	t.Run("a third organisation sees nothing, and cannot tell the transfer from a missing one", func(t *testing.T) {
 		list, err := f.db.Transfers(dslDctx)
 		if err != nil {
 			t.Fatal(err)
@@ -326,7 +333,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	t.Run("only the receiving DSL receives", func(t *testing.T) {
+	t.Run("only the receiving organisation's DSL may receive, and its staff may not list transfers", func(t *testing.T) {
 		_, err := f.db.ReceiveTransfer(dsl, sent.ID)
 		wantCode(t, err, lifeguard.EFORBIDDEN)
 		_, err = f.db.ReceiveTransfer(staffB, sent.ID)
@@ -335,18 +342,22 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		wantCode(t, err, lifeguard.EFORBIDDEN)
 	})
 
-	got, err := f.db.ReceiveTransfer(dslB, sent.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Status != lifeguard.TransferReceived || got.ReceivedBy == nil || *got.ReceivedBy != f.dslB.ID ||
-		got.ReceivedAt == nil || got.ReceivedAt.Before(got.SentAt) || got.ReceivedChildID == nil ||
-		got.ChildID != child || got.Note != note || !got.DueBy.Equal(due) {
-		t.Fatalf("received transfer %+v", got)
-	}
+	var got *lifeguard.Transfer
+	step(t, "the receiving DSL receives the file as a new record of their own", func(t *testing.T) {
+		f.clock.Advance(time.Minute)
+		var err error
+		if got, err = f.db.ReceiveTransfer(dslB, sent.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != lifeguard.TransferReceived || got.ReceivedBy == nil || *got.ReceivedBy != f.dslB.ID ||
+			got.ReceivedAt == nil || got.ReceivedAt.Before(got.SentAt) || got.ReceivedChildID == nil ||
+			got.ChildID != child || got.Note != note || !got.DueBy.Equal(due) {
+			t.Fatalf("received transfer %+v", got)
+		}
+	})
 	rec := *got.ReceivedChildID
 
-	t.Run("received once", func(t *testing.T) {
+	t.Run("a transfer is received once, and the sender is refused before its state is looked at", func(t *testing.T) {
 		_, err := f.db.ReceiveTransfer(dslB, sent.ID)
 		wantCode(t, err, lifeguard.ECONFLICT)
 		// Access is decided before state: the sender is told they may not.
@@ -354,7 +365,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		wantCode(t, err, lifeguard.EFORBIDDEN)
 	})
 
-	t.Run("both sides see the receipt", func(t *testing.T) {
+	t.Run("both DSLs see the transfer received, by whom, when and as which record", func(t *testing.T) {
 		for _, ctx := range []context.Context{dsl, dslB} {
 			tr, err := f.db.Transfer(ctx, sent.ID)
 			if err != nil {
@@ -374,7 +385,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	t.Run("the received record", func(t *testing.T) {
+	t.Run("the received record is B's, with the child's reference, age and needs but no date of birth", func(t *testing.T) {
 		orig, err := f.db.Child(dsl, child)
 		if err != nil {
 			t.Fatal(err)
@@ -399,7 +410,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	t.Run("the receiving DSL reads the file", func(t *testing.T) {
+	t.Run("the receiving DSL reads A's file and changes none of it; B's staff and a third organisation read none of it", func(t *testing.T) {
 		c, err := f.db.Child(dslB, child)
 		if err != nil {
 			t.Fatal(err)
@@ -434,7 +445,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		if len(page.Concerns) != 0 {
 			t.Errorf("B lists A's concerns %+v", page.Concerns)
 		}
-		_, err = f.db.CreateConcern(dslB, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(), ChildID: child})
+		_, err = f.db.CreateConcern(dslB, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(), ChildID: child})
 		wantProblem(t, err, "child_id")
 		_, err = f.db.SendTransfer(dslB, child, orgD.ID, "", due)
 		wantCode(t, err, lifeguard.EFORBIDDEN)
@@ -458,7 +469,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	// closed), the file sent, the file received.
 	origWant := map[string]int{lifeguard.ChronReported: 2, lifeguard.ChronTriaged: 2, lifeguard.ChronNote: 1,
 		lifeguard.ChronClosed: 1, lifeguard.ChronTransferred: 1, lifeguard.ChronReceived: 1}
-	t.Run("chronologies", func(t *testing.T) {
+	t.Run("both records give one chronology, ending in the receipt, and B's later work shows on B's record only", func(t *testing.T) {
 		orig, err := f.db.Chronology(dsl, child)
 		if err != nil {
 			t.Fatal(err)
@@ -490,7 +501,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 
 		// B's own work on the child shows on B's record, not on A's.
-		if _, err := f.db.CreateConcern(staffB, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+		if _, err := f.db.CreateConcern(staffB, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 			ChildID: rec}); err != nil {
 			t.Fatal(err)
 		}
@@ -511,14 +522,14 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	t.Run("reference clash", func(t *testing.T) {
+	t.Run("a received reference that B already uses gets the transfer's number as a suffix, within the length limit", func(t *testing.T) {
 		long := strings.Repeat("R", lifeguard.MaxChildRef)
 		for _, ref := range []string{"Y7-SAME", long} {
-			if _, err := f.db.CreateConcern(staffB, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+			if _, err := f.db.CreateConcern(staffB, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 				ChildRef: ref}); err != nil {
 				t.Fatal(err)
 			}
-			c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(time.Now()), Triage: defaultTriage(),
+			c, err := f.db.CreateConcern(staff, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 				ChildRef: ref})
 			if err != nil {
 				t.Fatal(err)
@@ -538,8 +549,10 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 	// B sends its record on to D: D's DSL reads the whole file, A's part
 	// and B's, from D's record.
-	t.Run("the file moves on", func(t *testing.T) {
+	t.Run("a file sent on from B to D carries A's and B's history, and A sees none of the onward move", func(t *testing.T) {
+		f.clock.Advance(time.Minute)
 		on := f.send(t, f.dslB, rec, orgD)
+		f.clock.Advance(time.Minute)
 		if on.ChildRef != "Y9-MOVE" || on.FromOrgID != f.orgB.ID {
 			t.Errorf("onward transfer %+v", on)
 		}
@@ -583,7 +596,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		wantCode(t, err, lifeguard.ENOTFOUND)
 	})
 
-	t.Run("lists: pending first, then newest", func(t *testing.T) {
+	t.Run("each DSL lists the transfers of their own organisation, pending first, then newest first", func(t *testing.T) {
 		for range 2 {
 			f.send(t, f.dsl, *f.report(t, f.staff).ChildID, f.orgB)
 		}
@@ -621,7 +634,7 @@ func testTransfers(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 
 // testTransferJournal checks the journal entries of transfers and of the
 // reads they open, and that refused calls append none.
-func testTransferJournal(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testTransferJournal(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	orgD := f.org(t, f.p1, "Meadow School", "school")
 	dslD := f.user(t, orgD, lifeguard.RoleDSL)
@@ -636,19 +649,19 @@ func testTransferJournal(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	cases := []journalCase{
 		{"send", dsl, func(ctx context.Context) (string, error) {
 			var err error
-			tr, err = f.db.SendTransfer(ctx, child, f.orgB.ID, "Moving in January.", transferDue())
+			tr, err = f.db.SendTransfer(ctx, child, f.orgB.ID, "Moving in January.", f.transferDue())
 			return "", err
 		}, []want{{"create", "transfer", fmt.Sprintf("child=%d from=%d to=%d", child, f.orgA.ID, f.orgB.ID)}}},
 		{"send again", dsl, func(ctx context.Context) (string, error) {
-			_, err := f.db.SendTransfer(ctx, child, orgD.ID, "", transferDue())
+			_, err := f.db.SendTransfer(ctx, child, orgD.ID, "", f.transferDue())
 			return "", ignore(err, lifeguard.ECONFLICT)
 		}, nil},
 		{"send invalid", dsl, func(ctx context.Context) (string, error) {
-			_, err := f.db.SendTransfer(ctx, other, f.orgA.ID, "", transferDue())
+			_, err := f.db.SendTransfer(ctx, other, f.orgA.ID, "", f.transferDue())
 			return "", ignore(err, lifeguard.EINVALID)
 		}, nil},
 		{"send refused", staff, func(ctx context.Context) (string, error) {
-			_, err := f.db.SendTransfer(ctx, child, orgD.ID, "", transferDue())
+			_, err := f.db.SendTransfer(ctx, child, orgD.ID, "", f.transferDue())
 			return "", ignore(err, lifeguard.EFORBIDDEN)
 		}, nil},
 		{"list", dslB, func(ctx context.Context) (string, error) {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
 
 // preferenceCases are a user's own display settings: every signed-in user
@@ -83,7 +82,7 @@ func recoveryHash(code string) string {
 
 // testPreferences checks that each user has their own settings, with
 // defaults, and that a bad text size is refused.
-func testPreferences(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testPreferences(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	staff, dsl := as(t.Context(), f.staff), as(t.Context(), f.dsl)
 	get := func(ctx context.Context) lifeguard.Preferences {
@@ -134,16 +133,16 @@ func testPreferences(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 // testSecondFactor checks enrolment, the replay protection of AcceptStep,
 // and that each recovery code works once, even when it is used twice at
 // the same moment.
-func testSecondFactor(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
+func testSecondFactor(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := sys(t.Context())
 	const missing = 1 << 40
 	before := journalLen(t, f.db)
 	codes := []string{recoveryHash("alpha"), recoveryHash("bravo"), recoveryHash("charlie")}
-	enrolled := time.Now().Add(-time.Minute).UTC().Truncate(time.Microsecond)
+	enrolled := f.now().Add(-time.Minute).UTC().Truncate(time.Microsecond)
 	secret := "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
-	t.Run("none until enrolled", func(t *testing.T) {
+	t.Run("a user not enrolled has no factor, no steps, no recovery codes and no secret at sign-in", func(t *testing.T) {
 		_, err := f.db.SecondFactor(ctx, f.dsl.ID)
 		wantCode(t, err, lifeguard.ENOTFOUND)
 		_, err = f.db.SecondFactor(ctx, missing)
@@ -159,7 +158,7 @@ func testSecondFactor(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	t.Run("enrol", func(t *testing.T) {
+	step(t, "enrolling keeps the secret, the recovery codes and when, and sign-in reads the secret", func(t *testing.T) {
 		if err := f.db.EnrolSecondFactor(ctx, f.dsl.ID, lifeguard.SecondFactor{Secret: secret,
 			RecoveryHashes: codes, EnrolledAt: enrolled}); err != nil {
 			t.Fatal(err)
@@ -182,7 +181,7 @@ func testSecondFactor(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		wantCode(t, f.db.EnrolSecondFactor(ctx, missing, lifeguard.SecondFactor{Secret: secret}), lifeguard.ENOTFOUND)
 	})
 
-	t.Run("invalid", func(t *testing.T) {
+	t.Run("an enrolment with a blank secret, a blank code or a negative step is refused, naming each, and changes nothing", func(t *testing.T) {
 		err := f.db.EnrolSecondFactor(ctx, f.dsl.ID, lifeguard.SecondFactor{Secret: " ",
 			RecoveryHashes: []string{codes[0], ""}, LastStep: -1})
 		for _, p := range []string{"secret", "recovery_hashes[1]", "last_step"} {
@@ -194,7 +193,7 @@ func testSecondFactor(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	t.Run("steps only move forward", func(t *testing.T) {
+	t.Run("an accepted step is later than the last one: a replayed or older code is refused", func(t *testing.T) {
 		steps := []struct {
 			step int64
 			want string
@@ -222,7 +221,7 @@ func testSecondFactor(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		wantCode(t, f.db.AcceptStep(ctx, missing, 1), lifeguard.ENOTFOUND)
 	})
 
-	t.Run("recovery codes work once", func(t *testing.T) {
+	t.Run("each recovery code works once, for its own user only", func(t *testing.T) {
 		if err := f.db.UseRecoveryCode(ctx, f.dsl.ID, codes[1]); err != nil {
 			t.Fatal(err)
 		}
@@ -241,7 +240,7 @@ func testSecondFactor(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	t.Run("re-enrolling replaces everything", func(t *testing.T) {
+	t.Run("enrolling again replaces the secret, the codes and the last step", func(t *testing.T) {
 		fresh := []string{recoveryHash("echo")}
 		if err := f.db.EnrolSecondFactor(ctx, f.dsl.ID, lifeguard.SecondFactor{Secret: "NEWSECRET234567",
 			RecoveryHashes: fresh}); err != nil {
@@ -270,7 +269,7 @@ func testSecondFactor(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 	})
 
 	// Two sign-ins racing with the same code: exactly one gets in.
-	t.Run("concurrent use of one code", func(t *testing.T) {
+	t.Run("of sixteen sign-ins using one recovery code at once, exactly one gets in", func(t *testing.T) {
 		codes := make([]string, 10)
 		for i := range codes {
 			codes[i] = recoveryHash(fmt.Sprint("race", i))
@@ -313,7 +312,7 @@ func testSecondFactor(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	t.Run("concurrent use of one step", func(t *testing.T) {
+	t.Run("of sixteen sign-ins using one step at once, exactly one gets in", func(t *testing.T) {
 		const racers = 16
 		var wg sync.WaitGroup
 		results := make([]error, racers)
@@ -341,7 +340,9 @@ func testSecondFactor(t *testing.T, open func(t *testing.T) *sqlstore.DB) {
 		}
 	})
 
-	if n := journalLen(t, f.db); n != before {
-		t.Errorf("second factors appended %d journal entries; they hold nothing about a child", n-before)
-	}
+	t.Run("second factors append nothing to the journal", func(t *testing.T) {
+		if n := journalLen(t, f.db); n != before {
+			t.Errorf("second factors appended %d journal entries; they hold nothing about a child", n-before)
+		}
+	})
 }
