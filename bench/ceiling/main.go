@@ -23,6 +23,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/factsjson"
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 )
@@ -78,7 +79,7 @@ func run(ctx context.Context, n int, dir string) error {
 	if err != nil {
 		return err
 	}
-	f, err := lifeguard.DecodeFacts([]byte(facts), lifeguard.DecodeOptions{ReportedAt: time.Now()})
+	f, err := factsjson.DecodeFacts([]byte(facts), factsjson.DecodeOptions{ReportedAt: time.Now()})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/factsjson"
 	"github.com/lifeguard-scp/lifeguard/internal/record"
 )
 
@@ -52,7 +53,7 @@ func (a *API) createConcern(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := lifeguard.DecodeFacts(body, lifeguard.DecodeOptions{ReportedAt: a.now()})
+	f, err := factsjson.DecodeFacts(body, factsjson.DecodeOptions{ReportedAt: a.now()})
 	if err != nil {
 		return err
 	}
@@ -163,7 +164,7 @@ func (a *API) updateFacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := lifeguard.DecodeFacts(body, lifeguard.DecodeOptions{ReportedAt: c.Facts.ReportedAt})
+	f, err := factsjson.DecodeFacts(body, factsjson.DecodeOptions{ReportedAt: c.Facts.ReportedAt})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/factsjson"
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 )
 
@@ -46,7 +47,7 @@ func (e *env) triage(ctx context.Context, args []string) error {
 	if len(data) > maxFacts {
 		return e.invalid([]lifeguard.Problem{{Problem: fmt.Sprintf("the input is larger than %d bytes; one concern's facts are far smaller", maxFacts)}})
 	}
-	f, err := lifeguard.DecodeFacts(data, lifeguard.DecodeOptions{})
+	f, err := factsjson.DecodeFacts(data, factsjson.DecodeOptions{})
 	if err != nil {
 		return e.triageError(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/factsjson"
 )
 
 // BenchmarkTriage measures one whole triage as the API and the CLI do it:
@@ -17,7 +17,7 @@ func BenchmarkTriage(b *testing.B) {
 		b.Run(id, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				f, err := lifeguard.DecodeFacts(raw, lifeguard.DecodeOptions{})
+				f, err := factsjson.DecodeFacts(raw, factsjson.DecodeOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -36,7 +36,7 @@ func BenchmarkTriage(b *testing.B) {
 // BenchmarkEvaluate is the procedure alone, without JSON.
 func BenchmarkEvaluate(b *testing.B) {
 	p := mustBaseline(b)
-	f, err := lifeguard.DecodeFacts(loadScenarios(b)["p04"].Concern, lifeguard.DecodeOptions{})
+	f, err := factsjson.DecodeFacts(loadScenarios(b)["p04"].Concern, factsjson.DecodeOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/factsjson"
 )
 
 // mustFacts builds facts from a JSON fragment: the fields given are merged
@@ -31,7 +32,7 @@ func mustFacts(t testing.TB, fragment string) *lifeguard.Facts {
 		doc[k] = v
 	}
 	b, _ := json.Marshal(doc)
-	f, err := lifeguard.DecodeFacts(b, lifeguard.DecodeOptions{})
+	f, err := factsjson.DecodeFacts(b, factsjson.DecodeOptions{})
 	if err != nil {
 		t.Fatalf("facts %s: %v", fragment, err)
 	}

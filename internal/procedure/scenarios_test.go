@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/factsjson"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -58,7 +59,7 @@ func TestScenarios(t *testing.T) {
 	p := mustBaseline(t)
 	for id, s := range loadScenarios(t) {
 		t.Run(id+" "+s.Name, func(t *testing.T) {
-			f, err := lifeguard.DecodeFacts(s.Concern, lifeguard.DecodeOptions{})
+			f, err := factsjson.DecodeFacts(s.Concern, factsjson.DecodeOptions{})
 			if s.Expect.Invalid {
 				le, ok := errorsAsInvalid(err)
 				if !ok {
@@ -143,7 +144,7 @@ func TestGolden(t *testing.T) {
 		}
 		for name, p := range procs {
 			t.Run(name+"/"+id, func(t *testing.T) {
-				f, err := lifeguard.DecodeFacts(s.Concern, lifeguard.DecodeOptions{})
+				f, err := factsjson.DecodeFacts(s.Concern, factsjson.DecodeOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/auth"
+	"github.com/lifeguard-scp/lifeguard/internal/factsjson"
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
@@ -336,7 +337,7 @@ func (f *dslFixture) concern(who, facts string, reported time.Time) *lifeguard.C
 // concernOf records a concern about a child already recorded.
 func (f *dslFixture) concernOf(who, facts string, reported time.Time, child int64) *lifeguard.Concern {
 	f.t.Helper()
-	fs, err := lifeguard.DecodeFacts([]byte(facts), lifeguard.DecodeOptions{ReportedAt: reported})
+	fs, err := factsjson.DecodeFacts([]byte(facts), factsjson.DecodeOptions{ReportedAt: reported})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/factsjson"
 )
 
 // harassmentFacts are the facts of testdata/triage-2026.1-harassment.json,
@@ -35,7 +36,7 @@ func TestConcernKeepsItsProcedureVersion(t *testing.T) {
 	if err := json.Unmarshal(data, &old); err != nil {
 		t.Fatal(err)
 	}
-	facts, err := lifeguard.DecodeFacts([]byte(harassmentFacts), lifeguard.DecodeOptions{ReportedAt: dslStart})
+	facts, err := factsjson.DecodeFacts([]byte(harassmentFacts), factsjson.DecodeOptions{ReportedAt: dslStart})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,10 @@
-package lifeguard
+// Package factsjson reads a concern's facts from JSON, byte by byte, and
+// names every problem found by its path. The schema's fields, the problem
+// collector and the rules that tie fields together belong to the root
+// package (lifeguard.FactField, lifeguard.FactsProblems), which
+// Facts.Validate uses too, so that decoding and validating say the same
+// things in the same words.
+package factsjson
 
 import (
 	"bytes"
@@ -7,12 +13,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/lifeguard-scp/lifeguard"
 )
 
 // DecodeOptions changes how DecodeFacts treats reported_at.
@@ -25,7 +32,7 @@ type DecodeOptions struct {
 }
 
 // DecodeFacts reads one concern's facts from JSON (concern.schema.json).
-// Invalid input returns an EINVALID *Error listing every problem found, each
+// Invalid input returns an EINVALID *lifeguard.Error listing every problem found, each
 // with the path of the field in the input's notation (child.age,
 // concern_types[0]); the path is empty only for a problem with the whole
 // document.
@@ -48,13 +55,13 @@ type DecodeOptions struct {
 //     "not known", so only flags given as false contradict the type;
 //   - staff with any flag true when staff_conduct is not a concern type: the
 //     harm tests are about a worker's conduct (path staff).
-func DecodeFacts(data []byte, opts DecodeOptions) (*Facts, error) {
+func DecodeFacts(data []byte, opts DecodeOptions) (*lifeguard.Facts, error) {
 	if f, ok := decodeFast(data, opts); ok {
 		return f, nil
 	}
 	f, problems := decodeSlow(data, opts)
 	if problems != nil {
-		return nil, Invalid("invalid concern", problems)
+		return nil, lifeguard.Invalid("invalid concern", problems)
 	}
 	return f, nil
 }
@@ -63,13 +70,13 @@ func DecodeFacts(data []byte, opts DecodeOptions) (*Facts, error) {
 // which is about four times quicker than the slow path. It reports false for
 // anything it cannot vouch for, and the slow path then decides; it must never
 // accept a document that the slow path would reject.
-func decodeFast(data []byte, opts DecodeOptions) (*Facts, bool) {
+func decodeFast(data []byte, opts DecodeOptions) (*lifeguard.Facts, bool) {
 	given, ok := scanKeys(data)
 	// encoding/json would quietly turn bad UTF-8 into U+FFFD.
 	if !ok || !utf8.Valid(data) {
 		return nil, false
 	}
-	f := new(Facts)
+	f := new(lifeguard.Facts)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	// scanKeys let through only exact field names, and no two of the schema's
 	// names differ in case alone, so a name in the wrong object cannot match
@@ -80,20 +87,20 @@ func decodeFast(data []byte, opts DecodeOptions) (*Facts, bool) {
 	}
 	// The struct reads an empty child_role or significant_harm as "not
 	// given", but the schema has no empty code.
-	if given.has(fChildRole) && f.ChildRole == "" || given.has(fSignificantHarm) && f.Risk.SignificantHarm == "" {
+	if given.Has(lifeguard.FieldChildRole) && f.ChildRole == "" || given.Has(lifeguard.FieldSignificantHarm) && f.Risk.SignificantHarm == "" {
 		return nil, false
 	}
 	if !opts.ReportedAt.IsZero() {
-		if given.has(fReportedAt) {
+		if given.Has(lifeguard.FieldReportedAt) {
 			return nil, false
 		}
 		f.ReportedAt = opts.ReportedAt
 	}
-	f.normalise()
-	var c checker
-	c.checkFields(f)
-	c.checkRelations(f, &given)
-	return f, c.problems == nil
+	f.Normalise()
+	var c lifeguard.FactsProblems
+	c.CheckFields(f)
+	c.CheckRelations(f, &given)
+	return f, c.Problems() == nil
 }
 
 // scanKeys walks the object keys of data without decoding it, and returns the
@@ -103,8 +110,8 @@ func decodeFast(data []byte, opts DecodeOptions) (*Facts, bool) {
 // name used twice (encoding/json keeps the last), an escaped key, null (which
 // encoding/json ignores), or an escaped surrogate (which encoding/json may
 // turn into U+FFFD).
-func scanKeys(data []byte) (fieldSet, bool) {
-	var given fieldSet
+func scanKeys(data []byte) (lifeguard.FactFieldSet, bool) {
+	var given lifeguard.FactFieldSet
 	for i := 0; i < len(data); i++ {
 		switch data[i] {
 		case 'n': // outside a string, only null has an n
@@ -132,51 +139,43 @@ func scanKeys(data []byte) (fieldSet, bool) {
 			if j == len(data) || data[j] != ':' {
 				continue // a value, not a key
 			}
-			k, ok := fieldByName[string(key)]
-			if escaped || !ok || given.has(k) {
+			k, ok := lifeguard.LookupFactField(string(key))
+			if escaped || !ok || given.Has(k) {
 				return 0, false
 			}
-			given.add(k)
+			given.Add(k)
 		}
 	}
 	return given, true
 }
 
-// normalise gives equal facts one form, so that both decoders and a decode of
-// the facts' own JSON encoding agree.
-func (f *Facts) normalise() {
-	if !f.ReportedAt.IsZero() {
-		f.ReportedAt = normTime(f.ReportedAt)
-	}
-	if f.OccurredAt != nil {
-		*f.OccurredAt = normTime(*f.OccurredAt)
-	}
-	if f.Child != nil && len(f.Child.Vulnerabilities) == 0 {
-		f.Child.Vulnerabilities = nil // an empty list is not encoded
-	}
-}
+// Texts of problems only the decoder finds: what a time or a date looks like.
+const (
+	msgTimeForm = "a date and time in RFC 3339 form, such as 2026-11-18T10:00:00Z"
+	msgDateForm = "a date in the form YYYY-MM-DD"
+)
 
 // slowDecoder walks the document value by value, in document order, and
 // records every problem with its path. It is the authority on what is valid.
 type slowDecoder struct {
-	checker
+	lifeguard.FactsProblems
 	opts DecodeOptions
-	f    Facts
+	f    lifeguard.Facts
 	// given holds the fields the document names, in their right place and
-	// once; checker.bad says which of them are problems.
-	given fieldSet
+	// once; FactsProblems remembers which of them are problems.
+	given lifeguard.FactFieldSet
 }
 
-func decodeSlow(data []byte, opts DecodeOptions) (*Facts, []Problem) {
+func decodeSlow(data []byte, opts DecodeOptions) (*lifeguard.Facts, []lifeguard.Problem) {
 	s := &slowDecoder{opts: opts}
 	if s.document(data) {
 		s.top()
-		s.checkRelations(&s.f, &s.given)
+		s.CheckRelations(&s.f, &s.given)
 	}
-	if s.problems != nil {
-		return nil, s.problems
+	if problems := s.Problems(); problems != nil {
+		return nil, problems
 	}
-	s.f.normalise()
+	s.f.Normalise()
 	return &s.f, nil
 }
 
@@ -195,7 +194,7 @@ func (s *slowDecoder) document(data []byte) bool {
 	}
 	walk := raw[0] == '{'
 	if walk {
-		s.object(raw, fRoot, s.topField)
+		s.object(raw, lifeguard.FactsDocument, s.topField)
 	} else {
 		s.root("must be a JSON object, not " + kindOf(raw))
 	}
@@ -206,7 +205,7 @@ func (s *slowDecoder) document(data []byte) bool {
 }
 
 func (s *slowDecoder) root(msg string) {
-	s.problems = append(s.problems, Problem{Path: "", Problem: msg})
+	s.AddAt("", lifeguard.FactsDocument, msg)
 }
 
 func notJSON(err error) string {
@@ -222,7 +221,7 @@ func notJSON(err error) string {
 // object calls fn with each member of the JSON object raw that is a known
 // field of obj, and records a problem for every other member: an unknown
 // field, or a field given twice.
-func (s *slowDecoder) object(raw []byte, obj field, fn func(k field, val []byte)) {
+func (s *slowDecoder) object(raw []byte, obj lifeguard.FactField, fn func(k lifeguard.FactField, val []byte)) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if _, err := dec.Token(); err != nil {
 		s.root(notJSON(err))
@@ -245,22 +244,22 @@ func (s *slowDecoder) object(raw []byte, obj field, fn func(k field, val []byte)
 			seen = make(map[string]int)
 		}
 		seen[key]++
-		k, known := fieldByName[key]
-		known = known && fields[k].in == obj
+		k, known := lifeguard.LookupFactField(key)
+		known = known && k.In() == obj
 		switch {
 		case seen[key] == 2:
 			if !known {
-				k = fRoot
+				k = lifeguard.FactsDocument
 			}
-			s.addAt(keyPath(obj, key), k, "appears more than once; give each field once")
+			s.AddAt(keyPath(obj, key), k, "appears more than once; give each field once")
 			continue
 		case seen[key] > 2:
 			continue
 		case !known:
-			s.addAt(keyPath(obj, key), fRoot, unknownField(obj, key))
+			s.AddAt(keyPath(obj, key), lifeguard.FactsDocument, unknownField(obj, key))
 			continue
 		}
-		s.given.add(k)
+		s.given.Add(k)
 		fn(k, val)
 	}
 }
@@ -268,85 +267,83 @@ func (s *slowDecoder) object(raw []byte, obj field, fn func(k field, val []byte)
 // keyPath is the path of member key of obj. A key that is not a plain name
 // is quoted in brackets, so that a dot or a bracket in it cannot pass for
 // structure; a long key is cut short like any quoted value.
-func keyPath(obj field, key string) string {
+func keyPath(obj lifeguard.FactField, key string) string {
 	parent := ""
-	if obj != fRoot {
-		parent = fields[obj].path
+	if obj != lifeguard.FactsDocument {
+		parent = obj.Path()
 	}
-	plain := key != "" && len(key) <= maxQuoted
+	plain := key != "" && len(key) <= lifeguard.MaxQuoted
 	for i := 0; plain && i < len(key); i++ {
 		c := key[i]
 		plain = c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 	}
 	switch {
 	case !plain:
-		return parent + "[" + quote(key) + "]"
+		return parent + "[" + lifeguard.QuoteValue(key) + "]"
 	case parent == "":
 		return key
 	}
 	return parent + "." + key
 }
 
-func unknownField(obj field, key string) string {
-	for _, info := range fields {
-		if info.in == obj && strings.EqualFold(info.name, key) {
-			return fmt.Sprintf("is not a known field (did you mean %q?); the facts of a concern hold no names", info.name)
+func unknownField(obj lifeguard.FactField, key string) string {
+	for k := range lifeguard.FactsDocument {
+		if k.In() == obj && strings.EqualFold(k.Name(), key) {
+			return fmt.Sprintf("is not a known field (did you mean %q?); the facts of a concern hold no names", k.Name())
 		}
 	}
 	return "is not a known field; the facts of a concern hold no names"
 }
 
-func (s *slowDecoder) topField(k field, val []byte) {
+func (s *slowDecoder) topField(k lifeguard.FactField, val []byte) {
 	switch k {
-	case fReportedAt:
+	case lifeguard.FieldReportedAt:
 		if !s.opts.ReportedAt.IsZero() {
-			s.add(k, "must not be given; the server sets it when the concern is reported")
+			s.Add(k, "must not be given; the server sets it when the concern is reported")
 			return
 		}
 		t, ok := s.time(k, val)
 		switch {
 		case !ok:
 		case t.IsZero():
-			s.add(k, "must be a real date and time, not the zero time 0001-01-01T00:00:00Z")
+			s.Add(k, "must be a real date and time, not the zero time 0001-01-01T00:00:00Z")
 		default:
 			s.f.ReportedAt = t
 		}
-	case fOccurredAt:
+	case lifeguard.FieldOccurredAt:
 		if t, ok := s.time(k, val); ok {
 			s.f.OccurredAt = &t
 		}
-	case fSetting:
+	case lifeguard.FieldSetting:
 		v, ok := s.str(k, val, `a string naming the setting, such as "school"`)
 		switch {
 		case !ok:
-		case !slices.Contains(settings[:], Setting(v)):
-			s.add(k, unknownSetting(Setting(v)))
+		case !s.Code(k, v):
 		default:
-			s.f.Setting = Setting(v)
+			s.f.Setting = lifeguard.Setting(v)
 		}
-	case fDescription:
+	case lifeguard.FieldDescription:
 		if v, ok := s.str(k, val, "a string"); ok {
-			s.text(k, v, MaxDescription)
+			s.Text(k, v, lifeguard.MaxDescription)
 			s.f.Description = v
 		}
-	case fChild:
+	case lifeguard.FieldChild:
 		s.child(val)
-	case fChildRole:
+	case lifeguard.FieldChildRole:
 		v, ok := s.str(k, val, `a string naming the child's role, such as "victim"`)
 		switch {
 		case !ok:
-		case !slices.Contains(childRoles[:], ChildRole(v)):
-			s.add(k, unknownChildRole(ChildRole(v)))
+		case !s.Code(k, v):
 		default:
-			s.f.ChildRole = ChildRole(v)
+			s.f.ChildRole = lifeguard.ChildRole(v)
 		}
-	case fConcernTypes:
-		tl := concernTypeList()
+	case lifeguard.FieldConcernTypes:
+		tl := lifeguard.ConcernTypeList()
 		types, n, ok := list(s, &tl, val, "a list of concern type codes", `a concern type code such as "grooming"`)
 		switch {
 		case !ok:
 		case n == 0:
-			s.add(k, msgNoTypes)
+			s.Add(k, lifeguard.ProblemNoTypes)
 		default:
 			s.f.ConcernTypes = types
 		}
@@ -359,92 +356,91 @@ func (s *slowDecoder) topField(k field, val []byte) {
 // fields that are missing.
 func (s *slowDecoder) top() {
 	if s.opts.ReportedAt.IsZero() {
-		if !s.given.has(fReportedAt) {
-			s.add(fReportedAt, msgRequired)
+		if !s.given.Has(lifeguard.FieldReportedAt) {
+			s.Add(lifeguard.FieldReportedAt, lifeguard.ProblemRequired)
 		}
 	} else {
-		s.f.ReportedAt = normTime(s.opts.ReportedAt)
+		s.f.ReportedAt = s.opts.ReportedAt // Normalise gives it one form
 	}
-	for _, k := range [...]field{fSetting, fConcernTypes} {
-		if !s.given.has(k) {
-			s.add(k, msgRequired)
+	for _, k := range [...]lifeguard.FactField{lifeguard.FieldSetting, lifeguard.FieldConcernTypes} {
+		if !s.given.Has(k) {
+			s.Add(k, lifeguard.ProblemRequired)
 		}
 	}
 }
 
 func (s *slowDecoder) child(val []byte) {
 	if val[0] != '{' {
-		s.add(fChild, "must be an object, not "+kindOf(val))
+		s.Add(lifeguard.FieldChild, "must be an object, not "+kindOf(val))
 		return
 	}
-	ch := new(ChildFacts)
+	ch := new(lifeguard.ChildFacts)
 	s.f.Child = ch
-	s.object(val, fChild, func(k field, val []byte) {
+	s.object(val, lifeguard.FieldChild, func(k lifeguard.FactField, val []byte) {
 		switch k {
-		case fAge:
+		case lifeguard.FieldAge:
 			if !isNumber(val) {
-				s.add(k, msgAgeRange+", not "+kindOf(val))
+				s.Add(k, lifeguard.AgeProblem(false, 0)+", not "+kindOf(val))
 				return
 			}
 			n, whole := wholeNumber(val)
 			if !whole || n < 0 || n > 17 {
-				s.add(k, ageProblem(whole, n))
+				s.Add(k, lifeguard.AgeProblem(whole, n))
 				return
 			}
 			age := int(n)
 			ch.Age = &age
-		case fDateOfBirth:
+		case lifeguard.FieldDateOfBirth:
 			v, ok := s.str(k, val, msgDateForm)
 			if !ok {
 				return
 			}
-			d, err := ParseDate(v)
+			d, err := lifeguard.ParseDate(v)
 			if err != nil {
-				s.add(k, fmt.Sprintf("%s is not a real date in the form YYYY-MM-DD", quote(v)))
+				s.Add(k, fmt.Sprintf("%s is not a real date in the form YYYY-MM-DD", lifeguard.QuoteValue(v)))
 				return
 			}
 			ch.DateOfBirth = &d
-		case fVulnerabilities:
-			vl := vulnerabilityList()
+		case lifeguard.FieldVulnerabilities:
+			vl := lifeguard.VulnerabilityList()
 			vs, _, ok := list(s, &vl, val, "a list of vulnerability codes", `a vulnerability code such as "looked_after"`)
 			if ok {
 				ch.Vulnerabilities = vs
 			}
 		}
 	})
-	s.childOneOf(s.given.has(fAge), s.given.has(fDateOfBirth))
+	s.ChildOneOf(s.given.Has(lifeguard.FieldAge), s.given.Has(lifeguard.FieldDateOfBirth))
 }
 
 // flags reads one of the objects of flags: parties, risk, images, details,
 // staff.
-func (s *slowDecoder) flags(obj field, val []byte) {
+func (s *slowDecoder) flags(obj lifeguard.FactField, val []byte) {
 	if val[0] != '{' {
-		s.add(obj, "must be an object, not "+kindOf(val))
+		s.Add(obj, "must be an object, not "+kindOf(val))
 		return
 	}
-	s.object(val, obj, func(k field, val []byte) {
+	s.object(val, obj, func(k lifeguard.FactField, val []byte) {
 		switch k {
-		case fSignificantHarm:
+		case lifeguard.FieldSignificantHarm:
 			v, ok := s.str(k, val, `"yes", "no" or "unsure"`)
 			switch {
 			case !ok:
-			case !slices.Contains(significantHarms[:], SignificantHarm(v)):
-				s.add(k, unknownSignificantHarm(SignificantHarm(v)))
+			case !s.Code(k, v):
 			default:
-				s.f.Risk.SignificantHarm = SignificantHarm(v)
+				s.f.Risk.SignificantHarm = lifeguard.SignificantHarm(v)
 			}
-		case fPlatform:
+		case lifeguard.FieldPlatform:
 			if v, ok := s.str(k, val, "a string"); ok {
-				s.text(k, v, MaxPlatform)
+				s.Text(k, v, lifeguard.MaxPlatform)
 				s.f.Details.Platform = v
 			}
 		default:
 			switch string(val) {
 			case "true":
-				*s.f.flag(k) = true
+				*s.f.Flag(k) = true
 			case "false":
 			default:
-				s.add(k, "must be true or false, not "+kindOf(val))
+				s.Add(k, "must be true or false, not "+kindOf(val))
 			}
 		}
 	})
@@ -452,32 +448,32 @@ func (s *slowDecoder) flags(obj field, val []byte) {
 
 // time reads a date-time string exactly as time.Time's UnmarshalJSON does, so
 // that both decoders accept the same times.
-func (s *slowDecoder) time(k field, val []byte) (time.Time, bool) {
+func (s *slowDecoder) time(k lifeguard.FactField, val []byte) (time.Time, bool) {
 	v, ok := s.str(k, val, msgTimeForm)
 	if !ok {
 		return time.Time{}, false
 	}
 	var t time.Time
 	if err := t.UnmarshalText([]byte(v)); err != nil {
-		s.add(k, fmt.Sprintf("%s is not %s", quote(v), msgTimeForm))
+		s.Add(k, fmt.Sprintf("%s is not %s", lifeguard.QuoteValue(v), msgTimeForm))
 		return time.Time{}, false
 	}
-	return normTime(t), true
+	return t, true // Normalise gives it one form
 }
 
 // str reads the string value of field k; want describes the value expected,
 // for the problem when it is not a string.
-func (s *slowDecoder) str(k field, val []byte, want string) (string, bool) {
+func (s *slowDecoder) str(k lifeguard.FactField, val []byte, want string) (string, bool) {
 	if val[0] != '"' {
-		s.add(k, "must be "+want+", not "+kindOf(val))
+		s.Add(k, "must be "+want+", not "+kindOf(val))
 		return "", false
 	}
-	return s.stringAt(fields[k].path, k, val)
+	return s.stringAt(k.Path(), k, val)
 }
 
-func (s *slowDecoder) stringAt(path string, k field, val []byte) (string, bool) {
+func (s *slowDecoder) stringAt(path string, k lifeguard.FactField, val []byte) (string, bool) {
 	if !validText(val) {
-		s.addAt(path, k, msgNotUTF8)
+		s.AddAt(path, k, lifeguard.ProblemNotUTF8)
 		return "", false
 	}
 	var v string
@@ -491,9 +487,9 @@ func (s *slowDecoder) stringAt(path string, k field, val []byte) (string, bool) 
 // list reads the JSON array of codes val for the list l checks, and returns
 // the codes that are strings (all of them, when there is no problem) and the
 // array's length; it reports false when val is not an array.
-func list[T ~string](s *slowDecoder, l *codeList[T], val []byte, want, wantItem string) (items []T, n int, ok bool) {
+func list[T ~string](s *slowDecoder, l *lifeguard.CodeList[T], val []byte, want, wantItem string) (items []T, n int, ok bool) {
 	if val[0] != '[' {
-		s.add(l.k, "must be "+want+", not "+kindOf(val))
+		s.Add(l.Field(), "must be "+want+", not "+kindOf(val))
 		return nil, 0, false
 	}
 	dec := json.NewDecoder(bytes.NewReader(val))
@@ -508,11 +504,11 @@ func list[T ~string](s *slowDecoder, l *codeList[T], val []byte, want, wantItem 
 			return nil, 0, false
 		}
 		if item[0] != '"' {
-			s.addAt(itemPath(l.k, n), l.k, "must be "+wantItem+", not "+kindOf(item))
+			s.AddAt(l.Field().Item(n), l.Field(), "must be "+wantItem+", not "+kindOf(item))
 			continue
 		}
-		if v, ok := s.stringAt(itemPath(l.k, n), l.k, item); ok {
-			l.check(&s.checker, n, T(v))
+		if v, ok := s.stringAt(l.Field().Item(n), l.Field(), item); ok {
+			l.Check(&s.FactsProblems, n, T(v))
 			items = append(items, T(v))
 		}
 	}

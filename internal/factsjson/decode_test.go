@@ -1,4 +1,4 @@
-package lifeguard
+package factsjson
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
 )
 
 type scenarioFile struct {
@@ -22,7 +24,7 @@ type scenarioFile struct {
 
 func loadScenarios(tb testing.TB) map[string]scenarioFile {
 	tb.Helper()
-	files, err := filepath.Glob("testdata/scenarios/*.json")
+	files, err := filepath.Glob("../../testdata/scenarios/*.json")
 	if err != nil || len(files) == 0 {
 		tb.Fatalf("no scenarios: %v", err)
 	}
@@ -43,19 +45,19 @@ func loadScenarios(tb testing.TB) map[string]scenarioFile {
 
 // problemsOf returns the problems of a DecodeFacts error, failing the test if
 // err is anything but an EINVALID *Error with problems.
-func problemsOf(t *testing.T, err error) []Problem {
+func problemsOf(t *testing.T, err error) []lifeguard.Problem {
 	t.Helper()
 	if err == nil {
 		return nil
 	}
-	e, ok := err.(*Error)
-	if !ok || e.Code != EINVALID || len(e.Problems) == 0 {
+	e, ok := err.(*lifeguard.Error)
+	if !ok || e.Code != lifeguard.EINVALID || len(e.Problems) == 0 {
 		t.Fatalf("error is not an EINVALID *Error with problems: %#v", err)
 	}
 	return e.Problems
 }
 
-func paths(ps []Problem) []string {
+func paths(ps []lifeguard.Problem) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = p.Path
@@ -238,9 +240,9 @@ func TestDecodeFactsProblems(t *testing.T) {
 		{"age minus zero", doc(t, map[string]any{"child": raw(`{"age":-0}`)}), nil},
 
 		// Text.
-		{"description at the limit", doc(t, map[string]any{"description": strings.Repeat("é", MaxDescription)}), nil},
-		{"description over the limit", doc(t, map[string]any{"description": strings.Repeat("é", MaxDescription+1)}), []string{"description"}},
-		{"platform over the limit", doc(t, map[string]any{"details": map[string]any{"platform": strings.Repeat("x", MaxPlatform+1)}}),
+		{"description at the limit", doc(t, map[string]any{"description": strings.Repeat("é", lifeguard.MaxDescription)}), nil},
+		{"description over the limit", doc(t, map[string]any{"description": strings.Repeat("é", lifeguard.MaxDescription+1)}), []string{"description"}},
+		{"platform over the limit", doc(t, map[string]any{"details": map[string]any{"platform": strings.Repeat("x", lifeguard.MaxPlatform+1)}}),
 			[]string{"details.platform"}},
 		{"description not UTF-8", doc(t, map[string]any{"description": raw("\"a\xffb\"")}), []string{"description"}},
 		{"description with a lone surrogate", doc(t, map[string]any{"description": raw(`"a\ud800b"`)}), []string{"description"}},
@@ -355,7 +357,7 @@ func TestDecodeFactsMessages(t *testing.T) {
 	for _, tt := range tests {
 		_, err := DecodeFacts(tt.input, DecodeOptions{})
 		ps := problemsOf(t, err)
-		i := slices.IndexFunc(ps, func(p Problem) bool { return p.Path == tt.path })
+		i := slices.IndexFunc(ps, func(p lifeguard.Problem) bool { return p.Path == tt.path })
 		if i < 0 {
 			t.Errorf("no problem at %s: %v", tt.path, err)
 			continue
@@ -441,53 +443,6 @@ func TestDecodeFactsAgeFromDateOfBirth(t *testing.T) {
 	}
 }
 
-func TestValidate(t *testing.T) {
-	age := func(n int) *int { return &n }
-	valid := func() *Facts {
-		return &Facts{
-			ReportedAt:   time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC),
-			Setting:      "school",
-			ConcernTypes: []ConcernType{"grooming"},
-			Child:        &ChildFacts{Age: age(12)},
-		}
-	}
-	tests := []struct {
-		name string
-		edit func(f *Facts)
-		want []string
-	}{
-		{"valid", func(f *Facts) {}, nil},
-		{"nothing", func(f *Facts) { *f = Facts{} }, []string{"concern_types", "reported_at", "setting"}},
-		{"unknown codes", func(f *Facts) {
-			f.Setting, f.ChildRole, f.Risk.SignificantHarm = "pub", "bystander", "maybe"
-			f.ConcernTypes = []ConcernType{"grooming", "sexting", "grooming"}
-			f.Child.Vulnerabilities = []Vulnerability{"tall"}
-		}, []string{"child.vulnerabilities[0]", "child_role", "concern_types[1]", "concern_types[2]", "risk.significant_harm", "setting"}},
-		{"empty concern types", func(f *Facts) { f.ConcernTypes = []ConcernType{} }, []string{"concern_types"}},
-		{"adult", func(f *Facts) { f.Child.Age = age(18) }, []string{"child.age"}},
-		{"both age and date of birth", func(f *Facts) { f.Child.DateOfBirth = &Date{2014, 1, 1} }, []string{"child"}},
-		{"date of birth not a day", func(f *Facts) { f.Child = &ChildFacts{DateOfBirth: &Date{2014, 2, 30}} }, []string{"child.date_of_birth"}},
-		{"text too long and not UTF-8", func(f *Facts) {
-			f.Description = strings.Repeat("x", MaxDescription+1)
-			f.Details.Platform = "\xff"
-		}, []string{"description", "details.platform"}},
-		{"no child", func(f *Facts) { f.Child = nil }, []string{"child"}},
-		{"occurred after reported", func(f *Facts) { t := f.ReportedAt.Add(time.Second); f.OccurredAt = &t }, []string{"occurred_at"}},
-		{"witness to their own image", func(f *Facts) { f.ChildRole = "witness"; f.Images.SelfGenerated = true }, []string{"child_role"}},
-		{"staff flag without staff_conduct", func(f *Facts) { f.Staff.PrivateContact = true }, []string{"staff"}},
-		// A struct cannot say "false" apart from "not given".
-		{"parties all false", func(f *Facts) { f.Parties = Parties{} }, nil},
-	}
-	for _, tt := range tests {
-		f := valid()
-		tt.edit(f)
-		got := paths(f.Validate())
-		if want := slices.Sorted(slices.Values(tt.want)); !slices.Equal(got, want) {
-			t.Errorf("%s: problem paths = %q, want %q", tt.name, got, want)
-		}
-	}
-}
-
 func TestValidateAcceptsDecodedScenarios(t *testing.T) {
 	for name, s := range loadScenarios(t) {
 		if s.Expect.Invalid {
@@ -506,7 +461,7 @@ func TestValidateAcceptsDecodedScenarios(t *testing.T) {
 
 // redacted describes f for a failure message without the description, which
 // could be anything the fuzzer made up but is still concern text in form.
-func redacted(f *Facts) string {
+func redacted(f *lifeguard.Facts) string {
 	if f == nil {
 		return "<nil>"
 	}
@@ -541,8 +496,8 @@ func FuzzDecodeFacts(f *testing.F) {
 		}
 		facts, err := DecodeFacts(data, opts)
 		if err != nil {
-			e, ok := err.(*Error)
-			if !ok || e.Code != EINVALID || len(e.Problems) == 0 {
+			e, ok := err.(*lifeguard.Error)
+			if !ok || e.Code != lifeguard.EINVALID || len(e.Problems) == 0 {
 				t.Fatalf("error is not an EINVALID *Error with problems: %#v", err)
 			}
 			if facts != nil {
