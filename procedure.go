@@ -128,6 +128,10 @@ func (t *Triage) Route(code RouteCode) *Route {
 // Triage returns an EINVALID *Error listing every problem when the facts are
 // invalid, and never routes for invalid facts. It is deterministic: the same
 // facts and procedure give the same Triage.
+//
+// TriageValid is Triage for facts already checked, which it does not check
+// again: a caller that has the proof (see ValidFacts) triages with it.
 type Triager interface {
 	Triage(ctx context.Context, f *Facts) (*Triage, error)
+	TriageValid(ctx context.Context, f ValidFacts) (*Triage, error)
 }

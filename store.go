@@ -25,7 +25,11 @@ import (
 // the procedure in force and passes the result, so the store keeps exactly
 // what the reporter was shown.
 type NewConcern struct {
-	Facts  Facts
+	Facts Facts
+	// Valid, when not zero, is facts already checked (Facts.Check), given in
+	// place of Facts, which is then left zero: the store does not check
+	// them again. A caller that gives Facts has them checked by the store.
+	Valid  ValidFacts
 	Triage Triage
 	// ChildID links the concern to a child already recorded in the actor's
 	// organisation; zero records a new child from the facts.
@@ -106,6 +110,9 @@ type ConcernStore interface {
 	// UpdateFacts replaces the facts and the triage (the caller re-runs it);
 	// decisions already made stay.
 	UpdateFacts(ctx context.Context, id int64, f Facts, t Triage) (*Concern, error)
+	// UpdateValidFacts is UpdateFacts for facts already checked, which the
+	// store does not check again.
+	UpdateValidFacts(ctx context.Context, id int64, f ValidFacts, t Triage) (*Concern, error)
 	AddDecision(ctx context.Context, concernID int64, in NewDecision) (*Decision, error)
 	AddAction(ctx context.Context, concernID int64, in NewAction) (*Action, error)
 	CompleteAction(ctx context.Context, concernID, actionID int64) (*Action, error)

@@ -53,11 +53,11 @@ func (a *API) createConcern(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := factsjson.DecodeFacts(body, factsjson.DecodeOptions{ReportedAt: a.now()})
-	if err != nil {
+	// The decoder checks the facts; the recorder takes its proof and does
+	// not check them again.
+	if in.Valid, err = factsjson.DecodeValidFacts(body, factsjson.DecodeOptions{ReportedAt: a.now()}); err != nil {
 		return err
 	}
-	in.Facts = *f
 	if key != "" {
 		in.Key = &lifeguard.ConcernKey{Key: "api:" + key, Digest: concernDigest(q, body)}
 	}
@@ -164,11 +164,11 @@ func (a *API) updateFacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := factsjson.DecodeFacts(body, factsjson.DecodeOptions{ReportedAt: c.Facts.ReportedAt})
+	f, err := factsjson.DecodeValidFacts(body, factsjson.DecodeOptions{ReportedAt: c.Facts.ReportedAt})
 	if err != nil {
 		return err
 	}
-	c, err = a.recorder().ChangeFacts(r.Context(), id, *f)
+	c, err = a.recorder().ChangeValidFacts(r.Context(), id, f)
 	if err != nil {
 		return err
 	}

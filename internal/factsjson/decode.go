@@ -654,3 +654,15 @@ func jsonSpace(b []byte) bool {
 	}
 	return true
 }
+
+// DecodeValidFacts is DecodeFacts giving the proof that the facts are valid
+// (lifeguard.ValidFacts): the decoder has applied Validate's rules while
+// reading, so the recorder, the triager and the store do not check them
+// again.
+func DecodeValidFacts(data []byte, opts DecodeOptions) (lifeguard.ValidFacts, error) {
+	f, err := DecodeFacts(data, opts)
+	if err != nil {
+		return lifeguard.ValidFacts{}, err
+	}
+	return lifeguard.DecodedFacts(f), nil
+}

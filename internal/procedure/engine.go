@@ -174,6 +174,16 @@ func (p *Procedure) Triage(_ context.Context, f *lifeguard.Facts) (*lifeguard.Tr
 	return p.evaluate(f)
 }
 
+// TriageValid evaluates the procedure for facts already checked, without
+// checking them again. The zero ValidFacts proves nothing and is refused.
+func (p *Procedure) TriageValid(_ context.Context, f lifeguard.ValidFacts) (*lifeguard.Triage, error) {
+	if f.IsZero() {
+		return nil, lifeguard.Invalid("invalid concern", []lifeguard.Problem{{Path: "facts", Problem: "are required"}})
+	}
+	facts := f.Facts()
+	return p.evaluate(&facts)
+}
+
 // picked is one route while rules are being evaluated.
 type picked struct {
 	on      bool

@@ -8,11 +8,12 @@
 // interfaces, which keeps the root package to the domain and leaves the
 // root free of internal/procedure.
 //
-// The facts are checked once before they reach the store, by the triager,
-// whose contract is an EINVALID error listing every problem and no routes
-// for invalid facts; callers do not check them again. The store keeps its
-// own check, since it is the store's contract to refuse invalid facts to
-// any caller.
+// The facts are checked once on each path: by the API's JSON decoder
+// (factsjson.DecodeValidFacts), or here (lifeguard.Facts.Check) for facts
+// built in code. Either gives a lifeguard.ValidFacts, the proof that the
+// triager (TriageValid) and the store (NewConcern.Valid, UpdateValidFacts)
+// take in place of checking again. Their entry points for facts without
+// the proof keep checking, for any other caller.
 package record
 
 import (
@@ -39,7 +40,10 @@ type Recorder struct {
 
 // Report is a new concern as a caller has read it.
 type Report struct {
+	// Facts are checked here; Valid, facts the caller has had checked
+	// already (the API's decoder), is given in place of them.
 	Facts lifeguard.Facts
+	Valid lifeguard.ValidFacts
 	// ChildID links a child already recorded; ChildRef names a new one.
 	ChildID  int64
 	ChildRef string
@@ -54,20 +58,35 @@ type Report struct {
 
 // Concern records a report as a new concern: the setting from the
 // organisation when asked, the triage of the procedure in force, then the
-// store. Invalid facts give the triager's EINVALID error, with every
-// problem, and nothing is stored.
+// store. Invalid facts give an EINVALID error, with every problem, and
+// nothing is stored.
 func (rc *Recorder) Concern(ctx context.Context, in Report) (c *lifeguard.Concern, replayed bool, err error) {
-	f := in.Facts
-	if in.SettingFromOrganisation {
-		if f.Setting, err = rc.setting(ctx); err != nil {
+	vf := in.Valid
+	if !vf.IsZero() && !in.Facts.IsZero() {
+		return nil, false, lifeguard.Invalid("invalid concern", []lifeguard.Problem{{Path: "facts",
+			Problem: "give the facts or the checked facts, not both"}})
+	}
+	// The organisation's setting changes the facts, so they are checked
+	// with it, even if they were checked before without it.
+	if vf.IsZero() || in.SettingFromOrganisation {
+		f := in.Facts
+		if !vf.IsZero() {
+			f = vf.Facts()
+		}
+		if in.SettingFromOrganisation {
+			if f.Setting, err = rc.setting(ctx); err != nil {
+				return nil, false, err
+			}
+		}
+		if vf, err = f.Check(); err != nil {
 			return nil, false, err
 		}
 	}
-	t, err := rc.Triager.Triage(ctx, &f)
+	t, err := rc.Triager.TriageValid(ctx, vf)
 	if err != nil {
 		return nil, false, err
 	}
-	nc := lifeguard.NewConcern{Facts: f, Triage: *t, ChildID: in.ChildID, ChildRef: in.ChildRef}
+	nc := lifeguard.NewConcern{Valid: vf, Triage: *t, ChildID: in.ChildID, ChildRef: in.ChildRef}
 	if in.Key != nil {
 		return rc.Concerns.CreateConcernOnce(ctx, *in.Key, nc)
 	}
@@ -90,14 +109,24 @@ func (rc *Recorder) setting(ctx context.Context) (lifeguard.Setting, error) {
 
 // ChangeFacts replaces the facts of concern id and works its routes out
 // again under the procedure in force; decisions already made stay (see
-// lifeguard.ConcernStore.UpdateFacts). Invalid facts give the triager's
-// EINVALID error and change nothing.
+// lifeguard.ConcernStore.UpdateFacts). Invalid facts give an EINVALID
+// error and change nothing.
 func (rc *Recorder) ChangeFacts(ctx context.Context, id int64, f lifeguard.Facts) (*lifeguard.Concern, error) {
-	t, err := rc.Triager.Triage(ctx, &f)
+	vf, err := f.Check()
 	if err != nil {
 		return nil, err
 	}
-	return rc.Concerns.UpdateFacts(ctx, id, f, *t)
+	return rc.ChangeValidFacts(ctx, id, vf)
+}
+
+// ChangeValidFacts is ChangeFacts for facts already checked (the API's
+// decoder), which are not checked again.
+func (rc *Recorder) ChangeValidFacts(ctx context.Context, id int64, f lifeguard.ValidFacts) (*lifeguard.Concern, error) {
+	t, err := rc.Triager.TriageValid(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return rc.Concerns.UpdateValidFacts(ctx, id, f, *t)
 }
 
 // FilterWorry records a child's worry, sent from the DNS filter's block
@@ -123,9 +152,13 @@ func (rc *Recorder) FilterWorry(ctx context.Context, in lifeguard.NewFilterWorry
 	if at := in.Time.UTC(); !at.After(f.ReportedAt) {
 		f.OccurredAt = &at
 	}
-	t, err := rc.Triager.Triage(ctx, &f)
+	vf, err := f.Check()
 	if err != nil {
 		return nil, err
 	}
-	return rc.Filter.RecordFilterWorry(ctx, in, lifeguard.NewConcern{Facts: f, Triage: *t})
+	t, err := rc.Triager.TriageValid(ctx, vf)
+	if err != nil {
+		return nil, err
+	}
+	return rc.Filter.RecordFilterWorry(ctx, in, lifeguard.NewConcern{Valid: vf, Triage: *t})
 }

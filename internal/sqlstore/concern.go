@@ -39,7 +39,7 @@ func (db *DB) createConcern(ctx context.Context, key *lifeguard.ConcernKey, in l
 		return nil, false, err
 	}
 	var p problems
-	p = append(p, in.Facts.Validate()...)
+	p.facts(&in)
 	p.triage(&in.Triage)
 	if in.ChildID != 0 && in.ChildRef != "" {
 		p.add("child_ref", "give either child_id, to link a child already recorded, or child_ref, for a new child, not both")
@@ -486,6 +486,23 @@ func loadNotes(ctx context.Context, tx *tx, concernID int64) ([]lifeguard.Note, 
 // replaced ones as a revision; decisions already made stay, and the deadline
 // is worked out again from the new triage.
 func (db *DB) UpdateFacts(ctx context.Context, id int64, f lifeguard.Facts, t lifeguard.Triage) (*lifeguard.Concern, error) {
+	return db.updateFacts(ctx, id, f, f.Validate(), t)
+}
+
+// UpdateValidFacts is UpdateFacts for facts already checked, which are not
+// checked again; see lifeguard.ConcernStore.
+func (db *DB) UpdateValidFacts(ctx context.Context, id int64, f lifeguard.ValidFacts, t lifeguard.Triage) (*lifeguard.Concern, error) {
+	var bad []lifeguard.Problem
+	if f.IsZero() {
+		bad = []lifeguard.Problem{{Path: "facts", Problem: "are required"}}
+	}
+	return db.updateFacts(ctx, id, f.Facts(), bad, t)
+}
+
+// updateFacts replaces the facts, whose problems the caller has found, so
+// that they are reported after access is settled, as they were when this
+// was one method.
+func (db *DB) updateFacts(ctx context.Context, id int64, f lifeguard.Facts, bad []lifeguard.Problem, t lifeguard.Triage) (*lifeguard.Concern, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
@@ -496,8 +513,7 @@ func (db *DB) UpdateFacts(ctx context.Context, id int64, f lifeguard.Facts, t li
 		if err != nil {
 			return err
 		}
-		var p problems
-		p = append(p, f.Validate()...)
+		p := problems(bad)
 		p.triage(&t)
 		if err := p.err("The facts are not valid"); err != nil {
 			return err

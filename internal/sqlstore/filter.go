@@ -302,7 +302,7 @@ func (db *DB) RecordFilterWorry(ctx context.Context, in lifeguard.NewFilterWorry
 	now := db.now()
 	var p problems
 	p = append(p, in.Validate(now)...)
-	p = append(p, nc.Facts.Validate()...)
+	p.facts(&nc)
 	p.triage(&nc.Triage)
 	if nc.ChildID != 0 || nc.ChildRef != "" {
 		p.add("child_id", "a worry from the block page names no child")

@@ -43,6 +43,21 @@ func (p *problems) check(path, s string) {
 	}
 }
 
+// facts checks the facts of a new concern, unless the caller gives them
+// already checked (lifeguard.ValidFacts), which then become in.Facts: the
+// proof is taken in place of checking again, and facts given both ways are
+// refused rather than one of them quietly dropped.
+func (p *problems) facts(in *lifeguard.NewConcern) {
+	switch {
+	case in.Valid.IsZero():
+		*p = append(*p, in.Facts.Validate()...)
+	case !in.Facts.IsZero():
+		p.add("facts", "give the facts or the checked facts, not both")
+	default:
+		in.Facts = in.Valid.Facts()
+	}
+}
+
 // err returns the EINVALID error for the problems, or nil when there are none.
 func (p problems) err(message string) error {
 	if len(p) == 0 {

@@ -157,7 +157,8 @@ func (wb *Web) saveFacts(w http.ResponseWriter, r *http.Request) error {
 
 // factsFromForm reads the facts from the form. It checks only what the
 // form's own fields need (a number, a date); the facts' rules are checked
-// by Validate, in the procedure's triage and again in the store.
+// once, by the recorder (record.Recorder), whose proof the triage and the
+// store take.
 func (wb *Web) factsFromForm(form url.Values, reported time.Time) (*lifeguard.Facts, []lifeguard.Problem) {
 	var problems []lifeguard.Problem
 	f := &lifeguard.Facts{
