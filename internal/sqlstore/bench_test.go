@@ -36,6 +36,22 @@ func BenchmarkCreateConcern(b *testing.B) {
 			}
 			return db
 		},
+		// As every SQLite deployment runs: the journal's head sealed with a
+		// key at every commit (journal_seal.go).
+		"sqlite-sealed": func(b *testing.B) *DB {
+			db, err := Open(b.Context(), Config{Path: filepath.Join(b.TempDir(), "bench.db"), JournalKey: bytes.Repeat([]byte{7}, JournalKeySize)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			sys := lifeguard.WithActor(b.Context(), lifeguard.SystemActor())
+			if err := db.Migrate(sys); err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := db.SealJournal(sys); err != nil {
+				b.Fatal(err)
+			}
+			return db
+		},
 		"postgres": func(b *testing.B) *DB {
 			db, err := Open(b.Context(), Config{DSN: pgtest.Database(b)})
 			if err != nil {
@@ -44,7 +60,7 @@ func BenchmarkCreateConcern(b *testing.B) {
 			return db
 		},
 	}
-	for _, engine := range []string{"sqlite", "postgres"} {
+	for _, engine := range []string{"sqlite", "sqlite-sealed", "postgres"} {
 		for _, par := range []int{1, 16} {
 			name := engine + "/serial"
 			if par > 1 {
