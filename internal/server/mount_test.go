@@ -56,7 +56,7 @@ func TestAPIAndPagesSideBySide(t *testing.T) {
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	svc := auth.New(db, auth.Config{})
-	s := New(Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc, Pages: boomPages{pagesOn(t, db, svc)},
+	s := New(Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc, Pages: boomPages{PagesOver(t, db, svc, nil)},
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Filter: db, Logger: logger}})
 	tests := []struct {
 		name         string
