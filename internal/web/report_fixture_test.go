@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
@@ -24,25 +23,6 @@ import (
 
 const reportPassword = "correct horse battery staple"
 
-// reportLogs collects the server's log lines, to check that no personal
-// text reaches them.
-type reportLogs struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *reportLogs) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *reportLogs) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // reportFixture is the real server, pages and store over a SQLite file: one
 // school with staff (two), a manager and a DSL, and a partnership officer
 // (sqltest.Seed; School B is there, with no one in it). Every user is a
@@ -54,7 +34,7 @@ type reportFixture struct {
 	url   string
 	db    *sqlstore.DB
 	users map[string]*lifeguard.User
-	logs  *reportLogs
+	logs  *sqltest.Logs // no personal text may reach them
 }
 
 var reportProcedure = sync.OnceValues(func() (*procedure.Procedure, error) { return procedure.Load("", nil) })
@@ -83,7 +63,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 		sqltest.Member{Key: "partnership", Role: lifeguard.RolePartnership, Org: sqltest.Team})
 	// Cheap hashes: the tests sign in many times, and the machine is small.
 	svc := auth.New(db, auth.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}})
-	f := &reportFixture{t: t, db: db, users: seeded.Users, logs: &reportLogs{}}
+	f := &reportFixture{t: t, db: db, users: seeded.Users, logs: &sqltest.Logs{}}
 	for _, user := range f.users {
 		if err := svc.SetPassword(sys, user.ID, reportPassword); err != nil {
 			t.Fatal(err)
