@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -35,7 +34,7 @@ type fixture struct {
 	users  map[string]*lifeguard.User
 	orgA   *lifeguard.Organisation
 	orgB   *lifeguard.Organisation
-	logs   *syncBuffer
+	logs   *sqltest.Logs
 	spec   *specChecker
 }
 
@@ -43,23 +42,6 @@ type fixture struct {
 // act on; staff2 and manager work in the same school but did not report them;
 // filter is school A's DNS filter's account.
 var fixtureRoles = []string{"none", "staff", "staff2", "manager", "dsl", "dslB", "partnership", "admin", "filter"}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 var hashOnce = sync.OnceValues(func() (string, error) { return auth.HashPassword("correct horse battery staple") })
 
@@ -99,7 +81,7 @@ func newFixtureOn(t testing.TB, cfg sqlstore.Config) *fixture {
 		sqltest.Member{Key: "partnership", Role: "partnership", Org: sqltest.Team},
 		sqltest.Member{Key: "admin", Role: "admin", Org: sqltest.Team},
 		sqltest.Member{Key: "filter", Role: "filter", Org: sqltest.SchoolA})
-	f := &fixture{t: t, db: db, tokens: map[string]string{}, users: seeded.Users, logs: &syncBuffer{},
+	f := &fixture{t: t, db: db, tokens: map[string]string{}, users: seeded.Users, logs: &sqltest.Logs{},
 		orgA: seeded.OrgA, orgB: seeded.OrgB}
 	svc := auth.New(db, auth.Config{})
 	// In the order of fixtureRoles, so that the tokens' ids are the same on

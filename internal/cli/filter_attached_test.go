@@ -22,20 +22,21 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
 // serving is a lifeguard serve run in this process that the test can stop
 // and start again on the same address and data.
 type serving struct {
 	url  string
-	out  *lockedBuffer
+	out  *sqltest.Logs
 	stop func()
 }
 
 func serveAt(t *testing.T, listen string, args ...string) *serving {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
+	out := &sqltest.Logs{}
 	done := make(chan int, 1)
 	go func() {
 		done <- Run(ctx, append([]string{"serve", "--listen", listen}, args...), strings.NewReader(""), out, out)
@@ -246,7 +247,7 @@ reload: {server_interval: 1s}
 		t.Fatal(err)
 	}
 
-	var stderr lockedBuffer
+	var stderr sqltest.Logs
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan int, 1)
 	go func() {
@@ -300,7 +301,7 @@ reload: {server_interval: 1s}
 	// The server stops; what the filter blocks meanwhile waits in its spool
 	// and arrives once, with nothing sent before resent.
 	srv.stop()
-	logs := []*lockedBuffer{&stderr, srv.out}
+	logs := []*sqltest.Logs{&stderr, srv.out}
 	for _, name := range []string{"down.selfharm.test", "down.casino.test"} {
 		if got := ask(t, child, dnsAddr, name); got != "192.0.2.1" {
 			t.Errorf("%s while the server is down: answered %s", name, got)

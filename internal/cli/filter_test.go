@@ -13,32 +13,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"golang.org/x/net/dns/dnsmessage"
+
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
-
-// lockedBuffer is a buffer the command writes its log to while the test
-// reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // answerAll is an upstream that answers every A query with 192.0.2.99.
 func answerAll(t *testing.T) string {
@@ -159,7 +141,7 @@ func TestFilterExampleConfig(t *testing.T) {
 func TestFilterRuns(t *testing.T) {
 	dir := t.TempDir()
 	path := writeFilterConfig(t, dir, answerAll(t))
-	var stderr lockedBuffer
+	var stderr sqltest.Logs
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan int, 1)
 	go func() {

@@ -1,37 +1,22 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/lifeguard-scp/lifeguard/internal/api"
 	"github.com/lifeguard-scp/lifeguard/internal/auth"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
-// lockedBuffer collects log lines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// lastRoute is the route of the last request line logged.
-func (l *lockedBuffer) lastRoute(t *testing.T) string {
+// lastRoute is the route of the last request line in logs.
+func lastRoute(t *testing.T, logs *sqltest.Logs) string {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	route, found := "", false
-	for line := range strings.SplitSeq(strings.TrimSpace(l.b.String()), "\n") {
+	for line := range strings.SplitSeq(strings.TrimSpace(logs.String()), "\n") {
 		var rec struct{ Msg, Route string }
 		if err := json.Unmarshal([]byte(line), &rec); err != nil {
 			t.Fatalf("log line %q: %v", line, err)
@@ -53,10 +38,10 @@ func (l *lockedBuffer) lastRoute(t *testing.T) string {
 // names the route that matched on its side, a panicking page's too.
 func TestAPIAndPagesSideBySide(t *testing.T) {
 	db := testDB(t)
-	logs := &lockedBuffer{}
+	logs := &sqltest.Logs{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	svc := auth.New(db, auth.Config{})
-	s := New(Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc, Pages: boomPages{pagesOn(t, db, svc)},
+	s := New(Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc, Pages: boomPages{PagesOver(t, db, svc, nil)},
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Filter: db, Logger: logger}})
 	tests := []struct {
 		name         string
@@ -96,7 +81,7 @@ func TestAPIAndPagesSideBySide(t *testing.T) {
 				t.Errorf("%d %q, want %d %q\n%.300s", rec.Code, rec.Header().Get("Content-Type"), tc.status, tc.contentType,
 					rec.Body.String())
 			}
-			if route := logs.lastRoute(t); route != tc.route {
+			if route := lastRoute(t, logs); route != tc.route {
 				t.Errorf("logged route %q, want %q", route, tc.route)
 			}
 			cleared := strings.Contains(rec.Header().Get("Set-Cookie"), "lifeguard_session=;")

@@ -2,10 +2,11 @@ package server
 
 import (
 	"log/slog"
-	"path/filepath"
 	"testing"
 
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 	"github.com/lifeguard-scp/lifeguard/internal/web"
 )
 
@@ -14,28 +15,23 @@ import (
 // signed in meets.
 func testPages(t *testing.T) *web.Web {
 	t.Helper()
-	return pagesOn(t, testDB(t), nil)
+	return PagesOver(t, testDB(t), nil, nil)
 }
 
 // testDB is a fresh, migrated SQLite file.
 func testDB(t *testing.T) *sqlstore.DB {
 	t.Helper()
-	db, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: filepath.Join(t.TempDir(), "lifeguard.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return sqltest.Migrated(t, sqltest.SQLite)
 }
 
-// pagesOn are the real pages over db, with every store they need, signing
-// in with auth (nil when no test signs in or sends a cookie).
-func pagesOn(t *testing.T, db *sqlstore.DB, auth web.Auth) *web.Web {
+// PagesOver are the real pages over db, with every store they need,
+// signing in with auth (nil when no test signs in or sends a cookie) and
+// routing with proc (nil when no test records a concern). It is exported
+// for the package's outside tests (server_test) too, so that both build
+// the pages the same way.
+func PagesOver(t *testing.T, db *sqlstore.DB, auth web.Auth, proc *procedure.Procedure) *web.Web {
 	t.Helper()
-	wb, err := web.New(web.Config{Logger: slog.New(slog.DiscardHandler), Auth: auth,
+	wb, err := web.New(web.Config{Logger: slog.New(slog.DiscardHandler), Auth: auth, Procedure: proc,
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db, Reminders: db,
 			Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db}})
 	if err != nil {

@@ -15,7 +15,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -29,7 +28,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
-	"github.com/lifeguard-scp/lifeguard/internal/web"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
 // The second-factor bypass, attacked from outside: an intruder who knows
@@ -132,36 +131,22 @@ type attackFixture struct {
 // have a second factor.
 func newAttackFixture(t *testing.T) *attackFixture {
 	t.Helper()
-	ctx := t.Context()
-	db, err := sqlstore.Open(ctx, sqlstore.Config{Path: filepath.Join(t.TempDir(), "lifeguard.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
-	p, err := db.CreatePartnership(sys, "Test Partnership")
-	if err != nil {
-		t.Fatal(err)
-	}
-	org, err := db.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: p.ID, Name: "School A", Setting: "school"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := sqltest.Migrated(t, sqltest.SQLite)
+	sys := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
 	svc := auth.New(db, auth.Config{Params: attackParams, Factors: db})
 	hash, err := hashWith(attackPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
+	roles := []lifeguard.Role{lifeguard.RoleDSL, lifeguard.RolePartnership, lifeguard.RoleAdmin, lifeguard.RoleStaff}
+	var members []sqltest.Member
+	for _, role := range roles {
+		members = append(members, sqltest.Member{Key: string(role), Role: role, Org: sqltest.SchoolA})
+	}
+	seeded := sqltest.Seed(t, db, "school.example", hash, members...)
 	f := &attackFixture{db: db, users: map[lifeguard.Role]*lifeguard.User{}}
-	for _, role := range []lifeguard.Role{lifeguard.RoleDSL, lifeguard.RolePartnership, lifeguard.RoleAdmin, lifeguard.RoleStaff} {
-		u, err := db.CreateUser(sys, lifeguard.NewUser{Email: string(role) + "@school.example", Name: "User " + string(role),
-			Role: role, OrganisationID: org.ID, PasswordHash: hash})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, role := range roles {
+		u := seeded.Users[string(role)]
 		f.users[role] = u
 		if role != lifeguard.RoleStaff {
 			if err := db.EnrolSecondFactor(sys, u.ID, lifeguard.SecondFactor{Secret: victimSecret}); err != nil {
@@ -174,15 +159,8 @@ func newAttackFixture(t *testing.T) *attackFixture {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.DiscardHandler)
-	pages, err := web.New(web.Config{
-		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db, Reminders: db,
-			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db},
-		Auth: svc, Procedure: proc, Logger: logger,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := server.New(server.Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc, Pages: pages,
+	srv := server.New(server.Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc,
+		Pages: server.PagesOver(t, db, svc, proc),
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger}})
 	ts := httptest.NewServer(srv.Handler())

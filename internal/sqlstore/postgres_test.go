@@ -1,7 +1,6 @@
 package sqlstore_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"io"
@@ -134,24 +133,6 @@ func TestPostgresTwoServers(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // freeAddr returns a loopback address nothing listens on.
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -215,7 +196,7 @@ func TestPostgresWaitsForServer(t *testing.T) {
 	up := make(chan error, 1)
 	time.AfterFunc(1500*time.Millisecond, func() { up <- proxy(t, u.Host, target) })
 
-	var logs syncBuffer
+	var logs sqltest.Logs
 	start := time.Now()
 	db, err := sqlstore.Open(t.Context(), sqlstore.Config{DSN: u.String(), ConnectTimeout: 30 * time.Second,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
@@ -253,7 +234,7 @@ func TestPostgresGivesUp(t *testing.T) {
 	}
 	down := *u
 	down.Host = freeAddr(t)
-	var logs syncBuffer
+	var logs sqltest.Logs
 	start := time.Now()
 	_, err = sqlstore.Open(t.Context(), sqlstore.Config{DSN: down.String(), ConnectTimeout: 1500 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})

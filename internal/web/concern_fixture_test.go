@@ -49,7 +49,7 @@ type dslFixture struct {
 	orgA    *lifeguard.Organisation
 	orgB    *lifeguard.Organisation
 	clients map[string]*http.Client
-	logs    *dslLogs
+	logs    *sqltest.Logs
 	// secrets are the second factors users set up through the pages.
 	secrets map[string]string
 }
@@ -72,23 +72,6 @@ func (c *dslClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
-}
-
-type dslLogs struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *dslLogs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *dslLogs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 const dslPassword = "correct horse battery staple"
@@ -142,7 +125,7 @@ func newDSLFixtureOn(t testing.TB, dsn string, tweak func(*sqlstore.DB, *web.Sto
 	}
 	seeded := sqltest.Seed(t, db, "demo.test", dslHash(t), dslRoles...)
 	f := &dslFixture{t: t, db: db, clock: clock, users: seeded.Users, clients: map[string]*http.Client{},
-		logs: &dslLogs{}, secrets: map[string]string{}, orgA: seeded.OrgA, orgB: seeded.OrgB}
+		logs: &sqltest.Logs{}, secrets: map[string]string{}, orgA: seeded.OrgA, orgB: seeded.OrgB}
 	var err error
 	f.svc = auth.New(db, auth.Config{Now: clock.Now, Params: dslParams, Factors: db, SessionIdle: 30 * 24 * time.Hour, SessionMax: 60 * 24 * time.Hour})
 	if f.proc, err = procedure.Load("", nil); err != nil {

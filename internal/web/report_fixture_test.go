@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
@@ -24,36 +23,18 @@ import (
 
 const reportPassword = "correct horse battery staple"
 
-// reportLogs collects the server's log lines, to check that no personal
-// text reaches them.
-type reportLogs struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *reportLogs) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *reportLogs) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // reportFixture is the real server, pages and store over a SQLite file: one
-// school with staff (two), a manager and a DSL, and a partnership officer.
-// The officer and the DSL have demo addresses, which serve --demo exempts
-// from the second factor, so the tests can sign them in without one; the
-// auth service has no second-factor store.
+// school with staff (two), a manager and a DSL, and a partnership officer
+// (sqltest.Seed; School B is there, with no one in it). Every user is a
+// demo account, which serve --demo exempts from the second factor, so the
+// tests can sign them in without one; the auth service has no
+// second-factor store.
 type reportFixture struct {
 	t     *testing.T
 	url   string
 	db    *sqlstore.DB
 	users map[string]*lifeguard.User
-	logs  *reportLogs
+	logs  *sqltest.Logs // no personal text may reach them
 }
 
 var reportProcedure = sync.OnceValues(func() (*procedure.Procedure, error) { return procedure.Load("", nil) })
@@ -71,43 +52,22 @@ func newReportFixture(t *testing.T) *reportFixture {
 		t.Fatal(err)
 	}
 	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())
-	p, err := db.CreatePartnership(sys, "Test Partnership")
-	if err != nil {
-		t.Fatal(err)
-	}
-	school, err := db.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: p.ID, Name: "School A", Setting: "school"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	team, err := db.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: p.ID, Name: "Partnership Team", Setting: "other"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Cheap hashes: the tests sign in many times, and the machine is small.
-	svc := auth.New(db, auth.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}})
-	f := &reportFixture{t: t, db: db, users: map[string]*lifeguard.User{}, logs: &reportLogs{}}
-	for _, u := range []struct {
-		key, email string
-		role       lifeguard.Role
-		org        *lifeguard.Organisation
-	}{
-		{"staff", "staff@test.example", "staff", school},
-		{"staff2", "staff2@test.example", "staff", school},
-		{"manager", "manager@test.example", "manager", school},
-		{"dsl", "dsl@demo.test", "dsl", school},
-		{"partnership", "partnership@demo.test", "partnership", team},
-	} {
+	seeded := sqltest.Seed(t, db, "demo.test",
 		// A placeholder hash that matches no password, replaced at once
 		// through the service with a cheap one of the real password.
-		user, err := db.CreateUser(sys, lifeguard.NewUser{Email: u.email, Name: "User " + u.key, Role: u.role,
-			OrganisationID: u.org.ID, PasswordHash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		"$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U",
+		sqltest.Member{Key: "staff", Role: lifeguard.RoleStaff, Org: sqltest.SchoolA},
+		sqltest.Member{Key: "staff2", Role: lifeguard.RoleStaff, Org: sqltest.SchoolA},
+		sqltest.Member{Key: "manager", Role: lifeguard.RoleManager, Org: sqltest.SchoolA},
+		sqltest.Member{Key: "dsl", Role: lifeguard.RoleDSL, Org: sqltest.SchoolA},
+		sqltest.Member{Key: "partnership", Role: lifeguard.RolePartnership, Org: sqltest.Team})
+	// Cheap hashes: the tests sign in many times, and the machine is small.
+	svc := auth.New(db, auth.Config{Params: auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}})
+	f := &reportFixture{t: t, db: db, users: seeded.Users, logs: &sqltest.Logs{}}
+	for _, user := range f.users {
 		if err := svc.SetPassword(sys, user.ID, reportPassword); err != nil {
 			t.Fatal(err)
 		}
-		f.users[u.key] = user
 	}
 	proc, err := reportProcedure()
 	if err != nil {

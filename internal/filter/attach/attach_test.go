@@ -215,7 +215,7 @@ func run(t *testing.T, c *attach.Client) (stop func()) {
 // every event is stored exactly once.
 func TestServerOutageLosesNothing(t *testing.T) {
 	s := newLifeguard(t)
-	logs := &syncBuffer{}
+	logs := &sqltest.Logs{}
 	c, err := attach.New(attach.Config{URL: s.url(), Token: s.token, SpoolDir: filepath.Join(t.TempDir(), "spool"),
 		FlushInterval: 10 * time.Millisecond, MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
 		Logger: slog.New(slog.NewJSONHandler(logs, nil))})
@@ -258,23 +258,6 @@ func TestServerOutageLosesNothing(t *testing.T) {
 	if strings.Contains(logs.String(), ".example") || strings.Contains(logs.String(), "10.0.0.7") {
 		t.Errorf("the client logged a name or an address: %s", logs.String())
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestNewClientOnTheSameSpool stops a client while the server is down,
