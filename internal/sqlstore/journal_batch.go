@@ -73,6 +73,12 @@ func (j *journalBatch) add(ctx context.Context, t *tx, e lifeguard.JournalEntry)
 			}
 			return errUnsealedHead()
 		}
+		if j.key == nil && seal != "" {
+			// Appending without the key would write an unsealed head over
+			// a sealed one, and every server holding the key would then
+			// refuse to record anything.
+			return errSealedWithoutKey()
+		}
 		j.loaded = true
 	}
 	if j.h == nil {

@@ -68,6 +68,14 @@ func errUnsealedHead() error {
 			"An administrator must run lifeguard journal verify.")
 }
 
+// errSealedWithoutKey is what a store without a key answers instead of
+// appending to a sealed head.
+func errSealedWithoutKey() error {
+	return lifeguard.Errorf(lifeguard.EINTERNAL,
+		"The journal is sealed, but this store was opened without the journal key, so nothing can be recorded. "+
+			"Give the key (--journal-key FILE or LIFEGUARD_JOURNAL_KEY_FILE).")
+}
+
 // JournalHeadSealed reports whether the journal's head carries a seal, and
 // whether that seal matches the store's key (false without a key). Servers
 // check it at start-up, so that a tampered head, or a server given the

@@ -62,3 +62,28 @@ func TestBackup(t *testing.T) {
 func TestSQLiteJournalSeal(t *testing.T) {
 	storetest.JournalSeal(t, sqltest.SQLite)
 }
+
+// TestUnkeyedStoreLeavesSealedHead: a store opened without the journal key
+// (a tool of one's own, a forgotten flag) must not write an unsealed head
+// over a sealed one, which would stop every server holding the key.
+func TestUnkeyedStoreLeavesSealedHead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sealed.db")
+	key := make([]byte, sqlstore.JournalKeySize)
+	sys := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
+	keyed := sqltest.OpenConfig(t, sqlstore.Config{Path: path, JournalKey: key})
+	if err := keyed.Migrate(sys); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := keyed.SealJournal(sys); err != nil {
+		t.Fatal(err)
+	}
+	school := sqltest.NewSchool(t, keyed)
+
+	plain := sqltest.OpenConfig(t, sqlstore.Config{Path: path})
+	if _, err := plain.CreateConcern(school.AsDSL(t.Context()), sqltest.Concern(time.Now())); err == nil {
+		t.Fatal("a store without the key appended to a sealed journal")
+	}
+	if _, err := keyed.CreateConcern(school.AsDSL(t.Context()), sqltest.Concern(time.Now())); err != nil {
+		t.Fatalf("the keyed store cannot record after the unkeyed one tried: %v", err)
+	}
+}
