@@ -155,6 +155,9 @@ type opened struct {
 	key []byte
 	// fresh: key was made now and is not in its file yet.
 	fresh bool
+	// created: the database held no Lifeguard records before this open,
+	// so nothing in its journal can have been cut off.
+	created bool
 }
 
 // openData opens and migrates the store's database: for SQLite, creating
@@ -208,6 +211,8 @@ func openStore(ctx context.Context, s store, now func() time.Time, logger *slog.
 	}
 	cfg := sqlstore.Config{DSN: s.url, Now: now, Logger: logger, JournalKey: o.key}
 	if !s.postgres() {
+		_, err := os.Stat(dbFile(s.dir))
+		o.created = errors.Is(err, os.ErrNotExist)
 		if err := os.MkdirAll(s.dir, 0o700); err != nil {
 			return nil, fmt.Errorf("data directory: %w", err)
 		}
@@ -223,6 +228,11 @@ func openStore(ctx context.Context, s store, now func() time.Time, logger *slog.
 		if err == nil && current == 0 {
 			err = usageError("there is no Lifeguard database in the %s (run lifeguard migrate or serve on it first)", s)
 		}
+	}
+	if err == nil && s.postgres() && use == journalWrite {
+		var current int
+		current, _, err = db.MigrationStatus(lifeguard.WithActor(ctx, lifeguard.SystemActor()))
+		o.created = current == 0
 	}
 	if err == nil {
 		err = db.Migrate(ctx)
@@ -274,7 +284,10 @@ func checkJournalHead(ctx context.Context, db *sqlstore.DB, s store, o *opened) 
 		return &exitError{code: exitFailure, msg: fmt.Sprintf("The journal is sealed, but there is no journal key at %s. "+
 			"Put back the key file it was sealed with (keep it with the backups; docs/operations.md), or, after "+
 			"lifeguard journal verify %s, seal it with a new key: lifeguard journal seal %s", s.key, s.where(), s.where())}
-	case o.fresh:
+	case o.fresh, o.created && !hasSeal:
+		// A data directory's first key, or a new database given a key
+		// made beforehand (--journal-key, or the variable on a new
+		// PostgreSQL database): there is nothing to have been cut off.
 		return sealWithNewKey(ctx, db, s, o)
 	}
 	return &exitError{code: exitFailure, msg: fmt.Sprintf("The journal's head is not sealed with the journal key in %s "+
@@ -284,8 +297,8 @@ func checkJournalHead(ctx context.Context, db *sqlstore.DB, s store, o *opened) 
 		"(docs/operations.md).", s.key, sqlstore.KeyFingerprint(o.key), s.where(), s.where())}
 }
 
-// sealWithNewKey seals the journal with a key made now and then writes the
-// key to its file. In that order, a failure between the two leaves a
+// sealWithNewKey seals the journal with the key and then, for a key made
+// now, writes it to its file. In that order, a failure between the two leaves a
 // journal sealed with a key no one has, which the next start finds sealed
 // without a key and refuses, rather than a key that seals nothing.
 func sealWithNewKey(ctx context.Context, db *sqlstore.DB, s store, o *opened) error {
@@ -295,6 +308,9 @@ func sealWithNewKey(ctx context.Context, db *sqlstore.DB, s store, o *opened) er
 	}
 	if rep.FirstBroken != 0 {
 		return &brokenJournal{rep: rep}
+	}
+	if !o.fresh {
+		return nil
 	}
 	if err := writeJournalKey(s.key, o.key); err != nil {
 		return err

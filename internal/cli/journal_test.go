@@ -343,3 +343,27 @@ func TestJournalKeyFile(t *testing.T) {
 		t.Errorf("a key file given but missing: %d %s", code, stderr)
 	}
 }
+
+// TestNewDatabaseTakesAGivenKey: a key made beforehand (for a new
+// deployment, or in LIFEGUARD_JOURNAL_KEY_FILE) seals a database created
+// with it, rather than the new database being refused as if its journal
+// had been cut.
+func TestNewDatabaseTakesAGivenKey(t *testing.T) {
+	base := t.TempDir()
+	first := filepath.Join(base, "first")
+	if code, _, stderr := run(t, "", "migrate", "--data", first); code != 0 {
+		t.Fatalf("migrate: %d %s", code, stderr)
+	}
+	key := defaultJournalKey(first)
+	second := filepath.Join(base, "second")
+	if code, _, stderr := run(t, "", "org", "add", "--data", second, "--journal-key", key, "--name", "Hillside School",
+		"--setting", "school", "--partnership", "Hillside SCP"); code != 0 {
+		t.Fatalf("a new database with a key made beforehand: %d %s", code, stderr)
+	}
+	if code, out, stderr := run(t, "", "journal", "verify", "--data", second, "--journal-key", key); code != 0 {
+		t.Fatalf("verify: %d %s %s", code, out, stderr)
+	}
+	if _, err := os.Stat(defaultJournalKey(second)); err == nil {
+		t.Error("a key file was written beside the database although a key was given")
+	}
+}
