@@ -22,6 +22,18 @@ func (db *DB) KeepReportDraft(ctx context.Context, sessionHash []byte, now time.
 		return 0, err
 	}
 	a, _ := actor(ctx)
+	// JSON would quietly turn bad bytes into U+FFFD; refuse them as every
+	// other text the store keeps.
+	var p problems
+	for name, values := range d.Answers {
+		p.check("answers", name)
+		for _, v := range values {
+			p.check("answers."+name, v)
+		}
+	}
+	if len(p) > 0 {
+		return 0, p.err("The report's answers are not valid")
+	}
 	answers, err := json.Marshal(d.Answers)
 	if err != nil {
 		return 0, fmt.Errorf("encode draft: %w", err)

@@ -2,9 +2,8 @@ package sqlstore
 
 import (
 	"context"
-	"strings"
+	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/lifeguard-scp/lifeguard"
 )
@@ -18,12 +17,20 @@ import (
 // address and an email of at most 254 bytes with short prefixes.
 const maxThrottleKey = 600
 
+// checkThrottleKey applies the store's one text rule (lifeguard.TextProblem)
+// and a limit in bytes, which is what an index holds.
 func checkThrottleKey(path, key string) error {
-	if key == "" || len(key) > maxThrottleKey || !utf8.ValidString(key) || strings.ContainsRune(key, 0) {
-		return lifeguard.Invalid("The throttling key is not valid",
-			[]lifeguard.Problem{{Path: path, Problem: "must be text of 1 to 600 bytes without NUL"}})
+	problem := lifeguard.TextProblem(key)
+	switch {
+	case key == "":
+		problem = "is required"
+	case problem == "" && len(key) > maxThrottleKey:
+		problem = fmt.Sprintf("is %d bytes long; the most allowed is %d", len(key), maxThrottleKey)
 	}
-	return nil
+	if problem == "" {
+		return nil
+	}
+	return lifeguard.Invalid("The throttling key is not valid", []lifeguard.Problem{{Path: path, Problem: problem}})
 }
 
 // Failures lists every key with failures since the time given, the most

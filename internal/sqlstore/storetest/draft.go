@@ -33,6 +33,12 @@ func testReportDrafts(t *testing.T, open Opener) {
 	_, err := f.db.KeepReportDraft(as(t.Context(), f.staff), []byte("ended-a-moment-ago-hash-0000000"), now, d)
 	wantCode(t, err, lifeguard.EFORBIDDEN)
 
+	for name, bad := range map[string]string{"a NUL": "What\x00they told me", "invalid UTF-8": "What \xff told me"} {
+		b := lifeguard.ReportDraft{Step: 3, Answers: map[string][]string{"description": {bad}}}
+		_, err := f.db.KeepReportDraft(ctx, []byte("ended-a-moment-ago-hash-0000000"), now, b)
+		wantCode(t, err, lifeguard.EINVALID)
+		t.Logf("%s: %v", name, err)
+	}
 	uid, err := f.db.KeepReportDraft(ctx, []byte("ended-a-moment-ago-hash-0000000"), now, d)
 	if err != nil || uid != f.staff.ID {
 		t.Fatalf("KeepReportDraft = %d, %v; want user %d", uid, err, f.staff.ID)
