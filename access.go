@@ -164,7 +164,7 @@ func (r Role) May(op Op) Reach {
 
 // roleIndex is r's column in the table, or -1.
 func roleIndex(r Role) int {
-	for i, x := range Roles() {
+	for i, x := range roleOrder {
 		if x == r {
 			return i
 		}

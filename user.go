@@ -23,8 +23,14 @@ const (
 
 // Roles lists the roles in order of the pages that show them.
 func Roles() []Role {
-	return []Role{RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin, RoleFilter}
+	r := roleOrder
+	return r[:]
 }
+
+// roleOrder is the order of Roles, which is also the order of the access
+// table's columns; an array, so that finding a column on every access
+// check allocates nothing.
+var roleOrder = [...]Role{RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin, RoleFilter}
 
 // roleWords name someone by their role, as a chronology says who did what.
 var roleWords = map[Role]string{
