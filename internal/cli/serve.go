@@ -183,12 +183,7 @@ func (e *env) printDemo(url string, s store, seeded int, password string) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", l.Email, l.Role, l.Org)
 	}
 	tw.Flush()
-	// Never the PostgreSQL URL: it holds the password.
-	where := "--data " + s.dir
-	if s.postgres() {
-		where = "--database URL"
-	}
-	fmt.Fprintf(e.stdout, "Try the API as the safeguarding lead:\n  TOKEN=$(go run ./cmd/lifeguard token create %s --email dsl@demo.test)\n  curl -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/concerns?order=due&status=open'\n", where, url)
+	fmt.Fprintf(e.stdout, "Try the API as the safeguarding lead:\n  TOKEN=$(go run ./cmd/lifeguard token create %s --email dsl@demo.test)\n  curl -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/concerns?order=due&status=open'\n", s.where(), url)
 }
 
 // randomPassword is a demo password that is easy to read and type.
