@@ -35,19 +35,9 @@ func (db *DB) DemoAccounts(ctx context.Context) ([]int64, error) {
 	if err := systemOnly(ctx); err != nil {
 		return nil, err
 	}
-	ids := []int64{}
-	err := db.inRead(ctx, "demo accounts", func(tx *tx) error {
-		return each(ctx, tx, `SELECT user_id FROM demo_accounts ORDER BY user_id`, nil, func(scan func(...any) error) error {
+	return readAll(ctx, db, "demo accounts", `SELECT user_id FROM demo_accounts ORDER BY user_id`, nil,
+		func(scan func(...any) error) (*int64, error) {
 			var id int64
-			if err := scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
+			return &id, scan(&id)
 		})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return ids, nil
 }

@@ -39,24 +39,16 @@ func (db *DB) Failures(ctx context.Context, since time.Time) ([]lifeguard.Failur
 	if err := systemOnly(ctx); err != nil {
 		return nil, err
 	}
-	out := []lifeguard.FailureCount{}
-	err := db.inRead(ctx, "list failures", func(tx *tx) error {
-		return each(ctx, tx, `SELECT key, COUNT(*), MAX(at) FROM login_failures WHERE at >= ?
-			GROUP BY key ORDER BY COUNT(*) DESC, key`, []any{micros(since)}, func(scan func(...any) error) error {
-			var f lifeguard.FailureCount
-			var last int64
-			if err := scan(&f.Key, &f.Failures, &last); err != nil {
-				return err
-			}
-			f.Last = fromMicros(last)
-			out = append(out, f)
-			return nil
-		})
+	return readAll(ctx, db, "list failures", `SELECT key, COUNT(*), MAX(at) FROM login_failures WHERE at >= ?
+		GROUP BY key ORDER BY COUNT(*) DESC, key`, []any{micros(since)}, func(scan func(...any) error) (*lifeguard.FailureCount, error) {
+		var f lifeguard.FailureCount
+		var last int64
+		if err := scan(&f.Key, &f.Failures, &last); err != nil {
+			return nil, err
+		}
+		f.Last = fromMicros(last)
+		return &f, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // SignedIn records a successful sign-in in one transaction: the user's
