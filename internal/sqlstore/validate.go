@@ -88,6 +88,11 @@ func (p *problems) triage(t *lifeguard.Triage) {
 		}
 		seen[r.Code] = true
 	}
+	// Zero is a triage that does not say, judged with the default; any
+	// other window is the procedure's, which keeps to these bounds.
+	if w := t.NowWindow; w != 0 && (w < lifeguard.MinNowWindow || w > lifeguard.MaxNowWindow) {
+		p.add("triage.now_window", "must be from %s to %s", lifeguard.MinNowWindow, lifeguard.MaxNowWindow)
+	}
 }
 
 // normaliseTriage makes every list present, empty rather than null, as the
@@ -107,6 +112,9 @@ func normaliseTriage(t *lifeguard.Triage) {
 	}
 	if t.Warnings == nil {
 		t.Warnings = []string{}
+	}
+	if t.NowWindow == 0 {
+		t.NowWindow = lifeguard.DefaultNowWindow
 	}
 	for i := range t.Routes {
 		r := &t.Routes[i]
