@@ -47,6 +47,17 @@ func (p *problems) check(path, s string) {
 // already checked (lifeguard.ValidFacts), which then become in.Facts: the
 // proof is taken in place of checking again, and facts given both ways are
 // refused rather than one of them quietly dropped.
+// phone checks an optional phone number (lifeguard.PhoneProblem); empty
+// is none.
+func (p *problems) phone(path, s string) {
+	if s == "" {
+		return
+	}
+	if msg := lifeguard.PhoneProblem(s); msg != "" {
+		p.add(path, "%s", msg)
+	}
+}
+
 func (p *problems) facts(in *lifeguard.NewConcern) {
 	switch {
 	case in.Valid.IsZero():
