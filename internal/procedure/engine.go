@@ -482,3 +482,13 @@ func (p *Procedure) RouteTitle(code lifeguard.RouteCode) (string, bool) {
 	}
 	return p.routes[i].title, true
 }
+
+// RouteContact returns the contact of the route with the code, as this
+// procedure (local file included) gives it; false when it gives none.
+func (p *Procedure) RouteContact(code lifeguard.RouteCode) (string, bool) {
+	i, ok := p.routeIndex[code]
+	if !ok || p.routes[i].contact == nil || *p.routes[i].contact == "" {
+		return "", false
+	}
+	return *p.routes[i].contact, true
+}
