@@ -74,7 +74,7 @@ func TestReportDoneWords(t *testing.T) {
 		mustContain(t, p, "<title>Find your safeguarding lead now: your report is recorded",
 			"Go and find your designated safeguarding lead (DSL), or their deputy, in person now",
 			`<a class="phone" href="tel:01632960100">01632 960 100</a>`,
-			"phone children's social care for the area where the child lives yourself",
+			"phone children's social care yourself, for the area where the child lives",
 			"If a child is in immediate danger, call 999.", "Due now: Refer to children&#39;s social care.",
 			"Your report is recorded. Concern number")
 		mustNotContain(t, p, never, "has it now", "The first step is due")
