@@ -17,9 +17,9 @@ type reminderItem struct {
 	Overdue bool
 	// Now: not overdue, but the deadline has come: an immediate route
 	// within the window of "now" (the store judged it not overdue).
-	Now     bool
-	Due     string
-	DueISO  string
+	Now    bool
+	Due    string
+	DueISO string
 }
 
 // reminders lists the DSL's organisation's reminders, or none when the
