@@ -69,9 +69,10 @@ func (db *DB) RaiseReminders(ctx context.Context, now time.Time, warn time.Durat
 					if err := scan(&d.concern, &d.org, &d.at, &late); err != nil {
 						return err
 					}
+					// now to the microsecond, as the CASE compares it.
+					dueAt, lateAt := fromMicros(d.at), fromMicros(late)
 					d.kind = lifeguard.ReminderDueSoon
-					if lifeguard.Judge(timePtr(sql.NullInt64{Int64: d.at, Valid: true}),
-						timePtr(sql.NullInt64{Int64: late, Valid: true}), fromMicros(micros(now))) == lifeguard.Overdue {
+					if lifeguard.Judge(&dueAt, &lateAt, fromMicros(micros(now))) == lifeguard.Overdue {
 						d.kind = lifeguard.ReminderOverdue
 					}
 					found = append(found, d)
@@ -81,14 +82,13 @@ func (db *DB) RaiseReminders(ctx context.Context, now time.Time, warn time.Durat
 				return err
 			}
 			for _, d := range found {
-				kind := d.kind
 				id, err := t.insert(ctx, `INSERT INTO reminders (concern_id, organisation_id, kind, due, created_at)
-					VALUES (?, ?, ?, ?, ?)`, d.concern, d.org, string(kind), d.at, micros(now))
+					VALUES (?, ?, ?, ?, ?)`, d.concern, d.org, string(d.kind), d.at, micros(now))
 				if err != nil {
 					return err
 				}
 				if err := journal(ctx, t, a, now, jCreate, "reminder", id,
-					fmt.Sprintf("concern=%d kind=%s", d.concern, kind)); err != nil {
+					fmt.Sprintf("concern=%d kind=%s", d.concern, d.kind)); err != nil {
 					return err
 				}
 			}
