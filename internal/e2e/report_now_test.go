@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -56,4 +57,29 @@ func TestReportNowTellsReporterToFindDSL(t *testing.T) {
 	}
 	b.checkAccessible("report confirmation: due now")
 	b.screenshot("report-now-done")
+	m := regexp.MustCompile(`/report/(\d+)/done$`).FindStringSubmatch(b.location())
+	if m == nil {
+		t.Fatalf("not on a confirmation page: %s", b.location())
+	}
+	concern := "/concerns/" + m[1]
+
+	// The DSL sees it as due now, with its action, not overdue.
+	d := newBrowser(t)
+	d.signIn(a.url, "dsl@demo.test")
+	d.run(chromedp.Navigate(a.url+"/inbox"), chromedp.WaitVisible("main", chromedp.ByQuery))
+	var entry string
+	d.run(chromedp.Text(`//ol[contains(@class,"inbox")]/li[.//a[@href="`+concern+`"]]`, &entry, chromedp.BySearch))
+	if !strings.Contains(entry, "Now") || strings.Contains(entry, "Overdue") || !strings.Contains(entry, "Phone children's social care now") {
+		t.Errorf("the inbox's entry of the new concern:\n%s", entry)
+	}
+	d.checkAccessible("inbox with a concern due now")
+	d.screenshot("inbox-now")
+	d.run(chromedp.Navigate(a.url+concern), chromedp.WaitVisible("main", chromedp.ByQuery))
+	var route string
+	d.run(chromedp.Text(`article[aria-labelledby="route-CSC_REFERRAL"]`, &route, chromedp.ByQuery))
+	if !strings.Contains(route, "Now") || strings.Contains(route, "Overdue") || !strings.Contains(route, "counts as on time until") {
+		t.Errorf("the concern page's referral:\n%s", route)
+	}
+	d.checkAccessible("concern page with a route due now")
+	d.screenshot("concern-now")
 }

@@ -244,6 +244,7 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 					rv.Now = true
 					if at := rt.LateAt(c.Triage.Window()); rt.Urgency == lifeguard.Immediate {
 						rv.NowUntil, rv.NowISO = wb.showTime(*at), at.UTC().Format("2006-01-02T15:04:05Z")
+						rv.Urgency = "" // its label is "Now" too: one tag says it
 					}
 				}
 			}

@@ -75,6 +75,9 @@ func TestNowIsNotOverdue(t *testing.T) {
 		!strings.Contains(ref, "It counts as on time until <time datetime=\"2026-11-18T11:00:00Z\">Wed 18 Nov 2026, 11:00</time>") {
 		t.Errorf("concern page 20 minutes after the report:\n%s", ref)
 	}
+	if strings.Count(ref, ">Now</span>") != 1 {
+		t.Errorf("the referral says Now more than once:\n%s", ref)
+	}
 	if police := routeArticle(t, p.body, "POLICE_101"); strings.Contains(police, "tag now") || strings.Contains(police, "Overdue") {
 		t.Errorf("a same-day route due at 17:00 shows as now or overdue:\n%s", police)
 	}
