@@ -60,8 +60,21 @@ type ConcernSummary struct {
 	ConcernTypes   []ConcernType `json:"concern_types"`
 	ReportedAt     time.Time     `json:"reported_at"`
 	Due            *time.Time    `json:"due"`
-	Overdue        bool          `json:"overdue"`
-	Routes         []RouteCode   `json:"routes"`
+	// Overdue says that a route without a decision is late: past its
+	// deadline, or for an immediate route past the window of "now" after
+	// it (timing.go). Never for a closed concern.
+	Overdue bool `json:"overdue"`
+	// Now lists the routes without a decision that are due now: immediate
+	// routes still within the window of "now". Empty when there are none.
+	Now    []NowRoute  `json:"now"`
+	Routes []RouteCode `json:"routes"`
+}
+
+// NowRoute is a route due now, with what to do, for a list to show.
+type NowRoute struct {
+	Code   RouteCode `json:"code"`
+	Title  string    `json:"title"`
+	Action string    `json:"action"`
 }
 
 // DecisionKind is what the DSL decided about a route.

@@ -130,9 +130,11 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 	}
 	var orgs []*org
 	byName := map[string]*org{}
-	for _, spec := range orgSpecs() {
+	for i, spec := range orgSpecs() {
+		// Safeguarding contact numbers from Ofcom's range for drama
+		// (01632 960000 to 960999), which ring nobody.
 		o, err := s.Orgs.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: p.ID, Name: spec.name,
-			Setting: spec.setting, ProvidesInternet: spec.internet})
+			Setting: spec.setting, ProvidesInternet: spec.internet, SafeguardingPhone: fmt.Sprintf("01632 960 %03d", 100+i)})
 		if err != nil {
 			return 0, fmt.Errorf("organisation %s: %w", spec.name, err)
 		}

@@ -598,7 +598,9 @@ func (b *builder) routes() (Section, error) {
 			"declined with a reason, or not yet decided.",
 		RowHead: "Route", Columns: []string{"Followed", "Declined", "Not yet decided", "Given"}, Chart: "bars"}
 	timely := Table{ID: "timeliness", Title: "Decisions by the deadline",
-		Caption: "For each route with a deadline, whether its first decision was made by it.",
+		Caption: "For each route with a deadline, whether its first decision was made by it. A route due now " +
+			"(immediate) counts as decided by its deadline when decided within the procedure's window of \"now\" " +
+			"after the report, an hour unless the partnership's procedure says otherwise.",
 		RowHead: "Route", Columns: []string{"By the deadline", "After it", "Decided", "Share by the deadline"},
 		Chart: "bars"}
 	for _, code := range codes {

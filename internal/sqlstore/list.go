@@ -111,7 +111,7 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 	var q strings.Builder
 	args := make([]any, 0, 12)
 	q.WriteString(`SELECT c.id, c.organisation_id, c.child_id, ch.ref, c.reporter_id, c.status, c.types, c.routes,
-		c.reported_at, c.due FROM concerns c LEFT JOIN children ch ON ch.id = c.child_id WHERE `)
+		c.reported_at, c.due, c.late_at FROM concerns c LEFT JOIN children ch ON ch.id = c.child_id WHERE `)
 	// Who sees what: a DSL their organisation's concerns, staff and managers
 	// what they reported, the system everything.
 	switch a.May(lifeguard.OpReadConcern) {
@@ -178,6 +178,7 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 	now := db.now()
 	page := &lifeguard.ConcernPage{Concerns: make([]lifeguard.ConcernSummary, 0, min(limit, 64))}
 	err = db.inWrite(ctx, "list concerns", func(tx *tx) error {
+		var dueNow []int // the concerns of the page with a route due now
 		rows, err := tx.query(ctx, q.String(), args...)
 		if err != nil {
 			return err
@@ -185,12 +186,12 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 		defer rows.Close()
 		for rows.Next() {
 			var s lifeguard.ConcernSummary
-			var child, due sql.NullInt64
+			var child, due, late sql.NullInt64
 			var ref sql.NullString
 			var status, types, routes string
 			var reported int64
 			if err := rows.Scan(&s.ID, &s.OrganisationID, &child, &ref, &s.ReporterID, &status, &types, &routes,
-				&reported, &due); err != nil {
+				&reported, &due, &late); err != nil {
 				return err
 			}
 			if len(page.Concerns) == limit {
@@ -212,13 +213,27 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 			s.ChildRef, s.Status, s.ReportedAt, s.Due = ref.String, lifeguard.ConcernStatus(status), fromMicros(reported), timePtr(due)
 			s.ConcernTypes = splitCodes[lifeguard.ConcernType](types)
 			s.Routes = splitCodes[lifeguard.RouteCode](routes)
-			s.Overdue = s.Due != nil && s.Due.Before(now) && s.Status != lifeguard.StatusClosed
+			s.Now = []lifeguard.NowRoute{}
+			if s.Status != lifeguard.StatusClosed {
+				switch lifeguard.Judge(s.Due, timePtr(late), now) {
+				case lifeguard.Overdue:
+					s.Overdue = true
+				case lifeguard.DueNow:
+					dueNow = append(dueNow, len(page.Concerns))
+				}
+			}
 			page.Concerns = append(page.Concerns, s)
 		}
 		if err := rows.Err(); err != nil {
 			return err
 		}
 		rows.Close()
+		for _, i := range dueNow {
+			s := &page.Concerns[i]
+			if s.Now, err = nowRoutes(ctx, tx, s.ID, now); err != nil {
+				return err
+			}
+		}
 		ids := make([]int64, len(page.Concerns))
 		for i, s := range page.Concerns {
 			ids[i] = s.ID

@@ -46,12 +46,16 @@ type inboxItem struct {
 	Due      string
 	DueISO   string
 	Overdue  bool
-	Routes   int
+	// Now are the routes due now (lifeguard.ConcernSummary.Now), shown
+	// with their action rather than as overdue.
+	Now    []lifeguard.NowRoute
+	Routes int
 }
 
 // inbox is the DSL's list of their organisation's concerns, the most
 // urgent first: overdue ones lead, then by the earliest deadline of a route
-// not yet decided. It is one call to the store, whatever the filter.
+// not yet decided. A route due now (immediate, within the window of "now")
+// shows as Now with its action, not as overdue. It is one call to the store, whatever the filter.
 func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 	err := requireRule(r, lifeguard.OpReadConcern, "see the inbox of concerns")
 	if err != nil {
@@ -156,7 +160,7 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 func (wb *Web) inboxItem(s *lifeguard.ConcernSummary) inboxItem {
 	it := inboxItem{ID: s.ID, URL: concernURL(s.ID), Types: strings.Join(typeWords(s.ConcernTypes), "; "),
 		ChildRef: s.ChildRef, Status: s.Status.Label(), IsNew: s.Status == lifeguard.StatusNew,
-		Reported: wb.showTime(s.ReportedAt), Overdue: s.Overdue, Routes: len(s.Routes)}
+		Reported: wb.showTime(s.ReportedAt), Overdue: s.Overdue, Now: s.Now, Routes: len(s.Routes)}
 	if s.Due != nil {
 		it.Due, it.DueISO = wb.showTime(*s.Due), s.Due.UTC().Format("2006-01-02T15:04:05Z")
 	}
