@@ -353,6 +353,10 @@ func testFilterWorries(t *testing.T, open Opener) {
 	empty.Text = "  "
 	_, err = f.db.RecordFilterWorry(as(ctx, filterA), empty, f.worryConcern(words))
 	wantProblem(t, err, "text")
+	unknown := in
+	unknown.About = "ponies"
+	_, err = f.db.RecordFilterWorry(as(ctx, filterA), unknown, f.worryConcern(words))
+	wantProblem(t, err, "about")
 
 	got, err := f.db.RecordFilterWorry(as(ctx, filterA), in, f.worryConcern(words))
 	if err != nil || !got.Created || got.ConcernID == 0 {
