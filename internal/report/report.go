@@ -288,7 +288,11 @@ func title(s string) string {
 }
 
 // risks is the heat map of the 4Cs by nature and the table of concern
-// types, one network: a heat map cell is the sum of the types in it.
+// types, one network: a heat map cell is the sum of the types in it. When
+// the heat map would hide most of its concerns to protect small numbers,
+// the section shows the coarser grouping instead: the concerns by risk area
+// alone, without the nature of the harm, protected with the types in the
+// same way, and says why.
 func (b *builder) risks() (Section, error) {
 	types := lifeguard.ConcernTypes()
 	count := map[lifeguard.ConcernType]int64{}
@@ -303,6 +307,28 @@ func (b *builder) risks() (Section, error) {
 			count[lifeguard.ConcernType(code)] += t.N
 		}
 	}
+	sec := Section{ID: "risks", Title: "What the concerns were about",
+		Intro: "The 4Cs of online risk (content, contact, conduct and commerce) by the nature of the harm."}
+	hm, tt, share := b.riskTables(types, count, true)
+	if share < mostHidden {
+		hm, tt, _ = b.riskTables(types, count, false)
+		sec.Intro = "The 4Cs of online risk (content, contact, conduct and commerce)."
+		sec.Notes = append(sec.Notes, "The risk areas are shown without the nature of the harm: split by it, most of "+
+			"their concerns would have had to be hidden to protect small numbers.")
+	}
+	sec.Tables = []Table{hm, tt}
+	return sec, nil
+}
+
+// mostHidden is the share of a table's concerns below which too much of
+// it is hidden to show it: the report shows a coarser grouping instead.
+const mostHidden = 0.5
+
+// riskTables protects and builds the heat map (byNature) or the table of
+// risk areas, and the table of concern types. share is the share of the
+// heat map's concerns in cells it shows.
+func (b *builder) riskTables(types []lifeguard.ConcernTypeInfo, count map[lifeguard.ConcernType]int64,
+	byNature bool) (hm, tt Table, share float64) {
 	typeCells := make([]*cell, len(types))
 	var sum int64
 	for i, t := range types {
@@ -323,14 +349,24 @@ func (b *builder) risks() (Section, error) {
 		areaNode[a], areaCell[a] = n.node(), &cell{}
 		n.add(r4, areaNode[a], areaCell[a])
 	}
-	for _, nat := range natures {
-		natureNode[nat], natureCell[nat] = n.node(), &cell{}
-		n.add(natureNode[nat], bottom, natureCell[nat])
+	if byNature {
+		for _, nat := range natures {
+			natureNode[nat], natureCell[nat] = n.node(), &cell{}
+			n.add(natureNode[nat], bottom, natureCell[nat])
+		}
 	}
 	for i, t := range types {
 		c := typeCells[i]
 		if !slices.Contains(areas, t.Area) || !slices.Contains(natures, t.Nature) {
 			n.add(top, bottom, c) // outside the 4Cs
+			continue
+		}
+		areaCell[t.Area].v += c.v
+		grand.v += c.v
+		if !byNature {
+			// Without the nature of harm a type flows from its area's sum
+			// straight to the sum of the types.
+			n.add(areaNode[t.Area], bottom, c)
 			continue
 		}
 		k := [2]string{string(t.Area), string(t.Nature)}
@@ -339,37 +375,57 @@ func (b *builder) risks() (Section, error) {
 			n.add(areaNode[t.Area], heatNode[k], heat[k])
 		}
 		heat[k].v += c.v
-		areaCell[t.Area].v += c.v
 		natureCell[t.Nature].v += c.v
-		grand.v += c.v
 		n.add(heatNode[k], natureNode[t.Nature], c)
 	}
 	n.add(bottom, top, typesTotal)
 	b.protect(n)
+	var seen, all int64
+	for _, c := range heat {
+		all += c.v
+		if c.state == shown {
+			seen += c.v
+		}
+	}
+	share = 1
+	if all > 0 {
+		share = float64(seen) / float64(all)
+	}
 
-	hm := Table{ID: "heatmap", Title: "Concerns by risk area and nature",
-		Caption: "Each concern is counted once for every concern type it has; " +
-			"a cell with no concern type in it reads " + MarkNone + ".",
-		RowHead: "Risk area", Chart: "heatmap"}
-	for _, nat := range natures {
-		hm.Columns = append(hm.Columns, title(string(nat)))
+	if byNature {
+		hm = Table{ID: "heatmap", Title: "Concerns by risk area and nature",
+			Caption: "Each concern is counted once for every concern type it has; " +
+				"a cell with no concern type in it reads " + MarkNone + ".",
+			RowHead: "Risk area", Chart: "heatmap"}
+		for _, nat := range natures {
+			hm.Columns = append(hm.Columns, title(string(nat)))
+		}
+	} else {
+		hm = Table{ID: "areas", Title: "Concerns by risk area",
+			Caption: "Each concern is counted once for every concern type it has. Shown without the nature of " +
+				"the harm, which would have hidden most of the figures.",
+			RowHead: "Risk area", Chart: "bars"}
 	}
 	hm.Columns = append(hm.Columns, "Total")
 	for _, a := range areas {
 		row := Row{Key: string(a), Label: title(string(a))}
-		for _, nat := range natures {
-			if c := heat[[2]string{string(a), string(nat)}]; c != nil {
-				row.Cells = append(row.Cells, c.figure())
-			} else {
-				row.Cells = append(row.Cells, textFigure(MarkNone))
+		if byNature {
+			for _, nat := range natures {
+				if c := heat[[2]string{string(a), string(nat)}]; c != nil {
+					row.Cells = append(row.Cells, c.figure())
+				} else {
+					row.Cells = append(row.Cells, textFigure(MarkNone))
+				}
 			}
 		}
 		row.Cells = append(row.Cells, areaCell[a].figure())
 		hm.Rows = append(hm.Rows, row)
 	}
 	totals := Row{Key: "total", Label: "Total"}
-	for _, nat := range natures {
-		totals.Cells = append(totals.Cells, natureCell[nat].figure())
+	if byNature {
+		for _, nat := range natures {
+			totals.Cells = append(totals.Cells, natureCell[nat].figure())
+		}
 	}
 	totals.Cells = append(totals.Cells, grand.figure())
 	hm.Totals = &totals
@@ -380,30 +436,53 @@ func (b *builder) risks() (Section, error) {
 			caption += " " + n + "."
 		}
 	}
-	tt := Table{ID: "types", Title: "Concerns by concern type", Caption: caption,
+	tt = Table{ID: "types", Title: "Concerns by concern type", Caption: caption,
 		RowHead: "Concern type", Columns: []string{"Concerns"}, Chart: "bars"}
 	for i, t := range types {
 		tt.Rows = append(tt.Rows, Row{Key: string(t.Code), Label: t.Label, Cells: figures(typeCells[i])})
 	}
 	tt.Totals = &Row{Key: "total", Label: "Total", Cells: figures(typesTotal)}
-	return Section{ID: "risks", Title: "What the concerns were about",
-		Intro:  "The 4Cs of online risk (content, contact, conduct and commerce) by the nature of the harm.",
-		Tables: []Table{hm, tt}}, nil
+	return hm, tt, share
 }
 
-// Age bands of the report.
-var ageBands = []struct {
+// ageBand is a band of the child's age, in years, both ends included.
+type ageBand struct {
 	key, label string
 	lo, hi     int
-}{
-	{"0-4", "0 to 4", 0, 4}, {"5-10", "5 to 10", 5, 10}, {"11-13", "11 to 13", 11, 13},
-	{"14-15", "14 to 15", 14, 15}, {"16-17", "16 to 17", 16, 17}, {"18+", "18 or over", 18, 1 << 30},
 }
+
+// Age bands of the report, and the coarser ones it shows when the others
+// would hide most of the concerns (merged by stage: primary, early and
+// late secondary).
+var (
+	ageBands = []ageBand{
+		{"0-4", "0 to 4", 0, 4}, {"5-10", "5 to 10", 5, 10}, {"11-13", "11 to 13", 11, 13},
+		{"14-15", "14 to 15", 14, 15}, {"16-17", "16 to 17", 16, 17}, {"18+", "18 or over", 18, 1 << 30},
+	}
+	coarseAgeBands = []ageBand{
+		{"0-10", "0 to 10", 0, 10}, {"11-13", "11 to 13", 11, 13}, {"14-17", "14 to 17", 14, 17},
+		{"18+", "18 or over", 18, 1 << 30},
+	}
+)
 
 // children is the age bands and the repeat concerns, one network: both
 // split the concerns about a child, by age and by how many concerns about
-// the same child came before.
+// the same child came before. When the age bands would hide most of the
+// concerns, coarser bands are shown, and the section says why.
 func (b *builder) children() (Section, error) {
+	sec, share, err := b.childrenBy(ageBands)
+	if err != nil || share >= mostHidden {
+		return sec, err
+	}
+	sec, _, err = b.childrenBy(coarseAgeBands)
+	sec.Notes = append(sec.Notes, "The ages are shown in wider bands: in the usual ones, most of the concerns "+
+		"would have had to be hidden to protect small numbers.")
+	return sec, err
+}
+
+// childrenBy builds the section with the age bands given; share is the
+// share of the concerns about a child in the age bands it shows.
+func (b *builder) childrenBy(ageBands []ageBand) (sec Section, share float64, err error) {
 	bands := make([]*cell, len(ageBands))
 	for i := range bands {
 		bands[i] = &cell{}
@@ -416,7 +495,7 @@ func (b *builder) children() (Section, error) {
 		}
 		age, err := strconv.Atoi(t.Key)
 		if err != nil {
-			return Section{}, fmt.Errorf("report: age %q: %w", t.Key, err)
+			return Section{}, 0, fmt.Errorf("report: age %q: %w", t.Key, err)
 		}
 		for i, band := range ageBands {
 			if age >= band.lo && age <= band.hi {
@@ -432,7 +511,7 @@ func (b *builder) children() (Section, error) {
 	for _, t := range b.rc.Prior {
 		k, err := strconv.Atoi(t.Key)
 		if err != nil || k < 0 {
-			return Section{}, fmt.Errorf("report: prior concerns %q", t.Key)
+			return Section{}, 0, fmt.Errorf("report: prior concerns %q", t.Key)
 		}
 		prior[min(k, 4)].v += t.N
 	}
@@ -535,7 +614,18 @@ func (b *builder) children() (Section, error) {
 		alone(c)
 		vt.Rows = append(vt.Rows, Row{Key: string(v), Label: v.Label(), Cells: figures(c)})
 	}
-	return Section{ID: "children", Title: "The children", Tables: []Table{at, vt, rt}}, nil
+	var seen, all int64
+	for _, c := range bands {
+		all += c.v
+		if c.state == shown {
+			seen += c.v
+		}
+	}
+	share = 1
+	if all > 0 {
+		share = float64(seen) / float64(all)
+	}
+	return Section{ID: "children", Title: "The children", Tables: []Table{at, vt, rt}}, share, nil
 }
 
 func (b *builder) organisations() (Section, error) {

@@ -123,15 +123,39 @@ func (a *attack) equations(r *Report) {
 		}
 	}
 	a.sumRows("types", "Concerns", rowKeys("types"))
-	// The 4Cs total of the heat map is the types inside the 4Cs.
-	in4C := eq{minus: []ref{{"heatmap", "total", "Total"}}}
-	for _, t := range lifeguard.ConcernTypes() {
-		if strings.Contains("content contact conduct commerce", string(t.Area)) && t.Area != "" &&
-			strings.Contains("aggressive sexual values commercial", string(t.Nature)) && t.Nature != "" {
-			in4C.plus = append(in4C.plus, ref{"types", string(t.Code), "Concerns"})
-		}
+	// The 4Cs total of the heat map, or of the table of risk areas shown
+	// in its place, is the types inside the 4Cs; each area of that table
+	// is the types in the area.
+	in4C := func(t lifeguard.ConcernTypeInfo) bool {
+		return strings.Contains("content contact conduct commerce", string(t.Area)) && t.Area != "" &&
+			strings.Contains("aggressive sexual values commercial", string(t.Nature)) && t.Nature != ""
 	}
-	a.eqs = append(a.eqs, in4C)
+	for _, table := range []string{"heatmap", "areas"} {
+		if !a.has(ref{table, "total", "Total"}) {
+			continue
+		}
+		e := eq{minus: []ref{{table, "total", "Total"}}}
+		for _, t := range lifeguard.ConcernTypes() {
+			if in4C(t) {
+				e.plus = append(e.plus, ref{"types", string(t.Code), "Concerns"})
+			}
+		}
+		a.eqs = append(a.eqs, e)
+	}
+	if a.has(ref{"areas", "total", "Total"}) {
+		var rows []string
+		for _, ar := range areas {
+			rows = append(rows, string(ar))
+			e := eq{minus: []ref{{"areas", string(ar), "Total"}}}
+			for _, t := range lifeguard.ConcernTypes() {
+				if in4C(t) && t.Area == ar {
+					e.plus = append(e.plus, ref{"types", string(t.Code), "Concerns"})
+				}
+			}
+			a.eqs = append(a.eqs, e)
+		}
+		a.sumRows("areas", "Total", rows)
+	}
 	a.sumRows("ages", "Concerns", rowKeys("ages"))
 	a.sumRows("settings", "Concerns", rowKeys("settings"))
 	for _, k := range rowKeys("routes") {
@@ -711,4 +735,75 @@ func TestSuppressionIsLeast(t *testing.T) {
 			c.state = chosen[k]
 		}
 	}
+}
+
+// tableIDs lists the ids of the report's tables, and notes its sections'
+// notes.
+func tableIDs(r *Report) (ids []string, notes string) {
+	for _, s := range r.Sections {
+		for _, t := range s.Tables {
+			ids = append(ids, t.ID)
+		}
+		notes += strings.Join(s.Notes, " ")
+	}
+	return ids, notes
+}
+
+// TestCoarserGrouping shows a table that would hide most of its concerns
+// replaced by its coarser grouping, which says so and is attacked like
+// the rest; a table that hides little keeps its grouping.
+func TestCoarserGrouping(t *testing.T) {
+	t.Run("the 4Cs without the nature of harm", func(t *testing.T) {
+		c := counts{
+			// Most heat map cells are small: 4 of content, 2 of contact, 3
+			// of conduct and 2 of commerce, all but one from 1 to 4.
+			types: map[string]int64{"violent_content": 3, "pornography": 4, "self_harm": 3, "grooming": 3,
+				"threats_harassment": 2, "cyberbullying": 4, "hate": 2, "nudes_sharing": 3, "gambling": 3, "scams_fraud": 2},
+			ages:     map[string]int64{"13": 40},
+			settings: map[string]int64{"school": 40},
+			months:   map[string]int64{"2026-01": 40},
+		}
+		r := c.build(t)
+		ids, notes := tableIDs(r)
+		if slices.Contains(ids, "heatmap") || !slices.Contains(ids, "areas") || !strings.Contains(notes, "without the nature of the harm") {
+			t.Errorf("tables %v, notes %q: want the risk areas alone, and why", ids, notes)
+		}
+		if got := disclosed(t, r); len(got) > 0 {
+			t.Errorf("the attacker worked out %v", got)
+		}
+		// The areas hold 29 concerns; more than half of them are shown,
+		// where the heat map would have shown less than half.
+		var seen int64
+		for _, a := range []string{"content", "contact", "conduct", "commerce"} {
+			if txt := cellText(t, r, "areas", a, 0); txt != MarkSmall && txt != MarkWithheld {
+				v, _ := strconv.ParseInt(txt, 10, 64)
+				seen += v
+			}
+		}
+		if 2*seen < 29 {
+			t.Errorf("the risk areas show %d of 29 concerns", seen)
+		}
+	})
+	t.Run("wider age bands", func(t *testing.T) {
+		c := counts{
+			ages:     map[string]int64{"3": 2, "8": 3, "12": 4, "15": 6, "16": 2},
+			settings: map[string]int64{"school": 17},
+			months:   map[string]int64{"2026-01": 17},
+		}
+		r := c.build(t)
+		_, notes := tableIDs(r)
+		if cellText(t, r, "ages", "14-17", 0) != "8" || !strings.Contains(notes, "wider bands") {
+			t.Errorf("ages 14 to 17 read %q, notes %q: want the wider bands, and why", cellText(t, r, "ages", "14-17", 0), notes)
+		}
+		if got := disclosed(t, r); len(got) > 0 {
+			t.Errorf("the attacker worked out %v", got)
+		}
+	})
+	t.Run("a table that hides little keeps its grouping", func(t *testing.T) {
+		r := fixedReport(t)
+		ids, notes := tableIDs(r)
+		if !slices.Contains(ids, "heatmap") || notes != "" || cellText(t, r, "ages", "14-15", 0) == "" {
+			t.Errorf("tables %v, notes %q", ids, notes)
+		}
+	})
 }
