@@ -217,54 +217,67 @@ var interior = map[string]struct {
 
 // shares measures the published report r against truth, the same report
 // of counts a thousand times larger, where no figure is small and so none
-// is suppressed: the sum of a table's cells, divided by a thousand, is its
-// true sum whatever grouping the published table chose.
+// is suppressed or changed by rounding: each cell's true value is its
+// figure there divided by a thousand. A cell is visible when it shows a
+// number (rounded or not); the share is of the true concerns in the
+// table's cells that stand in visible ones.
 func shares(r, truth *report.Report) []tableShare {
-	sums := map[string]int64{}
+	type key struct{ table, row string }
+	values := map[key][]int64{}
 	for _, s := range truth.Sections {
 		for _, t := range s.Tables {
-			_, sums[t.ID], _, _ = cellSums(t)
+			for _, row := range t.Rows {
+				var vs []int64
+				for _, c := range row.Cells {
+					var v int64
+					if c.Value != nil {
+						v = *c.Value / 1000
+					}
+					vs = append(vs, v)
+				}
+				values[key{t.ID, row.Key}] = vs
+				if t.ID == "heatmap" {
+					// The risk areas, shown in its place when it would
+					// hide most, are its last column.
+					values[key{"areas", row.Key}] = vs[len(vs)-1:]
+				}
+			}
 		}
 	}
-	sums["areas"] = sums["heatmap"]
 	var out []tableShare
 	for _, s := range r.Sections {
 		for _, t := range s.Tables {
-			if _, ok := interior[t.ID]; !ok {
+			in, ok := interior[t.ID]
+			if !ok {
 				continue
 			}
-			seen, _, cells, visible := cellSums(t)
+			var seen, sum int64
+			var cells, visible int
+			for _, row := range t.Rows {
+				if contains(in.skipRows, row.Key) {
+					continue
+				}
+				vs := values[key{t.ID, row.Key}]
+				for _, c := range in.cols {
+					if c >= len(row.Cells) || c >= len(vs) || row.Cells[c].Text == report.MarkNone {
+						continue
+					}
+					cells++
+					sum += vs[c]
+					if row.Cells[c].Value != nil {
+						visible++
+						seen += vs[c]
+					}
+				}
+			}
 			share := "–"
-			if sum := sums[t.ID] / 1000; sum > 0 {
+			if sum > 0 {
 				share = strconv.FormatFloat(100*float64(seen)/float64(sum), 'f', 1, 64) + "%"
 			}
 			out = append(out, tableShare{t.ID, cells, visible, share})
 		}
 	}
 	return out
-}
-
-// cellSums adds up the published values of a table's interior cells, and
-// counts its cells and those published.
-func cellSums(t report.Table) (seen, sum int64, cells, visible int) {
-	in := interior[t.ID]
-	for _, row := range t.Rows {
-		if contains(in.skipRows, row.Key) {
-			continue
-		}
-		for _, c := range in.cols {
-			if c >= len(row.Cells) || row.Cells[c].Text == report.MarkNone {
-				continue
-			}
-			cells++
-			if v := row.Cells[c].Value; v != nil {
-				visible++
-				seen += *v
-				sum += *v
-			}
-		}
-	}
-	return seen, seen, cells, visible
 }
 
 // scaled is rc with every count a thousand times larger.
@@ -289,7 +302,7 @@ func scaled(rc *lifeguard.ReportCounts) *lifeguard.ReportCounts {
 
 // rules are the publication rules measured; options makes each one's
 // report options.
-func rules() []string { return []string{""} }
+func rules() []string { return report.Rules() }
 
 func ruleName(rule string) string {
 	if rule == "" {
@@ -299,7 +312,7 @@ func ruleName(rule string) string {
 }
 
 func options(rule string) report.Options {
-	return report.Options{Scope: "Measured", Now: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}
+	return report.Options{Scope: "Measured", Now: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), Rule: rule}
 }
 
 func contains(ss []string, s string) bool {

@@ -6,6 +6,7 @@
 package report
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -29,7 +30,35 @@ type Report struct {
 	From      lifeguard.Date `json:"from"`
 	To        lifeguard.Date `json:"to"`
 	Generated time.Time      `json:"generated"`
-	Sections  []Section      `json:"sections"`
+	// Rule is how small numbers are kept from being worked out
+	// (RuleSuppress or RuleRound5), and RuleText says it to the reader.
+	Rule     string    `json:"rule"`
+	RuleText string    `json:"rule_text"`
+	Sections []Section `json:"sections"`
+}
+
+// The rules of publication a partnership may choose.
+const (
+	// RuleSuppress shows every figure as it is, but 1 to 4 as "<5", and
+	// withholds ("*") the further figures that would give those away.
+	RuleSuppress = "suppress"
+	// RuleRound5 shows every figure rounded to the nearest 5, and 1 to 4
+	// as "<5", the convention of official statistics; a figure is
+	// withheld only where the rounded ones would still give a small one
+	// away.
+	RuleRound5 = "round5"
+)
+
+// Rules lists the rules, the default first.
+func Rules() []string { return []string{RuleSuppress, RuleRound5} }
+
+// ruleTexts say each rule to the reader of the report.
+var ruleTexts = map[string]string{
+	RuleSuppress: "Figures are shown as they are, except that a number from 1 to 4 reads <5 and a number of 5 or " +
+		"more that would let a reader work out a <5 from the totals reads *.",
+	RuleRound5: "Figures are rounded to the nearest 5, so totals may not add up exactly; a number from 1 to 4 " +
+		"reads <5, and a number that would still let a reader work out a <5 reads *. Percentages are worked " +
+		"out from the rounded figures.",
 }
 
 // Section is one part of the report: a heading, what it shows, its key
@@ -101,6 +130,8 @@ type Options struct {
 	StrandTitle func(code string) (string, bool)
 	// Now is when the report is made.
 	Now time.Time
+	// Rule is the rule of publication, RuleSuppress when "".
+	Rule string
 
 	// searchBudget, when not zero, bounds the exact search of secondary
 	// suppression in place of searchBudget: tests use it to show that the
@@ -126,7 +157,7 @@ func (c *cell) figure() Figure {
 	case dropped:
 		return Figure{Text: MarkDropped}
 	}
-	v := c.v
+	v, _ := c.published()
 	return Figure{Value: &v, Text: strconv.FormatInt(v, 10)}
 }
 
@@ -138,8 +169,13 @@ func Build(rc *lifeguard.ReportCounts, opt Options) (*Report, error) {
 	if rc.Query.OrganisationID != 0 {
 		title = "Online-safety report for " + opt.Scope
 	}
+	opt.Rule = cmp.Or(opt.Rule, RuleSuppress)
+	if !slices.Contains(Rules(), opt.Rule) {
+		return nil, lifeguard.Invalid("invalid report", []lifeguard.Problem{{Path: "rule",
+			Problem: fmt.Sprintf("%q is not a rule of publication; give %s", opt.Rule, strings.Join(Rules(), " or "))}})
+	}
 	r := &Report{Title: title, Scope: opt.Scope, OrganisationID: rc.Query.OrganisationID,
-		From: rc.Query.From, To: rc.Query.To, Generated: opt.Now.UTC()}
+		From: rc.Query.From, To: rc.Query.To, Generated: opt.Now.UTC(), Rule: opt.Rule, RuleText: ruleTexts[opt.Rule]}
 	b := builder{rc: rc, opt: opt}
 	for _, f := range []func() (Section, error){b.overview, b.risks, b.children, b.organisations, b.routes,
 		b.trend, b.audits, b.plan} {
@@ -160,12 +196,16 @@ type builder struct {
 	opt Options
 }
 
-// protect suppresses the figures of n (network.protect) within the
-// report's search budget.
+// protect suppresses the figures of n (network.protect) by the report's
+// rule, within its search budget.
 func (b *builder) protect(n *network) bool {
-	n.budget = b.opt.searchBudget
+	n.budget, n.round = b.opt.searchBudget, b.opt.Rule == RuleRound5
 	return n.protect()
 }
+
+// alone suppresses, by the report's rule, a figure no published sum
+// includes.
+func (b *builder) alone(c *cell) { alone(c, b.opt.Rule == RuleRound5) }
 
 // total is the number of concerns of the period: fixed in every table that
 // shows it, so that it reads the same everywhere.
@@ -192,19 +232,23 @@ func figures(cells ...*cell) []Figure {
 
 func (b *builder) overview() (Section, error) {
 	now, prev := b.total(), &cell{v: b.rc.Previous, fixed: true}
-	alone(now)
-	alone(prev)
+	b.alone(now)
+	b.alone(prev)
+	// Figures worked out from others are worked out from what is
+	// published, so that they give away nothing the others do not.
 	change := textFigure(MarkNone)
-	if now.state == shown && prev.state == shown && prev.v > 0 {
-		change = textFigure(fmt.Sprintf("%+.0f%%", 100*float64(now.v-prev.v)/float64(prev.v)))
+	if nv, ok := now.published(); ok {
+		if pv, ok := prev.published(); ok && pv > 0 {
+			change = textFigure(fmt.Sprintf("%+.0f%%", 100*float64(nv-pv)/float64(pv)))
+		}
 	}
 	decided := &cell{}
 	for _, t := range b.rc.FirstDecision {
 		decided.v += t.N
 	}
-	alone(decided)
+	b.alone(decided)
 	median := textFigure(MarkNone)
-	if decided.state == shown && decided.v > 0 {
+	if _, ok := decided.published(); ok && decided.v > 0 {
 		m, err := medianBand(b.rc.FirstDecision, decided.v)
 		if err != nil {
 			return Section{}, err
@@ -383,7 +427,7 @@ func (b *builder) riskTables(types []lifeguard.ConcernTypeInfo, count map[lifegu
 	var seen, all int64
 	for _, c := range heat {
 		all += c.v
-		if c.state == shown {
+		if _, ok := c.published(); ok {
 			seen += c.v
 		}
 	}
@@ -611,13 +655,13 @@ func (b *builder) childrenBy(ageBands []ageBand) (sec Section, share float64, er
 		RowHead: "Vulnerability", Columns: []string{"Concerns"}, Chart: "bars"}
 	for _, v := range vulns {
 		c := &cell{v: count[v]}
-		alone(c)
+		b.alone(c)
 		vt.Rows = append(vt.Rows, Row{Key: string(v), Label: v.Label(), Cells: figures(c)})
 	}
 	var seen, all int64
 	for _, c := range bands {
 		all += c.v
-		if c.state == shown {
+		if _, ok := c.published(); ok {
 			seen += c.v
 		}
 	}
@@ -747,8 +791,10 @@ func (b *builder) routes() (Section, error) {
 			continue
 		}
 		share := textFigure(MarkNone)
-		if cOn.state == shown && cLate.state == shown {
-			share = textFigure(fmt.Sprintf("%.0f%%", 100*float64(cOn.v)/float64(cWith.v)))
+		on, okOn := cOn.published()
+		late, okLate := cLate.published()
+		if okOn && okLate && on+late > 0 {
+			share = textFigure(fmt.Sprintf("%.0f%%", 100*float64(on)/float64(on+late)))
 		}
 		timely.Rows = append(timely.Rows, Row{Key: string(code), Label: label,
 			Cells: append(figures(cOn, cLate, cWith), share)})

@@ -42,7 +42,11 @@ const (
 	withheld              // 5 or more, withheld to protect a small one, shown as "*"
 	unshown               // a sum the table does not publish
 	dropped               // any number: the whole table is withheld (withholdAll)
+	rounded               // 5 or more, shown rounded to the nearest 5 (RuleRound5)
 )
+
+// round5 is v to the nearest 5; v is never halfway, being whole.
+func round5(v int64) int64 { return (v + 2) / 5 * 5 }
 
 // cell is one figure of a table before publication.
 type cell struct {
@@ -62,8 +66,25 @@ func (c *cell) bounds() (lo, hi int64) {
 		return 5, math.MaxInt64
 	case unshown, dropped:
 		return 0, math.MaxInt64
+	case rounded:
+		// A figure that reads r is from r-2 to r+2, and 5 or more since
+		// it does not read "<5".
+		r := round5(c.v)
+		return max(5, r-2), r + 2
 	}
 	return c.v, c.v
+}
+
+// published is the number a reader sees for the figure, and whether they
+// see one.
+func (c *cell) published() (int64, bool) {
+	switch c.state {
+	case shown:
+		return c.v, true
+	case rounded:
+		return round5(c.v), true
+	}
+	return 0, false
 }
 
 type arc struct {
@@ -78,6 +99,10 @@ type network struct {
 	arcs  []arc
 	// budget bounds suppress's search; searchBudget when zero.
 	budget int
+	// round shows the figures of 5 or more rounded to the nearest 5
+	// (RuleRound5); suppression then protects the small figures from
+	// what the rounded ones say.
+	round bool
 }
 
 func (n *network) node() int { n.nodes++; return n.nodes - 1 }
@@ -147,16 +172,23 @@ func (n *network) exposed() int {
 }
 
 // alone suppresses a figure that no published sum includes: only if it is
-// small.
-func alone(c *cell) {
-	if c.state == shown && c.v >= 1 && c.v <= 4 {
+// small; with round, a figure of 5 or more is rounded, unless it is fixed.
+// The number of concerns of the period is shown exactly under either rule:
+// several tables share it as their total, and a rounded total would let
+// each of them narrow it for the others, which no one table's check sees.
+func alone(c *cell, round bool) {
+	switch {
+	case c.state == shown && c.v >= 1 && c.v <= 4:
 		c.state = small
+	case c.state == shown && c.v >= 5 && round && !c.fixed:
+		c.state = rounded
 	}
 }
 
 var errUnprotectable = errors.New("report: a small number cannot be protected in this table")
 
-// protect suppresses the network's figures; when that cannot protect a
+// protect suppresses the network's figures (rounding them first when
+// n.round); when that cannot protect a
 // small one (a table whose other figures are zeros or totals published
 // elsewhere), it withholds every figure of the network but those fixed.
 // It reports whether it had to.
@@ -189,23 +221,25 @@ const searchBudget = 20000
 // figure left, or that already hides as much as the best choice found.
 func (n *network) suppress() error {
 	for _, a := range n.arcs {
-		if a.c.state == shown && a.c.v >= 1 && a.c.v <= 4 {
-			a.c.state = small
-		}
+		alone(a.c, n.round)
 	}
 	if n.exposed() < 0 {
 		return nil
 	}
 	var cands []*cell
 	for _, a := range n.arcs {
-		if a.c.state == shown && !a.c.fixed && a.c.v > 0 && !slices.Contains(cands, a.c) {
+		if (a.c.state == shown || a.c.state == rounded) && !a.c.fixed && a.c.v > 0 && !slices.Contains(cands, a.c) {
 			cands = append(cands, a.c)
 		}
 	}
 	slices.SortStableFunc(cands, func(x, y *cell) int { return cmp.Compare(x.v, y.v) })
+	orig := make([]state, len(cands))
+	for i, c := range cands {
+		orig[i] = c.state
+	}
 	set := func(chosen []bool) {
 		for i, c := range cands {
-			c.state = shown
+			c.state = orig[i]
 			if chosen[i] {
 				c.state = withheld
 			}
@@ -221,7 +255,7 @@ func (n *network) suppress() error {
 		return errUnprotectable
 	}
 
-	s := search{n: n, cands: cands, set: set, budget: cmp.Or(n.budget, searchBudget)}
+	s := search{n: n, cands: cands, orig: orig, set: set, budget: cmp.Or(n.budget, searchBudget)}
 	s.best = s.greedy()
 	s.cost, s.count = s.measure(s.best)
 	s.branch(make([]int, len(cands)), 0, 0)
@@ -233,6 +267,7 @@ func (n *network) suppress() error {
 type search struct {
 	n     *network
 	cands []*cell // the figures that may be withheld, smallest first
+	orig  []state // each one's state when it is not withheld
 	set   func([]bool)
 	// best is the least choice found, hiding cost concerns in count figures.
 	best   []bool
@@ -329,26 +364,31 @@ func (s *search) lowerBound(status []int) (more int64, path []int, ok bool) {
 			if y == x {
 				continue
 			}
-			var cost int64
-			cand := -1
-			up, down := false, false
-			if k, isCand := index[a.c]; isCand {
-				switch status[k] {
-				case undecided:
-					cost, cand = a.c.v, k
-					fallthrough
-				case in:
-					up, down = true, a.c.v > 5
+			// What the figure allows as it stands costs nothing; what it
+			// would allow withheld costs its value while undecided.
+			k, isCand := index[a.c]
+			st := a.c.state
+			if isCand {
+				st = s.orig[k]
+				if status[k] == in {
+					st = withheld
 				}
-			} else {
-				lo, hi := a.c.bounds()
-				up, down = a.c.v < hi, a.c.v > lo
 			}
+			lo, hi := (&cell{v: a.c.v, state: st}).bounds()
+			up, down := a.c.v < hi, a.c.v > lo
 			if up {
-				adj[a.from] = append(adj[a.from], edge{a.to, cost, cand})
+				adj[a.from] = append(adj[a.from], edge{a.to, 0, -1})
 			}
 			if down {
-				adj[a.to] = append(adj[a.to], edge{a.from, cost, cand})
+				adj[a.to] = append(adj[a.to], edge{a.from, 0, -1})
+			}
+			if isCand && status[k] == undecided {
+				if !up {
+					adj[a.from] = append(adj[a.from], edge{a.to, a.c.v, k})
+				}
+				if !down && a.c.v > 5 {
+					adj[a.to] = append(adj[a.to], edge{a.from, a.c.v, k})
+				}
 			}
 		}
 		best, bestPath := int64(math.MaxInt64), []int(nil)

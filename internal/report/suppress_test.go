@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -23,14 +24,23 @@ type ref struct{ table, row, col string }
 // eq is: the sum of plus minus the sum of minus is zero.
 type eq struct{ plus, minus []ref }
 
+// exactTotals are the figures that read the number of concerns of the
+// period, or of the previous one, which the report shows exactly under
+// either rule.
+var exactTotals = map[ref]bool{{"ages", "total", "Concerns"}: true, {"settings", "total", "Concerns"}: true,
+	{"trend", "total", "This period"}: true, {"trend", "total", "Previous period"}: true}
+
 type attack struct {
 	vals  map[ref]*int64 // published values; nil for suppressed
 	marks map[ref]string
 	eqs   []eq
+	// rounded says the published values of 5 or more are rounded to the
+	// nearest 5 (RuleRound5): a figure that reads r is from r-2 to r+2.
+	rounded bool
 }
 
 func newAttack(r *Report) *attack {
-	a := &attack{vals: map[ref]*int64{}, marks: map[ref]string{}}
+	a := &attack{vals: map[ref]*int64{}, marks: map[ref]string{}, rounded: r.Rule == RuleRound5}
 	for _, s := range r.Sections {
 		for _, t := range s.Tables {
 			rows := t.Rows
@@ -190,10 +200,10 @@ func (a *attack) equations(r *Report) {
 }
 
 // solve returns, for each suppressed figure in an equation, some of the
-// values it can take in a solution of every equation: all of them when
-// there is one, at least two otherwise. It splits the figures into groups
-// that share no equation, finds one solution of each group, then for each
-// figure searches for a solution where it differs.
+// values it can take in a solution of every equation, and for each small
+// one ("<5") all of them when there is one, at least two otherwise. It
+// finds one solution, then for each small figure searches for a solution
+// where it differs.
 func (a *attack) solve(limit int64) map[ref]map[int64]bool {
 	// Terms of each equation: suppressed figures with a sign, and the
 	// published rest as a constant.
@@ -216,7 +226,7 @@ func (a *attack) solve(limit int64) map[ref]map[int64]bool {
 				if !a.has(k) {
 					continue
 				}
-				if p := a.vals[k]; p != nil {
+				if p := a.vals[k]; p != nil && (!a.rounded || *p%5 != 0 || *p == 0 || exactTotals[k]) {
 					l.c += s * *p
 					continue
 				}
@@ -238,8 +248,11 @@ func (a *attack) solve(limit int64) map[ref]map[int64]bool {
 			lo0[i], hi0[i] = 1, 4
 		case MarkWithheld:
 			lo0[i], hi0[i] = 5, limit
-		default: // MarkDropped: any number
+		case MarkDropped:
 			lo0[i], hi0[i] = 0, limit
+		default: // a rounded figure
+			r := *a.vals[k]
+			lo0[i], hi0[i] = max(5, r-2), r+2
 		}
 	}
 	// propagate narrows the ranges from every equation until nothing
@@ -287,25 +300,84 @@ func (a *attack) solve(limit int64) map[ref]map[int64]bool {
 		}
 		return true
 	}
-	// search finds a solution within the ranges, or nil.
-	var search func(lo, hi []int64) []int64
-	search = func(lo, hi []int64) []int64 {
+	// search finds a solution within the ranges, or nil, deciding only
+	// the figures in only (every figure when nil). Figures that share no
+	// equation once the decided ones are fixed are searched apart: a
+	// solution exists when one exists for each group, which keeps the
+	// search small when the rounded figures leave many undecided.
+	var search func(lo, hi []int64, only []bool) []int64
+	search = func(lo, hi []int64, only []bool) []int64 {
 		if !propagate(lo, hi) {
 			return nil
 		}
-		pick := -1
-		for i := range lo {
-			if lo[i] < hi[i] && (pick < 0 || hi[i]-lo[i] < hi[pick]-lo[pick]) {
-				pick = i
+		open := func(i int) bool { return lo[i] < hi[i] && (only == nil || only[i]) }
+		// Group the open figures by the equations they share.
+		group := make([]int, len(lo))
+		for i := range group {
+			group[i] = i
+		}
+		var find func(int) int
+		find = func(i int) int {
+			for group[i] != i {
+				group[i] = group[group[i]]
+				i = group[i]
+			}
+			return i
+		}
+		for _, e := range eqs {
+			first := -1
+			for _, t := range e.terms {
+				if !open(t.v) {
+					continue
+				}
+				if first < 0 {
+					first = t.v
+				} else {
+					group[find(t.v)] = find(first)
+				}
 			}
 		}
-		if pick < 0 {
+		groups := map[int][]int{}
+		var roots []int
+		for i := range lo {
+			if open(i) {
+				r := find(i)
+				if groups[r] == nil {
+					roots = append(roots, r)
+				}
+				groups[r] = append(groups[r], i)
+			}
+		}
+		if len(roots) == 0 {
 			return slices.Clone(lo)
+		}
+		if len(roots) > 1 {
+			l, h := slices.Clone(lo), slices.Clone(hi)
+			for _, r := range roots {
+				mask := make([]bool, len(lo))
+				for _, i := range groups[r] {
+					mask[i] = true
+				}
+				sol := search(slices.Clone(l), slices.Clone(h), mask)
+				if sol == nil {
+					return nil
+				}
+				for _, i := range groups[r] {
+					l[i], h[i] = sol[i], sol[i]
+				}
+			}
+			return search(l, h, only)
+		}
+		pick := -1
+		for _, i := range groups[roots[0]] {
+			if pick < 0 || hi[i]-lo[i] < hi[pick]-lo[pick] {
+				pick = i
+			}
 		}
 		for x := lo[pick]; x <= hi[pick]; x++ {
 			l, h := slices.Clone(lo), slices.Clone(hi)
 			l[pick], h[pick] = x, x
-			if s := search(l, h); s != nil {
+			if s := search(l, h, only); s != nil {
 				return s
 			}
 		}
@@ -315,7 +387,7 @@ func (a *attack) solve(limit int64) map[ref]map[int64]bool {
 	for _, k := range vars {
 		found[k] = map[int64]bool{}
 	}
-	first := search(slices.Clone(lo0), slices.Clone(hi0))
+	first := search(slices.Clone(lo0), slices.Clone(hi0), nil)
 	if first == nil {
 		return found // every figure with no value: the caller fails
 	}
@@ -323,6 +395,10 @@ func (a *attack) solve(limit int64) map[ref]map[int64]bool {
 		found[k][first[i]] = true
 	}
 	for i, k := range vars {
+		// Only a small figure pinned to one value discloses anything.
+		if a.marks[k] != MarkSmall {
+			continue
+		}
 		for _, side := range []bool{false, true} {
 			l, h := slices.Clone(lo0), slices.Clone(hi0)
 			if side {
@@ -333,7 +409,7 @@ func (a *attack) solve(limit int64) map[ref]map[int64]bool {
 			if l[i] > h[i] {
 				continue
 			}
-			if s := search(l, h); s != nil {
+			if s := search(l, h, nil); s != nil {
 				found[k][s[i]] = true
 				break
 			}
@@ -400,6 +476,7 @@ type counts struct {
 	// budget bounds the search of secondary suppression (Options); 0 is
 	// the default.
 	budget int
+	rule   string
 }
 
 func tallies(m map[string]int64) []lifeguard.Tally {
@@ -435,7 +512,7 @@ func (c counts) build(t *testing.T) *Report {
 	for _, v := range c.prev {
 		rc.Previous += v
 	}
-	r, err := Build(rc, Options{Scope: "Testshire", Now: period.To.In(time.UTC), searchBudget: c.budget})
+	r, err := Build(rc, Options{Scope: "Testshire", Now: period.To.In(time.UTC), searchBudget: c.budget, Rule: c.rule})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -616,6 +693,11 @@ func TestSuppressionRandom(t *testing.T) {
 			c.budget = 1
 			if got := disclosed(t, c.build(t)); len(got) > 0 {
 				t.Fatalf("with the fallback, the attacker worked out %v", got)
+			}
+			// Rounded to the nearest 5, knowing how rounding works.
+			c.budget, c.rule = 0, RuleRound5
+			if got := disclosed(t, c.build(t)); len(got) > 0 {
+				t.Fatalf("rounded, the attacker worked out %v", got)
 			}
 		})
 	}
@@ -806,4 +888,72 @@ func TestCoarserGrouping(t *testing.T) {
 			t.Errorf("tables %v, notes %q", ids, notes)
 		}
 	})
+}
+
+// TestAttackerReadsRoundedFigures shows the attacker knows how rounding
+// works: an exact total of 19 and a cell that reads 20 (18 to 22) leave
+// the other cell only 1.
+func TestAttackerReadsRoundedFigures(t *testing.T) {
+	v := func(n int64) *int64 { return &n }
+	r := &Report{Rule: RuleRound5, Sections: []Section{{Tables: []Table{{ID: "ages", Columns: []string{"Concerns"},
+		Rows: []Row{
+			{Key: "0-4", Cells: []Figure{{Text: MarkSmall}}},
+			{Key: "5-10", Cells: []Figure{{Value: v(20), Text: "20"}}},
+		},
+		Totals: &Row{Key: "total", Cells: []Figure{{Value: v(19), Text: "19"}}}}}}}}
+	got := disclosed(t, r)
+	if len(got) != 1 || got[0] != "ages/0-4/Concerns = 1" {
+		t.Fatalf("disclosed %v, want the small cell worked out as 1", got)
+	}
+}
+
+// TestRoundedReport checks the rule of rounding to the nearest 5: every
+// figure of 5 or more a multiple of 5, but the number of concerns exact,
+// 1 to 4 "<5", the rule stated, and an unknown rule refused naming it.
+func TestRoundedReport(t *testing.T) {
+	rc := fixedCounts()
+	r, err := Build(rc, Options{Scope: "Testshire", Now: time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC), Rule: RuleRound5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rule != RuleRound5 || !strings.Contains(r.RuleText, "nearest 5") {
+		t.Errorf("rule %q, %q", r.Rule, r.RuleText)
+	}
+	if got := cellText(t, r, "ages", "total", 0); got != "120" {
+		t.Errorf("the number of concerns reads %q, want 120 exactly", got)
+	}
+	for _, want := range []struct{ table, row, text string }{
+		{"types", "grooming", "20"}, {"types", "sexual_communication", "10"}, {"types", "sextortion", MarkSmall},
+		{"types", "cyberbullying", "30"}, {"settings", "voluntary", MarkSmall}, {"settings", "school", "95"},
+	} {
+		if got := cellText(t, r, want.table, want.row, 0); got != want.text {
+			t.Errorf("%s/%s reads %q, want %q", want.table, want.row, got, want.text)
+		}
+	}
+	for _, s := range r.Sections {
+		if s.ID == "audits" || s.ID == "plan" {
+			continue // counts of organisations and actions, not children
+		}
+		for _, tb := range s.Tables {
+			rows := tb.Rows
+			if tb.Totals != nil {
+				rows = append(rows, *tb.Totals)
+			}
+			for _, row := range rows {
+				for i, f := range row.Cells {
+					if f.Value != nil && *f.Value%5 != 0 && *f.Value != rc.Concerns && *f.Value != rc.Previous {
+						t.Errorf("%s/%s/%s reads %d, not a multiple of 5", tb.ID, row.Key, tb.Columns[i], *f.Value)
+					}
+				}
+			}
+		}
+	}
+	if got := disclosed(t, r); len(got) > 0 {
+		t.Errorf("the attacker worked out %v", got)
+	}
+	_, err = Build(rc, Options{Scope: "Testshire", Rule: "round10"})
+	var e *lifeguard.Error
+	if !errors.As(err, &e) || e.Code != lifeguard.EINVALID || len(e.Problems) != 1 || e.Problems[0].Path != "rule" {
+		t.Errorf("an unknown rule: %v, want EINVALID naming rule", err)
+	}
 }
