@@ -689,13 +689,17 @@ func TestSuppressionRandom(t *testing.T) {
 				t.Fatalf("the attacker worked out %v", got)
 			}
 			// With no budget for the exact search, its fallback (the
-			// greedy choice) must protect as well.
-			c.budget = 1
-			if got := disclosed(t, c.build(t)); len(got) > 0 {
-				t.Fatalf("with the fallback, the attacker worked out %v", got)
+			// greedy choice) must protect as well; and rounded to the
+			// nearest 5, against an attacker who knows how rounding
+			// works. Each on half the data sets, to keep the test quick.
+			if i%2 == 0 {
+				c.budget = 1
+				if got := disclosed(t, c.build(t)); len(got) > 0 {
+					t.Fatalf("with the fallback, the attacker worked out %v", got)
+				}
+				return
 			}
-			// Rounded to the nearest 5, knowing how rounding works.
-			c.budget, c.rule = 0, RuleRound5
+			c.rule = RuleRound5
 			if got := disclosed(t, c.build(t)); len(got) > 0 {
 				t.Fatalf("rounded, the attacker worked out %v", got)
 			}
