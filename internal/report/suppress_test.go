@@ -316,8 +316,7 @@ func (a *attack) solve(limit int64) map[ref]map[int64]bool {
 		for i := range group {
 			group[i] = i
 		}
-		var find func(int) int
-		find = func(i int) int {
+		find := func(i int) int {
 			for group[i] != i {
 				group[i] = group[group[i]]
 				i = group[i]
