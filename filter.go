@@ -132,10 +132,12 @@ type NewFilterReview struct {
 }
 
 // NewFilterWorry is "I saw something that worried me" from the block page,
-// with the child's own words in Text.
+// with what it is about as the child chose it (see WorryAbout; "" for
+// WorrySomethingElse) and the child's own words in Text.
 type NewFilterWorry struct {
 	FilterAttempt
-	Text string `json:"text"`
+	About WorryAbout `json:"about,omitempty"`
+	Text  string     `json:"text"`
 }
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -247,10 +249,15 @@ func (r *NewFilterReview) Validate(now time.Time) []Problem {
 	return append(r.FilterAttempt.Validate("", now), filterText("comment", r.Comment, MaxFilterComment, false)...)
 }
 
-// Validate returns what is wrong with the worry. Its text is required: it
-// is the concern.
+// Validate returns what is wrong with the worry. Its text is required when
+// the child chose "something else" (or nothing): then it is all the
+// concern says. With another choice the child need not write anything.
 func (w *NewFilterWorry) Validate(now time.Time) []Problem {
-	return append(w.FilterAttempt.Validate("", now), filterText("text", w.Text, MaxFilterWorry, true)...)
+	ps := w.FilterAttempt.Validate("", now)
+	if p := aboutProblem(w.About); p != "" {
+		ps = append(ps, Problem{Path: "about", Problem: p})
+	}
+	return append(ps, filterText("text", w.Text, MaxFilterWorry, w.About.OrElse() == WorrySomethingElse)...)
 }
 
 // ValidateFilterPolicy checks what the server itself checks of a policy

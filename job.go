@@ -77,8 +77,8 @@ type Reminder struct {
 type ReminderKind string
 
 const (
-	ReminderDueSoon ReminderKind = "due_soon" // the deadline is within the warning period
-	ReminderOverdue ReminderKind = "overdue"  // the deadline has passed with routes undecided
+	ReminderDueSoon ReminderKind = "due_soon" // the deadline is within the warning period, or has come within the window of "now"
+	ReminderOverdue ReminderKind = "overdue"  // a route without a decision is late (lifeguard.Judge)
 )
 
 // ReminderStore raises and shows reminders. RaiseReminders is for the

@@ -62,6 +62,13 @@ type Triage struct {
 	RiskAreas        []RiskArea        `json:"risk_areas"`
 	ProposedDecision *ProposedDecision `json:"proposed_decision"`
 	Warnings         []string          `json:"warnings"`
+
+	// NowWindow is how long "now" lasts when the timeliness of an
+	// immediate route is judged: the procedure's setting when it
+	// triaged (see timing.go). It is not part of the triage's JSON,
+	// whose shape is the contract's; the store keeps it beside the
+	// triage, and zero means DefaultNowWindow.
+	NowWindow time.Duration `json:"-"`
 }
 
 // ProcedureRef names the procedure, local file included, and its version, so a

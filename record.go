@@ -68,8 +68,14 @@ type ConcernSummary struct {
 	ConcernTypes   []ConcernType `json:"concern_types"`
 	ReportedAt     time.Time     `json:"reported_at"`
 	Due            *time.Time    `json:"due"`
-	Overdue        bool          `json:"overdue"`
-	Routes         []RouteCode   `json:"routes"`
+	// Overdue says that a route without a decision is late: past its
+	// deadline, or for an immediate route past the window of "now" after
+	// it (timing.go). Never for a closed concern.
+	Overdue bool `json:"overdue"`
+	// Now lists the routes without a decision that are due now: immediate
+	// routes still within the window of "now". Empty when there are none.
+	Now    []NowRoute  `json:"now"`
+	Routes []RouteCode `json:"routes"`
 	// FirstOpenedAt is when a lead or deputy first read the whole concern;
 	// nil while nobody has.
 	FirstOpenedAt *time.Time `json:"first_opened_at"`
@@ -77,6 +83,13 @@ type ConcernSummary struct {
 	RiskLevel RiskLevel `json:"risk_level"`
 	// AssignedTo is who the concern is assigned to; nil when nobody.
 	AssignedTo *Assignee `json:"assigned_to"`
+}
+
+// NowRoute is a route due now, with what to do, for a list to show.
+type NowRoute struct {
+	Code   RouteCode `json:"code"`
+	Title  string    `json:"title"`
+	Action string    `json:"action"`
 }
 
 // DecisionKind is what the DSL decided about a route.

@@ -184,6 +184,11 @@ type OrgStore interface {
 	User(ctx context.Context, id int64) (*User, error)
 	Users(ctx context.Context) ([]User, error)
 	SetUserDisabled(ctx context.Context, id int64, disabled bool) (*User, error)
+	// SetSafeguardingPhone sets (or, with "", clears) the organisation's
+	// safeguarding contact number. Administrators of its partnership may;
+	// EINVALID naming safeguarding_phone for a number of the wrong shape,
+	// ENOTFOUND for an organisation the actor cannot see.
+	SetSafeguardingPhone(ctx context.Context, orgID int64, phone string) (*Organisation, error)
 }
 
 // Credentials are what sign-in needs about a user: read by the system actor

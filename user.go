@@ -70,8 +70,13 @@ type Organisation struct {
 	Setting       Setting `json:"setting"`
 	// ProvidesInternet marks organisations that give children internet access
 	// on their own devices or network (the audit's (E) aspects apply).
-	ProvidesInternet bool      `json:"provides_internet"`
-	CreatedAt        time.Time `json:"created_at"`
+	ProvidesInternet bool `json:"provides_internet"`
+	// SafeguardingPhone is the number a member of staff rings to reach
+	// the organisation's safeguarding lead (or deputy) when a concern
+	// cannot wait; empty when the organisation has not given one. The
+	// confirmation after a report gives it (see PhoneProblem).
+	SafeguardingPhone string    `json:"safeguarding_phone"`
+	CreatedAt         time.Time `json:"created_at"`
 }
 
 // User is a person who signs in. The password hash and second-factor secret

@@ -247,7 +247,8 @@ func (a *API) filterWorry(w http.ResponseWriter, r *http.Request) error {
 	}
 	var ww struct {
 		wireAttempt
-		Text string `json:"text"`
+		About lifeguard.WorryAbout `json:"about"`
+		Text  string               `json:"text"`
 	}
 	if err := decodeInto(w, r, &ww); err != nil {
 		return err
@@ -256,7 +257,7 @@ func (a *API) filterWorry(w http.ResponseWriter, r *http.Request) error {
 	if len(ps) > 0 {
 		return lifeguard.Invalid("The worry is not valid", ps)
 	}
-	in := lifeguard.NewFilterWorry{FilterAttempt: at, Text: ww.Text}
+	in := lifeguard.NewFilterWorry{FilterAttempt: at, About: ww.About, Text: ww.Text}
 	rc, err := a.recorder().FilterWorry(r.Context(), in)
 	if err != nil {
 		return err

@@ -150,3 +150,37 @@ func TestFilterWorryBecomesConcern(t *testing.T) {
 	wantProblems(t, f.call("filter", "POST", "/filter/worries", "/filter/worries",
 		strings.Replace(strings.Replace(body, words, " ", 1), "0001", "0002", 1)), "text")
 }
+
+// TestFilterWorryAbout sends a worry with what the child chose it is about,
+// without words of their own, and finds the concern triaged as that harm;
+// an unknown choice is refused naming the field.
+func TestFilterWorryAbout(t *testing.T) {
+	f := newFixture(t)
+	body := `{"id":"00000000-0000-4000-8000-000000000011","time":"2026-03-02T10:00:00Z","client":"10.0.0.7","name":"game.example","category":"games","about":"meeting"}`
+	if r := f.call("filter", "POST", "/filter/worries", "/filter/worries", body); r.status != http.StatusCreated {
+		t.Fatalf("worry: %d %s", r.status, r.body)
+	}
+	inbox := f.call("dsl", "GET", "/concerns", "/concerns?status=open&order=due", "")
+	var page lifeguard.ConcernPage
+	inbox.decode(t, &page)
+	var id int64
+	for _, s := range page.Concerns {
+		if s.ReporterID == f.users["filter"].ID {
+			id = s.ID
+		}
+	}
+	if id == 0 {
+		t.Fatal("the worry is not in the DSL's inbox")
+	}
+	one := f.call("dsl", "GET", "/concerns/{id}", fmt.Sprintf("/concerns/%d", id), "")
+	var full lifeguard.Concern
+	one.decode(t, &full)
+	if !slices.Equal(full.Facts.ConcernTypes, []lifeguard.ConcernType{"grooming"}) || !full.Facts.Details.MeetingArranged ||
+		!slices.ContainsFunc(full.Triage.Routes, func(r lifeguard.Route) bool { return r.Urgency == lifeguard.Immediate }) {
+		t.Errorf("concern from a worry about meeting: types %v, routes %v", full.Facts.ConcernTypes, full.Triage.Routes)
+	}
+	wantProblems(t, f.call("filter", "POST", "/filter/worries", "/filter/worries",
+		strings.Replace(strings.Replace(body, `"meeting"`, `"ponies"`, 1), "0011", "0012", 1)), "about")
+	wantProblems(t, f.call("filter", "POST", "/filter/worries", "/filter/worries",
+		strings.Replace(strings.Replace(body, `"meeting"`, `7`, 1), "0011", "0013", 1)), "about")
+}

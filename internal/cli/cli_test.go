@@ -144,10 +144,22 @@ func TestProcedureCheck(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"is valid", "working day closes at 16:30 (baseline 17:00)", "early help within 10 working days (baseline 5)", "rule THRESHOLD_UNSURE: explanation changed; reason:", "rule RIVERSIDE_GAMBLING_HARM added"} {
+	for _, want := range []string{"is valid", "Now lasts 1 hour:", "working day closes at 16:30 (baseline 17:00)", "early help within 10 working days (baseline 5)", "rule THRESHOLD_UNSURE: explanation changed; reason:", "rule RIVERSIDE_GAMBLING_HARM added"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("check output lacks %q:\n%s", want, stdout)
 		}
+	}
+
+	window := filepath.Join(t.TempDir(), "window.yaml")
+	os.WriteFile(window, []byte("name: X\nversion: \"1\"\nnow_window: 45m\n"), 0o600)
+	code, stdout, _ = run(t, "", "procedure", "check", window)
+	if code != 0 || !strings.Contains(stdout, "Now lasts 45 minutes:") || !strings.Contains(stdout, "now lasts 45m when timeliness is judged (baseline 1h)") {
+		t.Errorf("exit %d, check of a window:\n%s", code, stdout)
+	}
+	os.WriteFile(window, []byte("name: X\nversion: \"1\"\nnow_window: soon\n"), 0o600)
+	code, _, stderr = run(t, "", "procedure", "check", window)
+	if code != 2 || !strings.Contains(stderr, "window.yaml:3: now_window: \"soon\" is not a length of time") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 
 	bad := filepath.Join(t.TempDir(), "bad.yaml")

@@ -38,5 +38,5 @@ func (l attachLink) Report(ctx context.Context, r filter.Report) error {
 	if r.Kind == "review" {
 		return l.Client.Review(ctx, attach.Review{FilterAttempt: attempt(r), Comment: r.Text})
 	}
-	return l.Client.Worry(ctx, attach.Worry{FilterAttempt: attempt(r), Text: r.Text})
+	return l.Client.Worry(ctx, attach.Worry{FilterAttempt: attempt(r), About: lifeguard.WorryAbout(r.About), Text: r.Text})
 }

@@ -324,7 +324,7 @@ reload: {server_interval: 1s}
 	worry := "Someone in a game told me to hurt myself"
 	client := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(child)}}).DialContext}}
 	req, _ := http.NewRequestWithContext(t.Context(), "POST", "http://"+pageAddr+"/.lifeguard/worry",
-		strings.NewReader(url.Values{"name": {"selfharm.test"}, "text": {worry}}.Encode()))
+		strings.NewReader(url.Values{"name": {"selfharm.test"}, "about": {"hurt_myself"}, "text": {worry}}.Encode()))
 	req.Host = "selfharm.test"
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	res, err := client.Do(req)
@@ -360,7 +360,9 @@ reload: {server_interval: 1s}
 	if code := apiCall(t, "GET", fmt.Sprintf("%s/api/v1/concerns/%d", base, inbox.Concerns[0].ID), tokens["dsl"], "", &concern); code != 200 {
 		t.Fatalf("the worry's concern: %d", code)
 	}
-	if concern.Facts.Description != worry || fmt.Sprint(concern.Facts.ConcernTypes) != "[other]" {
+	// The child's choice travelled with the worry, through the spool and
+	// the API, and made it a self-harm concern.
+	if concern.Facts.Description != worry || fmt.Sprint(concern.Facts.ConcernTypes) != "[self_harm]" {
 		t.Errorf("the worry's concern: %+v", concern.Facts)
 	}
 	var me struct{ User lifeguard.User }

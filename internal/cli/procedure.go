@@ -35,6 +35,8 @@ func (e *env) procedureCheck(args []string) error {
 	l := p.Local()
 	ref := p.Ref()
 	fmt.Fprintf(e.stdout, "%s is valid.\nProcedure: %s, version %s\n", l.File, ref.Name, ref.Version)
+	fmt.Fprintf(e.stdout, "Now lasts %s: a decision on an immediate route within it is on time, and until it has passed the route is due now, not overdue.\n",
+		procedure.ShowWindow(p.NowWindow()))
 	if len(l.Changes) == 0 {
 		fmt.Fprintln(e.stdout, "It changes nothing in the baseline.")
 	} else {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -19,10 +20,12 @@ func (e *env) report(ctx context.Context, args []string) error {
 		return usageError("report needs a subcommand: board")
 	}
 	fs := e.storeCommand("report board", "report board [--data DIR | --database URL] [--from YYYY-MM-DD] [--to YYYY-MM-DD] "+
-		"[--format html|csv|json] [--organisation ID] [--partnership ID] [--out FILE]")
+		"[--format html|csv|json] [--rule suppress|round5] [--organisation ID] [--partnership ID] [--out FILE]")
 	fromFlag := fs.String("from", "", "the first day of the period (default: six months before --to)")
 	toFlag := fs.String("to", "", "the last day of the period (default: today, UTC)")
 	format := fs.String("format", "html", "html, csv or json")
+	rule := fs.String("rule", report.RuleSuppress, "how small numbers are protected: suppress (<5 and *) or round5 "+
+		"(every figure rounded to the nearest 5, <5 for 1 to 4)")
 	org := fs.Int64("organisation", 0, "report on this organisation only, as its own leaders see it")
 	part := fs.Int64("partnership", 0, "the partnership (needed only when the database holds more than one)")
 	out := fs.String("out", "", "write to this file instead of standard output")
@@ -38,6 +41,9 @@ func (e *env) report(ctx context.Context, args []string) error {
 	}[*format]
 	if write == nil {
 		return usageError("--format: %q is not a format; use html, csv or json", *format)
+	}
+	if !slices.Contains(report.Rules(), *rule) {
+		return usageError("--rule: %q is not a rule; use suppress or round5", *rule)
 	}
 	q := lifeguard.ReportQuery{OrganisationID: *org, PartnershipID: *part}
 	q.From, q.To = report.DefaultPeriod(time.Now())
@@ -102,7 +108,7 @@ func (e *env) report(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := report.Options{Scope: scope, RouteTitle: proc.RouteTitle, Now: time.Now(),
+	opt := report.Options{Scope: scope, RouteTitle: proc.RouteTitle, Now: time.Now(), Rule: *rule,
 		StrandTitle: func(code string) (string, bool) {
 			if st, ok := fw.Strand(code); ok {
 				return st.Title, true

@@ -71,6 +71,11 @@ func TestReportBoard(t *testing.T) {
 		t.Error("the CSV holds a concern's text")
 	}
 
+	code, out, errs = run(t, "", "report", "board", "--data", dir, "--format", "json", "--rule", "round5")
+	if code != 0 || !strings.Contains(out, `"rule": "round5"`) || !strings.Contains(out, "rounded to the nearest 5") {
+		t.Errorf("the rounded report: exit %d, %s\n%.300s", code, errs, out)
+	}
+
 	code, out, errs = run(t, "", "report", "board", "--data", dir, "--format", "json", "--organisation", "1")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -94,6 +99,7 @@ func TestReportBoard(t *testing.T) {
 		want string
 	}{
 		{[]string{"--format", "pdf"}, `--format: "pdf" is not a format`},
+		{[]string{"--rule", "round10"}, `--rule: "round10" is not a rule`},
 		{[]string{"--from", "2026-13-01"}, "--from:"},
 		{[]string{"--to", "soon"}, "--to:"},
 		{[]string{"--from", "2026-06-01", "--to", "2026-01-01"}, "to: must not be before from"},

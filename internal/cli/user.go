@@ -164,17 +164,20 @@ func (e *env) problems(err error) error {
 	return err
 }
 
-// org adds and lists organisations.
+// org adds and lists organisations, and sets an organisation's
+// safeguarding contact number.
 func (e *env) org(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError("org needs a subcommand: add or list")
+		return usageError("org needs a subcommand: add, list or set-phone")
 	}
 	sub, args := args[0], args[1:]
-	fs := e.storeCommand("org "+sub, "org add --name N --setting S [--partnership P] [--internet] | org list  (each with --data DIR or --database URL)")
+	fs := e.storeCommand("org "+sub, "org add --name N --setting S [--partnership P] [--internet] [--phone NUMBER] | org list | org set-phone --id ID --phone NUMBER  (each with --data DIR or --database URL)")
 	name := fs.String("name", "", "the organisation's name")
 	setting := fs.String("setting", "", "school, college, early_years, childrens_social_care, police, health, youth_service, youth_justice, probation, voluntary or other")
 	partnership := fs.String("partnership", "", "the partnership's name, for its first organisation")
 	internet := fs.Bool("internet", false, "the organisation gives children internet access on its own devices or network")
+	phone := fs.String("phone", "", "the number staff ring to reach the organisation's safeguarding lead; set-phone with \"\" clears it")
+	id := fs.Int64("id", 0, "the organisation's id (see org list), for set-phone")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -191,7 +194,21 @@ func (e *env) org(ctx context.Context, args []string) error {
 	switch sub {
 	case "list":
 		for _, o := range orgs {
-			fmt.Fprintf(e.stdout, "%d\t%s\t%s\n", o.ID, o.Setting, o.Name)
+			fmt.Fprintf(e.stdout, "%d\t%s\t%s\t%s\n", o.ID, o.Setting, o.Name, o.SafeguardingPhone)
+		}
+		return nil
+	case "set-phone":
+		if *id == 0 {
+			return usageError("org set-phone needs --id, the organisation's id (see org list)")
+		}
+		o, err := db.SetSafeguardingPhone(sys, *id, *phone)
+		if err != nil {
+			return e.problems(err)
+		}
+		if o.SafeguardingPhone == "" {
+			fmt.Fprintf(e.stdout, "Organisation %d (%s) has no safeguarding contact number now.\n", o.ID, o.Name)
+		} else {
+			fmt.Fprintf(e.stdout, "Organisation %d (%s): safeguarding contact number %s.\n", o.ID, o.Name, o.SafeguardingPhone)
 		}
 		return nil
 	case "add":
@@ -208,12 +225,13 @@ func (e *env) org(ctx context.Context, args []string) error {
 			}
 			pid = p.ID
 		}
-		o, err := db.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: pid, Name: *name, Setting: lifeguard.Setting(*setting), ProvidesInternet: *internet})
+		o, err := db.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: pid, Name: *name, Setting: lifeguard.Setting(*setting), ProvidesInternet: *internet,
+			SafeguardingPhone: *phone})
 		if err != nil {
 			return e.problems(err)
 		}
 		fmt.Fprintf(e.stdout, "Organisation %d added: %s (%s).\n", o.ID, o.Name, o.Setting)
 		return nil
 	}
-	return usageError("unknown org subcommand %q: use add or list", sub)
+	return usageError("unknown org subcommand %q: use add, list or set-phone", sub)
 }

@@ -127,3 +127,33 @@ func TestResetFactorAndThrottles(t *testing.T) {
 		t.Errorf("still throttled after clear-throttle: %v", err)
 	}
 }
+
+// TestOrgPhone: an operator gives an organisation its safeguarding contact
+// number when adding it or later, and a number of the wrong shape is
+// refused naming the field.
+func TestOrgPhone(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	code, out, stderr := run(t, "", "org", "add", "--data", dir, "--name", "Hillside School", "--setting", "school",
+		"--partnership", "Hillside SCP", "--phone", "01632 960 100")
+	if code != 0 {
+		t.Fatalf("org add: %d %s %s", code, out, stderr)
+	}
+	if code, _, stderr := run(t, "", "org", "add", "--data", dir, "--name", "Bad", "--setting", "school", "--phone", "the office"); code != 2 || !strings.Contains(stderr, "safeguarding_phone") {
+		t.Errorf("a bad number: %d %s", code, stderr)
+	}
+	if code, out, _ := run(t, "", "org", "list", "--data", dir); code != 0 || !strings.Contains(out, "Hillside School\t01632 960 100") {
+		t.Errorf("org list: %s", out)
+	}
+	if code, out, stderr := run(t, "", "org", "set-phone", "--data", dir, "--id", "1", "--phone", "+44 1632 960101"); code != 0 || !strings.Contains(out, "safeguarding contact number +44 1632 960101") {
+		t.Errorf("set-phone: %d %s %s", code, out, stderr)
+	}
+	if code, _, stderr := run(t, "", "org", "set-phone", "--data", dir, "--id", "1", "--phone", "dsl@hillside.example"); code != 2 || !strings.Contains(stderr, "safeguarding_phone") {
+		t.Errorf("set-phone with an email address: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "org", "set-phone", "--data", dir, "--phone", "01632 960102"); code != 2 || !strings.Contains(stderr, "--id") {
+		t.Errorf("set-phone without an id: %d %s", code, stderr)
+	}
+	if code, out, _ := run(t, "", "org", "set-phone", "--data", dir, "--id", "1", "--phone", ""); code != 0 || !strings.Contains(out, "no safeguarding contact number") {
+		t.Errorf("clearing: %d %s", code, out)
+	}
+}

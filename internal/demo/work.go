@@ -20,12 +20,6 @@ func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *life
 	if age < 36*time.Hour && rng.IntN(3) > 0 {
 		return nil // still waiting for the safeguarding lead
 	}
-	// A few more of the last days' concerns are unread too, so that the
-	// inbox shows its first groups (docs/web.md, the inbox order). Chosen
-	// by id rather than by rng, so that the rest of the demo stays as it was.
-	if age < 10*24*time.Hour && c.ID%3 != 0 {
-		return nil
-	}
 	// The lead reads the concern before working it, which opens it.
 	if _, err := s.Concerns.Concern(ctx, c.ID); err != nil {
 		return fmt.Errorf("read: %w", err)
@@ -34,19 +28,41 @@ func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *life
 	// still to decide, so the inbox shows work in progress and overdue.
 	unfinished := age < 21*24*time.Hour && rng.IntN(2) == 0 || rng.IntN(40) == 0
 	step := at
-	next := func(maxHours int) bool {
-		step = step.Add(time.Duration(10+rng.IntN(maxHours*60)) * time.Minute)
+	// advance moves the step, and the clock, on by d; false when that is
+	// not yet past.
+	advance := func(d time.Duration) bool {
+		step = step.Add(d)
 		if !step.Before(now) {
 			return false
 		}
 		clock.at(step)
 		return true
 	}
+	next := func(maxHours int) bool {
+		return advance(time.Duration(10+rng.IntN(maxHours*60)) * time.Minute)
+	}
+	// nowStep is next(4) for a route due now, from the same draw so that
+	// the rest of the demo stays as it was: five in six are decided within
+	// 45 minutes of the step before, as a DSL does what cannot wait, and
+	// the rest one to three hours after it.
+	nowStep := func() bool {
+		v := rng.IntN(4 * 60)
+		if v < 200 {
+			return advance(time.Duration(5+v/5) * time.Minute)
+		}
+		return advance(time.Duration(60+(v-200)*3) * time.Minute)
+	}
 	for _, r := range c.Triage.Routes {
 		if r.Urgency == lifeguard.Advice || r.Urgency == lifeguard.AsSoonAsPossible && rng.IntN(2) == 0 {
 			continue
 		}
-		if !next(4) {
+		var moved bool
+		if r.Urgency == lifeguard.Immediate {
+			moved = nowStep()
+		} else {
+			moved = next(4)
+		}
+		if !moved {
 			return nil
 		}
 		if unfinished && rng.IntN(3) == 0 {

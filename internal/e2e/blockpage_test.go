@@ -184,6 +184,31 @@ func (f *filtered) worries(t *testing.T) []string {
 	return out
 }
 
+// types returns the concern types of the open concern in the DSL's inbox
+// whose description is words.
+func (f *filtered) types(t *testing.T, words string) []string {
+	t.Helper()
+	var inbox struct{ Concerns []struct{ ID int64 } }
+	if code, body := apiJSON(t, "GET", f.app.url+"/api/v1/concerns?status=open", f.dsl, "", &inbox); code != 200 {
+		t.Fatalf("the DSL's inbox: %d %s", code, body)
+	}
+	for _, c := range inbox.Concerns {
+		var concern struct {
+			Facts struct {
+				Description  string
+				ConcernTypes []string `json:"concern_types"`
+			}
+		}
+		if code, body := apiJSON(t, "GET", fmt.Sprintf("%s/api/v1/concerns/%d", f.app.url, c.ID), f.dsl, "", &concern); code != 200 {
+			t.Fatalf("concern %d: %d %s", c.ID, code, body)
+		}
+		if concern.Facts.Description == words {
+			return concern.Facts.ConcernTypes
+		}
+	}
+	return nil
+}
+
 // reviews returns the DSL's open review requests, as JSON text.
 func (f *filtered) reviews(t *testing.T) string {
 	t.Helper()
@@ -266,10 +291,24 @@ func TestBlockPageFormsInChromium(t *testing.T) {
 	}
 	b.checkAccessible("block page: review sent")
 
-	// "Send my worry".
+	// "Send my worry", choosing what it is about by its words, as a child
+	// clicks them.
 	worry := fmt.Sprintf("Someone in a game told me to hurt myself (%d)", time.Now().UnixNano())
-	b.run(chromedp.Navigate(f.blockURL+"/"), chromedp.WaitVisible("#text", chromedp.ByQuery),
-		chromedp.SendKeys("#text", worry, chromedp.ByQuery))
+	b.run(chromedp.Navigate(f.blockURL+"/"), chromedp.WaitVisible("#text", chromedp.ByQuery))
+	var checked string
+	b.run(chromedp.Evaluate(`document.querySelector('input[name=about]:checked').value`, &checked))
+	if checked != "something_else" {
+		t.Errorf("the choice checked at first is %q, want something_else", checked)
+	}
+	b.run(chromedp.Click(`label[for="about-hurt_myself"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('input[name=about]:checked').value`, &checked))
+	if checked != "hurt_myself" {
+		t.Errorf("clicking the words checked %q, want hurt_myself", checked)
+	}
+	b.checkAccessible("block page: a worry's choices")
+	b.noHorizontalScroll("block page: a worry's choices")
+	b.screenshot("blockpage-worry-choices")
+	b.run(chromedp.SendKeys("#text", worry, chromedp.ByQuery))
 	b.submit(`form[action$="/worry"] button[type=submit]`)
 	if status, text := b.answer(); status != 200 || !strings.Contains(text, "Your worry has been sent") {
 		t.Fatalf("the worry form answered %d:\n%s", status, text)
@@ -282,6 +321,9 @@ func TestBlockPageFormsInChromium(t *testing.T) {
 			t.Fatalf("the worry did not reach the DSL's inbox within a minute: %q", inbox)
 		}
 		inbox = f.worries(t)
+	}
+	if types := f.types(t, worry); !slices.Equal(types, []string{"self_harm"}) {
+		t.Errorf("the worry about hurting myself has the types %v, want self_harm", types)
 	}
 	if slices.Contains(inbox, forged) {
 		t.Error("the worry posted from another site reached the DSL's inbox")

@@ -52,6 +52,27 @@ type blockPageData struct {
 	MaxComment int
 	MaxWorry   int
 	QuickExit  string // where "Leave this page quickly" goes
+	// Choices are what a worry can be about, in the child's words, with
+	// About the one checked: the child's own choice when the page comes
+	// back with a problem, "something else" at first.
+	Choices []worryChoice
+	About   lifeguard.WorryAbout
+	Text    string // the child's words, kept when the page comes back
+}
+
+// worryChoice is one of the worry form's radio buttons.
+type worryChoice struct {
+	Code  lifeguard.WorryAbout
+	Words string
+}
+
+// worryChoices are the choices in the order the form offers them.
+func worryChoices() []worryChoice {
+	var out []worryChoice
+	for _, a := range lifeguard.WorryChoices() {
+		out = append(out, worryChoice{Code: a, Words: a.Label()})
+	}
+	return out
 }
 
 // BlockPageHandler returns the block page's HTTP handler.
@@ -177,34 +198,47 @@ func (f *Filter) blockPageReport(w http.ResponseWriter, r *http.Request, kind st
 		return
 	}
 	field, limit := "comment", maxComment
+	var about lifeguard.WorryAbout
 	if kind == "worry" {
 		field, limit = "text", maxWorry
+		// A page without the choices (an old copy in a browser's cache)
+		// sends none: that is "something else", as it was then.
+		about = lifeguard.WorryAbout(r.PostForm.Get("about")).OrElse()
 	}
 	text := strings.TrimSpace(r.PostForm.Get(field))
 	var problem string
 	switch {
+	case !about.Valid() && kind == "worry":
+		// Only a form not made by this page sends another value.
+		problem = "Please choose what your worry is about from the list."
+		about = lifeguard.WorrySomethingElse
 	case lifeguard.TextProblem(text) != "":
 		// A NUL or invalid UTF-8: the server would refuse the message, so
 		// it would never reach anyone. Ask now, while the child is here.
 		problem = "Your message has characters we cannot read. Please type it again."
-	case kind == "worry" && text == "":
+		text = ""
+	case about == lifeguard.WorrySomethingElse && text == "":
 		problem = "Please write what you saw or what happened, so that someone can help."
 	case utf8.RuneCountInString(text) > limit:
 		problem = "Your message is too long. Please make it shorter."
 	}
 	if problem != "" {
 		data.View, data.Title, data.Reason, data.Error = "blocked", "Please check your message", d.Reason(v.Category), problem
+		if kind == "worry" {
+			data.About, data.Text = about, text
+		}
 		f.renderBlockPage(w, http.StatusUnprocessableEntity, data)
 		return
 	}
-	rep := Report{Kind: kind, Time: f.now(), Client: remoteAddr(r), Group: v.Group, Name: name, Category: v.Category, Text: text}
+	rep := Report{Kind: kind, Time: f.now(), Client: remoteAddr(r), Group: v.Group, Name: name, Category: v.Category,
+		About: string(about), Text: text}
 	if err := f.reports.Report(r.Context(), rep); err != nil {
 		f.log.Error("a block page report could not be kept", slog.String("kind", kind), slog.String("error", err.Error()))
 		f.blockPageError(w, http.StatusServiceUnavailable, "Your message could not be sent",
 			"Sorry, something went wrong here. Please tell an adult you trust instead.")
 		return
 	}
-	data.View, data.Title, data.Kind = "thanks", "Thank you", kind
+	data.View, data.Title, data.Kind, data.About = "thanks", "Thank you", kind, about
 	f.renderBlockPage(w, http.StatusOK, data)
 }
 
@@ -226,6 +260,10 @@ const blockPageBroken = `<!DOCTYPE html>
 
 func (f *Filter) renderBlockPage(w http.ResponseWriter, status int, data blockPageData) {
 	data.QuickExit = quickexit.URL
+	data.Choices = worryChoices()
+	if data.About == "" {
+		data.About = lifeguard.WorrySomethingElse
+	}
 	var buf bytes.Buffer
 	if err := blockPageTmpl.Execute(&buf, data); err != nil {
 		f.log.Error("rendering the block page", slog.String("error", err.Error()))

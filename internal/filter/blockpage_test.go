@@ -3,12 +3,15 @@ package filter
 import (
 	"context"
 	"errors"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/lifeguard-scp/lifeguard"
 )
 
 // pageRequest asks the block page for host from a loopback address.
@@ -116,6 +119,57 @@ func TestBlockPage(t *testing.T) {
 			t.Errorf("reports %+v", reps)
 		}
 	})
+	t.Run("the worry form offers the choices, something else checked", func(t *testing.T) {
+		_, body := pageRequest(t, h, "127.0.0.1", "GET", "bad.test", "/", nil, nil)
+		for _, a := range lifeguard.WorryChoices() {
+			radio := `<input type="radio" id="about-` + string(a) + `" name="about" value="` + string(a) + `"`
+			if !strings.Contains(body, radio) || !strings.Contains(body, `<label for="about-`+string(a)+`">`+html.EscapeString(a.Label())+`</label>`) {
+				t.Errorf("the form lacks the choice %s", a)
+			}
+		}
+		if !strings.Contains(body, `value="something_else" aria-describedby="about-hint" checked>`) || strings.Count(body, " checked>") != 1 {
+			t.Error("something else is not the one choice checked")
+		}
+		if !strings.Contains(body, "<legend>What is your worry about?</legend>") {
+			t.Error("the choices have no legend")
+		}
+	})
+	t.Run("a worry is passed on with the child's choice, words or none", func(t *testing.T) {
+		for _, a := range lifeguard.WorryChoices() {
+			before := len(h.reports.all())
+			form := url.Values{"name": {"bad.test"}, "about": {string(a)}}
+			if a == lifeguard.WorrySomethingElse {
+				form.Set("text", "A pop-up would not go away")
+			}
+			status, body := pageRequest(t, h, "127.0.0.1", "POST", "bad.test", "/.lifeguard/worry", form, nil)
+			if status != 200 || !strings.Contains(body, "Thank you") {
+				t.Fatalf("%s: status %d:\n%s", a, status, body)
+			}
+			reps := h.reports.all()[before:]
+			if len(reps) != 1 || reps[0].About != string(a) || reps[0].Text != form.Get("text") {
+				t.Errorf("%s: reports %+v", a, reps)
+			}
+			// A child who wants to hurt themselves is told, once more, who
+			// can help now.
+			if now := strings.Contains(body, "might hurt yourself soon"); now != (a == "hurt_myself") {
+				t.Errorf("%s: the thanks say who can help now: %v", a, now)
+			}
+		}
+		// A page from before the choices sends none: something else.
+		before := len(h.reports.all())
+		pageRequest(t, h, "127.0.0.1", "POST", "bad.test", "/.lifeguard/worry", url.Values{"name": {"bad.test"}, "text": {"x"}}, nil)
+		if reps := h.reports.all()[before:]; len(reps) != 1 || reps[0].About != string(lifeguard.WorrySomethingElse) {
+			t.Errorf("reports %+v, want one about something else", reps)
+		}
+	})
+	t.Run("a worry that comes back keeps the child's choice and words", func(t *testing.T) {
+		status, body := pageRequest(t, h, "127.0.0.1", "POST", "bad.test", "/.lifeguard/worry",
+			url.Values{"name": {"bad.test"}, "about": {"meeting"}, "text": {strings.Repeat("a", maxWorry+1)}}, nil)
+		if status != 422 || !strings.Contains(body, `value="meeting" aria-describedby="about-hint" checked>`) ||
+			!strings.Contains(body, strings.Repeat("a", maxWorry+1)+"</textarea>") {
+			t.Errorf("status %d; the page lost the choice or the words", status)
+		}
+	})
 	t.Run("bad forms are refused, named, and nothing is kept", func(t *testing.T) {
 		before := len(h.reports.all())
 		tests := []struct {
@@ -126,6 +180,8 @@ func TestBlockPage(t *testing.T) {
 			want   string
 		}{
 			{"an empty worry", "/.lifeguard/worry", url.Values{"name": {"bad.test"}, "text": {"   "}}, 422, "Please write what you saw"},
+			{"an empty worry about something else", "/.lifeguard/worry", url.Values{"name": {"bad.test"}, "about": {"something_else"}}, 422, "Please write what you saw"},
+			{"a worry about no known choice", "/.lifeguard/worry", url.Values{"name": {"bad.test"}, "about": {"ponies"}, "text": {"x"}}, 422, "Please choose what your worry is about"},
 			// The server refuses these on every engine; a worry that
 			// holds one would never reach a DSL, so the child is asked here.
 			{"a worry with a NUL", "/.lifeguard/worry", url.Values{"name": {"bad.test"}, "text": {"a\x00b"}}, 422, "characters we cannot read"},

@@ -76,7 +76,10 @@ type Report struct {
 	Group    string
 	Name     string
 	Category string
-	Text     string // the comment or the worry, in the child's own words
+	// About is what a worry is about as the child chose it, a
+	// lifeguard.WorryAbout code; "" for a review request.
+	About string
+	Text  string // the comment or the worry, in the child's own words
 }
 
 // Reporter passes reports on: to the Lifeguard server, or to a local file.

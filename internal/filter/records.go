@@ -207,6 +207,7 @@ type reportRecord struct {
 	Group    string    `json:"group"`
 	Name     string    `json:"name"`
 	Category string    `json:"category"`
+	About    string    `json:"about,omitempty"`
 	Text     string    `json:"text"`
 }
 
@@ -248,7 +249,7 @@ func (r *LocalRecords) Event(e Event) {
 // Report writes a review request or worry and flushes it to disk before it
 // returns, so the child is never thanked for something that was lost.
 func (r *LocalRecords) Report(_ context.Context, rep Report) error {
-	b, err := json.Marshal(reportRecord{Kind: rep.Kind, Time: rep.Time.UTC(), Client: rep.Client.String(), Group: rep.Group, Name: rep.Name, Category: rep.Category, Text: rep.Text})
+	b, err := json.Marshal(reportRecord{Kind: rep.Kind, Time: rep.Time.UTC(), Client: rep.Client.String(), Group: rep.Group, Name: rep.Name, Category: rep.Category, About: rep.About, Text: rep.Text})
 	if err != nil {
 		return err
 	}

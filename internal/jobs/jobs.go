@@ -27,7 +27,8 @@ func DefaultRetention() lifeguard.RetentionPeriods {
 }
 
 // Reminders raises deadline reminders every five minutes: due soon within
-// warn of the deadline, and overdue once it has passed.
+// warn of the deadline, and overdue once it has passed (for an immediate
+// route, once the window of "now" after it has passed: lifeguard.Judge).
 func Reminders(s lifeguard.ReminderStore, warn time.Duration, now func() time.Time, log *slog.Logger) Job {
 	return Job{Name: "reminders", Every: ReminderEvery, Run: func(ctx context.Context, _ time.Time) error {
 		n, err := s.RaiseReminders(ctx, now(), warn)

@@ -17,16 +17,20 @@ import (
 // misspelt key in a safeguarding procedure must not be silently ignored.
 
 type baselineDoc struct {
-	Name       string              `yaml:"name"`
-	Version    string              `yaml:"version"`
-	TimeZone   string              `yaml:"time_zone"`
-	WorkingDay workingDayDoc       `yaml:"working_day"`
-	Sets       map[string][]string `yaml:"sets"`
-	Routes     []routeDoc          `yaml:"routes"`
-	Guidance   []string            `yaml:"guidance"`
-	Rules      []ruleDoc           `yaml:"rules"`
-	Warnings   []warningDoc        `yaml:"warnings"`
-	History    []historyDoc        `yaml:"history"`
+	Name       string        `yaml:"name"`
+	Version    string        `yaml:"version"`
+	TimeZone   string        `yaml:"time_zone"`
+	WorkingDay workingDayDoc `yaml:"working_day"`
+	// NowWindow is how long "now" lasts when timeliness is judged, as a
+	// duration such as 1h or 45m; lifeguard.DefaultNowWindow when absent
+	// (the 2026.1 baseline has none).
+	NowWindow string              `yaml:"now_window,omitempty"`
+	Sets      map[string][]string `yaml:"sets"`
+	Routes    []routeDoc          `yaml:"routes"`
+	Guidance  []string            `yaml:"guidance"`
+	Rules     []ruleDoc           `yaml:"rules"`
+	Warnings  []warningDoc        `yaml:"warnings"`
+	History   []historyDoc        `yaml:"history"`
 }
 
 // historyDoc is one version of the baseline and the rules it changed or
@@ -52,6 +56,7 @@ type localDoc struct {
 	BaselineVersion string                   `yaml:"baseline_version,omitempty"`
 	TimeZone        string                   `yaml:"time_zone,omitempty"`
 	WorkingDay      workingDayDoc            `yaml:"working_day,omitempty"`
+	NowWindow       string                   `yaml:"now_window,omitempty"`
 	EarlyHelpDays   int                      `yaml:"early_help_days,omitempty"`
 	Holidays        []holidayDoc             `yaml:"holidays,omitempty"`
 	Sets            map[string][]string      `yaml:"sets,omitempty"`

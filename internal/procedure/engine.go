@@ -22,6 +22,7 @@ type Procedure struct {
 	baseline   lifeguard.ProcedureRef
 	local      *LocalInfo
 	cal        *Calendar
+	nowWindow  time.Duration
 	routes     []routeDef
 	routeIndex map[lifeguard.RouteCode]int
 	guidance   []string
@@ -82,6 +83,10 @@ func (p *Procedure) Baseline() lifeguard.ProcedureRef { return p.baseline }
 
 // Local describes the local file, or is nil for the baseline alone.
 func (p *Procedure) Local() *LocalInfo { return p.local }
+
+// NowWindow is how long "now" lasts when the timeliness of an immediate
+// route is judged (lifeguard.Triage.NowWindow).
+func (p *Procedure) NowWindow() time.Duration { return p.nowWindow }
 
 // Calendar returns the procedure's working-day calendar.
 func (p *Procedure) Calendar() *Calendar { return p.cal }
@@ -345,6 +350,7 @@ func (e *evaluation) result(f *lifeguard.Facts) (*lifeguard.Triage, error) {
 	}
 	t := &lifeguard.Triage{
 		Procedure:        e.p.ref,
+		NowWindow:        e.p.nowWindow,
 		Routes:           make([]lifeguard.Route, 0, 16),
 		Guidance:         append(e.guidance, e.p.guidance...),
 		Offences:         e.offences,
@@ -475,4 +481,14 @@ func (p *Procedure) RouteTitle(code lifeguard.RouteCode) (string, bool) {
 		return "", false
 	}
 	return p.routes[i].title, true
+}
+
+// RouteContact returns the contact of the route with the code, as this
+// procedure (local file included) gives it; false when it gives none.
+func (p *Procedure) RouteContact(code lifeguard.RouteCode) (string, bool) {
+	i, ok := p.routeIndex[code]
+	if !ok || p.routes[i].contact == nil || *p.routes[i].contact == "" {
+		return "", false
+	}
+	return *p.routes[i].contact, true
 }

@@ -155,6 +155,10 @@ func (m *merge) applyLocal(file string, root *yaml.Node, loc *localDoc) {
 		m.changef("time zone %s (baseline %s)", loc.TimeZone, m.doc.TimeZone)
 		m.doc.TimeZone = loc.TimeZone
 	}
+	if loc.NowWindow != "" && loc.NowWindow != m.doc.NowWindow {
+		m.changef("now lasts %s when timeliness is judged (baseline %s)", loc.NowWindow, m.doc.NowWindow)
+		m.doc.NowWindow = loc.NowWindow
+	}
 	if loc.WorkingDay.Start != "" && loc.WorkingDay.Start != m.doc.WorkingDay.Start {
 		m.changef("working day starts at %s (baseline %s)", loc.WorkingDay.Start, m.doc.WorkingDay.Start)
 		m.doc.WorkingDay.Start = loc.WorkingDay.Start
@@ -333,6 +337,14 @@ func (m *merge) compile(p *Procedure) {
 	if err != nil {
 		m.problemAt("working_day", "working_day.close: %v", err)
 	}
+	p.nowWindow = lifeguard.DefaultNowWindow
+	if d.NowWindow != "" {
+		w, err := ParseNowWindow(d.NowWindow)
+		if err != nil {
+			m.problemAt("now_window", "now_window: %v", err)
+		}
+		p.nowWindow = w
+	}
 	base, err := DefaultHolidays()
 	if err != nil {
 		m.errs.add(baselineFile, 0, "", "bank holidays: %v", err)
@@ -425,4 +437,49 @@ func (m *merge) at(key string) (string, int) {
 		return m.localFile, line
 	}
 	return baselineFile, 0
+}
+
+// ParseNowWindow reads how long "now" lasts: a duration such as 1h, 45m or
+// 1h30m, from lifeguard.MinNowWindow to lifeguard.MaxNowWindow.
+func ParseNowWindow(s string) (time.Duration, error) {
+	w, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a length of time; write it like 1h, 45m or 1h30m", s)
+	}
+	if w < lifeguard.MinNowWindow || w > lifeguard.MaxNowWindow {
+		return 0, fmt.Errorf("%q must be from %s to %s", s, ShowWindow(lifeguard.MinNowWindow), ShowWindow(lifeguard.MaxNowWindow))
+	}
+	return w, nil
+}
+
+// ShowWindow says a window of "now" as people say it: "1 hour",
+// "45 minutes", "1 hour 30 minutes".
+func ShowWindow(w time.Duration) string {
+	h, m := int(w/time.Hour), int(w%time.Hour/time.Minute)
+	unit := func(n int, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	switch {
+	case h > 0 && m > 0:
+		return unit(h, "hour") + " " + unit(m, "minute")
+	case h > 0:
+		return unit(h, "hour")
+	case m > 0:
+		return unit(m, "minute")
+	}
+	return w.String()
+}
+
+// windowText writes a window of "now" as a procedure file would: 1h, 45m,
+// 1h30m.
+func windowText(w time.Duration) string {
+	s := w.String()
+	s = strings.TrimSuffix(s, "0s")
+	if strings.Contains(s, "h") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

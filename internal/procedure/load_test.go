@@ -177,6 +177,68 @@ overrides:
 	})
 }
 
+// TestNowWindow: "now" lasts an hour unless a local file says otherwise,
+// and every triage carries the window of the procedure that made it.
+func TestNowWindow(t *testing.T) {
+	f := &lifeguard.Facts{ReportedAt: time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC), Setting: "school",
+		ConcernTypes: []lifeguard.ConcernType{"grooming"}, Child: &lifeguard.ChildFacts{Age: new(14)}, ChildRole: "victim",
+		Parties: lifeguard.Parties{AdultInvolved: true}}
+	for _, c := range []struct {
+		name, yaml string
+		want       time.Duration
+	}{
+		{"baseline", "", time.Hour},
+		{"local file says nothing", "name: X\nversion: \"1\"\n", time.Hour},
+		{"local file sets it", "name: X\nversion: \"1\"\nnow_window: 30m\n", 30 * time.Minute},
+		{"hours and minutes", "name: X\nversion: \"1\"\nnow_window: 1h30m\n", 90 * time.Minute},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var p *Procedure
+			var err error
+			if c.yaml == "" {
+				p, err = Load("", nil)
+			} else {
+				p, err = loadLocal(t, c.yaml)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.NowWindow() != c.want {
+				t.Errorf("now window %v, want %v", p.NowWindow(), c.want)
+			}
+			tr, err := p.Triage(t.Context(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tr.NowWindow != c.want {
+				t.Errorf("the triage carries %v, want %v", tr.NowWindow, c.want)
+			}
+			out, err := p.YAML()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := "now_window: " + windowText(c.want) + "\n"; !strings.Contains(string(out), want) {
+				t.Errorf("procedure show lacks %q", want)
+			}
+		})
+	}
+	// The 2026.1 baseline had no setting: it judges with the default.
+	old, err := os.ReadFile("testdata/baseline-2026.1.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := load(old, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.NowWindow() != lifeguard.DefaultNowWindow {
+		t.Errorf("2026.1 now window %v", p.NowWindow())
+	}
+	if got := ShowWindow(90 * time.Minute); got != "1 hour 30 minutes" {
+		t.Errorf("ShowWindow(90m) = %q", got)
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	cases := []struct {
 		name string
@@ -206,6 +268,11 @@ func TestLoadErrors(t *testing.T) {
 		{"bad time zone", "name: X\nversion: \"1\"\ntime_zone: Mars/Olympus\n", []string{"local.yaml:3: time_zone \"Mars/Olympus\""}},
 		{"bad early help", "name: X\nversion: \"1\"\nearly_help_days: 0.5\n", []string{"local.yaml:3"}},
 		{"early help out of range", "name: X\nversion: \"1\"\nearly_help_days: 90\n", []string{"early_help_days must be"}},
+		{"now window not a duration", "name: X\nversion: \"1\"\nnow_window: an hour\n",
+			[]string{"local.yaml:3: now_window: \"an hour\" is not a length of time"}},
+		{"now window too short", "name: X\nversion: \"1\"\nnow_window: 10s\n", []string{"local.yaml:3: now_window: \"10s\" must be from 1 minute to 24 hours"}},
+		{"now window too long", "name: X\nversion: \"1\"\nnow_window: 48h\n", []string{"local.yaml:3: now_window: \"48h\" must be from"}},
+		{"now window negative", "name: X\nversion: \"1\"\nnow_window: -1h\n", []string{"now_window: \"-1h\" must be from"}},
 		{"bad holiday", "name: X\nversion: \"1\"\nholidays:\n  - {date: 2026-02-30, name: x}\n", []string{"local.yaml:4: holidays"}},
 		{"not YAML", "name: [\n", []string{"local.yaml"}},
 		{"not a mapping", "- a\n- b\n", []string{"a procedure file is a mapping"}},

@@ -17,6 +17,7 @@ type shownDoc struct {
 	LocalFile    string              `yaml:"local_file,omitempty"`
 	TimeZone     string              `yaml:"time_zone"`
 	WorkingDay   workingDayDoc       `yaml:"working_day"`
+	NowWindow    string              `yaml:"now_window"`
 	BankHolidays string              `yaml:"bank_holidays"`
 	Holidays     []holidayDoc        `yaml:"holidays"`
 	Sets         map[string][]string `yaml:"sets"`
@@ -39,7 +40,7 @@ type shownOverride struct {
 func (p *Procedure) YAML() ([]byte, error) {
 	d := shownDoc{
 		Name: p.ref.Name, Version: p.ref.Version,
-		TimeZone: p.doc.TimeZone, WorkingDay: p.doc.WorkingDay,
+		TimeZone: p.doc.TimeZone, WorkingDay: p.doc.WorkingDay, NowWindow: windowText(p.nowWindow),
 		Sets: p.doc.Sets, Routes: p.doc.Routes, Guidance: p.doc.Guidance,
 		Rules: p.doc.Rules, Warnings: p.doc.Warnings, History: p.doc.History,
 	}

@@ -132,9 +132,10 @@ func (rc *Recorder) ChangeValidFacts(ctx context.Context, id int64, f lifeguard.
 // FilterWorry records a child's worry, sent from the DNS filter's block
 // page, as a concern of the filter's organisation (docs/filter-server.md).
 // The child is not identified: the facts have no child and say so, the
-// concern type is "other" (the child's words say what it is), the
-// description is the child's words, and the procedure in force triages it
-// like any concern. A worry whose id was received before gives back its
+// concern types and flags are those of what the child chose the worry is
+// about (lifeguard.WorryAbout; "other" for "something else", when the
+// child's words say what it is), the description is the child's words, and
+// the procedure in force triages it like any concern. A worry whose id was received before gives back its
 // concern (Created false).
 func (rc *Recorder) FilterWorry(ctx context.Context, in lifeguard.NewFilterWorry) (*lifeguard.FilterWorryReceipt, error) {
 	now := rc.Now()
@@ -145,8 +146,9 @@ func (rc *Recorder) FilterWorry(ctx context.Context, in lifeguard.NewFilterWorry
 	if err != nil {
 		return nil, err
 	}
-	f := lifeguard.Facts{ReportedAt: now.UTC().Truncate(time.Microsecond), Setting: setting, Description: in.Text,
-		ConcernTypes: []lifeguard.ConcernType{"other"}, ChildUnidentified: true}
+	f := lifeguard.Facts{ReportedAt: now.UTC().Truncate(time.Microsecond), Setting: setting, Description: in.Description(),
+		ChildUnidentified: true}
+	in.SetFacts(&f)
 	// When it happened is the filter's clock; a time a little ahead of the
 	// server's cannot be "after the report", so it is left out, not moved.
 	if at := in.Time.UTC(); !at.After(f.ReportedAt) {

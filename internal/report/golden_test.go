@@ -67,9 +67,15 @@ func fixedCounts() *lifeguard.ReportCounts {
 
 func fixedReport(t *testing.T) *Report {
 	t.Helper()
+	return fixedReportBy(t, "")
+}
+
+// fixedReportBy is the fixed report under a rule of publication.
+func fixedReportBy(t *testing.T, rule string) *Report {
+	t.Helper()
 	titles := map[lifeguard.RouteCode]string{"CSC_REFERRAL": "Refer to children's social care",
 		"POLICE_101": "Tell the police (101)", "ADVICE_PARENTS": "Advise the parents"}
-	r, err := Build(fixedCounts(), Options{Scope: "Testshire Safeguarding Children Partnership",
+	r, err := Build(fixedCounts(), Options{Scope: "Testshire Safeguarding Children Partnership", Rule: rule,
 		Now: time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC),
 		RouteTitle: func(c lifeguard.RouteCode) (string, bool) {
 			s, ok := titles[c]
@@ -96,6 +102,7 @@ func TestGolden(t *testing.T) {
 		{"board.html", func(b *bytes.Buffer, r *Report) error { return WriteHTML(b, r) }},
 		{"board.csv", func(b *bytes.Buffer, r *Report) error { return WriteCSV(b, r) }},
 		{"board.json", func(b *bytes.Buffer, r *Report) error { return WriteJSON(b, r) }},
+		{"board-round5.csv", func(b *bytes.Buffer, _ *Report) error { return WriteCSV(b, fixedReportBy(t, RuleRound5)) }},
 	} {
 		t.Run(f.name, func(t *testing.T) {
 			var b bytes.Buffer

@@ -6,6 +6,7 @@
 package report
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -29,7 +30,35 @@ type Report struct {
 	From      lifeguard.Date `json:"from"`
 	To        lifeguard.Date `json:"to"`
 	Generated time.Time      `json:"generated"`
-	Sections  []Section      `json:"sections"`
+	// Rule is how small numbers are kept from being worked out
+	// (RuleSuppress or RuleRound5), and RuleText says it to the reader.
+	Rule     string    `json:"rule"`
+	RuleText string    `json:"rule_text"`
+	Sections []Section `json:"sections"`
+}
+
+// The rules of publication a partnership may choose.
+const (
+	// RuleSuppress shows every figure as it is, but 1 to 4 as "<5", and
+	// withholds ("*") the further figures that would give those away.
+	RuleSuppress = "suppress"
+	// RuleRound5 shows every figure rounded to the nearest 5, and 1 to 4
+	// as "<5", the convention of official statistics; a figure is
+	// withheld only where the rounded ones would still give a small one
+	// away.
+	RuleRound5 = "round5"
+)
+
+// Rules lists the rules, the default first.
+func Rules() []string { return []string{RuleSuppress, RuleRound5} }
+
+// ruleTexts say each rule to the reader of the report.
+var ruleTexts = map[string]string{
+	RuleSuppress: "Figures are shown as they are, except that a number from 1 to 4 reads <5 and a number of 5 or " +
+		"more that would let a reader work out a <5 from the totals reads *.",
+	RuleRound5: "Figures are rounded to the nearest 5, so totals may not add up exactly; a number from 1 to 4 " +
+		"reads <5, and a number that would still let a reader work out a <5 reads *. Percentages are worked " +
+		"out from the rounded figures.",
 }
 
 // Section is one part of the report: a heading, what it shows, its key
@@ -101,6 +130,13 @@ type Options struct {
 	StrandTitle func(code string) (string, bool)
 	// Now is when the report is made.
 	Now time.Time
+	// Rule is the rule of publication, RuleSuppress when "".
+	Rule string
+
+	// searchBudget, when not zero, bounds the exact search of secondary
+	// suppression in place of searchBudget: tests use it to show that the
+	// fallback protects too.
+	searchBudget int
 }
 
 // DefaultPeriod is the six months up to and including today (UTC).
@@ -121,7 +157,7 @@ func (c *cell) figure() Figure {
 	case dropped:
 		return Figure{Text: MarkDropped}
 	}
-	v := c.v
+	v, _ := c.published()
 	return Figure{Value: &v, Text: strconv.FormatInt(v, 10)}
 }
 
@@ -133,8 +169,13 @@ func Build(rc *lifeguard.ReportCounts, opt Options) (*Report, error) {
 	if rc.Query.OrganisationID != 0 {
 		title = "Online-safety report for " + opt.Scope
 	}
+	opt.Rule = cmp.Or(opt.Rule, RuleSuppress)
+	if !slices.Contains(Rules(), opt.Rule) {
+		return nil, lifeguard.Invalid("invalid report", []lifeguard.Problem{{Path: "rule",
+			Problem: fmt.Sprintf("%q is not a rule of publication; give %s", opt.Rule, strings.Join(Rules(), " or "))}})
+	}
 	r := &Report{Title: title, Scope: opt.Scope, OrganisationID: rc.Query.OrganisationID,
-		From: rc.Query.From, To: rc.Query.To, Generated: opt.Now.UTC()}
+		From: rc.Query.From, To: rc.Query.To, Generated: opt.Now.UTC(), Rule: opt.Rule, RuleText: ruleTexts[opt.Rule]}
 	b := builder{rc: rc, opt: opt}
 	for _, f := range []func() (Section, error){b.overview, b.risks, b.children, b.organisations, b.routes,
 		b.trend, b.audits, b.plan} {
@@ -154,6 +195,17 @@ type builder struct {
 	rc  *lifeguard.ReportCounts
 	opt Options
 }
+
+// protect suppresses the figures of n (network.protect) by the report's
+// rule, within its search budget.
+func (b *builder) protect(n *network) bool {
+	n.budget, n.round = b.opt.searchBudget, b.opt.Rule == RuleRound5
+	return n.protect()
+}
+
+// alone suppresses, by the report's rule, a figure no published sum
+// includes.
+func (b *builder) alone(c *cell) { alone(c, b.opt.Rule == RuleRound5) }
 
 // total is the number of concerns of the period: fixed in every table that
 // shows it, so that it reads the same everywhere.
@@ -180,19 +232,23 @@ func figures(cells ...*cell) []Figure {
 
 func (b *builder) overview() (Section, error) {
 	now, prev := b.total(), &cell{v: b.rc.Previous, fixed: true}
-	alone(now)
-	alone(prev)
+	b.alone(now)
+	b.alone(prev)
+	// Figures worked out from others are worked out from what is
+	// published, so that they give away nothing the others do not.
 	change := textFigure(MarkNone)
-	if now.state == shown && prev.state == shown && prev.v > 0 {
-		change = textFigure(fmt.Sprintf("%+.0f%%", 100*float64(now.v-prev.v)/float64(prev.v)))
+	if nv, ok := now.published(); ok {
+		if pv, ok := prev.published(); ok && pv > 0 {
+			change = textFigure(fmt.Sprintf("%+.0f%%", 100*float64(nv-pv)/float64(pv)))
+		}
 	}
 	decided := &cell{}
 	for _, t := range b.rc.FirstDecision {
 		decided.v += t.N
 	}
-	alone(decided)
+	b.alone(decided)
 	median := textFigure(MarkNone)
-	if decided.state == shown && decided.v > 0 {
+	if _, ok := decided.published(); ok && decided.v > 0 {
 		m, err := medianBand(b.rc.FirstDecision, decided.v)
 		if err != nil {
 			return Section{}, err
@@ -276,7 +332,11 @@ func title(s string) string {
 }
 
 // risks is the heat map of the 4Cs by nature and the table of concern
-// types, one network: a heat map cell is the sum of the types in it.
+// types, one network: a heat map cell is the sum of the types in it. When
+// the heat map would hide most of its concerns to protect small numbers,
+// the section shows the coarser grouping instead: the concerns by risk area
+// alone, without the nature of the harm, protected with the types in the
+// same way, and says why.
 func (b *builder) risks() (Section, error) {
 	types := lifeguard.ConcernTypes()
 	count := map[lifeguard.ConcernType]int64{}
@@ -291,6 +351,28 @@ func (b *builder) risks() (Section, error) {
 			count[lifeguard.ConcernType(code)] += t.N
 		}
 	}
+	sec := Section{ID: "risks", Title: "What the concerns were about",
+		Intro: "The 4Cs of online risk (content, contact, conduct and commerce) by the nature of the harm."}
+	hm, tt, share := b.riskTables(types, count, true)
+	if share < mostHidden {
+		hm, tt, _ = b.riskTables(types, count, false)
+		sec.Intro = "The 4Cs of online risk (content, contact, conduct and commerce)."
+		sec.Notes = append(sec.Notes, "The risk areas are shown without the nature of the harm: split by it, most of "+
+			"their concerns would have had to be hidden to protect small numbers.")
+	}
+	sec.Tables = []Table{hm, tt}
+	return sec, nil
+}
+
+// mostHidden is the share of a table's concerns below which too much of
+// it is hidden to show it: the report shows a coarser grouping instead.
+const mostHidden = 0.5
+
+// riskTables protects and builds the heat map (byNature) or the table of
+// risk areas, and the table of concern types. share is the share of the
+// heat map's concerns in cells it shows.
+func (b *builder) riskTables(types []lifeguard.ConcernTypeInfo, count map[lifeguard.ConcernType]int64,
+	byNature bool) (hm, tt Table, share float64) {
 	typeCells := make([]*cell, len(types))
 	var sum int64
 	for i, t := range types {
@@ -311,14 +393,24 @@ func (b *builder) risks() (Section, error) {
 		areaNode[a], areaCell[a] = n.node(), &cell{}
 		n.add(r4, areaNode[a], areaCell[a])
 	}
-	for _, nat := range natures {
-		natureNode[nat], natureCell[nat] = n.node(), &cell{}
-		n.add(natureNode[nat], bottom, natureCell[nat])
+	if byNature {
+		for _, nat := range natures {
+			natureNode[nat], natureCell[nat] = n.node(), &cell{}
+			n.add(natureNode[nat], bottom, natureCell[nat])
+		}
 	}
 	for i, t := range types {
 		c := typeCells[i]
 		if !slices.Contains(areas, t.Area) || !slices.Contains(natures, t.Nature) {
 			n.add(top, bottom, c) // outside the 4Cs
+			continue
+		}
+		areaCell[t.Area].v += c.v
+		grand.v += c.v
+		if !byNature {
+			// Without the nature of harm a type flows from its area's sum
+			// straight to the sum of the types.
+			n.add(areaNode[t.Area], bottom, c)
 			continue
 		}
 		k := [2]string{string(t.Area), string(t.Nature)}
@@ -327,37 +419,57 @@ func (b *builder) risks() (Section, error) {
 			n.add(areaNode[t.Area], heatNode[k], heat[k])
 		}
 		heat[k].v += c.v
-		areaCell[t.Area].v += c.v
 		natureCell[t.Nature].v += c.v
-		grand.v += c.v
 		n.add(heatNode[k], natureNode[t.Nature], c)
 	}
 	n.add(bottom, top, typesTotal)
-	n.protect()
+	b.protect(n)
+	var seen, all int64
+	for _, c := range heat {
+		all += c.v
+		if _, ok := c.published(); ok {
+			seen += c.v
+		}
+	}
+	share = 1
+	if all > 0 {
+		share = float64(seen) / float64(all)
+	}
 
-	hm := Table{ID: "heatmap", Title: "Concerns by risk area and nature",
-		Caption: "Each concern is counted once for every concern type it has; " +
-			"a cell with no concern type in it reads " + MarkNone + ".",
-		RowHead: "Risk area", Chart: "heatmap"}
-	for _, nat := range natures {
-		hm.Columns = append(hm.Columns, title(string(nat)))
+	if byNature {
+		hm = Table{ID: "heatmap", Title: "Concerns by risk area and nature",
+			Caption: "Each concern is counted once for every concern type it has; " +
+				"a cell with no concern type in it reads " + MarkNone + ".",
+			RowHead: "Risk area", Chart: "heatmap"}
+		for _, nat := range natures {
+			hm.Columns = append(hm.Columns, title(string(nat)))
+		}
+	} else {
+		hm = Table{ID: "areas", Title: "Concerns by risk area",
+			Caption: "Each concern is counted once for every concern type it has. Shown without the nature of " +
+				"the harm, which would have hidden most of the figures.",
+			RowHead: "Risk area", Chart: "bars"}
 	}
 	hm.Columns = append(hm.Columns, "Total")
 	for _, a := range areas {
 		row := Row{Key: string(a), Label: title(string(a))}
-		for _, nat := range natures {
-			if c := heat[[2]string{string(a), string(nat)}]; c != nil {
-				row.Cells = append(row.Cells, c.figure())
-			} else {
-				row.Cells = append(row.Cells, textFigure(MarkNone))
+		if byNature {
+			for _, nat := range natures {
+				if c := heat[[2]string{string(a), string(nat)}]; c != nil {
+					row.Cells = append(row.Cells, c.figure())
+				} else {
+					row.Cells = append(row.Cells, textFigure(MarkNone))
+				}
 			}
 		}
 		row.Cells = append(row.Cells, areaCell[a].figure())
 		hm.Rows = append(hm.Rows, row)
 	}
 	totals := Row{Key: "total", Label: "Total"}
-	for _, nat := range natures {
-		totals.Cells = append(totals.Cells, natureCell[nat].figure())
+	if byNature {
+		for _, nat := range natures {
+			totals.Cells = append(totals.Cells, natureCell[nat].figure())
+		}
 	}
 	totals.Cells = append(totals.Cells, grand.figure())
 	hm.Totals = &totals
@@ -368,30 +480,53 @@ func (b *builder) risks() (Section, error) {
 			caption += " " + n + "."
 		}
 	}
-	tt := Table{ID: "types", Title: "Concerns by concern type", Caption: caption,
+	tt = Table{ID: "types", Title: "Concerns by concern type", Caption: caption,
 		RowHead: "Concern type", Columns: []string{"Concerns"}, Chart: "bars"}
 	for i, t := range types {
 		tt.Rows = append(tt.Rows, Row{Key: string(t.Code), Label: t.Label, Cells: figures(typeCells[i])})
 	}
 	tt.Totals = &Row{Key: "total", Label: "Total", Cells: figures(typesTotal)}
-	return Section{ID: "risks", Title: "What the concerns were about",
-		Intro:  "The 4Cs of online risk (content, contact, conduct and commerce) by the nature of the harm.",
-		Tables: []Table{hm, tt}}, nil
+	return hm, tt, share
 }
 
-// Age bands of the report.
-var ageBands = []struct {
+// ageBand is a band of the child's age, in years, both ends included.
+type ageBand struct {
 	key, label string
 	lo, hi     int
-}{
-	{"0-4", "0 to 4", 0, 4}, {"5-10", "5 to 10", 5, 10}, {"11-13", "11 to 13", 11, 13},
-	{"14-15", "14 to 15", 14, 15}, {"16-17", "16 to 17", 16, 17}, {"18+", "18 or over", 18, 1 << 30},
 }
+
+// Age bands of the report, and the coarser ones it shows when the others
+// would hide most of the concerns (merged by stage: primary, early and
+// late secondary).
+var (
+	ageBands = []ageBand{
+		{"0-4", "0 to 4", 0, 4}, {"5-10", "5 to 10", 5, 10}, {"11-13", "11 to 13", 11, 13},
+		{"14-15", "14 to 15", 14, 15}, {"16-17", "16 to 17", 16, 17}, {"18+", "18 or over", 18, 1 << 30},
+	}
+	coarseAgeBands = []ageBand{
+		{"0-10", "0 to 10", 0, 10}, {"11-13", "11 to 13", 11, 13}, {"14-17", "14 to 17", 14, 17},
+		{"18+", "18 or over", 18, 1 << 30},
+	}
+)
 
 // children is the age bands and the repeat concerns, one network: both
 // split the concerns about a child, by age and by how many concerns about
-// the same child came before.
+// the same child came before. When the age bands would hide most of the
+// concerns, coarser bands are shown, and the section says why.
 func (b *builder) children() (Section, error) {
+	sec, share, err := b.childrenBy(ageBands)
+	if err != nil || share >= mostHidden {
+		return sec, err
+	}
+	sec, _, err = b.childrenBy(coarseAgeBands)
+	sec.Notes = append(sec.Notes, "The ages are shown in wider bands: in the usual ones, most of the concerns "+
+		"would have had to be hidden to protect small numbers.")
+	return sec, err
+}
+
+// childrenBy builds the section with the age bands given; share is the
+// share of the concerns about a child in the age bands it shows.
+func (b *builder) childrenBy(ageBands []ageBand) (sec Section, share float64, err error) {
 	bands := make([]*cell, len(ageBands))
 	for i := range bands {
 		bands[i] = &cell{}
@@ -404,7 +539,7 @@ func (b *builder) children() (Section, error) {
 		}
 		age, err := strconv.Atoi(t.Key)
 		if err != nil {
-			return Section{}, fmt.Errorf("report: age %q: %w", t.Key, err)
+			return Section{}, 0, fmt.Errorf("report: age %q: %w", t.Key, err)
 		}
 		for i, band := range ageBands {
 			if age >= band.lo && age <= band.hi {
@@ -420,7 +555,7 @@ func (b *builder) children() (Section, error) {
 	for _, t := range b.rc.Prior {
 		k, err := strconv.Atoi(t.Key)
 		if err != nil || k < 0 {
-			return Section{}, fmt.Errorf("report: prior concerns %q", t.Key)
+			return Section{}, 0, fmt.Errorf("report: prior concerns %q", t.Key)
 		}
 		prior[min(k, 4)].v += t.N
 	}
@@ -477,9 +612,9 @@ func (b *builder) children() (Section, error) {
 			a.add(s, t, c)
 		}
 		a.add(t, s, &cell{v: byAge, state: unshown})
-		a.protect()
+		b.protect(a)
 	}
-	n.protect()
+	b.protect(n)
 
 	at := Table{ID: "ages", Title: "Concerns by the child's age", RowHead: "Age when reported",
 		Columns: []string{"Concerns"}, Chart: "bars"}
@@ -520,10 +655,21 @@ func (b *builder) children() (Section, error) {
 		RowHead: "Vulnerability", Columns: []string{"Concerns"}, Chart: "bars"}
 	for _, v := range vulns {
 		c := &cell{v: count[v]}
-		alone(c)
+		b.alone(c)
 		vt.Rows = append(vt.Rows, Row{Key: string(v), Label: v.Label(), Cells: figures(c)})
 	}
-	return Section{ID: "children", Title: "The children", Tables: []Table{at, vt, rt}}, nil
+	var seen, all int64
+	for _, c := range bands {
+		all += c.v
+		if _, ok := c.published(); ok {
+			seen += c.v
+		}
+	}
+	share = 1
+	if all > 0 {
+		share = float64(seen) / float64(all)
+	}
+	return Section{ID: "children", Title: "The children", Tables: []Table{at, vt, rt}}, share, nil
 }
 
 func (b *builder) organisations() (Section, error) {
@@ -541,7 +687,7 @@ func (b *builder) organisations() (Section, error) {
 		cells[i] = &cell{v: count[s]}
 	}
 	total := b.total()
-	line(cells, total).protect()
+	b.protect(line(cells, total))
 	t := Table{ID: "settings", Title: "Concerns by the kind of organisation that recorded them",
 		RowHead: "Organisation", Columns: []string{"Concerns"}, Chart: "bars"}
 	for i, s := range settings {
@@ -598,7 +744,9 @@ func (b *builder) routes() (Section, error) {
 			"declined with a reason, or not yet decided.",
 		RowHead: "Route", Columns: []string{"Followed", "Declined", "Not yet decided", "Given"}, Chart: "bars"}
 	timely := Table{ID: "timeliness", Title: "Decisions by the deadline",
-		Caption: "For each route with a deadline, whether its first decision was made by it.",
+		Caption: "For each route with a deadline, whether its first decision was made by it. A route due now " +
+			"(immediate) counts as decided by its deadline when decided within the procedure's window of \"now\" " +
+			"after the report, an hour unless the partnership's procedure says otherwise.",
 		RowHead: "Route", Columns: []string{"By the deadline", "After it", "Decided", "Share by the deadline"},
 		Chart: "bars"}
 	for _, code := range codes {
@@ -638,15 +786,17 @@ func (b *builder) routes() (Section, error) {
 			}
 		}
 		n.add(bottom, top, cGiven)
-		n.protect()
+		b.protect(n)
 		label := b.routeTitle(code)
 		taken.Rows = append(taken.Rows, Row{Key: string(code), Label: label, Cells: figures(cFol, cDec, cUnd, cGiven)})
 		if cWith.v == 0 {
 			continue
 		}
 		share := textFigure(MarkNone)
-		if cOn.state == shown && cLate.state == shown {
-			share = textFigure(fmt.Sprintf("%.0f%%", 100*float64(cOn.v)/float64(cWith.v)))
+		on, okOn := cOn.published()
+		late, okLate := cLate.published()
+		if okOn && okLate && on+late > 0 {
+			share = textFigure(fmt.Sprintf("%.0f%%", 100*float64(on)/float64(on+late)))
 		}
 		timely.Rows = append(timely.Rows, Row{Key: string(code), Label: label,
 			Cells: append(figures(cOn, cLate, cWith), share)})
@@ -691,7 +841,7 @@ func (b *builder) trend() (Section, error) {
 	pkeys, prev := months(from.AddDate(0, 0, -days), from, b.rc.PrevMonths)
 	nowTotal, prevTotal := b.total(), &cell{v: b.rc.Previous, fixed: true}
 	for _, n := range []*network{line(now, nowTotal), line(prev, prevTotal)} {
-		n.protect()
+		b.protect(n)
 	}
 	t := Table{ID: "trend", Title: "Concerns by month, against the previous period",
 		Caption: "Month by month (UTC), against the previous period, which has as many days as this one " +

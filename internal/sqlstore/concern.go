@@ -147,10 +147,11 @@ func insertConcern(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Tim
 	}
 	types, routes := codeList(c.Facts.ConcernTypes), routeList(&c.Triage)
 	c.ID, err = tx.insert(ctx, `INSERT INTO concerns (organisation_id, child_id, reporter_id, status, facts,
-		triage, types, routes, reported_at, due, created_at, updated_at, child_age, vulns)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		triage, types, routes, reported_at, due, late_at, now_window, created_at, updated_at, child_age, vulns)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.OrganisationID, nullablePtr(c.ChildID), c.ReporterID, string(c.Status), string(factsJSON),
-		string(triageJSON), types, routes, micros(c.Facts.ReportedAt), nullMicros(c.Due), micros(now), micros(now),
+		string(triageJSON), types, routes, micros(c.Facts.ReportedAt), nullMicros(c.Due),
+		nullMicros(lateOf(&c.Triage, nil)), c.Triage.Window().Microseconds(), micros(now), micros(now),
 		childAgeColumn(&c.Facts), vulnList(&c.Facts))
 	if err != nil {
 		return err
@@ -234,6 +235,16 @@ func dueOf(t *lifeguard.Triage, decided map[lifeguard.RouteCode]bool) *time.Time
 	return due
 }
 
+// lateOf returns when the concern becomes overdue with the routes decided
+// so far (lifeguard.Triage.LateAt), as the store keeps times.
+func lateOf(t *lifeguard.Triage, decided map[lifeguard.RouteCode]bool) *time.Time {
+	at := t.LateAt(decided)
+	if at != nil {
+		*at = at.UTC().Truncate(time.Microsecond)
+	}
+	return at
+}
+
 // concernHead is what the checks before a change to a concern need.
 type concernHead struct {
 	id       int64
@@ -242,6 +253,7 @@ type concernHead struct {
 	child    sql.NullInt64
 	status   lifeguard.ConcernStatus
 	triage   string
+	window   int64 // now_window, microseconds
 }
 
 // concernFor loads the head of concern id and checks that a may do want to
@@ -249,8 +261,8 @@ type concernHead struct {
 func concernFor(ctx context.Context, tx *tx, a *lifeguard.Actor, id int64, want concernAccess) (*concernHead, error) {
 	h := concernHead{id: id}
 	var status string
-	err := tx.row(ctx, `SELECT organisation_id, reporter_id, child_id, status, triage FROM concerns WHERE id = ?`, id).
-		Scan(&h.org, &h.reporter, &h.child, &status, &h.triage)
+	err := tx.row(ctx, `SELECT organisation_id, reporter_id, child_id, status, triage, now_window FROM concerns
+		WHERE id = ?`, id).Scan(&h.org, &h.reporter, &h.child, &status, &h.triage, &h.window)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoConcern()
 	}
@@ -273,6 +285,7 @@ func (h *concernHead) decodeTriage() (*lifeguard.Triage, error) {
 	if err := json.Unmarshal([]byte(h.triage), &t); err != nil {
 		return nil, fmt.Errorf("concern %d: triage: %w", h.id, err)
 	}
+	t.NowWindow = time.Duration(h.window) * time.Microsecond
 	return &t, nil
 }
 
@@ -354,11 +367,11 @@ func loadConcern(ctx context.Context, tx *tx, id int64, check func(*lifeguard.Co
 		opened                         sql.NullInt64
 		status, facts, triage          string
 		outcome, summary               sql.NullString
-		created, updated               int64
+		created, updated, window       int64
 	)
-	err := tx.row(ctx, `SELECT organisation_id, child_id, reporter_id, status, facts, triage, due, created_at,
-		updated_at, closed_at, closed_by, outcome, outcome_summary, first_opened_at FROM concerns WHERE id = ?`, id).
-		Scan(&c.OrganisationID, &child, &c.ReporterID, &status, &facts, &triage, &due, &created, &updated,
+	err := tx.row(ctx, `SELECT organisation_id, child_id, reporter_id, status, facts, triage, now_window, due,
+		created_at, updated_at, closed_at, closed_by, outcome, outcome_summary, first_opened_at FROM concerns WHERE id = ?`, id).
+		Scan(&c.OrganisationID, &child, &c.ReporterID, &status, &facts, &triage, &window, &due, &created, &updated,
 			&closedAt, &closedBy, &outcome, &summary, &opened)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoConcern()
@@ -381,6 +394,7 @@ func loadConcern(ctx context.Context, tx *tx, id int64, check func(*lifeguard.Co
 	if err := json.Unmarshal([]byte(triage), &c.Triage); err != nil {
 		return nil, fmt.Errorf("concern %d: triage: %w", id, err)
 	}
+	c.Triage.NowWindow = time.Duration(window) * time.Microsecond
 	c.Due, c.FirstOpenedAt = timePtr(due), timePtr(opened)
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
 	if closedAt.Valid {
@@ -581,10 +595,13 @@ func (db *DB) updateFacts(ctx context.Context, id int64, f lifeguard.Facts, bad 
 		if err := addReportCounts(ctx, tx, id, -1); err != nil {
 			return err
 		}
+		// The new triage's window of "now" is the procedure's in force,
+		// which judges the routes it has just worked out.
 		if _, err := tx.exec(ctx, `UPDATE concerns SET facts = ?, triage = ?, types = ?, routes = ?, reported_at = ?,
-			due = ?, child_id = ?, updated_at = ?, child_age = ?, vulns = ? WHERE id = ?`,
+			due = ?, late_at = ?, now_window = ?, child_id = ?, updated_at = ?, child_age = ?, vulns = ? WHERE id = ?`,
 			string(factsJSON), string(triageJSON), types, routes, micros(f.ReportedAt),
-			nullMicros(dueOf(&t, decided)), nullablePtr(child), micros(now), childAgeColumn(&f), vulnList(&f), id); err != nil {
+			nullMicros(dueOf(&t, decided)), nullMicros(lateOf(&t, decided)), t.Window().Microseconds(),
+			nullablePtr(child), micros(now), childAgeColumn(&f), vulnList(&f), id); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM concern_types WHERE concern_id = ?`, id); err != nil {
@@ -656,9 +673,10 @@ func (db *DB) AddDecision(ctx context.Context, concernID int64, in lifeguard.New
 		d = &lifeguard.Decision{ConcernID: concernID, Route: in.Route, Decision: in.Decision, Reason: in.Reason,
 			Reference: in.Reference, DecidedBy: a.UserID, DecidedAt: now}
 		var onTime any
-		if route != nil && route.Due != nil {
-			ok := !now.After(*route.Due)
-			d.OnTime, onTime = &ok, ok
+		if route != nil {
+			if d.OnTime = route.OnTimeAt(t.Window(), now); d.OnTime != nil {
+				onTime = *d.OnTime
+			}
 		}
 		if err := addReportCounts(ctx, tx, concernID, -1); err != nil {
 			return err
@@ -673,9 +691,9 @@ func (db *DB) AddDecision(ctx context.Context, concernID int64, in lifeguard.New
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, status = `+worked+`, updated_at = ?,
+		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, late_at = ?, status = `+worked+`, updated_at = ?,
 			first_decided_at = COALESCE(first_decided_at, ?) WHERE id = ?`,
-			nullMicros(dueOf(t, decided)), micros(now), micros(now), concernID); err != nil {
+			nullMicros(dueOf(t, decided)), nullMicros(lateOf(t, decided)), micros(now), micros(now), concernID); err != nil {
 			return err
 		}
 		if err := addReportCounts(ctx, tx, concernID, 1); err != nil {

@@ -327,10 +327,11 @@ func (db *DB) RecordFilterWorry(ctx context.Context, in lifeguard.NewFilterWorry
 		// What the filter knows besides the child's words goes in a note by
 		// the filter's account, for the DSL who must find out who the child
 		// is. It holds no free text from the block page.
-		note := fmt.Sprintf("Sent from the filter's block page. The child is not identified: the filter knows the "+
+		// The child's choice is one of a fixed list, not free text.
+		note := fmt.Sprintf("Sent from the filter's block page. The child chose “%s”. The child is not identified: the filter knows the "+
 			"device's address, %s%s, and that at %s the device was blocked from %s (category %s). Once you know "+
 			"who the child is, change the facts to describe them; the triage is then run again with the child's age.",
-			canonicalClient(in.Client), groupWords(in.Group), in.Time.UTC().Format("2 January 2006 15:04 MST"), in.Name,
+			in.About.OrElse().Label(), canonicalClient(in.Client), groupWords(in.Group), in.Time.UTC().Format("2 January 2006 15:04 MST"), in.Name,
 			in.Category)
 		if _, err := tx.exec(ctx, `INSERT INTO notes (concern_id, text, author_id, created_at) VALUES (?, ?, ?, ?)`,
 			c.ID, note, nullID(a.UserID), micros(now)); err != nil {

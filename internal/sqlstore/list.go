@@ -134,6 +134,7 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 	page := &lifeguard.ConcernPage{Concerns: make([]lifeguard.ConcernSummary, 0, min(limit, 64))}
 	err = db.inWrite(ctx, "list concerns", func(tx *tx) error {
 		var lastBucket int64
+		var dueNow []int // the concerns of the page with a route due now
 		rows, err := tx.query(ctx, query, args...)
 		if err != nil {
 			return err
@@ -141,13 +142,13 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 		defer rows.Close()
 		for rows.Next() {
 			var s lifeguard.ConcernSummary
-			var child, due, opened, assigned sql.NullInt64
+			var child, due, late, opened, assigned sql.NullInt64
 			var ref, risk, assignee sql.NullString
 			var deputy sql.NullBool
 			var status, types, routes string
 			var reported, bucket int64
 			if err := rows.Scan(&s.ID, &s.OrganisationID, &child, &ref, &s.ReporterID, &status, &types, &routes,
-				&reported, &due, &opened, &risk, &assigned, &assignee, &deputy, &bucket); err != nil {
+				&reported, &due, &late, &opened, &risk, &assigned, &assignee, &deputy, &bucket); err != nil {
 				return err
 			}
 			if len(page.Concerns) == limit {
@@ -169,7 +170,15 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 			s.ChildRef, s.Status, s.ReportedAt, s.Due = ref.String, lifeguard.ConcernStatus(status), fromMicros(reported), timePtr(due)
 			s.ConcernTypes = splitCodes[lifeguard.ConcernType](types)
 			s.Routes = splitCodes[lifeguard.RouteCode](routes)
-			s.Overdue = s.Due != nil && s.Due.Before(now) && s.Status != lifeguard.StatusClosed
+			s.Now = []lifeguard.NowRoute{}
+			if s.Status != lifeguard.StatusClosed {
+				switch lifeguard.Judge(s.Due, timePtr(late), now) {
+				case lifeguard.Overdue:
+					s.Overdue = true
+				case lifeguard.DueNow:
+					dueNow = append(dueNow, len(page.Concerns))
+				}
+			}
 			s.FirstOpenedAt, s.RiskLevel = timePtr(opened), lifeguard.RiskLevel(risk.String)
 			if assigned.Valid {
 				s.AssignedTo = &lifeguard.Assignee{UserID: assigned.Int64, Name: assignee.String, Deputy: deputy.Bool}
@@ -181,6 +190,12 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 			return err
 		}
 		rows.Close()
+		for _, i := range dueNow {
+			s := &page.Concerns[i]
+			if s.Now, err = nowRoutes(ctx, tx, s.ID, now); err != nil {
+				return err
+			}
+		}
 		ids := make([]int64, len(page.Concerns))
 		for i, s := range page.Concerns {
 			ids[i] = s.ID
@@ -199,7 +214,7 @@ func listQuery(a *lifeguard.Actor, f lifeguard.ConcernFilter, order string, cur 
 	var q strings.Builder
 	args := make([]any, 0, 12)
 	q.WriteString(`SELECT c.id, c.organisation_id, c.child_id, ch.ref, c.reporter_id, c.status, c.types, c.routes,
-		c.reported_at, c.due, c.first_opened_at, c.risk_level, c.assigned_to, u.name, u.deputy, ` +
+		c.reported_at, c.due, c.late_at, c.first_opened_at, c.risk_level, c.assigned_to, u.name, u.deputy, ` +
 		priorityBucket("c.") + ` FROM concerns c LEFT JOIN children ch ON ch.id = c.child_id
 		LEFT JOIN users u ON u.id = c.assigned_to WHERE `)
 	// Who sees what: a DSL their organisation's concerns, staff and managers

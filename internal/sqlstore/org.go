@@ -72,6 +72,7 @@ func (db *DB) CreateOrganisation(ctx context.Context, o lifeguard.Organisation) 
 	if !a.IsSystem() && o.PartnershipID != a.PartnershipID {
 		p.add("partnership_id", "is not a partnership you administer")
 	}
+	p.phone("safeguarding_phone", o.SafeguardingPhone)
 	if err := p.err("The organisation is not valid"); err != nil {
 		return nil, err
 	}
@@ -87,8 +88,8 @@ func (db *DB) CreateOrganisation(ctx context.Context, o lifeguard.Organisation) 
 		o.CreatedAt = db.now()
 		var err error
 		o.ID, err = tx.insert(ctx, `INSERT INTO organisations (partnership_id, name, setting, provides_internet,
-			created_at) VALUES (?, ?, ?, ?, ?)`,
-			o.PartnershipID, o.Name, string(o.Setting), o.ProvidesInternet, micros(o.CreatedAt))
+			safeguarding_phone, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			o.PartnershipID, o.Name, string(o.Setting), o.ProvidesInternet, o.SafeguardingPhone, micros(o.CreatedAt))
 		return err
 	})
 	if err != nil {
@@ -97,13 +98,13 @@ func (db *DB) CreateOrganisation(ctx context.Context, o lifeguard.Organisation) 
 	return &o, nil
 }
 
-const orgColumns = `id, partnership_id, name, setting, provides_internet, created_at`
+const orgColumns = `id, partnership_id, name, setting, provides_internet, safeguarding_phone, created_at`
 
 func scanOrganisation(scan func(...any) error) (*lifeguard.Organisation, error) {
 	var o lifeguard.Organisation
 	var setting string
 	var created int64
-	if err := scan(&o.ID, &o.PartnershipID, &o.Name, &setting, &o.ProvidesInternet, &created); err != nil {
+	if err := scan(&o.ID, &o.PartnershipID, &o.Name, &setting, &o.ProvidesInternet, &o.SafeguardingPhone, &created); err != nil {
 		return nil, err
 	}
 	o.Setting, o.CreatedAt = lifeguard.Setting(setting), fromMicros(created)
@@ -123,6 +124,42 @@ func (db *DB) Organisation(ctx context.Context, id int64) (*lifeguard.Organisati
 			return errNoOrganisation()
 		}
 		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// SetSafeguardingPhone sets or clears the organisation's safeguarding
+// contact number: administrators of its partnership, or the system.
+func (db *DB) SetSafeguardingPhone(ctx context.Context, orgID int64, phone string) (*lifeguard.Organisation, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var o *lifeguard.Organisation
+	err = db.inWrite(ctx, "set safeguarding phone", func(tx *tx) error {
+		o, err = scanOrganisation(tx.row(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = ?`, orgID).Scan)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !a.IsSystem() && o.PartnershipID != a.PartnershipID {
+			return errNoOrganisation()
+		}
+		if err != nil {
+			return err
+		}
+		if !isAdmin(a) {
+			return errAdminOnly()
+		}
+		var p problems
+		p.phone("safeguarding_phone", phone)
+		if err := p.err("The organisation is not valid"); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE organisations SET safeguarding_phone = ? WHERE id = ?`, phone, orgID); err != nil {
+			return err
+		}
+		o.SafeguardingPhone = phone
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -44,20 +44,36 @@ func (db *DB) RaiseReminders(ctx context.Context, now time.Time, warn time.Durat
 		n := 0
 		err := db.inWrite(ctx, "raise reminders", func(t *tx) error {
 			n = 0
-			type due struct{ concern, org, at int64 }
+			type due struct {
+				concern, org, at int64
+				kind             lifeguard.ReminderKind
+			}
 			var found []due
-			// The kind follows from the deadline: past it, overdue;
-			// otherwise due soon. The NOT EXISTS makes a rerun raise nothing.
-			err := each(ctx, t, `SELECT c.id, c.organisation_id, c.due FROM concerns c
-				WHERE c.status <> 'closed' AND c.due IS NOT NULL AND c.due > ? AND c.due <= ?
+			// The kind follows from the judgement of the deadline
+			// (lifeguard.Judge): late, overdue; otherwise due soon, which
+			// an immediate route still within the window of "now" is.
+			// The CASE is the same judgement in SQL, so that the NOT
+			// EXISTS makes a rerun raise nothing. The bounds on due keep
+			// to the index; late_at is at most MaxNowWindow after it.
+			late := `COALESCE(c.late_at, c.due)`
+			err := each(ctx, t, `SELECT c.id, c.organisation_id, c.due, `+late+` FROM concerns c
+				WHERE c.status <> 'closed' AND c.due IS NOT NULL AND c.due > ? AND c.due <= ? AND `+late+` > ?
 				AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.concern_id = c.id AND r.due = c.due
-					AND r.kind = CASE WHEN c.due <= ? THEN 'overdue' ELSE 'due_soon' END)
+					AND r.kind = CASE WHEN `+late+` < ? THEN 'overdue' ELSE 'due_soon' END)
 				ORDER BY c.due, c.id LIMIT ?`,
-				[]any{micros(now.Add(-reminderLookback)), micros(now.Add(warn)), micros(now), reminderBatch},
+				[]any{micros(now.Add(-reminderLookback - lifeguard.MaxNowWindow)), micros(now.Add(warn)),
+					micros(now.Add(-reminderLookback)), micros(now), reminderBatch},
 				func(scan func(...any) error) error {
 					var d due
-					if err := scan(&d.concern, &d.org, &d.at); err != nil {
+					var late int64
+					if err := scan(&d.concern, &d.org, &d.at, &late); err != nil {
 						return err
+					}
+					// now to the microsecond, as the CASE compares it.
+					dueAt, lateAt := fromMicros(d.at), fromMicros(late)
+					d.kind = lifeguard.ReminderDueSoon
+					if lifeguard.Judge(&dueAt, &lateAt, fromMicros(micros(now))) == lifeguard.Overdue {
+						d.kind = lifeguard.ReminderOverdue
 					}
 					found = append(found, d)
 					return nil
@@ -66,17 +82,13 @@ func (db *DB) RaiseReminders(ctx context.Context, now time.Time, warn time.Durat
 				return err
 			}
 			for _, d := range found {
-				kind := lifeguard.ReminderDueSoon
-				if d.at <= micros(now) {
-					kind = lifeguard.ReminderOverdue
-				}
 				id, err := t.insert(ctx, `INSERT INTO reminders (concern_id, organisation_id, kind, due, created_at)
-					VALUES (?, ?, ?, ?, ?)`, d.concern, d.org, string(kind), d.at, micros(now))
+					VALUES (?, ?, ?, ?, ?)`, d.concern, d.org, string(d.kind), d.at, micros(now))
 				if err != nil {
 					return err
 				}
 				if err := journal(ctx, t, a, now, jCreate, "reminder", id,
-					fmt.Sprintf("concern=%d kind=%s", d.concern, kind)); err != nil {
+					fmt.Sprintf("concern=%d kind=%s", d.concern, d.kind)); err != nil {
 					return err
 				}
 			}

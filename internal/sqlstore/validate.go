@@ -47,6 +47,17 @@ func (p *problems) check(path, s string) {
 // already checked (lifeguard.ValidFacts), which then become in.Facts: the
 // proof is taken in place of checking again, and facts given both ways are
 // refused rather than one of them quietly dropped.
+// phone checks an optional phone number (lifeguard.PhoneProblem); empty
+// is none.
+func (p *problems) phone(path, s string) {
+	if s == "" {
+		return
+	}
+	if msg := lifeguard.PhoneProblem(s); msg != "" {
+		p.add(path, "%s", msg)
+	}
+}
+
 func (p *problems) facts(in *lifeguard.NewConcern) {
 	switch {
 	case in.Valid.IsZero():
@@ -88,6 +99,11 @@ func (p *problems) triage(t *lifeguard.Triage) {
 		}
 		seen[r.Code] = true
 	}
+	// Zero is a triage that does not say, judged with the default; any
+	// other window is the procedure's, which keeps to these bounds.
+	if w := t.NowWindow; w != 0 && (w < lifeguard.MinNowWindow || w > lifeguard.MaxNowWindow) {
+		p.add("triage.now_window", "must be from %s to %s", lifeguard.MinNowWindow, lifeguard.MaxNowWindow)
+	}
 }
 
 // normaliseTriage makes every list present, empty rather than null, as the
@@ -107,6 +123,9 @@ func normaliseTriage(t *lifeguard.Triage) {
 	}
 	if t.Warnings == nil {
 		t.Warnings = []string{}
+	}
+	if t.NowWindow == 0 {
+		t.NowWindow = lifeguard.DefaultNowWindow
 	}
 	for i := range t.Routes {
 		r := &t.Routes[i]

@@ -55,19 +55,23 @@ type factRow struct {
 }
 
 type routeView struct {
-	Code      string
-	Title     string
-	Action    string
-	Contact   string
-	Urgency   string
-	Due       string
-	DueISO    string
-	Overdue   bool
-	Decided   bool
-	Why       []string
-	Rules     string
-	Decisions []decisionView
-	Form      *decisionForm
+	Code    string
+	Title   string
+	Action  string
+	Contact string
+	Urgency string
+	Due     string
+	DueISO  string
+	Overdue bool
+	// Now: an immediate route without a decision, within the window of
+	// "now"; NowUntil is when that window ends.
+	Now              bool
+	NowUntil, NowISO string
+	Decided          bool
+	Why              []string
+	Rules            string
+	Decisions        []decisionView
+	Form             *decisionForm
 	// Services are the help and reporting services the route uses or that
 	// help with it, linked to their cards on the help page.
 	Services []helpService
@@ -236,7 +240,18 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 		_, rv.Decided = latest[rt.Code]
 		if rt.Due != nil {
 			rv.Due, rv.DueISO = wb.showTime(*rt.Due), rt.Due.UTC().Format("2006-01-02T15:04:05Z")
-			rv.Overdue = !rv.Decided && !closed && rt.Due.Before(now)
+			if !rv.Decided && !closed {
+				switch rt.JudgeAt(c.Triage.Window(), now) {
+				case lifeguard.Overdue:
+					rv.Overdue = true
+				case lifeguard.DueNow:
+					rv.Now = true
+					if at := rt.LateAt(c.Triage.Window()); rt.Urgency == lifeguard.Immediate {
+						rv.NowUntil, rv.NowISO = wb.showTime(*at), at.UTC().Format("2006-01-02T15:04:05Z")
+						rv.Urgency = "" // its label is "Now" too: one tag says it
+					}
+				}
+			}
 		}
 		// A route stays open to a decision until it is done or declined:
 		// an accepted route is later marked done, with its reference.

@@ -101,15 +101,16 @@ func TestConcernPage(t *testing.T) {
 	mustNotContain(t, p, "Never upload, view or keep the images")
 
 	t.Run("overdue routes say so", func(t *testing.T) {
-		f.clock.Advance(time.Hour)
+		// Past the procedure's window of "now" (an hour) after the report.
+		f.clock.Advance(time.Hour + time.Minute)
 		p := f.get("dsl", concernPath(c))
 		route := section(t, p.body, `id="route-CSC_REFERRAL"`, "</article>")
 		if !strings.Contains(route, `<span class="tag overdue">Overdue</span>`) || !strings.Contains(route, "(overdue)") {
-			t.Errorf("an immediate route an hour on is not marked overdue:\n%s", route)
+			t.Errorf("an immediate route an hour and a minute on is not marked overdue:\n%s", route)
 		}
 		route = section(t, p.body, `id="route-DSL_REVIEW"`, "</article>")
 		if strings.Contains(route, "Overdue") {
-			t.Error("a route due at 17:00 is marked overdue at 11:00")
+			t.Error("a route due at 17:00 is marked overdue at 11:01")
 		}
 	})
 }
@@ -176,13 +177,15 @@ func TestDecisions(t *testing.T) {
 	})
 
 	t.Run("done with a reference is recorded and shown", func(t *testing.T) {
-		f.clock.Advance(10 * time.Minute) // the immediate route is now late
+		// Ten minutes after the report: the immediate route's deadline has
+		// passed, but not the window of "now", so the referral is on time.
+		f.clock.Advance(10 * time.Minute)
 		p := f.postThen("dsl", path+"/decisions", url.Values{"route": {"CSC_REFERRAL"}, "decision": {"done"},
 			"reference": {"MASH-2026-0042"}})
 		mustContain(t, p, "Recorded as done, with its reference.")
 		route := section(t, p.body, `id="route-CSC_REFERRAL"`, "</article>")
 		for _, want := range []string{"<strong>Done</strong> by User dsl (you), Wed 18 Nov 2026, 10:10", "Reference: MASH-2026-0042",
-			`<span class="tag overdue">Late</span>`, "Decided"} {
+			`<span class="tag">On time</span>`, "Decided"} {
 			if !strings.Contains(route, want) {
 				t.Errorf("route lacks %q", want)
 			}

@@ -61,15 +61,19 @@ type inboxItem struct {
 	Due      string
 	DueISO   string
 	Overdue  bool
-	Routes   int
+	// Now are the routes due now (lifeguard.ConcernSummary.Now), shown
+	// with their action rather than as overdue.
+	Now    []lifeguard.NowRoute
+	Routes int
 }
 
 // inbox is the DSL's list of their organisation's concerns, the most
 // urgent first, in the store's priority order (lifeguard.OrderPriority,
 // decided in internal/sqlstore/priority.go and explained in docs/web.md).
 // That order lists open concerns only, so a filter that takes in closed
-// ones lists by deadline instead. It is one call to the store, whatever
-// the filter.
+// ones lists by deadline instead. A route due now (immediate, within the
+// window of "now") shows as Now with its action, not as overdue. It is one
+// call to the store, whatever the filter.
 func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 	err := requireRule(r, lifeguard.OpReadConcern, "see the inbox of concerns")
 	if err != nil {
@@ -194,7 +198,7 @@ func (wb *Web) inboxItem(s *lifeguard.ConcernSummary, me int64) inboxItem {
 	it := inboxItem{ID: s.ID, URL: concernURL(s.ID), Types: strings.Join(typeWords(s.ConcernTypes), "; "),
 		ChildRef: s.ChildRef, Status: s.Status.Label(), IsNew: s.Status == lifeguard.StatusNew,
 		NotOpened: s.FirstOpenedAt == nil && s.Status != lifeguard.StatusClosed,
-		Reported:  wb.showTime(s.ReportedAt), Overdue: s.Overdue, Routes: len(s.Routes)}
+		Reported:  wb.showTime(s.ReportedAt), Overdue: s.Overdue, Now: s.Now, Routes: len(s.Routes)}
 	if s.RiskLevel != "" {
 		it.Risk, it.HighRisk = s.RiskLevel.Label(), s.RiskLevel == lifeguard.RiskHigh
 	}

@@ -15,8 +15,11 @@ type reminderItem struct {
 	URL     string
 	Concern int64
 	Overdue bool
-	Due     string
-	DueISO  string
+	// Now: not overdue, but the deadline has come: an immediate route
+	// within the window of "now" (the store judged it not overdue).
+	Now    bool
+	Due    string
+	DueISO string
 }
 
 // reminders lists the DSL's organisation's reminders, or none when the
@@ -27,10 +30,12 @@ func (wb *Web) reminders(r *http.Request) ([]reminderItem, error) {
 		return nil, err
 	}
 	items := make([]reminderItem, len(rs))
+	now := wb.cfg.Now()
 	for i, x := range rs {
 		items[i] = reminderItem{ID: x.ID, URL: concernURL(x.ConcernID), Concern: x.ConcernID,
 			Overdue: x.Kind == lifeguard.ReminderOverdue, Due: wb.showTime(x.Due),
 			DueISO: x.Due.UTC().Format(time.RFC3339)}
+		items[i].Now = !items[i].Overdue && !now.Before(x.Due)
 	}
 	return items, nil
 }

@@ -348,44 +348,6 @@ func (wb *Web) renderReportFlash(w http.ResponseWriter, r *http.Request, status 
 	return wb.render(w, r, status, "report.html", page{Title: title, Nav: "report", Data: v, Problem: problems, Flash: flash})
 }
 
-// reportDoneData is the confirmation after a report.
-type reportDoneData struct {
-	ID        int64
-	Emergency bool
-	Types     []string
-	ReviewBy  string
-	DSL       bool
-	Do, Never []string
-}
-
-// reportDone confirms that the concern is recorded and tells the reporter
-// what to do now and what never to do. It reads the concern through the
-// store, which lets a reporter read what they reported and journals it.
-func (wb *Web) reportDone(w http.ResponseWriter, r *http.Request) error {
-	if err := mayReport(r); err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return errNoPage
-	}
-	c, err := wb.cfg.Stores.Concerns.Concern(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	d := reportDoneData{ID: c.ID, Emergency: c.Triage.HasRoute("EMERGENCY_999"), DSL: may(fromRequest(r).user, lifeguard.OpWorkConcern, c.OrganisationID)}
-	for _, t := range c.Facts.ConcernTypes {
-		if info, ok := lifeguard.LookupConcernType(t); ok {
-			d.Types = append(d.Types, info.Label)
-		}
-	}
-	if rt := c.Triage.Route("DSL_REVIEW"); rt != nil && rt.Due != nil {
-		d.ReviewBy = rt.Due.In(wb.zone()).Format("15:04 on Monday 2 January")
-	}
-	d.Do, d.Never = splitReporterGuidance(c.Triage.Guidance)
-	return wb.render(w, r, http.StatusOK, "report_done.html", page{Title: "Your report is recorded", Nav: "report", Data: d})
-}
-
 // splitReporterGuidance separates the procedure's guidance for the reporter into
 // what to do and what never to do, by how each line begins.
 func splitReporterGuidance(lines []string) (do, never []string) {

@@ -89,8 +89,10 @@ func TestReportGroomingWithImages(t *testing.T) {
 
 	done := b.get(r.location)
 	done.wantStatus(t, http.StatusOK)
-	done.wantIn(t, "Your report is recorded", "Concern number <strong>"+strconv.FormatInt(id, 10)+"</strong>",
-		"designated safeguarding lead (DSL) has it", "What to do now", "What never to do",
+	// An adult's sexual contact with a child is referred now: the
+	// confirmation says, first, to find the safeguarding lead in person.
+	done.wantIn(t, "<h1>Find your safeguarding lead now</h1>", "Your report is recorded. Concern number <strong>"+strconv.FormatInt(id, 10)+"</strong>",
+		"designated safeguarding lead (DSL), or their deputy, in person now", "What to do now", "What never to do",
 		"Do not look at, copy, forward or delete the image", "Grooming")
 	done.wantNotIn(t, "Call 999 now")
 	done.noFileInput(t)

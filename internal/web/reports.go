@@ -85,7 +85,11 @@ func (wb *Web) buildReport(r *http.Request) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return report.Build(counts, wb.reportOptions(scope))
+	opt := wb.reportOptions(scope)
+	// The rule of publication the reader chose (report.Rules); Build
+	// refuses any other, naming "rule".
+	opt.Rule = r.URL.Query().Get("rule")
+	return report.Build(counts, opt)
 }
 
 func (wb *Web) reportOptions(scope string) report.Options {
@@ -110,7 +114,7 @@ func (wb *Web) reportPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := &boardView{Report: rep, From: rep.From.String(), To: rep.To.String()}
-	qs := url.Values{"from": {v.From}, "to": {v.To}}.Encode()
+	qs := url.Values{"from": {v.From}, "to": {v.To}, "rule": {rep.Rule}}.Encode()
 	v.CSVURL, v.JSONURL = "/reports/figures.csv?"+qs, "/reports/figures.json?"+qs
 	for _, s := range rep.Sections {
 		rs := boardSection{Section: s}

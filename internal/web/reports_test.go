@@ -113,6 +113,21 @@ func TestReportPages(t *testing.T) {
 		t.Errorf("JSON:\n%.400s", js.body)
 	}
 
+	// The partnership may choose figures rounded to the nearest 5; the
+	// report says which rule it uses, and the downloads keep it.
+	rounded := f.get("officer", "/reports?rule=round5")
+	checkPage(t, rounded)
+	mustContain(t, rounded, "rounded to the nearest 5", `<option value="round5" selected>`, "rule=round5",
+		"Concerns reported in the period</dt><dd>8", `<th scope="row">Cyberbullying</th><td>5`)
+	if js := f.get("officer", "/reports/figures.json?rule=round5"); !strings.Contains(js.body, `"rule": "round5"`) {
+		t.Errorf("JSON of the rounded report:\n%.400s", js.body)
+	}
+	if p := f.get("officer", "/reports?rule=round10"); p.status != http.StatusUnprocessableEntity {
+		t.Errorf("an unknown rule: %d, want 422", p.status)
+	} else {
+		mustContain(t, p, "rule", "round10")
+	}
+
 	for _, q := range []string{"?from=2026-02-30", "?to=yesterday", "?from=2026-06-01&to=2026-01-01"} {
 		p := f.get("officer", "/reports"+q)
 		if p.status != http.StatusUnprocessableEntity {

@@ -168,6 +168,10 @@ func accessCases() []accessCase {
 			_, err := f.db.Organisation(ctx, f.orgC.ID)
 			return err
 		}},
+		{"SetSafeguardingPhone", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.SetSafeguardingPhone(ctx, f.orgA.ID, "01632 960 999")
+			return err
+		}},
 		{"Organisations", []string{ok, ok, ok, ok, ok, ok, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.Organisations(ctx)
 			return err

@@ -353,6 +353,10 @@ func testFilterWorries(t *testing.T, open Opener) {
 	empty.Text = "  "
 	_, err = f.db.RecordFilterWorry(as(ctx, filterA), empty, f.worryConcern(words))
 	wantProblem(t, err, "text")
+	unknown := in
+	unknown.About = "ponies"
+	_, err = f.db.RecordFilterWorry(as(ctx, filterA), unknown, f.worryConcern(words))
+	wantProblem(t, err, "about")
 
 	got, err := f.db.RecordFilterWorry(as(ctx, filterA), in, f.worryConcern(words))
 	if err != nil || !got.Created || got.ConcernID == 0 {
@@ -383,8 +387,9 @@ func testFilterWorries(t *testing.T, open Opener) {
 		c.Status != lifeguard.StatusNew {
 		t.Errorf("concern from a worry: %+v", c)
 	}
+	// The worry made no choice: the note says "something else".
 	if len(c.Notes) != 1 || !strings.Contains(c.Notes[0].Text, "10.0.0.7") || !strings.Contains(c.Notes[0].Text, "chat.example") ||
-		strings.Contains(c.Notes[0].Text, words) {
+		!strings.Contains(c.Notes[0].Text, "The child chose “Something else”.") || strings.Contains(c.Notes[0].Text, words) {
 		t.Errorf("the concern's note should say what the filter knows, without the child's words: %+v", c.Notes)
 	}
 	// The filter's account cannot read it back, nor list concerns.

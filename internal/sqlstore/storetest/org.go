@@ -53,6 +53,37 @@ func testOrganisations(t *testing.T, open Opener) {
 		wantProblem(t, err, "organisation_id")
 	})
 
+	t.Run("safeguarding phone", func(t *testing.T) {
+		o, err := f.db.CreateOrganisation(admin, lifeguard.Organisation{Name: "Riverside Nursery", Setting: "early_years",
+			SafeguardingPhone: "01632 960 001"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.SafeguardingPhone != "01632 960 001" {
+			t.Errorf("created with %q", o.SafeguardingPhone)
+		}
+		_, err = f.db.CreateOrganisation(admin, lifeguard.Organisation{Name: "X", Setting: "school", SafeguardingPhone: "ask Mrs Patel"})
+		wantProblem(t, err, "safeguarding_phone")
+		if _, err := f.db.SetSafeguardingPhone(admin, o.ID, "+44 1632 960002"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.db.Organisation(as(t.Context(), f.staff), o.ID)
+		if err != nil || got.SafeguardingPhone != "+44 1632 960002" {
+			t.Errorf("read back %+v (%v)", got, err)
+		}
+		for _, bad := range []string{"dsl@school.example", "0163", " 01632 960002", "01632\x00960002"} {
+			_, err := f.db.SetSafeguardingPhone(admin, o.ID, bad)
+			wantProblem(t, err, "safeguarding_phone")
+		}
+		// Cleared: the organisation has no number.
+		if o, err = f.db.SetSafeguardingPhone(admin, o.ID, ""); err != nil || o.SafeguardingPhone != "" {
+			t.Errorf("cleared: %+v (%v)", o, err)
+		}
+		// Another partnership's organisation is not there to the admin.
+		_, err = f.db.SetSafeguardingPhone(admin, f.orgC.ID, "01632 960003")
+		wantCode(t, err, lifeguard.ENOTFOUND)
+	})
+
 	t.Run("email unique whatever its case", func(t *testing.T) {
 		u, err := f.db.CreateUser(admin, lifeguard.NewUser{Email: " Jo.Bloggs@School.Example ", Name: "Jo Bloggs",
 			Role: lifeguard.RoleDSL, OrganisationID: f.orgB.ID})

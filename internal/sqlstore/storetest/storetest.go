@@ -49,6 +49,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"BadText", testBadText},
 		{"Children", testChildren},
 		{"DueAndStatus", testDueAndStatus},
+		{"NowWindow", testNowWindow},
 		{"ConcernOnce", testConcernOnce},
 		{"ReportDrafts", testReportDrafts},
 		{"DueNotPast", testDueNotPast},
