@@ -145,7 +145,7 @@ const (
 	// vulnerabilities, route mixes and the report's columns. 3: the
 	// report's counts, rebuilt by Migrate. 4: report_rebuild's flag. 5:
 	// concerns opened by their lead, routes due now, risk levels and
-	// assignments (migration 0012).
+	// assignments (migration 0012), and late_at (migration 0011).
 	benchGenerator = 5
 )
 
@@ -390,7 +390,7 @@ func (g *benchGen) build(ctx context.Context) error {
 	concerns := newBatch(tx, "concerns", "id, organisation_id, child_id, reporter_id, status, facts, triage, types, "+
 		"routes, reported_at, due, created_at, updated_at, closed_at, closed_by, outcome, outcome_summary, "+
 		"child_age, vulns, first_decided_at, first_opened_at, risk_level, risk_set_by, risk_set_at, assigned_to, "+
-		"assigned_by, assigned_at", 27)
+		"assigned_by, assigned_at, late_at", 28)
 	types := newBatch(tx, "concern_types", "concern_id, type", 2)
 	decisions := newBatch(tx, "decisions", "concern_id, route, decision, reason, reference, on_time, decided_by, decided_at", 8)
 	notes := newBatch(tx, "notes", "concern_id, text, author_id, created_at", 4)
@@ -457,12 +457,18 @@ func (g *benchGen) build(ctx context.Context) error {
 				assigned, assignedBy, assignedAt = dsl, dsl, opened
 			}
 		}
+		// When it becomes overdue (migration 0011): an hour after a route
+		// due now, at the deadline otherwise.
+		late := dueCol
+		if open && dueCol == any(micros(reported)) {
+			late = micros(reported.Add(time.Hour))
+		}
 		triage := fmt.Sprintf(`{"procedure":{"name":"England baseline","version":"2026.1"},"routes":[{"code":"CSC_REFERRAL","title":"Refer to children's social care","action":"Phone the front door.","contact":null,"urgency":"working_days","due":%q,"rules":["R1"],"why":["A child at risk of significant harm."]},{"code":"ADVICE_PARENTS","title":"Advise the parents","action":"Talk to the parents.","contact":null,"urgency":"advice","due":null,"rules":["R2"],"why":["Parents can help."]}],"guidance":["Do not view or forward images."],"offences":[],"risk_areas":[{"area":"contact","nature":"sexual"}],"proposed_decision":null,"warnings":[]}`,
 			due.Format(time.RFC3339))
 		if err := concerns.add(ctx, i, org, child, reporter, status, facts, triage, strings.Join(typeList, ","),
 			routes, micros(reported), dueCol, micros(reported), micros(reported), closedAt,
 			closedBy, outcome, summary, age, vulns, firstDecided, opened, risk, riskBy, riskAt, assigned, assignedBy,
-			assignedAt); err != nil {
+			assignedAt, late); err != nil {
 			return err
 		}
 		for _, ty := range typeList {
