@@ -45,8 +45,16 @@ type Concern struct {
 	Evidence  []Evidence `json:"evidence"`
 	Notes     []Note     `json:"notes"`
 	Outcome   *Outcome   `json:"outcome"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	// Risk is the level a safeguarding lead rated the concern at; nil
+	// when nobody has.
+	Risk *RiskRating `json:"risk"`
+	// Assignment is who works the concern; nil when it is unassigned.
+	Assignment *Assignment `json:"assignment"`
+	// FirstOpenedAt is when a safeguarding lead or deputy of the
+	// organisation first read the whole concern; nil while nobody has.
+	FirstOpenedAt *time.Time `json:"first_opened_at"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
 }
 
 // ConcernSummary is a concern as a list shows it: no description, no notes.
@@ -68,6 +76,13 @@ type ConcernSummary struct {
 	// routes still within the window of "now". Empty when there are none.
 	Now    []NowRoute  `json:"now"`
 	Routes []RouteCode `json:"routes"`
+	// FirstOpenedAt is when a lead or deputy first read the whole concern;
+	// nil while nobody has.
+	FirstOpenedAt *time.Time `json:"first_opened_at"`
+	// RiskLevel is the lead's rating, "" when not rated.
+	RiskLevel RiskLevel `json:"risk_level"`
+	// AssignedTo is who the concern is assigned to; nil when nobody.
+	AssignedTo *Assignee `json:"assigned_to"`
 }
 
 // NowRoute is a route due now, with what to do, for a list to show.

@@ -152,6 +152,17 @@ func stories() []story {
 	}
 }
 
+// storyNamed returns the story of that name; the first story when there
+// is none, which only a change to the list would cause.
+func storyNamed(name string) story {
+	for _, s := range stories() {
+		if s.name == name {
+			return s
+		}
+	}
+	return stories()[0]
+}
+
 func pickStory(rng *rand.Rand) story {
 	all := stories()
 	total := 0
