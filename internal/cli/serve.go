@@ -108,7 +108,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db, Reminders: db,
-			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db},
+			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,
@@ -116,6 +116,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Demo:          *demoMode,
 		DemoAccounts:  demoAccounts,
 		SecureCookies: *secure,
+		// A nil *mail.Sender means none: email alerts wait in the outbox.
+		MailConfigured: sender != nil,
 	})
 	if err != nil {
 		return err
