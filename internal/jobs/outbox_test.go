@@ -18,6 +18,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/mail"
 	"github.com/lifeguard-scp/lifeguard/internal/mail/smtptest"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
 	"github.com/lifeguard-scp/lifeguard/internal/webhook"
 )
 
@@ -40,8 +41,15 @@ type alertWorld struct {
 
 func newAlertWorld(t *testing.T) *alertWorld {
 	t.Helper()
+	return newAlertWorldOn(t, sqlstore.Config{Path: filepath.Join(t.TempDir(), "lifeguard.db")})
+}
+
+// newAlertWorldOn is newAlertWorld on the database of cfg.
+func newAlertWorldOn(t *testing.T, cfg sqlstore.Config) *alertWorld {
+	t.Helper()
 	clk := newClock(time.Date(2026, 10, 14, 10, 0, 0, 0, time.UTC))
-	db, err := sqlstore.Open(t.Context(), sqlstore.Config{Path: filepath.Join(t.TempDir(), "lifeguard.db"), Now: clk.now})
+	cfg.Now = clk.now
+	db, err := sqlstore.Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,5 +340,37 @@ func TestAlertTooLate(t *testing.T) {
 	}
 	if n := w.pass(t, d); n != 1 || len(srv.Messages()) != 1 {
 		t.Errorf("retried: %d delivered", n)
+	}
+}
+
+// TestAlertOnceAcrossServers: three servers on one PostgreSQL database,
+// each with its own pools, deliver at once; every alert arrives once.
+func TestAlertOnceAcrossServers(t *testing.T) {
+	dsn := pgtest.Database(t)
+	w := newAlertWorldOn(t, sqlstore.Config{DSN: dsn})
+	srv := smtptest.Run(t, smtptest.Options{})
+	for range 10 {
+		w.report(t, lifeguard.Immediate)
+	}
+	var wg sync.WaitGroup
+	var sent atomic.Int64
+	for _, h := range []string{"a", "b", "c"} {
+		db, err := sqlstore.Open(t.Context(), sqlstore.Config{DSN: dsn, Now: w.clk.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		d := w.delivery(t, h, mailer(t, srv))
+		d.Store = db
+		wg.Go(func() { sent.Add(int64(w.pass(t, d))) })
+	}
+	wg.Wait()
+	ms := srv.Messages()
+	ids := map[string]int{}
+	for _, m := range ms {
+		ids[m.Header.Get("Message-Id")]++
+	}
+	if len(ms) != 20 || len(ids) != 20 || sent.Load() != 20 {
+		t.Errorf("%d messages arrived (%d distinct), %d delivered; want 20 once each", len(ms), len(ids), sent.Load())
 	}
 }
