@@ -93,7 +93,8 @@ type ReminderStore interface {
 
 // RetentionStore deletes what Lifeguard no longer needs to keep: sessions
 // past their end, login failures past the throttling window, API tokens
-// revoked long ago, and records of finished job runs. It never deletes a
+// revoked long ago, records of finished job runs, and alerts long since
+// delivered or given up. It never deletes a
 // concern, a child's record or the journal. System actor only.
 type RetentionStore interface {
 	PurgeExpired(ctx context.Context, now time.Time, keep RetentionPeriods) (PurgeCounts, error)
@@ -105,9 +106,13 @@ type RetentionPeriods struct {
 	LoginFailures time.Duration // after the failure
 	RevokedTokens time.Duration // after revocation
 	JobRuns       time.Duration // after the slot
+	// Outbox is how long an alert delivered or given up is kept, with its
+	// attempts, after that; 0 keeps them for ever.
+	Outbox time.Duration
 }
 
 // PurgeCounts reports what a purge deleted, by kind.
 type PurgeCounts struct {
 	Sessions, LoginFailures, Tokens, JobRuns, Drafts int64
+	Outbox                                           int64 // alerts delivered or given up
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/lifeguard-scp/lifeguard"
 )
 
 // TestEveryRoleAgainstEveryEndpoint is the access matrix: for each endpoint,
@@ -67,6 +69,9 @@ func TestEveryRoleAgainstEveryEndpoint(t *testing.T) {
 		{"POST", "/filter/alerts/{id}/close", nil, want{unauth, forbidden, forbidden, forbidden, ok, notFound, notFound, notFound, forbidden}},
 		{"GET", "/filter/reviews", nil, want{unauth, forbidden, forbidden, ok, ok, ok, forbidden, ok, forbidden}},
 		{"POST", "/filter/reviews/{id}/close", func(_, _, _ int64) string { return `{"outcome":"Allowed for the chess club."}` }, want{unauth, forbidden, forbidden, ok, ok, notFound, forbidden, ok, forbidden}},
+		{"GET", "/webhooks", nil, want{unauth, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, forbidden}},
+		{"POST", "/webhooks", func(_, _, _ int64) string { return `{"url":"https://hooks.example.org/","events":["new_concern"]}` }, want{unauth, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, created, forbidden}},
+		{"DELETE", "/webhooks/{id}", nil, want{unauth, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, http.StatusNoContent, forbidden}},
 	}
 	n := 0
 	for _, c := range cases {
@@ -92,6 +97,13 @@ func TestEveryRoleAgainstEveryEndpoint(t *testing.T) {
 					path = strings.Replace(c.route, "{id}", fmt.Sprint(f.alert(next())), 1)
 				case "/filter/reviews/{id}/close":
 					path = strings.Replace(c.route, "{id}", fmt.Sprint(f.review(next())), 1)
+				case "/webhooks/{id}":
+					w, err := f.db.CreateWebhook(f.as("admin"), lifeguard.NewWebhook{URL: "https://hooks.example.org/",
+						Events: lifeguard.WebhookEvents()})
+					if err != nil {
+						t.Fatal(err)
+					}
+					path = strings.Replace(c.route, "{id}", fmt.Sprint(w.ID), 1)
 				}
 				if strings.HasPrefix(c.route, "/children/") {
 					path = strings.Replace(c.route, "{id}", fmt.Sprint(child), 1)

@@ -17,12 +17,15 @@ const (
 
 // DefaultRetention keeps login failures a day (longer than any throttling
 // window), revoked tokens 90 days (so an operator can still see what was
-// revoked and when) and finished job runs 30 days.
+// revoked and when), finished job runs 30 days, and alerts 90 days after
+// they were delivered or given up (the journal keeps that they were
+// written, and to whom).
 func DefaultRetention() lifeguard.RetentionPeriods {
 	return lifeguard.RetentionPeriods{
 		LoginFailures: 24 * time.Hour,
 		RevokedTokens: 90 * 24 * time.Hour,
 		JobRuns:       30 * 24 * time.Hour,
+		Outbox:        90 * 24 * time.Hour,
 	}
 }
 
@@ -45,7 +48,7 @@ func Retention(s lifeguard.RetentionStore, keep lifeguard.RetentionPeriods, now 
 		n, err := s.PurgeExpired(ctx, now(), keep)
 		if err == nil {
 			log.Info("retention purge", slog.Int64("sessions", n.Sessions), slog.Int64("login_failures", n.LoginFailures),
-				slog.Int64("tokens", n.Tokens), slog.Int64("job_runs", n.JobRuns))
+				slog.Int64("tokens", n.Tokens), slog.Int64("job_runs", n.JobRuns), slog.Int64("outbox", n.Outbox))
 		}
 		return err
 	}}

@@ -1,8 +1,8 @@
 // Package jobs runs Lifeguard's scheduled work (deadline reminders,
-// retention) on every server, with each run of a job happening once across
-// all of them. The store decides who runs a slot (lifeguard.JobStore); this
-// package ticks, claims, runs, renews the lease while a run lasts, and
-// finishes or releases the slot.
+// retention, delivering the alerts in the outbox) on every server, with
+// each run of a job happening once across all of them. The store decides
+// who runs a slot (lifeguard.JobStore); this package ticks, claims, runs,
+// renews the lease while a run lasts, and finishes or releases the slot.
 package jobs
 
 import (

@@ -216,7 +216,21 @@ func (db *DB) PurgeExpired(ctx context.Context, now time.Time, keep lifeguard.Re
 				return err
 			}
 		}
-		return nil
+		if keep.Outbox <= 0 {
+			return nil
+		}
+		// An alert's attempts go with it; one still being tried stays.
+		before := micros(now.Add(-keep.Outbox))
+		if _, err := t.exec(ctx, `DELETE FROM outbox_attempts WHERE outbox_id IN (SELECT id FROM outbox
+			WHERE delivered_at < ? OR failed_at < ?)`, before, before); err != nil {
+			return err
+		}
+		res, err := t.exec(ctx, `DELETE FROM outbox WHERE delivered_at < ? OR failed_at < ?`, before, before)
+		if err != nil {
+			return err
+		}
+		n.Outbox, err = res.RowsAffected()
+		return err
 	})
 	return n, err
 }

@@ -34,6 +34,9 @@ type Stores struct {
 	// Filter is the DNS filter's store: its alerts and reviews, which stay
 	// empty while no filter sends events.
 	Filter lifeguard.FilterStore
+	// Outbox and Webhooks are the alerts' delivery, for administrators.
+	Outbox   lifeguard.OutboxStore
+	Webhooks lifeguard.WebhookStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -53,6 +56,8 @@ func (s Stores) missing() string {
 		{"Plan", s.Plan != nil},
 		{"Reports", s.Reports != nil},
 		{"Filter", s.Filter != nil},
+		{"Outbox", s.Outbox != nil},
+		{"Webhooks", s.Webhooks != nil},
 	} {
 		if !st.set {
 			return st.name
@@ -107,6 +112,9 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure: on whenever the
 	// server is reached over HTTPS, directly or through a proxy.
 	SecureCookies bool
+	// MailConfigured says the server sends email (serve --smtp); without
+	// it, the alerts page says why emails wait.
+	MailConfigured bool
 }
 
 // Web serves the pages.

@@ -256,12 +256,32 @@ func testPurge(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 
+	// An alert delivered long ago, and one given up lately: each report
+	// alerts the school's one DSL.
+	f.report(t, f.staff)
+	ds, err := f.db.ClaimOutbox(ctx, lifeguard.OutboxClaim{Holder: "a", Until: f.now().Add(time.Minute),
+		Channels: []lifeguard.Channel{lifeguard.ChannelEmail}, Limit: 10}, f.now())
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("claim %+v, %v", ds, err)
+	}
+	if err := f.db.FinishOutbox(ctx, ds[0].Message.ID, "a", now.Add(-100*24*time.Hour), lifeguard.OutboxResult{}); err != nil {
+		t.Fatal(err)
+	}
+	f.report(t, f.staff)
+	if ds, err = f.db.ClaimOutbox(ctx, lifeguard.OutboxClaim{Holder: "a", Until: f.now().Add(time.Minute),
+		Channels: []lifeguard.Channel{lifeguard.ChannelEmail}, Limit: 10}, f.now()); err != nil || len(ds) != 1 {
+		t.Fatalf("claim %+v, %v", ds, err)
+	}
+	if err := f.db.FinishOutbox(ctx, ds[0].Message.ID, "a", now.Add(-time.Hour), lifeguard.OutboxResult{Error: "550"}); err != nil {
+		t.Fatal(err)
+	}
+
 	got, err := f.db.PurgeExpired(ctx, now, lifeguard.RetentionPeriods{LoginFailures: 24 * time.Hour,
-		RevokedTokens: 90 * 24 * time.Hour, JobRuns: 30 * 24 * time.Hour})
+		RevokedTokens: 90 * 24 * time.Hour, JobRuns: 30 * 24 * time.Hour, Outbox: 90 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := lifeguard.PurgeCounts{Sessions: 1, LoginFailures: 1, Tokens: 1, JobRuns: 1, Drafts: 1}
+	want := lifeguard.PurgeCounts{Sessions: 1, LoginFailures: 1, Tokens: 1, JobRuns: 1, Drafts: 1, Outbox: 1}
 	if got != want {
 		t.Errorf("purged %+v, want %+v", got, want)
 	}
@@ -273,5 +293,8 @@ func testPurge(t *testing.T, open Opener) {
 	}
 	if _, _, err := f.db.SessionByHash(ctx, []byte("current-session-hash-0000000000"), now); err != nil {
 		t.Errorf("current session: %v", err)
+	}
+	if ms, err := f.db.OutboxMessages(ctx, lifeguard.OutboxFilter{}); err != nil || len(ms) != 1 || ms[0].State() != lifeguard.OutboxFailed {
+		t.Errorf("alerts after purge: %+v (%v), want the one given up lately", ms, err)
 	}
 }

@@ -92,6 +92,9 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"FilterReviews", testFilterReviews},
 		{"FilterWorries", testFilterWorries},
 		{"FilterAccountScope", testFilterAccountScope},
+		{"OutboxNewConcern", testOutboxNewConcern},
+		{"OutboxDelivery", testOutboxDelivery},
+		{"Webhooks", testWebhooks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
