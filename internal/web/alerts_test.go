@@ -12,9 +12,9 @@ import (
 	"github.com/lifeguard-scp/lifeguard"
 )
 
-// dslMeeting is a concern whose triage has a route due now: it alerts the
+// dslGroomed13 is a concern whose triage has a route due now: it alerts the
 // DSL at once.
-const dslMeeting = `{"setting":"school","concern_types":["grooming"],"child":{"age":13},"child_role":"victim",` +
+const dslGroomed13 = `{"setting":"school","concern_types":["grooming"],"child":{"age":13},"child_role":"victim",` +
 	`"parties":{"unknown_involved":true},"risk":{"immediate_danger":true},"details":{"meeting_arranged":true},` +
 	`"description":"Arranged to meet a man from a game on Saturday."}`
 
@@ -24,7 +24,7 @@ const dslMeeting = `{"setting":"school","concern_types":["grooming"],"child":{"a
 // refused naming the field.
 func TestAlertsPage(t *testing.T) {
 	f := newDSLFixture(t, nil)
-	c := f.concern("staff", dslMeeting, dslStart)
+	c := f.concern("staff", dslGroomed13, dslStart)
 	sys := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
 	// One delivery fails for good: it is given up.
 	ds, err := f.db.ClaimOutbox(sys, lifeguard.OutboxClaim{Holder: "test", Until: f.clock.Now().Add(time.Minute),
