@@ -111,7 +111,7 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 	var q strings.Builder
 	args := make([]any, 0, 12)
 	q.WriteString(`SELECT c.id, c.organisation_id, c.child_id, ch.ref, c.reporter_id, c.status, c.types, c.routes,
-		c.reported_at, c.due FROM concerns c LEFT JOIN children ch ON ch.id = c.child_id WHERE `)
+		c.reported_at, c.due, c.closed_at FROM concerns c LEFT JOIN children ch ON ch.id = c.child_id WHERE `)
 	// Who sees what: a DSL their organisation's concerns, staff and managers
 	// what they reported, the system everything.
 	switch a.May(lifeguard.OpReadConcern) {
@@ -123,6 +123,10 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 	default:
 		q.WriteString(`c.reporter_id = ? AND c.organisation_id = ?`)
 		args = append(args, a.UserID, a.OrganisationID)
+	}
+	if f.ReportedByMe {
+		q.WriteString(` AND c.reporter_id = ?`)
+		args = append(args, a.UserID)
 	}
 	switch f.Status {
 	case "":
@@ -185,12 +189,12 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 		defer rows.Close()
 		for rows.Next() {
 			var s lifeguard.ConcernSummary
-			var child, due sql.NullInt64
+			var child, due, closed sql.NullInt64
 			var ref sql.NullString
 			var status, types, routes string
 			var reported int64
 			if err := rows.Scan(&s.ID, &s.OrganisationID, &child, &ref, &s.ReporterID, &status, &types, &routes,
-				&reported, &due); err != nil {
+				&reported, &due, &closed); err != nil {
 				return err
 			}
 			if len(page.Concerns) == limit {
@@ -210,6 +214,7 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 				s.ChildID = &child.Int64
 			}
 			s.ChildRef, s.Status, s.ReportedAt, s.Due = ref.String, lifeguard.ConcernStatus(status), fromMicros(reported), timePtr(due)
+			s.ClosedAt = timePtr(closed)
 			s.ConcernTypes = splitCodes[lifeguard.ConcernType](types)
 			s.Routes = splitCodes[lifeguard.RouteCode](routes)
 			s.Overdue = s.Due != nil && s.Due.Before(now) && s.Status != lifeguard.StatusClosed
