@@ -215,7 +215,8 @@ type leftOpen struct {
 
 func (l *leftOpen) any() bool { return len(l.titles) > 0 || len(l.doing) > 0 }
 
-// message lists the work left by title, as the DSL reads it on the page.
+// message lists the work left by title, as the DSL reads it on the page,
+// as the problem of the close_anyway field.
 func (l *leftOpen) message() string {
 	var parts []string
 	if n := len(l.titles); n > 0 {
@@ -224,8 +225,8 @@ func (l *leftOpen) message() string {
 	if n := len(l.doing); n > 0 {
 		parts = append(parts, plural(n, "action is", "actions are")+" still to do ("+strings.Join(l.doing, "; ")+")")
 	}
-	return strings.Join(parts, " and ") + ". Decide each route and mark each action done or cancelled, " +
-		"or give your reason for closing anyway"
+	return "is required while " + strings.Join(parts, " and ") + ". Decide each route and mark each action " +
+		"done or cancelled, or say why the concern closes anyway"
 }
 
 func plural(n int, one, many string) string {

@@ -62,7 +62,7 @@ func testCloseWithWorkLeft(t *testing.T, open Opener) {
 		}
 		_, err := f.db.CloseConcern(dsl, c.ID, out)
 		msg := problemAt(err, "close_anyway")
-		if !strings.HasPrefix(msg, "1 route is not decided (Advise the parents) and 1 action is still to do (Speak to the parents)") {
+		if !strings.HasPrefix(msg, "is required while 1 route is not decided (Advise the parents) and 1 action is still to do (Speak to the parents)") {
 			t.Errorf("refusal %q", msg)
 		}
 	})
