@@ -405,7 +405,7 @@ func TestClose(t *testing.T) {
 		`value="referred_police" checked`, "Restorative meeting held; the group chat was closed.")
 
 	p = f.postThen("dsl", path+"/close", url.Values{"code": {"handled_in_setting", "referred_police"},
-		"summary": {"Restorative meeting held; the group chat was closed."},
+		"summary":      {"Restorative meeting held; the group chat was closed."},
 		"close_anyway": {"The review happened at the restorative meeting; recorded there."}})
 	checkPage(t, p)
 	mustContain(t, p, "The concern is closed.", "Outcomes", "Handled within our organisation", "Referred to the police",
