@@ -70,6 +70,7 @@ func (db *DB) createConcern(ctx context.Context, key *lifeguard.ConcernKey, in l
 		Actions:        []lifeguard.Action{},
 		Evidence:       []lifeguard.Evidence{},
 		Notes:          []lifeguard.Note{},
+		AddedRoutes:    []lifeguard.AddedRoute{},
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}
@@ -723,7 +724,7 @@ func (db *DB) AddAction(ctx context.Context, concernID int64, in lifeguard.NewAc
 			return err
 		}
 		x = &lifeguard.Action{ConcernID: concernID, Title: in.Title, Owner: in.Owner, Due: in.Due,
-			CreatedBy: a.UserID, CreatedAt: now}
+			Status: lifeguard.ActionToDo, CreatedBy: a.UserID, CreatedAt: now}
 		var err error
 		x.ID, err = tx.insert(ctx, `INSERT INTO actions (concern_id, title, owner, due, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, concernID, x.Title, x.Owner, x.Due.String(), nullID(a.UserID), micros(now))
