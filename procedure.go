@@ -142,3 +142,14 @@ type Triager interface {
 	Triage(ctx context.Context, f *Facts) (*Triage, error)
 	TriageValid(ctx context.Context, f ValidFacts) (*Triage, error)
 }
+
+// RouteCatalogue gives the routes of the procedure by their codes, for a
+// DSL adding to a concern a route that its triage did not give.
+type RouteCatalogue interface {
+	// AddedRoute returns the route with the code as the procedure defines
+	// it, its deadline counted by its own urgency from at, the moment the
+	// DSL adds it; false when the procedure has no such route.
+	AddedRoute(code RouteCode, at time.Time) (Route, bool)
+	// RouteCodes lists the procedure's routes, each with its title.
+	RouteCodes() []Route
+}

@@ -44,7 +44,11 @@ type Concern struct {
 	Actions   []Action   `json:"actions"`
 	Evidence  []Evidence `json:"evidence"`
 	Notes     []Note     `json:"notes"`
-	Outcome   *Outcome   `json:"outcome"`
+	// AddedRoutes are the routes of the procedure that its triage did not
+	// give but a DSL added, each with the reason; they are decided like
+	// the triage's routes.
+	AddedRoutes []AddedRoute `json:"added_routes"`
+	Outcome     *Outcome     `json:"outcome"`
 	// Risk is the level a safeguarding lead rated the concern at; nil
 	// when nobody has.
 	Risk *RiskRating `json:"risk"`
@@ -76,6 +80,8 @@ type ConcernSummary struct {
 	// routes still within the window of "now". Empty when there are none.
 	Now    []NowRoute  `json:"now"`
 	Routes []RouteCode `json:"routes"`
+	// ClosedAt is when the concern was closed; nil while it is open.
+	ClosedAt *time.Time `json:"closed_at"`
 	// FirstOpenedAt is when a lead or deputy first read the whole concern;
 	// nil while nobody has.
 	FirstOpenedAt *time.Time `json:"first_opened_at"`
@@ -144,16 +150,49 @@ type NewDecision struct {
 }
 
 // Action is a task that follows from a concern, with an owner and a due date.
+// It ends done or cancelled (with a reason), each recorded with who and when.
 type Action struct {
-	ID        int64      `json:"id"`
-	ConcernID int64      `json:"concern_id"`
-	Title     string     `json:"title"`
-	Owner     string     `json:"owner"`
-	Due       Date       `json:"due"`
-	DoneAt    *time.Time `json:"done_at"`
-	CreatedBy int64      `json:"created_by"`
-	CreatedAt time.Time  `json:"created_at"`
+	ID           int64        `json:"id"`
+	ConcernID    int64        `json:"concern_id"`
+	Title        string       `json:"title"`
+	Owner        string       `json:"owner"`
+	Due          Date         `json:"due"`
+	Status       ActionStatus `json:"status"`
+	DoneAt       *time.Time   `json:"done_at"`
+	DoneBy       int64        `json:"done_by,omitempty"`
+	CancelledAt  *time.Time   `json:"cancelled_at"`
+	CancelledBy  int64        `json:"cancelled_by,omitempty"`
+	CancelReason string       `json:"cancel_reason,omitempty"`
+	CreatedBy    int64        `json:"created_by"`
+	CreatedAt    time.Time    `json:"created_at"`
 }
+
+// ActionStatus is where an action is: to do until it is done or
+// cancelled. An action still to do when its concern was closed (which
+// needs the DSL's reason for closing anyway) is left open: it is no longer
+// to do in Lifeguard, since a closed concern cannot change, but nobody
+// decided it would not happen either, so it is not shown as cancelled.
+type ActionStatus string
+
+const (
+	ActionToDo      ActionStatus = "to_do"
+	ActionDone      ActionStatus = "done"
+	ActionCancelled ActionStatus = "cancelled"
+	ActionLeftOpen  ActionStatus = "left_open"
+)
+
+var actionStatusWords = map[ActionStatus]string{
+	ActionToDo:      "To do",
+	ActionDone:      "Done",
+	ActionCancelled: "Cancelled",
+	ActionLeftOpen:  "Left open when the concern was closed",
+}
+
+// Label is the words people read for the status, or the code itself.
+func (s ActionStatus) Label() string { return wordsFor(actionStatusWords, s) }
+
+// Open reports whether the action is still to do.
+func (x *Action) Open() bool { return x.DoneAt == nil && x.CancelledAt == nil }
 
 // NewAction is the input to set an action.
 type NewAction struct {
@@ -216,18 +255,76 @@ var outcomeWords = map[OutcomeCode]string{
 func (o OutcomeCode) Label() string { return wordsFor(outcomeWords, o) }
 
 // Outcome is recorded when a concern is closed, with a summary in the DSL's
-// words.
+// words. A concern can end in several ways at once (referred to social
+// care and to the police): Codes is that set, in Outcomes' order, and Code
+// its first, for clients that know one outcome only.
 type Outcome struct {
-	Code     OutcomeCode `json:"code"`
-	Summary  string      `json:"summary"`
-	ClosedBy int64       `json:"closed_by"`
-	ClosedAt time.Time   `json:"closed_at"`
+	Code    OutcomeCode   `json:"code"`
+	Codes   []OutcomeCode `json:"codes"`
+	Summary string        `json:"summary"`
+	// CloseAnyway is the DSL's reason for closing with routes undecided or
+	// actions open; empty when nothing was left.
+	CloseAnyway string    `json:"close_anyway"`
+	ClosedBy    int64     `json:"closed_by"`
+	ClosedAt    time.Time `json:"closed_at"`
 }
 
-// NewOutcome is the input to close a concern.
+// NewOutcome is the input to close a concern. The outcomes are Codes and
+// Code together (Code alone is the form of the first version of the API);
+// at least one is required.
 type NewOutcome struct {
-	Code    OutcomeCode `json:"code"`
-	Summary string      `json:"summary"`
+	Code    OutcomeCode   `json:"code"`
+	Codes   []OutcomeCode `json:"codes"`
+	Summary string        `json:"summary"`
+	// CloseAnyway is required when routes are undecided or actions open,
+	// and says why the concern closes all the same.
+	CloseAnyway string `json:"close_anyway"`
+}
+
+// OutcomeSet returns the outcomes of in, Code and Codes together, once
+// each, in Outcomes' order, followed by any code that is not an outcome
+// (for the store to refuse by name).
+func (in *NewOutcome) OutcomeSet() []OutcomeCode {
+	given := append([]OutcomeCode{}, in.Codes...)
+	if in.Code != "" {
+		given = append(given, in.Code)
+	}
+	var out []OutcomeCode
+	for _, o := range Outcomes() {
+		for _, g := range given {
+			if g == o {
+				out = append(out, o)
+				break
+			}
+		}
+	}
+	for _, g := range given {
+		known := false
+		for _, o := range out {
+			known = known || o == g
+		}
+		if !known {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// AddedRoute is a route of the procedure that a DSL added to a concern
+// whose triage did not give it, with the reason. Route is as the procedure
+// defines it, its deadline counted from when it was added.
+type AddedRoute struct {
+	Route   Route     `json:"route"`
+	Reason  string    `json:"reason"`
+	AddedBy int64     `json:"added_by"`
+	AddedAt time.Time `json:"added_at"`
+}
+
+// NewRoute is the input to add a route: the route as the procedure gives it
+// (RouteCatalogue) and the DSL's reason, which is required.
+type NewRoute struct {
+	Route  Route  `json:"route"`
+	Reason string `json:"reason"`
 }
 
 // Limits on free text in records.

@@ -51,6 +51,10 @@ type ReportCounts struct {
 	Types []Tally `json:"types"`
 	Vulns []Tally `json:"vulns"`
 	Given []Tally `json:"given"`
+	// Added counts the routes that DSLs added to concerns whose triage did
+	// not give them, once per concern and route. Decisions on them are not
+	// in Routes, which are the procedure's routes only.
+	Added []Tally `json:"added"`
 	// Ages counts concerns by the child's age when reported; Key "" is a
 	// concern about no child.
 	Ages []Tally `json:"ages"`

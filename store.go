@@ -62,6 +62,10 @@ type ConcernFilter struct {
 	// AssignedTo keeps the concerns assigned to this user; 0 does not
 	// filter.
 	AssignedTo int64
+	// ReportedByMe keeps to the concerns the actor reported: a member of
+	// staff's "My reports" (for staff and managers it changes nothing, as
+	// they see only those).
+	ReportedByMe bool
 	// Order is OrderPriority (the inbox: see OrderPriority), OrderDue (by
 	// earliest deadline) or OrderReported (newest first, the default).
 	Order string
@@ -125,8 +129,22 @@ type ConcernStore interface {
 	AddDecision(ctx context.Context, concernID int64, in NewDecision) (*Decision, error)
 	AddAction(ctx context.Context, concernID int64, in NewAction) (*Action, error)
 	CompleteAction(ctx context.Context, concernID, actionID int64) (*Action, error)
+	// CancelAction ends an action that will not be done, with the reason
+	// (required, EINVALID on "reason"); ECONFLICT when it is already done
+	// or cancelled.
+	CancelAction(ctx context.Context, concernID, actionID int64, reason string) (*Action, error)
+	// AddRoute adds a route of the procedure that the concern's triage did
+	// not give, with the DSL's reason (required); EINVALID on "route" when
+	// the concern has the route already. It is journaled, and then decided
+	// like any other route.
 	AddEvidence(ctx context.Context, concernID int64, in NewEvidence) (*Evidence, error)
 	AddNote(ctx context.Context, concernID int64, text string) (*Note, error)
+	AddRoute(ctx context.Context, concernID int64, in NewRoute) (*AddedRoute, error)
+	// CloseConcern closes the concern with its outcomes. A concern with a
+	// route not decided (the proposed decision included) or an action
+	// still to do is refused, EINVALID on "close_anyway" with a message
+	// naming each by its title, unless in.CloseAnyway gives the reason for
+	// closing all the same; the reason is kept with the outcome.
 	CloseConcern(ctx context.Context, concernID int64, in NewOutcome) (*Concern, error)
 	// SetRiskLevel rates the concern's risk, or clears the rating when
 	// level is ""; it returns the rating, nil when cleared. A level that

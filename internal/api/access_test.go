@@ -36,12 +36,14 @@ func TestEveryRoleAgainstEveryEndpoint(t *testing.T) {
 		{"POST", "/concerns/{id}/decisions", func(_, _, _ int64) string { return `{"route":"CEOP_REPORT","decision":"done","reference":"CEOP-1"}` }, want{unauth, forbidden, notFound, notFound, created, notFound, notFound, notFound, notFound}},
 		{"POST", "/concerns/{id}/actions", func(_, _, _ int64) string { return `{"title":"Check in","owner":"Head of year","due":"2099-12-01"}` }, want{unauth, forbidden, notFound, notFound, created, notFound, notFound, notFound, notFound}},
 		{"POST", "/concerns/{id}/actions/{action}/done", nil, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
+		{"POST", "/concerns/{id}/actions/{action}/cancel", func(_, _, _ int64) string { return `{"reason":"The club closed."}` }, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
+		{"POST", "/concerns/{id}/routes", func(_, _, _ int64) string { return `{"route":"LADO_REFERRAL","reason":"The adult works at the club."}` }, want{unauth, forbidden, notFound, notFound, created, notFound, notFound, notFound, notFound}},
 		{"POST", "/concerns/{id}/evidence", func(_, _, _ int64) string {
 			return `{"what":"Screenshots of the chat","location":"Safeguarding drive","held_by":"DSL"}`
 		}, want{unauth, created, notFound, notFound, created, notFound, notFound, notFound, notFound}},
 		{"POST", "/concerns/{id}/notes", func(_, _, _ int64) string { return `{"text":"Spoke with the child."}` }, want{unauth, created, notFound, notFound, created, notFound, notFound, notFound, notFound}},
 		{"POST", "/concerns/{id}/close", func(_, _, _ int64) string {
-			return `{"code":"referred_police","summary":"Referred to the police and CEOP."}`
+			return `{"codes":["referred_police","referred_other"],"summary":"Referred to the police and CEOP.","close_anyway":"The rest is with the police."}`
 		}, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
 		{"PUT", "/concerns/{id}/risk", func(_, _, _ int64) string { return `{"risk_level":"high"}` }, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
 		{"PUT", "/concerns/{id}/assignment", func(_, _, _ int64) string { return fmt.Sprintf(`{"assigned_to":%d}`, f.users["dsl"].ID) }, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},

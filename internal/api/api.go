@@ -66,6 +66,8 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/concerns/{id}/decisions", a.handle(a.addDecision))
 	mux.Handle("POST /api/v1/concerns/{id}/actions", a.handle(a.addAction))
 	mux.Handle("POST /api/v1/concerns/{id}/actions/{action}/done", a.handle(a.completeAction))
+	mux.Handle("POST /api/v1/concerns/{id}/actions/{action}/cancel", a.handle(a.cancelAction))
+	mux.Handle("POST /api/v1/concerns/{id}/routes", a.handle(a.addRoute))
 	mux.Handle("POST /api/v1/concerns/{id}/evidence", a.handle(a.addEvidence))
 	mux.Handle("POST /api/v1/concerns/{id}/notes", a.handle(a.addNote))
 	mux.Handle("POST /api/v1/concerns/{id}/close", a.handle(a.closeConcern))

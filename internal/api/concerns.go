@@ -308,3 +308,42 @@ func parseTimeOrDate(s string) (time.Time, error) {
 	}
 	return d.In(time.UTC), nil
 }
+
+type cancelAction struct {
+	Reason string `json:"reason"`
+}
+
+// cancelAction ends an action that will not be done, with the reason.
+func (a *API) cancelAction(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	actionID, err := pathID(r, "action")
+	if err != nil {
+		return err
+	}
+	var in cancelAction
+	if err := decodeInto(w, r, &in); err != nil {
+		return err
+	}
+	act, err := a.Concerns.CancelAction(r.Context(), id, actionID, in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, act)
+	return nil
+}
+
+type newRoute struct {
+	Route  lifeguard.RouteCode `json:"route"`
+	Reason string              `json:"reason"`
+}
+
+// addRoute adds a route of the procedure in force that the concern's
+// triage did not give, with the reason.
+func (a *API) addRoute(w http.ResponseWriter, r *http.Request) error {
+	return create(w, r, func(ctx contextT, id int64, in newRoute) (*lifeguard.AddedRoute, error) {
+		return a.recorder().AddRoute(ctx, id, in.Route, in.Reason)
+	})
+}

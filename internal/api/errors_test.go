@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
 )
@@ -13,6 +14,11 @@ func TestErrors(t *testing.T) {
 	f := newFixture(t)
 	id, _ := f.concern("staff")
 	concern := fmt.Sprintf("/concerns/%d", id)
+	x, err := f.db.AddAction(f.as("dsl"), id, lifeguard.NewAction{Title: "Check in", Owner: "DSL",
+		Due: lifeguard.DateOf(time.Now().AddDate(0, 0, 2))})
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name        string
 		role        string
@@ -43,6 +49,10 @@ func TestErrors(t *testing.T) {
 		{"action needs a real date", "dsl", "POST", "/concerns/{id}/actions", concern + "/actions", `{"title":"a","owner":"b","due":"2026-02-30"}`, "", 422, "invalid", nil},
 		{"action due in the past", "dsl", "POST", "/concerns/{id}/actions", concern + "/actions", `{"title":"a","owner":"b","due":"1970-01-01"}`, "", 422, "invalid", []string{"due"}},
 		{"bad outcome", "dsl", "POST", "/concerns/{id}/close", concern + "/close", `{"code":"sorted","summary":"x"}`, "", 422, "invalid", []string{"code"}},
+		{"bad outcome in the list", "dsl", "POST", "/concerns/{id}/close", concern + "/close", `{"codes":["referred_csc","sorted"],"summary":"x"}`, "", 422, "invalid", []string{"codes"}},
+		{"close with routes undecided", "dsl", "POST", "/concerns/{id}/close", concern + "/close", `{"code":"referred_csc","summary":"x"}`, "", 422, "invalid", []string{"close_anyway"}},
+		{"cancel needs a reason", "dsl", "POST", "/concerns/{id}/actions/{action}/cancel", fmt.Sprintf("%s/actions/%d/cancel", concern, x.ID), `{"reason":""}`, "", 422, "invalid", []string{"reason"}},
+		{"added route must be the procedure's", "dsl", "POST", "/concerns/{id}/routes", concern + "/routes", `{"route":"NOT_A_ROUTE","reason":""}`, "", 422, "invalid", []string{"route", "reason"}},
 		{"not a number id", "dsl", "GET", "", "/concerns/abc", "", "", 404, "not_found", nil},
 		{"unknown endpoint", "dsl", "GET", "", "/frobnicate", "", "", 404, "not_found", nil},
 		{"bad token", "bad", "GET", "/me", "/me", "", "", 401, "unauthorized", nil},
@@ -82,7 +92,7 @@ func TestClosedConcernRefusesChanges(t *testing.T) {
 	f := newFixture(t)
 	id, _ := f.concern("staff")
 	p := fmt.Sprintf("/concerns/%d", id)
-	if r := f.call("dsl", "POST", "/concerns/{id}/close", p+"/close", `{"code":"referred_police","summary":"Referred."}`); r.status != 200 {
+	if r := f.call("dsl", "POST", "/concerns/{id}/close", p+"/close", `{"code":"referred_police","summary":"Referred.","close_anyway":"Referred; the rest is with the police."}`); r.status != 200 {
 		t.Fatalf("close: %d %s", r.status, r.body)
 	}
 	for _, c := range []struct{ route, body string }{

@@ -52,6 +52,7 @@ func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *life
 		}
 		return advance(time.Duration(60+(v-200)*3) * time.Minute)
 	}
+	decided := map[lifeguard.RouteCode]bool{}
 	for _, r := range c.Triage.Routes {
 		if r.Urgency == lifeguard.Advice || r.Urgency == lifeguard.AsSoonAsPossible && rng.IntN(2) == 0 {
 			continue
@@ -82,6 +83,7 @@ func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *life
 		if _, err := s.Concerns.AddDecision(ctx, c.ID, d); err != nil {
 			return fmt.Errorf("decision on %s: %w", r.Code, err)
 		}
+		decided[r.Code] = true
 	}
 	if c.Triage.ProposedDecision != nil && next(6) {
 		if _, err := s.Concerns.AddDecision(ctx, c.ID, lifeguard.NewDecision{Route: lifeguard.ProposalRoute,
@@ -101,6 +103,7 @@ func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *life
 			return fmt.Errorf("evidence: %w", err)
 		}
 	}
+	var open *lifeguard.Action
 	if next(8) {
 		due := lifeguard.DateOf(step.AddDate(0, 0, 14))
 		a, err := s.Concerns.AddAction(ctx, c.ID, lifeguard.NewAction{Title: "Check in with the child and review support",
@@ -108,14 +111,31 @@ func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *life
 		if err != nil {
 			return fmt.Errorf("action: %w", err)
 		}
+		open = a
 		if age > 30*24*time.Hour && next(24*7) {
 			if _, err := s.Concerns.CompleteAction(ctx, c.ID, a.ID); err != nil {
 				return fmt.Errorf("action done: %w", err)
 			}
+			open = nil
 		}
 	}
 	if unfinished || age < 30*24*time.Hour || rng.IntN(10) == 0 || !next(24*10) {
 		return nil
+	}
+	// A concern is closed once its work is finished: the advice given and
+	// the check-in done, as the lead records them on the day of closing.
+	for _, r := range c.Triage.Routes {
+		if !decided[r.Code] {
+			if _, err := s.Concerns.AddDecision(ctx, c.ID, lifeguard.NewDecision{Route: r.Code,
+				Decision: lifeguard.DecisionDone}); err != nil {
+				return fmt.Errorf("decision on %s before closing: %w", r.Code, err)
+			}
+		}
+	}
+	if open != nil {
+		if _, err := s.Concerns.CompleteAction(ctx, c.ID, open.ID); err != nil {
+			return fmt.Errorf("action done before closing: %w", err)
+		}
 	}
 	out := lifeguard.NewOutcome{Code: outcomeFor(c, rng), Summary: "Routes followed as recorded; support in place and reviewed. No further concerns reported."}
 	if _, err := s.Concerns.CloseConcern(ctx, c.ID, out); err != nil {

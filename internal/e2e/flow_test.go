@@ -149,12 +149,30 @@ func TestReportToOutcome(t *testing.T) {
 	}
 	db.checkAccessible("concern page after decisions")
 
+	// Routes are still undecided: closing is refused with the list of them,
+	// and the form keeps what was typed and asks for a reason.
 	db.run(chromedp.Click(`input[name=code][value=referred_police]`, chromedp.ByQuery),
-		chromedp.SendKeys(`form[action$="/close"] textarea`, "Referred to the police; images removed through Report Remove; support in place.", chromedp.ByQuery))
+		chromedp.Click(`input[name=code][value=handled_in_setting]`, chromedp.ByQuery),
+		chromedp.SendKeys(`#close-summary`, "Referred to the police; images removed through Report Remove; support in place.", chromedp.ByQuery))
 	db.submit(`form[action$="/close"] button[type=submit]`)
 	text = db.text()
-	if !strings.Contains(text, "Outcome") || !strings.Contains(text, "Referred to the police; images removed") {
-		t.Errorf("the closed concern does not show its outcome:\n%.1500s", text)
+	for _, want := range []string{"A reason for closing anyway is required while", "Not finished yet",
+		"Route not decided: Tell parents or carers", "Reason for closing anyway"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the refused close lacks %q:\n%.3000s", want, text)
+		}
+	}
+	db.checkAccessible("close refused")
+	db.screenshot("concern-close-refused")
+
+	db.run(chromedp.SendKeys(`#close-anyway`, "The police lead the response now; the school's remaining steps are in the police plan.", chromedp.ByQuery))
+	db.submit(`form[action$="/close"] button[type=submit]`)
+	text = db.text()
+	for _, want := range []string{"Outcomes", "Referred to the police", "Handled within our organisation",
+		"Referred to the police; images removed", "Closed with work left, because", "The police lead the response now"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the closed concern lacks %q:\n%.1500s", want, text)
+		}
 	}
 	var forms int
 	db.run(chromedp.Evaluate(`document.querySelectorAll('main form').length`, &forms))
@@ -163,6 +181,22 @@ func TestReportToOutcome(t *testing.T) {
 	}
 	db.checkAccessible("closed concern")
 	db.screenshot("concern-closed")
+
+	// The member of staff who reported it sees it closed on "My reports",
+	// and nothing of what the DSL decided or wrote.
+	sb.run(chromedp.Navigate(a.url+"/"), chromedp.WaitVisible("main", chromedp.ByQuery))
+	sb.next(chromedp.Click(`nav a[href="/my-reports"]`, chromedp.ByQuery))
+	text = sb.text()
+	if !strings.Contains(text, fmt.Sprintf("Concern %d", id)) || !strings.Contains(text, "Closed") {
+		t.Errorf("My reports does not show the closed concern:\n%.1500s", text)
+	}
+	for _, secret := range []string{"police lead the response", "images removed through Report Remove", "POL-2026-04417"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("My reports shows the DSL's %q", secret)
+		}
+	}
+	sb.checkAccessible("my reports")
+	sb.screenshot("my-reports")
 
 	// Another organisation's DSL gets "not found", as for a concern that
 	// does not exist.

@@ -492,3 +492,37 @@ func (p *Procedure) RouteContact(code lifeguard.RouteCode) (string, bool) {
 	}
 	return *p.routes[i].contact, true
 }
+
+var _ lifeguard.RouteCatalogue = (*Procedure)(nil)
+
+// AddedRoute returns the route with the code as this procedure defines it,
+// for a DSL adding it to a concern whose triage did not give it. Its
+// deadline counts from at, the moment it is added, by the route's own
+// urgency: the DSL adds a route because they now judge it needed, and a
+// deadline counted from the report would often have passed before anyone
+// could act. No rule asked for it, so Rules and Why are empty; the DSL's
+// reason is kept beside it (lifeguard.AddedRoute).
+func (p *Procedure) AddedRoute(code lifeguard.RouteCode, at time.Time) (lifeguard.Route, bool) {
+	i, ok := p.routeIndex[code]
+	if !ok {
+		return lifeguard.Route{}, false
+	}
+	def := &p.routes[i]
+	r := lifeguard.Route{Code: def.code, Title: def.title, Action: def.action, Contact: def.contact,
+		Urgency: def.urgency, Rules: []string{}, Why: []string{}}
+	if due, ok := p.cal.Due(at, def.urgency, def.days); ok {
+		r.Due = &due
+	}
+	return r, true
+}
+
+// RouteCodes lists the procedure's routes in the order of its route
+// table, each with its code, title, action and urgency (no deadline).
+func (p *Procedure) RouteCodes() []lifeguard.Route {
+	out := make([]lifeguard.Route, len(p.routes))
+	for i, def := range p.routes {
+		out[i] = lifeguard.Route{Code: def.code, Title: def.title, Action: def.action, Contact: def.contact,
+			Urgency: def.urgency, Rules: []string{}, Why: []string{}}
+	}
+	return out
+}

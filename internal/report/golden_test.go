@@ -32,6 +32,7 @@ func fixedCounts() *lifeguard.ReportCounts {
 			"oversharing", 5, "staff_conduct", 4),
 		Vulns:    t("send", 18, "looked_after", 7, "child_protection_plan", 3, "mental_health", 11),
 		Given:    t("CSC_REFERRAL", 40, "POLICE_101", 12, "ADVICE_PARENTS", 70),
+		Added:    t("POLICE_101", 6, "CSC_REFERRAL", 2),
 		Ages:     t("", 4, "4", 2, "8", 15, "12", 41, "14", 33, "16", 25),
 		Settings: t("school", 96, "police", 11, "health", 9, "voluntary", 4),
 		Months:   t("2026-01", 18, "2026-02", 21, "2026-03", 25, "2026-04", 19, "2026-05", 22, "2026-06", 15),

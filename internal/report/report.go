@@ -805,7 +805,34 @@ func (b *builder) routes() (Section, error) {
 		Intro: "The response routes that the partnership's procedure gave for the concerns of the period, and " +
 			"what the safeguarding leads decided. Share by the deadline is shown only where neither of its " +
 			"figures is suppressed.",
-		Tables: []Table{taken, timely}}, nil
+		Tables: []Table{taken, timely, b.addedRoutes()}}, nil
+}
+
+// addedRoutes is the routes that safeguarding leads added to concerns
+// whose triage did not give them, counted apart from the procedure's: a
+// route added often says where the procedure falls short. A concern counts
+// once under each route added to it, so each row stands alone.
+func (b *builder) addedRoutes() Table {
+	t := Table{ID: "added_routes", Title: "Routes added by safeguarding leads",
+		Caption: "Routes of the procedure that it did not give a concern but its safeguarding lead added, " +
+			"with a reason. They are not counted in the tables above.",
+		RowHead: "Route", Columns: []string{"Concerns"}, Chart: "bars"}
+	count := map[lifeguard.RouteCode]int64{}
+	var codes []lifeguard.RouteCode
+	for _, a := range b.rc.Added {
+		code := lifeguard.RouteCode(a.Key)
+		if !slices.Contains(codes, code) {
+			codes = append(codes, code)
+		}
+		count[code] += a.N
+	}
+	slices.SortFunc(codes, func(x, y lifeguard.RouteCode) int { return strings.Compare(b.routeTitle(x), b.routeTitle(y)) })
+	for _, code := range codes {
+		c := &cell{v: count[code]}
+		b.alone(c)
+		t.Rows = append(t.Rows, Row{Key: string(code), Label: b.routeTitle(code), Cells: figures(c)})
+	}
+	return t
 }
 
 func (b *builder) routeTitle(code lifeguard.RouteCode) string {

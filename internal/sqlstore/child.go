@@ -464,7 +464,7 @@ func chronologyConcerns(ctx context.Context, tx *tx, childID int64, add chronAdd
 			t.Procedure.Version, orNone(commaSpace(routes), "no routes")), reporter, role, id)
 		if closedAt.Valid {
 			add(closedAt.Int64, lifeguard.ChronClosed, &id,
-				fmt.Sprintf("Closed: %s. %s", outcome.String, summaryText(summary.String, 200)), closedBy, closedRole, id)
+				fmt.Sprintf("Closed: %s. %s", commaSpace(outcome.String), summaryText(summary.String, 200)), closedBy, closedRole, id)
 		}
 		return nil
 	})

@@ -70,6 +70,7 @@ func (db *DB) createConcern(ctx context.Context, key *lifeguard.ConcernKey, in l
 		Actions:        []lifeguard.Action{},
 		Evidence:       []lifeguard.Evidence{},
 		Notes:          []lifeguard.Note{},
+		AddedRoutes:    []lifeguard.AddedRoute{},
 		CreatedAt:      now,
 		UpdatedAt:      now,
 	}
@@ -375,14 +376,15 @@ func loadConcern(ctx context.Context, tx *tx, id int64, check func(*lifeguard.Co
 	var (
 		child, due, closedAt, closedBy sql.NullInt64
 		opened                         sql.NullInt64
-		status, facts, triage          string
+		status, facts, triage, anyway  string
 		outcome, summary               sql.NullString
 		created, updated, window       int64
 	)
 	err := tx.row(ctx, `SELECT organisation_id, child_id, reporter_id, status, facts, triage, now_window, due,
-		created_at, updated_at, closed_at, closed_by, outcome, outcome_summary, first_opened_at FROM concerns WHERE id = ?`, id).
+		created_at, updated_at, closed_at, closed_by, outcome, outcome_summary, first_opened_at, close_anyway
+		FROM concerns WHERE id = ?`, id).
 		Scan(&c.OrganisationID, &child, &c.ReporterID, &status, &facts, &triage, &window, &due, &created, &updated,
-			&closedAt, &closedBy, &outcome, &summary, &opened)
+			&closedAt, &closedBy, &outcome, &summary, &opened, &anyway)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoConcern()
 	}
@@ -409,10 +411,14 @@ func loadConcern(ctx context.Context, tx *tx, id int64, check func(*lifeguard.Co
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
 	if closedAt.Valid {
 		c.Outcome = &lifeguard.Outcome{
-			Code:     lifeguard.OutcomeCode(outcome.String),
-			Summary:  summary.String,
-			ClosedBy: closedBy.Int64,
-			ClosedAt: fromMicros(closedAt.Int64),
+			Codes:       outcomeCodes(outcome.String),
+			Summary:     summary.String,
+			CloseAnyway: anyway,
+			ClosedBy:    closedBy.Int64,
+			ClosedAt:    fromMicros(closedAt.Int64),
+		}
+		if len(c.Outcome.Codes) > 0 {
+			c.Outcome.Code = c.Outcome.Codes[0]
 		}
 	}
 	if err := loadRiskAndAssignment(ctx, tx, &c); err != nil {
@@ -422,6 +428,16 @@ func loadConcern(ctx context.Context, tx *tx, id int64, check func(*lifeguard.Co
 		return nil, err
 	}
 	if c.Actions, err = loadActions(ctx, tx, id, 0); err != nil {
+		return nil, err
+	}
+	if c.Status == lifeguard.StatusClosed {
+		for i := range c.Actions {
+			if c.Actions[i].Open() {
+				c.Actions[i].Status = lifeguard.ActionLeftOpen
+			}
+		}
+	}
+	if c.AddedRoutes, err = loadAddedRoutes(ctx, tx, id); err != nil {
 		return nil, err
 	}
 	if c.Evidence, err = loadEvidence(ctx, tx, id); err != nil {
@@ -462,7 +478,8 @@ func loadDecisions(ctx context.Context, tx *tx, concernID int64) ([]lifeguard.De
 // loadActions reads the actions of a concern, or the one action actionID
 // when it is not zero.
 func loadActions(ctx context.Context, tx *tx, concernID, actionID int64) ([]lifeguard.Action, error) {
-	q := `SELECT id, title, owner, due, done_at, created_by, created_at FROM actions WHERE concern_id = ?`
+	q := `SELECT id, title, owner, due, done_at, done_by, cancelled_at, cancelled_by, cancel_reason, created_by,
+		created_at FROM actions WHERE concern_id = ?`
 	args := []any{concernID}
 	if actionID != 0 {
 		q += ` AND id = ?`
@@ -477,15 +494,25 @@ func loadActions(ctx context.Context, tx *tx, concernID, actionID int64) ([]life
 	for rows.Next() {
 		x := lifeguard.Action{ConcernID: concernID}
 		var due string
-		var doneAt, by sql.NullInt64
+		var doneAt, doneBy, cancelledAt, cancelledBy, by sql.NullInt64
 		var at int64
-		if err := rows.Scan(&x.ID, &x.Title, &x.Owner, &due, &doneAt, &by, &at); err != nil {
+		if err := rows.Scan(&x.ID, &x.Title, &x.Owner, &due, &doneAt, &doneBy, &cancelledAt, &cancelledBy,
+			&x.CancelReason, &by, &at); err != nil {
 			return nil, err
 		}
 		if x.Due, err = lifeguard.ParseDate(due); err != nil {
 			return nil, fmt.Errorf("action %d: due: %w", x.ID, err)
 		}
 		x.DoneAt, x.CreatedBy, x.CreatedAt = timePtr(doneAt), by.Int64, fromMicros(at)
+		x.DoneBy, x.CancelledAt, x.CancelledBy = doneBy.Int64, timePtr(cancelledAt), cancelledBy.Int64
+		switch {
+		case x.DoneAt != nil:
+			x.Status = lifeguard.ActionDone
+		case x.CancelledAt != nil:
+			x.Status = lifeguard.ActionCancelled
+		default:
+			x.Status = lifeguard.ActionToDo
+		}
 		out = append(out, x)
 	}
 	return out, rows.Err()
@@ -601,6 +628,15 @@ func (db *DB) updateFacts(ctx context.Context, id int64, f lifeguard.Facts, bad 
 		if err != nil {
 			return err
 		}
+		added, err := loadAddedRoutes(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		// The routes a DSL added stay with the concern, and their
+		// deadlines with its due.
+		withRoutes := t
+		withRoutes.Routes = slices.Clone(t.Routes)
+		withAdded(&withRoutes, added)
 		types, routes := codeList(f.ConcernTypes), routeList(&t)
 		if err := addReportCounts(ctx, tx, id, -1); err != nil {
 			return err
@@ -610,7 +646,7 @@ func (db *DB) updateFacts(ctx context.Context, id int64, f lifeguard.Facts, bad 
 		if _, err := tx.exec(ctx, `UPDATE concerns SET facts = ?, triage = ?, types = ?, routes = ?, reported_at = ?,
 			due = ?, late_at = ?, now_window = ?, child_id = ?, updated_at = ?, child_age = ?, vulns = ? WHERE id = ?`,
 			string(factsJSON), string(triageJSON), types, routes, micros(f.ReportedAt),
-			nullMicros(dueOf(&t, decided)), nullMicros(lateOf(&t, decided)), t.Window().Microseconds(),
+			nullMicros(dueOf(&withRoutes, decided)), nullMicros(lateOf(&withRoutes, decided)), t.Window().Microseconds(),
 			nullablePtr(child), micros(now), childAgeColumn(&f), vulnList(&f), id); err != nil {
 			return err
 		}
@@ -651,7 +687,7 @@ func (db *DB) AddDecision(ctx context.Context, concernID int64, in lifeguard.New
 		if err != nil {
 			return err
 		}
-		t, err := h.decodeTriage()
+		t, err := concernRoutes(ctx, tx, h) // the routes a DSL added are decided alike
 		if err != nil {
 			return err
 		}
@@ -744,7 +780,7 @@ func (db *DB) AddAction(ctx context.Context, concernID int64, in lifeguard.NewAc
 			return err
 		}
 		x = &lifeguard.Action{ConcernID: concernID, Title: in.Title, Owner: in.Owner, Due: in.Due,
-			CreatedBy: a.UserID, CreatedAt: now}
+			Status: lifeguard.ActionToDo, CreatedBy: a.UserID, CreatedAt: now}
 		var err error
 		x.ID, err = tx.insert(ctx, `INSERT INTO actions (concern_id, title, owner, due, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, concernID, x.Title, x.Owner, x.Due.String(), nullID(a.UserID), micros(now))
@@ -782,11 +818,11 @@ func (db *DB) CompleteAction(ctx context.Context, concernID, actionID int64) (*l
 			return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such action on this concern.")
 		}
 		x = &xs[0]
-		if x.DoneAt != nil {
-			return lifeguard.Errorf(lifeguard.ECONFLICT, "The action is already done.")
+		if err := actionEnded(x); err != nil {
+			return err
 		}
 		now := db.now()
-		x.DoneAt = &now
+		x.DoneAt, x.DoneBy, x.Status = &now, a.UserID, lifeguard.ActionDone
 		if _, err := tx.exec(ctx, `UPDATE actions SET done_at = ?, done_by = ? WHERE id = ?`,
 			micros(now), nullID(a.UserID), actionID); err != nil {
 			return err
@@ -884,47 +920,6 @@ func (db *DB) AddNote(ctx context.Context, concernID int64, text string) (*lifeg
 		return nil, err
 	}
 	return n, nil
-}
-
-// CloseConcern closes the concern with its outcome.
-func (db *DB) CloseConcern(ctx context.Context, concernID int64, in lifeguard.NewOutcome) (*lifeguard.Concern, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var c *lifeguard.Concern
-	err = db.inWrite(ctx, "close concern", func(tx *tx) error {
-		if _, err := concernFor(ctx, tx, a, concernID, workConcern); err != nil {
-			return err
-		}
-		var p problems
-		switch {
-		case in.Code == "":
-			p.add("code", "is required")
-		case !slices.Contains(lifeguard.Outcomes(), in.Code):
-			p.add("code", "%q is not an outcome; use one of %s", in.Code, codeList(lifeguard.Outcomes()))
-		}
-		p.text("summary", in.Summary, lifeguard.MaxReason, true)
-		if err := p.err("The outcome is not valid"); err != nil {
-			return err
-		}
-		now := db.now()
-		if _, err := tx.exec(ctx, `UPDATE concerns SET status = ?, closed_at = ?, closed_by = ?, outcome = ?,
-			outcome_summary = ?, updated_at = ? WHERE id = ?`,
-			string(lifeguard.StatusClosed), micros(now), nullID(a.UserID), string(in.Code), in.Summary, micros(now),
-			concernID); err != nil {
-			return err
-		}
-		if err := journal(ctx, tx, a, now, jUpdate, jConcern, concernID, "closed outcome="+string(in.Code)); err != nil {
-			return err
-		}
-		c, err = loadConcern(ctx, tx, concernID, nil)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
 }
 
 // summaryText shortens free text for a chronology line: the first line, at

@@ -100,12 +100,21 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	_, err = db.AddAction(asDSL, c1.ID, lifeguard.NewAction{Title: "Follow up", Owner: "DSL",
 		Due: lifeguard.DateOf(now.AddDate(0, 0, 9))})
 	must(err)
+	x, err = db.AddAction(asDSL, c1.ID, lifeguard.NewAction{Title: "Call the club", Owner: "DSL",
+		Due: lifeguard.DateOf(now.AddDate(0, 0, 2))})
+	must(err)
+	_, err = db.CancelAction(asDSL, c1.ID, x.ID, "The club closed.")
+	must(err)
+	_, err = db.AddRoute(asDSL, c1.ID, lifeguard.NewRoute{Route: lifeguard.Route{Code: "POLICE_101", Title: "Tell the police",
+		Urgency: lifeguard.AsSoonAsPossible}, Reason: "Threats were made."})
+	must(err)
 	_, err = db.AddEvidence(asDSL, c1.ID, lifeguard.NewEvidence{What: "screenshot", Location: "safe",
 		HeldBy: "DSL", SHA256: strings.Repeat("ab", 32)})
 	must(err)
 	_, err = db.AddNote(asDSL, c1.ID, "Spoke to the child.")
 	must(err)
-	_, err = db.CloseConcern(asDSL, c1.ID, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred."})
+	_, err = db.CloseConcern(asDSL, c1.ID, lifeguard.NewOutcome{Codes: []lifeguard.OutcomeCode{"referred_csc", "referred_police"},
+		Summary: "Referred.", CloseAnyway: "The follow-up is the new school's."})
 	must(err)
 	// A webhook, which c2's alert calls.
 	_, err = db.CreateWebhook(ctx, lifeguard.NewWebhook{OrganisationID: a.ID, URL: "https://hooks.example.org/",

@@ -142,13 +142,13 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 		defer rows.Close()
 		for rows.Next() {
 			var s lifeguard.ConcernSummary
-			var child, due, late, opened, assigned sql.NullInt64
+			var child, due, late, opened, assigned, closed sql.NullInt64
 			var ref, risk, assignee sql.NullString
 			var deputy sql.NullBool
 			var status, types, routes string
 			var reported, bucket int64
 			if err := rows.Scan(&s.ID, &s.OrganisationID, &child, &ref, &s.ReporterID, &status, &types, &routes,
-				&reported, &due, &late, &opened, &risk, &assigned, &assignee, &deputy, &bucket); err != nil {
+				&reported, &due, &late, &opened, &risk, &assigned, &assignee, &deputy, &bucket, &closed); err != nil {
 				return err
 			}
 			if len(page.Concerns) == limit {
@@ -168,6 +168,7 @@ func (db *DB) ListConcerns(ctx context.Context, f lifeguard.ConcernFilter) (*lif
 				s.ChildID = &child.Int64
 			}
 			s.ChildRef, s.Status, s.ReportedAt, s.Due = ref.String, lifeguard.ConcernStatus(status), fromMicros(reported), timePtr(due)
+			s.ClosedAt = timePtr(closed)
 			s.ConcernTypes = splitCodes[lifeguard.ConcernType](types)
 			s.Routes = splitCodes[lifeguard.RouteCode](routes)
 			s.Now = []lifeguard.NowRoute{}
@@ -215,7 +216,7 @@ func listQuery(a *lifeguard.Actor, f lifeguard.ConcernFilter, order string, cur 
 	args := make([]any, 0, 12)
 	q.WriteString(`SELECT c.id, c.organisation_id, c.child_id, ch.ref, c.reporter_id, c.status, c.types, c.routes,
 		c.reported_at, c.due, c.late_at, c.first_opened_at, c.risk_level, c.assigned_to, u.name, u.deputy, ` +
-		priorityBucket("c.") + ` FROM concerns c LEFT JOIN children ch ON ch.id = c.child_id
+		priorityBucket("c.") + `, c.closed_at FROM concerns c LEFT JOIN children ch ON ch.id = c.child_id
 		LEFT JOIN users u ON u.id = c.assigned_to WHERE `)
 	// Who sees what: a DSL their organisation's concerns, staff and managers
 	// what they reported, the system everything.
@@ -228,6 +229,10 @@ func listQuery(a *lifeguard.Actor, f lifeguard.ConcernFilter, order string, cur 
 	default:
 		q.WriteString(`c.reporter_id = ? AND c.organisation_id = ?`)
 		args = append(args, a.UserID, a.OrganisationID)
+	}
+	if f.ReportedByMe {
+		q.WriteString(` AND c.reporter_id = ?`)
+		args = append(args, a.UserID)
 	}
 	switch f.Status {
 	case "":

@@ -29,7 +29,9 @@ var _ lifeguard.ReportStore = (*DB)(nil)
 //	vuln           vulnerability    once per vulnerability of the child
 //	setting        setting          the kind of organisation that recorded it
 //	given          route            once per route the triage gave
-//	route          ROUTE:FDO        once per route with a decision: F 1 when
+//	added          route            once per route a DSL added (not in given)
+//	route          ROUTE:FDO        once per route with a decision, but for
+//	                                routes a DSL added: F 1 when
 //	                                followed (accepted or done), D 1 when it
 //	                                had a deadline, O 1 when the first
 //	                                decision was by it
@@ -67,7 +69,9 @@ func (d *dialect) contributions(where string) (with, sel string) {
 				MAX(CASE WHEN dc.on_time THEN 1 ELSE 0 END) AS ot
 			FROM cs JOIN decisions dc ON dc.concern_id = cs.id
 			WHERE dc.route <> '` + string(lifeguard.ProposalRoute) + `'
+			AND NOT EXISTS (SELECT 1 FROM added_routes ar WHERE ar.concern_id = cs.id AND ar.route = dc.route)
 			GROUP BY cs.id, cs.p, cs.day, dc.route) r
+		UNION ALL SELECT cs.p, cs.day, 'added', ar.route, 1 FROM cs JOIN added_routes ar ON ar.concern_id = cs.id
 		UNION ALL SELECT p, day, 'prior', CASE WHEN prior_concerns >= 4 THEN '4' ELSE CAST(prior_concerns AS TEXT) END, 1
 			FROM cs WHERE child_id IS NOT NULL
 		UNION ALL SELECT p, day, 'first_decision', CAST(CASE
@@ -263,6 +267,7 @@ func (f *fold) tallies(dim string) []lifeguard.Tally {
 
 func (f *fold) into(r *lifeguard.ReportCounts) error {
 	r.Types, r.Vulns, r.Given = f.tallies("type"), f.tallies("vuln"), f.tallies("given")
+	r.Added = f.tallies("added")
 	r.Ages, r.Settings, r.Prior = f.tallies("age"), f.tallies("setting"), f.tallies("prior")
 	r.Months, r.PrevMonths = f.tallies("month"), f.tallies("prev_month")
 	r.FirstDecision = f.tallies("first_decision")

@@ -72,6 +72,8 @@ type routeView struct {
 	Rules            string
 	Decisions        []decisionView
 	Form             *decisionForm
+	// Added is set for a route the DSL added (concern_end.go).
+	Added *addedView
 	// Services are the help and reporting services the route uses or that
 	// help with it, linked to their cards on the help page.
 	Services []helpService
@@ -104,6 +106,8 @@ type actionView struct {
 	Done    string
 	By      string
 	DoneURL string
+	// The end of an action other than done (concern_end.go).
+	actionEnd
 }
 
 type evidenceView struct {
@@ -116,6 +120,10 @@ type noteView struct {
 
 type outcomeView struct {
 	Label, Summary, By, At string
+	// Labels are every outcome; Anyway the reason for closing with work
+	// left (concern_end.go).
+	Labels []string
+	Anyway string
 }
 
 // concernForms holds every form of the concern page, with the values and
@@ -128,6 +136,7 @@ type concernForms struct {
 	Outcomes []outcomeChoice
 	Risk     riskForm
 	Assign   assignForm
+	AddRoute addRouteForm
 }
 
 type decisionForm struct {
@@ -146,12 +155,19 @@ type actionForm struct{ Title, Owner, Due dslField }
 
 type evidenceForm struct{ What, Location, HeldBy, SHA256 dslField }
 
-type closeForm struct{ Code, Summary dslField }
+type closeForm struct {
+	Code, Summary dslField
+	// Anyway is the reason for closing with Left, the work not finished,
+	// by title (concern_end.go).
+	Anyway dslField
+	Left   []string
+}
 
 type outcomeChoice struct {
-	Code  string
-	Label string
-	ID    string
+	Code    string
+	Label   string
+	ID      string
+	Checked bool
 }
 
 // concernPage shows a concern to whoever the store lets read it.
@@ -230,7 +246,13 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 	for _, d := range c.Decisions {
 		latest[d.Route] = d.Decision
 	}
-	for _, rt := range c.Triage.Routes {
+	// The routes a DSL added are the DSL's decisions: the reporter sees
+	// the procedure's routes only.
+	routes := c.Triage.Routes
+	if isDSL {
+		routes = concernRoutes(c)
+	}
+	for _, rt := range routes {
 		rv := routeView{Code: string(rt.Code), Title: rt.Title, Action: rt.Action, Urgency: rt.Urgency.Label(),
 			Why: rt.Why, Rules: strings.Join(rt.Rules, ", "), Decisions: decisions[rt.Code],
 			Services: wb.servicesFor([]lifeguard.RouteCode{rt.Code})}
@@ -258,6 +280,7 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 		if k := latest[rt.Code]; v.CanWork && k != lifeguard.DecisionDone && k != lifeguard.DecisionDeclined {
 			rv.Form = newDecisionForm(c.ID, rt.Code, rt.Title, false)
 		}
+		rv.Added = wb.addedView(c, rt.Code, names)
 		v.Routes = append(v.Routes, rv)
 	}
 	if pd := c.Triage.ProposedDecision; pd != nil {
@@ -271,7 +294,7 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 	// on the record.
 	if isDSL {
 		for _, d := range c.Decisions {
-			if d.Route != lifeguard.ProposalRoute && !c.Triage.HasRoute(d.Route) {
+			if d.Route != lifeguard.ProposalRoute && !c.Triage.HasRoute(d.Route) && !isAdded(c, d.Route) {
 				v.Earlier = append(v.Earlier, wb.decisionView(d, names))
 			}
 		}
@@ -283,12 +306,13 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 			break
 		}
 		av := actionView{ID: a.ID, Title: a.Title, Owner: a.Owner, Due: showDate(a.Due), By: names.of(a.CreatedBy),
-			Overdue: a.DoneAt == nil && a.Due.Before(today) && !closed}
+			Overdue: a.Open() && a.Due.Before(today) && !closed}
 		if a.DoneAt != nil {
 			av.Done = wb.showTime(*a.DoneAt)
-		} else if v.CanWork {
+		} else if v.CanWork && a.Open() {
 			av.DoneURL = v.URL + "/actions/" + strconv.FormatInt(a.ID, 10) + "/done"
 		}
+		av.actionEnd = wb.actionEnd(v, &a, names)
 		v.Actions = append(v.Actions, av)
 	}
 	for _, e := range c.Evidence {
@@ -305,6 +329,7 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 	if c.Outcome != nil && isDSL {
 		v.Outcome = &outcomeView{Label: c.Outcome.Code.Label(), Summary: c.Outcome.Summary,
 			By: names.of(c.Outcome.ClosedBy), At: wb.showTime(c.Outcome.ClosedAt)}
+		v.Outcome.Labels, v.Outcome.Anyway = outcomeLabels(c.Outcome), c.Outcome.CloseAnyway
 	}
 	v.Forms = newConcernForms()
 	if isDSL {
@@ -314,6 +339,9 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 	}
 	if err := names.err; err != nil {
 		return nil, err
+	}
+	if v.CanWork {
+		wb.endForms(v, c)
 	}
 	return v, nil
 }
@@ -337,8 +365,9 @@ func newConcernForms() concernForms {
 		Evidence: evidenceForm{What: dslField{ID: "evidence-what", Name: "what"},
 			Location: dslField{ID: "evidence-location", Name: "location"},
 			HeldBy:   dslField{ID: "evidence-held_by", Name: "held_by"}, SHA256: dslField{ID: "evidence-sha256", Name: "sha256"}},
-		Note:  dslField{ID: "note-text", Name: "text"},
-		Close: closeForm{Code: dslField{ID: "close-code", Name: "code"}, Summary: dslField{ID: "close-summary", Name: "summary"}},
+		Note: dslField{ID: "note-text", Name: "text"},
+		Close: closeForm{Code: dslField{ID: "close-code", Name: "code"}, Summary: dslField{ID: "close-summary", Name: "summary"},
+			Anyway: dslField{ID: "close-anyway", Name: "close_anyway"}},
 	}
 	for i, o := range lifeguard.Outcomes() {
 		id := "close-code-" + string(o)

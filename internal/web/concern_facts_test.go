@@ -149,7 +149,8 @@ func TestChangeFacts(t *testing.T) {
 	})
 
 	t.Run("a closed concern's facts cannot change", func(t *testing.T) {
-		f.postThen("dsl", path+"/close", url.Values{"code": {"no_further_action"}, "summary": {"Resolved."}})
+		f.postThen("dsl", path+"/close", url.Values{"code": {"no_further_action"}, "summary": {"Resolved."},
+			"close_anyway": {"Closed for the test with work left."}})
 		p := f.get("dsl", path+"/facts")
 		if p.status != http.StatusConflict {
 			t.Errorf("the form: %d, want 409", p.status)

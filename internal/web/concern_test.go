@@ -393,10 +393,27 @@ func TestClose(t *testing.T) {
 	p = f.post("dsl", path+"/close", url.Values{"summary": {"Done."}})
 	mustContain(t, p, `href="#close-code"`, `id="close-code"`)
 
-	p = f.postThen("dsl", path+"/close", url.Values{"code": {"handled_in_setting"},
+	// Routes undecided: refused, with each named, and the reason asked for.
+	p = f.get("dsl", path)
+	mustContain(t, p, "Not finished yet", "Route not decided: Safeguarding lead reviews and records a decision",
+		`id="close-anyway"`)
+	p = f.post("dsl", path+"/close", url.Values{"code": {"handled_in_setting", "referred_police"},
 		"summary": {"Restorative meeting held; the group chat was closed."}})
+	if p.status != http.StatusUnprocessableEntity {
+		t.Fatalf("closing with routes undecided: status %d, want 422", p.status)
+	}
 	checkPage(t, p)
-	mustContain(t, p, "The concern is closed.", "Handled within our organisation", "Restorative meeting held", "Status: Closed")
+	mustContain(t, p, `<a href="#close-anyway">A reason for closing anyway is required while`,
+		"Safeguarding lead reviews and records a decision", `value="handled_in_setting" checked`,
+		`value="referred_police" checked`, "Restorative meeting held; the group chat was closed.")
+
+	p = f.postThen("dsl", path+"/close", url.Values{"code": {"handled_in_setting", "referred_police"},
+		"summary":      {"Restorative meeting held; the group chat was closed."},
+		"close_anyway": {"The review happened at the restorative meeting; recorded there."}})
+	checkPage(t, p)
+	mustContain(t, p, "The concern is closed.", "Outcomes", "Handled within our organisation", "Referred to the police",
+		"Restorative meeting held", "Status: Closed", "Closed with work left, because",
+		"The review happened at the restorative meeting")
 	if forms := postForms(p.body); len(forms) != 0 {
 		t.Errorf("a closed concern still has forms: %v", forms)
 	}

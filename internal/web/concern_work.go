@@ -158,27 +158,6 @@ func (wb *Web) addNote(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// closeConcern closes the concern with its outcome and a summary.
-func (wb *Web) closeConcern(w http.ResponseWriter, r *http.Request) error {
-	var in lifeguard.NewOutcome
-	return wb.postAbout(w, r, func(id int64) (saved, error) {
-		in = lifeguard.NewOutcome{Code: lifeguard.OutcomeCode(r.PostForm.Get("code")),
-			Summary: strings.TrimSpace(r.PostForm.Get("summary"))}
-		_, err := wb.cfg.Stores.Concerns.CloseConcern(r.Context(), id, in)
-		return saved{"The concern is closed. Its record stays, and can no longer change.", concernURL(id)}, err
-	}, func(id int64, err error) error {
-		problems, errs := fieldProblems(err, map[string]problemTarget{
-			"code":    {"close-code", "Outcome"},
-			"summary": {"close-summary", "Summary"},
-		})
-		return wb.reshowConcern(w, r, id, problems, func(v *concernView, _ []lifeguard.Problem) {
-			f := &v.Forms.Close
-			f.Code.Value, f.Summary.Value = string(in.Code), in.Summary
-			f.Code.Err, f.Summary.Err = errs[f.Code.ID], errs[f.Summary.ID]
-		})
-	})
-}
-
 // lowerFirst gives s a small first letter, to follow a colon.
 func lowerFirst(s string) string {
 	if s == "" {

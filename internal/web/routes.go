@@ -27,6 +27,7 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /report", wb.signedIn(wb.reportForm))
 	mux.Handle("POST /report", wb.keepingReport(wb.signedIn(wb.reportPost)))
 	mux.Handle("GET /report/{id}/done", wb.signedIn(wb.reportDone))
+	mux.Handle("GET /my-reports", wb.signedIn(wb.myReports))
 	mux.Handle("GET /help", wb.handle(wb.help))
 
 	// The safeguarding lead's work.
@@ -36,6 +37,8 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /concerns/{id}/decisions", wb.signedIn(wb.addDecision))
 	mux.Handle("POST /concerns/{id}/actions", wb.signedIn(wb.addAction))
 	mux.Handle("POST /concerns/{id}/actions/{action}/done", wb.signedIn(wb.completeAction))
+	mux.Handle("POST /concerns/{id}/actions/{action}/cancel", wb.signedIn(wb.cancelAction))
+	mux.Handle("POST /concerns/{id}/routes", wb.signedIn(wb.addRoute))
 	mux.Handle("POST /concerns/{id}/evidence", wb.signedIn(wb.addEvidence))
 	mux.Handle("POST /concerns/{id}/notes", wb.signedIn(wb.addNote))
 	mux.Handle("POST /concerns/{id}/close", wb.signedIn(wb.closeConcern))

@@ -126,6 +126,19 @@ func accessCases() []accessCase {
 			_, err := f.db.CompleteAction(ctx, tg.concern, tg.action)
 			return err
 		}},
+		{"CancelAction", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.CancelAction(ctx, tg.concern, tg.action, "Not needed after all.")
+			return err
+		}},
+		{"AddRoute", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.AddRoute(ctx, tg.concern, lifeguard.NewRoute{Route: lifeguard.Route{Code: "POLICE_101",
+				Title: "Tell the police", Urgency: lifeguard.SameWorkingDay}, Reason: "Threats were made."})
+			return err
+		}},
+		{"ListConcerns(mine)", []string{ok, ok, ok, ok, ok, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.ListConcerns(ctx, lifeguard.ConcernFilter{ReportedByMe: true})
+			return err
+		}},
 		{"AddEvidence", []string{ok, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.AddEvidence(ctx, tg.concern, lifeguard.NewEvidence{What: "Screenshots of the chat",
 				Location: "School safe", HeldBy: "DSL"})
@@ -136,7 +149,7 @@ func accessCases() []accessCase {
 			return err
 		}},
 		{"CloseConcern", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.CloseConcern(ctx, tg.concern, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred."})
+			_, err := f.db.CloseConcern(ctx, tg.concern, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred.", CloseAnyway: "Closed for the test with work left."})
 			return err
 		}},
 		{"SetRiskLevel", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
@@ -487,8 +500,14 @@ func testCrossOrganisation(t *testing.T, open Opener) {
 			return err
 		}},
 		{"CompleteAction", func(id int64) error { _, err := f.db.CompleteAction(ctx, id, tg.action); return err }},
+		{"CancelAction", func(id int64) error { _, err := f.db.CancelAction(ctx, id, tg.action, "x"); return err }},
+		{"AddRoute", func(id int64) error {
+			_, err := f.db.AddRoute(ctx, id, lifeguard.NewRoute{Route: lifeguard.Route{Code: "POLICE_101", Title: "x",
+				Urgency: lifeguard.Advice}, Reason: "x"})
+			return err
+		}},
 		{"CloseConcern", func(id int64) error {
-			_, err := f.db.CloseConcern(ctx, id, lifeguard.NewOutcome{Code: "early_help", Summary: "x"})
+			_, err := f.db.CloseConcern(ctx, id, lifeguard.NewOutcome{Code: "early_help", Summary: "x", CloseAnyway: "Closed for the test with work left."})
 			return err
 		}},
 	}
@@ -548,7 +567,7 @@ func testClosed(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	tg := f.target(t)
 	dsl := as(t.Context(), f.dsl)
-	c, err := f.db.CloseConcern(dsl, tg.concern, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred to CSC."})
+	c, err := f.db.CloseConcern(dsl, tg.concern, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred to CSC.", CloseAnyway: "Closed for the test with work left."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -575,6 +594,15 @@ func testClosed(t *testing.T, open Opener) {
 			return err
 		}},
 		{"CompleteAction", dsl, func(ctx context.Context) error { _, err := f.db.CompleteAction(ctx, tg.concern, tg.action); return err }},
+		{"CancelAction", dsl, func(ctx context.Context) error {
+			_, err := f.db.CancelAction(ctx, tg.concern, tg.action, "x")
+			return err
+		}},
+		{"AddRoute", dsl, func(ctx context.Context) error {
+			_, err := f.db.AddRoute(ctx, tg.concern, lifeguard.NewRoute{Route: lifeguard.Route{Code: "POLICE_101", Title: "x",
+				Urgency: lifeguard.Advice}, Reason: "x"})
+			return err
+		}},
 		{"AddEvidence", dsl, func(ctx context.Context) error {
 			_, err := f.db.AddEvidence(ctx, tg.concern, lifeguard.NewEvidence{What: "a", Location: "b", HeldBy: "c"})
 			return err
@@ -582,7 +610,7 @@ func testClosed(t *testing.T, open Opener) {
 		{"AddNote", dsl, func(ctx context.Context) error { _, err := f.db.AddNote(ctx, tg.concern, "x"); return err }},
 		{"AddNoteByReporter", staff, func(ctx context.Context) error { _, err := f.db.AddNote(ctx, tg.concern, "x"); return err }},
 		{"CloseAgain", dsl, func(ctx context.Context) error {
-			_, err := f.db.CloseConcern(ctx, tg.concern, lifeguard.NewOutcome{Code: "early_help", Summary: "x"})
+			_, err := f.db.CloseConcern(ctx, tg.concern, lifeguard.NewOutcome{Code: "early_help", Summary: "x", CloseAnyway: "Closed for the test with work left."})
 			return err
 		}},
 		{"System", sys(t.Context()), func(ctx context.Context) error { _, err := f.db.AddNote(ctx, tg.concern, "x"); return err }},
@@ -604,7 +632,7 @@ func testClosed(t *testing.T, open Opener) {
 	t.Run("StaffForbiddenBeforeConflict", func(t *testing.T) {
 		// Access is decided before state: the reporter is told they may not
 		// close it, not that it is closed.
-		_, err := f.db.CloseConcern(staff, tg.concern, lifeguard.NewOutcome{Code: "early_help", Summary: "x"})
+		_, err := f.db.CloseConcern(staff, tg.concern, lifeguard.NewOutcome{Code: "early_help", Summary: "x", CloseAnyway: "Closed for the test with work left."})
 		wantCode(t, err, lifeguard.EFORBIDDEN)
 	})
 }

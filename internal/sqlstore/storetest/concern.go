@@ -512,7 +512,7 @@ func testDueAndStatus(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.db.CloseConcern(dsl, c.ID, lifeguard.NewOutcome{Code: "no_further_action", Summary: "Resolved."}); err != nil {
+		if _, err := f.db.CloseConcern(dsl, c.ID, lifeguard.NewOutcome{Code: "no_further_action", Summary: "Resolved.", CloseAnyway: "Closed for the test with work left."}); err != nil {
 			t.Fatal(err)
 		}
 		page, err := f.db.ListConcerns(dsl, lifeguard.ConcernFilter{Status: lifeguard.StatusClosed})
@@ -657,7 +657,7 @@ func testChronology(t *testing.T, open Opener) {
 	must(f.db.AddEvidence(dsl, second.ID, lifeguard.NewEvidence{What: "Screenshots", Location: "Safe", HeldBy: "DSL"}))
 	must(f.db.AddNote(dsl, second.ID, "Mother informed.\nSecond line."))
 	must(f.db.CompleteAction(dsl, first.ID, x.ID))
-	must(f.db.CloseConcern(dsl, first.ID, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred to MASH."}))
+	must(f.db.CloseConcern(dsl, first.ID, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred to MASH.", CloseAnyway: "Closed for the test with work left."}))
 
 	entries, err := f.db.Chronology(dsl, child)
 	if err != nil {

@@ -121,6 +121,23 @@ func testJournalCounts(t *testing.T, open Opener) {
 			_, err := f.db.CompleteAction(ctx, c.ID, action)
 			return "", err
 		}, []want{{"update", "concern", "action="}}},
+		{"cancel action", dsl, func(ctx context.Context) (string, error) {
+			x, err := f.db.AddAction(ctx, c.ID, lifeguard.NewAction{Title: "c", Owner: "d", Due: lifeguard.DateOf(f.now())})
+			if err != nil {
+				return "", err
+			}
+			_, err = f.db.CancelAction(ctx, c.ID, x.ID, "Not needed after all.")
+			return fmt.Sprintf("action=%d cancelled", x.ID), err
+		}, []want{{"update", "concern", "action="}, {"update", "concern", "*"}}},
+		{"add route", dsl, func(ctx context.Context) (string, error) {
+			_, err := f.db.AddRoute(ctx, c.ID, lifeguard.NewRoute{Route: lifeguard.Route{Code: "POLICE_101",
+				Title: "Tell the police", Urgency: lifeguard.SameWorkingDay}, Reason: "The child was threatened."})
+			return "", err
+		}, []want{{"update", "concern", "route added=POLICE_101"}}},
+		{"decide added route", dsl, func(ctx context.Context) (string, error) {
+			_, err := f.db.AddDecision(ctx, c.ID, lifeguard.NewDecision{Route: "POLICE_101", Decision: "done"})
+			return "", err
+		}, []want{{"update", "concern", "decision="}}},
 		{"update facts", dsl, func(ctx context.Context) (string, error) {
 			_, err := f.db.UpdateFacts(ctx, c.ID, facts(f.now()), f.defaultTriage())
 			return "", err
@@ -145,9 +162,9 @@ func testJournalCounts(t *testing.T, open Opener) {
 			return "", err
 		}, []want{{"read", "child", "chronology concerns="}}},
 		{"close", dsl, func(ctx context.Context) (string, error) {
-			_, err := f.db.CloseConcern(ctx, c.ID, lifeguard.NewOutcome{Code: "early_help", Summary: "Early help."})
+			_, err := f.db.CloseConcern(ctx, c.ID, lifeguard.NewOutcome{Code: "early_help", Summary: "Early help.", CloseAnyway: "Closed for the test with work left."})
 			return "", err
-		}, []want{{"update", "concern", "closed outcome=early_help"}}},
+		}, []want{{"update", "concern", "closed outcome=early_help anyway undecided=ADVICE_PARENTS"}}},
 		// Refused, invalid and conflicting calls leave no entry: their
 		// transaction is rolled back.
 		{"refused read", as(t.Context(), f.dslB), func(ctx context.Context) (string, error) {

@@ -113,6 +113,20 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 				Summary: s})
 			return err
 		}},
+		{"close anyway", "close_anyway", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CloseConcern(as(ctx, f.dsl), w.tg.concern, lifeguard.NewOutcome{Code: "handled_in_setting",
+				Summary: "Done", CloseAnyway: s})
+			return err
+		}},
+		{"cancel action", "reason", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CancelAction(as(ctx, f.dsl), w.tg.concern, w.tg.action, s)
+			return err
+		}},
+		{"added route reason", "reason", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddRoute(as(ctx, f.dsl), w.tg.concern, lifeguard.NewRoute{Route: lifeguard.Route{
+				Code: "POLICE_101", Title: "Tell the police", Urgency: lifeguard.SameWorkingDay}, Reason: s})
+			return err
+		}},
 		{"close code", "code", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.CloseConcern(as(ctx, f.dsl), w.tg.concern, lifeguard.NewOutcome{Code: lifeguard.OutcomeCode(s),
 				Summary: "Done"})

@@ -152,7 +152,7 @@ func transferCases() []accessCase {
 			return err
 		}},
 		{"CloseConcern(sent record)", work, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.CloseConcern(ctx, tg.concern, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred."})
+			_, err := f.db.CloseConcern(ctx, tg.concern, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred.", CloseAnyway: "Closed for the test with work left."})
 			return err
 		}},
 	}
@@ -221,7 +221,7 @@ func testTransfers(t *testing.T, open Opener) {
 	if _, err := f.db.AddNote(dsl, first.ID, "Parents informed."); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.CloseConcern(dsl, second.ID, lifeguard.NewOutcome{Code: "early_help", Summary: "Early help."}); err != nil {
+	if _, err := f.db.CloseConcern(dsl, second.ID, lifeguard.NewOutcome{Code: "early_help", Summary: "Early help.", CloseAnyway: "Closed for the test with work left."}); err != nil {
 		t.Fatal(err)
 	}
 
