@@ -86,6 +86,8 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"FilterReviews", testFilterReviews},
 		{"FilterWorries", testFilterWorries},
 		{"FilterAccountScope", testFilterAccountScope},
+		{"AlertPreferences", testAlertPreferences},
+		{"AlertSettings", testAlertSettings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
