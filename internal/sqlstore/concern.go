@@ -171,6 +171,16 @@ func insertConcern(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Tim
 	if extra != "" {
 		detail += " " + extra
 	}
+	// The alerts go with the concern, in its transaction: a concern that
+	// is recorded is always alerted, and a failed one never is. Its one
+	// journal entry names them.
+	alerts, err := alertNewConcern(ctx, tx, now, c)
+	if err != nil {
+		return err
+	}
+	if alerts != "" {
+		detail += " " + alerts
+	}
 	return journal(ctx, tx, a, now, jCreate, jConcern, c.ID, detail)
 }
 

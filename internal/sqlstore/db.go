@@ -63,6 +63,9 @@ type DB struct {
 	writer  *writer
 	// journalKey seals the journal's head; nil when the store has none.
 	journalKey []byte
+	// outboxWake is signalled after a commit that wrote to the outbox
+	// (OutboxWritten).
+	outboxWake chan struct{}
 }
 
 // Open opens the PostgreSQL database at cfg.DSN, waiting for the server
@@ -73,7 +76,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.JournalKey != nil && len(cfg.JournalKey) != JournalKeySize {
 		return nil, fmt.Errorf("sqlstore: a journal key must be %d bytes, not %d", JournalKeySize, len(cfg.JournalKey))
 	}
-	db := &DB{nowFunc: cfg.Now, log: cfg.Logger, journalKey: cfg.JournalKey}
+	db := &DB{nowFunc: cfg.Now, log: cfg.Logger, journalKey: cfg.JournalKey, outboxWake: make(chan struct{}, 1)}
 	if db.nowFunc == nil {
 		db.nowFunc = time.Now
 	}
@@ -150,6 +153,9 @@ type tx struct {
 	// jnl, on the writes of a group-commit batch, collects their journal
 	// entries to be written just before the commit (journal_batch.go).
 	jnl *journalBatch
+	// enqueued is set when a write of the batch wrote to the outbox, so
+	// that the delivery job is woken once the batch commits.
+	enqueued bool
 }
 
 // c is the context a statement runs with: the caller's, or, in a batch

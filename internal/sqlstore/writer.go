@@ -183,6 +183,10 @@ func (w *writer) run(batch []*writeReq) {
 				errs[i] = db.fail(r.op, err)
 			}
 		}
+		return
+	}
+	if t.enqueued {
+		db.wakeOutbox()
 	}
 }
 

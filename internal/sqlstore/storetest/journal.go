@@ -74,7 +74,9 @@ func testJournalCounts(t *testing.T, open Opener) {
 			_, err := f.db.CreateConcern(ctx, lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
 				ChildID: *c.ChildID})
 			return "", err
-		}, []want{{"create", "concern", fmt.Sprintf("child=%d types=grooming routes=CSC_REFERRAL,ADVICE_PARENTS", *c.ChildID)}}},
+			// The referral is due the same working day: the entry names
+			// the alerts written with the concern.
+		}, []want{{"create", "concern", fmt.Sprintf("child=%d types=grooming routes=CSC_REFERRAL,ADVICE_PARENTS alert=new_concern urgency=same_working_day outbox=", *c.ChildID)}}},
 		{"create linking with a new vulnerability", staff, func(ctx context.Context) (string, error) {
 			fx := facts(f.now())
 			fx.Child.Vulnerabilities = []lifeguard.Vulnerability{"young_carer"}
