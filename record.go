@@ -45,8 +45,11 @@ type Concern struct {
 	Evidence  []Evidence `json:"evidence"`
 	Notes     []Note     `json:"notes"`
 	Outcome   *Outcome   `json:"outcome"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	// FirstOpenedAt is when a safeguarding lead or deputy of the
+	// organisation first read the whole concern; nil while nobody has.
+	FirstOpenedAt *time.Time `json:"first_opened_at"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
 }
 
 // ConcernSummary is a concern as a list shows it: no description, no notes.

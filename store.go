@@ -142,7 +142,10 @@ type NewUser struct {
 	Name           string `json:"name"`
 	Role           Role   `json:"role"`
 	OrganisationID int64  `json:"organisation_id"`
-	PasswordHash   string `json:"-"`
+	// Deputy makes a user of role dsl a deputy safeguarding lead; EINVALID
+	// on the path "deputy" for any other role.
+	Deputy       bool   `json:"deputy"`
+	PasswordHash string `json:"-"`
 }
 
 // OrgStore keeps partnerships, organisations and users. Administrators (and

@@ -77,15 +77,20 @@ type Organisation struct {
 // User is a person who signs in. The password hash and second-factor secret
 // live only in the store and the auth package, never in this type.
 type User struct {
-	ID             int64      `json:"id"`
-	Email          string     `json:"email"`
-	Name           string     `json:"name"`
-	Role           Role       `json:"role"`
-	OrganisationID int64      `json:"organisation_id"`
-	PartnershipID  int64      `json:"partnership_id"`
-	Disabled       bool       `json:"disabled"`
-	CreatedAt      time.Time  `json:"created_at"`
-	LastSignInAt   *time.Time `json:"last_sign_in_at"`
+	ID             int64  `json:"id"`
+	Email          string `json:"email"`
+	Name           string `json:"name"`
+	Role           Role   `json:"role"`
+	OrganisationID int64  `json:"organisation_id"`
+	PartnershipID  int64  `json:"partnership_id"`
+	Disabled       bool   `json:"disabled"`
+	// Deputy marks a deputy safeguarding lead: a user of role dsl who
+	// deputises for the lead. Only that role can be a deputy; for the
+	// store, the organisation's leads and deputies alike are its enabled
+	// users of role dsl.
+	Deputy       bool       `json:"deputy"`
+	CreatedAt    time.Time  `json:"created_at"`
+	LastSignInAt *time.Time `json:"last_sign_in_at"`
 }
 
 // Actor is the user on whose behalf a call runs. Stores read it from the

@@ -106,6 +106,7 @@ type newUser struct {
 	Name           string         `json:"name"`
 	Role           lifeguard.Role `json:"role"`
 	OrganisationID int64          `json:"organisation_id"`
+	Deputy         bool           `json:"deputy"`
 	Password       string         `json:"password"`
 }
 
@@ -131,7 +132,7 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := a.Orgs.CreateUser(r.Context(), lifeguard.NewUser{Email: in.Email, Name: in.Name, Role: in.Role,
-		OrganisationID: in.OrganisationID, PasswordHash: hash})
+		OrganisationID: in.OrganisationID, Deputy: in.Deputy, PasswordHash: hash})
 	if err != nil {
 		return err
 	}

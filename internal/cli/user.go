@@ -20,11 +20,12 @@ func (e *env) user(ctx context.Context, args []string) error {
 		return usageError("user needs a subcommand: %s", subs)
 	}
 	sub, args := args[0], args[1:]
-	fs := e.storeCommand("user "+sub, "user add --email E --name N --role R --org ID | user password --email E | user reset-factor --email E | user throttles | user clear-throttle [--email E] [--address A]  (each with --data DIR or --database URL; a password is read from standard input)")
+	fs := e.storeCommand("user "+sub, "user add --email E --name N --role R --org ID [--deputy] | user password --email E | user reset-factor --email E | user throttles | user clear-throttle [--email E] [--address A]  (each with --data DIR or --database URL; a password is read from standard input)")
 	email := fs.String("email", "", "the user's email address")
 	name := fs.String("name", "", "the user's name")
 	role := fs.String("role", "", "staff, dsl, manager, partnership, admin, or filter (a DNS filter's account: API token only)")
 	org := fs.Int64("org", 0, "the id of the user's organisation (see org list)")
+	deputy := fs.Bool("deputy", false, "add: a deputy safeguarding lead (role dsl only)")
 	address := fs.String("address", "", "clear-throttle: the client IP address (an IPv6 address stands for its /64)")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -60,11 +61,15 @@ func (e *env) user(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		u, err := db.CreateUser(sys, lifeguard.NewUser{Email: *email, Name: *name, Role: lifeguard.Role(*role), OrganisationID: *org, PasswordHash: hash})
+		u, err := db.CreateUser(sys, lifeguard.NewUser{Email: *email, Name: *name, Role: lifeguard.Role(*role), OrganisationID: *org, Deputy: *deputy, PasswordHash: hash})
 		if err != nil {
 			return e.problems(err)
 		}
-		fmt.Fprintf(e.stdout, "User %d added: %s (%s).\n", u.ID, u.Email, u.Role)
+		kind := string(u.Role)
+		if u.Deputy {
+			kind += ", deputy"
+		}
+		fmt.Fprintf(e.stdout, "User %d added: %s (%s).\n", u.ID, u.Email, kind)
 	case "password":
 		u, err := userByEmail(ctx, db, *email)
 		if err != nil {

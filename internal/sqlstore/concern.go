@@ -324,12 +324,35 @@ func (db *DB) Concern(ctx context.Context, id int64) (*lifeguard.Concern, error)
 		if err != nil {
 			return err
 		}
-		return journal(ctx, tx, a, db.now(), jRead, jConcern, id, viaDetail("", via))
+		now := db.now()
+		if err := markOpened(ctx, tx, a, now, c); err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, now, jRead, jConcern, id, viaDetail("", via))
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// markOpened records, on the first read of the whole concern by a
+// safeguarding lead or deputy of its organisation, when that was: the inbox
+// puts concerns nobody has opened first, and an escalation asks whether an
+// immediate concern has been opened. Reads by anyone else (the reporter, a
+// lead reading a file received by transfer, Lifeguard itself) do not count,
+// since none of them is the person who must act.
+func markOpened(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time, c *lifeguard.Concern) error {
+	if c.FirstOpenedAt != nil || a.Role != lifeguard.RoleDSL || a.IsSystem() || a.OrganisationID != c.OrganisationID {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `UPDATE concerns SET first_opened_at = ? WHERE id = ? AND first_opened_at IS NULL`,
+		micros(now), c.ID); err != nil {
+		return err
+	}
+	at := now.UTC().Truncate(time.Microsecond)
+	c.FirstOpenedAt = &at
+	return nil
 }
 
 // loadConcern reads concern id with everything done about it, in time
@@ -338,14 +361,15 @@ func loadConcern(ctx context.Context, tx *tx, id int64, check func(*lifeguard.Co
 	c := lifeguard.Concern{ID: id}
 	var (
 		child, due, closedAt, closedBy sql.NullInt64
+		opened                         sql.NullInt64
 		status, facts, triage          string
 		outcome, summary               sql.NullString
 		created, updated               int64
 	)
 	err := tx.row(ctx, `SELECT organisation_id, child_id, reporter_id, status, facts, triage, due, created_at,
-		updated_at, closed_at, closed_by, outcome, outcome_summary FROM concerns WHERE id = ?`, id).
+		updated_at, closed_at, closed_by, outcome, outcome_summary, first_opened_at FROM concerns WHERE id = ?`, id).
 		Scan(&c.OrganisationID, &child, &c.ReporterID, &status, &facts, &triage, &due, &created, &updated,
-			&closedAt, &closedBy, &outcome, &summary)
+			&closedAt, &closedBy, &outcome, &summary, &opened)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoConcern()
 	}
@@ -367,7 +391,7 @@ func loadConcern(ctx context.Context, tx *tx, id int64, check func(*lifeguard.Co
 	if err := json.Unmarshal([]byte(triage), &c.Triage); err != nil {
 		return nil, fmt.Errorf("concern %d: triage: %w", id, err)
 	}
-	c.Due = timePtr(due)
+	c.Due, c.FirstOpenedAt = timePtr(due), timePtr(opened)
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
 	if closedAt.Valid {
 		c.Outcome = &lifeguard.Outcome{

@@ -200,6 +200,9 @@ func (db *DB) CreateUser(ctx context.Context, in lifeguard.NewUser) (*lifeguard.
 	if in.OrganisationID == 0 {
 		p.add("organisation_id", "is required")
 	}
+	if in.Deputy && in.Role != lifeguard.RoleDSL && in.Role.Valid() {
+		p.add("deputy", "only a safeguarding lead (role dsl) can be a deputy, not role %q", in.Role)
+	}
 	if err := p.err("The user is not valid"); err != nil {
 		return nil, err
 	}
@@ -228,9 +231,9 @@ func (db *DB) CreateUser(ctx context.Context, in lifeguard.NewUser) (*lifeguard.
 		}
 		now := db.now()
 		u = &lifeguard.User{Email: email, Name: in.Name, Role: in.Role, OrganisationID: in.OrganisationID,
-			PartnershipID: partnership, CreatedAt: now}
-		u.ID, err = tx.insert(ctx, `INSERT INTO users (organisation_id, email, name, role, password_hash, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, in.OrganisationID, email, in.Name, string(in.Role), hash, micros(now))
+			PartnershipID: partnership, Deputy: in.Deputy, CreatedAt: now}
+		u.ID, err = tx.insert(ctx, `INSERT INTO users (organisation_id, email, name, role, password_hash, created_at, deputy)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, in.OrganisationID, email, in.Name, string(in.Role), hash, micros(now), in.Deputy)
 		return err
 	})
 	if err != nil {
@@ -240,7 +243,7 @@ func (db *DB) CreateUser(ctx context.Context, in lifeguard.NewUser) (*lifeguard.
 }
 
 const userColumns = `u.id, u.email, u.name, u.role, u.organisation_id, o.partnership_id, u.disabled, u.created_at,
-	u.last_sign_in_at`
+	u.last_sign_in_at, u.deputy`
 
 const userFrom = ` FROM users u JOIN organisations o ON o.id = u.organisation_id`
 
@@ -250,7 +253,7 @@ func scanUser(scan func(...any) error, extra ...any) (*lifeguard.User, error) {
 	var created int64
 	var last sql.NullInt64
 	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &u.OrganisationID, &u.PartnershipID, &u.Disabled,
-		&created, &last}, extra...)
+		&created, &last, &u.Deputy}, extra...)
 	if err := scan(dest...); err != nil {
 		return nil, err
 	}

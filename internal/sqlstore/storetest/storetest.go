@@ -60,6 +60,8 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"JournalTamper", testJournalTamper},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Organisations", testOrganisations},
+		{"Deputies", testDeputies},
+		{"FirstOpened", testFirstOpened},
 		{"Auth", testAuth},
 		{"Preferences", testPreferences},
 		{"SecondFactor", testSecondFactor},
