@@ -13,28 +13,27 @@ import (
 // organisation, ids and a link. Who is told what, and when:
 //
 //   - a new concern with a route due now or the same working day: the
-//     organisation's DSLs and deputies, at once (AlertImmediate);
+//     organisation's DSLs and deputies, at once (AlertNewConcern);
 //   - other new concerns: in a digest at the organisation's time of day
-//     (AlertDigest);
+//     (AlertDigest, DigestNew);
 //   - an immediate concern that no DSL or deputy has opened within the
 //     organisation's time: the escalation list, once (AlertEscalation);
 //   - a filter alert for illegal content, terrorism, self-harm or
-//     extremism: the DSLs and deputies, at once (AlertFilter);
+//     extremism: the DSLs and deputies, at once (AlertFilterAlert);
 //   - open concerns past their deadline: a daily digest to the DSLs and
-//     deputies (AlertOverdue).
+//     deputies (AlertDigest, DigestOverdue).
 //
 // Each user chooses which of these they receive (AlertPreferences), except
 // that a DSL cannot turn off immediate alerts.
 
-// AlertKind is what an alert is about.
-type AlertKind string
+// DigestKind is which of an organisation's daily digests a message is.
+// Both go out as outbox messages of kind AlertDigest, whose RecordID is
+// the AlertDigest they tell of.
+type DigestKind string
 
 const (
-	AlertImmediate  AlertKind = "immediate"  // a new concern needs action now or today
-	AlertDigest     AlertKind = "digest"     // the day's other new concerns
-	AlertEscalation AlertKind = "escalation" // an immediate concern nobody has opened
-	AlertFilter     AlertKind = "filter"     // the DNS filter saw an alert category
-	AlertOverdue    AlertKind = "overdue"    // the daily list of overdue work
+	DigestNew     DigestKind = "digest"  // new concerns not alerted at once
+	DigestOverdue DigestKind = "overdue" // open concerns past their deadline
 )
 
 // AlertPreferences are what a user chooses to receive. A user who never
@@ -53,19 +52,21 @@ func DefaultAlertPreferences() AlertPreferences {
 	return AlertPreferences{Immediate: true, Digest: true, Escalations: true, FilterAlerts: true, OverdueDigest: true}
 }
 
-// Wants reports whether the preferences let an alert of kind k through.
-func (p AlertPreferences) Wants(k AlertKind) bool {
+// Wants reports whether the preferences let an alert of kind k through;
+// for AlertDigest, digest says which digest.
+func (p AlertPreferences) Wants(k AlertKind, digest DigestKind) bool {
 	switch k {
-	case AlertImmediate:
+	case AlertNewConcern:
 		return p.Immediate
 	case AlertDigest:
+		if digest == DigestOverdue {
+			return p.OverdueDigest
+		}
 		return p.Digest
 	case AlertEscalation:
 		return p.Escalations
-	case AlertFilter:
+	case AlertFilterAlert:
 		return p.FilterAlerts
-	case AlertOverdue:
-		return p.OverdueDigest
 	}
 	return false
 }
@@ -201,3 +202,59 @@ type AlertStore interface {
 	AlertSettings(ctx context.Context, org int64) (*AlertSettings, error)
 	SetAlertSettings(ctx context.Context, s AlertSettings) (*AlertSettings, error)
 }
+
+// Digest is one of an organisation's daily digests: which, for which
+// digest time, and the concerns it tells of, by id only.
+type Digest struct {
+	ID             int64      `json:"id"`
+	OrganisationID int64      `json:"organisation_id"`
+	Kind           DigestKind `json:"kind"`
+	Slot           time.Time  `json:"slot"`
+	// Concerns counts the concerns; ConcernIDs names the first
+	// MaxDigestConcerns of them.
+	Concerns   int     `json:"concerns"`
+	ConcernIDs []int64 `json:"concern_ids"`
+}
+
+// MaxDigestConcerns is how many concerns a digest names; its count goes
+// on past them.
+const MaxDigestConcerns = 200
+
+// Summary is the digest's one sentence for an email: a count and what it
+// counts, never anything about a child or a concern's content.
+func (d Digest) Summary() string {
+	noun, have, need, are := "concerns", "have", "need", "are"
+	if d.Concerns == 1 {
+		noun, have, need, are = "concern", "has", "needs", "is"
+	}
+	if d.Kind == DigestOverdue {
+		return fmt.Sprintf("%d open %s %s passed a deadline and %s a decision.", d.Concerns, noun, have, need)
+	}
+	return fmt.Sprintf("%d new %s recorded since the last digest %s waiting in your inbox.", d.Concerns, noun, are)
+}
+
+// AlertJobStore writes the alerts of the scheduled jobs; for the system
+// actor only (EFORBIDDEN otherwise). Each method writes its messages to
+// the outbox in the same transaction as it marks what it alerted, so a
+// rerun of a job's slot sends nothing twice, and returns how many
+// messages it wrote.
+type AlertJobStore interface {
+	// EscalateUnopened tells the escalation list, once, of each open
+	// concern with an undecided immediate route that no DSL or deputy has
+	// opened within its organisation's time; the list empty, the
+	// organisation's managers.
+	EscalateUnopened(ctx context.Context, now time.Time) (int, error)
+	// SendDigests sends every organisation whose digest time of kind has
+	// come (within DigestGrace) and not yet been sent its digest: for
+	// DigestNew, the concerns recorded since the last one that were not
+	// alerted at once; for DigestOverdue, the open concerns past their
+	// deadline. A digest with no concern is recorded and not sent.
+	SendDigests(ctx context.Context, kind DigestKind, now time.Time) (int, error)
+	// Digest returns a digest, for the delivery job to word its email.
+	Digest(ctx context.Context, id int64) (*Digest, error)
+}
+
+// DigestGrace is how late a digest may still go: a server down at the
+// digest time sends it when it is back within this, and otherwise leaves
+// it to the next day's, which then covers the days missed.
+const DigestGrace = 12 * time.Hour

@@ -136,6 +136,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
+		jobs.Escalations(db, clock.Now, logger),
+		jobs.Digests(db, lifeguard.DigestNew, clock.Now, logger),
+		jobs.Digests(db, lifeguard.DigestOverdue, clock.Now, logger),
 	}})
 	if err != nil {
 		return err

@@ -100,11 +100,14 @@ func (db *DB) SetAlertPreferences(ctx context.Context, p lifeguard.AlertPreferen
 // preferencesDetail is the journal's record of a choice of alerts: the
 // kinds turned on.
 func preferencesDetail(p lifeguard.AlertPreferences) string {
-	var on []lifeguard.AlertKind
-	for _, k := range []lifeguard.AlertKind{lifeguard.AlertImmediate, lifeguard.AlertDigest, lifeguard.AlertEscalation,
-		lifeguard.AlertFilter, lifeguard.AlertOverdue} {
-		if p.Wants(k) {
-			on = append(on, k)
+	var on []string
+	for _, c := range []struct {
+		name string
+		on   bool
+	}{{"immediate", p.Immediate}, {"digest", p.Digest}, {"escalations", p.Escalations},
+		{"filter_alerts", p.FilterAlerts}, {"overdue_digest", p.OverdueDigest}} {
+		if c.on {
+			on = append(on, c.name)
 		}
 	}
 	return "on=" + codeList(on)

@@ -87,7 +87,7 @@ func testAlertPreferences(t *testing.T, open Opener) {
 			details = append(details, e.Detail)
 		}
 	}
-	want := []string{"on=escalation", "on=immediate,escalation"}
+	want := []string{"on=escalations", "on=immediate,escalations"}
 	if !slices.Equal(details, want) {
 		t.Errorf("journal of preference changes %q, want %q", details, want)
 	}

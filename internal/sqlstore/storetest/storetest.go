@@ -90,6 +90,9 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"FilterAccountScope", testFilterAccountScope},
 		{"AlertPreferences", testAlertPreferences},
 		{"AlertSettings", testAlertSettings},
+		{"Escalation", testEscalation},
+		{"Digests", testDigests},
+		{"FilterAlertsTell", testFilterAlertsTell},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

@@ -28,21 +28,27 @@ CREATE TABLE alert_settings (
 );
 
 -- One row per digest an organisation was sent (or had nothing for): kind
--- is 'digest' or 'overdue', slot the digest time it was for. The primary
--- key makes a digest go once, however often the job runs.
+-- is 'digest' or 'overdue', slot the digest time it was for, concern_ids
+-- the concerns it tells of (comma-separated, at most 200; concerns counts
+-- them all). The unique key makes a digest go once, however often the job
+-- runs. Its emails are outbox rows whose record_id is this id.
 CREATE TABLE alert_digests (
+	id              INTEGER PRIMARY KEY,
 	organisation_id INTEGER NOT NULL REFERENCES organisations (id),
 	kind            TEXT    NOT NULL CHECK (kind IN ('digest', 'overdue')),
 	slot            INTEGER NOT NULL,
 	concerns        INTEGER NOT NULL,
+	concern_ids     TEXT    NOT NULL,
 	messages        INTEGER NOT NULL,
 	created_at      INTEGER NOT NULL,
-	PRIMARY KEY (organisation_id, kind, slot)
+	UNIQUE (organisation_id, kind, slot)
 );
 
--- When the escalation list was told of an unopened immediate concern.
+-- When the escalation list was told of an immediate concern that no DSL
+-- or deputy had opened in time (first_opened_at, 0012).
 ALTER TABLE concerns ADD COLUMN escalated_at INTEGER;
 -- Concerns an escalation may still be due for, for the job.
-CREATE INDEX concerns_unescalated ON concerns (created_at) WHERE escalated_at IS NULL AND status <> 'closed';
+CREATE INDEX concerns_unescalated ON concerns (created_at)
+	WHERE escalated_at IS NULL AND first_opened_at IS NULL AND status <> 'closed';
 -- An organisation's concerns by when they were recorded, for its digest.
 CREATE INDEX concerns_created ON concerns (organisation_id, created_at);
