@@ -201,6 +201,10 @@ type AlertStore interface {
 	SetAlertPreferences(ctx context.Context, p AlertPreferences) (*AlertPreferences, error)
 	AlertSettings(ctx context.Context, org int64) (*AlertSettings, error)
 	SetAlertSettings(ctx context.Context, s AlertSettings) (*AlertSettings, error)
+	// EscalationCandidates lists who may be on the organisation's
+	// escalation list (its enabled staff, DSLs and managers), by name; for
+	// those who may set the settings.
+	EscalationCandidates(ctx context.Context, org int64) ([]User, error)
 }
 
 // Digest is one of an organisation's daily digests: which, for which

@@ -273,3 +273,22 @@ func (db *DB) SetAlertSettings(ctx context.Context, s lifeguard.AlertSettings) (
 	}
 	return &s, nil
 }
+
+// EscalationCandidates lists the organisation's enabled staff, DSLs and
+// managers by name, for the escalation list's choices.
+func (db *DB) EscalationCandidates(ctx context.Context, org int64) ([]lifeguard.User, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if org == 0 {
+		org = a.OrganisationID
+	}
+	if err := alertSettingsAccess(a, org); err != nil {
+		return nil, err
+	}
+	return readAll(ctx, db, "escalation candidates", `SELECT `+userColumns+userFrom+`
+		WHERE u.organisation_id = ? AND u.disabled = ? AND u.role IN (?, ?, ?) ORDER BY u.name, u.id`,
+		[]any{org, false, string(lifeguard.RoleStaff), string(lifeguard.RoleDSL), string(lifeguard.RoleManager)},
+		func(scan func(...any) error) (*lifeguard.User, error) { return scanUser(scan) })
+}

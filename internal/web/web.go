@@ -34,6 +34,9 @@ type Stores struct {
 	// Filter is the DNS filter's store: its alerts and reviews, which stay
 	// empty while no filter sends events.
 	Filter lifeguard.FilterStore
+	// Alerts keeps each user's choice of alerts and the organisation's
+	// alert settings.
+	Alerts lifeguard.AlertStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -53,6 +56,7 @@ func (s Stores) missing() string {
 		{"Plan", s.Plan != nil},
 		{"Reports", s.Reports != nil},
 		{"Filter", s.Filter != nil},
+		{"Alerts", s.Alerts != nil},
 	} {
 		if !st.set {
 			return st.name

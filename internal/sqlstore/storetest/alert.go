@@ -28,6 +28,10 @@ func alertCases() []accessCase {
 			_, err := f.db.AlertSettings(ctx, f.orgA.ID)
 			return err
 		}},
+		{"EscalationCandidates", orgLead, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.EscalationCandidates(ctx, f.orgA.ID)
+			return err
+		}},
 		{"SetAlertSettings", orgLead, false, func(ctx context.Context, f *fixture, _ target) error {
 			_, err := f.db.SetAlertSettings(ctx, lifeguard.DefaultAlertSettings(f.orgA.ID))
 			return err
