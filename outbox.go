@@ -70,8 +70,11 @@ type OutboxMessage struct {
 	Urgency  Urgency `json:"urgency,omitempty"`
 	// DedupeKey, when not empty, makes the message once only: writing a
 	// second message with the same key writes nothing.
-	DedupeKey     string     `json:"-"`
-	CreatedAt     time.Time  `json:"created_at"`
+	DedupeKey string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	// RetryFrom is when back-off and giving up count from: the creation,
+	// or an administrator's retry.
+	RetryFrom     time.Time  `json:"retry_from"`
 	NextAttemptAt time.Time  `json:"next_attempt_at"`
 	Attempts      int        `json:"attempts"`
 	LastError     string     `json:"last_error,omitempty"`

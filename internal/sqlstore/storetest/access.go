@@ -17,6 +17,7 @@ const (
 	fb  = lifeguard.EFORBIDDEN
 	ua  = lifeguard.EUNAUTHORIZED
 	inv = lifeguard.EINVALID
+	cf  = lifeguard.ECONFLICT
 )
 
 // roles are the columns of the access table: who acts. The concern acted on
@@ -49,6 +50,9 @@ type target struct {
 	// not yet received; free is a child of A with no transfer.
 	received, receivedChild int64
 	pending, free           int64
+	// message is the concern's alert email to the DSL; webhook is a
+	// webhook of A made for the target.
+	message, webhook int64
 }
 
 func (f *fixture) target(t *testing.T) target {
@@ -59,7 +63,27 @@ func (f *fixture) target(t *testing.T) target {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return target{concern: c.ID, child: *c.ChildID, action: x.ID, staff2: f.staff2.ID}
+	// A webhook for filter alerts only, so that the targets' concerns do
+	// not call the webhooks of the targets before them.
+	w, err := f.db.CreateWebhook(sys(t.Context()), lifeguard.NewWebhook{OrganisationID: f.orgA.ID,
+		URL: "https://hooks.example.org/", Events: []lifeguard.AlertKind{lifeguard.AlertFilterAlert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := f.db.OutboxMessages(sys(t.Context()), lifeguard.OutboxFilter{Limit: 10}) // newest first
+	if err != nil {
+		t.Fatal(err)
+	}
+	var message int64
+	for _, m := range ms {
+		if m.ConcernID == c.ID && m.UserID == f.dsl.ID {
+			message = m.ID
+		}
+	}
+	if message == 0 {
+		t.Fatal("the target concern wrote no alert to its DSL")
+	}
+	return target{concern: c.ID, child: *c.ChildID, action: x.ID, staff2: f.staff2.ID, message: message, webhook: w.ID}
 }
 
 type accessCase struct {
@@ -173,6 +197,39 @@ func accessCases() []accessCase {
 		{"SetUserDisabled", []string{fb, fb, fb, fb, nf, nf, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.SetUserDisabled(ctx, tg.staff2, false)
 			return err
+		}},
+		// The outbox: delivery is Lifeguard's own; administrators see and
+		// retry their partnership's messages and keep its webhooks.
+		{"ClaimOutbox", []string{fb, fb, fb, fb, fb, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.ClaimOutbox(ctx, lifeguard.OutboxClaim{Holder: "access", Until: f.now().Add(time.Minute),
+				Channels: []lifeguard.Channel{lifeguard.ChannelWebhook}, Limit: 1}, f.now())
+			return err
+		}},
+		{"FinishOutbox", []string{fb, fb, fb, fb, fb, fb, fb, cf, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			return f.db.FinishOutbox(ctx, tg.message, "nobody", f.now(), lifeguard.OutboxResult{})
+		}},
+		{"OutboxMessages", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.OutboxMessages(ctx, lifeguard.OutboxFilter{})
+			return err
+		}},
+		{"OutboxAttempts", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.OutboxAttempts(ctx, tg.message)
+			return err
+		}},
+		{"RetryOutbox", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			return f.db.RetryOutbox(ctx, tg.message)
+		}},
+		{"CreateWebhook", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.CreateWebhook(ctx, lifeguard.NewWebhook{OrganisationID: f.orgA.ID,
+				URL: "https://hooks.example.org/", Events: lifeguard.WebhookEvents()})
+			return err
+		}},
+		{"Webhooks", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.Webhooks(ctx)
+			return err
+		}},
+		{"RemoveWebhook", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			return f.db.RemoveWebhook(ctx, tg.webhook)
 		}},
 	}
 }

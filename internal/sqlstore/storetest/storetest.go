@@ -93,6 +93,9 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Escalation", testEscalation},
 		{"Digests", testDigests},
 		{"FilterAlertsTell", testFilterAlertsTell},
+		{"OutboxNewConcern", testOutboxNewConcern},
+		{"OutboxDelivery", testOutboxDelivery},
+		{"Webhooks", testWebhooks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
