@@ -55,6 +55,22 @@ func emailed(e lifeguard.JournalEntry) string {
 	return ""
 }
 
+// outboxOf returns the outbox's messages of kind, oldest first.
+func outboxOf(t *testing.T, db *sqlstore.DB, kind lifeguard.AlertKind) []lifeguard.OutboxMessage {
+	t.Helper()
+	all, err := db.OutboxMessages(sys(t.Context()), lifeguard.OutboxFilter{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []lifeguard.OutboxMessage
+	for _, m := range slices.Backward(all) {
+		if m.Kind == kind {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 func ids(xs ...int64) string {
 	s := make([]string, len(xs))
 	for i, x := range xs {
@@ -122,11 +138,19 @@ func testEscalation(t *testing.T, open Opener) {
 		if es[0].RecordID != unopened || es[0].Record != "concern" || emailed(es[0]) != ids(head.ID) {
 			t.Errorf("escalation journalled as %+v; want concern %d emailed to %d only", es[0], unopened, head.ID)
 		}
+		ms := outboxOf(t, f.db, lifeguard.AlertEscalation)
+		if len(ms) != 1 || ms[0].UserID != head.ID || ms[0].ConcernID != unopened || ms[0].Channel != lifeguard.ChannelEmail ||
+			ms[0].Urgency != lifeguard.Immediate || ms[0].OrganisationID != f.orgA.ID {
+			t.Errorf("outbox %+v; want one immediate escalation email of concern %d to %d", ms, unopened, head.ID)
+		}
 	})
 	step(t, "never twice", func(t *testing.T) {
 		f.clock.Advance(time.Minute)
 		if n, es := run(t); n != 0 || len(es) != 0 {
 			t.Fatalf("run again: %d messages, journal %+v", n, es)
+		}
+		if ms := outboxOf(t, f.db, lifeguard.AlertEscalation); len(ms) != 1 {
+			t.Errorf("outbox after a rerun holds %d escalations, want 1", len(ms))
 		}
 	})
 	step(t, "another organisation's own time and its managers", func(t *testing.T) {
@@ -211,6 +235,10 @@ func testDigests(t *testing.T, open Opener) {
 		if emailed(es[0]) != ids(f.dsl.ID) {
 			t.Errorf("digest emailed to %q, want %d (not %d, who turned it off)", emailed(es[0]), f.dsl.ID, dsl2.ID)
 		}
+		ms := outboxOf(t, f.db, lifeguard.AlertDigest)
+		if len(ms) != 1 || ms[0].UserID != f.dsl.ID || ms[0].RecordID != d.ID || ms[0].ConcernID != 0 {
+			t.Errorf("outbox %+v; want one digest email naming digest %d", ms, d.ID)
+		}
 	})
 	step(t, "once a day", func(t *testing.T) {
 		for range 3 {
@@ -283,6 +311,10 @@ func testFilterAlertsTell(t *testing.T, open Opener) {
 	es := record(t, 1, "self_harm")
 	if len(es) != 1 || emailed(es[0]) != ids(f.dsl.ID) || es[0].RecordID != f.orgA.ID {
 		t.Fatalf("journal %+v; want one filter alert emailed to %d", es, f.dsl.ID)
+	}
+	ms := outboxOf(t, f.db, lifeguard.AlertFilterAlert)
+	if len(ms) != 1 || ms[0].UserID != f.dsl.ID || ms[0].RecordID == 0 || ms[0].ConcernID != 0 {
+		t.Errorf("outbox %+v; want one filter alert email to %d naming the alert", ms, f.dsl.ID)
 	}
 	if es := record(t, 2, "self_harm"); len(es) != 0 {
 		t.Errorf("a second attempt in the same alert told again: %+v", es)
