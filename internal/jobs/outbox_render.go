@@ -1,0 +1,96 @@
+package jobs
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/mail"
+)
+
+// The words of an alert are made here, at delivery, from the message's
+// kind, urgency and ids alone: nothing else reaches this code, so no
+// email or webhook call can carry a child's name or reference, a
+// concern's text or its facts. The reader follows the link and signs in.
+
+// link is the page a message points to.
+func link(m *lifeguard.OutboxMessage, base string) string {
+	base = strings.TrimRight(base, "/")
+	switch {
+	case m.Kind == lifeguard.AlertFilterAlert:
+		return base + "/filter/alerts"
+	case m.ConcernID != 0:
+		return base + "/concerns/" + strconv.FormatInt(m.ConcernID, 10)
+	}
+	return base + "/inbox"
+}
+
+// when says how soon, in words, for a subject line.
+func when(u lifeguard.Urgency) string {
+	switch u {
+	case lifeguard.Immediate:
+		return "now"
+	case lifeguard.SameWorkingDay:
+		return "today"
+	}
+	return "soon"
+}
+
+// emailFor is the email of message m to address to.
+func emailFor(m *lifeguard.OutboxMessage, to, base string) mail.Message {
+	var subject, lead string
+	switch m.Kind {
+	case lifeguard.AlertNewConcern:
+		subject = "Lifeguard: a new concern needs attention " + when(m.Urgency)
+		lead = "A new concern has been recorded in Lifeguard that needs a designated safeguarding lead's attention " +
+			when(m.Urgency) + "."
+		if m.Urgency == lifeguard.Immediate {
+			lead += " At least one response is due immediately."
+		}
+	case lifeguard.AlertEscalation:
+		subject = "Lifeguard: an urgent concern has not been opened"
+		lead = "A concern that needs attention now has not yet been opened by a designated safeguarding lead."
+	case lifeguard.AlertFilterAlert:
+		subject = "Lifeguard: a filter alert needs attention " + when(m.Urgency)
+		lead = "The web filter has raised an alert that needs a designated safeguarding lead's attention."
+	default:
+		subject = "Lifeguard: work is waiting"
+		lead = "There is work waiting for you in Lifeguard."
+	}
+	body := lead + "\n\n" +
+		"Open it in Lifeguard:\n" + link(m, base) + "\n\n" +
+		"This email holds no details of the child or of the concern: sign in to read them.\n" +
+		"You receive it because you are a safeguarding lead of your organisation.\n"
+	return mail.Message{To: to, Subject: subject, Body: body, ID: deliveryID(m)}
+}
+
+// deliveryID names the message the same on every attempt, for a receiver
+// to drop a second copy.
+func deliveryID(m *lifeguard.OutboxMessage) string {
+	return "lifeguard-outbox-" + strconv.FormatInt(m.ID, 10)
+}
+
+// webhookPayload is the JSON body of a webhook call (docs/operations.md).
+type webhookPayload struct {
+	Delivery       string              `json:"delivery"`
+	Event          lifeguard.AlertKind `json:"event"`
+	Urgency        lifeguard.Urgency   `json:"urgency,omitempty"`
+	OrganisationID int64               `json:"organisation_id"`
+	ConcernID      int64               `json:"concern_id,omitempty"`
+	RecordID       int64               `json:"record_id,omitempty"`
+	CreatedAt      time.Time           `json:"created_at"`
+	Link           string              `json:"link"`
+}
+
+func webhookBody(m *lifeguard.OutboxMessage, base string) ([]byte, error) {
+	b, err := json.Marshal(webhookPayload{Delivery: deliveryID(m), Event: m.Kind, Urgency: m.Urgency,
+		OrganisationID: m.OrganisationID, ConcernID: m.ConcernID, RecordID: m.RecordID, CreatedAt: m.CreatedAt,
+		Link: link(m, base)})
+	if err != nil {
+		return nil, fmt.Errorf("encode webhook body: %w", err)
+	}
+	return b, nil
+}
