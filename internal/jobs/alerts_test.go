@@ -157,4 +157,3 @@ func TestAlertJobsEmailNothingPersonal(t *testing.T) {
 		t.Errorf("digest %+v, want concern %d only", d, later.ID)
 	}
 }
-
