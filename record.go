@@ -45,6 +45,11 @@ type Concern struct {
 	Evidence  []Evidence `json:"evidence"`
 	Notes     []Note     `json:"notes"`
 	Outcome   *Outcome   `json:"outcome"`
+	// Risk is the level a safeguarding lead rated the concern at; nil
+	// when nobody has.
+	Risk *RiskRating `json:"risk"`
+	// Assignment is who works the concern; nil when it is unassigned.
+	Assignment *Assignment `json:"assignment"`
 	// FirstOpenedAt is when a safeguarding lead or deputy of the
 	// organisation first read the whole concern; nil while nobody has.
 	FirstOpenedAt *time.Time `json:"first_opened_at"`
@@ -65,6 +70,13 @@ type ConcernSummary struct {
 	Due            *time.Time    `json:"due"`
 	Overdue        bool          `json:"overdue"`
 	Routes         []RouteCode   `json:"routes"`
+	// FirstOpenedAt is when a lead or deputy first read the whole concern;
+	// nil while nobody has.
+	FirstOpenedAt *time.Time `json:"first_opened_at"`
+	// RiskLevel is the lead's rating, "" when not rated.
+	RiskLevel RiskLevel `json:"risk_level"`
+	// AssignedTo is who the concern is assigned to; nil when nobody.
+	AssignedTo *Assignee `json:"assigned_to"`
 }
 
 // DecisionKind is what the DSL decided about a route.

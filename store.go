@@ -59,8 +59,11 @@ type ConcernFilter struct {
 	ChildID int64
 	// From and To bound reported_at: From inclusive, To exclusive.
 	From, To time.Time
-	// Order is OrderDue (the inbox: overdue first, then by earliest deadline)
-	// or OrderReported (newest first, the default).
+	// AssignedTo keeps the concerns assigned to this user; 0 does not
+	// filter.
+	AssignedTo int64
+	// Order is OrderPriority (the inbox: see OrderPriority), OrderDue (by
+	// earliest deadline) or OrderReported (newest first, the default).
 	Order string
 	// Cursor continues a previous page; Limit is 1–200, default 50.
 	Cursor string
@@ -76,6 +79,12 @@ const StatusOpen ConcernStatus = "open"
 const (
 	OrderReported = "reported"
 	OrderDue      = "due"
+	// OrderPriority is the inbox's order, the most urgent first: new
+	// concerns (never opened by a lead or deputy) with a route due now,
+	// then the other concerns never opened, then by earliest deadline, then
+	// the rest. It lists open concerns only: a closed concern never
+	// appears in it, and a filter for closed ones is EINVALID.
+	OrderPriority = "priority"
 )
 
 // ConcernPage is one page of a list; Next is the cursor of the next page, or
@@ -119,6 +128,19 @@ type ConcernStore interface {
 	AddEvidence(ctx context.Context, concernID int64, in NewEvidence) (*Evidence, error)
 	AddNote(ctx context.Context, concernID int64, text string) (*Note, error)
 	CloseConcern(ctx context.Context, concernID int64, in NewOutcome) (*Concern, error)
+	// SetRiskLevel rates the concern's risk, or clears the rating when
+	// level is ""; it returns the rating, nil when cleared. A level that
+	// is not one is EINVALID on the path "risk_level".
+	SetRiskLevel(ctx context.Context, concernID int64, level RiskLevel) (*RiskRating, error)
+	// AssignConcern assigns the concern to the user, or unassigns it when
+	// userID is 0; it returns the assignment, nil when unassigned. Anyone
+	// but an enabled lead or deputy (role dsl) of the concern's
+	// organisation is EINVALID on the path "assigned_to".
+	AssignConcern(ctx context.Context, concernID, userID int64) (*Assignment, error)
+	// Assignees lists who the concern can be assigned to: the enabled
+	// leads and deputies of its organisation, by name. Access is that of
+	// working the concern.
+	Assignees(ctx context.Context, concernID int64) ([]User, error)
 }
 
 // ChildStore keeps children's records. A DSL reads the records and

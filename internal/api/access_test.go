@@ -41,6 +41,9 @@ func TestEveryRoleAgainstEveryEndpoint(t *testing.T) {
 		{"POST", "/concerns/{id}/close", func(_, _, _ int64) string {
 			return `{"code":"referred_police","summary":"Referred to the police and CEOP."}`
 		}, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
+		{"PUT", "/concerns/{id}/risk", func(_, _, _ int64) string { return `{"risk_level":"high"}` }, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
+		{"PUT", "/concerns/{id}/assignment", func(_, _, _ int64) string { return fmt.Sprintf(`{"assigned_to":%d}`, f.users["dsl"].ID) }, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
+		{"GET", "/concerns/{id}/assignees", nil, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
 		{"GET", "/children", nil, want{unauth, ok, ok, ok, ok, ok, forbidden, forbidden, forbidden}},
 		{"GET", "/children/{id}", nil, want{unauth, forbidden, forbidden, forbidden, ok, notFound, notFound, notFound, notFound}},
 		{"GET", "/children/{id}/chronology", nil, want{unauth, forbidden, forbidden, forbidden, ok, notFound, notFound, notFound, notFound}},

@@ -68,6 +68,9 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/concerns/{id}/evidence", a.handle(a.addEvidence))
 	mux.Handle("POST /api/v1/concerns/{id}/notes", a.handle(a.addNote))
 	mux.Handle("POST /api/v1/concerns/{id}/close", a.handle(a.closeConcern))
+	mux.Handle("PUT /api/v1/concerns/{id}/risk", a.handle(a.setRisk))
+	mux.Handle("PUT /api/v1/concerns/{id}/assignment", a.handle(a.assign))
+	mux.Handle("GET /api/v1/concerns/{id}/assignees", a.handle(a.assignees))
 
 	mux.Handle("GET /api/v1/children", a.handle(a.findChildren))
 	mux.Handle("GET /api/v1/children/{id}", a.handle(a.getChild))

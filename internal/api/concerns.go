@@ -76,7 +76,7 @@ func (a *API) createConcern(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listConcerns(w http.ResponseWriter, r *http.Request) error {
-	q, err := query(r.URL, "status", "type", "child_id", "from", "to", "order", "cursor", "limit")
+	q, err := query(r.URL, "status", "type", "child_id", "from", "to", "order", "assigned", "cursor", "limit")
 	if err != nil {
 		return err
 	}
@@ -117,8 +117,24 @@ func (a *API) listConcerns(w http.ResponseWriter, r *http.Request) error {
 			f.To = t
 		}
 	}
-	if f.Order != "" && f.Order != lifeguard.OrderDue && f.Order != lifeguard.OrderReported {
-		bad("order", "must be due or reported")
+	switch f.Order {
+	case "", lifeguard.OrderDue, lifeguard.OrderReported, lifeguard.OrderPriority:
+	default:
+		bad("order", "must be priority, due or reported")
+	}
+	if f.Order == lifeguard.OrderPriority && f.Status == lifeguard.StatusClosed {
+		bad("status", "the priority order lists open concerns only; list closed ones in another order")
+	}
+	switch s := q.Get("assigned"); s {
+	case "":
+	case "me":
+		act, err := actor(r.Context())
+		if err != nil {
+			return err
+		}
+		f.AssignedTo = act.UserID
+	default:
+		bad("assigned", "must be me (the concerns assigned to you)")
 	}
 	if s := q.Get("limit"); s != "" {
 		if f.Limit, err = strconv.Atoi(s); err != nil || f.Limit < 1 || f.Limit > 200 {

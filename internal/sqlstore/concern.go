@@ -401,6 +401,9 @@ func loadConcern(ctx context.Context, tx *tx, id int64, check func(*lifeguard.Co
 			ClosedAt: fromMicros(closedAt.Int64),
 		}
 	}
+	if err := loadRiskAndAssignment(ctx, tx, &c); err != nil {
+		return nil, err
+	}
 	if c.Decisions, err = loadDecisions(ctx, tx, id); err != nil {
 		return nil, err
 	}

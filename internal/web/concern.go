@@ -41,8 +41,10 @@ type concernView struct {
 	Evidence               []evidenceView
 	Notes                  []noteView
 	Outcome                *outcomeView
-	Changes                *pageFlash
-	Forms                  concernForms
+	// Work is the risk rating and the assignment, for leads only.
+	Work    *workView
+	Changes *pageFlash
+	Forms   concernForms
 	// ServicesNote says why the help services are not beside the routes.
 	ServicesNote bool
 }
@@ -120,6 +122,8 @@ type concernForms struct {
 	Note     dslField
 	Close    closeForm
 	Outcomes []outcomeChoice
+	Risk     riskForm
+	Assign   assignForm
 }
 
 type decisionForm struct {
@@ -287,10 +291,15 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 		v.Outcome = &outcomeView{Label: c.Outcome.Code.Label(), Summary: c.Outcome.Summary,
 			By: names.of(c.Outcome.ClosedBy), At: wb.showTime(c.Outcome.ClosedAt)}
 	}
+	v.Forms = newConcernForms()
+	if isDSL {
+		if err := wb.workOf(ctx, v, c, names); err != nil {
+			return nil, err
+		}
+	}
 	if err := names.err; err != nil {
 		return nil, err
 	}
-	v.Forms = newConcernForms()
 	return v, nil
 }
 

@@ -24,11 +24,19 @@ type inboxChoice struct{ Value, Label string }
 
 type inboxView struct {
 	Status, Type, Child dslField
-	Statuses            []inboxChoice
-	Types               []lifeguard.ConcernTypeInfo
-	Items               []inboxItem
-	Reminders           []reminderItem
-	New                 int
+	// Mine shows only the concerns assigned to the user (?assigned=me);
+	// MineURL and AllURL are the links that switch it, keeping the rest of
+	// the filter.
+	Mine            bool
+	MineURL, AllURL string
+	// Priority says the list is in the priority order (open concerns);
+	// otherwise it is by deadline, closed concerns included.
+	Priority  bool
+	Statuses  []inboxChoice
+	Types     []lifeguard.ConcernTypeInfo
+	Items     []inboxItem
+	Reminders []reminderItem
+	New       int
 	// Next is the address of the next page; First that of the first page
 	// when this is a later one.
 	Next, First string
@@ -42,6 +50,13 @@ type inboxItem struct {
 	ChildRef string
 	Status   string
 	IsNew    bool
+	// NotOpened: no lead or deputy has read the whole concern yet.
+	NotOpened bool
+	Risk      string
+	HighRisk  bool
+	// Assigned is who works it, "" when nobody; Mine when it is the user.
+	Assigned string
+	Mine     bool
 	Reported string
 	Due      string
 	DueISO   string
@@ -50,8 +65,11 @@ type inboxItem struct {
 }
 
 // inbox is the DSL's list of their organisation's concerns, the most
-// urgent first: overdue ones lead, then by the earliest deadline of a route
-// not yet decided. It is one call to the store, whatever the filter.
+// urgent first, in the store's priority order (lifeguard.OrderPriority,
+// decided in internal/sqlstore/priority.go and explained in docs/web.md).
+// That order lists open concerns only, so a filter that takes in closed
+// ones lists by deadline instead. It is one call to the store, whatever
+// the filter.
 func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 	err := requireRule(r, lifeguard.OpReadConcern, "see the inbox of concerns")
 	if err != nil {
@@ -68,7 +86,7 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 	if v.Status.Value == "" {
 		v.Status.Value = "open"
 	}
-	f := lifeguard.ConcernFilter{Order: lifeguard.OrderDue, Cursor: q.Get("cursor")}
+	f := lifeguard.ConcernFilter{Order: lifeguard.OrderPriority, Cursor: q.Get("cursor")}
 	var problems []lifeguard.Problem
 	bad := func(fd *dslField, msg string) {
 		fd.Err = msg
@@ -76,10 +94,24 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch v.Status.Value {
 	case "all":
-	case "open", "new", "in_progress", "closed":
+		f.Order = lifeguard.OrderDue
+	case "closed":
+		f.Status, f.Order = lifeguard.StatusClosed, lifeguard.OrderDue
+	case "open", "new", "in_progress":
 		f.Status = lifeguard.ConcernStatus(v.Status.Value)
 	default:
 		bad(&v.Status, "Status must be one of the choices in the list")
+	}
+	v.Priority = f.Order == lifeguard.OrderPriority
+	me := fromRequest(r).user
+	switch q.Get("assigned") {
+	case "":
+	case "me":
+		v.Mine, f.AssignedTo = true, me.ID
+	default:
+		// Only a link sets it: a changed address is the one way here.
+		problems = append(problems, lifeguard.Problem{Path: "",
+			Problem: "The inbox can show every concern or those assigned to you. Choose one of the links above the list."})
 	}
 	if v.Type.Value != "" {
 		if _, ok := lifeguard.LookupConcernType(lifeguard.ConcernType(v.Type.Value)); !ok {
@@ -106,7 +138,12 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 			f.ChildID = id
 		}
 	}
-	v.Filtered = v.Status.Value != "open" || f.Type != "" || f.ChildID != 0
+	v.Filtered = v.Status.Value != "open" || f.Type != "" || f.ChildID != 0 || v.Mine
+	mine := v
+	mine.Mine = true
+	v.MineURL = wb.inboxURL(mine, "")
+	mine.Mine = false
+	v.AllURL = wb.inboxURL(mine, "")
 	if f.Cursor == "" {
 		if v.Reminders, err = wb.reminders(r); err != nil {
 			return err
@@ -125,7 +162,7 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			v.Items = make([]inboxItem, len(page.Concerns))
 			for i := range page.Concerns {
-				v.Items[i] = wb.inboxItem(&page.Concerns[i])
+				v.Items[i] = wb.inboxItem(&page.Concerns[i], me.ID)
 				if v.Items[i].IsNew {
 					v.New++
 				}
@@ -153,10 +190,17 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 	return wb.render(w, r, status, "inbox.html", p)
 }
 
-func (wb *Web) inboxItem(s *lifeguard.ConcernSummary) inboxItem {
+func (wb *Web) inboxItem(s *lifeguard.ConcernSummary, me int64) inboxItem {
 	it := inboxItem{ID: s.ID, URL: concernURL(s.ID), Types: strings.Join(typeWords(s.ConcernTypes), "; "),
 		ChildRef: s.ChildRef, Status: s.Status.Label(), IsNew: s.Status == lifeguard.StatusNew,
-		Reported: wb.showTime(s.ReportedAt), Overdue: s.Overdue, Routes: len(s.Routes)}
+		NotOpened: s.FirstOpenedAt == nil && s.Status != lifeguard.StatusClosed,
+		Reported:  wb.showTime(s.ReportedAt), Overdue: s.Overdue, Routes: len(s.Routes)}
+	if s.RiskLevel != "" {
+		it.Risk, it.HighRisk = s.RiskLevel.Label(), s.RiskLevel == lifeguard.RiskHigh
+	}
+	if a := s.AssignedTo; a != nil {
+		it.Assigned, it.Mine = assigneeName(a.Name, a.Deputy), a.UserID == me
+	}
 	if s.Due != nil {
 		it.Due, it.DueISO = wb.showTime(*s.Due), s.Due.UTC().Format("2006-01-02T15:04:05Z")
 	}
@@ -174,6 +218,9 @@ func (wb *Web) inboxURL(v inboxView, cursor string) string {
 	}
 	if v.Child.Value != "" {
 		q.Set("child", v.Child.Value)
+	}
+	if v.Mine {
+		q.Set("assigned", "me")
 	}
 	if cursor != "" {
 		q.Set("cursor", cursor)
@@ -197,4 +244,12 @@ func (wb *Web) childByRef(r *http.Request, ref string) (int64, error) {
 		}
 	}
 	return 0, nil
+}
+
+// assigneeName is how a page names who a concern is assigned to.
+func assigneeName(name string, deputy bool) string {
+	if deputy {
+		return name + " (deputy)"
+	}
+	return name
 }

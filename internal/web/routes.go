@@ -42,6 +42,8 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /concerns/{id}/evidence", wb.signedIn(wb.addEvidence))
 	mux.Handle("POST /concerns/{id}/notes", wb.signedIn(wb.addNote))
 	mux.Handle("POST /concerns/{id}/close", wb.signedIn(wb.closeConcern))
+	mux.Handle("POST /concerns/{id}/risk", wb.signedIn(wb.setRisk))
+	mux.Handle("POST /concerns/{id}/assignment", wb.signedIn(wb.assignConcern))
 	mux.Handle("GET /concerns/{id}/facts", wb.signedIn(wb.factsForm))
 	mux.Handle("POST /concerns/{id}/facts", wb.signedIn(wb.saveFacts))
 	mux.Handle("GET /children/{id}", wb.signedIn(wb.childPage))

@@ -139,6 +139,22 @@ func accessCases() []accessCase {
 			_, err := f.db.CloseConcern(ctx, tg.concern, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred."})
 			return err
 		}},
+		{"SetRiskLevel", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.SetRiskLevel(ctx, tg.concern, lifeguard.RiskHigh)
+			return err
+		}},
+		{"AssignConcern", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.AssignConcern(ctx, tg.concern, f.dsl.ID)
+			return err
+		}},
+		{"Assignees", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.Assignees(ctx, tg.concern)
+			return err
+		}},
+		{"ListConcerns(priority)", []string{ok, ok, ok, ok, ok, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.ListConcerns(ctx, lifeguard.ConcernFilter{Order: lifeguard.OrderPriority})
+			return err
+		}},
 		{"Child", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.Child(ctx, tg.child)
 			return err

@@ -346,10 +346,12 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 			t.Fatalf("snapshot: %s: %v", what, err)
 		}
 	}
-	snap.Concerns, err = f.db.ListConcerns(dsl, lifeguard.ConcernFilter{Limit: 200})
-	check("concerns", err)
+	// The concern before the list: the lead's first read of it stamps
+	// first_opened_at, which the list shows.
 	snap.Concern, err = f.db.Concern(dsl, w.tg.concern)
 	check("concern", err)
+	snap.Concerns, err = f.db.ListConcerns(dsl, lifeguard.ConcernFilter{Limit: 200})
+	check("concerns", err)
 	snap.Children, err = f.db.FindChildren(dsl, "C")
 	check("children", err)
 	snap.Transfers, err = f.db.Transfers(dsl)
