@@ -224,19 +224,6 @@ type Digest struct {
 // on past them.
 const MaxDigestConcerns = 200
 
-// Summary is the digest's one sentence for an email: a count and what it
-// counts, never anything about a child or a concern's content.
-func (d Digest) Summary() string {
-	noun, have, need, are := "concerns", "have", "need", "are"
-	if d.Concerns == 1 {
-		noun, have, need, are = "concern", "has", "needs", "is"
-	}
-	if d.Kind == DigestOverdue {
-		return fmt.Sprintf("%d open %s %s passed a deadline and %s a decision.", d.Concerns, noun, have, need)
-	}
-	return fmt.Sprintf("%d new %s recorded since the last digest %s waiting in your inbox.", d.Concerns, noun, are)
-}
-
 // AlertJobStore writes the alerts of the scheduled jobs; for the system
 // actor only (EFORBIDDEN otherwise). Each method writes its messages to
 // the outbox in the same transaction as it marks what it alerted, so a
@@ -254,7 +241,8 @@ type AlertJobStore interface {
 	// alerted at once; for DigestOverdue, the open concerns past their
 	// deadline. A digest with no concern is recorded and not sent.
 	SendDigests(ctx context.Context, kind DigestKind, now time.Time) (int, error)
-	// Digest returns a digest, for the delivery job to word its email.
+	// Digest returns what a digest told of, by id (an outbox message's
+	// RecordID), for an operator following up a delivery.
 	Digest(ctx context.Context, id int64) (*Digest, error)
 }
 

@@ -11,11 +11,28 @@ import (
 
 // alertCases are the AlertStore's choices: a user's own alert preferences,
 // which every signed-in user has, and the organisation's alert settings,
-// which its DSLs and managers see and set.
+// which its DSLs and managers see and set; and the AlertJobStore's
+// methods, for the system only.
 func alertCases() []accessCase {
 	own := []string{ok, ok, ok, ok, ok, ok, ok, fb, ua}
 	orgLead := []string{fb, fb, ok, ok, nf, fb, fb, ok, ua}
+	sysOnly := []string{fb, fb, fb, fb, fb, fb, fb, ok, ua}
 	return []accessCase{
+		{"EscalateUnopened", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.EscalateUnopened(ctx, f.now())
+			return err
+		}},
+		{"SendDigests", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.SendDigests(ctx, lifeguard.DigestOverdue, f.now())
+			return err
+		}},
+		{"Digest", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.Digest(ctx, 1<<40)
+			if lifeguard.ErrorCode(err) == lifeguard.ENOTFOUND {
+				return nil // let through, to a digest that does not exist
+			}
+			return err
+		}},
 		{"AlertPreferences", own, false, func(ctx context.Context, f *fixture, _ target) error {
 			_, err := f.db.AlertPreferences(ctx)
 			return err
