@@ -216,26 +216,30 @@ func (db *DB) SendDigests(ctx context.Context, kind lifeguard.DigestKind, now ti
 	var due []orgDue
 	err := db.inRead(ctx, "digests due", func(t *tx) error {
 		due = due[:0]
-		return each(ctx, t, `SELECT o.id, COALESCE(s.digest_at, ?), COALESCE(s.zone, ?) FROM organisations o
-			LEFT JOIN alert_settings s ON s.organisation_id = o.id
-			WHERE NOT EXISTS (SELECT 1 FROM alert_digests d WHERE d.organisation_id = o.id AND d.kind = ?
-				AND d.slot > ?)
-			ORDER BY o.id`, []any{lifeguard.DefaultDigestAt, lifeguard.DefaultAlertZone, string(kind),
-			micros(now.Add(-24 * time.Hour))}, func(scan func(...any) error) error {
-			s := lifeguard.AlertSettings{}
-			var org int64
-			if err := scan(&org, &s.DigestAt, &s.Zone); err != nil {
-				return err
-			}
-			slot, err := s.LastDigest(now)
-			if err != nil {
-				return fmt.Errorf("organisation %d: %w", org, err)
-			}
-			if now.Sub(slot) <= lifeguard.DigestGrace {
-				due = append(due, orgDue{org, slot})
-			}
-			return nil
-		})
+		// Each organisation's digest time, and the slot of its last digest
+		// of kind: a slot after that one is due. (Comparing slots, not
+		// days, lets a changed time take effect at once.)
+		// The subquery reads one entry of the unique index per organisation.
+		return each(ctx, t, `SELECT o.id, COALESCE(s.digest_at, ?), COALESCE(s.zone, ?),
+				(SELECT MAX(d.slot) FROM alert_digests d WHERE d.organisation_id = o.id AND d.kind = ?)
+			FROM organisations o LEFT JOIN alert_settings s ON s.organisation_id = o.id
+			ORDER BY o.id`, []any{lifeguard.DefaultDigestAt, lifeguard.DefaultAlertZone, string(kind)},
+			func(scan func(...any) error) error {
+				s := lifeguard.AlertSettings{}
+				var org int64
+				var last sql.NullInt64
+				if err := scan(&org, &s.DigestAt, &s.Zone, &last); err != nil {
+					return err
+				}
+				slot, err := s.LastDigest(now)
+				if err != nil {
+					return fmt.Errorf("organisation %d: %w", org, err)
+				}
+				if now.Sub(slot) <= lifeguard.DigestGrace && (!last.Valid || last.Int64 < micros(slot)) {
+					due = append(due, orgDue{org, slot})
+				}
+				return nil
+			})
 	})
 	if err != nil {
 		return 0, err

@@ -275,6 +275,21 @@ func testDigests(t *testing.T, open Opener) {
 			t.Errorf("overdue digest counts %d concerns, want 2", d.Concerns)
 		}
 	})
+	step(t, "a new time takes effect the next morning", func(t *testing.T) {
+		if _, err := f.db.SetAlertSettings(as(ctx, f.manager), lifeguard.AlertSettings{DigestAt: "08:00",
+			Zone: "Europe/London", EscalateAfterMinutes: 15}); err != nil {
+			t.Fatal(err)
+		}
+		evening := f.recordAs(t, f.staff, asap)
+		f.clock.Advance(16 * time.Hour) // 08:01 in London the next day
+		n, es := send(t, lifeguard.DigestNew)
+		if n != 1 || len(es) != 1 {
+			t.Fatalf("%d messages, journal %+v", n, es)
+		}
+		if d := digestOf(t, es[0]); !slices.Equal(d.ConcernIDs, []int64{evening}) || d.Slot.Format("15:04") != "07:00" {
+			t.Errorf("morning digest %+v, want concern %d at 07:00 UTC", d, evening)
+		}
+	})
 	step(t, "for the system only", func(t *testing.T) {
 		_, err := f.db.SendDigests(as(ctx, f.dsl), lifeguard.DigestNew, f.now())
 		wantCode(t, err, lifeguard.EFORBIDDEN)
