@@ -19,8 +19,8 @@ import (
 // list: the next people to tell, in order.
 const escalationSlots = 3
 
-// alertsPage is the page's data.
-type alertsPage struct {
+// choicesPage is the page's data.
+type choicesPage struct {
 	Prefs lifeguard.AlertPreferences
 	// Lead marks a DSL or deputy, who is sent every kind of alert and
 	// cannot turn immediate ones off; others choose escalations only.
@@ -36,8 +36,8 @@ type alertsPage struct {
 	Minutes string
 }
 
-func (wb *Web) alertsForm(w http.ResponseWriter, r *http.Request) error {
-	data, err := wb.alertsData(r)
+func (wb *Web) alertChoicesForm(w http.ResponseWriter, r *http.Request) error {
+	data, err := wb.alertChoicesData(r)
 	if err != nil {
 		return err
 	}
@@ -45,28 +45,28 @@ func (wb *Web) alertsForm(w http.ResponseWriter, r *http.Request) error {
 	if fl := wb.takePageFlash(w, r); fl != nil {
 		flash = fl.Message
 	}
-	return wb.renderAlerts(w, r, http.StatusOK, data, nil, flash)
+	return wb.renderAlertChoices(w, r, http.StatusOK, data, nil, flash)
 }
 
-func (wb *Web) renderAlerts(w http.ResponseWriter, r *http.Request, status int, data *alertsPage, problems []lifeguard.Problem,
+func (wb *Web) renderAlertChoices(w http.ResponseWriter, r *http.Request, status int, data *choicesPage, problems []lifeguard.Problem,
 	flash string) error {
 	for len(data.Slots) < escalationSlots {
 		data.Slots = append(data.Slots, 0)
 	}
-	return wb.render(w, r, status, "alerts.html", page{Title: "Alerts", Nav: "settings", Data: data, Problem: problems,
+	return wb.render(w, r, status, "alert_choices.html", page{Title: "Alerts", Nav: "settings", Data: data, Problem: problems,
 		Flash: flash})
 }
 
-// alertsData reads the user's choices and, for those who set them, the
+// alertChoicesData reads the user's choices and, for those who set them, the
 // organisation's settings and who may be on its escalation list.
-func (wb *Web) alertsData(r *http.Request) (*alertsPage, error) {
+func (wb *Web) alertChoicesData(r *http.Request) (*choicesPage, error) {
 	ctx := r.Context()
 	u := fromRequest(r).user
 	prefs, err := wb.cfg.Stores.Alerts.AlertPreferences(ctx)
 	if err != nil {
 		return nil, err
 	}
-	data := &alertsPage{Prefs: *prefs, Lead: u.Role == lifeguard.RoleDSL}
+	data := &choicesPage{Prefs: *prefs, Lead: u.Role == lifeguard.RoleDSL}
 	if u.Role.Can(lifeguard.OpAlertSettings) {
 		if data.Org, err = wb.cfg.Stores.Alerts.AlertSettings(ctx, 0); err != nil {
 			return nil, err
@@ -99,12 +99,12 @@ func (wb *Web) saveAlertPreferences(w http.ResponseWriter, r *http.Request) erro
 		_, err = wb.cfg.Stores.Alerts.SetAlertPreferences(r.Context(), p)
 		return saved{"Your alert choices are saved.", "/account/alerts"}, err
 	}, func(err error) error {
-		data, derr := wb.alertsData(r)
+		data, derr := wb.alertChoicesData(r)
 		if derr != nil {
 			return derr
 		}
 		data.Prefs = p
-		return wb.renderAlerts(w, r, http.StatusUnprocessableEntity, data, problemsOf(err), "")
+		return wb.renderAlertChoices(w, r, http.StatusUnprocessableEntity, data, problemsOf(err), "")
 	})
 }
 
@@ -120,7 +120,7 @@ func (wb *Web) saveOrgAlerts(w http.ResponseWriter, r *http.Request) error {
 		_, err = wb.cfg.Stores.Alerts.SetAlertSettings(r.Context(), s)
 		return saved{"The organisation's alert settings are saved.", "/account/alerts"}, err
 	}, func(err error) error {
-		data, derr := wb.alertsData(r)
+		data, derr := wb.alertChoicesData(r)
 		if derr != nil {
 			return derr
 		}
@@ -130,7 +130,7 @@ func (wb *Web) saveOrgAlerts(w http.ResponseWriter, r *http.Request) error {
 			data.Org, data.Slots = &kept, slotsOf(r)
 			data.Minutes = r.PostForm.Get("escalate_after_minutes")
 		}
-		return wb.renderAlerts(w, r, http.StatusUnprocessableEntity, data, problemsOf(err), "")
+		return wb.renderAlertChoices(w, r, http.StatusUnprocessableEntity, data, problemsOf(err), "")
 	})
 }
 

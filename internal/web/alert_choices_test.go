@@ -11,13 +11,13 @@ import (
 	"github.com/lifeguard-scp/lifeguard"
 )
 
-// TestAlertsPage checks the alerts page: a DSL sees immediate alerts as
+// TestAlertChoicesPage checks the alerts page: a DSL sees immediate alerts as
 // always on and cannot turn them off even by posting the form without
 // them; a member of staff chooses escalations only and sees nothing of the
 // organisation's settings; a DSL sets the organisation's digest time,
 // escalation time and list, and a bad value comes back naming the field
 // with what was typed kept.
-func TestAlertsPage(t *testing.T) {
+func TestAlertChoicesPage(t *testing.T) {
 	f := newDSLFixture(t, nil)
 	p := f.get("dsl", "/account/alerts")
 	checkPage(t, p)

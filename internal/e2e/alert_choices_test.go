@@ -7,11 +7,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestAlertsPage has the demo's DSL open the alerts page from the
+// TestAlertChoicesPage has the demo's DSL open the alerts page from the
 // settings, find immediate alerts shown always on, turn the daily digest
 // off and set the organisation's digest time, in a real browser, with axe
 // finding nothing at desktop and phone widths.
-func TestAlertsPage(t *testing.T) {
+func TestAlertChoicesPage(t *testing.T) {
 	a := startApp(t)
 	b := newBrowser(t)
 	b.signIn(a.url, "dsl@demo.test")
@@ -25,7 +25,7 @@ func TestAlertsPage(t *testing.T) {
 		t.Errorf("immediate alerts: disabled %v, checked %v; want shown always on", disabled, checked)
 	}
 	b.checkAccessible("alerts page")
-	b.screenshot("alerts")
+	b.screenshot("alert-choices")
 	b.noHorizontalScroll("alerts page")
 
 	b.run(chromedp.Click("#digest", chromedp.ByQuery))
@@ -46,7 +46,7 @@ func TestAlertsPage(t *testing.T) {
 		t.Errorf("no problem shown for a bad time:\n%.1500s", b.text())
 	}
 	b.checkAccessible("alerts page with a problem")
-	b.screenshot("alerts-problem")
+	b.screenshot("alert-choices-problem")
 
 	b.run(chromedp.SetValue("#digest_at", "08:15", chromedp.ByQuery))
 	b.submit(`form[action="/account/alerts/organisation"] button[type=submit]`)
