@@ -34,6 +34,7 @@ type API struct {
 	Orgs     lifeguard.OrgStore
 	Triager  lifeguard.Triager
 	Filter   lifeguard.FilterStore
+	Webhooks lifeguard.WebhookStore
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -93,6 +94,11 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/filter/alerts/{id}/close", a.handle(a.closeFilterAlert))
 	mux.Handle("GET /api/v1/filter/reviews", a.handle(a.filterReviews))
 	mux.Handle("POST /api/v1/filter/reviews/{id}/close", a.handle(a.closeFilterReview))
+
+	// Webhooks that other systems receive alerts by (docs/operations.md).
+	mux.Handle("GET /api/v1/webhooks", a.handle(a.webhooks))
+	mux.Handle("POST /api/v1/webhooks", a.handle(a.createWebhook))
+	mux.Handle("DELETE /api/v1/webhooks/{id}", a.handle(a.removeWebhook))
 
 	// Anything else under /api/, the API's whole mount, answers in JSON,
 	// not with the mux's text.

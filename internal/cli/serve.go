@@ -29,7 +29,17 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
 	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
+	var alerts alertFlags
+	alerts.register(fs.FlagSet)
 	if err := fs.parseArgs(args, 0, "serve takes no arguments"); err != nil {
+		return err
+	}
+	sender, err := alerts.sender()
+	if err != nil {
+		return err
+	}
+	base, err := alerts.baseURL()
+	if err != nil {
 		return err
 	}
 	if *retention < 0 {
@@ -98,7 +108,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db,
-			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db},
+			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,
@@ -106,6 +116,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Demo:          *demoMode,
 		DemoAccounts:  demoAccounts,
 		SecureCookies: *secure,
+		// A nil *mail.Sender means none: email alerts wait in the outbox.
+		MailConfigured: sender != nil,
 	})
 	if err != nil {
 		return err
@@ -116,13 +128,16 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Auth:   svc,
 		Pages:  pages,
 		Ready:  readiness{db},
-		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db,
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {
 		return err
 	}
 	url := "http://" + srv.Addr()
+	if base == "" {
+		base = url
+	}
 	fmt.Fprintf(e.stdout, "Lifeguard is running at %s (procedure: %s %s)\n", url, proc.Ref().Name, proc.Ref().Version)
 	fmt.Fprintf(e.stdout, "Data: %s\n", s)
 	if *demoMode {
@@ -132,25 +147,33 @@ func (e *env) serve(ctx context.Context, args []string) error {
 
 	// Scheduled work runs on every server; the store lets one of them run
 	// each slot (internal/jobs).
-	sched, err := jobs.New(jobs.Config{Store: db, Now: clock.Now, Logger: logger, Jobs: []jobs.Job{
+	delivery := newDelivery(db, sender, base, clock.Now, logger)
+	sched, err := jobs.New(jobs.Config{Store: db, Now: clock.Now, Logger: logger, Holder: delivery.Holder, Jobs: []jobs.Job{
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
 		jobs.Escalations(db, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestNew, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestOverdue, clock.Now, logger),
+		delivery.Job(),
 	}})
 	if err != nil {
 		return err
 	}
 	jobCtx, stopJobs := context.WithCancel(ctx)
-	jobsDone := make(chan struct{})
+	jobsDone := make(chan struct{}, 2)
 	go func() {
-		defer close(jobsDone)
+		defer func() { jobsDone <- struct{}{} }()
 		sched.Run(jobCtx)
+	}()
+	// Alerts written on this server go out at once, not at the next slot.
+	go func() {
+		defer func() { jobsDone <- struct{}{} }()
+		delivery.Listen(jobCtx, db.OutboxWritten())
 	}()
 	defer func() {
 		stopJobs()
+		<-jobsDone
 		<-jobsDone
 	}()
 	return srv.Serve(ctx)

@@ -124,6 +124,11 @@ func (d *Delivery) deliver(ctx context.Context, x lifeguard.OutboxDelivery) bool
 	switch {
 	case x.Gone != "":
 		err = errGone(x.Gone)
+	case d.Now().Sub(m.RetryFrom) >= d.giveUp():
+		// An alert is news: one that could not go out within the window
+		// (every server down, or no SMTP server until now) is not sent
+		// late as if it were; an administrator sees it and can send it.
+		err = errGone("not sent: written more than " + d.giveUp().String() + " before it could be sent")
 	case m.Channel == lifeguard.ChannelEmail:
 		err = d.Mail.Send(ctx, emailFor(&m, x.Address, d.BaseURL))
 	default:
@@ -159,6 +164,13 @@ func (d *Delivery) deliver(ctx context.Context, x lifeguard.OutboxDelivery) bool
 	return false
 }
 
+func (d *Delivery) giveUp() time.Duration {
+	if d.GiveUp <= 0 {
+		return OutboxGiveUp
+	}
+	return d.GiveUp
+}
+
 // errGone is a message that can never be delivered.
 type errGone string
 
@@ -168,12 +180,8 @@ func (e errGone) Error() string { return string(e) }
 // as it has been trying (30 s at first, at most an hour), or never once
 // it has tried for GiveUp.
 func (d *Delivery) next(m *lifeguard.OutboxMessage, now time.Time) time.Time {
-	giveUp := d.GiveUp
-	if giveUp <= 0 {
-		giveUp = OutboxGiveUp
-	}
 	tried := now.Sub(m.RetryFrom)
-	if tried >= giveUp {
+	if tried >= d.giveUp() {
 		return time.Time{}
 	}
 	return now.Add(min(max(tried, outboxMinWait), outboxMaxWait))

@@ -309,3 +309,28 @@ func TestAlertWebhook(t *testing.T) {
 		t.Errorf("emails waiting %+v, %v", ms, err)
 	}
 }
+
+// TestAlertTooLate: an alert that could not go out within a day of being
+// written (no server ran, or none could send) is given up unsent rather
+// than arriving as news; an administrator's retry sends it.
+func TestAlertTooLate(t *testing.T) {
+	w := newAlertWorld(t)
+	srv := smtptest.Run(t, smtptest.Options{})
+	w.report(t, lifeguard.Immediate)
+	w.clk.add(25 * time.Hour)
+	d := w.delivery(t, "a", mailer(t, srv))
+	if n := w.pass(t, d); n != 0 || len(srv.Messages()) != 0 {
+		t.Fatalf("a day-old alert was sent: %d", n)
+	}
+	admin := lifeguard.WithActor(t.Context(), as(t, w.admin))
+	failed, err := w.db.OutboxMessages(admin, lifeguard.OutboxFilter{State: lifeguard.OutboxFailed})
+	if err != nil || len(failed) != 2 || !strings.Contains(failed[0].LastError, "not sent") {
+		t.Fatalf("failed %+v, %v", failed, err)
+	}
+	if err := w.db.RetryOutbox(admin, failed[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.pass(t, d); n != 1 || len(srv.Messages()) != 1 {
+		t.Errorf("retried: %d delivered", n)
+	}
+}

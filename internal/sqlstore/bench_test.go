@@ -88,6 +88,70 @@ func BenchmarkCreateConcern(b *testing.B) {
 	}
 }
 
+// BenchmarkCreateConcernAlerts is the cost of writing alerts on the create
+// path: the same concern recorded by sixteen reporters at once, with the
+// school's two DSLs and a webhook to alert. "off" gives its routes an
+// urgency that alerts no one (working days), so the store takes exactly
+// the path it took before alerts existed; "on" makes them due the same
+// working day, which writes three outbox rows in the concern's
+// transaction, after looking up the DSLs and the webhooks.
+func BenchmarkCreateConcernAlerts(b *testing.B) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		for _, alerts := range []string{"off", "on"} {
+			b.Run(engine+"/alerts-"+alerts+"/parallel16", func(b *testing.B) {
+				cfg := Config{Path: filepath.Join(b.TempDir(), "bench.db")}
+				if engine == "postgres" {
+					cfg = Config{DSN: pgtest.Database(b)}
+				}
+				db, err := Open(b.Context(), cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer db.Close()
+				staff := benchReporter(b, db)
+				org := lifeguard.ActorFrom(staff).OrganisationID
+				sys := lifeguard.WithActor(b.Context(), lifeguard.SystemActor())
+				for _, email := range []string{"dsl@example.org", "deputy@example.org"} {
+					if _, err := db.CreateUser(sys, lifeguard.NewUser{Email: email, Name: "D", Role: lifeguard.RoleDSL,
+						OrganisationID: org}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, err := db.CreateWebhook(sys, lifeguard.NewWebhook{OrganisationID: org, URL: "https://hooks.example.org/",
+					Events: lifeguard.WebhookEvents()}); err != nil {
+					b.Fatal(err)
+				}
+				in := benchConcern()
+				if alerts == "off" {
+					for i := range in.Triage.Routes {
+						in.Triage.Routes[i].Urgency = lifeguard.WorkingDays
+					}
+				}
+				b.ReportAllocs()
+				b.SetParallelism(8) // sixteen reporters on GOMAXPROCS 2
+				start := time.Now()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if _, err := db.CreateConcern(staff, in); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+				b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "concerns/s")
+				b.StopTimer()
+				ms, err := db.OutboxMessages(sys, lifeguard.OutboxFilter{Limit: 500})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if want := map[string]bool{"off": false, "on": true}[alerts]; (len(ms) > 0) != want {
+					b.Fatalf("alerts %s wrote %d outbox rows", alerts, len(ms))
+				}
+			})
+		}
+	}
+}
+
 // benchReporter migrates db, makes a school with a member of staff, and
 // returns a context acting as them.
 func benchReporter(b *testing.B, db *DB) context.Context {

@@ -107,12 +107,26 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	must(err)
 	_, err = db.CloseConcern(asDSL, c1.ID, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred."})
 	must(err)
-	// c2's referral is due in an hour, for a reminder.
+	// A webhook, which c2's alert calls.
+	_, err = db.CreateWebhook(ctx, lifeguard.NewWebhook{OrganisationID: a.ID, URL: "https://hooks.example.org/",
+		Events: lifeguard.WebhookEvents()})
+	must(err)
+	// c2's referral is due in an hour, for a reminder; it alerts today.
 	in2 := nc("C-2")
 	due := now.Add(time.Hour).Truncate(time.Second)
 	in2.Triage.Routes[0].Due, in2.Triage.Routes[0].Urgency = &due, lifeguard.SameWorkingDay
 	c2, _, err := db.CreateConcernOnce(asStaff, lifeguard.ConcernKey{Key: "form:k2"}, in2)
 	must(err)
+	// One attempt to deliver its alerts, which failed.
+	// (The store reads the real clock, a little after now.)
+	later := time.Now().Add(time.Second)
+	ds, err := db.ClaimOutbox(ctx, lifeguard.OutboxClaim{Holder: "a", Until: later.Add(time.Minute),
+		Channels: []lifeguard.Channel{lifeguard.ChannelWebhook}, Limit: 10}, later)
+	must(err)
+	if len(ds) != 1 {
+		t.Fatalf("claimed %d webhook calls, want 1", len(ds))
+	}
+	must(db.FinishOutbox(ctx, ds[0].Message.ID, "a", later, lifeguard.OutboxResult{Error: "503", Next: later.Add(time.Minute)}))
 	_, err = db.KeepReportDraft(ctx, hash("s1"), now, lifeguard.ReportDraft{Step: 2, Answers: map[string][]string{"danger": {"no"}}})
 	must(err)
 	_, err = db.Concern(asDSL, c2.ID)

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,13 +36,17 @@ func enqueue(ctx context.Context, t *tx, a *lifeguard.Actor, now time.Time, msgs
 // enqueueQuiet is enqueue for a caller that journals the event itself:
 // it returns what to add to the event's journal detail ("" when nothing
 // was written), so that one entry tells of the event and its alerts.
+// Every message goes in one statement: on PostgreSQL each statement is a
+// round trip, and alerts ride on the create path.
 func enqueueQuiet(ctx context.Context, t *tx, now time.Time, msgs ...lifeguard.OutboxMessage) (string, error) {
 	if len(msgs) == 0 {
 		return "", nil
 	}
-	ids := make([]int64, 0, len(msgs))
-	var users, hooks []int64
-	for _, m := range msgs {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO outbox (kind, channel, user_id, webhook_id, organisation_id, concern_id, record_id,
+		urgency, dedupe_key, created_at, retry_from, next_attempt_at) VALUES `)
+	args := make([]any, 0, 12*len(msgs))
+	for i, m := range msgs {
 		if err := checkOutboxMessage(&m); err != nil {
 			return "", err
 		}
@@ -48,44 +54,39 @@ func enqueueQuiet(ctx context.Context, t *tx, now time.Time, msgs ...lifeguard.O
 		if m.DedupeKey != "" {
 			key = m.DedupeKey
 		}
-		// ON CONFLICT DO NOTHING is the same on both engines; a duplicate
-		// returns no row.
-		rows, err := t.query(ctx, `INSERT INTO outbox (kind, channel, user_id, webhook_id, organisation_id,
-			concern_id, record_id, urgency, dedupe_key, created_at, retry_from, next_attempt_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-			string(m.Kind), string(m.Channel), nullID(m.UserID), nullID(m.WebhookID), m.OrganisationID,
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, string(m.Kind), string(m.Channel), nullID(m.UserID), nullID(m.WebhookID), m.OrganisationID,
 			nullID(m.ConcernID), nullID(m.RecordID), string(m.Urgency), key, micros(now), micros(now), micros(now))
-		if err != nil {
-			return "", err
-		}
-		written := false
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return "", err
-			}
-			ids, written = append(ids, id), true
-		}
-		if err := rows.Close(); err != nil {
-			return "", err
-		}
-		if err := rows.Err(); err != nil {
-			return "", err
-		}
-		switch {
-		case !written:
-		case m.UserID != 0:
-			users = append(users, m.UserID)
-		default:
-			hooks = append(hooks, m.WebhookID)
-		}
 	}
-	if len(ids) == 0 {
-		return "", nil
+	// ON CONFLICT DO NOTHING is the same on both engines: a message whose
+	// key is there already returns no row.
+	q.WriteString(" ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, user_id, webhook_id")
+	var ids, users, hooks []int64
+	err := each(ctx, t, q.String(), args, func(scan func(...any) error) error {
+		var id int64
+		var user, hook sql.NullInt64
+		if err := scan(&id, &user, &hook); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		if user.Valid {
+			users = append(users, user.Int64)
+		} else {
+			hooks = append(hooks, hook.Int64)
+		}
+		return nil
+	})
+	if err != nil || len(ids) == 0 {
+		return "", err
 	}
 	t.enqueued = true
+	// The order of RETURNING rows is the engine's; the journal's is not.
+	slices.Sort(ids)
+	slices.Sort(users)
+	slices.Sort(hooks)
 	m := msgs[0]
 	detail := fmt.Sprintf("alert=%s urgency=%s outbox=%s", m.Kind, m.Urgency, idList(ids))
 	if len(users) > 0 {

@@ -95,6 +95,7 @@ var dslRoles = []sqltest.Member{
 	{Key: "staff2", Role: lifeguard.RoleStaff, Org: sqltest.SchoolA},
 	{Key: "dsl", Role: lifeguard.RoleDSL, Org: sqltest.SchoolA},
 	{Key: "dslB", Role: lifeguard.RoleDSL, Org: sqltest.SchoolB},
+	{Key: "alertsadmin", Role: lifeguard.RoleAdmin, Org: sqltest.Team}, // TestAlertsPage
 }
 
 // newDSLFixture starts the pages. tweak, when not nil, changes the stores
@@ -132,7 +133,7 @@ func newDSLFixtureOn(t testing.TB, dsn string, tweak func(*sqlstore.DB, *web.Sto
 		t.Fatal(err)
 	}
 	stores := web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db,
-		Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db}
+		Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db}
 	if tweak != nil {
 		tweak(db, &stores)
 	}

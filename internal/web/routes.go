@@ -55,6 +55,12 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /filter/reviews", wb.signedIn(wb.filterReviews))
 	mux.Handle("POST /filter/reviews/{id}/close", wb.signedIn(wb.closeFilterReview))
 
+	// Alert delivery and webhooks, for administrators.
+	mux.Handle("GET /admin/alerts", wb.signedIn(wb.alertsPage))
+	mux.Handle("POST /admin/alerts/{id}/retry", wb.signedIn(wb.retryAlert))
+	mux.Handle("POST /admin/webhooks", wb.signedIn(wb.createWebhook))
+	mux.Handle("POST /admin/webhooks/{id}/remove", wb.signedIn(wb.removeWebhook))
+
 	// The self-audit and its improvement actions.
 	mux.Handle("GET /audits", wb.signedIn(wb.auditsHome))
 	mux.Handle("POST /audits", wb.signedIn(wb.startAudit))

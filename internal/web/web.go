@@ -37,6 +37,9 @@ type Stores struct {
 	// Alerts keeps each user's choice of alerts and the organisation's
 	// alert settings.
 	Alerts lifeguard.AlertStore
+	// Outbox and Webhooks are the alerts' delivery, for administrators.
+	Outbox   lifeguard.OutboxStore
+	Webhooks lifeguard.WebhookStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -57,6 +60,8 @@ func (s Stores) missing() string {
 		{"Reports", s.Reports != nil},
 		{"Filter", s.Filter != nil},
 		{"Alerts", s.Alerts != nil},
+		{"Outbox", s.Outbox != nil},
+		{"Webhooks", s.Webhooks != nil},
 	} {
 		if !st.set {
 			return st.name
@@ -111,6 +116,9 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure: on whenever the
 	// server is reached over HTTPS, directly or through a proxy.
 	SecureCookies bool
+	// MailConfigured says the server sends email (serve --smtp); without
+	// it, the alerts page says why emails wait.
+	MailConfigured bool
 }
 
 // Web serves the pages.
