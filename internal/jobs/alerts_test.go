@@ -96,6 +96,17 @@ func TestAlertJobsEmailNothingPersonal(t *testing.T) {
 	if s := ms[0].Header.Get("Subject"); !strings.Contains(s, "not been opened") {
 		t.Errorf("escalation subject %q", s)
 	}
+	// The head is told why they have it, and what to do, not that they
+	// are a safeguarding lead.
+	for _, want := range []string{"on your organisation's escalation list", "find your safeguarding lead or their deputy",
+		"https://lifeguard.example.org/account/alerts"} {
+		if !strings.Contains(ms[0].Body, want) {
+			t.Errorf("escalation email lacks %q:\n%s", want, ms[0].Body)
+		}
+	}
+	if strings.Contains(ms[0].Body, "you are a safeguarding lead") {
+		t.Errorf("the escalation email tells the head they are a safeguarding lead:\n%s", ms[0].Body)
+	}
 
 	// A self-harm attempt on the school's filter.
 	if _, err := w.db.RecordFilterEvents(lifeguard.WithActor(t.Context(), as(t, filter)), []lifeguard.FilterEvent{{
