@@ -34,6 +34,8 @@ type choicesPage struct {
 	// Minutes is the escalation time as typed, shown again when it was
 	// not a number.
 	Minutes string
+	// Errs is each field's problem, by the path the store names it with.
+	Errs map[string]string
 }
 
 func (wb *Web) alertChoicesForm(w http.ResponseWriter, r *http.Request) error {
@@ -52,6 +54,10 @@ func (wb *Web) renderAlertChoices(w http.ResponseWriter, r *http.Request, status
 	flash string) error {
 	for len(data.Slots) < escalationSlots {
 		data.Slots = append(data.Slots, 0)
+	}
+	data.Errs = map[string]string{}
+	for _, p := range problems {
+		data.Errs[p.Path] = p.Problem
 	}
 	return wb.render(w, r, status, "alert_choices.html", page{Title: "Alerts", Nav: "settings", Data: data, Problem: problems,
 		Flash: flash})
@@ -111,9 +117,10 @@ func (wb *Web) saveAlertPreferences(w http.ResponseWriter, r *http.Request) erro
 // saveOrgAlerts keeps the organisation's alert settings.
 func (wb *Web) saveOrgAlerts(w http.ResponseWriter, r *http.Request) error {
 	var s lifeguard.AlertSettings
+	var places []int
 	return wb.post(w, r, func() (saved, error) {
 		var err error
-		s, err = orgAlertsForm(r)
+		s, places, err = orgAlertsForm(r)
 		if err != nil {
 			return saved{}, err
 		}
@@ -126,36 +133,54 @@ func (wb *Web) saveOrgAlerts(w http.ResponseWriter, r *http.Request) error {
 		}
 		if data.Org != nil {
 			kept := *data.Org
-			kept.DigestAt, kept.Zone, kept.EscalateAfterMinutes = s.DigestAt, s.Zone, s.EscalateAfterMinutes
+			kept.DigestAt, kept.Zone = s.DigestAt, s.Zone
 			data.Org, data.Slots = &kept, slotsOf(r)
 			data.Minutes = r.PostForm.Get("escalate_after_minutes")
 		}
-		return wb.renderAlertChoices(w, r, http.StatusUnprocessableEntity, data, problemsOf(err), "")
+		return wb.renderAlertChoices(w, r, http.StatusUnprocessableEntity, data, onPlaces(problemsOf(err), places), "")
 	})
 }
 
 // orgAlertsForm reads the settings typed: a number that is not one is
 // refused here, naming the field, as the store would refuse a bad one.
-func orgAlertsForm(r *http.Request) (lifeguard.AlertSettings, error) {
+// The escalation list leaves out the places left empty; places[i] is the
+// place on the page of the list's entry i.
+func orgAlertsForm(r *http.Request) (lifeguard.AlertSettings, []int, error) {
 	s := lifeguard.AlertSettings{DigestAt: strings.TrimSpace(r.PostForm.Get("digest_at")),
 		Zone: strings.TrimSpace(r.PostForm.Get("zone"))}
 	mins := strings.TrimSpace(r.PostForm.Get("escalate_after_minutes"))
 	n, err := strconv.Atoi(mins)
 	if err != nil {
-		return s, lifeguard.Invalid("The alert settings are not valid", []lifeguard.Problem{{
+		return s, nil, lifeguard.Invalid("The alert settings are not valid", []lifeguard.Problem{{
 			Path: "escalate_after_minutes", Problem: "must be a whole number of minutes, such as 15"}})
 	}
 	s.EscalateAfterMinutes = n
+	var places []int
 	for i, id := range slotsOf(r) {
 		if id < 0 {
-			return s, lifeguard.Invalid("The alert settings are not valid", []lifeguard.Problem{{
+			return s, nil, lifeguard.Invalid("The alert settings are not valid", []lifeguard.Problem{{
 				Path: fmt.Sprintf("escalation_list[%d]", i), Problem: "is not one of the people offered"}})
 		}
 		if id > 0 {
 			s.EscalationList = append(s.EscalationList, id)
+			places = append(places, i)
 		}
 	}
-	return s, nil
+	return s, places, nil
+}
+
+// onPlaces moves the store's problems with the escalation list's entries
+// to the places on the page they were chosen in.
+func onPlaces(ps []lifeguard.Problem, places []int) []lifeguard.Problem {
+	out := make([]lifeguard.Problem, len(ps))
+	for i, p := range ps {
+		var n int
+		if _, err := fmt.Sscanf(p.Path, "escalation_list[%d]", &n); err == nil && n >= 0 && n < len(places) {
+			p.Path = fmt.Sprintf("escalation_list[%d]", places[n])
+		}
+		out[i] = p
+	}
+	return out
 }
 
 // slotsOf reads the escalation list's places as posted: 0 for an empty

@@ -79,6 +79,10 @@ func TestAlertChoicesPage(t *testing.T) {
 		{"escalate_after_minutes", "0", "escalate_after_minutes"},
 		{"zone", "Mars/Olympus", "zone"},
 		{"escalation_list[0]", strconv.FormatInt(f.users["dslB"].ID, 10), "escalation_list[0]"},
+		// Chosen in the second place with the first left empty: the
+		// problem is shown at the second.
+		{"escalation_list[1]", strconv.FormatInt(f.users["dslB"].ID, 10), "escalation_list[1]"},
+		{"escalation_list[2]", "somebody", "escalation_list[2]"},
 	} {
 		form := url.Values{"digest_at": {"07:45"}, "zone": {"Europe/London"}, "escalate_after_minutes": {"10"}}
 		form.Set(c.field, c.value)
@@ -88,9 +92,10 @@ func TestAlertChoicesPage(t *testing.T) {
 			continue
 		}
 		checkPage(t, r)
-		mustContain(t, r, `href="#`+strings.ReplaceAll(strings.ReplaceAll(c.path, "[", "%5b"), "]", "%5d")+`"`)
-		if c.field != "escalation_list[0]" {
-			mustContain(t, r, `value="`+c.value+`"`)
+		mustContain(t, r, `href="#`+strings.ReplaceAll(strings.ReplaceAll(c.path, "[", "%5b"), "]", "%5d")+`"`,
+			`id="`+c.path+`-error"`, `id="`+c.path+`"`)
+		if !strings.HasPrefix(c.field, "escalation_list") {
+			mustContain(t, r, `value="`+c.value+`"`, `aria-invalid="true"`)
 		}
 	}
 }
