@@ -115,3 +115,24 @@ func TestRiskAndAssignment(t *testing.T) {
 		wantProblems(t, f.call("dsl", "GET", "/concerns", "/concerns?order=priority&status=closed", ""), "status")
 	})
 }
+
+// TestCreateDeputy adds a deputy safeguarding lead through the API, and is
+// refused one of any other role, by name.
+func TestCreateDeputy(t *testing.T) {
+	f := newFixture(t)
+	body := func(email, role string) string {
+		return fmt.Sprintf(`{"email":%q,"name":"Dee","role":%q,"organisation_id":%d,"deputy":true,"password":"a long enough passphrase"}`,
+			email, role, f.orgA.ID)
+	}
+	r := f.call("admin", "POST", "/users", "/users", body("deputy@test.example", "dsl"))
+	var u lifeguard.User
+	r.decode(t, &u)
+	if r.status != http.StatusCreated || !u.Deputy || u.Role != lifeguard.RoleDSL {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	r = f.call("admin", "POST", "/users", "/users", body("teacher@test.example", "staff"))
+	if r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a deputy of role staff: %d %s", r.status, r.body)
+	}
+	wantProblems(t, r, "deputy")
+}

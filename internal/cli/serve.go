@@ -206,10 +206,10 @@ func (e *env) printDemo(url string, s store, seeded int, password string) {
 	fmt.Fprintf(e.stdout, "Demo logins (password %s):\n", password)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	for _, l := range demo.Logins() {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", l.Email, l.Role, l.Org)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", l.Email, l.Kind(), l.Org)
 	}
 	tw.Flush()
-	fmt.Fprintf(e.stdout, "Try the API as the safeguarding lead:\n  TOKEN=$(go run ./cmd/lifeguard token create %s --email dsl@demo.test)\n  curl -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/concerns?order=due&status=open'\n", s.where(), url)
+	fmt.Fprintf(e.stdout, "Try the API as the safeguarding lead:\n  TOKEN=$(go run ./cmd/lifeguard token create %s --email dsl@demo.test)\n  curl -H \"Authorization: Bearer $TOKEN\" '%s/api/v1/concerns?order=priority'\n", s.where(), url)
 }
 
 // randomPassword is a demo password that is easy to read and type.

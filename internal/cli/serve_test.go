@@ -94,7 +94,8 @@ func TestServeDemoAndTools(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	url, output := startServe(t, "--demo", "--demo-password", "a demo passphrase", "--data", dir)
 	out := output()
-	for _, want := range []string{"Demo partnership seeded", "staff@demo.test", "dsl@demo.test", "dsl2@demo.test", "partnership@demo.test", "admin@demo.test", "a demo passphrase"} {
+	for _, want := range []string{"Demo partnership seeded", "staff@demo.test", "dsl@demo.test", "dsl2@demo.test", "partnership@demo.test", "admin@demo.test", "a demo passphrase",
+		"deputy@demo.test", "dsl (deputy)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("start-up output lacks %q:\n%s", want, out)
 		}
@@ -112,7 +113,8 @@ func TestServeDemoAndTools(t *testing.T) {
 		"--name", "Later Lead", "--role", "dsl", "--org", "1"); code != 0 {
 		t.Fatalf("user add: %s", stderr)
 	}
-	for email, want := range map[string]string{"dsl@demo.test": "/inbox", "later@demo.test": "/account/second-factor"} {
+	for email, want := range map[string]string{"dsl@demo.test": "/inbox", "deputy@demo.test": "/inbox",
+		"later@demo.test": "/account/second-factor"} {
 		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		res, err := c.PostForm(url+"/signin", neturl.Values{"email": {email}, "password": {"a demo passphrase"}})
 		if err != nil {
@@ -132,6 +134,12 @@ func TestServeDemoAndTools(t *testing.T) {
 	}
 	if code, body := get(t, url+"/api/v1/concerns?order=due&status=open", token); code != 200 || !strings.Contains(body, `"concerns":[{`) {
 		t.Errorf("the DSL's inbox: %d %.300s", code, body)
+	}
+	// The demo's lead has rated and shared out the concerns they have read.
+	if code, body := get(t, url+"/api/v1/concerns?order=priority&limit=200", token); code != 200 ||
+		!strings.Contains(body, `"risk_level":"high"`) || !strings.Contains(body, `"name":"Dev Deputy","deputy":true`) ||
+		!strings.Contains(body, `"first_opened_at":null`) {
+		t.Errorf("the demo's inbox has no rated, assigned and unopened concerns: %d %.300s", code, body)
 	}
 	code, list, _ := run(t, "", "token", "list", "--data", dir, "--email", "dsl@demo.test")
 	if code != 0 || !strings.Contains(list, token[:10]) || !strings.Contains(list, "test") {

@@ -37,6 +37,13 @@ func TestFirstRun(t *testing.T) {
 	if code, _, stderr := run(t, "another long passphrase\n", "user", "add", "--data", dir, "--email", "x@hillside.example", "--name", "X", "--role", "wizard", "--org", "1"); code != 2 || !strings.Contains(stderr, "role") {
 		t.Errorf("a bad role: %d %s", code, stderr)
 	}
+	// A deputy safeguarding lead is a dsl marked deputy; no other role can be one.
+	if code, out, stderr := run(t, "a deputy's long passphrase\n", "user", "add", "--data", dir, "--email", "deputy@hillside.example", "--name", "Dee", "--role", "dsl", "--deputy", "--org", "1"); code != 0 || !strings.Contains(out, "(dsl, deputy)") {
+		t.Errorf("user add --deputy: %d %s %s", code, out, stderr)
+	}
+	if code, _, stderr := run(t, "a teacher's long passphrase\n", "user", "add", "--data", dir, "--email", "t@hillside.example", "--name", "T", "--role", "staff", "--deputy", "--org", "1"); code != 2 || !strings.Contains(stderr, "deputy") {
+		t.Errorf("a deputy who is not a dsl: %d %s", code, stderr)
+	}
 	if code, out, stderr := run(t, "a different long passphrase\n", "user", "password", "--data", dir, "--email", "admin@hillside.example"); code != 0 || !strings.Contains(out, "Password set") {
 		t.Errorf("user password: %d %s %s", code, out, stderr)
 	}

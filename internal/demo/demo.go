@@ -71,17 +71,28 @@ type Login struct {
 	Email string
 	Role  lifeguard.Role
 	Org   string
+	// Deputy marks a deputy safeguarding lead (role dsl).
+	Deputy bool
+}
+
+// Kind is the account's role as the start-up message names it.
+func (l Login) Kind() string {
+	if l.Deputy {
+		return string(l.Role) + " (deputy)"
+	}
+	return string(l.Role)
 }
 
 // Logins are the accounts the README and the start-up message name.
 func Logins() []Login {
 	return []Login{
-		{"staff@demo.test", lifeguard.RoleStaff, "Riverside Academy"},
-		{"dsl@demo.test", lifeguard.RoleDSL, "Riverside Academy"},
-		{"dsl2@demo.test", lifeguard.RoleDSL, "Riverside Primary School"},
-		{"manager@demo.test", lifeguard.RoleManager, "Riverside Academy"},
-		{"partnership@demo.test", lifeguard.RolePartnership, "Riverside Partnership Team"},
-		{"admin@demo.test", lifeguard.RoleAdmin, "Riverside Partnership Team"},
+		{"staff@demo.test", lifeguard.RoleStaff, "Riverside Academy", false},
+		{"dsl@demo.test", lifeguard.RoleDSL, "Riverside Academy", false},
+		{"deputy@demo.test", lifeguard.RoleDSL, "Riverside Academy", true},
+		{"dsl2@demo.test", lifeguard.RoleDSL, "Riverside Primary School", false},
+		{"manager@demo.test", lifeguard.RoleManager, "Riverside Academy", false},
+		{"partnership@demo.test", lifeguard.RolePartnership, "Riverside Partnership Team", false},
+		{"admin@demo.test", lifeguard.RoleAdmin, "Riverside Partnership Team", false},
 	}
 }
 
@@ -141,9 +152,9 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 		byName[spec.name] = x
 	}
 	var created []int64
-	user := func(email, name string, role lifeguard.Role, o *org) (*lifeguard.User, error) {
+	user := func(email, name string, role lifeguard.Role, o *org, deputy bool) (*lifeguard.User, error) {
 		u, err := s.Orgs.CreateUser(sys, lifeguard.NewUser{Email: email, Name: name, Role: role,
-			OrganisationID: o.org.ID, PasswordHash: passwordHash})
+			OrganisationID: o.org.ID, Deputy: deputy, PasswordHash: passwordHash})
 		if err != nil {
 			return nil, fmt.Errorf("user %s: %w", email, err)
 		}
@@ -152,7 +163,7 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 	}
 	named := map[string]*lifeguard.User{}
 	for _, l := range Logins() {
-		u, err := user(l.Email, demoName(l.Email), l.Role, byName[l.Org])
+		u, err := user(l.Email, demoName(l.Email), l.Role, byName[l.Org], l.Deputy)
 		if err != nil {
 			return 0, err
 		}
@@ -167,12 +178,12 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 			continue
 		}
 		if o.dsl == nil {
-			if o.dsl, err = user(fmt.Sprintf("dsl.%d@demo.test", i), fmt.Sprintf("Safeguarding lead %d", i), lifeguard.RoleDSL, o); err != nil {
+			if o.dsl, err = user(fmt.Sprintf("dsl.%d@demo.test", i), fmt.Sprintf("Safeguarding lead %d", i), lifeguard.RoleDSL, o, false); err != nil {
 				return 0, err
 			}
 		}
 		for j := len(o.staff); j < 3; j++ {
-			u, err := user(fmt.Sprintf("staff.%d.%d@demo.test", i, j), fmt.Sprintf("Staff member %d.%d", i, j), lifeguard.RoleStaff, o)
+			u, err := user(fmt.Sprintf("staff.%d.%d@demo.test", i, j), fmt.Sprintf("Staff member %d.%d", i, j), lifeguard.RoleStaff, o, false)
 			if err != nil {
 				return 0, err
 			}
@@ -182,7 +193,7 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 			managers[o.spec.name] = named["manager@demo.test"]
 			continue
 		}
-		m, err := user(fmt.Sprintf("manager.%d@demo.test", i), fmt.Sprintf("Online safety lead %d", i), lifeguard.RoleManager, o)
+		m, err := user(fmt.Sprintf("manager.%d@demo.test", i), fmt.Sprintf("Online safety lead %d", i), lifeguard.RoleManager, o, false)
 		if err != nil {
 			return 0, err
 		}
@@ -262,6 +273,12 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 		}
 	}
 
+	// Riverside Academy's leads share out the open concerns they have read.
+	clock.at(now.Add(-time.Hour))
+	if err := shareOut(ctx, s, named["dsl@demo.test"], named["deputy@demo.test"]); err != nil {
+		return n, fmt.Errorf("demo assignments: %w", err)
+	}
+
 	orgByName := map[string]*lifeguard.Organisation{}
 	for _, o := range orgs {
 		orgByName[o.spec.name] = o.org
@@ -291,6 +308,8 @@ func demoName(email string) string {
 		return "Dana Lead"
 	case "dsl2@demo.test":
 		return "Priya Lead"
+	case "deputy@demo.test":
+		return "Dev Deputy"
 	case "partnership@demo.test":
 		return "Pat Officer"
 	case "manager@demo.test":

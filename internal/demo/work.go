@@ -20,6 +20,16 @@ func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *life
 	if age < 36*time.Hour && rng.IntN(3) > 0 {
 		return nil // still waiting for the safeguarding lead
 	}
+	// A few more of the last days' concerns are unread too, so that the
+	// inbox shows its first groups (docs/web.md, the inbox order). Chosen
+	// by id rather than by rng, so that the rest of the demo stays as it was.
+	if age < 10*24*time.Hour && c.ID%3 != 0 {
+		return nil
+	}
+	// The lead reads the concern before working it, which opens it.
+	if _, err := s.Concerns.Concern(ctx, c.ID); err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
 	// Some recent concerns, and a few older ones that slipped, have routes
 	// still to decide, so the inbox shows work in progress and overdue.
 	unfinished := age < 21*24*time.Hour && rng.IntN(2) == 0 || rng.IntN(40) == 0
@@ -134,4 +144,44 @@ func outcomeFor(c *lifeguard.Concern, rng *rand.Rand) lifeguard.OutcomeCode {
 		return "no_further_action"
 	}
 	return "handled_in_setting"
+}
+
+// shareOut has the lead rate the risk of the open concerns they have read,
+// and assign some to their deputy and some to themselves, as a school with
+// two safeguarding leads shares the work. Concerns nobody has opened stay
+// unrated and unassigned: nobody has read them yet.
+func shareOut(ctx context.Context, s Stores, lead, deputy *lifeguard.User) error {
+	// A generator of its own, so that what the seed draws after this (the
+	// audits, the plan) is the same as before there was any sharing out.
+	rng := rand.New(rand.NewPCG(2026, 12))
+	ctx = lifeguard.WithActor(ctx, actorOf(lead))
+	page, err := s.Concerns.ListConcerns(ctx, lifeguard.ConcernFilter{Order: lifeguard.OrderPriority, Limit: 200})
+	if err != nil {
+		return err
+	}
+	levels := lifeguard.RiskLevels()
+	i := 0
+	for _, c := range page.Concerns {
+		if c.FirstOpenedAt == nil {
+			continue
+		}
+		if _, err := s.Concerns.SetRiskLevel(ctx, c.ID, levels[rng.IntN(len(levels))]); err != nil {
+			return fmt.Errorf("risk of %d: %w", c.ID, err)
+		}
+		var to *lifeguard.User
+		switch i % 3 {
+		case 0:
+			to = deputy
+		case 1:
+			to = lead
+		}
+		i++
+		if to == nil {
+			continue
+		}
+		if _, err := s.Concerns.AssignConcern(ctx, c.ID, to.ID); err != nil {
+			return fmt.Errorf("assign %d: %w", c.ID, err)
+		}
+	}
+	return nil
 }

@@ -114,7 +114,7 @@ func TestRiskAndAssignmentPages(t *testing.T) {
 	t.Run("rate the risk", func(t *testing.T) {
 		p := f.postThen("dsl", path+"/risk", url.Values{"risk_level": {"high"}})
 		checkPage(t, p)
-		mustContain(t, p, "The risk level is recorded: high risk.", `<span class="tag overdue">High risk</span>: set by`,
+		mustContain(t, p, "The risk level is recorded: high risk.", `<span class="tag overdue">High risk</span> set by`,
 			`value="high" checked`)
 		bad := f.post("dsl", path+"/risk", url.Values{"risk_level": {"extreme"}})
 		if bad.status != http.StatusUnprocessableEntity {
@@ -127,7 +127,7 @@ func TestRiskAndAssignmentPages(t *testing.T) {
 	t.Run("assign to the deputy", func(t *testing.T) {
 		p := f.postThen("dsl", path+"/assignment", url.Values{"assigned_to": {strconv.FormatInt(deputy.ID, 10)}})
 		checkPage(t, p)
-		mustContain(t, p, "The concern is assigned to Dee Deputy (deputy).", "Dee Deputy (deputy): assigned by")
+		mustContain(t, p, "The concern is assigned to Dee Deputy (deputy).", "<strong>Dee Deputy (deputy)</strong> assigned by")
 		for _, who := range []string{strconv.FormatInt(f.users["staff"].ID, 10), strconv.FormatInt(f.users["dslB"].ID, 10), "abc"} {
 			bad := f.post("dsl", "/concerns/"+strconv.FormatInt(other.ID, 10)+"/assignment", url.Values{"assigned_to": {who}})
 			if bad.status != http.StatusUnprocessableEntity {
