@@ -47,6 +47,8 @@ const (
 	OpReadFilterAlerts  Op = "work the filter's alerts"
 	OpReadFilterReviews Op = "see the filter's review requests"
 	OpReadReminders     Op = "see and dismiss reminders"
+
+	OpAlertSettings Op = "see and set the organisation's alert settings"
 )
 
 // Ops lists every operation, in the order of the table.
@@ -59,6 +61,7 @@ func Ops() []Op {
 		OpReadUser, OpAdminister,
 		OpSendFilterEvents, OpReadFilterPolicy, OpSetFilterPolicy, OpReadFilterAlerts, OpReadFilterReviews,
 		OpReadReminders,
+		OpAlertSettings,
 	}
 }
 
@@ -148,6 +151,9 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, org, no, part, no}, true
 	case OpReadReminders:
 		return rule{no, org, no, no, no, no}, true
+
+	case OpAlertSettings: // when digests go and whom an unopened concern escalates to
+		return rule{no, org, org, no, no, no}, true
 	}
 	return rule{}, false
 }

@@ -107,7 +107,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
 	pages, err := web.New(web.Config{
-		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db, Reminders: db,
+		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db,
 			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db},
 		Framework:     fw,
 		Auth:          svc,
@@ -152,6 +152,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
+		jobs.Escalations(db, clock.Now, logger),
+		jobs.Digests(db, lifeguard.DigestNew, clock.Now, logger),
+		jobs.Digests(db, lifeguard.DigestOverdue, clock.Now, logger),
 		delivery.Job(),
 	}})
 	if err != nil {

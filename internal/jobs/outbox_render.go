@@ -52,7 +52,8 @@ func emailFor(m *lifeguard.OutboxMessage, to, base string) mail.Message {
 		}
 	case lifeguard.AlertEscalation:
 		subject = "Lifeguard: an urgent concern has not been opened"
-		lead = "A concern that needs attention now has not yet been opened by a designated safeguarding lead."
+		lead = "A concern that needs attention now has not yet been opened by a designated safeguarding lead." +
+			" Please find your safeguarding lead or their deputy in person now, and make sure they open it."
 	case lifeguard.AlertFilterAlert:
 		subject = "Lifeguard: a filter alert needs attention " + when(m.Urgency)
 		lead = "The web filter has raised an alert that needs a designated safeguarding lead's attention."
@@ -60,10 +61,15 @@ func emailFor(m *lifeguard.OutboxMessage, to, base string) mail.Message {
 		subject = "Lifeguard: work is waiting"
 		lead = "There is work waiting for you in Lifeguard."
 	}
+	why := "You receive it because you are a safeguarding lead of your organisation."
+	if m.Kind == lifeguard.AlertEscalation {
+		why = "You receive it because you are on your organisation's escalation list."
+	}
 	body := lead + "\n\n" +
 		"Open it in Lifeguard:\n" + link(m, base) + "\n\n" +
 		"This email holds no details of the child or of the concern: sign in to read them.\n" +
-		"You receive it because you are a safeguarding lead of your organisation.\n"
+		why + "\n" +
+		"Choose which alerts you receive: " + strings.TrimRight(base, "/") + "/account/alerts\n"
 	return mail.Message{To: to, Subject: subject, Body: body, ID: deliveryID(m)}
 }
 

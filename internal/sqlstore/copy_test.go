@@ -153,6 +153,16 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	rs, err := db.Reminders(asDSL)
 	must(err)
 	must(db.DismissReminder(asDSL, rs[0].ID))
+	// Alert choices, an organisation's alert settings, and a digest.
+	_, err = db.SetAlertPreferences(asDSL, lifeguard.AlertPreferences{Immediate: true, Escalations: true})
+	must(err)
+	_, err = db.SetAlertSettings(asDSL, lifeguard.AlertSettings{DigestAt: "16:00", Zone: "Europe/London",
+		EscalateAfterMinutes: 20, EscalationList: []int64{staff.ID}})
+	must(err)
+	slot, err := lifeguard.DefaultAlertSettings(a.ID).LastDigest(now)
+	must(err)
+	_, err = db.SendDigests(ctx, lifeguard.DigestOverdue, slot.Add(time.Minute))
+	must(err)
 	run := lifeguard.JobClaim{Job: "reminders", Slot: now.Truncate(time.Hour), Holder: "a", Until: now.Add(time.Minute)}
 	_, err = db.ClaimJob(ctx, run, now)
 	must(err)

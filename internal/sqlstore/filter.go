@@ -188,27 +188,31 @@ func (db *DB) RecordFilterEvents(ctx context.Context, events []lifeguard.FilterE
 
 // addToAlert adds one new attempt to the alert of its device, category and
 // hour, raising the alert if it is the first. A closed alert opens again:
-// the DSL dealt with what they saw, and this is more.
+// the DSL dealt with what they saw, and this is more. Raising or reopening
+// an alert tells the DSLs at once (alertFilterAlert), in this transaction.
 func addToAlert(ctx context.Context, tx *tx, org int64, e *lifeguard.FilterEvent, now time.Time) error {
 	hour := e.Time.Truncate(time.Hour)
 	var (
 		id, first, last int64
 		attempts        int
-		names           string
+		names, status   string
 	)
-	err := tx.row(ctx, `SELECT id, first_at, last_at, attempts, names FROM filter_alerts
+	err := tx.row(ctx, `SELECT id, first_at, last_at, attempts, names, status FROM filter_alerts
 		WHERE organisation_id = ? AND client = ? AND category = ? AND hour = ?`,
-		org, e.Client, string(e.Category), micros(hour)).Scan(&id, &first, &last, &attempts, &names)
+		org, e.Client, string(e.Category), micros(hour)).Scan(&id, &first, &last, &attempts, &names, &status)
 	if errors.Is(err, sql.ErrNoRows) {
 		b, err := json.Marshal([]string{e.Name})
 		if err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, `INSERT INTO filter_alerts (organisation_id, client, grp, category, hour, first_at,
+		id, err = tx.insert(ctx, `INSERT INTO filter_alerts (organisation_id, client, grp, category, hour, first_at,
 			last_at, attempts, names, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, 'open', ?)`,
 			org, e.Client, e.Group, string(e.Category), micros(hour), micros(e.Time), micros(e.Time), string(b),
 			micros(now))
-		return err
+		if err != nil {
+			return err
+		}
+		return alertFilterAlert(ctx, tx, now, org, id)
 	}
 	if err != nil {
 		return err
@@ -228,7 +232,12 @@ func addToAlert(ctx context.Context, tx *tx, org int64, e *lifeguard.FilterEvent
 	_, err = tx.exec(ctx, `UPDATE filter_alerts SET first_at = ?, last_at = ?, attempts = ?, names = ?, grp = ?,
 		status = 'open', closed_by = NULL, closed_at = NULL WHERE id = ?`,
 		min(first, at), max(last, at), attempts+1, string(b), e.Group, id)
-	return err
+	if err != nil || status == lifeguard.FilterOpen {
+		return err
+	}
+	// Opened again after the DSL closed it: more has happened, and they
+	// are told as for a new alert.
+	return alertFilterAlert(ctx, tx, now, org, id)
 }
 
 const reviewColumns = `id, organisation_id, ref, at, client, grp, name, category, comment, status, outcome,

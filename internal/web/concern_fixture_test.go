@@ -132,7 +132,7 @@ func newDSLFixtureOn(t testing.TB, dsn string, tweak func(*sqlstore.DB, *web.Sto
 	if f.proc, err = procedure.Load("", nil); err != nil {
 		t.Fatal(err)
 	}
-	stores := web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Transfers: db, Reminders: db,
+	stores := web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db,
 		Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db}
 	if tweak != nil {
 		tweak(db, &stores)
@@ -417,6 +417,11 @@ func checkPage(t *testing.T, p dslPage) {
 		}
 	}
 	for _, m := range regexp.MustCompile(`href="#([^"]+)"`).FindAllStringSubmatch(body, -1) {
+		// A browser finds the element of a percent-encoded fragment by
+		// its decoded id (escalation_list%5b0%5d is escalation_list[0]).
+		if frag, err := url.PathUnescape(m[1]); err == nil {
+			m[1] = frag
+		}
 		if m[1] != "main" && !ids[m[1]] {
 			t.Errorf("link to #%s, which is not on the page", m[1])
 		}

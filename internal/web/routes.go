@@ -22,6 +22,9 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /account/second-factor", wb.enrolling(wb.enrol))
 	mux.Handle("GET /account/settings", wb.signedIn(wb.settingsForm))
 	mux.Handle("POST /account/settings", wb.signedIn(wb.saveSettings))
+	mux.Handle("GET /account/alerts", wb.signedIn(wb.alertChoicesForm))
+	mux.Handle("POST /account/alerts", wb.signedIn(wb.saveAlertPreferences))
+	mux.Handle("POST /account/alerts/organisation", wb.signedIn(wb.saveOrgAlerts))
 
 	// Reporting and help.
 	mux.Handle("GET /report", wb.signedIn(wb.reportForm))

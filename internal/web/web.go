@@ -34,6 +34,9 @@ type Stores struct {
 	// Filter is the DNS filter's store: its alerts and reviews, which stay
 	// empty while no filter sends events.
 	Filter lifeguard.FilterStore
+	// Alerts keeps each user's choice of alerts and the organisation's
+	// alert settings.
+	Alerts lifeguard.AlertStore
 	// Outbox and Webhooks are the alerts' delivery, for administrators.
 	Outbox   lifeguard.OutboxStore
 	Webhooks lifeguard.WebhookStore
@@ -56,6 +59,7 @@ func (s Stores) missing() string {
 		{"Plan", s.Plan != nil},
 		{"Reports", s.Reports != nil},
 		{"Filter", s.Filter != nil},
+		{"Alerts", s.Alerts != nil},
 		{"Outbox", s.Outbox != nil},
 		{"Webhooks", s.Webhooks != nil},
 	} {

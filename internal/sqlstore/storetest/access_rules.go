@@ -143,6 +143,10 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 			_, err := f.db.Reminders(ctx)
 			return err
 		}},
+		lifeguard.OpAlertSettings: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.AlertSettings(ctx, f.orgA.ID)
+			return err
+		}},
 	}
 }
 
