@@ -102,7 +102,11 @@ func (e *env) report(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := report.Options{Scope: scope, RouteTitle: proc.RouteTitle, Now: time.Now(),
+	partnership, err := db.Partnership(sys, q.PartnershipID)
+	if err != nil {
+		return err
+	}
+	opt := report.Options{Scope: scope, Partnership: partnership.Name, RouteTitle: proc.RouteTitle, Now: time.Now(),
 		StrandTitle: func(code string) (string, bool) {
 			if st, ok := fw.Strand(code); ok {
 				return st.Title, true

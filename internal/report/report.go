@@ -22,6 +22,9 @@ type Report struct {
 	Title string `json:"title"`
 	// Scope is the partnership's or the organisation's name.
 	Scope string `json:"scope"`
+	// Partnership is the name of the partnership whose board the report
+	// is for, for its title page and running header; empty when unknown.
+	Partnership string `json:"partnership,omitempty"`
 	// OrganisationID is the organisation reported on, zero for the board
 	// report.
 	OrganisationID int64 `json:"organisation_id,omitempty"`
@@ -93,6 +96,9 @@ const (
 // Options are what the report needs besides the counts.
 type Options struct {
 	Scope string
+	// Partnership is the partnership's name, for the title page and the
+	// running header of the printed report.
+	Partnership string
 	// RouteTitle gives a route's title; a route it does not know is shown
 	// by its code.
 	RouteTitle func(lifeguard.RouteCode) (string, bool)
@@ -133,7 +139,7 @@ func Build(rc *lifeguard.ReportCounts, opt Options) (*Report, error) {
 	if rc.Query.OrganisationID != 0 {
 		title = "Online-safety report for " + opt.Scope
 	}
-	r := &Report{Title: title, Scope: opt.Scope, OrganisationID: rc.Query.OrganisationID,
+	r := &Report{Title: title, Scope: opt.Scope, Partnership: opt.Partnership, OrganisationID: rc.Query.OrganisationID,
 		From: rc.Query.From, To: rc.Query.To, Generated: opt.Now.UTC()}
 	b := builder{rc: rc, opt: opt}
 	for _, f := range []func() (Section, error){b.overview, b.risks, b.children, b.organisations, b.routes,
