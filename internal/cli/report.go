@@ -106,7 +106,8 @@ func (e *env) report(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := report.Options{Scope: scope, Partnership: partnership.Name, RouteTitle: proc.RouteTitle, Now: time.Now(),
+	opt := report.Options{Scope: scope, Partnership: partnership.Name, RouteTitle: proc.RouteTitle,
+		RouteUrgency: proc.RouteUrgency, Now: time.Now(),
 		StrandTitle: func(code string) (string, bool) {
 			if st, ok := fw.Strand(code); ok {
 				return st.Title, true

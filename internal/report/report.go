@@ -32,7 +32,10 @@ type Report struct {
 	From      lifeguard.Date `json:"from"`
 	To        lifeguard.Date `json:"to"`
 	Generated time.Time      `json:"generated"`
-	Sections  []Section      `json:"sections"`
+	// Summary is the written summary that opens the report (summary.go),
+	// made from the report's own published figures.
+	Summary  []string  `json:"summary"`
+	Sections []Section `json:"sections"`
 }
 
 // Section is one part of the report: a heading, what it shows, its key
@@ -105,6 +108,9 @@ type Options struct {
 	// StrandTitle gives a self-audit strand's title; a strand it does not
 	// know is shown by its code.
 	StrandTitle func(code string) (string, bool)
+	// RouteUrgency gives a route's urgency in the procedure, for the
+	// summary's most urgent routes; nil leaves them out of it.
+	RouteUrgency func(lifeguard.RouteCode) (lifeguard.Urgency, bool)
 	// Now is when the report is made.
 	Now time.Time
 }
@@ -153,6 +159,7 @@ func Build(rc *lifeguard.ReportCounts, opt Options) (*Report, error) {
 		}
 		r.Sections = append(r.Sections, s)
 	}
+	r.Summary = summarise(r, opt.RouteUrgency)
 	return r, nil
 }
 

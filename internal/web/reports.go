@@ -103,7 +103,7 @@ func (wb *Web) reportOptions(r *http.Request, scope string) (report.Options, err
 	}
 	o.Partnership = p.Name
 	if wb.cfg.Procedure != nil {
-		o.RouteTitle = wb.cfg.Procedure.RouteTitle
+		o.RouteTitle, o.RouteUrgency = wb.cfg.Procedure.RouteTitle, wb.cfg.Procedure.RouteUrgency
 	}
 	if fw := wb.cfg.Framework; fw != nil {
 		o.StrandTitle = func(code string) (string, bool) {
