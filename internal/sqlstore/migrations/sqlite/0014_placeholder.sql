@@ -1,0 +1,1 @@
+-- placeholder of h-print for another branch's migration; dropped at merge
