@@ -63,6 +63,9 @@ type DB struct {
 	writer  *writer
 	// journalKey seals the journal's head; nil when the store has none.
 	journalKey []byte
+	// reports keeps the report sums of the periods asked for
+	// (report_cache.go).
+	reports *reportCache
 }
 
 // Open opens the PostgreSQL database at cfg.DSN, waiting for the server
@@ -73,7 +76,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.JournalKey != nil && len(cfg.JournalKey) != JournalKeySize {
 		return nil, fmt.Errorf("sqlstore: a journal key must be %d bytes, not %d", JournalKeySize, len(cfg.JournalKey))
 	}
-	db := &DB{nowFunc: cfg.Now, log: cfg.Logger, journalKey: cfg.JournalKey}
+	db := &DB{nowFunc: cfg.Now, log: cfg.Logger, journalKey: cfg.JournalKey, reports: newReportCache()}
 	if db.nowFunc == nil {
 		db.nowFunc = time.Now
 	}
