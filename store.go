@@ -193,6 +193,10 @@ type NewUser struct {
 // own organisation and user.
 type OrgStore interface {
 	CreatePartnership(ctx context.Context, name string) (*Partnership, error)
+	// Partnership returns a partnership by id: any signed-in user reads
+	// their own partnership's (its name heads the board report), and no
+	// other (ENOTFOUND).
+	Partnership(ctx context.Context, id int64) (*Partnership, error)
 	CreateOrganisation(ctx context.Context, o Organisation) (*Organisation, error)
 	Organisation(ctx context.Context, id int64) (*Organisation, error)
 	// Organisations lists the partnership's organisations (for transfers and

@@ -108,7 +108,12 @@ func (e *env) report(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := report.Options{Scope: scope, RouteTitle: proc.RouteTitle, Now: time.Now(), Rule: *rule,
+	partnership, err := db.Partnership(sys, q.PartnershipID)
+	if err != nil {
+		return err
+	}
+	opt := report.Options{Scope: scope, Partnership: partnership.Name, RouteTitle: proc.RouteTitle,
+		RouteUrgency: proc.RouteUrgency, Now: time.Now(), Rule: *rule,
 		StrandTitle: func(code string) (string, bool) {
 			if st, ok := fw.Strand(code); ok {
 				return st.Title, true

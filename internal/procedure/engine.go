@@ -473,6 +473,16 @@ func (p *Procedure) rule(id string) *rule {
 	return nil
 }
 
+// RouteUrgency returns the urgency the procedure gives a route, for the
+// report to find the most urgent routes.
+func (p *Procedure) RouteUrgency(code lifeguard.RouteCode) (lifeguard.Urgency, bool) {
+	i, ok := p.routeIndex[code]
+	if !ok {
+		return "", false
+	}
+	return p.routes[i].urgency, true
+}
+
 // RouteTitle returns the title of the route with the code, as this
 // procedure (local file included) names it.
 func (p *Procedure) RouteTitle(code lifeguard.RouteCode) (string, bool) {

@@ -82,6 +82,11 @@ func fixedReportBy(t *testing.T, rule string) *Report {
 			s, ok := titles[c]
 			return s, ok
 		},
+		RouteUrgency: func(c lifeguard.RouteCode) (lifeguard.Urgency, bool) {
+			u, ok := map[lifeguard.RouteCode]lifeguard.Urgency{"CSC_REFERRAL": lifeguard.Immediate,
+				"POLICE_101": lifeguard.SameWorkingDay, "ADVICE_PARENTS": lifeguard.Advice}[c]
+			return u, ok
+		},
 		StrandTitle: func(c string) (string, bool) {
 			s, ok := map[string]string{"L": "Leadership and policy", "T": "Technology"}[c]
 			return s, ok

@@ -19,6 +19,10 @@ var reportHTML string
 var documentTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"chart": Chart,
 	"css":   func() template.CSS { return template.CSS(reportCSS) },
+	// printcss and pagecss put the printed report's rules in the
+	// document itself, so that the file prints as the page does.
+	"printcss": func() template.CSS { return template.CSS(printCSS) },
+	"pagecss":  func(r *Report) template.CSS { return template.CSS(PageCSS(r)) },
 }).Parse(reportHTML))
 
 // WriteHTML writes the report as a standalone HTML document.

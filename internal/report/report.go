@@ -23,6 +23,9 @@ type Report struct {
 	Title string `json:"title"`
 	// Scope is the partnership's or the organisation's name.
 	Scope string `json:"scope"`
+	// Partnership is the name of the partnership whose board the report
+	// is for, for its title page and running header; empty when unknown.
+	Partnership string `json:"partnership,omitempty"`
 	// OrganisationID is the organisation reported on, zero for the board
 	// report.
 	OrganisationID int64 `json:"organisation_id,omitempty"`
@@ -32,8 +35,11 @@ type Report struct {
 	Generated time.Time      `json:"generated"`
 	// Rule is how small numbers are kept from being worked out
 	// (RuleSuppress or RuleRound5), and RuleText says it to the reader.
-	Rule     string    `json:"rule"`
-	RuleText string    `json:"rule_text"`
+	Rule     string `json:"rule"`
+	RuleText string `json:"rule_text"`
+	// Summary is the written summary that opens the report (summary.go),
+	// made from the report's own published figures.
+	Summary  []string  `json:"summary"`
 	Sections []Section `json:"sections"`
 }
 
@@ -122,12 +128,18 @@ const (
 // Options are what the report needs besides the counts.
 type Options struct {
 	Scope string
+	// Partnership is the partnership's name, for the title page and the
+	// running header of the printed report.
+	Partnership string
 	// RouteTitle gives a route's title; a route it does not know is shown
 	// by its code.
 	RouteTitle func(lifeguard.RouteCode) (string, bool)
 	// StrandTitle gives a self-audit strand's title; a strand it does not
 	// know is shown by its code.
 	StrandTitle func(code string) (string, bool)
+	// RouteUrgency gives a route's urgency in the procedure, for the
+	// summary's most urgent routes; nil leaves them out of it.
+	RouteUrgency func(lifeguard.RouteCode) (lifeguard.Urgency, bool)
 	// Now is when the report is made.
 	Now time.Time
 	// Rule is the rule of publication, RuleSuppress when "".
@@ -174,7 +186,7 @@ func Build(rc *lifeguard.ReportCounts, opt Options) (*Report, error) {
 		return nil, lifeguard.Invalid("invalid report", []lifeguard.Problem{{Path: "rule",
 			Problem: fmt.Sprintf("%q is not a rule of publication; give %s", opt.Rule, strings.Join(Rules(), " or "))}})
 	}
-	r := &Report{Title: title, Scope: opt.Scope, OrganisationID: rc.Query.OrganisationID,
+	r := &Report{Title: title, Scope: opt.Scope, Partnership: opt.Partnership, OrganisationID: rc.Query.OrganisationID,
 		From: rc.Query.From, To: rc.Query.To, Generated: opt.Now.UTC(), Rule: opt.Rule, RuleText: ruleTexts[opt.Rule]}
 	b := builder{rc: rc, opt: opt}
 	for _, f := range []func() (Section, error){b.overview, b.risks, b.children, b.organisations, b.routes,
@@ -188,6 +200,7 @@ func Build(rc *lifeguard.ReportCounts, opt Options) (*Report, error) {
 		}
 		r.Sections = append(r.Sections, s)
 	}
+	r.Summary = summarise(r, opt.RouteUrgency)
 	return r, nil
 }
 

@@ -66,6 +66,9 @@ type DB struct {
 	// outboxWake is signalled after a commit that wrote to the outbox
 	// (OutboxWritten).
 	outboxWake chan struct{}
+	// reports keeps the report sums of the periods asked for
+	// (report_cache.go).
+	reports *reportCache
 }
 
 // Open opens the PostgreSQL database at cfg.DSN, waiting for the server
@@ -76,7 +79,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.JournalKey != nil && len(cfg.JournalKey) != JournalKeySize {
 		return nil, fmt.Errorf("sqlstore: a journal key must be %d bytes, not %d", JournalKeySize, len(cfg.JournalKey))
 	}
-	db := &DB{nowFunc: cfg.Now, log: cfg.Logger, journalKey: cfg.JournalKey, outboxWake: make(chan struct{}, 1)}
+	db := &DB{nowFunc: cfg.Now, log: cfg.Logger, journalKey: cfg.JournalKey, outboxWake: make(chan struct{}, 1),
+		reports: newReportCache()}
 	if db.nowFunc == nil {
 		db.nowFunc = time.Now
 	}

@@ -48,6 +48,28 @@ func (db *DB) CreatePartnership(ctx context.Context, name string) (*lifeguard.Pa
 	return out, nil
 }
 
+// Partnership returns the actor's own partnership, or any for the system.
+func (db *DB) Partnership(ctx context.Context, id int64) (*lifeguard.Partnership, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsSystem() && a.PartnershipID != id {
+		return nil, lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such partnership.")
+	}
+	out := &lifeguard.Partnership{ID: id}
+	err = db.inRead(ctx, "partnership", func(tx *tx) error {
+		return tx.row(ctx, `SELECT name FROM partnerships WHERE id = ?`, id).Scan(&out.Name)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such partnership.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CreateOrganisation records an organisation in a partnership: the
 // administrator's own (PartnershipID zero or theirs), or any for the system.
 func (db *DB) CreateOrganisation(ctx context.Context, o lifeguard.Organisation) (*lifeguard.Organisation, error) {

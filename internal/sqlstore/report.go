@@ -93,6 +93,9 @@ func addReportCounts(ctx context.Context, tx *tx, id int64, sign int) error {
 		SELECT p, day, dim, key, SUM(n) * `+strconv.Itoa(sign)+` FROM (`+sel+`) u WHERE true
 		GROUP BY p, day, dim, key
 		ON CONFLICT (partnership_id, day, dim, key) DO UPDATE SET n = report_counts.n + excluded.n`, id)
+	if err == nil {
+		err = bumpReportVersion(ctx, tx, id)
+	}
 	if err != nil {
 		return fmt.Errorf("report counts: %w", err)
 	}
@@ -123,6 +126,9 @@ func (db *DB) rebuildReportCounts(ctx context.Context) error {
 		with, sel := tx.d.contributions(`true`)
 		if _, err := tx.exec(ctx, with+` INSERT INTO report_counts (partnership_id, day, dim, key, n)
 			SELECT p, day, dim, key, SUM(n) FROM (`+sel+`) u WHERE true GROUP BY p, day, dim, key`); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE report_versions SET version = version + 1`); err != nil {
 			return err
 		}
 		_, err := tx.exec(ctx, `UPDATE report_rebuild SET needed = ? WHERE id = 1`, false)
@@ -163,47 +169,19 @@ func (db *DB) ReportCounts(ctx context.Context, q lifeguard.ReportQuery) (*lifeg
 	prevFrom := from - (to - from + 1)
 	r := &lifeguard.ReportCounts{Query: q}
 	err = db.inRead(ctx, "report", func(tx *tx) error {
-		var rows *sql.Rows
-		var err error
-		if q.OrganisationID != 0 {
-			var part int64
-			err := tx.row(ctx, `SELECT partnership_id FROM organisations WHERE id = ?`, q.OrganisationID).Scan(&part)
-			if err == sql.ErrNoRows || (err == nil && part != q.PartnershipID) {
-				return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such organisation.")
-			}
-			if err != nil {
-				return err
-			}
-			with, sel := tx.d.contributions(`c.organisation_id = ? AND c.reported_at >= ? AND c.reported_at < ?`)
-			rows, err = tx.query(ctx, with+` SELECT dim, key, day, SUM(n) FROM (`+sel+`) u
-				WHERE day >= ? OR dim = 'concerns' GROUP BY dim, key, day`,
-				q.OrganisationID, prevFrom*dayMicros, (to+1)*dayMicros, from)
-			if err != nil {
-				return err
-			}
+		// The counter first: sums read after it are at least as new as
+		// it says, so they are never kept under a later counter.
+		version, err := reportVersion(ctx, tx, q.PartnershipID)
+		if err != nil {
+			return err
+		}
+		if kept := db.reports.get(q, version); kept != nil {
+			r = kept
 		} else {
-			rows, err = tx.query(ctx, `SELECT dim, key, day, SUM(n) FROM report_counts
-				WHERE partnership_id = ? AND day >= ? AND day <= ? AND (day >= ? OR dim = 'concerns')
-				GROUP BY dim, key, day`, q.PartnershipID, prevFrom, to, from)
-			if err != nil {
+			if err := sumReportCounts(ctx, tx, q, r, prevFrom, from, to); err != nil {
 				return err
 			}
-		}
-		defer rows.Close()
-		f := newFold(from)
-		for rows.Next() {
-			var dim, key string
-			var day, n int64
-			if err := rows.Scan(&dim, &key, &day, &n); err != nil {
-				return err
-			}
-			f.add(dim, key, day, n)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if err := f.into(r); err != nil {
-			return err
+			db.reports.put(q, version, r)
 		}
 		end := (to + 1) * dayMicros
 		if r.Audits, err = auditCounts(ctx, tx, q, end-yearMicros, end); err != nil {
@@ -218,6 +196,51 @@ func (db *DB) ReportCounts(ctx context.Context, q lifeguard.ReportQuery) (*lifeg
 		return nil, err
 	}
 	return r, nil
+}
+
+// sumReportCounts sums a period's concern figures into r: the board's from
+// report_counts, an organisation's from its concerns.
+func sumReportCounts(ctx context.Context, tx *tx, q lifeguard.ReportQuery, r *lifeguard.ReportCounts, prevFrom, from, to int64) error {
+	var rows *sql.Rows
+	var err error
+	if q.OrganisationID != 0 {
+		var part int64
+		err := tx.row(ctx, `SELECT partnership_id FROM organisations WHERE id = ?`, q.OrganisationID).Scan(&part)
+		if err == sql.ErrNoRows || (err == nil && part != q.PartnershipID) {
+			return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such organisation.")
+		}
+		if err != nil {
+			return err
+		}
+		with, sel := tx.d.contributions(`c.organisation_id = ? AND c.reported_at >= ? AND c.reported_at < ?`)
+		rows, err = tx.query(ctx, with+` SELECT dim, key, day, SUM(n) FROM (`+sel+`) u
+				WHERE day >= ? OR dim = 'concerns' GROUP BY dim, key, day`,
+			q.OrganisationID, prevFrom*dayMicros, (to+1)*dayMicros, from)
+		if err != nil {
+			return err
+		}
+	} else {
+		rows, err = tx.query(ctx, `SELECT dim, key, day, SUM(n) FROM report_counts
+				WHERE partnership_id = ? AND day >= ? AND day <= ? AND (day >= ? OR dim = 'concerns')
+				GROUP BY dim, key, day`, q.PartnershipID, prevFrom, to, from)
+		if err != nil {
+			return err
+		}
+	}
+	defer rows.Close()
+	f := newFold(from)
+	for rows.Next() {
+		var dim, key string
+		var day, n int64
+		if err := rows.Scan(&dim, &key, &day, &n); err != nil {
+			return err
+		}
+		f.add(dim, key, day, n)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return f.into(r)
 }
 
 // epochDay is the number of days from 1970-01-01 to d.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -22,7 +23,9 @@ type boardView struct {
 	From, To string
 	CSVURL   string
 	JSONURL  string
-	Sections []boardSection
+	// PageCSSURL is the printed report's page boxes (reportPageCSS).
+	PageCSSURL string
+	Sections   []boardSection
 }
 
 type boardSection struct {
@@ -81,21 +84,29 @@ func (wb *Web) buildReport(r *http.Request) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	opt, err := wb.reportOptions(r, scope)
+	if err != nil {
+		return nil, err
+	}
 	counts, err := wb.cfg.Stores.Reports.ReportCounts(r.Context(), q)
 	if err != nil {
 		return nil, err
 	}
-	opt := wb.reportOptions(scope)
 	// The rule of publication the reader chose (report.Rules); Build
 	// refuses any other, naming "rule".
 	opt.Rule = r.URL.Query().Get("rule")
 	return report.Build(counts, opt)
 }
 
-func (wb *Web) reportOptions(scope string) report.Options {
+func (wb *Web) reportOptions(r *http.Request, scope string) (report.Options, error) {
 	o := report.Options{Scope: scope, Now: wb.cfg.Now()}
+	p, err := wb.cfg.Stores.Orgs.Partnership(r.Context(), fromRequest(r).user.PartnershipID)
+	if err != nil {
+		return o, err
+	}
+	o.Partnership = p.Name
 	if wb.cfg.Procedure != nil {
-		o.RouteTitle = wb.cfg.Procedure.RouteTitle
+		o.RouteTitle, o.RouteUrgency = wb.cfg.Procedure.RouteTitle, wb.cfg.Procedure.RouteUrgency
 	}
 	if fw := wb.cfg.Framework; fw != nil {
 		o.StrandTitle = func(code string) (string, bool) {
@@ -105,7 +116,29 @@ func (wb *Web) reportOptions(scope string) report.Options {
 			return "", false
 		}
 	}
-	return o
+	return o, nil
+}
+
+// reportPageCSS serves the printed report's page boxes (report.PageCSS):
+// the running header names the partnership and the period, which differ
+// from report to report, and the pages' policy lets in no inline style.
+// It reads no counts, so it costs what the period form costs.
+func (wb *Web) reportPageCSS(w http.ResponseWriter, r *http.Request) error {
+	q, scope, err := wb.reportQuery(r)
+	if err != nil {
+		return err
+	}
+	opt, err := wb.reportOptions(r, scope)
+	if err != nil {
+		return err
+	}
+	shell := &report.Report{Scope: scope, Partnership: opt.Partnership, OrganisationID: q.OrganisationID,
+		From: q.From, To: q.To}
+	setPageHeaders(w)
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = io.WriteString(w, report.PageCSS(shell))
+	return err
 }
 
 func (wb *Web) reportPage(w http.ResponseWriter, r *http.Request) error {
@@ -116,6 +149,7 @@ func (wb *Web) reportPage(w http.ResponseWriter, r *http.Request) error {
 	v := &boardView{Report: rep, From: rep.From.String(), To: rep.To.String()}
 	qs := url.Values{"from": {v.From}, "to": {v.To}, "rule": {rep.Rule}}.Encode()
 	v.CSVURL, v.JSONURL = "/reports/figures.csv?"+qs, "/reports/figures.json?"+qs
+	v.PageCSSURL = "/reports/page.css?" + qs
 	for _, s := range rep.Sections {
 		rs := boardSection{Section: s}
 		for _, t := range s.Tables {

@@ -58,7 +58,7 @@ func TestReportAccess(t *testing.T) {
 	f := newReportFixture(t)
 	want := map[string]int{"officer": 200, "dsl": 200, "manager": 200, "dslB": 200, "managerB": 200,
 		"staff": 403, "staff2": 403, "admin": 403}
-	for _, path := range []string{"/reports", "/reports/figures.csv", "/reports/figures.json"} {
+	for _, path := range []string{"/reports", "/reports/figures.csv", "/reports/figures.json", "/reports/page.css"} {
 		for who, status := range want {
 			t.Run(strings.TrimPrefix(path, "/")+"/"+who, func(t *testing.T) {
 				if p := f.get(who, path); p.status != status {
@@ -126,6 +126,20 @@ func TestReportPages(t *testing.T) {
 		t.Errorf("an unknown rule: %d, want 422", p.status)
 	} else {
 		mustContain(t, p, "rule", "round10")
+	}
+	// The printed report's page boxes: the partnership's name and the
+	// period at the head of every page, as the page links them for print.
+	mustContain(t, board, `href="/reports/page.css?from=`, `media="print"`, "report-print.", "OFFICIAL-SENSITIVE", "Contents")
+	part, err := f.db.Partnership(lifeguard.WithActor(t.Context(), lifeguard.SystemActor()), f.orgA.PartnershipID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := f.get("officer", "/reports/page.css?from=2026-06-01&to=2026-11-30")
+	mustContain(t, pages, "@page", `counter(page) " of " counter(pages)`, "OFFICIAL-SENSITIVE",
+		part.Name+": 1 June 2026 to 30 November 2026")
+	mustContain(t, f.get("dsl", "/reports/page.css?from=2026-06-01&to=2026-11-30"), `"School A: 1 June 2026`)
+	if p := f.get("officer", "/reports/page.css?from=2026-13-01"); p.status != http.StatusUnprocessableEntity {
+		t.Errorf("page rules of a bad period: %d, want 422", p.status)
 	}
 
 	for _, q := range []string{"?from=2026-02-30", "?to=yesterday", "?from=2026-06-01&to=2026-01-01"} {

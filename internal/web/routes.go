@@ -91,6 +91,7 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /reports", wb.signedIn(wb.reportPage))
 	mux.Handle("GET /reports/figures.csv", wb.signedIn(wb.reportCSV))
 	mux.Handle("GET /reports/figures.json", wb.signedIn(wb.reportJSON))
+	mux.Handle("GET /reports/page.css", wb.signedIn(wb.reportPageCSS))
 
 	// Anything else (the API is mounted beside the pages, under /api/) is
 	// a page that does not exist, or one asked with a method it does not

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/lifeguard-scp/lifeguard/internal/quickexit"
+	"github.com/lifeguard-scp/lifeguard/internal/report"
 )
 
 //go:embed static
@@ -46,6 +47,8 @@ func newAssets() (*assets, error) {
 	})
 	// The quick exit's script is shared with the filter's block page.
 	a.add("quick-exit.js", quickexit.Script())
+	// So is the printed report's stylesheet with the report as a document.
+	a.add("report-print.css", []byte(report.PrintCSS()))
 	return a, err
 }
 

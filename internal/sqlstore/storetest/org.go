@@ -35,6 +35,20 @@ func testOrganisations(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("own partnership only", func(t *testing.T) {
+		p, err := f.db.Partnership(as(t.Context(), f.staff), f.p1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.ID != f.p1.ID || p.Name != f.p1.Name || p.Name == "" {
+			t.Errorf("partnership %+v, want %+v", p, f.p1)
+		}
+		_, err = f.db.Partnership(as(t.Context(), f.staff), f.p2.ID)
+		wantCode(t, err, lifeguard.ENOTFOUND)
+		_, err = f.db.Partnership(t.Context(), f.p1.ID)
+		wantCode(t, err, lifeguard.EUNAUTHORIZED)
+	})
+
 	t.Run("admin creates in own partnership only", func(t *testing.T) {
 		o, err := f.db.CreateOrganisation(admin, lifeguard.Organisation{Name: "Youth club", Setting: "youth_service"})
 		if err != nil {

@@ -1,0 +1,305 @@
+// Command concurrent measures Lifeguard under many safeguarding leads at
+// once: N signed-in DSLs, each of a different school, in a closed loop over
+// a mix of the pages they use (the inbox, a concern, a child's record, the
+// organisation's figures, and adding a note), for a fixed time, at each N
+// given. It reports page views a second and p50/p99 per page. Benchmarks
+// only: bench/concurrent.sh builds the million-concern database, gives its
+// DSLs a password (-prepare) and points this at a server on loopback.
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base32"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/auth"
+	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
+)
+
+func main() {
+	base := flag.String("url", "http://127.0.0.1:8080", "the server")
+	password := flag.String("password", "bench concurrent passphrase", "the DSLs' password")
+	ns := flag.String("n", "10,50,200", "numbers of DSLs at once, each run in turn")
+	dur := flag.Duration("duration", 20*time.Second, "how long each run measures")
+	prepare := flag.String("prepare", "", "a SQLite file of the benchmark database: give its first DSLs the password, then stop")
+	flag.Parse()
+	var err error
+	if *prepare != "" {
+		err = prepareDSLs(*prepare, *password, maxN(*ns))
+	} else {
+		err = run(*base, *password, *ns, *dur)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "concurrent:", err)
+		os.Exit(1)
+	}
+}
+
+func maxN(ns string) int {
+	m := 0
+	for _, s := range strings.Split(ns, ",") {
+		n, _ := strconv.Atoi(s)
+		m = max(m, n)
+	}
+	return m
+}
+
+// dslEmail is the address of the DSL of the i-th school (from 1) in the
+// store's benchmark data: users come three to a school, the DSL first.
+func dslEmail(i int) string { return fmt.Sprintf("u%d@example.org", (i-1)*3+1) }
+
+// prepareDSLs sets the password of the first n DSLs, through the store.
+func prepareDSLs(path, password string, n int) error {
+	ctx := lifeguard.WithActor(context.Background(), lifeguard.SystemActor())
+	db, err := sqlstore.Open(ctx, sqlstore.Config{Path: path})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	for i := 1; i <= n; i++ {
+		c, err := db.CredentialsByEmail(ctx, dslEmail(i))
+		if err != nil {
+			return fmt.Errorf("%s: %w", dslEmail(i), err)
+		}
+		if err := db.SetPasswordHash(ctx, c.User.ID, hash); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// page is one kind of page view in the mix, with its share of views.
+type page struct {
+	name   string
+	weight int
+}
+
+var mix = []page{{"inbox", 35}, {"concern", 30}, {"child", 15}, {"note", 15}, {"figures", 5}}
+
+// dsl is one signed-in lead with what their inbox links to.
+type dsl struct {
+	c        *http.Client
+	concerns []string
+	children []string
+}
+
+func run(base, password, ns string, dur time.Duration) error {
+	var all []*dsl
+	for _, s := range strings.Split(ns, ",") {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return fmt.Errorf("-n: %q is not a number of DSLs", s)
+		}
+		for len(all) < n {
+			d, err := signIn(base, dslEmail(len(all)+1), password)
+			if err != nil {
+				return fmt.Errorf("%s: %w", dslEmail(len(all)+1), err)
+			}
+			all = append(all, d)
+		}
+		if err := measure(base, all[:n], dur); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func measure(base string, dsls []*dsl, dur time.Duration) error {
+	var mu sync.Mutex
+	lat := map[string][]time.Duration{}
+	var firstErr error
+	stop := time.Now().Add(dur)
+	var wg sync.WaitGroup
+	for i, d := range dsls {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(i), 7))
+			mine := map[string][]time.Duration{}
+			for time.Now().Before(stop) {
+				p := pick(rng)
+				t0 := time.Now()
+				if err := d.view(base, p, rng); err != nil {
+					mu.Lock()
+					firstErr = cmpErr(firstErr, fmt.Errorf("%s: %w", p, err))
+					mu.Unlock()
+					return
+				}
+				mine[p] = append(mine[p], time.Since(t0))
+			}
+			mu.Lock()
+			for k, v := range mine {
+				lat[k] = append(lat[k], v...)
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	total := 0
+	for _, v := range lat {
+		total += len(v)
+	}
+	fmt.Printf("N=%d: %.0f page views a second over %s\n", len(dsls), float64(total)/dur.Seconds(), dur)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	for _, p := range mix {
+		v := lat[p.name]
+		if len(v) == 0 {
+			continue
+		}
+		slices.Sort(v)
+		fmt.Printf("  %-8s p50 %7.1f ms  p99 %7.1f ms  (%d views)\n", p.name, ms(v[len(v)/2]), ms(v[len(v)*99/100]), len(v))
+	}
+	return nil
+}
+
+func cmpErr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+func pick(rng *rand.Rand) string {
+	sum := 0
+	for _, p := range mix {
+		sum += p.weight
+	}
+	x := rng.IntN(sum)
+	for _, p := range mix {
+		if x < p.weight {
+			return p.name
+		}
+		x -= p.weight
+	}
+	return mix[0].name
+}
+
+// view makes one page view of the kind, as the DSL's browser would.
+func (d *dsl) view(base, kind string, rng *rand.Rand) error {
+	var res *http.Response
+	var err error
+	switch kind {
+	case "inbox":
+		res, err = d.c.Get(base + "/inbox")
+	case "concern":
+		res, err = d.c.Get(base + d.concerns[rng.IntN(len(d.concerns))])
+	case "child":
+		if len(d.children) == 0 {
+			res, err = d.c.Get(base + "/inbox")
+			break
+		}
+		res, err = d.c.Get(base + d.children[rng.IntN(len(d.children))])
+	case "figures":
+		res, err = d.c.Get(base + "/reports")
+	case "note":
+		// The form posts and is sent on to the concern page; the view is
+		// both, as the lead waits for both.
+		res, err = d.c.PostForm(base+d.concerns[rng.IntN(len(d.concerns))]+"/notes",
+			url.Values{"text": {"Spoke with the child's form tutor; no new concerns today."}})
+	}
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("answered %d", res.StatusCode)
+	}
+	return nil
+}
+
+func signIn(base, email, password string) (*dsl, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 60 * time.Second}
+	res, err := c.PostForm(base+"/signin", url.Values{"email": {email}, "password": {password}})
+	if err != nil {
+		return nil, err
+	}
+	body := read(res)
+	if strings.Contains(res.Request.URL.Path, "/account/second-factor") {
+		m := regexp.MustCompile(`id="secret">([A-Z2-7]+)<`).FindStringSubmatch(body)
+		if m == nil {
+			return nil, errors.New("no secret on the set-up page")
+		}
+		res, err = c.PostForm(base+"/account/second-factor", url.Values{"secret": {m[1]}, "code": {totp(m[1], time.Now())}})
+		if err != nil {
+			return nil, err
+		}
+		read(res)
+	} else if strings.Contains(res.Request.URL.Path, "/signin") {
+		return nil, fmt.Errorf("sign-in failed (%s)", res.Request.URL.Path)
+	}
+	d := &dsl{c: c}
+	inbox, err := get(c, base+"/inbox")
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range regexp.MustCompile(`href="(/concerns/\d+)"`).FindAllStringSubmatch(inbox, 20) {
+		d.concerns = append(d.concerns, m[1])
+	}
+	if len(d.concerns) == 0 {
+		return nil, errors.New("no concern in the inbox")
+	}
+	for _, cu := range d.concerns[:min(5, len(d.concerns))] {
+		p, err := get(c, base+cu)
+		if err != nil {
+			return nil, err
+		}
+		if m := regexp.MustCompile(`href="(/children/\d+)"`).FindStringSubmatch(p); m != nil {
+			d.children = append(d.children, m[1])
+		}
+	}
+	return d, nil
+}
+
+func read(res *http.Response) string {
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return string(b)
+}
+
+func get(c *http.Client, u string) (string, error) {
+	res, err := c.Get(u)
+	if err != nil {
+		return "", err
+	}
+	if res.StatusCode != http.StatusOK {
+		read(res)
+		return "", fmt.Errorf("%s answered %d", u, res.StatusCode)
+	}
+	return read(res), nil
+}
+
+func totp(secret string, at time.Time) string {
+	key, _ := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], uint64(at.Unix()/30))
+	m := hmac.New(sha1.New, key)
+	m.Write(msg[:])
+	h := m.Sum(nil)
+	off := h[len(h)-1] & 0x0f
+	return fmt.Sprintf("%06d", (binary.BigEndian.Uint32(h[off:off+4])&0x7fffffff)%1000000)
+}
