@@ -31,6 +31,9 @@ func summarise(r *Report, urgency func(lifeguard.RouteCode) (lifeguard.Urgency, 
 	add(r.summaryTimeliness(urgency))
 	add(r.summaryAudits())
 	add(r.summaryPlan())
+	if r.Rule == RuleRound5 && len(out) > 0 {
+		add("Counts of concerns here are rounded to the nearest 5, as in the rest of the report, except the number of concerns in the period.")
+	}
 	return out
 }
 
