@@ -16,12 +16,14 @@ import (
 //     organisation's DSLs and deputies, at once (AlertNewConcern);
 //   - other new concerns: in a digest at the organisation's time of day
 //     (AlertDigest, DigestNew);
-//   - an immediate concern that no DSL or deputy has opened within the
-//     organisation's time: the escalation list, once (AlertEscalation);
+//   - a concern with a route that needs the lead now (Route.NeedsLeadNow)
+//     that no DSL or deputy has opened within the organisation's time: the
+//     escalation list, once (AlertEscalation);
 //   - a filter alert for illegal content, terrorism, self-harm or
 //     extremism: the DSLs and deputies, at once (AlertFilterAlert);
-//   - open concerns past their deadline: a daily digest to the DSLs and
-//     deputies (AlertDigest, DigestOverdue).
+//   - open concerns overdue (judged as Judge does, with the window of
+//     "now"): a daily digest to the DSLs and deputies (AlertDigest,
+//     DigestOverdue).
 //
 // Each user chooses which of these they receive (AlertPreferences), except
 // that a DSL cannot turn off immediate alerts.
@@ -231,8 +233,9 @@ const MaxDigestConcerns = 200
 // messages it wrote.
 type AlertJobStore interface {
 	// EscalateUnopened tells the escalation list, once, of each open
-	// concern with an undecided immediate route that no DSL or deputy has
-	// opened within its organisation's time; the list empty, the
+	// concern with an undecided route that needs the lead now
+	// (Route.NeedsLeadNow) that no DSL or deputy has opened within its
+	// organisation's time; the list empty, the
 	// organisation's managers.
 	EscalateUnopened(ctx context.Context, now time.Time) (int, error)
 	// SendDigests sends every organisation whose digest time of kind has

@@ -35,10 +35,11 @@ func errNoDigest() error { return lifeguard.Errorf(lifeguard.ENOTFOUND, "There i
 // EscalateUnopened escalates the immediate concerns no DSL or deputy has
 // opened in time; see lifeguard.AlertJobStore.
 //
-// "Immediate" is read from the concern's deadline: due is the earliest
-// deadline of its undecided routes, and an immediate route is due at the
-// moment of the report, which no other urgency can be; so due <= reported_at
-// holds exactly while an immediate route is undecided.
+// "Immediate" is lead_now_due being set: a route that needs the lead now
+// (lifeguard.Route.NeedsLeadNow) is still undecided. An immediate route
+// that is an instruction to the reporter ("keep the evidence") does not
+// count: it asks nothing of the lead, and were it counted the head teacher
+// would be told of nearly every concern left unopened for a quarter hour.
 func (db *DB) EscalateUnopened(ctx context.Context, now time.Time) (int, error) {
 	if err := systemOnly(ctx); err != nil {
 		return 0, err
@@ -53,7 +54,7 @@ func (db *DB) EscalateUnopened(ctx context.Context, now time.Time) (int, error) 
 			err := each(ctx, t, `SELECT c.id, c.organisation_id FROM concerns c
 				LEFT JOIN alert_settings s ON s.organisation_id = c.organisation_id
 				WHERE c.escalated_at IS NULL AND c.first_opened_at IS NULL AND c.status <> 'closed'
-				AND c.due IS NOT NULL AND c.due <= c.reported_at AND c.created_at > ?
+				AND c.lead_now_due IS NOT NULL AND c.created_at > ?
 				AND c.created_at + COALESCE(s.escalate_after, ?) * CAST(60000000 AS BIGINT) <= ?
 				ORDER BY c.created_at, c.id LIMIT ?`,
 				[]any{micros(now.Add(-alertLookback)), lifeguard.DefaultEscalateAfter, micros(now), alertBatch},
@@ -365,12 +366,18 @@ func newDigestConcerns(ctx context.Context, t *tx, org int64, slot time.Time) ([
 	return ids, err
 }
 
-// overdueConcerns is the open concerns of org with an undecided route
-// whose deadline had passed at slot.
+// overdueConcerns is the open concerns of org that were overdue at slot,
+// judged as everywhere else (lifeguard.Judge): late only after late_at,
+// which for an immediate route is the end of its window of "now", so a
+// concern reported a few minutes before the digest is not listed as
+// overdue. A concern whose late_at was never written falls back to due.
+// late_at is never before due, so the bound on due alone, which an index
+// can serve, loses nothing.
 func overdueConcerns(ctx context.Context, t *tx, org int64, slot time.Time) ([]int64, error) {
 	var ids []int64
 	err := each(ctx, t, `SELECT id FROM concerns WHERE organisation_id = ? AND status <> 'closed'
-		AND due IS NOT NULL AND due < ? ORDER BY due, id`, []any{org, micros(slot)},
+		AND due IS NOT NULL AND due < ? AND COALESCE(late_at, due) < ? ORDER BY due, id`,
+		[]any{org, micros(slot), micros(slot)},
 		func(scan func(...any) error) error {
 			var id int64
 			if err := scan(&id); err != nil {

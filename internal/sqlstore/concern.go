@@ -148,11 +148,12 @@ func insertConcern(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Tim
 	}
 	types, routes := codeList(c.Facts.ConcernTypes), routeList(&c.Triage)
 	c.ID, err = tx.insert(ctx, `INSERT INTO concerns (organisation_id, child_id, reporter_id, status, facts,
-		triage, types, routes, reported_at, due, late_at, now_window, created_at, updated_at, child_age, vulns)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		triage, types, routes, reported_at, due, late_at, lead_now_due, now_window, created_at, updated_at, child_age, vulns)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.OrganisationID, nullablePtr(c.ChildID), c.ReporterID, string(c.Status), string(factsJSON),
 		string(triageJSON), types, routes, micros(c.Facts.ReportedAt), nullMicros(c.Due),
-		nullMicros(lateOf(&c.Triage, nil)), c.Triage.Window().Microseconds(), micros(now), micros(now),
+		nullMicros(lateOf(&c.Triage, nil)), nullMicros(leadNowOf(&c.Triage, nil)), c.Triage.Window().Microseconds(),
+		micros(now), micros(now),
 		childAgeColumn(&c.Facts), vulnList(&c.Facts))
 	if err != nil {
 		return err
@@ -250,6 +251,17 @@ func dueOf(t *lifeguard.Triage, decided map[lifeguard.RouteCode]bool) *time.Time
 // so far (lifeguard.Triage.LateAt), as the store keeps times.
 func lateOf(t *lifeguard.Triage, decided map[lifeguard.RouteCode]bool) *time.Time {
 	at := t.LateAt(decided)
+	if at != nil {
+		*at = at.UTC().Truncate(time.Microsecond)
+	}
+	return at
+}
+
+// leadNowOf returns when the concern needs its safeguarding lead with the
+// routes decided so far (lifeguard.Triage.LeadNowDue), as the store keeps
+// times: the column lead_now_due, kept wherever due and late_at are.
+func leadNowOf(t *lifeguard.Triage, decided map[lifeguard.RouteCode]bool) *time.Time {
+	at := t.LeadNowDue(decided)
 	if at != nil {
 		*at = at.UTC().Truncate(time.Microsecond)
 	}
@@ -644,9 +656,11 @@ func (db *DB) updateFacts(ctx context.Context, id int64, f lifeguard.Facts, bad 
 		// The new triage's window of "now" is the procedure's in force,
 		// which judges the routes it has just worked out.
 		if _, err := tx.exec(ctx, `UPDATE concerns SET facts = ?, triage = ?, types = ?, routes = ?, reported_at = ?,
-			due = ?, late_at = ?, now_window = ?, child_id = ?, updated_at = ?, child_age = ?, vulns = ? WHERE id = ?`,
+			due = ?, late_at = ?, lead_now_due = ?, now_window = ?, child_id = ?, updated_at = ?, child_age = ?, vulns = ?
+			WHERE id = ?`,
 			string(factsJSON), string(triageJSON), types, routes, micros(f.ReportedAt),
-			nullMicros(dueOf(&withRoutes, decided)), nullMicros(lateOf(&withRoutes, decided)), t.Window().Microseconds(),
+			nullMicros(dueOf(&withRoutes, decided)), nullMicros(lateOf(&withRoutes, decided)),
+			nullMicros(leadNowOf(&withRoutes, decided)), t.Window().Microseconds(),
 			nullablePtr(child), micros(now), childAgeColumn(&f), vulnList(&f), id); err != nil {
 			return err
 		}
@@ -737,9 +751,10 @@ func (db *DB) AddDecision(ctx context.Context, concernID int64, in lifeguard.New
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, late_at = ?, status = `+worked+`, updated_at = ?,
-			first_decided_at = COALESCE(first_decided_at, ?) WHERE id = ?`,
-			nullMicros(dueOf(t, decided)), nullMicros(lateOf(t, decided)), micros(now), micros(now), concernID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, late_at = ?, lead_now_due = ?, status = `+worked+`,
+			updated_at = ?, first_decided_at = COALESCE(first_decided_at, ?) WHERE id = ?`,
+			nullMicros(dueOf(t, decided)), nullMicros(lateOf(t, decided)), nullMicros(leadNowOf(t, decided)),
+			micros(now), micros(now), concernID); err != nil {
 			return err
 		}
 		if err := addReportCounts(ctx, tx, concernID, 1); err != nil {

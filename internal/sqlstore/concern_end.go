@@ -132,8 +132,9 @@ func (db *DB) AddRoute(ctx context.Context, concernID int64, in lifeguard.NewRou
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, late_at = ?, status = `+worked+`, updated_at = ?
-			WHERE id = ?`, nullMicros(dueOf(t, decided)), nullMicros(lateOf(t, decided)), micros(now), concernID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE concerns SET due = ?, late_at = ?, lead_now_due = ?, status = `+worked+`,
+			updated_at = ? WHERE id = ?`, nullMicros(dueOf(t, decided)), nullMicros(lateOf(t, decided)),
+			nullMicros(leadNowOf(t, decided)), micros(now), concernID); err != nil {
 			return err
 		}
 		if err := addReportCounts(ctx, tx, concernID, 1); err != nil {

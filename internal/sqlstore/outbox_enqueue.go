@@ -129,14 +129,24 @@ func checkOutboxMessage(m *lifeguard.OutboxMessage) error {
 	return p.err("The alert is not valid")
 }
 
-// alertUrgency is the urgency that makes a new concern an alert at once
-// (immediate, or by the end of the working day), the strictest among its
-// routes; "" when none is that urgent, and the concern waits for a digest.
+// alertUrgency is the urgency that makes a new concern an alert at once,
+// the strictest among its routes; "" when none is that urgent, and the
+// concern waits for a digest. It is immediate only when a route needs the
+// lead now (lifeguard.Route.NeedsLeadNow). An immediate route that is an
+// instruction to the reporter ("keep the evidence") asks nothing of the
+// lead at once, but the lead should know of it the same day, so it alerts
+// as same-day work: as "keep the evidence" comes with almost every
+// concern, counting it as immediate would page the leads for each one.
 func alertUrgency(t *lifeguard.Triage) lifeguard.Urgency {
 	var u lifeguard.Urgency
-	for _, r := range t.Routes {
-		if r.Urgency.Rank() <= lifeguard.SameWorkingDay.Rank() && (u == "" || r.Urgency.Rank() < u.Rank()) {
-			u = r.Urgency
+	for i := range t.Routes {
+		r := &t.Routes[i]
+		ru := r.Urgency
+		if ru == lifeguard.Immediate && !r.NeedsLeadNow() {
+			ru = lifeguard.SameWorkingDay
+		}
+		if ru.Rank() <= lifeguard.SameWorkingDay.Rank() && (u == "" || ru.Rank() < u.Rank()) {
+			u = ru
 		}
 	}
 	return u

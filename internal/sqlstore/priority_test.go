@@ -11,21 +11,38 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
 )
 
-// TestPriorityIndexes holds the indexes of migration 0012 to the order the
+// TestPriorityIndexes holds the indexes of migration 0017 (which rebuilt
+// those of 0012 on lead_now_due) to the order the
 // code sorts by: an index built on other expressions than the query's would
 // be silently ignored, and every page of the inbox would scan the
 // organisation's concerns.
 func TestPriorityIndexes(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
-		b, err := fs.ReadFile(migrationFiles, "migrations/"+engine+"/0012_inbox_priority.sql")
+		b, err := fs.ReadFile(migrationFiles, "migrations/"+engine+"/0017_lead_now.sql")
 		if err != nil {
 			t.Fatal(err)
 		}
 		sql := string(b)
 		for _, want := range []string{"(" + priorityBucket("") + ")", "(" + priorityDue("") + ")", "WHERE " + openOnly} {
 			if n := strings.Count(sql, want); n != 2 {
-				t.Errorf("%s: migration 0012 has %q %d times, want 2 (one per index)", engine, want, n)
+				t.Errorf("%s: migration 0017 has %q %d times, want 2 (one per index)", engine, want, n)
 			}
+		}
+	}
+}
+
+// TestLeadNowMigration holds migration 0017's backfill of lead_now_due to
+// the instruction routes lifeguard.Route.NeedsLeadNow leaves out: the
+// backfill names them in SQL, and must name the same two.
+func TestLeadNowMigration(t *testing.T) {
+	want := "NOT IN ('" + string(lifeguard.RouteDoNotViewImages) + "', '" + string(lifeguard.RoutePreserveEvidence) + "')"
+	for _, engine := range []string{"sqlite", "postgres"} {
+		b, err := fs.ReadFile(migrationFiles, "migrations/"+engine+"/0017_lead_now.sql")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(b), want); n != 2 {
+			t.Errorf("%s: migration 0017 has %q %d times, want 2 (triage routes, added routes)", engine, want, n)
 		}
 	}
 }

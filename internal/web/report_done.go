@@ -10,18 +10,23 @@ import (
 )
 
 // reportDoneData is the confirmation after a report. Its words come from
-// the triage: when any route is due now (immediate) the reporter is told,
-// first, to find the safeguarding lead in person now, how to ring them and
-// whom to ring if they cannot be reached; otherwise, the real first
-// deadline.
+// the triage: when a route needs the lead now (lifeguard.Route.NeedsLeadNow)
+// the reporter is told, first, to find the safeguarding lead in person now,
+// how to ring them and whom to ring if they cannot be reached; otherwise,
+// the real first deadline. An immediate route that is an instruction to the
+// reporter ("keep the evidence") is shown as what to do now themselves:
+// it needs nobody fetched, and it comes with almost every concern.
 type reportDoneData struct {
 	ID        int64
 	Emergency bool
 	Types     []string
 	DSL       bool
 	Do, Never []string
-	// Now is set when a route is due now.
+	// Now is set when a route needs the lead now.
 	Now *actNow
+	// Yourself are the immediate instruction routes: what the reporter
+	// must do now themselves.
+	Yourself []instruction
 	// Next says, when nothing is due now, when the safeguarding lead will
 	// act on it: a sentence.
 	Next string
@@ -42,6 +47,9 @@ type actNow struct {
 }
 
 type routeContact struct{ Title, Contact string }
+
+// instruction is an immediate route the reporter carries out themselves.
+type instruction struct{ Title, Action string }
 
 // reportDone confirms that the concern is recorded and tells the reporter
 // what to do now and what never to do. It reads the concern through the
@@ -66,6 +74,11 @@ func (wb *Web) reportDone(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	d.Do, d.Never = splitReporterGuidance(c.Triage.Guidance)
+	for _, rt := range c.Triage.Routes {
+		if rt.Urgency == lifeguard.Immediate && !rt.NeedsLeadNow() {
+			d.Yourself = append(d.Yourself, instruction{rt.Title, rt.Action})
+		}
+	}
 	title := "Your report is recorded"
 	if d.Now = wb.actNow(&c.Triage); d.Now != nil {
 		org, err := wb.cfg.Stores.Orgs.Organisation(ctx, c.OrganisationID)
@@ -83,13 +96,13 @@ func (wb *Web) reportDone(w http.ResponseWriter, r *http.Request) error {
 	return wb.render(w, r, http.StatusOK, "report_done.html", page{Title: title, Nav: "report", Data: d})
 }
 
-// actNow is what the reporter must do now when a route of t is immediate;
-// nil when none is. Every immediate route counts, as it does on the inbox
-// and for the alerts: the procedure says it cannot wait.
+// actNow is what the reporter must do now when a route of t needs the
+// lead now; nil when none does. The same decision puts the concern first in
+// the inbox, escalates it and alerts the leads at once.
 func (wb *Web) actNow(t *lifeguard.Triage) *actNow {
 	var a *actNow
 	for _, rt := range t.Routes {
-		if rt.Urgency != lifeguard.Immediate {
+		if !rt.NeedsLeadNow() {
 			continue
 		}
 		if a == nil {
@@ -112,13 +125,18 @@ func (wb *Web) actNow(t *lifeguard.Triage) *actNow {
 }
 
 // firstDeadline says when the safeguarding lead will act on a concern with
-// nothing due now: the earliest deadline of its routes, in the words of
-// its urgency; or, with none, when they will look at it.
+// nothing that needs them now: the earliest deadline of its routes, in the
+// words of its urgency; or, with none, when they will look at it. The
+// instruction routes the reporter carries out now are not the lead's
+// steps, and are told above it.
 func (wb *Web) firstDeadline(t *lifeguard.Triage) string {
 	var first *lifeguard.Route
 	asap := false
 	for i := range t.Routes {
 		rt := &t.Routes[i]
+		if rt.Urgency == lifeguard.Immediate && !rt.NeedsLeadNow() {
+			continue
+		}
 		if rt.Urgency == lifeguard.AsSoonAsPossible {
 			asap = true
 		}

@@ -38,6 +38,11 @@ func TestReportDoneWords(t *testing.T) {
 	pastoral := route("PASTORAL_SUPPORT", "Support every child involved", lifeguard.WorkingDays, at("2026-11-25T10:00:00Z"))
 	remove := route("REPORT_REMOVE", "Help the young person use Report Remove", lifeguard.AsSoonAsPossible, nil)
 	advice := route("REPORT_HARMFUL_CONTENT", "Report Harmful Content", lifeguard.Advice, nil)
+	// Immediate, but instructions to the reporter: they need nobody fetched.
+	evidence := route(lifeguard.RoutePreserveEvidence, "Keep the evidence", lifeguard.Immediate, at("2026-11-18T10:00:00Z"))
+	evidence.Action = "Keep the messages, usernames, links and times."
+	images := route(lifeguard.RouteDoNotViewImages, "Do not view or pass on the images", lifeguard.Immediate,
+		at("2026-11-18T10:00:00Z"))
 
 	facts := lifeguard.Facts{ReportedAt: dslStart, Setting: "school", ConcernTypes: []lifeguard.ConcernType{"grooming"},
 		Child: &lifeguard.ChildFacts{Age: new(14)}, ChildRole: "victim", Parties: lifeguard.Parties{AdultInvolved: true},
@@ -106,6 +111,29 @@ func TestReportDoneWords(t *testing.T) {
 		first(t, p, "Act on it now")
 		mustContain(t, p, "Due now: Refer to children&#39;s social care.", "safeguarding inbox")
 		mustNotContain(t, p, "Find your safeguarding lead", never)
+	})
+
+	t.Run("only instructions are immediate: the reporter does them, the lead has it today", func(t *testing.T) {
+		p := confirm("staff", evidence, review, pastoral)
+		first(t, p, "Your report is recorded")
+		mustContain(t, p, "<h2>Do this now yourself</h2>",
+			"<li><strong>Keep the evidence.</strong> Keep the messages, usernames, links and times.</li>",
+			"designated safeguarding lead (DSL) has it now. "+
+				"The first step is due by 17:00 today: Safeguarding lead reviews and records a decision.")
+		mustNotContain(t, p, "Find your safeguarding lead now", "Due now", "in person now", "tel:",
+			"The first step is due by 10:00")
+		if do, has := strings.Index(p.body, "Do this now yourself"), strings.Index(p.body, "has it now"); do > has {
+			t.Error("what to do now yourself comes after the first deadline")
+		}
+	})
+
+	t.Run("a referral now and instructions: find the lead, and do the instructions", func(t *testing.T) {
+		p := confirm("staff", images, evidence, referral, review)
+		first(t, p, "Find your safeguarding lead now")
+		mustContain(t, p, "Due now: Refer to children&#39;s social care.</p>", "<h2>Do this now yourself</h2>",
+			"<li><strong>Do not view or pass on the images.</strong> Do it.</li>",
+			"<li><strong>Keep the evidence.</strong>")
+		mustNotContain(t, p, "Due now: Do not view", "Due now: Keep", "The first step is due")
 	})
 
 	for _, c := range []struct {

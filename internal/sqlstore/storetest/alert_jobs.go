@@ -21,6 +21,17 @@ func (f *fixture) immediateTriage(fa lifeguard.Facts) lifeguard.Triage {
 	return t
 }
 
+// evidenceTriage is a cyberbullying-like triage: a same-day review by the
+// lead, and "keep the evidence", immediate but an instruction to the
+// reporter that does not need the lead now.
+func (f *fixture) evidenceTriage(fa lifeguard.Facts) lifeguard.Triage {
+	t := f.triage(route{"DSL_REVIEW", 3 * time.Hour})
+	due := fa.ReportedAt.UTC()
+	t.Routes = append(t.Routes, lifeguard.Route{Code: lifeguard.RoutePreserveEvidence, Title: "Keep the evidence",
+		Urgency: lifeguard.Immediate, Due: &due})
+	return t
+}
+
 // recordAs records a concern as u with the triage tr gives for its facts.
 func (f *fixture) recordAs(t *testing.T, u *lifeguard.User, tr func(lifeguard.Facts) lifeguard.Triage) int64 {
 	t.Helper()
@@ -81,8 +92,8 @@ func ids(xs ...int64) string {
 
 // testEscalation plays an organisation's immediate concerns past its
 // escalation time: the one no DSL opened is escalated once, to the
-// escalation list; the one a DSL opened, and one that was never
-// immediate, are not; another organisation with a longer time and no list
+// escalation list; the one a DSL opened, one that was never immediate, and
+// one whose only immediate route is "keep the evidence" are not; another organisation with a longer time and no list
 // escalates later, to its managers.
 func testEscalation(t *testing.T, open Opener) {
 	f := newFixture(t, open)
@@ -106,6 +117,7 @@ func testEscalation(t *testing.T, open Opener) {
 	opened := f.recordAs(t, f.staff, f.immediateTriage)
 	notUrgent := f.recordAs(t, f.staff, func(lifeguard.Facts) lifeguard.Triage { return f.defaultTriage() })
 	inB := f.recordAs(t, f.staffB, f.immediateTriage)
+	evidenceOnly := f.recordAs(t, f.staff, f.evidenceTriage)
 	if _, err := f.db.Concern(as(ctx, f.dsl), opened); err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +172,7 @@ func testEscalation(t *testing.T, open Opener) {
 			t.Fatalf("%d messages, journal %+v; want concern %d to manager %d", n, es, inB, managerB.ID)
 		}
 	})
-	for _, id := range []int64{opened, notUrgent} {
+	for _, id := range []int64{opened, notUrgent, evidenceOnly} {
 		for _, e := range journalAfter(t, f.db, 0) {
 			if e.RecordID == id && e.Record == "concern" && strings.Contains(e.Detail, "escalated") {
 				t.Errorf("concern %d was escalated: %+v", id, e)
@@ -171,8 +183,8 @@ func testEscalation(t *testing.T, open Opener) {
 
 // testDigests plays two days of an organisation's digests: each goes
 // once, at the organisation's time, with the new concerns that were not
-// alerted at once, or the concerns past their deadline, and only to the
-// DSLs who want it.
+// alerted at once, or the concerns overdue (judged with the window of
+// "now", as everywhere else), and only to the DSLs who want it.
 func testDigests(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
@@ -260,6 +272,14 @@ func testDigests(t *testing.T, open Opener) {
 		}
 	})
 	step(t, "overdue work", func(t *testing.T) {
+		// Reported ten minutes before the digest's slot (16:00 in London),
+		// with a route due now: within its window of "now", so not overdue,
+		// although its deadline (the report itself) is before the slot.
+		fa := facts(f.now().Add(-11 * time.Minute))
+		if _, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: fa,
+			Triage: f.immediateTriage(fa)}); err != nil {
+			t.Fatal(err)
+		}
 		n, es := send(t, lifeguard.DigestOverdue)
 		if n != 1 || len(es) != 1 {
 			t.Fatalf("%d messages, journal %+v", n, es)

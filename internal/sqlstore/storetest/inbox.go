@@ -160,7 +160,8 @@ func (f *fixture) immediate(reported time.Time) lifeguard.Triage {
 }
 
 // testPriority checks the inbox's priority order: new concerns with a
-// route due now first, then the other concerns no lead has opened, then by
+// route that needs the lead now first (an instruction route such as "keep
+// the evidence" does not), then the other concerns no lead has opened, then by
 // earliest deadline, then the rest; never a closed one; and every page of
 // it, whatever its size, continuing exactly where the last ended.
 func testPriority(t *testing.T, open Opener) {
@@ -198,6 +199,12 @@ func testPriority(t *testing.T, open Opener) {
 	openedInHour := record(t, in(time.Hour))
 	openIt(t, openedInHour)
 	newNothingDue := record(t, nothingDue)
+	// Its only immediate route is an instruction to the reporter ("keep
+	// the evidence"): it does not need the lead now, so it waits in the
+	// second bucket, first there as its deadline is its report.
+	newEvidenceOnly := record(t, func(reported time.Time) lifeguard.Triage {
+		return f.evidenceTriage(lifeguard.Facts{ReportedAt: reported})
+	})
 	newNowDecided := record(t, f.immediate) // its immediate route decided: due in an hour
 	if _, err := f.db.AddDecision(dsl, newNowDecided, lifeguard.NewDecision{Route: "POLICE_999",
 		Decision: lifeguard.DecisionDone}); err != nil {
@@ -205,7 +212,7 @@ func testPriority(t *testing.T, open Opener) {
 	}
 	closedNow := record(t, f.immediate)
 	if _, err := f.db.CloseConcern(dsl, closedNow, lifeguard.NewOutcome{Code: "referred_csc", Summary: "Referred.",
-		CloseAnyway: "Referred by phone; the routes are recorded elsewhere."}); err != nil {
+		CloseAnyway: "Referred by telephone before the routes were recorded."}); err != nil {
 		t.Fatal(err)
 	}
 	newNow2 := record(t, f.immediate)
@@ -217,7 +224,7 @@ func testPriority(t *testing.T, open Opener) {
 
 	want := []int64{
 		newNow, newNow2, // bucket 0, the older first
-		newNowDecided, newInTwoHours, newNothingDue, // bucket 1, by deadline: an hour after a later report, two hours, none
+		newEvidenceOnly, newNowDecided, newInTwoHours, newNothingDue, // bucket 1, by deadline: its report, an hour after a later report, two hours, none
 		openedNow, openedInHour, // bucket 2, by deadline
 		openedNothingDue, // the rest
 	}
@@ -295,8 +302,8 @@ func testPriority(t *testing.T, open Opener) {
 		got, _ := list(t, lifeguard.ConcernFilter{})
 		// Now among the opened, by deadline: due at its report, after
 		// openedNow's earlier report and before openedInHour's hour.
-		moved := []int64{newNow2, newNowDecided, newInTwoHours, newNothingDue, openedNow, newNow, openedInHour,
-			openedNothingDue}
+		moved := []int64{newNow2, newEvidenceOnly, newNowDecided, newInTwoHours, newNothingDue, openedNow, newNow,
+			openedInHour, openedNothingDue}
 		if !slices.Equal(got, moved) {
 			t.Errorf("after opening %d: %v, want %v", newNow, got, moved)
 		}
@@ -406,7 +413,7 @@ func testRiskLevel(t *testing.T, open Opener) {
 
 	step(t, "closed", func(t *testing.T) {
 		if _, err := f.db.CloseConcern(dsl, c.ID, lifeguard.NewOutcome{Code: "early_help", Summary: "Help.",
-			CloseAnyway: "Early help took it on."}); err != nil {
+			CloseAnyway: "Early help took it on before the routes were recorded."}); err != nil {
 			t.Fatal(err)
 		}
 		_, err := f.db.SetRiskLevel(dsl, c.ID, lifeguard.RiskLow)

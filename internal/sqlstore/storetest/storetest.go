@@ -70,6 +70,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Deputies", testDeputies},
 		{"FirstOpened", testFirstOpened},
 		{"Priority", testPriority},
+		{"LeadNow", testLeadNow},
 		{"RiskLevel", testRiskLevel},
 		{"Assignment", testAssignment},
 		{"Auth", testAuth},
