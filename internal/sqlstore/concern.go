@@ -816,42 +816,11 @@ func (db *DB) AddAction(ctx context.Context, concernID int64, in lifeguard.NewAc
 
 // CompleteAction marks an action of the concern done.
 func (db *DB) CompleteAction(ctx context.Context, concernID, actionID int64) (*lifeguard.Action, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var x *lifeguard.Action
-	err = db.inWrite(ctx, "complete action", func(tx *tx) error {
-		if _, err := concernFor(ctx, tx, a, concernID, workConcern); err != nil {
-			return err
-		}
-		xs, err := loadActions(ctx, tx, concernID, actionID)
-		if err != nil {
-			return err
-		}
-		if len(xs) == 0 {
-			return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such action on this concern.")
-		}
-		x = &xs[0]
-		if err := actionEnded(x); err != nil {
-			return err
-		}
-		now := db.now()
+	return db.endAction(ctx, "complete action", concernID, actionID, func(tx *tx, a *lifeguard.Actor, x *lifeguard.Action, now time.Time) (string, error) {
 		x.DoneAt, x.DoneBy, x.Status = &now, a.UserID, lifeguard.ActionDone
-		if _, err := tx.exec(ctx, `UPDATE actions SET done_at = ?, done_by = ? WHERE id = ?`,
-			micros(now), nullID(a.UserID), actionID); err != nil {
-			return err
-		}
-		if _, err := tx.exec(ctx, `UPDATE concerns SET status = `+worked+`, updated_at = ? WHERE id = ?`,
-			micros(now), concernID); err != nil {
-			return err
-		}
-		return journal(ctx, tx, a, now, jUpdate, jConcern, concernID, fmt.Sprintf("action=%d done", actionID))
+		_, err := tx.exec(ctx, `UPDATE actions SET done_at = ?, done_by = ? WHERE id = ?`, micros(now), nullID(a.UserID), x.ID)
+		return "done", err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return x, nil
 }
 
 // AddEvidence records what evidence exists, where and who holds it.

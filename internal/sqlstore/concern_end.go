@@ -151,12 +151,30 @@ func (db *DB) AddRoute(ctx context.Context, concernID int64, in lifeguard.NewRou
 
 // CancelAction ends an action that will not be done, with the reason.
 func (db *DB) CancelAction(ctx context.Context, concernID, actionID int64, reason string) (*lifeguard.Action, error) {
+	return db.endAction(ctx, "cancel action", concernID, actionID, func(tx *tx, a *lifeguard.Actor, x *lifeguard.Action, now time.Time) (string, error) {
+		var p problems
+		p.text("reason", reason, lifeguard.MaxReason, true)
+		if err := p.err("The action cannot be cancelled"); err != nil {
+			return "", err
+		}
+		x.CancelledAt, x.CancelledBy, x.CancelReason, x.Status = &now, a.UserID, reason, lifeguard.ActionCancelled
+		_, err := tx.exec(ctx, `UPDATE actions SET cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE id = ?`,
+			micros(now), nullID(a.UserID), reason, x.ID)
+		return "cancelled", err
+	})
+}
+
+// endAction ends an action of the concern that is still to do, as end
+// says (done or cancelled, returning the word the journal records), in the
+// transaction that marks the concern worked and journals the end.
+func (db *DB) endAction(ctx context.Context, what string, concernID, actionID int64,
+	end func(tx *tx, a *lifeguard.Actor, x *lifeguard.Action, now time.Time) (string, error)) (*lifeguard.Action, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var x *lifeguard.Action
-	err = db.inWrite(ctx, "cancel action", func(tx *tx) error {
+	err = db.inWrite(ctx, what, func(tx *tx) error {
 		if _, err := concernFor(ctx, tx, a, concernID, workConcern); err != nil {
 			return err
 		}
@@ -171,22 +189,16 @@ func (db *DB) CancelAction(ctx context.Context, concernID, actionID int64, reaso
 		if err := actionEnded(x); err != nil {
 			return err
 		}
-		var p problems
-		p.text("reason", reason, lifeguard.MaxReason, true)
-		if err := p.err("The action cannot be cancelled"); err != nil {
-			return err
-		}
 		now := db.now()
-		x.CancelledAt, x.CancelledBy, x.CancelReason, x.Status = &now, a.UserID, reason, lifeguard.ActionCancelled
-		if _, err := tx.exec(ctx, `UPDATE actions SET cancelled_at = ?, cancelled_by = ?, cancel_reason = ? WHERE id = ?`,
-			micros(now), nullID(a.UserID), reason, actionID); err != nil {
+		word, err := end(tx, a, x, now)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE concerns SET status = `+worked+`, updated_at = ? WHERE id = ?`,
 			micros(now), concernID); err != nil {
 			return err
 		}
-		return journal(ctx, tx, a, now, jUpdate, jConcern, concernID, fmt.Sprintf("action=%d cancelled", actionID))
+		return journal(ctx, tx, a, now, jUpdate, jConcern, concernID, fmt.Sprintf("action=%d %s", actionID, word))
 	})
 	if err != nil {
 		return nil, err
