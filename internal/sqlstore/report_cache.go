@@ -76,7 +76,7 @@ func cloneCounts(r *lifeguard.ReportCounts) *lifeguard.ReportCounts {
 	out.Types, out.Vulns, out.Given = slices.Clone(r.Types), slices.Clone(r.Vulns), slices.Clone(r.Given)
 	out.Ages, out.Settings, out.Months = slices.Clone(r.Ages), slices.Clone(r.Settings), slices.Clone(r.Months)
 	out.PrevMonths, out.Prior, out.Routes = slices.Clone(r.PrevMonths), slices.Clone(r.Prior), slices.Clone(r.Routes)
-	out.FirstDecision = slices.Clone(r.FirstDecision)
+	out.FirstDecision, out.Added = slices.Clone(r.FirstDecision), slices.Clone(r.Added)
 	return &out
 }
 
