@@ -27,6 +27,7 @@ import (
 	"net/smtp"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -159,9 +160,16 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 	}
 	err = s.send(ctx, to.Address, m)
 	if err != nil {
-		return errors.New(strings.ReplaceAll(err.Error(), to.Address, "<recipient>"))
+		return errors.New(hideAddress(err.Error(), to.Address))
 	}
 	return nil
+}
+
+// hideAddress replaces addr in msg, in any case: a server that refuses a
+// recipient may quote it back in capitals or as it stores it. Compiled
+// here, on the error path only, as each message has its own address.
+func hideAddress(msg, addr string) string {
+	return regexp.MustCompile("(?i)"+regexp.QuoteMeta(addr)).ReplaceAllLiteralString(msg, "<recipient>")
 }
 
 func (s *Sender) send(ctx context.Context, to string, m Message) error {
