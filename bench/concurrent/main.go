@@ -8,18 +8,13 @@
 package main
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
 	"database/sql"
-	"encoding/base32"
-	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"regexp"
@@ -29,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lifeguard-scp/lifeguard/bench/internal/signin"
 	"github.com/lifeguard-scp/lifeguard/internal/auth"
 	_ "modernc.org/sqlite"
 )
@@ -233,25 +229,9 @@ func (d *dsl) view(base, kind string, rng *rand.Rand) error {
 }
 
 func signIn(base, email, password string) (*dsl, error) {
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 60 * time.Second}
-	res, err := c.PostForm(base+"/signin", url.Values{"email": {email}, "password": {password}})
+	c, err := signin.Client(base, email, password, 60*time.Second)
 	if err != nil {
 		return nil, err
-	}
-	body := read(res)
-	if strings.Contains(res.Request.URL.Path, "/account/second-factor") {
-		m := regexp.MustCompile(`id="secret">([A-Z2-7]+)<`).FindStringSubmatch(body)
-		if m == nil {
-			return nil, errors.New("no secret on the set-up page")
-		}
-		res, err = c.PostForm(base+"/account/second-factor", url.Values{"secret": {m[1]}, "code": {totp(m[1], time.Now())}})
-		if err != nil {
-			return nil, err
-		}
-		read(res)
-	} else if strings.Contains(res.Request.URL.Path, "/signin") {
-		return nil, fmt.Errorf("sign-in failed (%s)", res.Request.URL.Path)
 	}
 	d := &dsl{c: c}
 	inbox, err := get(c, base+"/inbox")
@@ -276,31 +256,14 @@ func signIn(base, email, password string) (*dsl, error) {
 	return d, nil
 }
 
-func read(res *http.Response) string {
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	return string(b)
-}
-
 func get(c *http.Client, u string) (string, error) {
 	res, err := c.Get(u)
 	if err != nil {
 		return "", err
 	}
 	if res.StatusCode != http.StatusOK {
-		read(res)
+		signin.Read(res)
 		return "", fmt.Errorf("%s answered %d", u, res.StatusCode)
 	}
-	return read(res), nil
-}
-
-func totp(secret string, at time.Time) string {
-	key, _ := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
-	var msg [8]byte
-	binary.BigEndian.PutUint64(msg[:], uint64(at.Unix()/30))
-	m := hmac.New(sha1.New, key)
-	m.Write(msg[:])
-	h := m.Sum(nil)
-	off := h[len(h)-1] & 0x0f
-	return fmt.Sprintf("%06d", (binary.BigEndian.Uint32(h[off:off+4])&0x7fffffff)%1000000)
+	return signin.Read(res), nil
 }

@@ -6,21 +6,16 @@
 package main
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base32"
-	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
+
+	"github.com/lifeguard-scp/lifeguard/bench/internal/signin"
 )
 
 func main() {
@@ -36,25 +31,9 @@ func main() {
 }
 
 func run(base, email, password string, n int) error {
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
-	res, err := c.PostForm(base+"/signin", url.Values{"email": {email}, "password": {password}})
+	c, err := signin.Client(base, email, password, 30*time.Second)
 	if err != nil {
 		return err
-	}
-	body := read(res)
-	if strings.Contains(res.Request.URL.Path, "/account/second-factor") {
-		m := regexp.MustCompile(`id="secret">([A-Z2-7]+)<`).FindStringSubmatch(body)
-		if m == nil {
-			return fmt.Errorf("no secret on the set-up page")
-		}
-		res, err = c.PostForm(base+"/account/second-factor", url.Values{"secret": {m[1]}, "code": {totp(m[1], time.Now())}})
-		if err != nil {
-			return err
-		}
-		read(res)
-	} else if strings.Contains(res.Request.URL.Path, "/signin") {
-		return fmt.Errorf("sign-in failed (%s)", res.Request.URL.Path)
 	}
 	inbox := get(c, base+"/inbox")
 	concern := regexp.MustCompile(`href="(/concerns/\d+)"`).FindStringSubmatch(inbox)
@@ -89,27 +68,10 @@ func run(base, email, password string, n int) error {
 	return nil
 }
 
-func read(res *http.Response) string {
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	return string(b)
-}
-
 func get(c *http.Client, u string) string {
 	res, err := c.Get(u)
 	if err != nil {
 		return ""
 	}
-	return read(res)
-}
-
-func totp(secret string, at time.Time) string {
-	key, _ := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
-	var msg [8]byte
-	binary.BigEndian.PutUint64(msg[:], uint64(at.Unix()/30))
-	m := hmac.New(sha1.New, key)
-	m.Write(msg[:])
-	h := m.Sum(nil)
-	off := h[len(h)-1] & 0x0f
-	return fmt.Sprintf("%06d", (binary.BigEndian.Uint32(h[off:off+4])&0x7fffffff)%1000000)
+	return signin.Read(res)
 }

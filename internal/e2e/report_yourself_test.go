@@ -16,17 +16,9 @@ func TestReportEvidenceIsForTheReporter(t *testing.T) {
 	a := startApp(t)
 	b := newBrowser(t)
 	b.signIn(a.url, "staff@demo.test")
-	click := func(sel string) { b.run(chromedp.Click(sel, chromedp.ByQuery)) }
-	b.run(chromedp.Navigate(a.url+"/report"), chromedp.WaitVisible("main form", chromedp.ByQuery))
-	click(`input[name=danger][value=no]`)
-	b.submit(`.actions button[value=next]`)
-	click(`input[name=child][value=new]`)
-	b.run(chromedp.SendKeys("#child-age", "12", chromedp.ByQuery))
-	b.submit(`.actions button[value=next]`)
-	b.run(chromedp.SendKeys("#description", "Children in her class post unkind messages about her in a group chat.", chromedp.ByQuery))
-	b.submit(`.actions button[value=next]`)
-	click(`input[name=type][value=cyberbullying]`)
-	click(`input[name=role][value=victim]`)
+	b.startReport(a.url, "12", "Children in her class post unkind messages about her in a group chat.")
+	b.click(`input[name=type][value=cyberbullying]`)
+	b.click(`input[name=role][value=victim]`)
 	for range 3 {
 		if strings.Contains(b.location(), "/done") {
 			break

@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -437,17 +438,7 @@ func (b *builder) riskTables(types []lifeguard.ConcernTypeInfo, count map[lifegu
 	}
 	n.add(bottom, top, typesTotal)
 	b.protect(n)
-	var seen, all int64
-	for _, c := range heat {
-		all += c.v
-		if _, ok := c.published(); ok {
-			seen += c.v
-		}
-	}
-	share = 1
-	if all > 0 {
-		share = float64(seen) / float64(all)
-	}
+	share = publishedShare(maps.Values(heat))
 
 	if byNature {
 		hm = Table{ID: "heatmap", Title: "Concerns by risk area and nature",
@@ -671,17 +662,7 @@ func (b *builder) childrenBy(ageBands []ageBand) (sec Section, share float64, er
 		b.alone(c)
 		vt.Rows = append(vt.Rows, Row{Key: string(v), Label: v.Label(), Cells: figures(c)})
 	}
-	var seen, all int64
-	for _, c := range bands {
-		all += c.v
-		if _, ok := c.published(); ok {
-			seen += c.v
-		}
-	}
-	share = 1
-	if all > 0 {
-		share = float64(seen) / float64(all)
-	}
+	share = publishedShare(slices.Values(bands))
 	return Section{ID: "children", Title: "The children", Tables: []Table{at, vt, rt}}, share, nil
 }
 

@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"errors"
+	"iter"
 	"math"
 	"slices"
 )
@@ -85,6 +86,24 @@ func (c *cell) published() (int64, bool) {
 		return round5(c.v), true
 	}
 	return 0, false
+}
+
+// publishedShare is the share of the concerns counted in cells that the
+// published figures show (shown or rounded, not withheld): 1 when the cells
+// count none. A table that hides too much of what it counts is built again
+// more coarsely.
+func publishedShare(cells iter.Seq[*cell]) float64 {
+	var seen, all int64
+	for c := range cells {
+		all += c.v
+		if _, ok := c.published(); ok {
+			seen += c.v
+		}
+	}
+	if all == 0 {
+		return 1
+	}
+	return float64(seen) / float64(all)
 }
 
 type arc struct {

@@ -156,25 +156,14 @@ func BenchmarkCreateConcernAlerts(b *testing.B) {
 // benchReporter migrates db, makes a school with a member of staff, and
 // returns a context acting as them.
 func benchReporter(b *testing.B, db *DB) context.Context {
-	ctx := lifeguard.WithActor(b.Context(), lifeguard.SystemActor())
-	if err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	p, err := db.CreatePartnership(ctx, "P")
-	if err != nil {
-		b.Fatal(err)
-	}
-	o, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "O", Setting: "school"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	ctx, o := school(b, db)
 	u, err := db.CreateUser(ctx, lifeguard.NewUser{Email: "s@example.org", Name: "S", Role: lifeguard.RoleStaff,
 		OrganisationID: o.ID})
 	if err != nil {
 		b.Fatal(err)
 	}
 	return lifeguard.WithActor(b.Context(), &lifeguard.Actor{UserID: u.ID, Role: u.Role, OrganisationID: o.ID,
-		PartnershipID: p.ID, Via: "session"})
+		PartnershipID: o.PartnershipID, Via: "session"})
 }
 
 // benchConcern is a grooming concern with a realistic triage: five routes

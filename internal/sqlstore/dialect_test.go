@@ -70,18 +70,7 @@ func TestStartUp(t *testing.T) {
 func TestClock(t *testing.T) {
 	at := time.Date(2026, 11, 18, 10, 0, 0, 123456789, time.UTC)
 	db := openTest(t, "sqlite", Config{Now: func() time.Time { return at }})
-	ctx := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	p, err := db.CreatePartnership(ctx, "P")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "O", Setting: "school"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, o := school(t, db)
 	if want := at.Truncate(time.Microsecond); !o.CreatedAt.Equal(want) {
 		t.Errorf("created at %v, want %v", o.CreatedAt, want)
 	}
@@ -108,18 +97,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, db *DB)) {
 // answer with the domain error that check gives.
 func TestUniqueViolation(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, db *DB) {
-		ctx := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		p, err := db.CreatePartnership(ctx, "P")
-		if err != nil {
-			t.Fatal(err)
-		}
-		o, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "O", Setting: "school"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		ctx, o := school(t, db)
 		if _, err := db.CreateUser(ctx, lifeguard.NewUser{Email: "a@example.org", Name: "A", Role: lifeguard.RoleDSL,
 			OrganisationID: o.ID}); err != nil {
 			t.Fatal(err)
@@ -130,7 +108,7 @@ func TestUniqueViolation(t *testing.T) {
 				return err
 			})
 		}
-		err = raw(`INSERT INTO users (organisation_id, email, name, role, created_at) VALUES (?, ?, ?, ?, ?)`,
+		err := raw(`INSERT INTO users (organisation_id, email, name, role, created_at) VALUES (?, ?, ?, ?, ?)`,
 			o.ID, "a@example.org", "B", "staff", 0)
 		if le, ok := errors.AsType[*lifeguard.Error](err); !ok || le.Code != lifeguard.EINVALID ||
 			len(le.Problems) != 1 || le.Problems[0].Path != "email" {
@@ -150,7 +128,7 @@ func TestUniqueViolation(t *testing.T) {
 		if lifeguard.ErrorCode(err) != lifeguard.ECONFLICT || !strings.Contains(err.Error(), "already been sent") {
 			t.Errorf("second pending transfer: %v, want conflict", err)
 		}
-		err = raw(`INSERT INTO partnerships (id, name, created_at) VALUES (?, 'Q', 0)`, p.ID)
+		err = raw(`INSERT INTO partnerships (id, name, created_at) VALUES (?, 'Q', 0)`, o.PartnershipID)
 		if lifeguard.ErrorCode(err) != lifeguard.ECONFLICT {
 			t.Errorf("duplicate id: %v, want conflict", err)
 		}

@@ -3,11 +3,9 @@ package sqlstore
 import (
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
 )
 
 // TestMigrateLeadNow migrates a database of schema version 16 and checks
@@ -17,41 +15,12 @@ import (
 // an immediate referral waits, and the moment a lead added an immediate
 // route that waits.
 func TestMigrateLeadNow(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			cfg := Config{Path: filepath.Join(t.TempDir(), "m.db")}
-			if engine == "postgres" {
-				cfg = Config{DSN: pgtest.Database(t)}
-			}
-			testMigrateLeadNow(t, cfg)
-		})
-	}
+	forEachEngine(t, testMigrateLeadNow)
 }
 
-func testMigrateLeadNow(t *testing.T, cfg Config) {
+func testMigrateLeadNow(t *testing.T, db *DB) {
 	ctx := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
-	db, err := Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ms, err := db.d.migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if len(args) > 0 {
-			q = db.d.rebind(q)
-		}
-		if _, err := db.write.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%v\n%s", err, q)
-		}
-	}
-	for _, m := range ms[:16] {
-		exec(m.sql)
-		exec(fmt.Sprintf(`INSERT INTO schema_migrations (version, applied_at) VALUES (%d, 0)`, m.version))
-	}
+	exec := atVersion(t, db, 16)
 	const (
 		reported = int64(1_763_460_000_000_000) // 2025-11-18 10:00 UTC
 		minute   = int64(60_000_000)
@@ -75,9 +44,6 @@ func testMigrateLeadNow(t *testing.T, cfg Config) {
 	review := route("DSL_REVIEW", "same_working_day", "2025-11-18T17:00:00Z")
 	referral := route("CSC_REFERRAL", "immediate", "2025-11-18T10:00:00Z")
 	facts := `{"reported_at":"2025-11-18T10:00:00Z","setting":"school","concern_types":["cyberbullying"]}`
-	exec(`INSERT INTO partnerships (id, name, created_at) VALUES (1, 'P', 0)`)
-	exec(`INSERT INTO organisations (id, partnership_id, name, setting, created_at) VALUES (1, 1, 'O', 'school', 0)`)
-	exec(`INSERT INTO users (id, organisation_id, email, name, role, created_at) VALUES (1, 1, 'a@example.org', 'A', 'dsl', 0)`)
 	added := reported + 30*minute
 	for id, tr := range map[int]string{
 		1: triage(evidence, images, review), // instructions only

@@ -2,11 +2,9 @@ package sqlstore
 
 import (
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/lifeguard-scp/lifeguard"
-	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
 )
 
 // TestMigrateJudgesNowAgain migrates a database of schema version 10, whose
@@ -15,41 +13,12 @@ import (
 // late_at, stamps on time a referral made within the hour after the report
 // (and not one made after it), and rebuilds the report's counts to match.
 func TestMigrateJudgesNowAgain(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			cfg := Config{Path: filepath.Join(t.TempDir(), "m.db")}
-			if engine == "postgres" {
-				cfg = Config{DSN: pgtest.Database(t)}
-			}
-			testMigrateJudgesNowAgain(t, cfg)
-		})
-	}
+	forEachEngine(t, testMigrateJudgesNowAgain)
 }
 
-func testMigrateJudgesNowAgain(t *testing.T, cfg Config) {
+func testMigrateJudgesNowAgain(t *testing.T, db *DB) {
 	ctx := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
-	db, err := Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ms, err := db.d.migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if len(args) > 0 {
-			q = db.d.rebind(q)
-		}
-		if _, err := db.write.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%v\n%s", err, q)
-		}
-	}
-	for _, m := range ms[:10] {
-		exec(m.sql)
-		exec(fmt.Sprintf(`INSERT INTO schema_migrations (version, applied_at) VALUES (%d, 0)`, m.version))
-	}
+	exec := atVersion(t, db, 10)
 	const (
 		reported = int64(1_763_460_000_000_000) // 2025-11-18 10:00 UTC
 		minute   = int64(60_000_000)
@@ -59,9 +28,6 @@ func testMigrateJudgesNowAgain(t *testing.T, cfg Config) {
 		`{"code":"POLICE_101","title":"Police","action":"Report today.","contact":null,"urgency":"same_working_day","due":"2025-11-18T17:00:00Z","rules":["MEETING"],"why":["w"]}],` +
 		`"guidance":[],"offences":[],"risk_areas":[],"proposed_decision":null,"warnings":[]}`
 	facts := `{"reported_at":"2025-11-18T10:00:00Z","setting":"school","concern_types":["grooming"]}`
-	exec(`INSERT INTO partnerships (id, name, created_at) VALUES (1, 'P', 0)`)
-	exec(`INSERT INTO organisations (id, partnership_id, name, setting, created_at) VALUES (1, 1, 'O', 'school', 0)`)
-	exec(`INSERT INTO users (id, organisation_id, email, name, role, created_at) VALUES (1, 1, 'a@example.org', 'A', 'dsl', 0)`)
 	// 1: referred 30 minutes after the report; 2: 90 minutes after; 3:
 	// not yet referred. due is what version 10 kept: the earliest deadline
 	// of a route without a decision.

@@ -1,9 +1,11 @@
 package sqlstore
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 
+	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/pgtest"
 )
 
@@ -32,4 +34,24 @@ func openTest(tb testing.TB, engine string, cfg Config) *DB {
 		}
 	})
 	return db
+}
+
+// school migrates db and makes a partnership with one school in it, the
+// least that users and concerns need. It returns a context acting as the
+// system, and the school (its PartnershipID is the partnership's).
+func school(tb testing.TB, db *DB) (context.Context, *lifeguard.Organisation) {
+	tb.Helper()
+	ctx := lifeguard.WithActor(tb.Context(), lifeguard.SystemActor())
+	if err := db.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	p, err := db.CreatePartnership(ctx, "P")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	o, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "O", Setting: "school"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ctx, o
 }

@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,23 +12,8 @@ import (
 // entry, wakes the delivery job after the commit, and refuses a message
 // that names no recipient.
 func TestEnqueue(t *testing.T) {
-	ctx := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
-	db, err := Open(ctx, Config{Path: filepath.Join(t.TempDir(), "e.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	p, err := db.CreatePartnership(ctx, "P")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := db.CreateOrganisation(ctx, lifeguard.Organisation{PartnershipID: p.ID, Name: "O", Setting: "school"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openTest(t, "sqlite", Config{})
+	ctx, o := school(t, db)
 	u, err := db.CreateUser(ctx, lifeguard.NewUser{Email: "d@example.org", Name: "D", Role: lifeguard.RoleDSL, OrganisationID: o.ID})
 	if err != nil {
 		t.Fatal(err)

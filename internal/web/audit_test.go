@@ -27,6 +27,27 @@ func newAuditFixture(t *testing.T) *auditFixture {
 	return newAuditFixtureOn(t, "", nil)
 }
 
+// actionWithBarrier makes, as the partnership officer, an objective with
+// one action that organisation A owns, and a barrier to that action: the
+// records the plan's forms act on.
+func (f *auditFixture) actionWithBarrier(t *testing.T) (*lifeguard.Objective, *lifeguard.PlanAction, *lifeguard.Barrier) {
+	t.Helper()
+	obj, err := f.db.CreateObjective(f.ctx("officer"), lifeguard.NewObjective{Strand: lifeguard.StrandPrevention, Title: "Teach"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, err := f.db.CreatePlanAction(f.ctx("officer"), obj.ID, lifeguard.NewPlanAction{Title: "Lessons",
+		OwnerOrgID: f.orgA.ID, Due: lifeguard.Date{Year: 2027, Month: 3, Day: 31}, RAG: lifeguard.RAGGreen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	barrier, err := f.db.AddBarrier(f.ctx("officer"), act.ID, "No time in the timetable.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return obj, act, barrier
+}
+
 // newAuditFixtureOn is newAuditFixture on the PostgreSQL database dsn, or
 // on a SQLite file when dsn is empty; tweak, when not nil, changes the
 // stores further.
@@ -77,19 +98,7 @@ func TestAuditPlanAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	obj, err := f.db.CreateObjective(f.ctx("officer"), lifeguard.NewObjective{Strand: lifeguard.StrandPrevention, Title: "Teach"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	act, err := f.db.CreatePlanAction(f.ctx("officer"), obj.ID, lifeguard.NewPlanAction{Title: "Lessons",
-		OwnerOrgID: f.orgA.ID, Due: lifeguard.Date{Year: 2027, Month: 3, Day: 31}, RAG: lifeguard.RAGGreen})
-	if err != nil {
-		t.Fatal(err)
-	}
-	barrier, err := f.db.AddBarrier(f.ctx("officer"), act.ID, "No time in the timetable.")
-	if err != nil {
-		t.Fatal(err)
-	}
+	obj, act, barrier := f.actionWithBarrier(t)
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	orgA := "/organisations/" + id(f.orgA.ID) + "/audits"
 	auditP, actionP := "/audits/"+id(au.ID), "/plan/actions/"+id(act.ID)

@@ -124,20 +124,7 @@ func formCases(t *testing.T, f *auditFixture) []formCase {
 	if !ok {
 		t.Fatal("no aspect L1 in the baseline framework")
 	}
-	obj, err := f.db.CreateObjective(f.ctx("officer"), lifeguard.NewObjective{Strand: lifeguard.StrandPrevention,
-		Title: "Teach"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	act, err := f.db.CreatePlanAction(f.ctx("officer"), obj.ID, lifeguard.NewPlanAction{Title: "Lessons",
-		OwnerOrgID: f.orgA.ID, Due: lifeguard.Date{Year: 2027, Month: 3, Day: 31}, RAG: lifeguard.RAGGreen})
-	if err != nil {
-		t.Fatal(err)
-	}
-	barrier, err := f.db.AddBarrier(f.ctx("officer"), act.ID, "No time in the timetable.")
-	if err != nil {
-		t.Fatal(err)
-	}
+	obj, act, barrier := f.actionWithBarrier(t)
 	filter, err := f.db.CreateUser(lifeguard.WithActor(t.Context(), lifeguard.SystemActor()), lifeguard.NewUser{
 		Email: "filter@demo.test", Name: "Filter", Role: lifeguard.RoleFilter, OrganisationID: f.orgA.ID,
 		PasswordHash: dslHash(t)})
