@@ -165,6 +165,7 @@ func (db *DB) FinishOutbox(ctx context.Context, id int64, holder string, now tim
 		return err
 	}
 	var p problems
+	p.check("holder", holder)
 	p.text("error", r.Error, 1000, false)
 	if err := p.err("The outcome is not valid"); err != nil {
 		return err
