@@ -127,6 +127,10 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 				Code: "POLICE_101", Title: "Tell the police", Urgency: lifeguard.SameWorkingDay}, Reason: s})
 			return err
 		}},
+		{"risk level", "risk_level", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SetRiskLevel(as(ctx, f.dsl), w.tg.concern, lifeguard.RiskLevel("high"+s))
+			return err
+		}},
 		{"close code", "code", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.CloseConcern(as(ctx, f.dsl), w.tg.concern, lifeguard.NewOutcome{Code: lifeguard.OutcomeCode(s),
 				Summary: "Done"})
@@ -267,6 +271,10 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 		}},
 		{"outbox finish error", "error", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			return f.db.FinishOutbox(sys(ctx), 1, "server", f.now(), lifeguard.OutboxResult{Error: "refused" + s})
+		}},
+		{"digest kind", "kind", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SendDigests(sys(ctx), lifeguard.DigestKind("digest"+s), f.now())
+			return err
 		}},
 		{"outbox list state", "state", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.OutboxMessages(as(ctx, f.admin), lifeguard.OutboxFilter{State: lifeguard.OutboxState(s)})
