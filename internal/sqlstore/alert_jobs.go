@@ -136,15 +136,8 @@ func escalationRecipients(ctx context.Context, t *tx, org int64) ([]int64, error
 	}
 	list := s.EscalationList
 	if len(list) == 0 {
-		err := each(ctx, t, `SELECT id FROM users WHERE organisation_id = ? AND role = ? ORDER BY id`,
-			[]any{org, string(lifeguard.RoleManager)}, func(scan func(...any) error) error {
-				var id int64
-				if err := scan(&id); err != nil {
-					return err
-				}
-				list = append(list, id)
-				return nil
-			})
+		list, err = scanAll(ctx, t, `SELECT id FROM users WHERE organisation_id = ? AND role = ? ORDER BY id`,
+			[]any{org, string(lifeguard.RoleManager)}, scanID)
 		if err != nil {
 			return nil, err
 		}
