@@ -127,6 +127,11 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 				Code: "POLICE_101", Title: "Tell the police", Urgency: lifeguard.SameWorkingDay}, Reason: s})
 			return err
 		}},
+		{"added route title", "route", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddRoute(as(ctx, f.dsl), w.tg.concern, lifeguard.NewRoute{Route: lifeguard.Route{
+				Code: "POLICE_101", Title: "Tell the police" + s, Urgency: lifeguard.SameWorkingDay}, Reason: "Threats."})
+			return err
+		}},
 		{"risk level", "risk_level", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.SetRiskLevel(as(ctx, f.dsl), w.tg.concern, lifeguard.RiskLevel("high"+s))
 			return err
