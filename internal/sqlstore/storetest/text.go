@@ -141,6 +141,11 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 				Summary: "Done"})
 			return err
 		}},
+		{"close codes", "codes", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CloseConcern(as(ctx, f.dsl), w.tg.concern, lifeguard.NewOutcome{
+				Codes: []lifeguard.OutcomeCode{"handled_in_setting", lifeguard.OutcomeCode(s)}, Summary: "Done"})
+			return err
+		}},
 		// Lookups: a query parameter reaches the database as much as a write.
 		{"find children prefix", "prefix", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.FindChildren(as(ctx, f.staff), s)
