@@ -136,15 +136,8 @@ func escalationRecipients(ctx context.Context, t *tx, org int64) ([]int64, error
 	}
 	list := s.EscalationList
 	if len(list) == 0 {
-		err := each(ctx, t, `SELECT id FROM users WHERE organisation_id = ? AND role = ? ORDER BY id`,
-			[]any{org, string(lifeguard.RoleManager)}, func(scan func(...any) error) error {
-				var id int64
-				if err := scan(&id); err != nil {
-					return err
-				}
-				list = append(list, id)
-				return nil
-			})
+		list, err = scanAll(ctx, t, `SELECT id FROM users WHERE organisation_id = ? AND role = ? ORDER BY id`,
+			[]any{org, string(lifeguard.RoleManager)}, scanID)
 		if err != nil {
 			return nil, err
 		}
@@ -182,19 +175,9 @@ func digestLeads(ctx context.Context, t *tx, org int64, kind lifeguard.DigestKin
 // preference column col (of alert_preferences p) is on, as it is for
 // those who never chose.
 func wantingLeads(ctx context.Context, t *tx, org int64, col string) ([]int64, error) {
-	var ids []int64
-	err := each(ctx, t, `SELECT u.id FROM users u LEFT JOIN alert_preferences p ON p.user_id = u.id
+	return scanAll(ctx, t, `SELECT u.id FROM users u LEFT JOIN alert_preferences p ON p.user_id = u.id
 		WHERE u.organisation_id = ? AND u.role = ? AND u.disabled = ? AND COALESCE(`+col+`, ?) = ?
-		ORDER BY u.id`, []any{org, string(lifeguard.RoleDSL), false, true, true},
-		func(scan func(...any) error) error {
-			var id int64
-			if err := scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
-		})
-	return ids, err
+		ORDER BY u.id`, []any{org, string(lifeguard.RoleDSL), false, true, true}, scanID)
 }
 
 // SendDigests sends the digests of kind that are due; see
@@ -374,19 +357,9 @@ func newDigestConcerns(ctx context.Context, t *tx, org int64, slot time.Time) ([
 // late_at is never before due, so the bound on due alone, which an index
 // can serve, loses nothing.
 func overdueConcerns(ctx context.Context, t *tx, org int64, slot time.Time) ([]int64, error) {
-	var ids []int64
-	err := each(ctx, t, `SELECT id FROM concerns WHERE organisation_id = ? AND status <> 'closed'
+	return scanAll(ctx, t, `SELECT id FROM concerns WHERE organisation_id = ? AND status <> 'closed'
 		AND due IS NOT NULL AND due < ? AND COALESCE(late_at, due) < ? ORDER BY due, id`,
-		[]any{org, micros(slot), micros(slot)},
-		func(scan func(...any) error) error {
-			var id int64
-			if err := scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
-		})
-	return ids, err
+		[]any{org, micros(slot), micros(slot)}, scanID)
 }
 
 // Digest returns a digest for the delivery job.

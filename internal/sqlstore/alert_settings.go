@@ -290,5 +290,5 @@ func (db *DB) EscalationCandidates(ctx context.Context, org int64) ([]lifeguard.
 	return readAll(ctx, db, "escalation candidates", `SELECT `+userColumns+userFrom+`
 		WHERE u.organisation_id = ? AND u.disabled = ? AND u.role IN (?, ?, ?) ORDER BY u.name, u.id`,
 		[]any{org, false, string(lifeguard.RoleStaff), string(lifeguard.RoleDSL), string(lifeguard.RoleManager)},
-		func(scan func(...any) error) (*lifeguard.User, error) { return scanUser(scan) })
+		scanOneUser)
 }

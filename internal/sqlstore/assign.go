@@ -117,21 +117,15 @@ func (db *DB) Assignees(ctx context.Context, concernID int64) ([]lifeguard.User,
 	if err != nil {
 		return nil, err
 	}
-	out := []lifeguard.User{}
+	var out []lifeguard.User
 	err = db.inRead(ctx, "assignees", func(tx *tx) error {
 		h, err := concernFor(ctx, tx, a, concernID, workConcern)
 		if err != nil {
 			return err
 		}
-		return each(ctx, tx, `SELECT `+userColumns+userFrom+` WHERE u.organisation_id = ? AND u.role = 'dsl'
-			AND NOT u.disabled ORDER BY u.name, u.id`, []any{h.org}, func(scan func(...any) error) error {
-			u, err := scanUser(scan)
-			if err != nil {
-				return err
-			}
-			out = append(out, *u)
-			return nil
-		})
+		out, err = scanAll(ctx, tx, `SELECT `+userColumns+userFrom+` WHERE u.organisation_id = ? AND u.role = 'dsl'
+			AND NOT u.disabled ORDER BY u.name, u.id`, []any{h.org}, scanOneUser)
+		return err
 	})
 	if err != nil {
 		return nil, err

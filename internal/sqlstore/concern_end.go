@@ -97,6 +97,9 @@ func (db *DB) AddRoute(ctx context.Context, concernID int64, in lifeguard.NewRou
 			// The caller takes the route from the procedure, which always
 			// gives both.
 			p.add("route", "%s is not a route as the procedure gives it: it needs its title and urgency", r.Code)
+		case lifeguard.TextProblem(r.Title) != "":
+			// Kept in route_json, where encoding would quietly change it.
+			p.check("route", r.Title)
 		case t.HasRoute(r.Code):
 			p.add("route", "%s is already a route of this concern", r.Code)
 		}

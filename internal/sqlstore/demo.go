@@ -35,9 +35,5 @@ func (db *DB) DemoAccounts(ctx context.Context) ([]int64, error) {
 	if err := systemOnly(ctx); err != nil {
 		return nil, err
 	}
-	return readAll(ctx, db, "demo accounts", `SELECT user_id FROM demo_accounts ORDER BY user_id`, nil,
-		func(scan func(...any) error) (*int64, error) {
-			var id int64
-			return &id, scan(&id)
-		})
+	return readAll(ctx, db, "demo accounts", `SELECT user_id FROM demo_accounts ORDER BY user_id`, nil, scanID)
 }

@@ -200,21 +200,7 @@ func (db *DB) Organisations(ctx context.Context) ([]lifeguard.Organisation, erro
 	if a.IsSystem() {
 		q, args = `SELECT `+orgColumns+` FROM organisations ORDER BY name, id`, nil
 	}
-	out := []lifeguard.Organisation{}
-	err = db.inRead(ctx, "organisations", func(tx *tx) error {
-		return each(ctx, tx, q, args, func(scan func(...any) error) error {
-			o, err := scanOrganisation(scan)
-			if err != nil {
-				return err
-			}
-			out = append(out, *o)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readAll(ctx, db, "organisations", q, args, scanOrganisation)
 }
 
 // validEmail is a light check: one @ with something either side, no spaces,
@@ -306,6 +292,10 @@ const userColumns = `u.id, u.email, u.name, u.role, u.organisation_id, o.partner
 
 const userFrom = ` FROM users u JOIN organisations o ON o.id = u.organisation_id`
 
+// scanOneUser is scanUser with no extra columns, in the shape scanAll and
+// readAll take.
+func scanOneUser(scan func(...any) error) (*lifeguard.User, error) { return scanUser(scan) }
+
 func scanUser(scan func(...any) error, extra ...any) (*lifeguard.User, error) {
 	var u lifeguard.User
 	var role string
@@ -355,21 +345,7 @@ func (db *DB) Users(ctx context.Context) ([]lifeguard.User, error) {
 	if a.IsSystem() {
 		q, args = `SELECT `+userColumns+userFrom+` ORDER BY u.organisation_id, u.name, u.id`, nil
 	}
-	out := []lifeguard.User{}
-	err = db.inRead(ctx, "users", func(tx *tx) error {
-		return each(ctx, tx, q, args, func(scan func(...any) error) error {
-			u, err := scanUser(scan)
-			if err != nil {
-				return err
-			}
-			out = append(out, *u)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readAll(ctx, db, "users", q, args, scanOneUser)
 }
 
 // SetUserDisabled disables or enables a user of the administrator's

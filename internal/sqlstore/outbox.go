@@ -101,19 +101,11 @@ func (db *DB) ClaimOutbox(ctx context.Context, c lifeguard.OutboxClaim, now time
 			args = append(args, ch)
 		}
 		args = append(args, c.Limit)
-		var ids []int64
-		err := each(ctx, t, `SELECT id FROM outbox
+		ids, err := scanAll(ctx, t, `SELECT id FROM outbox
 			WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
 			AND (lease_until IS NULL OR lease_until <= ?)
 			AND channel IN (?`+strings.Repeat(", ?", len(channels)-1)+`)
-			ORDER BY next_attempt_at, id LIMIT ?`, args, func(scan func(...any) error) error {
-			var id int64
-			if err := scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
-		})
+			ORDER BY next_attempt_at, id LIMIT ?`, args, scanID)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
@@ -165,6 +157,7 @@ func (db *DB) FinishOutbox(ctx context.Context, id int64, holder string, now tim
 		return err
 	}
 	var p problems
+	p.check("holder", holder)
 	p.text("error", r.Error, 1000, false)
 	if err := p.err("The outcome is not valid"); err != nil {
 		return err

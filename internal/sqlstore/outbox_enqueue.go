@@ -193,17 +193,8 @@ func alertNewConcern(ctx context.Context, t *tx, now time.Time, c *lifeguard.Con
 // preferences narrow it here.
 func newConcernRecipients(ctx context.Context, t *tx, org int64, u lifeguard.Urgency) ([]int64, error) {
 	_ = u // every urgency that alerts at all reaches every DSL, for now
-	var ids []int64
-	err := each(ctx, t, `SELECT id FROM users WHERE organisation_id = ? AND role = ? AND disabled = ? ORDER BY id`,
-		[]any{org, string(lifeguard.RoleDSL), false}, func(scan func(...any) error) error {
-			var id int64
-			if err := scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
-		})
-	return ids, err
+	return scanAll(ctx, t, `SELECT id FROM users WHERE organisation_id = ? AND role = ? AND disabled = ? ORDER BY id`,
+		[]any{org, string(lifeguard.RoleDSL), false}, scanID)
 }
 
 // webhooksFor returns the webhooks, not removed, that listen for kind in

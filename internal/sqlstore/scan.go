@@ -36,3 +36,9 @@ func readAll[T any](ctx context.Context, db *DB, op, q string, args []any, scanO
 	}
 	return out, nil
 }
+
+// scanID reads a row of one id column, for scanAll and readAll.
+func scanID(scan func(...any) error) (*int64, error) {
+	var id int64
+	return &id, scan(&id)
+}

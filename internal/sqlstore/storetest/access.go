@@ -113,6 +113,15 @@ func accessCases() []accessCase {
 			_, err := f.db.UpdateFacts(ctx, tg.concern, facts(f.now()), f.defaultTriage())
 			return err
 		}},
+		{"UpdateValidFacts", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			fx := facts(f.now())
+			v, err := fx.Check()
+			if err != nil {
+				return fmt.Errorf("the test's facts: %w", err)
+			}
+			_, err = f.db.UpdateValidFacts(ctx, tg.concern, v, f.defaultTriage())
+			return err
+		}},
 		{"AddDecision", []string{fb, nf, nf, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.AddDecision(ctx, tg.concern, lifeguard.NewDecision{Route: "CSC_REFERRAL", Decision: lifeguard.DecisionAccepted})
 			return err
@@ -211,6 +220,10 @@ func accessCases() []accessCase {
 		}},
 		{"Organisations", []string{ok, ok, ok, ok, ok, ok, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.Organisations(ctx)
+			return err
+		}},
+		{"Partnership", []string{ok, ok, ok, ok, ok, ok, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.Partnership(ctx, f.p1.ID)
 			return err
 		}},
 		{"CreateUser", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {

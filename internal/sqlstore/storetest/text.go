@@ -127,9 +127,23 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 				Code: "POLICE_101", Title: "Tell the police", Urgency: lifeguard.SameWorkingDay}, Reason: s})
 			return err
 		}},
+		{"added route title", "route", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddRoute(as(ctx, f.dsl), w.tg.concern, lifeguard.NewRoute{Route: lifeguard.Route{
+				Code: "POLICE_101", Title: "Tell the police" + s, Urgency: lifeguard.SameWorkingDay}, Reason: "Threats."})
+			return err
+		}},
+		{"risk level", "risk_level", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SetRiskLevel(as(ctx, f.dsl), w.tg.concern, lifeguard.RiskLevel("high"+s))
+			return err
+		}},
 		{"close code", "code", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.CloseConcern(as(ctx, f.dsl), w.tg.concern, lifeguard.NewOutcome{Code: lifeguard.OutcomeCode(s),
 				Summary: "Done"})
+			return err
+		}},
+		{"close codes", "codes", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CloseConcern(as(ctx, f.dsl), w.tg.concern, lifeguard.NewOutcome{
+				Codes: []lifeguard.OutcomeCode{"handled_in_setting", lifeguard.OutcomeCode(s)}, Summary: "Done"})
 			return err
 		}},
 		// Lookups: a query parameter reaches the database as much as a write.
@@ -228,6 +242,52 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 		}},
 		{"barrier resolution", "resolution", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.ResolveBarrier(as(ctx, f.officer), w.bar, s)
+			return err
+		}},
+		// Contacts, alerts and their delivery.
+		{"organisation phone", "safeguarding_phone", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreateOrganisation(sys(ctx), lifeguard.Organisation{PartnershipID: f.p1.ID, Name: "Phone",
+				Setting: "school", SafeguardingPhone: "01632 960" + s + "123"})
+			return err
+		}},
+		{"safeguarding phone", "safeguarding_phone", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SetSafeguardingPhone(as(ctx, f.admin), f.orgA.ID, "01632 960"+s+"123")
+			return err
+		}},
+		{"webhook url", "url", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreateWebhook(as(ctx, f.admin), lifeguard.NewWebhook{URL: "https://example.org/" + s,
+				Events: []lifeguard.AlertKind{lifeguard.AlertNewConcern}})
+			return err
+		}},
+		{"alert zone", "zone", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			st := lifeguard.DefaultAlertSettings(f.orgA.ID)
+			st.Zone = "Europe/" + s
+			_, err := f.db.SetAlertSettings(as(ctx, f.dsl), st)
+			return err
+		}},
+		{"alert digest time", "digest_at", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			st := lifeguard.DefaultAlertSettings(f.orgA.ID)
+			st.DigestAt = "16:" + s
+			_, err := f.db.SetAlertSettings(as(ctx, f.dsl), st)
+			return err
+		}},
+		{"outbox claim holder", "holder", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.ClaimOutbox(sys(ctx), lifeguard.OutboxClaim{Holder: "server" + s, Until: f.now().Add(time.Minute),
+				Channels: []lifeguard.Channel{lifeguard.ChannelWebhook}, Limit: 1}, f.now())
+			return err
+		}},
+		{"outbox finish holder", "holder", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			return f.db.FinishOutbox(sys(ctx), 1, "server"+s, f.now(), lifeguard.OutboxResult{})
+		}},
+		{"outbox finish error", "error", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			return f.db.FinishOutbox(sys(ctx), 1, "server", f.now(), lifeguard.OutboxResult{Error: "refused" + s})
+		}},
+		{"digest kind", "kind", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SendDigests(sys(ctx), lifeguard.DigestKind("digest"+s), f.now())
+			return err
+		}},
+		{"outbox list state", "state", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.OutboxMessages(as(ctx, f.admin), lifeguard.OutboxFilter{State: lifeguard.OutboxState(s)})
 			return err
 		}},
 		// The filter.
