@@ -39,7 +39,7 @@ const (
 func Load(r io.Reader, name string) (*Library, error) {
 	p := parser{name: name, ids: map[string]bool{}, frameIDs: map[string]bool{}}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), maxLine)
+	sc.Buffer(make([]byte, 0, maxLine), maxLine)
 	line := 0
 	for sc.Scan() {
 		line++

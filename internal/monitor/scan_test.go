@@ -29,7 +29,7 @@ func TestBaselineScan(t *testing.T) {
 		{"we killed time", nil, nil},
 		{"gonna kill time", nil, nil},
 		{"i would never kill myself", nil, nil},
-		{"i want to just die", []string{"su-want-to-die"}, []string{"want to just die"}},
+		{"i want to just die", []string{"su-want-die"}, []string{"want to just die"}},
 		{"I want chips. Die hard is a film", nil, nil},
 	}
 	for _, tt := range tests {
