@@ -231,6 +231,8 @@ func (n *normaliser) rune(r rune, start, end int) {
 		switch {
 		case d < utf8.RuneSelf:
 			n.ascii(byte(d), start)
+		case d == '\u2019' || d == '\u2018' || d == '\u02bc': // "ŉ" decomposes to "ʼn"
+			n.ascii('\'', start)
 		case unicode.In(d, unicode.Mn, unicode.Me, unicode.Mc, unicode.Cf):
 		case d == 'ß' || d == 'ẞ':
 			n.letter('s', start)

@@ -168,11 +168,39 @@ func (l *Library) Scan(text, site string) []Match {
 		}
 		return b.Severity - a.Severity
 	})
-	// One match per entry and place: a phrase written twice over itself
-	// ("kill kill") still counts twice, but the same span never does.
-	return slices.CompactFunc(matches, func(a, b Match) bool {
+	// One match per entry and place: a phrase written twice ("kill kill")
+	// still counts twice, but the same span never does.
+	matches = slices.CompactFunc(matches, func(a, b Match) bool {
 		return a.EntryID == b.EntryID && a.Start == b.Start && a.End == b.End
 	})
+	return dropContained(matches)
+}
+
+// dropContained removes matches lying wholly inside a longer one: the longer
+// phrase is the more specific reading ("kill myself" is suicide, not the
+// violence of "kill"), and one place in the text raises one alert. Matches
+// are sorted by Start.
+func dropContained(ms []Match) []Match {
+	if len(ms) < 2 {
+		return ms
+	}
+	out := make([]Match, 0, len(ms))
+	for i, m := range ms {
+		inside := false
+		for j, o := range ms {
+			if j != i && o.Start <= m.Start && m.End <= o.End && o.End-o.Start > m.End-m.Start {
+				inside = true
+				break
+			}
+			if o.Start > m.Start {
+				break
+			}
+		}
+		if !inside {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // followWords checks that words follow position at (a separator) in order,
