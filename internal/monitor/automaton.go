@@ -72,6 +72,37 @@ func compile(patterns [][]byte) *matcher {
 	}
 	n := len(own)
 
+	// Number the states breadth first, so that the shallow states, where
+	// the scan spends nearly all its time, sit together at the start of the
+	// table and stay in the cache.
+	order := make([]int32, 0, n)
+	order = append(order, 0)
+	for i := 0; i < len(order); i++ {
+		s := int(order[i])
+		for c := range C {
+			if t := trie[s*C+c]; t >= 0 {
+				order = append(order, t)
+			}
+		}
+	}
+	renum := make([]int32, n)
+	for i, s := range order {
+		renum[s] = int32(i)
+	}
+	trie2 := make([]int32, n*C)
+	own2 := make([][]int32, n)
+	for old, s := range renum {
+		for c := range C {
+			t := trie[old*C+c]
+			if t >= 0 {
+				t = renum[t]
+			}
+			trie2[int(s)*C+c] = t
+		}
+		own2[s] = own[old]
+	}
+	trie, own = trie2, own2
+
 	// Failure links and the full transition function, breadth first.
 	fail := make([]int32, n)
 	m.outLink = make([]int32, n)

@@ -107,3 +107,27 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNormaliseMatchesReference checks the fast normaliser against the plain
+// one it replaced: the same bytes and the same offsets for every input.
+func FuzzNormaliseMatchesReference(f *testing.F) {
+	for _, s := range []string{"", "I want to KiLLLL mysellf", "k i l l me", "a b", "a b c d", "кіll", "ﬁ ß 🔪 x",
+		"a\u200bb", "$uicide k1ll", "don't", "@x !y a!b", "\xff\xfe", "...", "1 2 3", "a 1 b c", "ki1l", "x $$ y",
+		"h 3 l l o", "a 🔫 b c d", "e\u0301 t e", "Ǆ ǅ", "ŉ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var fast normaliser
+		var ref refNormaliser
+		a := fast.normalise(s)
+		b := ref.normalise(s)
+		if string(a.text) != string(b.text) {
+			t.Fatalf("normalise(%q) = %q, reference %q", s, a.text, b.text)
+		}
+		for i := range a.orig {
+			if a.orig[i] != b.orig[i] {
+				t.Fatalf("normalise(%q): offset %d is %d, reference %d", s, i, a.orig[i], b.orig[i])
+			}
+		}
+	})
+}
