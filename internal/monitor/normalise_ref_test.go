@@ -298,4 +298,3 @@ func (n *refNormaliser) emitSep(next int32) {
 	n.out.text = append(n.out.text, kind)
 	n.out.orig = append(n.out.orig, at)
 }
-
