@@ -91,11 +91,12 @@ func run(dir, bin, profanity string, nerr int, w io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
-		any := func(result) bool { return true }
 		if s.name == systems[0].name {
 			fmt.Fprintf(w, "## %s\n\n", s.name)
-			report(w, nerr, dav, dres, cs, cres, []string{"discrimination", "extremism"}, []string{"suicide", "self_harm"})
-			_ = any
+			report(w, nerr, dav, dres, cs, cres, []string{"discrimination"}, []string{"suicide", "self_harm"})
+			fmt.Fprintf(w, "### Davidson with extremism counted as hate too\n\n")
+			hateTable(w, dav, dres, []string{"discrimination", "extremism"}, []int{1})
+			fmt.Fprintln(w)
 		} else {
 			fmt.Fprintf(w, "## %s (any word counts as an alert, for every category)\n\n", s.name)
 			report(w, nerr, dav, dres, cs, cres, nil, nil)
@@ -184,33 +185,11 @@ func report(w io.Writer, nerr int, dav []record, dres map[string]result, cs []re
 		label = strings.Join(hateCats, " or ")
 	}
 	fmt.Fprintf(w, "### Davidson: hate speech (alert = %s)\n\n", label)
-	fmt.Fprintln(w, "| alert when severity ≥ | precision | recall | F1 | alerts on offensive-not-hate | alerts on neither |")
-	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- |")
-	for _, th := range []int{1, 2, 3, 4} {
-		var c confusion
-		var offAlerts, offN, neiAlerts, neiN int
-		for _, r := range dav {
-			alert := grade(dres[r.ID], hateCats) >= th
-			c.add(alert, r.Label == "positive")
-			switch r.Category {
-			case "offensive_not_hate":
-				offN++
-				if alert {
-					offAlerts++
-				}
-			case "neither":
-				neiN++
-				if alert {
-					neiAlerts++
-				}
-			}
-		}
-		fmt.Fprintf(w, "| %d | %.3f | %.3f | %.3f | %.1f %% | %.1f %% |\n", th, c.precision(), c.recall(), c.f1(),
-			pct(offAlerts, offN), pct(neiAlerts, neiN))
-		if hateCats == nil {
-			break
-		}
+	ths := []int{1, 2, 3, 4}
+	if hateCats == nil {
+		ths = ths[:1]
 	}
+	hateTable(w, dav, dres, hateCats, ths)
 	fmt.Fprintln(w)
 	if hateCats != nil {
 		// What fires on the hard negatives, by category.
@@ -257,6 +236,13 @@ func report(w io.Writer, nerr int, dav []record, dres map[string]result, cs []re
 		if riskCats == nil {
 			break
 		}
+	}
+	if riskCats == nil {
+		var c confusion
+		for i := range cs {
+			c.add(true, gold[i] >= 2)
+		}
+		fmt.Fprintf(w, "| (always alert, for the base rate) | 2 | %.3f | %.3f | %.3f |\n", c.precision(), c.recall(), c.f1())
 	}
 	fmt.Fprintf(w, "\nSeverity against the clinicians' grade: Spearman ρ = %.3f; mean absolute error %.2f grades; %s\n\n",
 		spearman(pred, gold), mae(pred, gold), gradeTable(pred, gold))
@@ -342,4 +328,34 @@ func pct(a, b int) float64 {
 		return 0
 	}
 	return 100 * float64(a) / float64(b)
+}
+
+// hateTable prints precision, recall and F1 of hate alerts (a match in cats,
+// or any match when cats is nil) at each severity threshold, with how often
+// they fire on the two kinds of negatives.
+func hateTable(w io.Writer, dav []record, dres map[string]result, cats []string, ths []int) {
+	fmt.Fprintln(w, "| alert when severity ≥ | precision | recall | F1 | alerts on offensive-not-hate | alerts on neither |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- |")
+	for _, th := range ths {
+		var c confusion
+		var offAlerts, offN, neiAlerts, neiN int
+		for _, r := range dav {
+			alert := grade(dres[r.ID], cats) >= th
+			c.add(alert, r.Label == "positive")
+			switch r.Category {
+			case "offensive_not_hate":
+				offN++
+				if alert {
+					offAlerts++
+				}
+			case "neither":
+				neiN++
+				if alert {
+					neiAlerts++
+				}
+			}
+		}
+		fmt.Fprintf(w, "| %d | %.3f | %.3f | %.3f | %.1f %% | %.1f %% |\n", th, c.precision(), c.recall(), c.f1(),
+			pct(offAlerts, offN), pct(neiAlerts, neiN))
+	}
 }

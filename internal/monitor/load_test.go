@@ -35,6 +35,7 @@ func TestLoadProblems(t *testing.T) {
 		{"frame effect", "frame f kind=negated cue=\"not\" effect=lower-9", `effect "9"`},
 		{"frame effect word", "frame f kind=negated cue=\"not\" effect=soften", `effect "soften"`},
 		{"frame position", "frame f kind=negated cue=\"not\" effect=cancel position=middle", `position "middle"`},
+		{"frame categories", "frame f kind=negated cue=\"not\" effect=cancel categories=suicide,sport", `categories: "sport"`},
 		{"regrade no severity", "regrade x", "severity is missing"},
 		{"reword no phrase", "reword x mode=word", "reword needs phrase="},
 		{"exclude no site", "exclude category=drugs", "exclude needs site="},

@@ -19,6 +19,7 @@ entry casino category=gambling severity=2 phrase="casino"
 frame never kind=negated cue="never" window=2 effect=cancel
 frame help kind=educational cue="how to help" window=5 effect=lower-2
 frame friend kind=reporting cue="my friend" window=4 effect=lower-1
+frame you kind=reporting cue="you" window=1 categories=suicide effect=lower-2
 frame aware kind=educational cue="awareness" window=0 position=after effect=lower-2
 exclude site=casino.example category=gambling
 exclude site=cooking.example entry=knife
@@ -60,6 +61,8 @@ func TestRules(t *testing.T) {
 		{"emoji", "gonna get the 🔪", "", "knife:3@🔪"},
 		{"accents and width", "ｋｉｌｌ mýself", "", "kms:5@ｋｉｌｌ mýself"},
 		{"twice", "kill kill", "", "kill:2@kill,kill:2@kill"},
+		{"frame for its categories", "you want to die", "", "die:2:you@want to die"},
+		{"frame not for other categories", "you self harm", "", "sh:4@self harm"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {

@@ -156,7 +156,7 @@ func (l *Library) Scan(text, site string) []Match {
 		if l.excepted(st.except, p.ref, h) || l.excluded(host, e) {
 			continue
 		}
-		sev, rule, cancel := l.frameEffect(nt.text, st.frames, h, e.Severity)
+		sev, rule, cancel := l.frameEffect(nt.text, st.frames, h, e)
 		if cancel {
 			continue
 		}
@@ -264,10 +264,13 @@ func (l *Library) excluded(host string, e *Entry) bool {
 
 // frameEffect applies the frames whose cue stands within their window of h
 // in the same clause: the strongest wins (cancel, else the largest lowering).
-func (l *Library) frameEffect(text []byte, frames []hit, h hit, sev int) (int, string, bool) {
+func (l *Library) frameEffect(text []byte, frames []hit, h hit, e *Entry) (int, string, bool) {
 	rule, lower := "", 0
 	for _, x := range frames {
 		f := &l.frames[l.c.pats[x.pat].ref]
+		if len(f.Categories) > 0 && !slices.Contains(f.Categories, e.Category) {
+			continue
+		}
 		var from, to int32
 		switch {
 		case !f.After && x.end <= h.start:
@@ -287,7 +290,7 @@ func (l *Library) frameEffect(text []byte, frames []hit, h hit, sev int) (int, s
 			rule, lower = f.ID, f.Lower
 		}
 	}
-	return max(sev-lower, 1), rule, false
+	return max(e.Severity-lower, 1), rule, false
 }
 
 // near reports whether gap, the text between a cue and a match, holds at
