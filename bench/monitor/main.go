@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -42,9 +43,24 @@ func main() {
 	repeat := flag.Int("repeat", 8, "times the corpus is repeated")
 	entries := flag.Int("entries", 10000, "library entries")
 	runs := flag.Int("runs", 3, "timed runs of each measure; the best is kept")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the pipeline runs to `FILE`")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "monitor bench:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "monitor bench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*data, *repeat, *entries, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "monitor bench:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

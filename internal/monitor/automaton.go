@@ -165,18 +165,29 @@ func (m *matcher) bytes() int {
 	return 4*(len(m.delta)+len(m.outStart)+len(m.outIDs)+len(m.outLink)+len(m.patLen)) + 2*len(m.class)
 }
 
-// run calls hit for every occurrence of every pattern in text, with the
-// pattern's id and the byte offset just after its end.
-func (m *matcher) run(text []byte, hit func(id int32, end int)) {
+// rawHit is one pattern occurrence: the pattern's id and the offset just
+// after its end.
+type rawHit struct {
+	id  int32
+	end int32
+}
+
+// run appends every occurrence of every pattern in text to hits.
+func (m *matcher) run(text []byte, hits []rawHit) []rawHit {
 	C := uint32(m.nclass)
 	s := uint32(0)
 	for i, b := range text {
 		s = m.delta[s+uint32(m.class[b])]
 		if s&outFlag != 0 {
 			s &^= outFlag
-			m.emit(int32(s/C), i+1, hit)
+			for st := int32(s / C); st >= 0; st = m.outLink[st] {
+				for _, id := range m.outIDs[m.outStart[st]:m.outStart[st+1]] {
+					hits = append(hits, rawHit{id, int32(i + 1)})
+				}
+			}
 		}
 	}
+	return hits
 }
 
 // count returns how many pattern occurrences text holds: the matcher alone,
@@ -195,12 +206,4 @@ func (m *matcher) count(text []byte) int {
 		}
 	}
 	return n
-}
-
-func (m *matcher) emit(st int32, end int, hit func(id int32, end int)) {
-	for ; st >= 0; st = m.outLink[st] {
-		for _, id := range m.outIDs[m.outStart[st]:m.outStart[st+1]] {
-			hit(id, end)
-		}
-	}
 }

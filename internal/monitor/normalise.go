@@ -154,6 +154,16 @@ func (n *normaliser) normalise(s string) normalised {
 				n.tokLetters = true
 				continue
 			}
+			if c == ' ' { // the next commonest: a space after a word
+				if n.inTok {
+					n.endToken()
+				}
+				if n.sepKind == 0 {
+					n.sepKind, n.sepOrig = ' ', int32(i)
+				}
+				i++
+				continue
+			}
 			n.ascii(c, i)
 			i++
 			continue

@@ -109,6 +109,7 @@ type hit struct {
 
 type scanState struct {
 	n      normaliser
+	raw    []rawHit
 	hits   []hit // entries' phrases
 	except []hit // exceptions
 	frames []hit // frame cues
@@ -121,14 +122,19 @@ func (l *Library) Scan(text, site string) []Match {
 	st := l.pool.Get().(*scanState)
 	defer l.pool.Put(st)
 	nt := st.n.normalise(text)
+	st.raw = l.m.run(nt.text, st.raw[:0])
+	matches := []Match{}
+	if len(st.raw) == 0 {
+		return matches
+	}
 	st.hits, st.except, st.frames = st.hits[:0], st.except[:0], st.frames[:0]
-	l.m.run(nt.text, func(id int32, end int) {
-		p := l.c.pats[id]
-		s, e := end-int(l.m.patLen[id]), end
+	for _, r := range st.raw {
+		p := l.c.pats[r.id]
+		s, e := r.end-l.m.patLen[r.id], r.end
 		if p.inner {
 			s, e = s+1, e-1
 		}
-		h := hit{pat: id, start: int32(s), end: int32(e)}
+		h := hit{pat: r.id, start: s, end: e}
 		switch p.kind {
 		case patEntry:
 			st.hits = append(st.hits, h)
@@ -137,8 +143,7 @@ func (l *Library) Scan(text, site string) []Match {
 		default:
 			st.frames = append(st.frames, h)
 		}
-	})
-	matches := []Match{}
+	}
 	if len(st.hits) == 0 {
 		return matches
 	}
