@@ -2,6 +2,8 @@ package monitor
 
 import (
 	"errors"
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -204,6 +206,49 @@ func TestLoadList(t *testing.T) {
 	} {
 		if _, err := LoadList(strings.NewReader(tt.src), "iwf.txt", tt.o); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("LoadList(%q) = %v, want %q", tt.src, err, tt.want)
+		}
+	}
+}
+
+// TestDocsExampleLocalLibrary keeps docs/examples/monitor-local.lib (shown in
+// docs/monitor.md) valid against the baseline, and checks it does what the
+// page says.
+func TestDocsExampleLocalLibrary(t *testing.T) {
+	f, err := os.Open("../../docs/examples/monitor-local.lib")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	local, err := Load(f, "monitor-local.lib")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := Baseline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := base.Merge(local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := func(text, site string) string {
+		var s []string
+		for _, m := range lib.Scan(text, site) {
+			s = append(s, fmt.Sprintf("%s:%d", m.EntryID, m.Severity))
+		}
+		return strings.Join(s, ",")
+	}
+	for _, tt := range []struct{ text, site, want string }{
+		{"they make me sit alone at lunch", "", "local-lunch:2"},
+		{"he has a gun", "", "vw-gun:1"},
+		{"i play poker", "", ""},
+		{"i want to die", "", "su-want-die:3"},
+		{"a knife", "www.cooking.example", ""},
+		{"a knife", "", "vw-knife:2"},
+		{"kill myself", "quiet.example", ""},
+	} {
+		if g := got(tt.text, tt.site); g != tt.want {
+			t.Errorf("Scan(%q, %q) = %q, want %q", tt.text, tt.site, g, tt.want)
 		}
 	}
 }
