@@ -78,6 +78,8 @@ func TestMonitorScanErrors(t *testing.T) {
 		{"not JSON", "{\"id\":1,\"text\":\"a\"}\nhello", nil, "standard input:2: not a JSON object"},
 		{"bad library", `{"id":1,"text":"a"}`, []string{"--library", bad}, "bad.lib:2: category \"nonsense\""},
 		{"two files", "", []string{"a", "b"}, "one FILE"},
+		{"line too long", `{"id":1,"text":"` + strings.Repeat("a", 1<<20) + `"}`, nil, "standard input:1: the line is longer than 1048576 bytes"},
+		{"no baseline and no file", "", []string{"--no-baseline"}, "--no-baseline needs at least one"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
