@@ -31,6 +31,9 @@ func TestBaselineScan(t *testing.T) {
 		{"we killed time", nil, nil},
 		{"gonna kill time", nil, nil},
 		{"i would never kill myself", nil, nil},
+		{"i will never ever hurt myself", nil, nil},
+		{"i have never felt so suicidal", []string{"su-suicidal"}, []string{"suicidal"}},
+		{"im not ok. i want to die", []string{"su-want-die"}, []string{"want to die"}},
 		{"i want to just die", []string{"su-want-die"}, []string{"want to just die"}},
 		{"I want chips. Die hard is a film", nil, nil},
 	}
