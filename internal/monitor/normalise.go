@@ -152,7 +152,9 @@ func (n *normaliser) normalise(s string) normalised {
 				// stores by index, without append's capacity check per byte.
 				text, orig, prev := n.out.text, n.out.orig, n.prev
 				k := len(text)
-				text, orig = slices.Grow(text, len(s)-i), slices.Grow(orig, len(s)-i)
+				if cap(text)-k < len(s)-i || cap(orig)-k < len(s)-i {
+					text, orig = slices.Grow(text, len(s)-i), slices.Grow(orig, len(s)-i)
+				}
 				text, orig = text[:cap(text)], orig[:cap(orig)]
 				for ; i < len(s); i++ {
 					c := asciiLower[s[i]]
