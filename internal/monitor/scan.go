@@ -1,0 +1,364 @@
+package monitor
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Match is one phrase of the library found in a text.
+type Match struct {
+	Category Category `json:"category"`
+	Severity int      `json:"severity"`
+	EntryID  string   `json:"entry"`
+	Phrase   string   `json:"phrase"`
+	// Rule names the context rule (a frame's ID) that lowered the severity;
+	// empty when none did.
+	Rule string `json:"rule,omitempty"`
+	// Start and End are byte offsets into the original text: text[Start:End]
+	// is what matched, as the child wrote it.
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// pattern kinds: what a compiled pattern stands for.
+const (
+	patEntry     = iota // an entry's phrase (word or part mode), or a phrase entry's first word
+	patException        // an exception of an entry
+	patFrame            // a frame's cue
+)
+
+type pattern struct {
+	kind  uint8
+	ref   int32 // entry or frame index
+	inner bool  // the pattern carries a space at each end to strip
+}
+
+// compiled holds what Scan needs beyond the automaton.
+type compiled struct {
+	pats  []pattern
+	words [][][]byte // ModePhrase entries: the normalised words after the first
+}
+
+func build(name string, entries []Entry, frames []Frame, excl []Exclusion, changes []change) (*Library, error) {
+	start := time.Now()
+	l := &Library{name: name, entries: entries, frames: frames, exclusions: excl, changes: changes}
+	var raw [][]byte
+	c := &compiled{words: make([][][]byte, len(entries))}
+	add := func(p pattern, text []byte) {
+		c.pats = append(c.pats, p)
+		raw = append(raw, text)
+	}
+	var n normaliser
+	word := func(s string) []byte {
+		return append([]byte(nil), n.normalise(s).text...) // "\nword\n": both ends bounded
+	}
+	for i, e := range entries {
+		switch e.Mode {
+		case ModePart:
+			t := n.normalise(e.Phrase).text
+			add(pattern{kind: patEntry, ref: int32(i)}, append([]byte(nil), t[1:len(t)-1]...))
+		case ModeWord:
+			add(pattern{kind: patEntry, ref: int32(i), inner: true}, word(e.Phrase))
+		case ModePhrase:
+			ws := strings.Split(Normalise(e.Phrase), " ")
+			add(pattern{kind: patEntry, ref: int32(i), inner: true}, []byte("\n"+ws[0]+"\n"))
+			for _, w := range ws[1:] {
+				c.words[i] = append(c.words[i], []byte(w))
+			}
+		}
+		for _, x := range e.Exceptions {
+			add(pattern{kind: patException, ref: int32(i), inner: true}, word(x))
+		}
+	}
+	for i, f := range frames {
+		add(pattern{kind: patFrame, ref: int32(i), inner: true}, word(f.Cue))
+	}
+	// '\n' and ' ' are one class in the automaton, so "\nword\n" matches
+	// between any separators; spaces inside are written ' ' for the class
+	// table to see.
+	for _, p := range raw {
+		for j := range p {
+			if p[j] == '\n' {
+				p[j] = ' '
+			}
+		}
+	}
+	l.m = compile(raw)
+	l.c = c
+	l.pool = &sync.Pool{New: func() any { return new(scanState) }}
+	l.stats = Stats{
+		Entries:   len(entries),
+		Patterns:  len(raw),
+		States:    l.m.states(),
+		Classes:   l.m.nclass,
+		Bytes:     l.m.bytes(),
+		BuildTime: time.Since(start),
+	}
+	return l, nil
+}
+
+// hit is one pattern occurrence in normalised text, [start, end) without
+// the boundary separators.
+type hit struct {
+	pat        int32
+	start, end int32
+}
+
+type scanState struct {
+	n      normaliser
+	raw    []rawHit
+	hits   []hit // entries' phrases
+	except []hit // exceptions
+	frames []hit // frame cues
+	// matches collects a text's matches before duplicates and contained
+	// ones go; Scan returns a new slice of exactly the ones kept, so the
+	// only allocation per text with matches is its result.
+	matches []Match
+}
+
+// Scan returns the library's matches in text, typed or searched on site (a
+// host name or URL; "" when unknown), ordered by where they start. A text
+// with none gives an empty, non-nil slice.
+func (l *Library) Scan(text, site string) []Match {
+	st := l.pool.Get().(*scanState)
+	defer l.pool.Put(st)
+	nt := st.n.normalise(text)
+	st.raw = l.m.run(nt.text, st.raw[:0])
+	if len(st.raw) == 0 {
+		return []Match{}
+	}
+	st.hits, st.except, st.frames = st.hits[:0], st.except[:0], st.frames[:0]
+	for _, r := range st.raw {
+		p := l.c.pats[r.id]
+		s, e := r.end-l.m.patLen[r.id], r.end
+		if p.inner {
+			s, e = s+1, e-1
+		}
+		h := hit{pat: r.id, start: s, end: e}
+		switch p.kind {
+		case patEntry:
+			st.hits = append(st.hits, h)
+		case patException:
+			st.except = append(st.except, h)
+		default:
+			st.frames = append(st.frames, h)
+		}
+	}
+	if len(st.hits) == 0 {
+		return []Match{}
+	}
+	matches := st.matches[:0]
+	host := siteHost(site)
+	for _, h := range st.hits {
+		p := l.c.pats[h.pat]
+		e := &l.entries[p.ref]
+		if e.Mode == ModePhrase {
+			end, ok := followWords(nt.text, int(h.end), l.c.words[p.ref], e.Gap)
+			if !ok {
+				continue
+			}
+			h.end = int32(end)
+		}
+		if l.excepted(st.except, p.ref, h) || l.excluded(host, e) {
+			continue
+		}
+		sev, rule, cancel := l.frameEffect(nt.text, st.frames, h, e)
+		if cancel {
+			continue
+		}
+		m := Match{Category: e.Category, Severity: sev, EntryID: e.ID, Phrase: e.Phrase, Rule: rule,
+			Start: int(nt.orig[h.start]), End: int(nt.orig[h.end])}
+		if m.End <= m.Start { // a match ending inside one original character ("ﬁ")
+			_, size := utf8.DecodeRuneInString(text[m.Start:])
+			m.End = m.Start + max(size, 1)
+		}
+		matches = append(matches, m)
+	}
+	slices.SortStableFunc(matches, func(a, b Match) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		return b.Severity - a.Severity
+	})
+	// One match per entry and place: a phrase written twice ("kill kill")
+	// still counts twice, but the same span never does.
+	matches = slices.CompactFunc(matches, func(a, b Match) bool {
+		return a.EntryID == b.EntryID && a.Start == b.Start && a.End == b.End
+	})
+	out := dropContained(matches)
+	clear(matches) // the pool keeps no strings alive
+	st.matches = matches[:0]
+	return out
+}
+
+// dropContained returns, in a new slice of exactly their number, the
+// matches of ms not lying wholly inside a longer one: the longer phrase is
+// the more specific reading ("kill myself" is suicide, not the violence of
+// "kill"), and one place in the text raises one alert. Matches are sorted by
+// Start; ms is the scan's scratch and is left as it was.
+func dropContained(ms []Match) []Match {
+	n := 0
+	for i := range ms {
+		if !contained(ms, i) {
+			n++
+		}
+	}
+	out := make([]Match, 0, n)
+	for i := range ms {
+		if !contained(ms, i) {
+			out = append(out, ms[i])
+		}
+	}
+	return out
+}
+
+// contained reports whether ms[i] lies inside a longer match of ms.
+func contained(ms []Match, i int) bool {
+	m := ms[i]
+	for j, o := range ms {
+		if o.Start > m.Start {
+			return false
+		}
+		if j != i && o.Start <= m.Start && m.End <= o.End && o.End-o.Start > m.End-m.Start {
+			return true
+		}
+	}
+	return false
+}
+
+// followWords checks that words follow position at (a separator) in order,
+// each within gap other words of the one before and in the same clause, and
+// returns where the last one ends.
+func followWords(text []byte, at int, words [][]byte, gap int) (int, bool) {
+	for _, w := range words {
+		found := false
+		for skipped := 0; skipped <= gap; skipped++ {
+			if at >= len(text)-1 || text[at] == '\n' {
+				return 0, false
+			}
+			ws := at + 1
+			we := ws
+			for we < len(text) && text[we] != ' ' && text[we] != '\n' {
+				we++
+			}
+			at = we
+			if string(text[ws:we]) == string(w) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return 0, false
+		}
+	}
+	return at, true
+}
+
+// excepted reports whether an exception of entry ref overlaps h.
+func (l *Library) excepted(except []hit, ref int32, h hit) bool {
+	for _, x := range except {
+		if l.c.pats[x.pat].ref == ref && x.start < h.end && h.start < x.end {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *Library) excluded(host string, e *Entry) bool {
+	if host == "" {
+		return false
+	}
+	for _, x := range l.exclusions {
+		if host != x.Site && !strings.HasSuffix(host, "."+x.Site) {
+			continue
+		}
+		if (x.EntryID == "" && x.Category == "") || x.EntryID == e.ID || x.Category == e.Category {
+			return true
+		}
+	}
+	return false
+}
+
+// frameEffect applies the frames whose cue stands within their window of h
+// in the same clause: the strongest wins (cancel, else the largest lowering).
+func (l *Library) frameEffect(text []byte, frames []hit, h hit, e *Entry) (int, string, bool) {
+	rule, lower := "", 0
+	for _, x := range frames {
+		f := &l.frames[l.c.pats[x.pat].ref]
+		if len(f.Categories) > 0 && !slices.Contains(f.Categories, e.Category) {
+			continue
+		}
+		var from, to int32
+		switch {
+		case !f.After && x.end <= h.start:
+			from, to = x.end, h.start
+		case f.After && h.end <= x.start:
+			from, to = h.end, x.start
+		default:
+			continue
+		}
+		if !near(text[from:to], f.Window) {
+			continue
+		}
+		if f.Cancel {
+			return 0, f.ID, true
+		}
+		if f.Lower > lower {
+			rule, lower = f.ID, f.Lower
+		}
+	}
+	return max(e.Severity-lower, 1), rule, false
+}
+
+// near reports whether gap, the text between a cue and a match, holds at
+// most window words and no clause break. It stops reading as soon as the
+// answer is no, so a cue far away costs little.
+func near(gap []byte, window int) bool {
+	seps := 0
+	for _, b := range gap {
+		switch b {
+		case ' ':
+			seps++
+			if seps-1 > window {
+				return false
+			}
+		case '\n':
+			return false
+		}
+	}
+	return true
+}
+
+// siteHost reduces a site given as a URL or host to its lower-case host name.
+func siteHost(site string) string {
+	s := strings.ToLower(strings.TrimSpace(site))
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		s = s[i+1:]
+	}
+	if i := strings.LastIndexByte(s, ':'); i >= 0 && !strings.Contains(s[i:], "]") {
+		s = s[:i]
+	}
+	return strings.TrimSuffix(s, ".")
+}
+
+// NormalForm returns the bytes the automaton reads for s: its normal form
+// with a clause break at each end. With CountNormalised it measures the
+// automaton apart from normalising and the rules (bench/monitor).
+func NormalForm(s string) []byte {
+	var n normaliser
+	return append([]byte(nil), n.normalise(s).text...)
+}
+
+// CountNormalised counts every occurrence of every compiled pattern
+// (phrases, exceptions and cues) in text already in normal form: the
+// automaton alone, without the rules, for benchmarks.
+func (l *Library) CountNormalised(text []byte) int { return l.m.count(text) }
