@@ -15,6 +15,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/auth"
 	"github.com/lifeguard-scp/lifeguard/internal/demo"
 	"github.com/lifeguard-scp/lifeguard/internal/jobs"
+	"github.com/lifeguard-scp/lifeguard/internal/metrics"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/web"
@@ -28,6 +29,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data or --database is given; into PostgreSQL only when its database is empty)")
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
 	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
+	metricsAddr := fs.String("metrics-listen", "", "an address to serve Prometheus metrics on at /metrics, such as 127.0.0.1:9090; keep it off the public network (default: none)")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
 	var alerts alertFlags
 	alerts.register(fs.FlagSet)
@@ -80,6 +82,11 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	var reg *metrics.Registry
+	if *metricsAddr != "" {
+		reg = metrics.NewRegistry()
+		db.RegisterMetrics(reg)
+	}
 	if s.key == "" {
 		logger.Warn("the journal is not sealed: without --journal-key, entries cut off from its end would not show (docs/operations.md)")
 	}
@@ -123,11 +130,12 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	srv := server.New(server.Config{
-		Addr:   *listen,
-		Logger: logger,
-		Auth:   svc,
-		Pages:  pages,
-		Ready:  readiness{db},
+		Addr:    *listen,
+		Logger:  logger,
+		Auth:    svc,
+		Pages:   pages,
+		Ready:   readiness{db},
+		Metrics: reg,
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
@@ -148,7 +156,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	// Scheduled work runs on every server; the store lets one of them run
 	// each slot (internal/jobs).
 	delivery := newDelivery(db, sender, base, clock.Now, logger)
-	sched, err := jobs.New(jobs.Config{Store: db, Now: clock.Now, Logger: logger, Holder: delivery.Holder, Jobs: []jobs.Job{
+	jobMetrics := jobs.NewMetrics(reg)
+	delivery.Metrics = jobMetrics
+	sched, err := jobs.New(jobs.Config{Store: db, Now: clock.Now, Logger: logger, Holder: delivery.Holder, Metrics: jobMetrics, Jobs: []jobs.Job{
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
@@ -161,6 +171,21 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	jobCtx, stopJobs := context.WithCancel(ctx)
+	if *metricsAddr != "" {
+		ms, err := metrics.Listen(*metricsAddr, reg, logger)
+		if err != nil {
+			stopJobs()
+			return usageError("--metrics-listen: %v", err)
+		}
+		fmt.Fprintf(e.stdout, "Metrics: http://%s/metrics\n", ms.Addr())
+		logger.Info("serving metrics", slog.String("addr", ms.Addr()))
+		metricsDone := make(chan struct{})
+		go func() {
+			defer close(metricsDone)
+			ms.Serve(jobCtx)
+		}()
+		defer func() { <-metricsDone }()
+	}
 	jobsDone := make(chan struct{}, 2)
 	go func() {
 		defer func() { jobsDone <- struct{}{} }()
