@@ -33,6 +33,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
 	var alerts alertFlags
 	alerts.register(fs.FlagSet)
+	var backups backupFlags
+	backups.register(fs.FlagSet)
 	if err := fs.parseArgs(args, 0, "serve takes no arguments"); err != nil {
 		return err
 	}
@@ -55,6 +57,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	s, err := fs.where.store()
 	if err != nil {
+		return err
+	}
+	if err := backups.check(fs.FlagSet, s); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -158,7 +163,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	delivery := newDelivery(db, sender, base, clock.Now, logger)
 	jobMetrics := jobs.NewMetrics(reg)
 	delivery.Metrics = jobMetrics
-	sched, err := jobs.New(jobs.Config{Store: db, Now: clock.Now, Logger: logger, Holder: delivery.Holder, Metrics: jobMetrics, Jobs: []jobs.Job{
+	scheduled := []jobs.Job{
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
@@ -166,7 +171,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		jobs.Digests(db, lifeguard.DigestNew, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestOverdue, clock.Now, logger),
 		delivery.Job(),
-	}})
+	}
+	if *backups.every > 0 {
+		scheduled = append(scheduled, backupJob(db, *backups.dir, *backups.every, *backups.keep, logger))
+		fmt.Fprintf(e.stdout, "Backups: every %s into %s, keeping %d\n", *backups.every, *backups.dir, *backups.keep)
+	}
+	sched, err := jobs.New(jobs.Config{Store: db, Now: clock.Now, Logger: logger, Holder: delivery.Holder, Metrics: jobMetrics,
+		Jobs: scheduled})
 	if err != nil {
 		return err
 	}
