@@ -31,6 +31,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
 	metricsAddr := fs.String("metrics-listen", "", "an address to serve Prometheus metrics on at /metrics, such as 127.0.0.1:9090; keep it off the public network (default: none)")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
+	trustProxy := fs.Bool("trust-proxy", false, "count sign-in failures against the client's address that the reverse proxy puts last in X-Forwarded-For; only when nothing but the proxy can reach --listen")
 	var alerts alertFlags
 	alerts.register(fs.FlagSet)
 	var backups backupFlags
@@ -128,6 +129,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Demo:          *demoMode,
 		DemoAccounts:  demoAccounts,
 		SecureCookies: *secure,
+		TrustProxy:    *trustProxy,
 		// A nil *mail.Sender means none: email alerts wait in the outbox.
 		MailConfigured: sender != nil,
 	})
