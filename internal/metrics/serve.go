@@ -18,7 +18,7 @@ type Server struct {
 	ln   net.Listener
 }
 
-// Listen binds addr and serves reg's figures at GET /metrics.
+// Listen binds addr for reg's figures at GET /metrics; Serve serves them.
 func Listen(addr string, reg *Registry, log *slog.Logger) (*Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
