@@ -49,6 +49,7 @@ Usage:
                                                        see and clear sign-in throttling
   lifeguard token create|list|revoke --email E         API tokens (stored hashed)
   lifeguard backup [--data DIR] FILE                   a consistent copy of the running database
+  lifeguard restore [--data DIR] FILE                  put a backup into an empty data directory, checked
   lifeguard journal verify [--data DIR]                check the journal's hash chain and its sealed head
   lifeguard journal seal --journal-key FILE            seal the journal's head with a key (new or rotated)
   lifeguard copy --from DIR --to postgres://… [--force] move the SQLite database in DIR to PostgreSQL
@@ -98,6 +99,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.token(ctx, rest)
 	case "backup":
 		err = e.backup(ctx, rest)
+	case "restore":
+		err = e.restore(ctx, rest)
 	case "user":
 		err = e.user(ctx, rest)
 	case "org":

@@ -49,7 +49,7 @@ func TestServeRefusesDamagedDatabase(t *testing.T) {
 		t.Fatalf("serve on a damaged file: started %v, exit %d, %s", started, code, stderr)
 	}
 	for _, want := range []string{"The database " + path + " is damaged", "Lifeguard has not started",
-		"lifeguard backup", "copy the backup to " + path, "docs/operations.md"} {
+		"lifeguard backup", "lifeguard restore --data " + dir + " FILE", "to " + path, "docs/operations.md"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("serve's message does not say %q:\n%s", want, stderr)
 		}

@@ -331,9 +331,9 @@ func (b *brokenJournal) Error() string {
 func damagedError(s store, err error) error {
 	return &exitError{code: exitFailure, msg: fmt.Sprintf("The database %s is damaged (%v). Lifeguard has not "+
 		"started, so that no one works on damaged records. Restore the newest backup made with lifeguard backup: "+
-		"move lifeguard.db, lifeguard.db-wal and lifeguard.db-shm out of %s (keep them for investigation), copy "+
-		"the backup to %s with chmod 600, and run lifeguard journal verify --data %s. See \"A damaged "+
-		"database\" in docs/operations.md.", dbFile(s.dir), err, s.dir, dbFile(s.dir), s.dir)}
+		"move lifeguard.db, lifeguard.db-wal and lifeguard.db-shm out of %s (keep them for investigation), then "+
+		"run lifeguard restore --data %s FILE, which checks the backup and its journal as it copies it to %s. "+
+		"See \"A damaged database\" in docs/operations.md.", dbFile(s.dir), err, s.dir, s.dir, dbFile(s.dir))}
 }
 
 // quietLogger logs warnings and errors only, as JSON on standard error; the

@@ -15,6 +15,7 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/filter"
+	"github.com/lifeguard-scp/lifeguard/internal/metrics"
 )
 
 // policyEngine is the policy engine as the filter command uses it: it
@@ -28,10 +29,11 @@ func (e *env) filter(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "check" {
 		return e.filterCheck(ctx, args[1:])
 	}
-	fs := e.command("filter", "filter [--config filter.yaml] [--server URL]\n       lifeguard filter check filter.yaml")
+	fs := e.command("filter", "filter [--config filter.yaml] [--server URL] [--metrics-listen ADDR]\n       lifeguard filter check filter.yaml")
 	config := fs.String("config", "filter.yaml", "the filter's configuration file (docs/filter.md)")
 	server := fs.String("server", "", "a Lifeguard server to take the policy from and send records to")
 	token := fs.String("token", "", "the server's API token (default $LIFEGUARD_FILTER_TOKEN)")
+	metricsAddr := fs.String("metrics-listen", "", "an address to serve Prometheus metrics on at /metrics, such as 127.0.0.1:9153 (default: none)")
 	debug := fs.Bool("debug", false, "log debugging detail (never a name a client asked for)")
 	if err := fs.parseArgs(args, 0, "filter takes no arguments; give the configuration with --config"); err != nil {
 		return err
@@ -114,6 +116,16 @@ func (e *env) filter(ctx context.Context, args []string) error {
 	l, err := f.Listen(ctx)
 	if err != nil {
 		return err
+	}
+	if *metricsAddr != "" {
+		reg := metrics.NewRegistry()
+		f.RegisterMetrics(reg)
+		ms, err := metrics.Listen(*metricsAddr, reg, log)
+		if err != nil {
+			return usageError("--metrics-listen: %v", err)
+		}
+		log.Info("serving metrics", slog.String("addr", ms.Addr()))
+		wg.Go(func() { ms.Serve(ctx) })
 	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)

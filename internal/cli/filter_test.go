@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/net/dns/dnsmessage"
 
+	"github.com/lifeguard-scp/lifeguard/internal/metrics/metricstest"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore/sqltest"
 )
 
@@ -145,9 +146,9 @@ func TestFilterRuns(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"filter", "--config", path}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+		done <- Run(ctx, []string{"filter", "--config", path, "--metrics-listen", "127.0.0.1:0"}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
 	}()
-	var addr string
+	var addr, metricsAddr string
 	for deadline := time.Now().Add(10 * time.Second); addr == ""; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			cancel()
@@ -155,9 +156,12 @@ func TestFilterRuns(t *testing.T) {
 		}
 		sc := bufio.NewScanner(strings.NewReader(stderr.String()))
 		for sc.Scan() {
-			var line struct{ Msg, DNS string }
+			var line struct{ Msg, DNS, Addr string }
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "filtering" {
 				addr = line.DNS
+			}
+			if line.Msg == "serving metrics" {
+				metricsAddr = line.Addr
 			}
 		}
 	}
@@ -169,6 +173,16 @@ func TestFilterRuns(t *testing.T) {
 	}
 	if got := ask(t, "127.0.0.2", addr, "lotto.test"); got != "192.0.2.99" {
 		t.Errorf("a name not listed got %s", got)
+	}
+	// --metrics-listen: the counts, and no name asked for.
+	text, fams := scrape(t, "http://"+metricsAddr+"/metrics")
+	for name, least := range map[string]float64{"lifeguard_filter_queries_total": 3, "lifeguard_filter_blocked_total": 1} {
+		if got, _ := metricstest.Value(fams, name, nil); got < least {
+			t.Errorf("%s = %v, want at least %v", name, got, least)
+		}
+	}
+	if strings.Contains(text, "casino") || strings.Contains(text, "lotto") {
+		t.Errorf("the metrics name a site asked for:\n%s", text)
 	}
 	// A changed list reloads by itself.
 	os.WriteFile(filepath.Join(dir, "gambling.txt"), []byte("casino.test\nlotto.test\n"), 0o600)

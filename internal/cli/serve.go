@@ -15,6 +15,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/auth"
 	"github.com/lifeguard-scp/lifeguard/internal/demo"
 	"github.com/lifeguard-scp/lifeguard/internal/jobs"
+	"github.com/lifeguard-scp/lifeguard/internal/metrics"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/web"
@@ -28,9 +29,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data or --database is given; into PostgreSQL only when its database is empty)")
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
 	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
+	metricsAddr := fs.String("metrics-listen", "", "an address to serve Prometheus metrics on at /metrics, such as 127.0.0.1:9090; keep it off the public network (default: none)")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
+	trustProxy := fs.Bool("trust-proxy", false, "count sign-in failures against the client's address that the reverse proxy puts last in X-Forwarded-For; only when nothing but the proxy can reach --listen")
 	var alerts alertFlags
 	alerts.register(fs.FlagSet)
+	var backups backupFlags
+	backups.register(fs.FlagSet)
 	if err := fs.parseArgs(args, 0, "serve takes no arguments"); err != nil {
 		return err
 	}
@@ -53,6 +58,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	s, err := fs.where.store()
 	if err != nil {
+		return err
+	}
+	if err := backups.check(fs.FlagSet, s); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -80,6 +88,11 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	var reg *metrics.Registry
+	if *metricsAddr != "" {
+		reg = metrics.NewRegistry()
+		db.RegisterMetrics(reg)
+	}
 	if s.key == "" {
 		logger.Warn("the journal is not sealed: without --journal-key, entries cut off from its end would not show (docs/operations.md)")
 	}
@@ -116,6 +129,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Demo:          *demoMode,
 		DemoAccounts:  demoAccounts,
 		SecureCookies: *secure,
+		TrustProxy:    *trustProxy,
 		// A nil *mail.Sender means none: email alerts wait in the outbox.
 		MailConfigured: sender != nil,
 	})
@@ -123,11 +137,12 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	srv := server.New(server.Config{
-		Addr:   *listen,
-		Logger: logger,
-		Auth:   svc,
-		Pages:  pages,
-		Ready:  readiness{db},
+		Addr:    *listen,
+		Logger:  logger,
+		Auth:    svc,
+		Pages:   pages,
+		Ready:   readiness{db},
+		Metrics: reg,
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
@@ -148,7 +163,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	// Scheduled work runs on every server; the store lets one of them run
 	// each slot (internal/jobs).
 	delivery := newDelivery(db, sender, base, clock.Now, logger)
-	sched, err := jobs.New(jobs.Config{Store: db, Now: clock.Now, Logger: logger, Holder: delivery.Holder, Jobs: []jobs.Job{
+	jobMetrics := jobs.NewMetrics(reg)
+	delivery.Metrics = jobMetrics
+	scheduled := []jobs.Job{
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
@@ -156,11 +173,32 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		jobs.Digests(db, lifeguard.DigestNew, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestOverdue, clock.Now, logger),
 		delivery.Job(),
-	}})
+	}
+	if *backups.every > 0 {
+		scheduled = append(scheduled, backupJob(db, *backups.dir, *backups.every, *backups.keep, logger))
+		fmt.Fprintf(e.stdout, "Backups: every %s into %s, keeping %d\n", *backups.every, *backups.dir, *backups.keep)
+	}
+	sched, err := jobs.New(jobs.Config{Store: db, Now: clock.Now, Logger: logger, Holder: delivery.Holder, Metrics: jobMetrics,
+		Jobs: scheduled})
 	if err != nil {
 		return err
 	}
 	jobCtx, stopJobs := context.WithCancel(ctx)
+	if *metricsAddr != "" {
+		ms, err := metrics.Listen(*metricsAddr, reg, logger)
+		if err != nil {
+			stopJobs()
+			return usageError("--metrics-listen: %v", err)
+		}
+		fmt.Fprintf(e.stdout, "Metrics: http://%s/metrics\n", ms.Addr())
+		logger.Info("serving metrics", slog.String("addr", ms.Addr()))
+		metricsDone := make(chan struct{})
+		go func() {
+			defer close(metricsDone)
+			ms.Serve(jobCtx)
+		}()
+		defer func() { <-metricsDone }()
+	}
 	jobsDone := make(chan struct{}, 2)
 	go func() {
 		defer func() { jobsDone <- struct{}{} }()

@@ -49,6 +49,8 @@ type Delivery struct {
 	Logger  *slog.Logger
 	// GiveUp defaults to OutboxGiveUp.
 	GiveUp time.Duration
+	// Metrics counts deliveries; nil counts nothing.
+	Metrics *Metrics
 }
 
 // Job runs Pass every OutboxEvery, once across servers.
@@ -152,12 +154,15 @@ func (d *Delivery) deliver(ctx context.Context, x lifeguard.OutboxDelivery) bool
 	}
 	switch {
 	case err == nil:
+		d.Metrics.delivery(string(m.Channel), "delivered")
 		log.Info("alert delivered")
 		return true
 	case r.Next.IsZero():
+		d.Metrics.delivery(string(m.Channel), "given_up")
 		log.Error("alert given up; an administrator can retry it", slog.String("err", r.Error),
 			slog.Int("attempts", m.Attempts+1))
 	default:
+		d.Metrics.delivery(string(m.Channel), "retry")
 		log.Warn("alert not delivered; will retry", slog.String("err", r.Error),
 			slog.Time("next", r.Next), slog.Int("attempts", m.Attempts+1))
 	}

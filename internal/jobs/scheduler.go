@@ -40,6 +40,8 @@ type Config struct {
 	Lease  time.Duration
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Metrics counts runs; nil counts nothing.
+	Metrics *Metrics
 }
 
 // Scheduler runs its jobs' due slots.
@@ -153,8 +155,14 @@ func (s *Scheduler) runOne(ctx context.Context, j Job, slot time.Time, retry boo
 	wg.Wait()
 	if lost {
 		// Another server took the slot over; its run is the one that counts.
+		s.cfg.Metrics.run(j.Name, "lost", time.Since(start))
 		log.Warn("job lease lost during the run")
 		return
+	}
+	if runErr != nil {
+		s.cfg.Metrics.run(j.Name, "failed", time.Since(start))
+	} else {
+		s.cfg.Metrics.run(j.Name, "done", time.Since(start))
 	}
 	failure := ""
 	if runErr != nil {

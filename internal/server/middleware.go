@@ -74,13 +74,15 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		ctx = context.WithValue(ctx, patternKey{}, pattern)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(ctx))
+		took := time.Since(start)
+		s.metrics.observe(*pattern, sw.status, took)
 		attrs := []slog.Attr{
 			slog.String("request_id", id),
 			slog.String("method", r.Method),
 			slog.String("route", *pattern),
 			slog.Int("status", sw.status),
 			slog.Int("bytes", sw.bytes),
-			slog.Duration("duration", time.Since(start)),
+			slog.Duration("duration", took),
 		}
 		s.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 	})
@@ -105,14 +107,17 @@ func (s *Server) pagesMount(routes http.Handler) http.Handler {
 	return s.recoverPanics(s.cfg.Pages.RenderError, s.cfg.Pages.Handler(routes))
 }
 
-// noteRoute serves a side's mux and tells logRequests which of its routes
+// noteRoute serves a mux and tells logRequests which of its routes
 // matched. The mux sets Pattern on the request it is given, which is the
 // one noteRoute holds (the middleware outside works on copies); the note is
 // deferred so that the line of a request that panics names its route too.
+// The outer mux is noted too (/healthz, /readyz, or the mount when a
+// side's own mux matched nothing), but it does not replace the pattern a
+// side's mux, which returns first, has noted.
 func noteRoute(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
-			if p, ok := r.Context().Value(patternKey{}).(*string); ok {
+			if p, ok := r.Context().Value(patternKey{}).(*string); ok && *p == "" {
 				*p = r.Pattern
 			}
 		}()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/api"
+	"github.com/lifeguard-scp/lifeguard/internal/metrics"
 )
 
 // Authenticator turns a bearer token into a user; the auth package
@@ -50,13 +51,17 @@ type Config struct {
 	// RequestTimeout bounds each request's work, so a stuck database call
 	// answers 503 rather than hanging.
 	RequestTimeout time.Duration
+	// Metrics receives the request counts and latencies; nil counts
+	// nothing.
+	Metrics *metrics.Registry
 }
 
 // Server is Lifeguard's HTTP server.
 type Server struct {
-	cfg  Config
-	http *http.Server
-	ln   net.Listener
+	cfg     Config
+	http    *http.Server
+	ln      net.Listener
+	metrics *httpMetrics
 }
 
 // New builds the server and its routes. The API and the pages each get a
@@ -68,7 +73,7 @@ func New(cfg Config) *Server {
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 15 * time.Second
 	}
-	s := &Server{cfg: cfg}
+	s := &Server{cfg: cfg, metrics: newHTTPMetrics(cfg.Metrics)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -86,7 +91,7 @@ func New(cfg Config) *Server {
 		mux.Handle("/", s.pagesMount(noteRoute(routes)))
 	}
 	s.http = &http.Server{
-		Handler:           s.middleware(mux),
+		Handler:           s.middleware(noteRoute(mux)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 15*time.Second,

@@ -2,8 +2,12 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -35,6 +39,32 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	if err := db.d.backup(ctx, path); err != nil {
 		return db.fail("backup", err)
 	}
-	db.log.Info("database backed up")
+	sum, err := fileSHA256(path)
+	if err != nil {
+		return db.fail("backup", err)
+	}
+	// The journal says who took a copy of every record, and when; the
+	// copy's hash ties a file found later to this entry. The copy itself
+	// was taken before the entry, so it does not hold it.
+	if err := db.inWrite(ctx, "backup", func(t *tx) error {
+		return journal(ctx, t, a, db.now(), jBackup, jDatabase, 0, "sha256="+sum)
+	}); err != nil {
+		return err
+	}
+	db.log.Info("database backed up", slog.String("sha256", sum))
 	return nil
+}
+
+// fileSHA256 is the hex SHA-256 of the file at path.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -24,6 +24,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -69,6 +70,9 @@ type DB struct {
 	// reports keeps the report sums of the periods asked for
 	// (report_cache.go).
 	reports *reportCache
+	// metrics is set by RegisterMetrics, perhaps after the writer has
+	// started; nil counts nothing.
+	metrics atomic.Pointer[storeMetrics]
 }
 
 // Open opens the PostgreSQL database at cfg.DSN, waiting for the server
@@ -260,17 +264,22 @@ func (db *DB) inRead(ctx context.Context, op string, fn func(*tx) error) error {
 }
 
 func (db *DB) inTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, op string, fn func(*tx) error) error {
+	name := "read" // the write pool's transactions are the writer's
 	stx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
+		db.metrics.Load().tx(name, "error")
 		return db.fail(op, err)
 	}
 	if err := fn(&tx{tx: stx, d: db.d}); err != nil {
 		stx.Rollback()
+		db.metrics.Load().tx(name, "rollback")
 		return db.fail(op, err)
 	}
 	if err := stx.Commit(); err != nil {
+		db.metrics.Load().tx(name, "error")
 		return db.fail(op, err)
 	}
+	db.metrics.Load().tx(name, "commit")
 	return nil
 }
 

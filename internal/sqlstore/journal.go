@@ -35,6 +35,7 @@ const (
 	jUpdate = "update"
 	jList   = "list"
 	jSeal   = "seal"
+	jBackup = "backup"
 )
 
 // Journal records.
@@ -45,6 +46,8 @@ const (
 	// its second factor, a cleared throttle).
 	jUser    = "user"
 	jJournal = "journal"
+	// jDatabase is the whole database: a backup copies every record.
+	jDatabase = "database"
 )
 
 // entryHash computes the hash of e chained to e.PrevHash.

@@ -89,16 +89,24 @@ func (w *writer) loop() {
 func (w *writer) run(batch []*writeReq) {
 	db := w.db
 	errs := make([]error, len(batch))
+	outcome := "error" // for the metrics: commit, rollback or error
 	defer func() {
 		if v := recover(); v != nil {
 			// A panic in one write must not leave the others waiting forever.
 			for i := range errs {
 				errs[i] = db.fail(batch[i].op, fmt.Errorf("panic in a write: %v", v))
 			}
+			outcome = "error"
 		}
+		ok := 0
 		for i, r := range batch {
+			if errs[i] == nil {
+				ok++
+			}
 			r.errc <- errs[i]
 		}
+		db.metrics.Load().tx("write", outcome)
+		db.metrics.Load().batchDone(len(batch), ok)
 	}()
 	// The transaction is not bound to any one caller's context, since it
 	// carries the others' writes too; each write's statements use its own.
@@ -171,6 +179,7 @@ func (w *writer) run(batch []*writeReq) {
 	}
 	if committed == 0 {
 		stx.Rollback()
+		outcome = "rollback"
 		return
 	}
 	if err := t.jnl.flush(context.Background(), t); err != nil {
@@ -185,6 +194,7 @@ func (w *writer) run(batch []*writeReq) {
 		}
 		return
 	}
+	outcome = "commit"
 	if t.enqueued {
 		db.wakeOutbox()
 	}

@@ -94,7 +94,7 @@ func (wb *Web) verify(w http.ResponseWriter, r *http.Request) error {
 		return lifeguard.Errorf(lifeguard.EINVALID, "The form could not be read.")
 	}
 	next := safeNext(r.PostForm.Get("next"))
-	err := wb.cfg.Auth.VerifySecondFactor(r.Context(), rc.user.ID, rc.session.ID, strings.TrimSpace(r.PostForm.Get("code")), clientAddr(r))
+	err := wb.cfg.Auth.VerifySecondFactor(r.Context(), rc.user.ID, rc.session.ID, strings.TrimSpace(r.PostForm.Get("code")), wb.clientAddr(r))
 	if err != nil {
 		if lifeguard.ErrorCode(err) != lifeguard.EINVALID && lifeguard.ErrorCode(err) != lifeguard.EUNAUTHORIZED {
 			return err

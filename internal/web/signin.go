@@ -1,12 +1,12 @@
 package web
 
 import (
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/auth"
 )
 
 type signInData struct {
@@ -32,7 +32,7 @@ func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	next := safeNext(r.PostForm.Get("next"))
-	token, _, u, err := wb.cfg.Auth.SignIn(r.Context(), email, r.PostForm.Get("password"), clientAddr(r))
+	token, _, u, err := wb.cfg.Auth.SignIn(r.Context(), email, r.PostForm.Get("password"), wb.clientAddr(r))
 	if err != nil {
 		if code := lifeguard.ErrorCode(err); code != lifeguard.EUNAUTHORIZED && code != lifeguard.EINVALID {
 			return err
@@ -95,13 +95,9 @@ func (wb *Web) homeFor(u *lifeguard.User) string {
 	return "/account/settings"
 }
 
-// clientAddr is the address sign-in throttling counts against. Behind a
-// proxy every user would share the proxy's address; deployments that need
-// it set the proxy to pass the client's and configure trust there.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// clientAddr is the address sign-in throttling counts against: the
+// connection's, or behind a trusted proxy the one it names
+// (Config.TrustProxy, auth.ClientAddr).
+func (wb *Web) clientAddr(r *http.Request) string {
+	return auth.ClientAddr(r, wb.cfg.TrustProxy)
 }

@@ -116,6 +116,11 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure: on whenever the
 	// server is reached over HTTPS, directly or through a proxy.
 	SecureCookies bool
+	// TrustProxy counts sign-in failures against the last address of
+	// X-Forwarded-For, which the reverse proxy in front sets: without it
+	// every user behind the proxy shares its address. Only for a server
+	// that nothing but the proxy can reach.
+	TrustProxy bool
 	// MailConfigured says the server sends email (serve --smtp); without
 	// it, the alerts page says why emails wait.
 	MailConfigured bool
