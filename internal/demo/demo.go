@@ -364,7 +364,7 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 			children[o.spec.name] = append(children[o.spec.name], *c.ChildID)
 		}
 		n++
-		if err := work(ctx, s, clock, rng, o.dsl, c, at, now, false); err != nil {
+		if err := work(ctx, s, clock, rng, o.dsl, c, at, now); err != nil {
 			return n, fmt.Errorf("working demo concern %d: %w", c.ID, err)
 		}
 	}

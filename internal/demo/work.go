@@ -14,11 +14,7 @@ import (
 // reason), record referral references, set an action, note the evidence, and
 // close older concerns with an outcome. Recent concerns stay open so that
 // the inbox has new, in-progress and overdue work.
-//
-// brief leaves out the notes, evidence and actions: the rest of the
-// partnership's concerns (bulk.go) are worked to their decisions and
-// outcome only.
-func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *lifeguard.User, c *lifeguard.Concern, at, now time.Time, brief bool) error {
+func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *lifeguard.User, c *lifeguard.Concern, at, now time.Time) error {
 	ctx = lifeguard.WithActor(ctx, actorOf(dsl))
 	age := now.Sub(at)
 	if age < 36*time.Hour && rng.IntN(3) > 0 {
@@ -94,9 +90,6 @@ func work(ctx context.Context, s Stores, clock *Clock, rng *rand.Rand, dsl *life
 			Decision: lifeguard.DecisionAccepted, Reason: "Initial review held: no reason for referral; handled within school with support and education."}); err != nil {
 			return fmt.Errorf("proposed decision: %w", err)
 		}
-	}
-	if brief {
-		return closeBriefly(ctx, s, rng, c, decided, unfinished, age, next)
 	}
 	if !next(8) {
 		return nil
@@ -225,28 +218,6 @@ func shareOut(ctx context.Context, s Stores, lead, deputy *lifeguard.User) error
 		if _, err := s.Concerns.AssignConcern(ctx, c.ID, to.ID); err != nil {
 			return fmt.Errorf("assign %d: %w", c.ID, err)
 		}
-	}
-	return nil
-}
-
-// closeBriefly closes a concern of the rest of the partnership once a
-// month has passed, deciding what is left first, as work does.
-func closeBriefly(ctx context.Context, s Stores, rng *rand.Rand, c *lifeguard.Concern, decided map[lifeguard.RouteCode]bool,
-	unfinished bool, age time.Duration, next func(int) bool) error {
-	if unfinished || age < 30*24*time.Hour || rng.IntN(12) == 0 || !next(24*10) {
-		return nil
-	}
-	for _, r := range c.Triage.Routes {
-		if !decided[r.Code] {
-			if _, err := s.Concerns.AddDecision(ctx, c.ID, lifeguard.NewDecision{Route: r.Code,
-				Decision: lifeguard.DecisionDone}); err != nil {
-				return fmt.Errorf("decision on %s before closing: %w", r.Code, err)
-			}
-		}
-	}
-	out := lifeguard.NewOutcome{Code: outcomeFor(c, rng), Summary: "Routes followed as recorded; support in place and reviewed."}
-	if _, err := s.Concerns.CloseConcern(ctx, c.ID, out); err != nil {
-		return fmt.Errorf("close: %w", err)
 	}
 	return nil
 }
