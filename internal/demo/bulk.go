@@ -107,9 +107,9 @@ func (b *bulk) one(ctx context.Context, at time.Time) error {
 		reporter = o.dsl
 	}
 	b.clock.at(at)
-	story := pickStory(rng)
+	story := pickBulkStory(rng)
 	for story.minAge > o.spec.ages[1] {
-		story = pickStory(rng)
+		story = pickBulkStory(rng)
 	}
 	f := story.facts(rng, o.spec, at)
 	if f.Child != nil && *f.Child.Age < story.minAge {

@@ -1,6 +1,12 @@
 package demo
 
-import "fmt"
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
 
 // The rest of the partnership: the organisations that make the demo the
 // size of a real area's half year, beyond the few whose people have demo
@@ -95,4 +101,62 @@ func storyBulkShares() []storyShare {
 type storyShare struct {
 	name  string
 	share int
+}
+
+// moreStories are kinds of concern that the stories do not tell and a real
+// partnership records in a half year, told only in the rest of the
+// partnership's concerns (the stories draw from stories() alone, so the
+// demo logins' records stay as they were).
+func moreStories() []story {
+	base := stories()[0].facts // for the child's age and the times
+	with := func(rng *rand.Rand, o orgSpec, at time.Time, desc string, types ...lifeguard.ConcernType) lifeguard.Facts {
+		f := base(rng, o, at)
+		f.Description, f.ConcernTypes = desc, types
+		f.Parties = lifeguard.Parties{}
+		f.Details = lifeguard.Details{}
+		f.Risk.SignificantHarm = "no"
+		return f
+	}
+	return []story{
+		{"sexual messages from an adult", 5, 10, func(rng *rand.Rand, o orgSpec, at time.Time) lifeguard.Facts {
+			f := with(rng, o, at, "A child showed staff sexual messages sent to them by an adult they know only online.", "sexual_communication")
+			f.Parties.AdultInvolved = true
+			f.Risk.SignificantHarm = "yes"
+			return f
+		}},
+		{"live streaming", 3, 9, func(rng *rand.Rand, o orgSpec, at time.Time) lifeguard.Facts {
+			f := with(rng, o, at, "A child has been live streaming from their bedroom and strangers are asking them to do things on camera.", "live_streaming")
+			f.Parties.UnknownInvolved = true
+			f.Risk.SignificantHarm = "unsure"
+			return f
+		}},
+		{"threats", 4, 11, func(rng *rand.Rand, o orgSpec, at time.Time) lifeguard.Facts {
+			f := with(rng, o, at, "A young person is being sent messages threatening to hurt them after school.", "threats_harassment")
+			f.Parties.PeerInvolved = true
+			return f
+		}},
+		{"violent video", 3, 8, func(rng *rand.Rand, o orgSpec, at time.Time) lifeguard.Facts {
+			return with(rng, o, at, "A video of a violent fight has been shared round a year group's chat.", "violent_content")
+		}},
+		{"misinformation", 2, 11, func(rng *rand.Rand, o orgSpec, at time.Time) lifeguard.Facts {
+			return with(rng, o, at, "A pupil is frightened by a viral video claiming a disaster will happen next week.", "misinformation")
+		}},
+	}
+}
+
+// pickBulkStory draws a story from the stories and moreStories.
+func pickBulkStory(rng *rand.Rand) story {
+	all := append(stories(), moreStories()...)
+	total := 0
+	for _, s := range all {
+		total += s.weight
+	}
+	n := rng.IntN(total)
+	for _, s := range all {
+		if n < s.weight {
+			return s
+		}
+		n -= s.weight
+	}
+	return all[0]
 }
