@@ -689,9 +689,8 @@ func (b *builder) organisations() (Section, error) {
 	}
 	t.Totals = &Row{Key: "total", Label: "Total", Cells: figures(total)}
 	sec := Section{ID: "organisations", Title: "Who recorded them", Tables: []Table{t}}
-	if rt, notes, ok := b.rateTable(settings, cells); ok {
+	if rt, ok := b.rateTable(settings, cells); ok {
 		sec.Tables = append(sec.Tables, rt)
-		sec.Notes = append(sec.Notes, notes...)
 	}
 	return sec, nil
 }
