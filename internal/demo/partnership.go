@@ -42,7 +42,7 @@ func bulkSpecs() []bulkSpec {
 		children := 950 + (i*173)%600
 		out = append(out, bulkSpec{orgSpec{name, "school", true, [2]int{11, 17}, 55 + (i*7)%25, fmt.Sprintf("S%02d", i)}, children})
 	}
-	for _, s := range []bulkSpec{
+	return append(out, []bulkSpec{
 		{orgSpec{"Kingsmead Sixth Form College", "college", true, [2]int{16, 17}, 30, "KC"}, 1800},
 		{orgSpec{"Northgate College of Further Education", "college", true, [2]int{16, 17}, 45, "NC"}, 2900},
 		{orgSpec{"Busy Bees Day Nursery", "early_years", true, [2]int{2, 4}, 2, "BB"}, 62},
@@ -57,10 +57,7 @@ func bulkSpecs() []bulkSpec {
 		{orgSpec{"Riverside Scouts and Guides District", "voluntary", false, [2]int{8, 17}, 6, "SG"}, 900},
 		{orgSpec{"Fairfield Community Football Club", "voluntary", false, [2]int{7, 16}, 5, "FC"}, 0},
 		{orgSpec{"Riverside Young Carers Project", "voluntary", false, [2]int{8, 17}, 9, "YC"}, 120},
-	} {
-		out = append(out, s)
-	}
-	return out
+	}...)
 }
 
 // bulkSpec is an organisation of the rest of the partnership and the
