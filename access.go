@@ -49,6 +49,9 @@ const (
 	OpReadReminders     Op = "see and dismiss reminders"
 
 	OpAlertSettings Op = "see and set the organisation's alert settings"
+
+	// The number of children per organisation (issue 14, h-demo).
+	OpSetChildrenCount Op = "set the organisation's number of children"
 )
 
 // Ops lists every operation, in the order of the table.
@@ -62,6 +65,7 @@ func Ops() []Op {
 		OpSendFilterEvents, OpReadFilterPolicy, OpSetFilterPolicy, OpReadFilterAlerts, OpReadFilterReviews,
 		OpReadReminders,
 		OpAlertSettings,
+		OpSetChildrenCount,
 	}
 }
 
@@ -154,6 +158,9 @@ func (op Op) rule() (rule, bool) {
 
 	case OpAlertSettings: // when digests go and whom an unopened concern escalates to
 		return rule{no, org, org, no, no, no}, true
+
+	case OpSetChildrenCount: // the figures per 1,000 children of the board report
+		return rule{no, no, org, no, part, no}, true
 	}
 	return rule{}, false
 }

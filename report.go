@@ -82,6 +82,10 @@ type ReportCounts struct {
 	// not children. Plan is nil in an organisation's report.
 	Audits *AuditCounts `json:"audits"`
 	Plan   *PlanCounts  `json:"plan"`
+	// Children are the organisations of each type in the partnership and
+	// the children those that gave a number serve, for the board report's
+	// concerns per 1,000 children; nil in an organisation's report.
+	Children []SettingChildren `json:"children,omitempty"`
 }
 
 // AuditCounts are the self-audit figures of a report, over the 12 months
@@ -161,3 +165,13 @@ type ReportStore interface {
 
 // MaxReportDays is the most days a report covers: ten years.
 const MaxReportDays = 3653
+
+// SettingChildren is one type of organisation of a partnership: how many
+// organisations it has, how many of them gave their number of children
+// (Organisation.ChildrenCount), and the sum of the numbers they gave.
+type SettingChildren struct {
+	Setting       Setting `json:"setting"`
+	Organisations int64   `json:"organisations"`
+	Counted       int64   `json:"counted"`
+	Children      int64   `json:"children"`
+}

@@ -211,6 +211,13 @@ type OrgStore interface {
 	// EINVALID naming safeguarding_phone for a number of the wrong shape,
 	// ENOTFOUND for an organisation the actor cannot see.
 	SetSafeguardingPhone(ctx context.Context, orgID int64, phone string) (*Organisation, error)
+	// SetChildrenCount sets (or, with nil, clears) the number of children
+	// the organisation serves: its manager, or an administrator of its
+	// partnership (OpSetChildrenCount). EINVALID names children_count when
+	// it is not from 1 to MaxChildrenCount; ENOTFOUND for an organisation
+	// beyond the actor's reach, EFORBIDDEN for a role without the rule.
+	// The change is journaled.
+	SetChildrenCount(ctx context.Context, orgID int64, n *int64) (*Organisation, error)
 }
 
 // Credentials are what sign-in needs about a user: read by the system actor

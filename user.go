@@ -75,8 +75,29 @@ type Organisation struct {
 	// the organisation's safeguarding lead (or deputy) when a concern
 	// cannot wait; empty when the organisation has not given one. The
 	// confirmation after a report gives it (see PhoneProblem).
-	SafeguardingPhone string    `json:"safeguarding_phone"`
-	CreatedAt         time.Time `json:"created_at"`
+	SafeguardingPhone string `json:"safeguarding_phone"`
+	// ChildrenCount is the number of children the organisation serves
+	// (pupils on roll, children on its caseload), as its manager or an
+	// administrator gave it on ChildrenCountAt; nil when not given. The
+	// board report gives concerns per 1,000 children by type of
+	// organisation only where every organisation of the type has given it.
+	ChildrenCount   *int64     `json:"children_count,omitempty"`
+	ChildrenCountAt *time.Time `json:"children_count_at,omitempty"`
+	CreatedAt       time.Time  `json:"created_at"`
+}
+
+// MaxChildrenCount is the largest number of children an organisation may
+// give: more than any one organisation serves, so that a mistyped number
+// is refused rather than counted.
+const MaxChildrenCount = 1_000_000
+
+// ChildrenCountProblem says what is wrong with a number of children, or ""
+// when it is one an organisation may give (1 to MaxChildrenCount).
+func ChildrenCountProblem(n int64) string {
+	if n < 1 || n > MaxChildrenCount {
+		return "must be a whole number from 1 to 1,000,000"
+	}
+	return ""
 }
 
 // User is a person who signs in. The password hash and second-factor secret

@@ -89,7 +89,7 @@ func demoCounts(ctx context.Context) (*lifeguard.ReportCounts, error) {
 	hash := "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U"
 	now := time.Now()
 	if _, err := demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw,
-		Accounts: db}, clock, hash, now); err != nil {
+		Accounts: db}, clock, hash, now, demo.Full); err != nil {
 		return nil, err
 	}
 	sys := lifeguard.WithActor(ctx, lifeguard.SystemActor())

@@ -68,7 +68,7 @@ func TestKill9KeepsAcknowledgedConcerns(t *testing.T) {
 	}
 	bin := buildLifeguard(t)
 	dir := filepath.Join(t.TempDir(), "data")
-	proc, url := startProcess(t, bin, "--demo", "--demo-password", "a demo passphrase", "--data", dir)
+	proc, url := startProcess(t, bin, "--demo", "--demo-size", "stories", "--demo-password", "a demo passphrase", "--data", dir)
 	code, token, stderr := run(t, "", "token", "create", "--data", dir, "--email", "staff@demo.test")
 	if code != 0 {
 		t.Fatalf("token: %s", stderr)

@@ -70,7 +70,7 @@ func TestTwoServersKeepOneJournal(t *testing.T) {
 	}
 	db := pgtest.Database(t)
 	bin := buildLifeguard(t)
-	a, urlA := startProcess(t, bin, "--database", db, "--demo", "--demo-password", "a demo passphrase")
+	a, urlA := startProcess(t, bin, "--database", db, "--demo", "--demo-size", "stories", "--demo-password", "a demo passphrase")
 	b, urlB := startProcess(t, bin, "--database", db)
 	code, token, stderr := run(t, "", "token", "create", "--database", db, "--email", "staff@demo.test")
 	if code != 0 {

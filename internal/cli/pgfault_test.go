@@ -85,7 +85,7 @@ func TestPostgresRestartLosesNothing(t *testing.T) {
 	}
 	pg := startPrivatePostgres(t)
 	bin := buildLifeguard(t)
-	srv, url := startProcess(t, bin, "--database", pg.url, "--demo", "--demo-password", "a demo passphrase")
+	srv, url := startProcess(t, bin, "--database", pg.url, "--demo", "--demo-size", "stories", "--demo-password", "a demo passphrase")
 	code, token, stderr := run(t, "", "token", "create", "--database", pg.url, "--email", "staff@demo.test")
 	if code != 0 {
 		t.Fatalf("token: %s", stderr)
@@ -128,7 +128,7 @@ func TestPostgresOutageAnswers503(t *testing.T) {
 	}
 	pg := startPrivatePostgres(t)
 	bin := buildLifeguard(t)
-	_, url := startProcess(t, bin, "--database", pg.url, "--demo", "--demo-password", "a demo passphrase")
+	_, url := startProcess(t, bin, "--database", pg.url, "--demo", "--demo-size", "stories", "--demo-password", "a demo passphrase")
 	code, token, _ := run(t, "", "token", "create", "--database", pg.url, "--email", "dsl@demo.test")
 	if code != 0 {
 		t.Fatal("token")

@@ -74,7 +74,7 @@ func TestServeDemoPostgres(t *testing.T) {
 	}
 
 	t.Setenv(databaseEnv, dsn)
-	url, output := startServe(t, "--demo", "--demo-password", "a demo passphrase")
+	url, output := startServe(t, "--demo", "--demo-size", "stories", "--demo-password", "a demo passphrase")
 	out := output()
 	noSecret("serve's output", out)
 	for _, want := range []string{"Demo partnership seeded", "dsl@demo.test", "Data: PostgreSQL database " + strings.TrimPrefix(u.Path, "/"),
@@ -115,7 +115,7 @@ func TestServeDemoPostgres(t *testing.T) {
 	}
 
 	// A second server on the same database: the demo is there already.
-	_, output2 := startServe(t, "--demo", "--demo-password", "a demo passphrase", "--database", dsn)
+	_, output2 := startServe(t, "--demo", "--demo-size", "stories", "--demo-password", "a demo passphrase", "--database", dsn)
 	if out := output2(); strings.Contains(out, "Demo partnership seeded") {
 		t.Errorf("the second start seeded the demo again:\n%s", out)
 	}

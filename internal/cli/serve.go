@@ -28,6 +28,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	localFramework := fs.String("audit-framework", "", "a local self-audit framework file over the baseline (docs/audit.md)")
 	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data or --database is given; into PostgreSQL only when its database is empty)")
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
+	demoSize := fs.String("demo-size", "full", "how much of the demo partnership to seed: full (a real area's year of concerns, tens of seconds) or stories (the demo logins' organisations alone, a few seconds)")
 	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
 	metricsAddr := fs.String("metrics-listen", "", "an address to serve Prometheus metrics on at /metrics, such as 127.0.0.1:9090; keep it off the public network (default: none)")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
@@ -55,6 +56,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	if *demoPassword != "" && !*demoMode {
 		return usageError("--demo-password goes with --demo")
+	}
+	size, ok := demo.ParseSize(*demoSize)
+	if !ok {
+		return usageError("--demo-size must be full or stories, not %q", *demoSize)
+	}
+	if given(fs.FlagSet, "demo-size") && !*demoMode {
+		return usageError("--demo-size goes with --demo")
 	}
 	s, err := fs.where.store()
 	if err != nil {
@@ -105,8 +113,12 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		} else if problems := auth.CheckPassword(password); len(problems) > 0 {
 			return usageError("--demo-password: %s", problems[0].Problem)
 		}
-		if seeded, err = seedDemo(ctx, db, proc, fw, clock, password); err != nil {
+		began := time.Now()
+		if seeded, err = seedDemo(ctx, db, proc, fw, clock, password, size); err != nil {
 			return err
+		}
+		if seeded > 0 {
+			logger.Info("demo seeded", slog.Int("concerns", seeded), slog.Duration("took", time.Since(began).Round(time.Millisecond)))
 		}
 	}
 
@@ -220,7 +232,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 // seedDemo seeds the demonstration partnership into an empty database, and
 // leaves a database that already has one as it is.
 func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, fw *lifeguard.Framework, clock *demo.Clock,
-	password string) (int, error) {
+	password string, size demo.Size) (int, error) {
 	orgs, err := db.Organisations(lifeguard.WithActor(ctx, lifeguard.SystemActor()))
 	if err != nil {
 		return 0, err
@@ -234,7 +246,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, fw *
 	}
 	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw,
 		Accounts: db},
-		clock, hash, time.Now())
+		clock, hash, time.Now(), size)
 }
 
 func (e *env) printDemo(url string, s store, seeded int, password string) {

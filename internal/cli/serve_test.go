@@ -92,7 +92,7 @@ func get(t *testing.T, url, token string) (int, string) {
 
 func TestServeDemoAndTools(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	url, output := startServe(t, "--demo", "--demo-password", "a demo passphrase", "--data", dir)
+	url, output := startServe(t, "--demo", "--demo-size", "stories", "--demo-password", "a demo passphrase", "--data", dir)
 	out := output()
 	for _, want := range []string{"Demo partnership seeded", "staff@demo.test", "dsl@demo.test", "dsl2@demo.test", "partnership@demo.test", "admin@demo.test", "a demo passphrase",
 		"deputy@demo.test", "dsl (deputy)"} {
@@ -187,5 +187,11 @@ func TestServeFlags(t *testing.T) {
 	}
 	if code, _, stderr := run(t, "", "serve", "--demo", "--demo-password", "short"); code != 2 || !strings.Contains(stderr, "--demo-password") {
 		t.Errorf("a weak demo password: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "serve", "--demo", "--demo-size", "huge"); code != 2 || !strings.Contains(stderr, "--demo-size must be full or stories") {
+		t.Errorf("an unknown demo size: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "serve", "--demo-size", "stories"); code != 2 || !strings.Contains(stderr, "--demo-size goes with --demo") {
+		t.Errorf("--demo-size alone: %d %s", code, stderr)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -168,16 +169,17 @@ func (e *env) problems(err error) error {
 // safeguarding contact number.
 func (e *env) org(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError("org needs a subcommand: add, list or set-phone")
+		return usageError("org needs a subcommand: add, list, set-phone or set-children")
 	}
 	sub, args := args[0], args[1:]
-	fs := e.storeCommand("org "+sub, "org add --name N --setting S [--partnership P] [--internet] [--phone NUMBER] | org list | org set-phone --id ID --phone NUMBER  (each with --data DIR or --database URL)")
+	fs := e.storeCommand("org "+sub, "org add --name N --setting S [--partnership P] [--internet] [--phone NUMBER] | org list | org set-phone --id ID --phone NUMBER | org set-children --id ID --children N  (each with --data DIR or --database URL)")
 	name := fs.String("name", "", "the organisation's name")
 	setting := fs.String("setting", "", "school, college, early_years, childrens_social_care, police, health, youth_service, youth_justice, probation, voluntary or other")
 	partnership := fs.String("partnership", "", "the partnership's name, for its first organisation")
 	internet := fs.Bool("internet", false, "the organisation gives children internet access on its own devices or network")
 	phone := fs.String("phone", "", "the number staff ring to reach the organisation's safeguarding lead; set-phone with \"\" clears it")
-	id := fs.Int64("id", 0, "the organisation's id (see org list), for set-phone")
+	id := fs.Int64("id", 0, "the organisation's id (see org list), for set-phone and set-children")
+	children := fs.String("children", "", "the number of children the organisation serves, 1 to 1000000, for set-children; \"\" clears it")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -209,6 +211,28 @@ func (e *env) org(ctx context.Context, args []string) error {
 			fmt.Fprintf(e.stdout, "Organisation %d (%s) has no safeguarding contact number now.\n", o.ID, o.Name)
 		} else {
 			fmt.Fprintf(e.stdout, "Organisation %d (%s): safeguarding contact number %s.\n", o.ID, o.Name, o.SafeguardingPhone)
+		}
+		return nil
+	case "set-children":
+		if *id == 0 {
+			return usageError("org set-children needs --id, the organisation's id (see org list)")
+		}
+		var n *int64
+		if *children != "" {
+			v, err := strconv.ParseInt(*children, 10, 64)
+			if err != nil {
+				return usageError("--children must be a whole number from 1 to 1000000, or \"\" to clear it")
+			}
+			n = &v
+		}
+		o, err := db.SetChildrenCount(sys, *id, n)
+		if err != nil {
+			return e.problems(err)
+		}
+		if o.ChildrenCount == nil {
+			fmt.Fprintf(e.stdout, "Organisation %d (%s) has no number of children now.\n", o.ID, o.Name)
+		} else {
+			fmt.Fprintf(e.stdout, "Organisation %d (%s): %d children.\n", o.ID, o.Name, *o.ChildrenCount)
 		}
 		return nil
 	case "add":

@@ -156,4 +156,20 @@ func TestOrgPhone(t *testing.T) {
 	if code, out, _ := run(t, "", "org", "set-phone", "--data", dir, "--id", "1", "--phone", ""); code != 0 || !strings.Contains(out, "no safeguarding contact number") {
 		t.Errorf("clearing: %d %s", code, out)
 	}
+
+	// The number of children, for the board report's rates.
+	if code, out, stderr := run(t, "", "org", "set-children", "--data", dir, "--id", "1", "--children", "420"); code != 0 || !strings.Contains(out, "420 children") {
+		t.Errorf("set-children: %d %s %s", code, out, stderr)
+	}
+	for _, bad := range []string{"0", "1000001"} {
+		if code, _, stderr := run(t, "", "org", "set-children", "--data", dir, "--id", "1", "--children", bad); code != 2 || !strings.Contains(stderr, "children_count") {
+			t.Errorf("set-children %s: %d %s", bad, code, stderr)
+		}
+	}
+	if code, _, stderr := run(t, "", "org", "set-children", "--data", dir, "--id", "1", "--children", "many"); code != 2 || !strings.Contains(stderr, "--children") {
+		t.Errorf("set-children many: %d %s", code, stderr)
+	}
+	if code, out, _ := run(t, "", "org", "set-children", "--data", dir, "--id", "1", "--children", ""); code != 0 || !strings.Contains(out, "no number of children") {
+		t.Errorf("clearing the children: %d %s", code, out)
+	}
 }

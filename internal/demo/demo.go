@@ -119,10 +119,36 @@ func orgSpecs() []orgSpec {
 	}
 }
 
+// Size is how much of the partnership the demo seeds.
+type Size int
+
+const (
+	// Full is the partnership of a real area: the stories, and the rest
+	// of its organisations with a year of concerns (bulk.go), some three
+	// thousand in each half year, so that the board report reads like a
+	// real one. It takes the store tens of seconds to record them.
+	Full Size = iota
+	// Stories is the stories' organisations and concerns alone, a few
+	// hundred over two years, seeded in seconds: for the tests that start
+	// servers on a demo and do not read the partnership's figures.
+	Stories
+)
+
+// ParseSize reads a size as the command line gives it: full or stories.
+func ParseSize(s string) (Size, bool) {
+	switch s {
+	case "full":
+		return Full, true
+	case "stories":
+		return Stories, true
+	}
+	return Full, false
+}
+
 // Seed fills an empty database with the demo partnership. passwordHash is
 // the stored form of the demo password, hashed once by the caller. now is the
 // end of the demo's two years. It returns the number of concerns recorded.
-func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now time.Time) (int, error) {
+func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now time.Time, size Size) (int, error) {
 	defer clock.release()
 	rng := rand.New(rand.NewPCG(2026, 11))
 	start := now.AddDate(-2, 0, 0)
@@ -152,6 +178,19 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 		x := &org{spec: spec, org: o}
 		orgs = append(orgs, x)
 		byName[spec.name] = x
+	}
+	var bulkOrgs []*bulkOrg
+	specs := bulkSpecs()
+	if size == Stories {
+		specs = nil
+	}
+	for i, b := range specs {
+		o, err := s.Orgs.CreateOrganisation(sys, lifeguard.Organisation{PartnershipID: p.ID, Name: b.name,
+			Setting: b.setting, ProvidesInternet: b.internet, SafeguardingPhone: fmt.Sprintf("01632 960 %03d", 200+i)})
+		if err != nil {
+			return 0, fmt.Errorf("organisation %s: %w", b.name, err)
+		}
+		bulkOrgs = append(bulkOrgs, &bulkOrg{spec: b.orgSpec, org: o})
 	}
 	var created []int64
 	user := func(email, name string, role lifeguard.Role, o *org, deputy bool) (*lifeguard.User, error) {
@@ -201,6 +240,54 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 		}
 		managers[o.spec.name] = m
 	}
+	for i, b := range bulkOrgs {
+		// Users of an organisation of their own kind, named by number.
+		u, err := s.Orgs.CreateUser(sys, lifeguard.NewUser{Email: fmt.Sprintf("dsl.b%d@demo.test", i),
+			Name: fmt.Sprintf("Safeguarding lead b%d", i), Role: lifeguard.RoleDSL, OrganisationID: b.org.ID, PasswordHash: passwordHash})
+		if err != nil {
+			return 0, fmt.Errorf("user of %s: %w", b.spec.name, err)
+		}
+		created = append(created, u.ID)
+		b.dsl = u
+		for j := range 2 {
+			u, err := s.Orgs.CreateUser(sys, lifeguard.NewUser{Email: fmt.Sprintf("staff.b%d.%d@demo.test", i, j),
+				Name: fmt.Sprintf("Staff member b%d.%d", i, j), Role: lifeguard.RoleStaff, OrganisationID: b.org.ID, PasswordHash: passwordHash})
+			if err != nil {
+				return 0, fmt.Errorf("user of %s: %w", b.spec.name, err)
+			}
+			created = append(created, u.ID)
+			b.staff = append(b.staff, u)
+		}
+	}
+	for _, x := range storyBulkShares() {
+		if size == Stories {
+			break
+		}
+		o := byName[x.name]
+		spec := o.spec
+		spec.share, spec.prefix = x.share, spec.prefix+"B"
+		bulkOrgs = append(bulkOrgs, &bulkOrg{spec: spec, org: o.org, dsl: o.dsl, staff: o.staff})
+	}
+	// The organisations' numbers of children, as their managers gave them
+	// at the start of the school year, for the board report's concerns
+	// per 1,000 children.
+	clock.at(now.AddDate(0, -3, 0))
+	counts := storyChildren()
+	for _, o := range orgs {
+		if n := counts[o.spec.name]; n > 0 {
+			if err := setChildren(sys, s, o.org.ID, n); err != nil {
+				return 0, err
+			}
+		}
+	}
+	for i, b := range specs {
+		if b.children > 0 {
+			if err := setChildren(sys, s, bulkOrgs[i].org.ID, b.children); err != nil {
+				return 0, err
+			}
+		}
+	}
+	clock.at(start)
 	if s.Accounts != nil {
 		if err := s.Accounts.MarkDemoAccounts(sys, created); err != nil {
 			return 0, fmt.Errorf("marking the demo accounts: %w", err)
@@ -231,8 +318,15 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 	// Each story gives its organisation's setting in the facts.
 	rec := &record.Recorder{Concerns: s.Concerns, Orgs: s.Orgs, Triager: s.Triager, Now: clock.Now}
 	n := 0
+	// The rest of the partnership's concerns are recorded in time among
+	// the stories', from a generator of their own so that the stories
+	// stay as they were.
+	rest := newBulk(s, clock, rec, bulkOrgs, now)
 	for _, at := range times {
 		at = officeHours(at, now, rng)
+		if err := rest.until(ctx, at); err != nil {
+			return n, err
+		}
 		pick := rng.IntN(weights)
 		var o *org
 		for _, x := range orgs {
@@ -274,6 +368,11 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 			return n, fmt.Errorf("working demo concern %d: %w", c.ID, err)
 		}
 	}
+
+	if err := rest.until(ctx, now); err != nil {
+		return n, err
+	}
+	n += rest.n
 
 	// Two concerns reported at Riverside Academy in the last hour that
 	// nobody has opened yet, the first with a route due now: the inbox's
@@ -320,6 +419,14 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 		}
 	}
 	return n, nil
+}
+
+func setChildren(ctx context.Context, s Stores, org int64, n int) error {
+	v := int64(n)
+	if _, err := s.Orgs.SetChildrenCount(ctx, org, &v); err != nil {
+		return fmt.Errorf("children of organisation %d: %w", org, err)
+	}
+	return nil
 }
 
 func actorOf(u *lifeguard.User) *lifeguard.Actor {

@@ -21,7 +21,8 @@ func TestBoardReport(t *testing.T) {
 	b.run(chromedp.Navigate(a.url + "/reports?from=2025-01-01&to=2026-12-31"))
 	txt := b.text()
 	for _, want := range []string{"Board report: online-safety concerns", "Concerns by risk area and nature",
-		"Routes taken", "Decisions by the deadline", "Self-audit", "Strategy action plan"} {
+		"Routes taken", "Decisions by the deadline", "Concerns per 1,000 children, by kind of organisation",
+		"Self-audit", "Strategy action plan"} {
 		if !strings.Contains(txt, want) {
 			t.Fatalf("the board report lacks %q:\n%.1500s", want, txt)
 		}

@@ -88,8 +88,8 @@ var (
 	sharedErr  error
 )
 
-// startApp starts one demo server for the whole package: seeding the demo
-// takes seconds, and the tests work on different records of it.
+// startApp starts one demo server for the whole package: seeding the whole
+// demo takes tens of seconds, and the tests work on different records of it.
 func startApp(t testing.TB) *app {
 	t.Helper()
 	sharedOnce.Do(func() {
@@ -99,7 +99,7 @@ func startApp(t testing.TB) *app {
 			return
 		}
 		pr, pw := io.Pipe()
-		go cli.Run(context.Background(), []string{"serve", "--demo", "--demo-password", demoPassword,
+		go cli.Run(context.Background(), []string{"serve", "--demo", "--demo-size", demoSize, "--demo-password", demoPassword,
 			"--data", filepath.Join(dir, "data"), "--listen", "127.0.0.1:0"}, strings.NewReader(""), pw, io.Discard)
 		sc := bufio.NewScanner(pr)
 		found := make(chan string, 1)

@@ -55,6 +55,14 @@ func fixedCounts() *lifeguard.ReportCounts {
 			Scores: []lifeguard.ScoreTally{{Strand: "L", Tenths: 18, N: 4}, {Strand: "L", Tenths: 27, N: 20},
 				{Strand: "L", Tenths: 33, N: 12}, {Strand: "T", Tenths: 25, N: 30}, {Strand: "T", Tenths: 40, N: 6}},
 		},
+		// Schools and the police have a rate; health not every one
+		// gave its number; the voluntary groups' concerns read <5.
+		Children: []lifeguard.SettingChildren{
+			{Setting: "health", Organisations: 3, Counted: 2, Children: 4100},
+			{Setting: "police", Organisations: 3, Counted: 3, Children: 52000},
+			{Setting: "school", Organisations: 40, Counted: 40, Children: 31250},
+			{Setting: "voluntary", Organisations: 6, Counted: 6, Children: 900},
+		},
 		Plan: &lifeguard.PlanCounts{
 			Actions: []lifeguard.PlanTally{{Strand: "prevention", RAG: "green", N: 4}, {Strand: "prevention", RAG: "amber", N: 2},
 				{Strand: "protection", RAG: "red", N: 1}, {Strand: "prosecution_diversion", RAG: "complete", N: 3}},

@@ -688,7 +688,11 @@ func (b *builder) organisations() (Section, error) {
 		t.Rows = append(t.Rows, Row{Key: string(s), Label: s.GroupLabel(), Cells: figures(cells[i])})
 	}
 	t.Totals = &Row{Key: "total", Label: "Total", Cells: figures(total)}
-	return Section{ID: "organisations", Title: "Who recorded them", Tables: []Table{t}}, nil
+	sec := Section{ID: "organisations", Title: "Who recorded them", Tables: []Table{t}}
+	if rt, ok := b.rateTable(settings, cells); ok {
+		sec.Tables = append(sec.Tables, rt)
+	}
+	return sec, nil
 }
 
 // routes is the routes taken and their timeliness, one network per route:

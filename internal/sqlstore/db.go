@@ -73,6 +73,9 @@ type DB struct {
 	// metrics is set by RegisterMetrics, perhaps after the writer has
 	// started; nil counts nothing.
 	metrics atomic.Pointer[storeMetrics]
+	// stmts keeps the write connection's statements prepared, on SQLite
+	// once migrated; nil on PostgreSQL and before Migrate (stmt_cache.go).
+	stmts atomic.Pointer[stmtCache]
 }
 
 // Open opens the PostgreSQL database at cfg.DSN, waiting for the server
@@ -145,6 +148,9 @@ func createPrivate(path string) error {
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.writer.shutdown()
+	if c := db.stmts.Load(); c != nil {
+		c.close()
+	}
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -164,6 +170,9 @@ type tx struct {
 	// enqueued is set when a write of the batch wrote to the outbox, so
 	// that the delivery job is woken once the batch commits.
 	enqueued bool
+	// stmts, on the writes of a batch, are the write connection's
+	// prepared statements (stmt_cache.go); nil elsewhere.
+	stmts *stmtCache
 }
 
 // c is the context a statement runs with: the caller's, or, in a batch
@@ -180,21 +189,33 @@ func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	if err := checkArgs(args); err != nil {
 		return nil, err
 	}
-	return t.tx.ExecContext(t.c(ctx), t.d.rebind(q), args...)
+	q = t.d.rebind(q)
+	if s := t.stmt(t.c(ctx), q); s != nil {
+		return s.ExecContext(t.c(ctx), args...)
+	}
+	return t.tx.ExecContext(t.c(ctx), q, args...)
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if err := checkArgs(args); err != nil {
 		return nil, err
 	}
-	return t.tx.QueryContext(t.c(ctx), t.d.rebind(q), args...)
+	q = t.d.rebind(q)
+	if s := t.stmt(t.c(ctx), q); s != nil {
+		return s.QueryContext(t.c(ctx), args...)
+	}
+	return t.tx.QueryContext(t.c(ctx), q, args...)
 }
 
 func (t *tx) row(ctx context.Context, q string, args ...any) *row {
 	if err := checkArgs(args); err != nil {
 		return &row{err: err}
 	}
-	return &row{r: t.tx.QueryRowContext(t.c(ctx), t.d.rebind(q), args...)}
+	q = t.d.rebind(q)
+	if s := t.stmt(t.c(ctx), q); s != nil {
+		return &row{r: s.QueryRowContext(t.c(ctx), args...)}
+	}
+	return &row{r: t.tx.QueryRowContext(t.c(ctx), q, args...)}
 }
 
 // row is a *sql.Row, or the error that kept its query from being sent.

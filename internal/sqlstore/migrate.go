@@ -132,7 +132,16 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return err
 		}
 		if applied == nil {
-			return db.rebuildReportCounts(ctx)
+			if err := db.rebuildReportCounts(ctx); err != nil {
+				return err
+			}
+			// The schema is the one the store's statements are written
+			// for: from now on the writer may keep them prepared. Only on
+			// SQLite (stmt_cache.go); migrations never use the cache.
+			if db.d.name == "sqlite" && db.stmts.Load() == nil {
+				db.stmts.CompareAndSwap(nil, newStmtCache(db.write))
+			}
+			return nil
 		}
 		db.log.Info("schema migrated", slog.Int("version", applied.version), slog.String("migration", applied.name))
 	}

@@ -120,16 +120,27 @@ func (db *DB) CreateOrganisation(ctx context.Context, o lifeguard.Organisation) 
 	return &o, nil
 }
 
-const orgColumns = `id, partnership_id, name, setting, provides_internet, safeguarding_phone, created_at`
+const orgColumns = `id, partnership_id, name, setting, provides_internet, safeguarding_phone, children_count,
+	children_count_at, created_at`
 
 func scanOrganisation(scan func(...any) error) (*lifeguard.Organisation, error) {
 	var o lifeguard.Organisation
 	var setting string
 	var created int64
-	if err := scan(&o.ID, &o.PartnershipID, &o.Name, &setting, &o.ProvidesInternet, &o.SafeguardingPhone, &created); err != nil {
+	var children, childrenAt sql.NullInt64
+	if err := scan(&o.ID, &o.PartnershipID, &o.Name, &setting, &o.ProvidesInternet, &o.SafeguardingPhone, &children,
+		&childrenAt, &created); err != nil {
 		return nil, err
 	}
 	o.Setting, o.CreatedAt = lifeguard.Setting(setting), fromMicros(created)
+	if children.Valid {
+		n := children.Int64
+		o.ChildrenCount = &n
+	}
+	if childrenAt.Valid {
+		t := fromMicros(childrenAt.Int64)
+		o.ChildrenCountAt = &t
+	}
 	return &o, nil
 }
 

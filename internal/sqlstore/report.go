@@ -188,7 +188,12 @@ func (db *DB) ReportCounts(ctx context.Context, q lifeguard.ReportQuery) (*lifeg
 			return err
 		}
 		if q.OrganisationID == 0 {
-			r.Plan, err = planCounts(ctx, tx, q.PartnershipID, q.To)
+			if r.Plan, err = planCounts(ctx, tx, q.PartnershipID, q.To); err != nil {
+				return err
+			}
+			// Read afresh, as the audits are: a change of a number of
+			// children does not move the report counter.
+			r.Children, err = childrenBySetting(ctx, tx, q.PartnershipID)
 		}
 		return err
 	})

@@ -57,7 +57,7 @@ func (c *reportCache) get(q lifeguard.ReportQuery, version int64) *lifeguard.Rep
 // put keeps a copy of r's sums, read at version.
 func (c *reportCache) put(q lifeguard.ReportQuery, version int64, r *lifeguard.ReportCounts) {
 	kept := cloneCounts(r)
-	kept.Audits, kept.Plan = nil, nil
+	kept.Audits, kept.Plan, kept.Children = nil, nil, nil
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[q]; !ok {
@@ -77,6 +77,7 @@ func cloneCounts(r *lifeguard.ReportCounts) *lifeguard.ReportCounts {
 	out.Ages, out.Settings, out.Months = slices.Clone(r.Ages), slices.Clone(r.Settings), slices.Clone(r.Months)
 	out.PrevMonths, out.Prior, out.Routes = slices.Clone(r.PrevMonths), slices.Clone(r.Prior), slices.Clone(r.Routes)
 	out.FirstDecision, out.Added = slices.Clone(r.FirstDecision), slices.Clone(r.Added)
+	out.Children = slices.Clone(r.Children)
 	return &out
 }
 

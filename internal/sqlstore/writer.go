@@ -110,6 +110,10 @@ func (w *writer) run(batch []*writeReq) {
 	}()
 	// The transaction is not bound to any one caller's context, since it
 	// carries the others' writes too; each write's statements use its own.
+	stmts := db.stmts.Load()
+	if stmts != nil {
+		stmts.prepare(context.Background())
+	}
 	stx, err := db.write.BeginTx(context.Background(), db.d.writeTx)
 	if err == nil && db.d.lockWrites != nil {
 		if err = db.d.lockWrites(context.Background(), stx); err != nil {
@@ -122,7 +126,7 @@ func (w *writer) run(batch []*writeReq) {
 		}
 		return
 	}
-	t := &tx{tx: stx, d: db.d, detach: db.d.detachWrites, jnl: &journalBatch{key: db.journalKey, log: db.log}}
+	t := &tx{tx: stx, d: db.d, stmts: stmts, detach: db.d.detachWrites, jnl: &journalBatch{key: db.journalKey, log: db.log}}
 	// failRest fails every write of the batch not failed already, after
 	// the transaction is rolled back.
 	failRest := func(err error) {

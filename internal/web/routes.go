@@ -25,6 +25,8 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /account/alerts", wb.signedIn(wb.alertChoicesForm))
 	mux.Handle("POST /account/alerts", wb.signedIn(wb.saveAlertPreferences))
 	mux.Handle("POST /account/alerts/organisation", wb.signedIn(wb.saveOrgAlerts))
+	mux.Handle("GET /account/organisation", wb.signedIn(wb.childrenForm))
+	mux.Handle("POST /account/organisation", wb.signedIn(wb.saveChildren))
 
 	// Reporting and help.
 	mux.Handle("GET /report", wb.signedIn(wb.reportForm))

@@ -218,6 +218,17 @@ func accessCases() []accessCase {
 			_, err := f.db.SetSafeguardingPhone(ctx, f.orgA.ID, "01632 960 999")
 			return err
 		}},
+		// The number of children per organisation (issue 14, h-demo).
+		{"SetChildrenCount", []string{fb, fb, ok, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			n := int64(420)
+			_, err := f.db.SetChildrenCount(ctx, f.orgA.ID, &n)
+			return err
+		}},
+		{"SetChildrenCount(other partnership)", []string{nf, nf, nf, nf, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			n := int64(420)
+			_, err := f.db.SetChildrenCount(ctx, f.orgC.ID, &n)
+			return err
+		}},
 		{"Organisations", []string{ok, ok, ok, ok, ok, ok, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.Organisations(ctx)
 			return err

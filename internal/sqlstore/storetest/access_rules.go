@@ -147,6 +147,11 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 			_, err := f.db.AlertSettings(ctx, f.orgA.ID)
 			return err
 		}},
+		lifeguard.OpSetChildrenCount: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			n := int64(300)
+			_, err := f.db.SetChildrenCount(ctx, f.orgA.ID, &n)
+			return err
+		}},
 	}
 }
 

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -96,6 +97,63 @@ func testOrganisations(t *testing.T, open Opener) {
 		// Another partnership's organisation is not there to the admin.
 		_, err = f.db.SetSafeguardingPhone(admin, f.orgC.ID, "01632 960003")
 		wantCode(t, err, lifeguard.ENOTFOUND)
+	})
+
+	t.Run("children count", func(t *testing.T) {
+		o, err := f.db.CreateOrganisation(admin, lifeguard.Organisation{Name: "Castle Mead Primary", Setting: "school"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.ChildrenCount != nil || o.ChildrenCountAt != nil {
+			t.Errorf("a new organisation has a number of children: %+v", o)
+		}
+		n := int64(312)
+		if o, err = f.db.SetChildrenCount(admin, o.ID, &n); err != nil || o.ChildrenCount == nil || *o.ChildrenCount != 312 ||
+			o.ChildrenCountAt == nil || !o.ChildrenCountAt.Equal(f.now()) {
+			t.Fatalf("set: %+v (%v)", o, err)
+		}
+		got, err := f.db.Organisation(as(t.Context(), f.staff), o.ID)
+		if err != nil || got.ChildrenCount == nil || *got.ChildrenCount != 312 || got.ChildrenCountAt == nil {
+			t.Errorf("read back %+v (%v)", got, err)
+		}
+		for _, bad := range []int64{0, -1, lifeguard.MaxChildrenCount + 1, 1 << 40} {
+			_, err := f.db.SetChildrenCount(admin, o.ID, &bad)
+			wantProblem(t, err, "children_count")
+		}
+		for _, good := range []int64{1, lifeguard.MaxChildrenCount} {
+			if _, err := f.db.SetChildrenCount(admin, o.ID, &good); err != nil {
+				t.Errorf("%d: %v", good, err)
+			}
+		}
+		// Cleared: the organisation has not given a number.
+		if o, err = f.db.SetChildrenCount(admin, o.ID, nil); err != nil || o.ChildrenCount != nil || o.ChildrenCountAt != nil {
+			t.Errorf("cleared: %+v (%v)", o, err)
+		}
+		got, err = f.db.Organisation(admin, o.ID)
+		if err != nil || got.ChildrenCount != nil || got.ChildrenCountAt != nil {
+			t.Errorf("read back cleared %+v (%v)", got, err)
+		}
+		// Each change is journaled, with the number and nothing else.
+		var details []string
+		for after := int64(0); ; {
+			es, err := f.db.JournalEntries(sys(t.Context()), after, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range es {
+				if e.Record == "organisation" && e.RecordID == o.ID {
+					details = append(details, e.Detail)
+				}
+				after = e.Seq
+			}
+			if len(es) < 1000 {
+				break
+			}
+		}
+		want := []string{"children_count=312", "children_count=1", "children_count=1000000", "children_count=none"}
+		if !slices.Equal(details, want) {
+			t.Errorf("journal %q, want %q", details, want)
+		}
 	})
 
 	t.Run("email unique whatever its case", func(t *testing.T) {

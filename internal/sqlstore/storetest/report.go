@@ -133,6 +133,28 @@ func testReportCounts(t *testing.T, open Opener) {
 		t.Errorf("vulnerabilities after the update %+v, want %+v", got.Vulns, want)
 	}
 	sameAsOrganisations(t, f, period)
+
+	// The organisations of each kind and their children, read afresh
+	// after a change (the counts above are kept until a concern changes):
+	// two schools, one of which gave its number; an organisation's own
+	// report has none.
+	n := int64(420)
+	if _, err := f.db.SetChildrenCount(as(t.Context(), f.admin), f.orgA.ID, &n); err != nil {
+		t.Fatal(err)
+	}
+	got, err = f.db.ReportCounts(officer, period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []lifeguard.SettingChildren{{Setting: "other", Organisations: 1}, {Setting: "school", Organisations: 2, Counted: 1, Children: 420}}
+	if !reflect.DeepEqual(got.Children, want) {
+		t.Errorf("children %+v, want %+v", got.Children, want)
+	}
+	orgQ := period
+	orgQ.OrganisationID = f.orgA.ID
+	if got, err = f.db.ReportCounts(dslA, orgQ); err != nil || got.Children != nil {
+		t.Errorf("an organisation's own counts have children %+v (%v)", got.Children, err)
+	}
 }
 
 // sameAsOrganisations checks that the partnership's counts, kept in
