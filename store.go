@@ -177,6 +177,19 @@ type ChildStore interface {
 	// EFORBIDDEN, others ENOTFOUND; EINVALID names each bad field, and a
 	// UPN another child of the organisation holds.
 	SetChildIdentity(ctx context.Context, childID int64, id ChildIdentity) (*Child, error)
+	// ImportChildren imports lines of the organisation's register in one
+	// transaction (ChildImport): each line matches a child by UPN, else by
+	// legal forename, surname and date of birth, else adds one; a line that
+	// changes nothing changes nothing, so importing a file twice is the
+	// same as once. The organisation's DSL or manager may. When any line
+	// is bad nothing is written and the error is EINVALID naming each bad
+	// line ("lines[12].upn"), and the result still says, line by line,
+	// what the import would have done.
+	ImportChildren(ctx context.Context, in ChildImport) (*ChildImportResult, error)
+	// SearchChildren finds the children of the actor's organisation whose
+	// names, reference, identifiers or groups hold every word of q; at
+	// most 20, on roll first, by name.
+	SearchChildren(ctx context.Context, q string) ([]Child, error)
 }
 
 // NewUser is the input to create a user. Password is the plain password,

@@ -92,28 +92,34 @@ func concernChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time
 	// organisation for the moment of this transaction, and gets its own
 	// below.
 	newID, err := tx.insert(ctx, `INSERT INTO children (organisation_id, ref, date_of_birth, age, age_as_of,
-		vulnerabilities, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		org, ref, nullDate(f.Child.DateOfBirth), age, asOf, string(b), micros(now))
+		vulnerabilities, created_at, find_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		org, ref, nullDate(f.Child.DateOfBirth), age, asOf, string(b), micros(now), findKey(&lifeguard.Child{Ref: ref}))
 	if err != nil {
 		return nil, err
 	}
 	if ref == "" {
-		ref = fmt.Sprintf("C-%06d", newID)
-		for n := 2; ; n++ {
-			taken, err := refTaken(ctx, tx, org, ref)
-			if err != nil {
-				return nil, err
-			}
-			if !taken {
-				break
-			}
-			ref = fmt.Sprintf("C-%06d-%d", newID, n) // someone chose C-000123 by hand
+		if ref, err = generatedRef(ctx, tx, org, newID); err != nil {
+			return nil, err
 		}
-		if _, err := tx.exec(ctx, `UPDATE children SET ref = ? WHERE id = ?`, ref, newID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE children SET ref = ?, find_key = ? WHERE id = ?`, ref,
+			findKey(&lifeguard.Child{Ref: ref}), newID); err != nil {
 			return nil, err
 		}
 	}
 	return &newID, journal(ctx, tx, a, now, jCreate, jChild, newID, "vulnerabilities="+codeList(vulns))
+}
+
+// generatedRef is the reference of a new child of org with id, when no one
+// chose one: C- and the id, unless someone chose that by hand.
+func generatedRef(ctx context.Context, tx *tx, org, id int64) (string, error) {
+	ref := fmt.Sprintf("C-%06d", id)
+	for n := 2; ; n++ {
+		taken, err := refTaken(ctx, tx, org, ref)
+		if err != nil || !taken {
+			return ref, err
+		}
+		ref = fmt.Sprintf("C-%06d-%d", id, n)
+	}
 }
 
 // refTaken reports whether org has a child with the reference. It is asked

@@ -266,7 +266,8 @@ func receiveChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time
 		return 0, err
 	}
 	id, err := tx.insert(ctx, `INSERT INTO children (organisation_id, ref, date_of_birth, age, age_as_of, vulnerabilities,
-		created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ToOrgID, ref, dob, age, asOf, vulns, micros(now))
+		created_at, find_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.ToOrgID, ref, dob, age, asOf, vulns, micros(now),
+		findKey(&lifeguard.Child{Ref: ref}))
 	if err != nil {
 		return 0, err
 	}

@@ -189,6 +189,16 @@ func accessCases() []accessCase {
 			_, err := f.db.SetChildIdentity(ctx, tg.child, lifeguard.ChildIdentity{LegalSurname: "Quill"})
 			return err
 		}},
+		{"SearchChildren", []string{ok, ok, ok, ok, ok, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.SearchChildren(ctx, "c")
+			return err
+		}},
+		{"ImportChildren", []string{fb, fb, ok, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			dob := lifeguard.DateOf(f.now().AddDate(-10, 0, 0))
+			_, err := f.db.ImportChildren(ctx, lifeguard.ChildImport{OrganisationID: f.orgA.ID, Lines: []lifeguard.ChildImportLine{
+				{Line: 2, Identity: lifeguard.ChildIdentity{LegalForename: "Ada", LegalSurname: "Quill", DateOfBirth: &dob}}}})
+			return err
+		}},
 		{"Chronology", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.Chronology(ctx, tg.child)
 			return err

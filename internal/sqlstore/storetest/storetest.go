@@ -55,6 +55,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"BadText", testBadText},
 		{"Children", testChildren},
 		{"ChildIdentity", testChildIdentity},
+		{"ChildImport", testChildImport},
 		{"DueAndStatus", testDueAndStatus},
 		{"NowWindow", testNowWindow},
 		{"ConcernOnce", testConcernOnce},
