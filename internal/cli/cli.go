@@ -61,6 +61,9 @@ Usage:
   lifeguard framework check LOCAL.yaml                 validate a local self-audit framework file
   lifeguard report board [--from D] [--to D] [--format html|csv|json] [--organisation ID]
                                                        the board report (default: the last six months)
+  lifeguard children import --organisation ID [--dry-run] [--full-roll] [--mapping FILE] FILE.csv
+                                                       import the register of children from a school's
+                                                       MIS export (docs/children.md)
   lifeguard version                                    print the version
 
 The commands that use the database take --data DIR, the embedded SQLite database
@@ -107,6 +110,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.filter(ctx, rest)
 	case "report":
 		err = e.report(ctx, rest)
+	case "children":
+		err = e.children(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "lifeguard", Version)
 	case "help", "-h", "--help":
