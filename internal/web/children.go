@@ -16,16 +16,16 @@ import (
 
 // foundChildItem is one child found, as a list shows it.
 type foundChildItem struct {
-	ID     int64  `json:"id"`
-	Ref    string `json:"ref"`
-	Name   string `json:"name"`
-	Year   string `json:"year,omitempty"`
-	Reg    string `json:"reg,omitempty"`
-	Born   string `json:"born,omitempty"`
-	Left   string `json:"left,omitempty"`
-	URL    string `json:"url,omitempty"`
-	Label  string `json:"label"`
-	Value  string `json:"value"`
+	ID    int64  `json:"id"`
+	Ref   string `json:"ref"`
+	Name  string `json:"name"`
+	Year  string `json:"year,omitempty"`
+	Reg   string `json:"reg,omitempty"`
+	Born  string `json:"born,omitempty"`
+	Left  string `json:"left,omitempty"`
+	URL   string `json:"url,omitempty"`
+	Label string `json:"label"`
+	Value string `json:"value"`
 }
 
 // foundItem describes c for a list: name, year group, date of birth and

@@ -82,7 +82,7 @@ func TestChildrenImportPage(t *testing.T) {
 	if len(js.Children) != 6 || !strings.Contains(js.Children[0].Label, "Year 7") {
 		t.Errorf("year 7: %+v", js.Children)
 	}
-	staff.get("/children?q=" + strings.Repeat("x", 101)).wantStatus(t, http.StatusUnprocessableEntity)
+	staff.get("/children?q="+strings.Repeat("x", 101)).wantStatus(t, http.StatusUnprocessableEntity)
 
 	// Only the DSL and the manager import; no one outside sees the register.
 	staff.get("/children/import").wantStatus(t, http.StatusForbidden)
