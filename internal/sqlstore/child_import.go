@@ -57,6 +57,9 @@ func (db *DB) ImportChildren(ctx context.Context, in lifeguard.ChildImport) (*li
 	if err != nil {
 		return nil, err
 	}
+	if !a.Can(lifeguard.OpImportChildren) {
+		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not keep the register of children.")
+	}
 	if err := checkRegister(a, in.OrganisationID); err != nil {
 		return nil, err
 	}

@@ -193,7 +193,7 @@ func accessCases() []accessCase {
 			_, err := f.db.SearchChildren(ctx, "c")
 			return err
 		}},
-		{"ImportChildren", []string{fb, fb, ok, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+		{"ImportChildren", []string{fb, fb, ok, ok, nf, fb, fb, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
 			dob := lifeguard.DateOf(f.now().AddDate(-10, 0, 0))
 			_, err := f.db.ImportChildren(ctx, lifeguard.ChildImport{OrganisationID: f.orgA.ID, Lines: []lifeguard.ChildImportLine{
 				{Line: 2, Identity: lifeguard.ChildIdentity{LegalForename: "Ada", LegalSurname: "Quill", DateOfBirth: &dob}}}})
