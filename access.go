@@ -57,6 +57,7 @@ const (
 const (
 	OpReadChildIdentity Op = "see children's names and identifiers"
 	OpImportChildren    Op = "keep the register of children: import it and change names and identifiers"
+	OpMergeChildren     Op = "merge two records of the same child"
 )
 
 // Ops lists every operation, in the order of the table.
@@ -70,7 +71,7 @@ func Ops() []Op {
 		OpSendFilterEvents, OpReadFilterPolicy, OpSetFilterPolicy, OpReadFilterAlerts, OpReadFilterReviews,
 		OpReadReminders,
 		OpAlertSettings,
-		OpReadChildIdentity, OpImportChildren,
+		OpReadChildIdentity, OpImportChildren, OpMergeChildren,
 	}
 }
 
@@ -170,6 +171,8 @@ func (op Op) rule() (rule, bool) {
 		return rule{org, org, org, no, no, no}, true
 	case OpImportChildren:
 		return rule{no, org, org, no, no, no}, true
+	case OpMergeChildren:
+		return rule{no, org, no, no, no, no}, true
 	}
 	return rule{}, false
 }

@@ -1,5 +1,7 @@
 package lifeguard
 
+import "time"
+
 // The register of children imported from a school's management information
 // system (MIS): internal/childcsv reads the CSV export into ChildImport
 // lines, and ChildStore.ImportChildren matches them to the organisation's
@@ -79,4 +81,20 @@ type ChildImportReport struct {
 	Name     string        `json:"name,omitempty"`
 	Fields   []string      `json:"fields,omitempty"`
 	Problems []Problem     `json:"problems,omitempty"`
+}
+
+// ChildMerge is a DSL's merge of two records of the same child: the merged
+// record's concerns, transfers, vulnerabilities and any names or
+// identifiers the kept record lacked moved to the kept one, which the
+// merged record now points to (Child.MergedInto).
+type ChildMerge struct {
+	ID             int64     `json:"id"`
+	OrganisationID int64     `json:"organisation_id"`
+	KeptChildID    int64     `json:"kept_child_id"`
+	MergedChildID  int64     `json:"merged_child_id"`
+	MergedRef      string    `json:"merged_ref"`
+	MergedBy       int64     `json:"merged_by"`
+	MergedAt       time.Time `json:"merged_at"`
+	Concerns       int       `json:"concerns"`
+	Transfers      int       `json:"transfers"`
 }

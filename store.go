@@ -190,6 +190,15 @@ type ChildStore interface {
 	// names, reference, identifiers or groups hold every word of q; at
 	// most 20, on roll first, by name.
 	SearchChildren(ctx context.Context, q string) ([]Child, error)
+	// MergeChildren merges record merge into record keep, two records of
+	// the same child of the DSL's organisation (ChildMerge): ECONFLICT when
+	// either is already merged, or both have a file waiting to be
+	// received, or both were received by transfer; EINVALID for a record
+	// merged into itself.
+	MergeChildren(ctx context.Context, keep, merge int64) (*ChildMerge, error)
+	// ChildMerges lists the merges into a child's record, newest first, for
+	// the DSL who reads the record.
+	ChildMerges(ctx context.Context, childID int64) ([]ChildMerge, error)
 }
 
 // NewUser is the input to create a user. Password is the plain password,

@@ -27,14 +27,19 @@ func concernChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time
 	if id != 0 {
 		var childOrg int64
 		var vulnsJSON string
-		err := tx.row(ctx, `SELECT organisation_id, vulnerabilities FROM children WHERE id = ?`, id).
-			Scan(&childOrg, &vulnsJSON)
+		var merged sql.NullInt64
+		err := tx.row(ctx, `SELECT organisation_id, vulnerabilities, merged_into FROM children WHERE id = ?`, id).
+			Scan(&childOrg, &vulnsJSON, &merged)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && childOrg != org {
 			return nil, lifeguard.Invalid("The concern is not valid", []lifeguard.Problem{{
 				Path: "child_id", Problem: "is not a child recorded in your organisation"}})
 		}
 		if err != nil {
 			return nil, err
+		}
+		if merged.Valid {
+			return nil, lifeguard.Invalid("The concern is not valid", []lifeguard.Problem{{
+				Path: "child_id", Problem: "is a record merged into another record of the same child; choose that one"}})
 		}
 		if f.Child == nil {
 			return &id, nil

@@ -199,6 +199,18 @@ func accessCases() []accessCase {
 				{Line: 2, Identity: lifeguard.ChildIdentity{LegalForename: "Ada", LegalSurname: "Quill", DateOfBirth: &dob}}}})
 			return err
 		}},
+		{"MergeChildren", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			other, err := f.db.CreateConcern(as(ctx, f.staff2), lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage()})
+			if err != nil {
+				return fmt.Errorf("the second record: %w", err)
+			}
+			_, err = f.db.MergeChildren(ctx, tg.child, *other.ChildID)
+			return err
+		}},
+		{"ChildMerges", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.ChildMerges(ctx, tg.child)
+			return err
+		}},
 		{"Chronology", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.Chronology(ctx, tg.child)
 			return err

@@ -70,6 +70,14 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 			_, err := f.db.SetChildIdentity(ctx, r.child, lifeguard.ChildIdentity{LegalSurname: "Quill", RegGroup: "7Q"})
 			return err
 		}},
+		lifeguard.OpMergeChildren: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			other, err := f.db.CreateConcern(as(ctx, f.staff2), lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage()})
+			if err != nil {
+				return err
+			}
+			_, err = f.db.MergeChildren(ctx, r.child, *other.ChildID)
+			return err
+		}},
 		lifeguard.OpReadChild: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
 			_, err := f.db.Child(ctx, r.child)
 			return err

@@ -56,6 +56,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Children", testChildren},
 		{"ChildIdentity", testChildIdentity},
 		{"ChildImport", testChildImport},
+		{"ChildMerge", testChildMerge},
 		{"DueAndStatus", testDueAndStatus},
 		{"NowWindow", testNowWindow},
 		{"ConcernOnce", testConcernOnce},

@@ -41,7 +41,7 @@ CREATE TABLE child_merges (
 	organisation_id BIGINT NOT NULL REFERENCES organisations (id),
 	kept_child_id   BIGINT NOT NULL REFERENCES children (id),
 	merged_child_id BIGINT NOT NULL REFERENCES children (id),
-	merged_by       BIGINT NOT NULL REFERENCES users (id),
+	merged_by       BIGINT REFERENCES users (id), -- NULL: Lifeguard itself
 	merged_at       BIGINT NOT NULL,
 	concerns        BIGINT NOT NULL,
 	transfers       BIGINT NOT NULL,

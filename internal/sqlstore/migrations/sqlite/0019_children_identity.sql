@@ -41,7 +41,7 @@ CREATE TABLE child_merges (
 	organisation_id INTEGER NOT NULL REFERENCES organisations (id),
 	kept_child_id   INTEGER NOT NULL REFERENCES children (id),
 	merged_child_id INTEGER NOT NULL REFERENCES children (id),
-	merged_by       INTEGER NOT NULL REFERENCES users (id),
+	merged_by       INTEGER REFERENCES users (id), -- NULL: Lifeguard itself
 	merged_at       INTEGER NOT NULL,
 	concerns        INTEGER NOT NULL,
 	transfers       INTEGER NOT NULL,
