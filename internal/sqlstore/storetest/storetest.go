@@ -57,6 +57,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"ChildIdentity", testChildIdentity},
 		{"ChildImport", testChildImport},
 		{"ChildMerge", testChildMerge},
+		{"TransferOnto", testTransferOnto},
 		{"DueAndStatus", testDueAndStatus},
 		{"NowWindow", testNowWindow},
 		{"ConcernOnce", testConcernOnce},
