@@ -199,6 +199,10 @@ type ChildStore interface {
 	// ChildMerges lists the merges into a child's record, newest first, for
 	// the DSL who reads the record.
 	ChildMerges(ctx context.Context, childID int64) ([]ChildMerge, error)
+	// DiscloseChronology is Chronology for a copy that leaves Lifeguard (a
+	// CSV file, a printout): the same entries, journaled as a disclosure of
+	// the record, with how it left ("csv" or "print").
+	DiscloseChronology(ctx context.Context, childID int64, how string) ([]ChronologyEntry, error)
 }
 
 // NewUser is the input to create a user. Password is the plain password,
@@ -335,7 +339,7 @@ type JournalEntry struct {
 	Role           Role      `json:"role"`
 	OrganisationID int64     `json:"organisation_id"`
 	Via            string    `json:"via"`
-	Action         string    `json:"action"` // create, read, update, list
+	Action         string    `json:"action"` // create, read, update, list, disclose
 	Record         string    `json:"record"` // concern, child, ...
 	RecordID       int64     `json:"record_id"`
 	Detail         string    `json:"detail"` // what changed, by code: never free text

@@ -202,3 +202,26 @@ func (db *DB) ChildMerges(ctx context.Context, childID int64) ([]lifeguard.Child
 	}
 	return out, nil
 }
+
+// DiscloseChronology is Chronology journaled also as a disclosure: see
+// lifeguard.ChildStore.
+func (db *DB) DiscloseChronology(ctx context.Context, childID int64, how string) ([]lifeguard.ChronologyEntry, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if how != "csv" && how != "print" {
+		return nil, lifeguard.Invalid("The disclosure is not valid", []lifeguard.Problem{{Path: "how", Problem: "must be csv or print"}})
+	}
+	out, err := db.Chronology(ctx, childID)
+	if err != nil {
+		return nil, err
+	}
+	err = db.inWrite(ctx, "disclose chronology", func(tx *tx) error {
+		return journal(ctx, tx, a, db.now(), jDisclose, jChild, childID, fmt.Sprintf("chronology %s entries=%d", how, len(out)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -35,6 +35,9 @@ const (
 	jUpdate = "update"
 	jList   = "list"
 	jSeal   = "seal"
+	// jDisclose is a copy of a record leaving Lifeguard: a chronology
+	// exported or printed.
+	jDisclose = "disclose"
 )
 
 // Journal records.
