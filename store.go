@@ -203,6 +203,10 @@ type ChildStore interface {
 	// CSV file, a printout): the same entries, journaled as a disclosure of
 	// the record, with how it left ("csv" or "print").
 	DiscloseChronology(ctx context.Context, childID int64, how string) ([]ChronologyEntry, error)
+	// ListChildren pages through an organisation's register: its records
+	// (merged ones left out) with ids after after, by id, at most limit
+	// (1 to 1,000). Those who keep the register may (OpImportChildren).
+	ListChildren(ctx context.Context, org, after int64, limit int) ([]Child, error)
 }
 
 // NewUser is the input to create a user. Password is the plain password,

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -129,4 +130,48 @@ func compareFound(x, y *lifeguard.Child) int {
 	fore := func(c *lifeguard.Child) string { return strings.ToLower(cmp.Or(c.PreferredForename, c.LegalForename)) }
 	return cmp.Or(cmp.Compare(left(x), left(y)), cmp.Compare(strings.ToLower(x.LegalSurname), strings.ToLower(y.LegalSurname)),
 		cmp.Compare(fore(x), fore(y)), cmp.Compare(x.Ref, y.Ref), cmp.Compare(x.ID, y.ID))
+}
+
+// maxListChildren bounds a page of ListChildren.
+const maxListChildren = 1000
+
+// ListChildren pages through an organisation's register: see
+// lifeguard.ChildStore. Journaled as one list naming the records.
+func (db *DB) ListChildren(ctx context.Context, org, after int64, limit int) ([]lifeguard.Child, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Can(lifeguard.OpImportChildren) {
+		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not keep the register of children.")
+	}
+	if err := checkRegister(a, org); err != nil {
+		return nil, err
+	}
+	if limit < 1 || limit > maxListChildren {
+		return nil, lifeguard.Invalid("The list is not valid", []lifeguard.Problem{{Path: "limit",
+			Problem: fmt.Sprintf("must be 1 to %d", maxListChildren)}})
+	}
+	out := []lifeguard.Child{}
+	err = db.inWrite(ctx, "list children", func(tx *tx) error {
+		var ids []int64
+		if err := each(ctx, tx, `SELECT `+childColumns+` FROM children WHERE organisation_id = ? AND merged_into IS NULL
+			AND id > ? ORDER BY id LIMIT ?`, []any{org, after, limit}, func(scan func(...any) error) error {
+			c, err := scanChild(scan)
+			if err != nil {
+				return err
+			}
+			showIdentity(a, c, 0)
+			out = append(out, *c)
+			ids = append(ids, c.ID)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, db.now(), jList, jChild, 0, "register ids="+idList(ids))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

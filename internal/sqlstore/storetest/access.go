@@ -207,6 +207,10 @@ func accessCases() []accessCase {
 			_, err = f.db.MergeChildren(ctx, tg.child, *other.ChildID)
 			return err
 		}},
+		{"ListChildren", []string{fb, fb, ok, ok, nf, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.ListChildren(ctx, f.orgA.ID, 0, 10)
+			return err
+		}},
 		{"ChildMerges", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.ChildMerges(ctx, tg.child)
 			return err
