@@ -38,8 +38,7 @@ type factPair struct{ Label, Value string }
 // mergeItem is one merge into the record, for review.
 type mergeItem struct {
 	Ref, At, URL string
-	Concerns     int
-	Transfers    int
+	Moved        string // "2 concerns and 1 transfer"
 }
 
 // mergeForm finds another record of the same child to merge into this
@@ -215,6 +214,14 @@ func (wb *Web) transferForm(r *http.Request, childURL string) (*transferForm, er
 	return f, nil
 }
 
+// count is n and a noun, plural but for one.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
 // allWords reports whether s holds every word.
 func allWords(s string, words []string) bool {
 	for _, w := range words {
@@ -237,8 +244,9 @@ func (wb *Web) mergeView(r *http.Request, c *lifeguard.Child, v *childView) erro
 		return err
 	}
 	for _, m := range ms {
-		v.Merges = append(v.Merges, mergeItem{Ref: m.MergedRef, At: wb.showTime(m.MergedAt), Concerns: m.Concerns,
-			Transfers: m.Transfers, URL: "/children/" + strconv.FormatInt(m.MergedChildID, 10)})
+		v.Merges = append(v.Merges, mergeItem{Ref: m.MergedRef, At: wb.showTime(m.MergedAt),
+			Moved: count(m.Concerns, "concern") + " and " + count(m.Transfers, "transfer"),
+			URL: "/children/" + strconv.FormatInt(m.MergedChildID, 10)})
 	}
 	if !may(u, lifeguard.OpMergeChildren, c.OrganisationID) {
 		return nil
@@ -284,8 +292,8 @@ func (wb *Web) mergeChildren(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return saved{}, err
 		}
-		return saved{fmt.Sprintf("Record %s is merged into this one: %d concerns and %d transfers moved.", m.MergedRef,
-			m.Concerns, m.Transfers), "/children/" + strconv.FormatInt(id, 10)}, nil
+		return saved{fmt.Sprintf("Record %s is merged into this one: %s and %s moved.", m.MergedRef,
+			count(m.Concerns, "concern"), count(m.Transfers, "transfer")), "/children/" + strconv.FormatInt(id, 10)}, nil
 	}, func(id int64, err error) error {
 		v, verr := wb.childView(r, id)
 		if verr != nil {
