@@ -246,7 +246,7 @@ func (wb *Web) mergeView(r *http.Request, c *lifeguard.Child, v *childView) erro
 	for _, m := range ms {
 		v.Merges = append(v.Merges, mergeItem{Ref: m.MergedRef, At: wb.showTime(m.MergedAt),
 			Moved: count(m.Concerns, "concern") + " and " + count(m.Transfers, "transfer"),
-			URL: "/children/" + strconv.FormatInt(m.MergedChildID, 10)})
+			URL:   "/children/" + strconv.FormatInt(m.MergedChildID, 10)})
 	}
 	if !may(u, lifeguard.OpMergeChildren, c.OrganisationID) {
 		return nil
