@@ -54,6 +54,15 @@ const (
 	OpSetChildrenCount Op = "set the organisation's number of children"
 )
 
+// The register of children (issue 15): who a child is, kept inside the
+// child's organisation. Finding a child (by name, year group, identifier
+// or reference) stays OpFindChild.
+const (
+	OpReadChildIdentity Op = "see children's names and identifiers"
+	OpImportChildren    Op = "keep the register of children: import it and change names and identifiers"
+	OpMergeChildren     Op = "merge two records of the same child"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -66,6 +75,7 @@ func Ops() []Op {
 		OpReadReminders,
 		OpAlertSettings,
 		OpSetChildrenCount,
+		OpReadChildIdentity, OpImportChildren, OpMergeChildren,
 	}
 }
 
@@ -161,6 +171,14 @@ func (op Op) rule() (rule, bool) {
 
 	case OpSetChildrenCount: // the figures per 1,000 children of the board report
 		return rule{no, no, org, no, part, no}, true
+	// The register of children: staff see the names of the children they
+	// find to report about; no one outside the organisation sees any.
+	case OpReadChildIdentity:
+		return rule{org, org, org, no, no, no}, true
+	case OpImportChildren:
+		return rule{no, org, org, no, no, no}, true
+	case OpMergeChildren:
+		return rule{no, org, no, no, no, no}, true
 	}
 	return rule{}, false
 }

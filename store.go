@@ -172,6 +172,41 @@ type ChildStore interface {
 	// with prefix, for the report form; at most 20.
 	FindChildren(ctx context.Context, prefix string) ([]Child, error)
 	Chronology(ctx context.Context, childID int64) ([]ChronologyEntry, error)
+	// SetChildIdentity sets who the child is (ChildIdentity): the
+	// organisation's DSL or manager may (OpImportChildren); staff get
+	// EFORBIDDEN, others ENOTFOUND; EINVALID names each bad field, and a
+	// UPN another child of the organisation holds.
+	SetChildIdentity(ctx context.Context, childID int64, id ChildIdentity) (*Child, error)
+	// ImportChildren imports lines of the organisation's register in one
+	// transaction (ChildImport): each line matches a child by UPN, else by
+	// legal forename, surname and date of birth, else adds one; a line that
+	// changes nothing changes nothing, so importing a file twice is the
+	// same as once. The organisation's DSL or manager may. When any line
+	// is bad nothing is written and the error is EINVALID naming each bad
+	// line ("lines[12].upn"), and the result still says, line by line,
+	// what the import would have done.
+	ImportChildren(ctx context.Context, in ChildImport) (*ChildImportResult, error)
+	// SearchChildren finds the children of the actor's organisation whose
+	// names, reference, identifiers or groups hold every word of q; at
+	// most 20, on roll first, by name.
+	SearchChildren(ctx context.Context, q string) ([]Child, error)
+	// MergeChildren merges record merge into record keep, two records of
+	// the same child of the DSL's organisation (ChildMerge): ECONFLICT when
+	// either is already merged, or both have a file waiting to be
+	// received, or both were received by transfer; EINVALID for a record
+	// merged into itself.
+	MergeChildren(ctx context.Context, keep, merge int64) (*ChildMerge, error)
+	// ChildMerges lists the merges into a child's record, newest first, for
+	// the DSL who reads the record.
+	ChildMerges(ctx context.Context, childID int64) ([]ChildMerge, error)
+	// DiscloseChronology is Chronology for a copy that leaves Lifeguard (a
+	// CSV file, a printout): the same entries, journaled as a disclosure of
+	// the record, with how it left ("csv" or "print").
+	DiscloseChronology(ctx context.Context, childID int64, how string) ([]ChronologyEntry, error)
+	// ListChildren pages through an organisation's register: its records
+	// (merged ones left out) with ids after after, by id, at most limit
+	// (1 to 1,000). Those who keep the register may (OpImportChildren).
+	ListChildren(ctx context.Context, org, after int64, limit int) ([]Child, error)
 }
 
 // NewUser is the input to create a user. Password is the plain password,
@@ -315,7 +350,7 @@ type JournalEntry struct {
 	Role           Role      `json:"role"`
 	OrganisationID int64     `json:"organisation_id"`
 	Via            string    `json:"via"`
-	Action         string    `json:"action"` // create, read, update, list
+	Action         string    `json:"action"` // create, read, update, list, disclose
 	Record         string    `json:"record"` // concern, child, ...
 	RecordID       int64     `json:"record_id"`
 	Detail         string    `json:"detail"` // what changed, by code: never free text

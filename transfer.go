@@ -32,9 +32,14 @@ type Transfer struct {
 	DueBy       time.Time      `json:"due_by"`
 	ReceivedBy  *int64         `json:"received_by"`
 	ReceivedAt  *time.Time     `json:"received_at"`
-	// ReceivedChildID is the child's record in the receiving organisation,
-	// created on receipt.
+	// ReceivedChildID is the child's record in the receiving organisation:
+	// created on receipt, or the pupil already on roll the receiving DSL
+	// accepted the file onto.
 	ReceivedChildID *int64 `json:"received_child_id"`
+	// Child is who the child is, as the sending organisation records them:
+	// the transfer carries it to the receiving DSL, to find the pupil on
+	// roll. Nil when the sender holds no name or identifier.
+	Child *ChildIdentity `json:"child,omitempty"`
 }
 
 // TransferStore moves children's files between organisations. Only DSLs
@@ -54,6 +59,17 @@ type TransferStore interface {
 	// ReceiveTransfer records receipt by the actor, a DSL of the receiving
 	// organisation; ECONFLICT when already received.
 	ReceiveTransfer(ctx context.Context, id int64) (*Transfer, error)
+	// ReceiveTransferOnto is ReceiveTransfer onto a child already recorded
+	// in the receiving organisation (onto 0: a new record, as
+	// ReceiveTransfer): the file joins that child's chronology. EINVALID at
+	// "onto" for a record that is not one of the organisation's, or that
+	// already holds a received file.
+	ReceiveTransferOnto(ctx context.Context, id, onto int64) (*Transfer, error)
+	// TransferMatches lists the children of the receiving organisation the
+	// transfer's child may be: the one with the same UPN, and those with
+	// the same legal forename, surname and date of birth. For the
+	// receiving DSL, while the transfer waits.
+	TransferMatches(ctx context.Context, id int64) ([]Child, error)
 }
 
 // ChronTransferred and ChronReceived are chronology entries of transfers.

@@ -49,6 +49,9 @@ func TestEveryRoleAgainstEveryEndpoint(t *testing.T) {
 		{"PUT", "/concerns/{id}/assignment", func(_, _, _ int64) string { return fmt.Sprintf(`{"assigned_to":%d}`, f.users["dsl"].ID) }, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
 		{"GET", "/concerns/{id}/assignees", nil, want{unauth, forbidden, notFound, notFound, ok, notFound, notFound, notFound, notFound}},
 		{"GET", "/children", nil, want{unauth, ok, ok, ok, ok, ok, forbidden, forbidden, forbidden}},
+		{"POST", "/children/import", func(_, _, _ int64) string {
+			return `{"csv":"UPN,Surname,Forename\nB801200005001,Quill,Ada\n","dry_run":true}`
+		}, want{unauth, forbidden, forbidden, ok, ok, ok, forbidden, forbidden, forbidden}},
 		{"GET", "/children/{id}", nil, want{unauth, forbidden, forbidden, forbidden, ok, notFound, notFound, notFound, notFound}},
 		{"GET", "/children/{id}/chronology", nil, want{unauth, forbidden, forbidden, forbidden, ok, notFound, notFound, notFound, notFound}},
 		{"GET", "/organisations", nil, want{unauth, ok, ok, ok, ok, ok, ok, ok, ok}},

@@ -76,6 +76,7 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/concerns/{id}/assignees", a.handle(a.assignees))
 
 	mux.Handle("GET /api/v1/children", a.handle(a.findChildren))
+	mux.Handle("POST /api/v1/children/import", a.handle(a.importChildren))
 	mux.Handle("GET /api/v1/children/{id}", a.handle(a.getChild))
 	mux.Handle("GET /api/v1/children/{id}/chronology", a.handle(a.chronology))
 
@@ -196,11 +197,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // its content type, and rejects anything that is not one JSON value, or
 // that holds a string that is not text (bodyTextProblem).
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	return readBodyLimit(w, r, MaxBody)
+}
+
+// readBodyLimit is readBody with a limit of its own, for the one body
+// larger than a concern: an import carrying its CSV file.
+func readBodyLimit(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return nil, errContentType
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			return nil, errTooLarge
@@ -219,7 +226,12 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // decodeInto decodes a small JSON object strictly into v: an unknown field,
 // a wrong type or trailing data is a problem naming the field.
 func decodeInto(w http.ResponseWriter, r *http.Request, v any) error {
-	body, err := readBody(w, r)
+	return decodeIntoLimit(w, r, v, MaxBody)
+}
+
+// decodeIntoLimit is decodeInto with a limit of its own (readBodyLimit).
+func decodeIntoLimit(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
+	body, err := readBodyLimit(w, r, limit)
 	if err != nil {
 		return err
 	}

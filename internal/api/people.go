@@ -32,15 +32,23 @@ func (a *API) me(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) findChildren(w http.ResponseWriter, r *http.Request) error {
-	q, err := query(r.URL, "ref")
+	q, err := query(r.URL, "ref", "q")
 	if err != nil {
 		return err
 	}
-	ref := strings.TrimSpace(q.Get("ref"))
-	if ref == "" {
-		return lifeguard.Invalid("invalid request", []lifeguard.Problem{{Path: "ref", Problem: "is required: the start of the child's reference"}})
+	ref, words := strings.TrimSpace(q.Get("ref")), strings.TrimSpace(q.Get("q"))
+	var children []lifeguard.Child
+	switch {
+	case ref != "" && words != "":
+		return lifeguard.Invalid("invalid request", []lifeguard.Problem{{Path: "q", Problem: "give q or ref, not both"}})
+	case words != "":
+		children, err = a.Children.SearchChildren(r.Context(), words)
+	case ref != "":
+		children, err = a.Children.FindChildren(r.Context(), ref)
+	default:
+		return lifeguard.Invalid("invalid request", []lifeguard.Problem{{Path: "q",
+			Problem: "is required: words of the child's name, year group (y7) or an identifier; or ref, the start of the reference"}})
 	}
-	children, err := a.Children.FindChildren(r.Context(), ref)
 	if err != nil {
 		return err
 	}

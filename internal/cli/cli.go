@@ -65,6 +65,9 @@ Usage:
   lifeguard monitor scan [--library FILE] [FILE|-]     match JSON Lines {"id","text"} against the monitoring
                                                        library, one JSON line of matches per input (docs/monitor.md)
   lifeguard monitor check [--library FILE]             validate local monitoring library files
+  lifeguard children import --organisation ID [--dry-run] [--full-roll] [--mapping FILE] FILE.csv
+                                                       import the register of children from a school's
+                                                       MIS export (docs/children.md)
   lifeguard version                                    print the version
 
 The commands that use the database take --data DIR, the embedded SQLite database
@@ -115,6 +118,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.report(ctx, rest)
 	case "monitor":
 		err = e.monitor(ctx, rest)
+	case "children":
+		err = e.children(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "lifeguard", Version)
 	case "help", "-h", "--help":

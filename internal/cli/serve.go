@@ -245,7 +245,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, fw *
 		return 0, err
 	}
 	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw,
-		Accounts: db},
+		Accounts: db, Children: db},
 		clock, hash, time.Now(), size)
 }
 

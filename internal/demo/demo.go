@@ -59,6 +59,9 @@ type Stores struct {
 	// Accounts records which users the seed created, so that serve --demo
 	// exempts exactly them from the second factor.
 	Accounts AccountMarker
+	// Children, when set, gives every demo child an invented name
+	// (children.go).
+	Children ChildNamer
 }
 
 // AccountMarker records users as demo accounts, by id.
@@ -416,6 +419,11 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 	if s.Plan != nil {
 		if err := seedPlan(ctx, s, clock, named["partnership@demo.test"], managers, orgByName, now); err != nil {
 			return n, fmt.Errorf("demo plan: %w", err)
+		}
+	}
+	if s.Children != nil {
+		if err := NameChildren(ctx, s.Orgs, s.Children, now); err != nil {
+			return n, err
 		}
 	}
 	return n, nil

@@ -27,14 +27,19 @@ func concernChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time
 	if id != 0 {
 		var childOrg int64
 		var vulnsJSON string
-		err := tx.row(ctx, `SELECT organisation_id, vulnerabilities FROM children WHERE id = ?`, id).
-			Scan(&childOrg, &vulnsJSON)
+		var merged sql.NullInt64
+		err := tx.row(ctx, `SELECT organisation_id, vulnerabilities, merged_into FROM children WHERE id = ?`, id).
+			Scan(&childOrg, &vulnsJSON, &merged)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && childOrg != org {
 			return nil, lifeguard.Invalid("The concern is not valid", []lifeguard.Problem{{
 				Path: "child_id", Problem: "is not a child recorded in your organisation"}})
 		}
 		if err != nil {
 			return nil, err
+		}
+		if merged.Valid {
+			return nil, lifeguard.Invalid("The concern is not valid", []lifeguard.Problem{{
+				Path: "child_id", Problem: "is a record merged into another record of the same child; choose that one"}})
 		}
 		if f.Child == nil {
 			return &id, nil
@@ -92,28 +97,34 @@ func concernChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time
 	// organisation for the moment of this transaction, and gets its own
 	// below.
 	newID, err := tx.insert(ctx, `INSERT INTO children (organisation_id, ref, date_of_birth, age, age_as_of,
-		vulnerabilities, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		org, ref, nullDate(f.Child.DateOfBirth), age, asOf, string(b), micros(now))
+		vulnerabilities, created_at, find_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		org, ref, nullDate(f.Child.DateOfBirth), age, asOf, string(b), micros(now), findKey(&lifeguard.Child{Ref: ref}))
 	if err != nil {
 		return nil, err
 	}
 	if ref == "" {
-		ref = fmt.Sprintf("C-%06d", newID)
-		for n := 2; ; n++ {
-			taken, err := refTaken(ctx, tx, org, ref)
-			if err != nil {
-				return nil, err
-			}
-			if !taken {
-				break
-			}
-			ref = fmt.Sprintf("C-%06d-%d", newID, n) // someone chose C-000123 by hand
+		if ref, err = generatedRef(ctx, tx, org, newID); err != nil {
+			return nil, err
 		}
-		if _, err := tx.exec(ctx, `UPDATE children SET ref = ? WHERE id = ?`, ref, newID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE children SET ref = ?, find_key = ? WHERE id = ?`, ref,
+			findKey(&lifeguard.Child{Ref: ref}), newID); err != nil {
 			return nil, err
 		}
 	}
 	return &newID, journal(ctx, tx, a, now, jCreate, jChild, newID, "vulnerabilities="+codeList(vulns))
+}
+
+// generatedRef is the reference of a new child of org with id, when no one
+// chose one: C- and the id, unless someone chose that by hand.
+func generatedRef(ctx context.Context, tx *tx, org, id int64) (string, error) {
+	ref := fmt.Sprintf("C-%06d", id)
+	for n := 2; ; n++ {
+		taken, err := refTaken(ctx, tx, org, ref)
+		if err != nil || !taken {
+			return ref, err
+		}
+		ref = fmt.Sprintf("C-%06d-%d", id, n)
+	}
 }
 
 // refTaken reports whether org has a child with the reference. It is asked
@@ -125,15 +136,22 @@ func refTaken(ctx context.Context, tx *tx, org int64, ref string) (bool, error) 
 	return n > 0, err
 }
 
-const childColumns = `id, organisation_id, ref, date_of_birth, age, age_as_of, vulnerabilities, created_at`
+const childColumns = `id, organisation_id, ref, date_of_birth, age, age_as_of, vulnerabilities, created_at,
+	legal_forename, legal_surname, preferred_forename, year_group, reg_group, upn, nhs_number, la_number, left_on,
+	merged_into`
 
+// scanChild reads a row of childColumns. The names and identifiers come
+// with it; whoever returns the record decides whether the reader sees them
+// (showIdentity).
 func scanChild(scan func(...any) error) (*lifeguard.Child, error) {
 	var c lifeguard.Child
-	var dob, asOf sql.NullString
-	var age sql.NullInt64
+	var dob, asOf, leftOn sql.NullString
+	var age, merged sql.NullInt64
 	var vulns string
 	var created int64
-	if err := scan(&c.ID, &c.OrganisationID, &c.Ref, &dob, &age, &asOf, &vulns, &created); err != nil {
+	var fore, sur, pref, year, reg, upn, nhs, la sql.NullString
+	if err := scan(&c.ID, &c.OrganisationID, &c.Ref, &dob, &age, &asOf, &vulns, &created,
+		&fore, &sur, &pref, &year, &reg, &upn, &nhs, &la, &leftOn, &merged); err != nil {
 		return nil, err
 	}
 	var err error
@@ -143,10 +161,19 @@ func scanChild(scan func(...any) error) (*lifeguard.Child, error) {
 	if c.AgeAsOf, err = datePtr(asOf); err != nil {
 		return nil, fmt.Errorf("child %d: age as of: %w", c.ID, err)
 	}
+	if c.LeftOn, err = datePtr(leftOn); err != nil {
+		return nil, fmt.Errorf("child %d: left on: %w", c.ID, err)
+	}
 	if age.Valid {
 		n := int(age.Int64)
 		c.Age = &n
 	}
+	if merged.Valid {
+		n := merged.Int64
+		c.MergedInto = &n
+	}
+	c.LegalForename, c.LegalSurname, c.PreferredForename = fore.String, sur.String, pref.String
+	c.YearGroup, c.RegGroup, c.UPN, c.NHSNumber, c.LANumber = year.String, reg.String, upn.String, nhs.String, la.String
 	if err := json.Unmarshal([]byte(vulns), &c.Vulnerabilities); err != nil {
 		return nil, fmt.Errorf("child %d: vulnerabilities: %w", c.ID, err)
 	}
@@ -196,6 +223,7 @@ func (db *DB) Child(ctx context.Context, id int64) (*lifeguard.Child, error) {
 		if c, via, err = childFor(ctx, tx, a, id, readChildRecord); err != nil {
 			return err
 		}
+		showIdentity(a, c, via)
 		return journal(ctx, tx, a, db.now(), jRead, jChild, id, viaDetail("", via))
 	})
 	if err != nil {
@@ -209,8 +237,8 @@ const maxFound = 20
 
 // FindChildren finds the children of the actor's organisation whose
 // reference starts with prefix (exactly, case included), by reference, for
-// the report form. Staff and managers get the reference only; a DSL gets the
-// record. Journaled as one list naming the children found.
+// the report form. Staff and managers get who the child is (foundChild); a
+// DSL gets the record. Journaled as one list naming the children found.
 func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Child, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -224,7 +252,7 @@ func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Chil
 	if err := p.err("The search is not valid"); err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + childColumns + ` FROM children WHERE 1 = 1`
+	q := `SELECT ` + childColumns + ` FROM children WHERE merged_into IS NULL`
 	var args []any
 	// substr counts characters on both engines, and compares exactly, where
 	// LIKE would ignore case on SQLite and not on PostgreSQL. The CAST is
@@ -253,10 +281,7 @@ func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Chil
 			if err != nil {
 				return err
 			}
-			if refOnly {
-				*c = lifeguard.Child{ID: c.ID, OrganisationID: c.OrganisationID, Ref: c.Ref,
-					Vulnerabilities: []lifeguard.Vulnerability{}, CreatedAt: c.CreatedAt}
-			}
+			c = foundChild(a, c, refOnly)
 			out = append(out, *c)
 			ids = append(ids, c.ID)
 		}
@@ -269,6 +294,21 @@ func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Chil
 		return nil, err
 	}
 	return out, nil
+}
+
+// foundChild is what a search shows of c: the whole record to a reader of
+// records (refOnly false), else the reference, date of birth and who the
+// child is, as far as a may see it, without vulnerabilities.
+func foundChild(a *lifeguard.Actor, c *lifeguard.Child, refOnly bool) *lifeguard.Child {
+	if refOnly {
+		c = &lifeguard.Child{ID: c.ID, OrganisationID: c.OrganisationID, Ref: c.Ref, DateOfBirth: c.DateOfBirth,
+			Vulnerabilities: []lifeguard.Vulnerability{}, CreatedAt: c.CreatedAt,
+			LegalForename: c.LegalForename, LegalSurname: c.LegalSurname, PreferredForename: c.PreferredForename,
+			YearGroup: c.YearGroup, RegGroup: c.RegGroup, UPN: c.UPN, NHSNumber: c.NHSNumber, LANumber: c.LANumber,
+			LeftOn: c.LeftOn}
+	}
+	showIdentity(a, c, 0)
+	return c
 }
 
 // chron is a chronology entry with the keys that order ties: entries at the

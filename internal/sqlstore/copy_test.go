@@ -144,6 +144,15 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	must(err)
 	_, err = db.ReceiveTransfer(asDSLB, tr.ID)
 	must(err)
+	// A child named on the register, and a second record of it merged in.
+	dob := lifeguard.DateOf(now.AddDate(-12, 0, 0))
+	_, err = db.SetChildIdentity(asDSL, *c2.ChildID, lifeguard.ChildIdentity{LegalForename: "Ada", LegalSurname: "Quill",
+		UPN: "B801200005001", DateOfBirth: &dob, YearGroup: "7"})
+	must(err)
+	c3, err := db.CreateConcern(asStaff, nc("C-3"))
+	must(err)
+	_, err = db.MergeChildren(asDSL, *c2.ChildID, *c3.ChildID)
+	must(err)
 	// A reminder of c2's deadline, dismissed, and a finished job run.
 	n, err := db.RaiseReminders(ctx, now, 365*24*time.Hour)
 	must(err)
@@ -389,8 +398,8 @@ func TestCopyToPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a new concern on the target: %v", err)
 	}
-	if c.ID != 4 { // after the two concerns seedAll records and the filter's worry
-		t.Errorf("the new concern has id %d, want 4", c.ID)
+	if c.ID != 5 { // after the three concerns seedAll records and the filter's worry
+		t.Errorf("the new concern has id %d, want 5", c.ID)
 	}
 	if rep, err := dst.VerifyJournal(ctx); err != nil || rep.FirstBroken != 0 || rep.Entries <= check.Target.Entries {
 		t.Errorf("the journal after a new concern: %+v %v", rep, err)

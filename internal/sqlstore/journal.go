@@ -36,6 +36,9 @@ const (
 	jList   = "list"
 	jSeal   = "seal"
 	jBackup = "backup"
+	// jDisclose is a copy of a record leaving Lifeguard: a chronology
+	// exported or printed.
+	jDisclose = "disclose"
 )
 
 // Journal records.

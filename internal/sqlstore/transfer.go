@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -23,7 +25,9 @@ import (
 const jTransfer = "transfer"
 
 const transferColumns = `t.id, t.child_id, ch.ref, t.from_organisation_id, org_from.name, t.to_organisation_id,
-	org_to.name, t.status, t.note, t.sent_by, t.sent_at, t.due_by, t.received_by, t.received_at, t.received_child_id`
+	org_to.name, t.status, t.note, t.sent_by, t.sent_at, t.due_by, t.received_by, t.received_at, t.received_child_id,
+	ch.legal_forename, ch.legal_surname, ch.preferred_forename, ch.date_of_birth, ch.year_group, ch.reg_group, ch.upn,
+	ch.nhs_number, ch.la_number`
 
 const transferFrom = ` FROM transfers t JOIN children ch ON ch.id = t.child_id
 	JOIN organisations org_from ON org_from.id = t.from_organisation_id
@@ -34,9 +38,24 @@ func scanTransfer(scan func(...any) error) (*lifeguard.Transfer, error) {
 	var status string
 	var sentBy, receivedBy, receivedAt, receivedChild sql.NullInt64
 	var sent, due int64
+	var fore, sur, pref, dob, year, reg, upn, nhs, la sql.NullString
 	if err := scan(&t.ID, &t.ChildID, &t.ChildRef, &t.FromOrgID, &t.FromOrgName, &t.ToOrgID, &t.ToOrgName, &status,
-		&t.Note, &sentBy, &sent, &due, &receivedBy, &receivedAt, &receivedChild); err != nil {
+		&t.Note, &sentBy, &sent, &due, &receivedBy, &receivedAt, &receivedChild,
+		&fore, &sur, &pref, &dob, &year, &reg, &upn, &nhs, &la); err != nil {
 		return nil, err
+	}
+	// Who the child is travels with the transfer, which only the DSLs of
+	// the two organisations read (checkTransfer).
+	id := lifeguard.ChildIdentity{LegalForename: fore.String, LegalSurname: sur.String, PreferredForename: pref.String,
+		YearGroup: year.String, RegGroup: reg.String, UPN: upn.String, NHSNumber: nhs.String, LANumber: la.String}
+	if d, err := datePtr(dob); err != nil {
+		return nil, fmt.Errorf("transfer %d: date of birth: %w", t.ID, err)
+	} else {
+		id.DateOfBirth = d
+	}
+	if (lifeguard.Child{LegalForename: id.LegalForename, LegalSurname: id.LegalSurname, UPN: id.UPN,
+		NHSNumber: id.NHSNumber, LANumber: id.LANumber, PreferredForename: id.PreferredForename}).HasIdentity() {
+		t.Child = &id
 	}
 	t.Status, t.SentBy, t.SentAt, t.DueBy = lifeguard.TransferStatus(status), sentBy.Int64, fromMicros(sent), fromMicros(due)
 	t.ReceivedAt = timePtr(receivedAt)
@@ -201,6 +220,14 @@ func (db *DB) Transfer(ctx context.Context, id int64) (*lifeguard.Transfer, erro
 // the sending record describes the child, and records who received it and
 // when, which the sending side then sees.
 func (db *DB) ReceiveTransfer(ctx context.Context, id int64) (*lifeguard.Transfer, error) {
+	return db.ReceiveTransferOnto(ctx, id, 0)
+}
+
+// ReceiveTransferOnto is ReceiveTransfer onto the receiving organisation's
+// record onto, or a new record when onto is 0: see lifeguard.TransferStore.
+// The existing record gains the vulnerabilities, names and identifiers it
+// lacks from the sending record, and the file joins its chronology.
+func (db *DB) ReceiveTransferOnto(ctx context.Context, id, onto int64) (*lifeguard.Transfer, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
@@ -218,7 +245,12 @@ func (db *DB) ReceiveTransfer(ctx context.Context, id int64) (*lifeguard.Transfe
 			return lifeguard.Errorf(lifeguard.ECONFLICT, "The file has already been received.")
 		}
 		now := db.now()
-		child, err := receiveChild(ctx, tx, a, now, t)
+		var child int64
+		if onto == 0 {
+			child, err = receiveChild(ctx, tx, a, now, t)
+		} else {
+			child, err = receiveOnto(ctx, tx, a, now, t, onto)
+		}
 		if err != nil {
 			return err
 		}
@@ -248,34 +280,172 @@ func (db *DB) ReceiveTransfer(ctx context.Context, id int64) (*lifeguard.Transfe
 	return out, nil
 }
 
-// receiveChild creates the child's record in the receiving organisation of
-// t: the date of birth, age and vulnerabilities of the sending record, and
-// its reference, or the reference with "-T<transfer id>" when the receiving
-// organisation already has a child of that reference. It is journaled as
-// the creation of the record.
-func receiveChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time, t *lifeguard.Transfer) (int64, error) {
-	var dob, asOf sql.NullString
-	var age sql.NullInt64
-	var vulns string
-	if err := tx.row(ctx, `SELECT date_of_birth, age, age_as_of, vulnerabilities FROM children WHERE id = ?`, t.ChildID).
-		Scan(&dob, &age, &asOf, &vulns); err != nil {
+// receiveOnto checks that onto is a record of t's receiving organisation
+// able to take the file, and gives it what the sending record holds and it
+// lacks. Journaled as an update of the record.
+func receiveOnto(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time, t *lifeguard.Transfer, onto int64) (int64, error) {
+	bad := func(msg string) error {
+		return lifeguard.Invalid("The file cannot be received onto that record", []lifeguard.Problem{{Path: "onto", Problem: msg}})
+	}
+	k, err := scanChild(tx.row(ctx, `SELECT `+childColumns+` FROM children WHERE id = ?`, onto).Scan)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && k.OrganisationID != t.ToOrgID {
+		return 0, bad("is not a child recorded in your organisation")
+	}
+	if err != nil {
 		return 0, err
+	}
+	if k.MergedInto != nil {
+		return 0, bad("is a record merged into another; choose that one")
+	}
+	var held int
+	if err := tx.row(ctx, `SELECT COUNT(*) FROM transfers WHERE received_child_id = ?`, onto).Scan(&held); err != nil {
+		return 0, err
+	}
+	if held > 0 {
+		return 0, bad("already holds a file received from another organisation; choose another record, or a new one")
+	}
+	s, err := scanChild(tx.row(ctx, `SELECT `+childColumns+` FROM children WHERE id = ?`, t.ChildID).Scan)
+	if err != nil {
+		return 0, err
+	}
+	id := k.Identity()
+	fill(&id.LegalForename, s.LegalForename)
+	fill(&id.LegalSurname, s.LegalSurname)
+	fill(&id.PreferredForename, s.PreferredForename)
+	fill(&id.NHSNumber, s.NHSNumber)
+	fill(&id.LANumber, s.LANumber)
+	if id.UPN == "" && s.UPN != "" {
+		holder, err := upnHolder(ctx, tx, k.OrganisationID, s.UPN, onto)
+		if err != nil {
+			return 0, err
+		}
+		if holder == 0 {
+			id.UPN = s.UPN
+		}
+	}
+	if id.DateOfBirth == nil {
+		id.DateOfBirth = s.DateOfBirth
+	}
+	vulns := slices.Clone(k.Vulnerabilities)
+	for _, v := range s.Vulnerabilities {
+		if !slices.Contains(vulns, v) {
+			vulns = append(vulns, v)
+		}
+	}
+	vb, err := json.Marshal(vulns)
+	if err != nil {
+		return 0, err
+	}
+	fields := changedFields(k.Identity(), id)
+	kc := *k
+	setIdentity(&kc, id)
+	args := append(identityArgs(id), nullDate(id.DateOfBirth), findKey(&kc), string(vb), onto)
+	if _, err := tx.exec(ctx, `UPDATE children SET (`+identityColumns+`, date_of_birth, find_key, vulnerabilities) =
+		(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?`, args...); err != nil {
+		return 0, err
+	}
+	return onto, journal(ctx, tx, a, now, jUpdate, jChild, onto, fmt.Sprintf("transfer=%d received fields=%s vulnerabilities=%s",
+		t.ID, strings.Join(fields, ","), codeList(vulns)))
+}
+
+// receiveChild creates the child's record in the receiving organisation of
+// t: the date of birth, age, vulnerabilities, names and identifiers of the
+// sending record, and its reference, or the reference with "-T<transfer
+// id>" when the receiving organisation already has a child of that
+// reference. A UPN another child of the receiving organisation holds is
+// refused: that child is the one to receive the file onto. It is journaled
+// as the creation of the record.
+func receiveChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time, t *lifeguard.Transfer) (int64, error) {
+	s, err := scanChild(tx.row(ctx, `SELECT `+childColumns+` FROM children WHERE id = ?`, t.ChildID).Scan)
+	if err != nil {
+		return 0, err
+	}
+	holder, err := upnHolder(ctx, tx, t.ToOrgID, s.UPN, 0)
+	if err != nil {
+		return 0, err
+	}
+	if holder != 0 {
+		return 0, lifeguard.Invalid("The file cannot be received as a new record", []lifeguard.Problem{{Path: "onto",
+			Problem: "is a new record, but a child of your organisation already has this UPN: receive the file onto that child"}})
 	}
 	ref, err := freeRef(ctx, tx, t.ToOrgID, t.ChildRef, fmt.Sprintf("-T%d", t.ID))
 	if err != nil {
 		return 0, err
 	}
-	id, err := tx.insert(ctx, `INSERT INTO children (organisation_id, ref, date_of_birth, age, age_as_of, vulnerabilities,
-		created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ToOrgID, ref, dob, age, asOf, vulns, micros(now))
+	vb, err := json.Marshal(s.Vulnerabilities)
 	if err != nil {
 		return 0, err
 	}
-	var codes []lifeguard.Vulnerability
-	if err := json.Unmarshal([]byte(vulns), &codes); err != nil {
-		return 0, fmt.Errorf("child %d: vulnerabilities: %w", t.ChildID, err)
+	var age, asOf any
+	if s.Age != nil {
+		age, asOf = *s.Age, nullDate(s.AgeAsOf)
 	}
-	return id, journal(ctx, tx, a, now, jCreate, jChild, id,
-		fmt.Sprintf("transfer=%d vulnerabilities=%s", t.ID, codeList(codes)))
+	c := lifeguard.Child{Ref: ref}
+	id := s.Identity()
+	id.LeftOn = nil
+	setIdentity(&c, id)
+	args := append([]any{t.ToOrgID, ref, nullDate(s.DateOfBirth), age, asOf, string(vb), micros(now), findKey(&c)},
+		identityArgs(id)...)
+	newID, err := tx.insert(ctx, `INSERT INTO children (organisation_id, ref, date_of_birth, age, age_as_of, vulnerabilities,
+		created_at, find_key, `+identityColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	if err != nil {
+		return 0, err
+	}
+	return newID, journal(ctx, tx, a, now, jCreate, jChild, newID,
+		fmt.Sprintf("transfer=%d vulnerabilities=%s", t.ID, codeList(s.Vulnerabilities)))
+}
+
+// TransferMatches lists the receiving organisation's children the
+// transfer's child may be: see lifeguard.TransferStore. Journaled as a
+// list of the children found.
+func (db *DB) TransferMatches(ctx context.Context, id int64) ([]lifeguard.Child, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []lifeguard.Child{}
+	err = db.inWrite(ctx, "transfer matches", func(tx *tx) error {
+		t, err := loadTransfer(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkTransfer(a, receiveTransfer, t.FromOrgID, t.ToOrgID); err != nil {
+			return err
+		}
+		var ids []int64
+		if c := t.Child; c != nil && t.Status == lifeguard.TransferPending {
+			q := `SELECT ` + childColumns + ` FROM children WHERE organisation_id = ? AND merged_into IS NULL AND (upn = ?`
+			args := []any{t.ToOrgID, c.UPN}
+			if c.DateOfBirth != nil && c.LegalSurname != "" {
+				// Names compared in Go, case aside; the date narrows the
+				// rows to a handful with the index children_dob.
+				q += ` OR date_of_birth = ?`
+				args = append(args, c.DateOfBirth.String())
+			}
+			q += `) ORDER BY id`
+			if err := each(ctx, tx, q, args, func(scan func(...any) error) error {
+				k, err := scanChild(scan)
+				if err != nil {
+					return err
+				}
+				byUPN := c.UPN != "" && k.UPN == c.UPN
+				byName := strings.EqualFold(k.LegalSurname, c.LegalSurname) && (strings.EqualFold(k.LegalForename, c.LegalForename) ||
+					c.PreferredForename != "" && strings.EqualFold(k.PreferredForename, c.PreferredForename))
+				if byUPN || byName && (k.UPN == "" || c.UPN == "" || k.UPN == c.UPN) {
+					out = append(out, *k)
+					ids = append(ids, k.ID)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return journal(ctx, tx, a, db.now(), jList, jChild, 0, fmt.Sprintf("transfer=%d matches ids=%s", id, idList(ids)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // freeRef returns ref when org has no child of that reference, or else ref

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,11 +17,38 @@ type childView struct {
 	ID              int64
 	URL             string
 	Ref             string
+	Name            string // the name, or "Child" and the reference
+	Who             []factPair
 	Age             string
 	Vulnerabilities []string
 	Since           string
 	Entries         []chronologyItem
 	Transfer        *transferForm
+	// MergedInto links the record this one was merged into.
+	MergedInto string
+	Merges     []mergeItem
+	Merge      *mergeForm
+	PrintURL   string
+	CSVURL     string
+}
+
+// factPair is one line of who the child is.
+type factPair struct{ Label, Value string }
+
+// mergeItem is one merge into the record, for review.
+type mergeItem struct {
+	Ref, At, URL string
+	Moved        string // "2 concerns and 1 transfer"
+}
+
+// mergeForm finds another record of the same child to merge into this
+// one: a GET search on the child page, then a posted choice.
+type mergeForm struct {
+	Action     string
+	Q          string
+	Searched   bool
+	Candidates []foundChildItem
+	Err        string
 }
 
 type chronologyItem struct {
@@ -37,7 +65,11 @@ type transferForm struct {
 	Action string
 	To     dslField
 	Note   dslField
-	Orgs   []factChoice
+	// Q is the search for the receiving organisation: the page lists the
+	// organisations whose name holds it, never all of a partnership's.
+	Q        string
+	Searched bool
+	Orgs     []factChoice
 	// Due is the deadline a transfer sent now would have.
 	Due string
 	// Off says why there is no form, when there is none.
@@ -56,7 +88,7 @@ func (wb *Web) childPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := page{Title: "Child " + v.Ref, Nav: "inbox", Data: v}
+	p := page{Title: v.Name, Nav: "inbox", Data: v}
 	if fl := wb.takePageFlash(w, r); fl != nil {
 		p.Flash = fl.Message
 	}
@@ -75,6 +107,31 @@ func (wb *Web) childView(r *http.Request, id int64) (*childView, error) {
 	}
 	v := &childView{ID: c.ID, URL: "/children/" + strconv.FormatInt(c.ID, 10), Ref: c.Ref,
 		Since: wb.showTime(c.CreatedAt)}
+	v.PrintURL, v.CSVURL = v.URL+"/print", v.URL+"/chronology.csv"
+	v.Name = c.DisplayName()
+	if v.Name == c.Ref {
+		v.Name = "Child " + c.Ref
+	}
+	add := func(label, value string) {
+		if value != "" {
+			v.Who = append(v.Who, factPair{label, value})
+		}
+	}
+	add("Legal name", strings.TrimSpace(c.LegalForename+" "+c.LegalSurname))
+	add("Preferred forename", c.PreferredForename)
+	if c.YearGroup != "" {
+		add("Year group", yearLabel(c.YearGroup))
+	}
+	add("Registration group", c.RegGroup)
+	add("UPN", c.UPN)
+	add("NHS number", c.NHSNumber)
+	add("LA number", c.LANumber)
+	if c.LeftOn != nil {
+		add("Left", showDate(*c.LeftOn))
+	}
+	if c.MergedInto != nil {
+		v.MergedInto = "/children/" + strconv.FormatInt(*c.MergedInto, 10)
+	}
 	today := wb.todayHere()
 	switch {
 	case c.DateOfBirth != nil:
@@ -105,6 +162,9 @@ func (wb *Web) childView(r *http.Request, id int64) (*childView, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := wb.mergeView(r, c, v); err != nil {
+		return nil, err
+	}
 	if c.OrganisationID != fromRequest(r).user.OrganisationID {
 		// A file received by transfer lets the receiving DSL read the
 		// sending organisation's record; only its own organisation sends
@@ -130,22 +190,120 @@ func yearsSince(from, to lifeguard.Date) int {
 // would have: five school days.
 func (wb *Web) transferForm(r *http.Request, childURL string) (*transferForm, error) {
 	f := &transferForm{Action: childURL + "/transfers", To: dslField{ID: "transfer-to", Name: "to"},
-		Note: dslField{ID: "transfer-note", Name: "note"}}
+		Note: dslField{ID: "transfer-note", Name: "note"}, Q: strings.TrimSpace(r.FormValue("to_q"))}
+	f.Due = wb.showTime(wb.transferDue())
+	if f.Q == "" {
+		// The page reads no organisation until the DSL searches for one.
+		return f, nil
+	}
+	f.Searched = true
 	orgs, err := wb.cfg.Stores.Orgs.Organisations(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	mine := fromRequest(r).user.OrganisationID
+	mine, words := fromRequest(r).user.OrganisationID, strings.Fields(strings.ToLower(f.Q))
 	for _, o := range orgs {
-		if o.ID != mine {
-			f.Orgs = append(f.Orgs, factChoice{Value: strconv.FormatInt(o.ID, 10), Label: o.Name})
+		if o.ID == mine || !allWords(strings.ToLower(o.Name), words) {
+			continue
+		}
+		f.Orgs = append(f.Orgs, factChoice{Value: strconv.FormatInt(o.ID, 10), Label: o.Name})
+		if len(f.Orgs) == 20 {
+			break
 		}
 	}
-	if len(f.Orgs) == 0 {
-		f.Off = "There is no other organisation in your partnership to send the file to."
-	}
-	f.Due = wb.showTime(wb.transferDue())
 	return f, nil
+}
+
+// count is n and a noun, plural but for one.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// allWords reports whether s holds every word.
+func allWords(s string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(s, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeView adds the record's merges and, for the DSL of its own
+// organisation, the form to merge another record of the child into it.
+func (wb *Web) mergeView(r *http.Request, c *lifeguard.Child, v *childView) error {
+	u := fromRequest(r).user
+	if c.OrganisationID != u.OrganisationID || c.MergedInto != nil {
+		return nil
+	}
+	ms, err := wb.cfg.Stores.Children.ChildMerges(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		v.Merges = append(v.Merges, mergeItem{Ref: m.MergedRef, At: wb.showTime(m.MergedAt),
+			Moved: count(m.Concerns, "concern") + " and " + count(m.Transfers, "transfer"),
+			URL:   "/children/" + strconv.FormatInt(m.MergedChildID, 10)})
+	}
+	if !may(u, lifeguard.OpMergeChildren, c.OrganisationID) {
+		return nil
+	}
+	f := &mergeForm{Action: v.URL + "/merge", Q: strings.TrimSpace(r.FormValue("merge_q"))}
+	v.Merge = f
+	if f.Q == "" {
+		return nil
+	}
+	f.Searched = true
+	found, err := wb.cfg.Stores.Children.SearchChildren(r.Context(), f.Q)
+	if lifeguard.ErrorCode(err) == lifeguard.EINVALID {
+		f.Err = searchProblem(err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, x := range found {
+		if x.ID != c.ID {
+			f.Candidates = append(f.Candidates, foundItem(u, x))
+		}
+	}
+	return nil
+}
+
+// mergeChildren merges the record chosen into this one.
+func (wb *Web) mergeChildren(w http.ResponseWriter, r *http.Request) error {
+	if err := requireRule(r, lifeguard.OpMergeChildren, "merge records of a child"); err != nil {
+		return err
+	}
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		other, perr := strconv.ParseInt(r.PostForm.Get("other"), 10, 64)
+		if perr != nil || other <= 0 {
+			return saved{}, lifeguard.Invalid("The merge is not valid", []lifeguard.Problem{{Path: "merge",
+				Problem: "choose the other record of the same child"}})
+		}
+		if r.PostForm.Get("confirm") != "yes" {
+			return saved{}, lifeguard.Invalid("The merge is not valid", []lifeguard.Problem{{Path: "merge-confirm",
+				Problem: "tick the box to say you have checked that the two records are the same child"}})
+		}
+		m, err := wb.cfg.Stores.Children.MergeChildren(r.Context(), id, other)
+		if err != nil {
+			return saved{}, err
+		}
+		return saved{fmt.Sprintf("Record %s is merged into this one: %s and %s moved.", m.MergedRef,
+			count(m.Concerns, "concern"), count(m.Transfers, "transfer")), "/children/" + strconv.FormatInt(id, 10)}, nil
+	}, func(id int64, err error) error {
+		v, verr := wb.childView(r, id)
+		if verr != nil {
+			return verr
+		}
+		problems, _ := fieldProblems(err, map[string]problemTarget{"merge": {"merge-q", "Record"},
+			"merge-confirm": {"merge-confirm", "Confirm"}})
+		return wb.render(w, r, http.StatusUnprocessableEntity, "child.html",
+			page{Title: v.Name + ": there is a problem", Nav: "inbox", Data: v, Problem: problems})
+	})
 }
 
 // sendTransfer sends the child's file to another organisation. The
@@ -185,7 +343,7 @@ func (wb *Web) sendTransfer(w http.ResponseWriter, r *http.Request) error {
 			f.To.Err, f.Note.Err = errs[f.To.ID], errs[f.Note.ID]
 		}
 		return wb.render(w, r, http.StatusUnprocessableEntity, "child.html",
-			page{Title: "Child " + v.Ref + ": there is a problem", Nav: "inbox", Data: v, Problem: problems})
+			page{Title: v.Name + ": there is a problem", Nav: "inbox", Data: v, Problem: problems})
 	})
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -100,23 +99,20 @@ type reportChildSearch struct {
 	Found  []lifeguard.Child
 }
 
-// findChild looks the organisation's children up by the start of their
-// reference and shows the child step again with them to choose from. The
-// search travels in the form's body, never in the address.
-func (wb *Web) findChild(w http.ResponseWriter, r *http.Request, a reportAnswers, prefix string) error {
-	found, err := wb.cfg.Stores.Children.FindChildren(r.Context(), prefix)
+// findChild looks the organisation's children up by part of a name, a
+// year group, a reference or an identifier, and shows the child step again
+// with them to choose from. The search travels in the form's body, never in
+// the address; children.js answers the same search as one types.
+func (wb *Web) findChild(w http.ResponseWriter, r *http.Request, a reportAnswers, q string) error {
+	found, err := wb.cfg.Stores.Children.SearchChildren(r.Context(), q)
 	if err != nil {
 		if lifeguard.ErrorCode(err) != lifeguard.EINVALID {
 			return err
 		}
-		msg := fmt.Sprintf("Search with the first few characters of the reference, at most %d.", lifeguard.MaxChildRef)
-		if tp := lifeguard.TextProblem(prefix); tp != "" {
-			msg = "The reference to search for " + tp + "."
-		}
 		return wb.renderReport(w, r, http.StatusUnprocessableEntity, stepChild, a,
-			[]lifeguard.Problem{{Path: "find", Problem: msg}}, reportChildSearch{Prefix: prefix})
+			[]lifeguard.Problem{{Path: "find", Problem: searchProblem(err)}}, reportChildSearch{Prefix: q})
 	}
-	return wb.renderReport(w, r, http.StatusOK, stepChild, a, nil, reportChildSearch{Done: true, Prefix: prefix, Found: found})
+	return wb.renderReport(w, r, http.StatusOK, stepChild, a, nil, reportChildSearch{Done: true, Prefix: q, Found: found})
 }
 
 // submitReport records the concern: every step checked, then recorded (see
@@ -175,6 +171,9 @@ type reportOption struct {
 	Label   string
 	Hint    string
 	Checked bool
+	// Found marks a child found by the search, which children.js
+	// replaces as the search is typed.
+	Found bool
 }
 
 // reportFieldError is a problem shown beside its field; ID is the message's own
@@ -222,6 +221,7 @@ type reportView struct {
 	MaxDescription int
 	MaxPlatform    int
 	MaxChildRef    int
+	MaxChildSearch int
 
 	TypeGroups []reportOptionGroup
 	Roles      []reportOption
@@ -256,7 +256,7 @@ func (wb *Web) renderReportFlash(w http.ResponseWriter, r *http.Request, status 
 		Today:       now.In(wb.zone()).Format(time.DateOnly),
 		Description: a.get("description"), OccurredDate: a.get("occurred_date"), OccurredTime: a.get("occurred_time"),
 		Platform: a.get("platform"), MaxDescription: lifeguard.MaxDescription, MaxPlatform: lifeguard.MaxPlatform,
-		MaxChildRef: lifeguard.MaxChildRef,
+		MaxChildRef: lifeguard.MaxChildRef, MaxChildSearch: maxChildSearch,
 	}
 	if s == lastStep {
 		v.Submit = "Send the report"
@@ -286,11 +286,12 @@ func (wb *Web) renderReportFlash(w http.ResponseWriter, r *http.Request, status 
 		choice = "new"
 	}
 	picked := false
+	u := fromRequest(r).user
 	for _, c := range search.Found {
-		value := strconv.FormatInt(c.ID, 10) + " " + c.Ref
-		picked = picked || value == choice
+		it := foundItem(u, c)
+		picked = picked || it.Value == choice
 		v.ChildOptions = append(v.ChildOptions, reportOption{Type: "radio", ID: "child-" + strconv.FormatInt(c.ID, 10),
-			Name: "child", Value: value, Label: c.Ref, Checked: value == choice})
+			Name: "child", Value: it.Value, Label: it.Label, Checked: it.Value == choice, Found: true})
 	}
 	if in.childID != 0 && !picked {
 		v.ChildOptions = append(v.ChildOptions, reportOption{Type: "radio", ID: "child-" + strconv.FormatInt(in.childID, 10),
@@ -345,7 +346,11 @@ func (wb *Web) renderReportFlash(w http.ResponseWriter, r *http.Request, status 
 	if len(problems) > 0 {
 		title = "Error: " + title
 	}
-	return wb.render(w, r, status, "report.html", page{Title: title, Nav: "report", Data: v, Problem: problems, Flash: flash})
+	p := page{Title: title, Nav: "report", Data: v, Problem: problems, Flash: flash}
+	if s == stepChild {
+		p.Script = "children.js"
+	}
+	return wb.render(w, r, status, "report.html", p)
 }
 
 // splitReporterGuidance separates the procedure's guidance for the reporter into

@@ -311,7 +311,7 @@ func TestReportFindChild(t *testing.T) {
 	value := strconv.FormatInt(*first.ChildID, 10) + " Y7-AB"
 	found.wantIn(t, "1 found", `value="`+value+`"`, `value="11"`, "step 2 of 5")
 	none := b.next(r, url.Values{"find": {"Z9"}}, "find")
-	none.wantIn(t, "No child's reference starts with that")
+	none.wantIn(t, "No child of your organisation matches that")
 
 	// The age is asked again: staff cannot read a child's record, and the
 	// advice depends on the age now.

@@ -106,6 +106,9 @@ type page struct {
 	// QuickExit puts the "Leave this page quickly" control on the page,
 	// for pages that children and people at risk read.
 	QuickExit bool
+	// Script is a script of the page's own (a static file's name), for
+	// pages that work without it and better with it.
+	Script string
 }
 
 // render executes a page into a buffer first, so that a template error
@@ -138,7 +141,7 @@ func (wb *Web) render(w http.ResponseWriter, r *http.Request, status int, name s
 // setPageHeaders gives a page its content security policy: scripts and
 // styles only from Lifeguard's own hashed files, nothing inline, no frames.
 func setPageHeaders(w http.ResponseWriter) {
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "+
 		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 }
 

@@ -58,12 +58,16 @@ func testTransfers(t *testing.T, f *dslFixture) {
 	p := f.get("dsl", child)
 	checkPage(t, p)
 	// Five school days from Wednesday 18 November 10:00.
-	mustContain(t, p, "Send the child's file to another organisation", "by Wed 25 Nov 2026, 10:00",
-		`<option value="`+strconv.FormatInt(f.orgB.ID, 10)+`">School B</option>`)
-	mustNotContain(t, p, ">School A</option>")
+	mustContain(t, p, "Send the child's file to another organisation", "by Wed 25 Nov 2026, 10:00", `name="to_q"`)
+	// The page lists no organisation until the DSL searches for one.
+	mustNotContain(t, p, "School B")
+	p = f.get("dsl", child+"?to_q=school")
+	checkPage(t, p)
+	mustContain(t, p, `value="`+strconv.FormatInt(f.orgB.ID, 10)+`"`, ">School B</label>")
+	mustNotContain(t, p, ">School A</label>")
 
 	t.Run("an organisation must be chosen", func(t *testing.T) {
-		p := f.post("dsl", child+"/transfers", url.Values{"to": {""}, "note": {"Kept note"}})
+		p := f.post("dsl", child+"/transfers", url.Values{"to": {""}, "to_q": {"school"}, "note": {"Kept note"}})
 		if p.status != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d", p.status)
 		}
@@ -81,7 +85,7 @@ func testTransfers(t *testing.T, f *dslFixture) {
 	in := f.get("dslB", "/transfers")
 	checkPage(t, in)
 	mustContain(t, in, "Child "+ref+", from School A", "Waiting for you", "Call the head of year")
-	accept := regexp1(in.body, `<form method="post" action="(/transfers/\d+/receive)">`)
+	accept := regexp1(in.body, `<form method="post" action="(/transfers/\d+/receive)"`)
 	if accept == "" {
 		t.Fatal("no Accept button for the receiving DSL")
 	}
@@ -228,6 +232,21 @@ func (s *fakeTransfers) ReceiveTransfer(ctx context.Context, id int64) (*lifegua
 		return &out, nil
 	}
 	return nil, lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such transfer.")
+}
+
+func (s *fakeTransfers) ReceiveTransferOnto(ctx context.Context, id, onto int64) (*lifeguard.Transfer, error) {
+	if onto != 0 {
+		return nil, lifeguard.Invalid("The file cannot be received onto that record", []lifeguard.Problem{{Path: "onto",
+			Problem: "is not a record the fake store receives onto"}})
+	}
+	return s.ReceiveTransfer(ctx, id)
+}
+
+func (s *fakeTransfers) TransferMatches(ctx context.Context, id int64) ([]lifeguard.Child, error) {
+	if _, err := s.Transfer(ctx, id); err != nil {
+		return nil, err
+	}
+	return []lifeguard.Child{}, nil
 }
 
 func pendingFirst(t lifeguard.Transfer) int {

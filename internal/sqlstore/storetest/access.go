@@ -185,6 +185,36 @@ func accessCases() []accessCase {
 			_, err := f.db.FindChildren(ctx, "C-")
 			return err
 		}},
+		{"SetChildIdentity", []string{fb, fb, ok, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.SetChildIdentity(ctx, tg.child, lifeguard.ChildIdentity{LegalSurname: "Quill"})
+			return err
+		}},
+		{"SearchChildren", []string{ok, ok, ok, ok, ok, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.SearchChildren(ctx, "c")
+			return err
+		}},
+		{"ImportChildren", []string{fb, fb, ok, ok, nf, fb, fb, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			dob := lifeguard.DateOf(f.now().AddDate(-10, 0, 0))
+			_, err := f.db.ImportChildren(ctx, lifeguard.ChildImport{OrganisationID: f.orgA.ID, Lines: []lifeguard.ChildImportLine{
+				{Line: 2, Identity: lifeguard.ChildIdentity{LegalForename: "Ada", LegalSurname: "Quill", DateOfBirth: &dob}}}})
+			return err
+		}},
+		{"MergeChildren", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			other, err := f.db.CreateConcern(as(ctx, f.staff2), lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage()})
+			if err != nil {
+				return fmt.Errorf("the second record: %w", err)
+			}
+			_, err = f.db.MergeChildren(ctx, tg.child, *other.ChildID)
+			return err
+		}},
+		{"ListChildren", []string{fb, fb, ok, ok, nf, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.ListChildren(ctx, f.orgA.ID, 0, 10)
+			return err
+		}},
+		{"ChildMerges", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.ChildMerges(ctx, tg.child)
+			return err
+		}},
 		{"Chronology", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.Chronology(ctx, tg.child)
 			return err

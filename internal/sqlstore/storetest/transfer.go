@@ -91,6 +91,14 @@ func transferCases() []accessCase {
 			_, err := f.db.Transfer(ctx, tg.received)
 			return err
 		}},
+		{"ReceiveTransferOnto", []string{fb, fb, fb, fb, ok, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.ReceiveTransferOnto(ctx, tg.pending, 0)
+			return err
+		}},
+		{"TransferMatches", []string{fb, fb, fb, fb, ok, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.TransferMatches(ctx, tg.pending)
+			return err
+		}},
 		{"ReceiveTransfer", []string{fb, fb, fb, fb, ok, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.ReceiveTransfer(ctx, tg.pending)
 			return err
