@@ -51,6 +51,14 @@ const (
 	OpAlertSettings Op = "see and set the organisation's alert settings"
 )
 
+// Referrals to another agency of the partnership (issue 16, referral.go).
+const (
+	OpSendReferral   Op = "send a concern's route to the agency that receives it"
+	OpReadReferral   Op = "see referrals sent or received"
+	OpAnswerReferral Op = "acknowledge, consider and answer a referral received"
+	OpKeepDirectory  Op = "keep the partnership's directory of who receives referrals"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -62,6 +70,7 @@ func Ops() []Op {
 		OpSendFilterEvents, OpReadFilterPolicy, OpSetFilterPolicy, OpReadFilterAlerts, OpReadFilterReviews,
 		OpReadReminders,
 		OpAlertSettings,
+		OpSendReferral, OpReadReferral, OpAnswerReferral, OpKeepDirectory,
 	}
 }
 
@@ -154,6 +163,17 @@ func (op Op) rule() (rule, bool) {
 
 	case OpAlertSettings: // when digests go and whom an unopened concern escalates to
 		return rule{no, org, org, no, no, no}, true
+
+	// Referrals: reach org is the sending or the receiving organisation,
+	// which the store tells apart (internal/sqlstore/access_referral.go).
+	case OpSendReferral:
+		return rule{no, org, no, no, no, no}, true
+	case OpReadReferral:
+		return rule{no, org, no, no, no, no}, true
+	case OpAnswerReferral:
+		return rule{no, org, no, no, no, no}, true
+	case OpKeepDirectory:
+		return rule{no, no, no, part, part, no}, true
 	}
 	return rule{}, false
 }
