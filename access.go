@@ -59,6 +59,14 @@ const (
 	OpKeepDirectory  Op = "keep the partnership's directory of who receives referrals"
 )
 
+// The register of children (issue 15): who a child is, kept inside the
+// child's organisation. Finding a child (by name, year group, identifier
+// or reference) stays OpFindChild.
+const (
+	OpReadChildIdentity Op = "see children's names and identifiers"
+	OpImportChildren    Op = "keep the register of children: import it and change names and identifiers"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -71,6 +79,7 @@ func Ops() []Op {
 		OpReadReminders,
 		OpAlertSettings,
 		OpSendReferral, OpReadReferral, OpAnswerReferral, OpKeepDirectory,
+		OpReadChildIdentity, OpImportChildren,
 	}
 }
 
@@ -174,6 +183,13 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, no, no, no, no}, true
 	case OpKeepDirectory:
 		return rule{no, no, no, part, part, no}, true
+
+	// The register of children: staff see the names of the children they
+	// find to report about; no one outside the organisation sees any.
+	case OpReadChildIdentity:
+		return rule{org, org, org, no, no, no}, true
+	case OpImportChildren:
+		return rule{no, org, org, no, no, no}, true
 	}
 	return rule{}, false
 }
