@@ -97,4 +97,5 @@ func directoryAccess(a *lifeguard.Actor, write bool, p int64) error {
 	}
 	return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not send or receive referrals.")
 }
+
 var _ lifeguard.ReferralStore = (*DB)(nil)

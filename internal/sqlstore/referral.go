@@ -280,7 +280,7 @@ func referralSnapshot(ctx context.Context, tx *tx, a *lifeguard.Actor, c *lifegu
 		if err != nil {
 			return nil, err
 		}
-		ch.ID, ch.OrganisationID = 0, 0
+		ch.ID, ch.OrganisationID, ch.MergedInto = 0, 0, nil
 		s.Child = ch
 	}
 	if parts.Chronology {
