@@ -27,7 +27,7 @@ type Stores struct {
 	Transfers   lifeguard.TransferStore
 	// Referrals are referrals to and from other agencies (referral.go).
 	Referrals lifeguard.ReferralStore
-	Reminders   lifeguard.ReminderStore
+	Reminders lifeguard.ReminderStore
 	// Drafts keeps report forms posted after their session ended.
 	Drafts  lifeguard.DraftStore
 	Audits  lifeguard.AuditStore
