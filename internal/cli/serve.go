@@ -195,7 +195,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, fw *
 		return 0, err
 	}
 	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw,
-		Accounts: db},
+		Accounts: db, Referrals: db},
 		clock, hash, time.Now())
 }
 
