@@ -45,12 +45,24 @@ func (a ReferralAgency) Label() string { return wordsFor(agencyWords, a) }
 var referralRoutes = [...]struct {
 	code   RouteCode
 	agency ReferralAgency
+	label  string
 }{
-	{"CSC_REFERRAL", AgencySocialCare},
-	{"CSC_CONSULT", AgencySocialCare},
-	{"POLICE_101", AgencyPolice},
-	{"LADO_REFERRAL", AgencyLADO},
-	{"EARLY_HELP", AgencyEarlyHelp},
+	{"CSC_REFERRAL", AgencySocialCare, "Referral to children's social care"},
+	{"CSC_CONSULT", AgencySocialCare, "Consultation with children's social care"},
+	{"POLICE_101", AgencyPolice, "Report to the police"},
+	{"LADO_REFERRAL", AgencyLADO, "Referral to the LADO"},
+	{"EARLY_HELP", AgencyEarlyHelp, "Request for early help"},
+}
+
+// ReferralLabel names a referral by its route, for a page; the code itself
+// for a route that is not sent to another agency.
+func ReferralLabel(code RouteCode) string {
+	for _, r := range referralRoutes {
+		if r.code == code {
+			return r.label
+		}
+	}
+	return string(code)
 }
 
 // ReferralRoutes lists the routes that can be sent to another agency.

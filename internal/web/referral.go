@@ -37,7 +37,7 @@ type referralItem struct {
 }
 
 func (wb *Web) referralItem(x *lifeguard.Referral, mine int64) referralItem {
-	it := referralItem{ID: x.ID, URL: referralURL(x.ID), Route: string(x.Route), Agency: x.Agency.Label(),
+	it := referralItem{ID: x.ID, URL: referralURL(x.ID), Route: lifeguard.ReferralLabel(x.Route), Agency: x.Agency.Label(),
 		Status: x.Status.Label(), Open: x.Open(), Sent: wb.showTime(x.SentAt), ConcernID: x.ConcernID,
 		Waiting: x.Status == lifeguard.ReferralSent}
 	it.Other = x.ToOrgName
@@ -191,7 +191,7 @@ func (wb *Web) referralPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	v.CanReply = v.Referrer && x.Status == lifeguard.ReferralMoreInfo
-	title := "Referral " + strconv.FormatInt(x.ID, 10) + " to " + x.Agency.Label()
+	title := "Referral " + strconv.FormatInt(x.ID, 10) + ": " + lifeguard.ReferralLabel(x.Route)
 	p := page{Title: title, Nav: "referrals", Data: v}
 	if fl := wb.takePageFlash(w, r); fl != nil {
 		p.Flash = fl.Message
@@ -202,7 +202,7 @@ func (wb *Web) referralPage(w http.ResponseWriter, r *http.Request) error {
 // childRows shows the child's details as sent.
 func childRows(c *lifeguard.Child) []factRow {
 	var rows []factRow
-	if n := c.DisplayName(); n != "" {
+	if n := c.DisplayName(); n != "" && n != c.Ref {
 		rows = append(rows, factRow{"Name", []string{n}})
 	}
 	if c.LegalForename != "" || c.LegalSurname != "" {
