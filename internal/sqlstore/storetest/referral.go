@@ -234,6 +234,12 @@ func testReferrals(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	phoned := f.now().Add(-10 * time.Minute)
+	// The front door's case system listens for new referrals.
+	hook, err := f.db.CreateWebhook(sys(ctx), lifeguard.NewWebhook{OrganisationID: f.orgB.ID,
+		URL: "https://casesystem.example.org/hook", Events: []lifeguard.AlertKind{lifeguard.AlertReferral}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	seq := journalLen(t, f.db)
 	var r *lifeguard.Referral
 	step(t, "Send", func(t *testing.T) {
@@ -285,17 +291,19 @@ func testReferrals(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var toB bool
+		var toB, called bool
 		for _, m := range ms {
-			if m.Kind == lifeguard.AlertReferral && m.UserID == f.dslB.ID && m.RecordID == r.ID {
-				toB = true
-				if m.ConcernID != 0 {
-					t.Errorf("the receiver's alert names the referrer's concern %d", m.ConcernID)
-				}
+			if m.Kind != lifeguard.AlertReferral || m.RecordID != r.ID {
+				continue
+			}
+			toB = toB || m.UserID == f.dslB.ID
+			called = called || m.WebhookID == hook.ID
+			if m.ConcernID != 0 || m.OrganisationID != f.orgB.ID {
+				t.Errorf("the receiver's alert names the referrer's concern %d or organisation %d", m.ConcernID, m.OrganisationID)
 			}
 		}
-		if !toB {
-			t.Error("B's DSL was not alerted of the referral")
+		if !toB || !called {
+			t.Errorf("B's DSL alerted %t, B's webhook called %t", toB, called)
 		}
 	})
 	step(t, "AcknowledgeAskReplyDecide", func(t *testing.T) {
