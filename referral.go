@@ -249,7 +249,9 @@ type Referral struct {
 	// Retention is the retention category of the records
 	// (RetentionAllegation for a LADO referral), "" for the usual one.
 	Retention string            `json:"retention,omitempty"`
-	Messages  []ReferralMessage `json:"messages"`
+	// DueBy is one working day after it was sent (NewReferral.DueBy).
+	DueBy    time.Time         `json:"due_by"`
+	Messages []ReferralMessage `json:"messages"`
 }
 
 // Open reports whether the agency has not yet decided.
@@ -292,6 +294,17 @@ type NewReferral struct {
 	// first, at that time, to the person PhoneNote names.
 	PhonedAt  *time.Time `json:"phoned_at,omitempty"`
 	PhoneNote string     `json:"phone_note,omitempty"`
+	// DueBy is one working day after sending by the procedure's calendar,
+	// which the caller computes (WorkingDayCounter): the time the partnership
+	// expects the agency to decide by, against which the board report
+	// measures acknowledgement and decision. Never read from JSON.
+	DueBy time.Time `json:"-"`
+}
+
+// WorkingDayCounter counts working days by the partnership's calendar
+// (internal/procedure's Calendar).
+type WorkingDayCounter interface {
+	AddWorkingDays(from time.Time, n int) time.Time
 }
 
 // ReferralAnswer is the agency's decision on a referral.
@@ -355,4 +368,23 @@ type ReferralStore interface {
 	// its partnership (the partnership officer or an administrator); 0
 	// removes the row.
 	SetReferralReceiver(ctx context.Context, partnership int64, route RouteCode, org int64) error
+}
+
+// ReferralTally is the journey of the referrals of one route sent in a
+// report's period: counts and bands only. AckOnTime and DecidedOnTime
+// count those acknowledged and decided within one working day of sending;
+// AckBands and DecideBands count them by the time it took, in the bands
+// of FirstDecisionBand (Key is the band's start in minutes); Outcomes
+// counts the decisions by outcome code.
+type ReferralTally struct {
+	Route         RouteCode      `json:"route"`
+	Agency        ReferralAgency `json:"agency"`
+	Sent          int64          `json:"sent"`
+	Acknowledged  int64          `json:"acknowledged"`
+	AckOnTime     int64          `json:"ack_on_time"`
+	Decided       int64          `json:"decided"`
+	DecidedOnTime int64          `json:"decided_on_time"`
+	AckBands      []Tally        `json:"ack_bands"`
+	DecideBands   []Tally        `json:"decide_bands"`
+	Outcomes      []Tally        `json:"outcomes"`
 }

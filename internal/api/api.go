@@ -37,6 +37,9 @@ type API struct {
 	Webhooks lifeguard.WebhookStore
 	// Referrals are referrals to and from other agencies (referrals.go).
 	Referrals lifeguard.ReferralStore
+	// Calendar counts the working day by which an agency is expected to
+	// decide a referral: the procedure's.
+	Calendar lifeguard.WorkingDayCounter
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.

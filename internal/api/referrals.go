@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -56,6 +57,10 @@ func (a *API) sendReferral(w http.ResponseWriter, r *http.Request) error {
 			Problem: "differs from the concern in the path; leave it out"}})
 	}
 	in.ConcernID = id
+	if a.Calendar == nil {
+		return fmt.Errorf("api: no calendar to count the referral's working day")
+	}
+	in.DueBy = a.Calendar.AddWorkingDays(a.now(), 1)
 	x, err := a.Referrals.SendReferral(r.Context(), in)
 	if err != nil {
 		return err

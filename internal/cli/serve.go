@@ -15,6 +15,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/auth"
 	"github.com/lifeguard-scp/lifeguard/internal/demo"
 	"github.com/lifeguard-scp/lifeguard/internal/jobs"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/web"
@@ -128,7 +129,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Auth:   svc,
 		Pages:  pages,
 		Ready:  readiness{db},
-		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Referrals: db,
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(),
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {
@@ -181,7 +182,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 
 // seedDemo seeds the demonstration partnership into an empty database, and
 // leaves a database that already has one as it is.
-func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, fw *lifeguard.Framework, clock *demo.Clock,
+func seedDemo(ctx context.Context, db *sqlstore.DB, proc *procedure.Procedure, fw *lifeguard.Framework, clock *demo.Clock,
 	password string) (int, error) {
 	orgs, err := db.Organisations(lifeguard.WithActor(ctx, lifeguard.SystemActor()))
 	if err != nil {
@@ -195,7 +196,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, fw *
 		return 0, err
 	}
 	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw,
-		Accounts: db, Referrals: db},
+		Accounts: db, Referrals: db, Calendar: proc.Calendar()},
 		clock, hash, time.Now())
 }
 

@@ -59,6 +59,7 @@ type Stores struct {
 	// Referrals, when set, seeds the directory of referrals and
 	// referrals at every stage (referrals.go).
 	Referrals lifeguard.ReferralStore
+	Calendar  lifeguard.WorkingDayCounter
 	// Accounts records which users the seed created, so that serve --demo
 	// exempts exactly them from the second factor.
 	Accounts AccountMarker

@@ -28,7 +28,7 @@ const (
 // source of its own, so that the rest of the demo stays as it was.
 func seedReferrals(ctx context.Context, s Stores, clock *Clock, rec *record.Recorder, named map[string]*lifeguard.User,
 	orgs map[string]*lifeguard.Organisation, now time.Time) error {
-	if s.Referrals == nil {
+	if s.Referrals == nil || s.Calendar == nil {
 		return nil
 	}
 	rng := rand.New(rand.NewPCG(2026, 16))
@@ -70,8 +70,9 @@ func seedReferrals(ctx context.Context, s Stores, clock *Clock, rec *record.Reco
 			if _, ok := lifeguard.ReferralAgencyOf(r.Code); !ok {
 				continue
 			}
-			clock.at(at.Add(time.Duration(20+rng.IntN(40)) * time.Minute))
-			nr := lifeguard.NewReferral{ConcernID: c.ID, Route: r.Code, Parts: parts}
+			sent := at.Add(time.Duration(20+rng.IntN(40)) * time.Minute)
+			clock.at(sent)
+			nr := lifeguard.NewReferral{ConcernID: c.ID, Route: r.Code, Parts: parts, DueBy: s.Calendar.AddWorkingDays(sent, 1)}
 			if phoned {
 				t := at.Add(10 * time.Minute)
 				nr.PhonedAt, nr.PhoneNote = &t, "The duty social worker on the front door's line"

@@ -26,7 +26,7 @@ const jReferral = "referral"
 
 const referralColumns = `r.id, r.concern_id, r.route, r.agency, r.from_organisation_id, org_from.name,
 	r.to_organisation_id, org_to.name, r.status, r.parts, r.sent_at, r.phoned_at, r.phone_note, r.acknowledged_at,
-	r.decided_at, r.outcome, r.decision_note, r.considered_at, r.harm_threshold_met, r.retention`
+	r.decided_at, r.outcome, r.decision_note, r.considered_at, r.harm_threshold_met, r.retention, r.due_by`
 
 const referralFrom = ` FROM referrals r JOIN organisations org_from ON org_from.id = r.from_organisation_id
 	JOIN organisations org_to ON org_to.id = r.to_organisation_id`
@@ -34,17 +34,17 @@ const referralFrom = ` FROM referrals r JOIN organisations org_from ON org_from.
 func scanReferral(scan func(...any) error) (*lifeguard.Referral, error) {
 	var r lifeguard.Referral
 	var route, agency, status, parts string
-	var sent int64
+	var sent, due int64
 	var phoned, acked, decided, considered sql.NullInt64
 	var met sql.NullBool
 	var outcome string
 	if err := scan(&r.ID, &r.ConcernID, &route, &agency, &r.FromOrgID, &r.FromOrgName, &r.ToOrgID, &r.ToOrgName,
 		&status, &parts, &sent, &phoned, &r.PhoneNote, &acked, &decided, &outcome, &r.DecisionNote, &considered,
-		&met, &r.Retention); err != nil {
+		&met, &r.Retention, &due); err != nil {
 		return nil, err
 	}
 	r.Route, r.Agency, r.Status = lifeguard.RouteCode(route), lifeguard.ReferralAgency(agency), lifeguard.ReferralStatus(status)
-	r.Outcome, r.SentAt = lifeguard.ReferralOutcome(outcome), fromMicros(sent)
+	r.Outcome, r.SentAt, r.DueBy = lifeguard.ReferralOutcome(outcome), fromMicros(sent), fromMicros(due)
 	r.PhonedAt, r.AcknowledgedAt, r.DecidedAt, r.ConsideredAt = timePtr(phoned), timePtr(acked), timePtr(decided), timePtr(considered)
 	if met.Valid {
 		r.HarmThresholdMet = &met.Bool
@@ -159,6 +159,9 @@ func (db *DB) SendReferral(ctx context.Context, in lifeguard.NewReferral) (*life
 		if in.PhonedAt == nil && strings.TrimSpace(in.PhoneNote) != "" {
 			p.add("phoned_at", "is required when the phone call is described")
 		}
+		if !in.DueBy.After(now) {
+			p.add("due_by", "must be after the time of sending: one working day after it")
+		}
 		if d := in.Parts.ChronologySince; !d.IsZero() && !realDate(d) {
 			p.add("parts.chronology_since", "is not a real date")
 		}
@@ -194,10 +197,10 @@ func (db *DB) SendReferral(ctx context.Context, in lifeguard.NewReferral) (*life
 			retention = lifeguard.RetentionAllegation
 		}
 		id, err := tx.insert(ctx, `INSERT INTO referrals (concern_id, route, agency, from_organisation_id,
-			to_organisation_id, status, parts, snapshot, sent_by, sent_at, phoned_at, phone_note, retention)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, string(in.Route), string(agency), c.OrganisationID, to,
-			string(lifeguard.ReferralSent), string(parts), string(snapJSON), nullID(a.UserID), micros(now), phoned,
-			in.PhoneNote, retention)
+			to_organisation_id, status, parts, snapshot, sent_by, sent_at, due_by, phoned_at, phone_note, retention)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, string(in.Route), string(agency), c.OrganisationID, to,
+			string(lifeguard.ReferralSent), string(parts), string(snapJSON), nullID(a.UserID), micros(now),
+			micros(trunc(in.DueBy)), phoned, in.PhoneNote, retention)
 		if err != nil {
 			return err
 		}

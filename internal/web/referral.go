@@ -290,7 +290,7 @@ func (wb *Web) sendReferral(w http.ResponseWriter, r *http.Request) error {
 		in := lifeguard.NewReferral{ConcernID: id, Route: lifeguard.RouteCode(r.PostFormValue("route")),
 			Parts: lifeguard.ReferralParts{Words: r.PostFormValue("words") != "", Decisions: r.PostFormValue("decisions") != "",
 				Child: r.PostFormValue("child") != "", Chronology: r.PostFormValue("chronology") != ""},
-			PhoneNote: r.PostFormValue("phone_note")}
+			PhoneNote: r.PostFormValue("phone_note"), DueBy: wb.referralDue()}
 		since, err := formDate(r.PostFormValue("chronology_since"), "parts.chronology_since",
 			"The referral is not valid", "2026-09-01")
 		if err != nil {
@@ -375,4 +375,15 @@ func (wb *Web) concernReferrals(ctx context.Context, u *lifeguard.User, c *lifeg
 		return nil, nil
 	}
 	return v, nil
+}
+
+// referralDue is one working day from now by the procedure's calendar:
+// what the partnership expects of the agency (Working Together's one
+// working day to decide), which the board report measures against.
+func (wb *Web) referralDue() time.Time {
+	now := wb.cfg.Now()
+	if wb.cfg.Procedure == nil { // only pages tested without a procedure
+		return now.Add(24 * time.Hour)
+	}
+	return wb.cfg.Procedure.Calendar().AddWorkingDays(now, 1)
 }

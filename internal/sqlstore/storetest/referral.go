@@ -49,7 +49,7 @@ func (f *fixture) referralWorld(t *testing.T) referralWorld {
 func (f *fixture) sendReferral(t *testing.T) (*lifeguard.Concern, *lifeguard.Referral) {
 	t.Helper()
 	c := f.report(t, f.staff)
-	r, err := f.db.SendReferral(as(t.Context(), f.dsl), lifeguard.NewReferral{ConcernID: c.ID, Route: "CSC_REFERRAL",
+	r, err := f.db.SendReferral(as(t.Context(), f.dsl), lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID, Route: "CSC_REFERRAL",
 		Parts: lifeguard.ReferralParts{Words: true, Decisions: true, Child: true, Chronology: true}})
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +63,7 @@ func referralRuleCases() map[lifeguard.Op]ruleCase {
 	org, part := lifeguard.ReachOrganisation, lifeguard.ReachPartnership
 	return map[lifeguard.Op]ruleCase{
 		lifeguard.OpSendReferral: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
-			_, err := f.db.SendReferral(ctx, lifeguard.NewReferral{ConcernID: r.concern, Route: "CSC_REFERRAL"})
+			_, err := f.db.SendReferral(ctx, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: r.concern, Route: "CSC_REFERRAL"})
 			return err
 		}},
 		lifeguard.OpReadReferral: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
@@ -95,7 +95,7 @@ func (f *fixture) ruleReferral(t *testing.T) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := f.db.SendReferral(as(ctx, f.dslB), lifeguard.NewReferral{ConcernID: c.ID, Route: "POLICE_101"})
+	r, err := f.db.SendReferral(as(ctx, f.dslB), lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID, Route: "POLICE_101"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func testReferralAccess(t *testing.T, open Opener) {
 	}{
 		{"SendReferral", []string{fb, nf, ok, nf, nf, nf, nf, nf, nf, nf, ok, ua}, true, func(ctx context.Context, tg target) error {
 			c := f.report(t, f.staff)
-			_, err := f.db.SendReferral(ctx, lifeguard.NewReferral{ConcernID: c.ID, Route: "CSC_REFERRAL"})
+			_, err := f.db.SendReferral(ctx, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID, Route: "CSC_REFERRAL"})
 			return err
 		}},
 		{"Referral", []string{fb, fb, ok, fb, fb, ok, nf, nf, nf, nf, ok, ua}, false, func(ctx context.Context, tg target) error {
@@ -244,7 +244,7 @@ func testReferrals(t *testing.T, open Opener) {
 	var r *lifeguard.Referral
 	step(t, "Send", func(t *testing.T) {
 		var err error
-		r, err = f.db.SendReferral(A, lifeguard.NewReferral{ConcernID: c.ID, Route: "CSC_REFERRAL",
+		r, err = f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID, Route: "CSC_REFERRAL",
 			Parts: lifeguard.ReferralParts{Decisions: true, Child: true}, PhonedAt: &phoned, PhoneNote: "Duty social worker"})
 		if err != nil {
 			t.Fatal(err)
@@ -255,7 +255,7 @@ func testReferrals(t *testing.T, open Opener) {
 		if r.PhonedAt == nil || r.PhonedAt.Unix() != phoned.Unix() {
 			t.Errorf("phoned at %v, want %v", r.PhonedAt, phoned)
 		}
-		_, err = f.db.SendReferral(A, lifeguard.NewReferral{ConcernID: c.ID, Route: "CSC_REFERRAL"})
+		_, err = f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID, Route: "CSC_REFERRAL"})
 		wantCode(t, err, lifeguard.ECONFLICT)
 	})
 	step(t, "ReceiverSeesTheSnapshotOnly", func(t *testing.T) {
@@ -363,6 +363,39 @@ func testReferrals(t *testing.T, open Opener) {
 			t.Error("A's DSL was not alerted of the answer")
 		}
 	})
+	step(t, "TheJourneyInTheReport", func(t *testing.T) {
+		day := lifeguard.DateOf(f.now())
+		q := lifeguard.ReportQuery{From: lifeguard.DateOf(f.now().AddDate(0, 0, -1)), To: day}
+		board, err := f.db.ReportCounts(as(ctx, f.officer), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.OrganisationID = f.orgA.ID
+		own, err := f.db.ReportCounts(A, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, rc := range map[string]*lifeguard.ReportCounts{"board": board, "school": own} {
+			if len(rc.Referrals) != 1 {
+				t.Fatalf("%s: referrals %+v", name, rc.Referrals)
+			}
+			x := rc.Referrals[0]
+			if x.Route != "CSC_REFERRAL" || x.Sent != 1 || x.Acknowledged != 1 || x.AckOnTime != 1 || x.Decided != 1 ||
+				x.DecidedOnTime != 1 || len(x.Outcomes) != 1 || x.Outcomes[0] != (lifeguard.Tally{Key: "section_47", N: 1}) ||
+				len(x.AckBands) != 1 || x.AckBands[0].Key != "30" {
+				t.Errorf("%s: %+v", name, x)
+			}
+		}
+		// The front door sent nothing: its own report has no referrals.
+		q.OrganisationID = f.orgB.ID
+		theirs, err := f.db.ReportCounts(B, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(theirs.Referrals) != 0 {
+			t.Errorf("the front door's own report counts %+v", theirs.Referrals)
+		}
+	})
 	step(t, "JournaledOnBothSides", func(t *testing.T) {
 		var fromA, fromB, disclosed int
 		for _, e := range journalAfter(t, f.db, seq) {
@@ -404,7 +437,7 @@ func testReferralLADO(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := f.db.SendReferral(A, lifeguard.NewReferral{ConcernID: c.ID, Route: "LADO_REFERRAL",
+	r, err := f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID, Route: "LADO_REFERRAL",
 		Parts: lifeguard.ReferralParts{Words: true}})
 	if err != nil {
 		t.Fatal(err)
@@ -451,20 +484,24 @@ func testReferralInputs(t *testing.T, open Opener) {
 		name, path string
 		call       func() error
 	}{
+		{"NoDueBy", "due_by", func() error {
+			_, err := f.db.SendReferral(A, lifeguard.NewReferral{ConcernID: unsent.ID, Route: "CSC_REFERRAL"})
+			return err
+		}},
 		{"NoRoute", "route", func() error {
-			_, err := f.db.SendReferral(A, lifeguard.NewReferral{ConcernID: c.ID})
+			_, err := f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID})
 			return err
 		}},
 		{"RouteNotReferred", "route", func() error {
-			_, err := f.db.SendReferral(A, lifeguard.NewReferral{ConcernID: c.ID, Route: "ADVICE_PARENTS"})
+			_, err := f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID, Route: "ADVICE_PARENTS"})
 			return err
 		}},
 		{"RouteNotOfTheConcern", "route", func() error {
-			_, err := f.db.SendReferral(A, lifeguard.NewReferral{ConcernID: c.ID, Route: "LADO_REFERRAL"})
+			_, err := f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID, Route: "LADO_REFERRAL"})
 			return err
 		}},
 		{"PhonedInTheFuture", "phoned_at", func() error {
-			_, err := f.db.SendReferral(A, lifeguard.NewReferral{ConcernID: f.report(t, f.staff).ID, Route: "CSC_REFERRAL",
+			_, err := f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: f.report(t, f.staff).ID, Route: "CSC_REFERRAL",
 				PhonedAt: &future})
 			return err
 		}},
@@ -499,12 +536,12 @@ func testReferralInputs(t *testing.T, open Opener) {
 		}{
 			{"phone_note", func(s string) error {
 				now := f.now()
-				_, err := f.db.SendReferral(A, lifeguard.NewReferral{ConcernID: unsent.ID,
+				_, err := f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: unsent.ID,
 					Route: "CSC_REFERRAL", PhonedAt: &now, PhoneNote: s})
 				return err
 			}},
 			{"route", func(s string) error {
-				_, err := f.db.SendReferral(A, lifeguard.NewReferral{ConcernID: c.ID, Route: lifeguard.RouteCode(s)})
+				_, err := f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID, Route: lifeguard.RouteCode(s)})
 				return err
 			}},
 			{"outcome", func(s string) error {

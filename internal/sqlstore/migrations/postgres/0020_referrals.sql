@@ -31,6 +31,9 @@ CREATE TABLE referrals (
 	snapshot             TEXT    NOT NULL,
 	sent_by              BIGINT  REFERENCES users (id),
 	sent_at              BIGINT  NOT NULL,
+	-- One working day after sending, by the procedure's calendar (the
+	-- caller's): the board report measures the journey against it.
+	due_by               BIGINT  NOT NULL,
 	phoned_at            BIGINT,
 	phone_note           TEXT    NOT NULL DEFAULT '',
 	acknowledged_by      BIGINT  REFERENCES users (id),

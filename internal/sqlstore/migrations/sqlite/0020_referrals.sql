@@ -31,6 +31,9 @@ CREATE TABLE referrals (
 	snapshot             TEXT    NOT NULL,
 	sent_by              INTEGER REFERENCES users (id),
 	sent_at              INTEGER NOT NULL,
+	-- One working day after sending, by the procedure's calendar (the
+	-- caller's): the board report measures the journey against it.
+	due_by               INTEGER NOT NULL,
 	phoned_at            INTEGER,
 	phone_note           TEXT    NOT NULL DEFAULT '',
 	acknowledged_by      INTEGER REFERENCES users (id),
