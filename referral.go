@@ -248,7 +248,7 @@ type Referral struct {
 	HarmThresholdMet *bool      `json:"harm_threshold_met,omitempty"`
 	// Retention is the retention category of the records
 	// (RetentionAllegation for a LADO referral), "" for the usual one.
-	Retention string            `json:"retention,omitempty"`
+	Retention string `json:"retention,omitempty"`
 	// DueBy is one working day after it was sent (NewReferral.DueBy).
 	DueBy    time.Time         `json:"due_by"`
 	Messages []ReferralMessage `json:"messages"`
