@@ -94,6 +94,16 @@ func TestReferralToTheFrontDoor(t *testing.T) {
 	if !strings.Contains(lead.text(), "Their decision") {
 		t.Errorf("the concern page does not show the agency's decision:\n%.3000s", lead.text())
 	}
+
+	// The partnership officer's directory names who receives each route.
+	officer := newBrowser(t)
+	officer.signIn(a.url, "partnership@demo.test")
+	officer.run(chromedp.Navigate(a.url+"/referrals/directory"), chromedp.WaitVisible("main", chromedp.ByQuery))
+	if !strings.Contains(officer.text(), "Riverside LADO") {
+		t.Errorf("the directory does not name the LADO:\n%.2000s", officer.text())
+	}
+	officer.checkAccessible("directory of referrals")
+	officer.screenshot("referral-directory")
 }
 
 // screenshotOf writes one element of the page at desktop and phone widths,

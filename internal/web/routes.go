@@ -55,6 +55,8 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /transfers/{id}/receive", wb.signedIn(wb.receiveTransfer))
 	mux.Handle("POST /concerns/{id}/referrals", wb.signedIn(wb.sendReferral))
 	mux.Handle("GET /referrals", wb.signedIn(wb.referrals))
+	mux.Handle("GET /referrals/directory", wb.signedIn(wb.referralDirectory))
+	mux.Handle("POST /referrals/directory", wb.signedIn(wb.setReferralReceiver))
 	mux.Handle("GET /referrals/{id}", wb.signedIn(wb.referralPage))
 	mux.Handle("POST /referrals/{id}/acknowledge", wb.signedIn(wb.acknowledgeReferral))
 	mux.Handle("POST /referrals/{id}/consider", wb.signedIn(wb.considerReferral))
