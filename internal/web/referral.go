@@ -34,6 +34,8 @@ type referralItem struct {
 	Decided   string
 	Outcome   string
 	ConcernID int64
+	// Stage is the LADO's initial consideration, when made.
+	Stage string
 }
 
 func (wb *Web) referralItem(x *lifeguard.Referral, mine int64) referralItem {
@@ -53,6 +55,12 @@ func (wb *Web) referralItem(x *lifeguard.Referral, mine int64) referralItem {
 	if x.DecidedAt != nil {
 		it.Decided = wb.showTime(*x.DecidedAt)
 		it.Outcome = x.Agency.OutcomeLabel(x.Outcome)
+	}
+	if x.HarmThresholdMet != nil {
+		it.Stage = "Harm threshold not met"
+		if *x.HarmThresholdMet {
+			it.Stage = "Harm threshold met: the LADO manages the allegation"
+		}
 	}
 	return it
 }
