@@ -194,18 +194,18 @@ func TestReferralJourneySuppression(t *testing.T) {
 		})
 	}
 	rng := rand.New(rand.NewPCG(16, 2026))
-	for i := range 25 {
+	for i := range 12 {
 		var atoms [6]int64
 		for j := range atoms {
 			if rng.IntN(3) > 0 {
-				atoms[j] = rng.Int64N(6)
+				atoms[j] = rng.Int64N(5)
 			}
 		}
 		decided := atoms[2] + atoms[4] + atoms[5]
 		first := rng.Int64N(decided + 1)
 		r := referralReport(t, tally("POLICE_101", atoms, map[string]int64{"crime_recorded": first, "no_crime": decided - first}))
 		vals, marks := journey(t, r, "POLICE_101")
-		if got := pinned(vals, marks, 32); len(got) > 0 {
+		if got := pinned(vals, marks, 26); len(got) > 0 {
 			t.Errorf("case %d %v: small figures %v can be worked out from %v", i, atoms, got, marks)
 		}
 		if got := disclosed(t, r); len(got) > 0 {
