@@ -54,6 +54,14 @@ const (
 	OpSetChildrenCount Op = "set the organisation's number of children"
 )
 
+// Referrals to another agency of the partnership (issue 16, referral.go).
+const (
+	OpSendReferral   Op = "send a concern's route to the agency that receives it"
+	OpReadReferral   Op = "see referrals sent or received"
+	OpAnswerReferral Op = "acknowledge, consider and answer a referral received"
+	OpKeepDirectory  Op = "keep the partnership's directory of who receives referrals"
+)
+
 // The register of children (issue 15): who a child is, kept inside the
 // child's organisation. Finding a child (by name, year group, identifier
 // or reference) stays OpFindChild.
@@ -76,6 +84,7 @@ func Ops() []Op {
 		OpAlertSettings,
 		OpSetChildrenCount,
 		OpReadChildIdentity, OpImportChildren, OpMergeChildren,
+		OpSendReferral, OpReadReferral, OpAnswerReferral, OpKeepDirectory,
 	}
 }
 
@@ -171,6 +180,17 @@ func (op Op) rule() (rule, bool) {
 
 	case OpSetChildrenCount: // the figures per 1,000 children of the board report
 		return rule{no, no, org, no, part, no}, true
+	// Referrals: reach org is the sending or the receiving organisation,
+	// which the store tells apart (internal/sqlstore/access_referral.go).
+	case OpSendReferral:
+		return rule{no, org, no, no, no, no}, true
+	case OpReadReferral:
+		return rule{no, org, no, no, no, no}, true
+	case OpAnswerReferral:
+		return rule{no, org, no, no, no, no}, true
+	case OpKeepDirectory:
+		return rule{no, no, no, part, part, no}, true
+
 	// The register of children: staff see the names of the children they
 	// find to report about; no one outside the organisation sees any.
 	case OpReadChildIdentity:

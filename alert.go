@@ -21,6 +21,10 @@ import (
 //     escalation list, once (AlertEscalation);
 //   - a filter alert for illegal content, terrorism, self-harm or
 //     extremism: the DSLs and deputies, at once (AlertFilterAlert);
+//   - a referral received, or a referrer's reply: the receiving
+//     agency's DSLs, at once (AlertReferral); the agency's answer or
+//     request for more information: the referring DSLs, at once
+//     (AlertReferralAnswer), as immediate alerts;
 //   - open concerns overdue (judged as Judge does, with the window of
 //     "now"): a daily digest to the DSLs and deputies (AlertDigest,
 //     DigestOverdue).
@@ -58,7 +62,7 @@ func DefaultAlertPreferences() AlertPreferences {
 // for AlertDigest, digest says which digest.
 func (p AlertPreferences) Wants(k AlertKind, digest DigestKind) bool {
 	switch k {
-	case AlertNewConcern:
+	case AlertNewConcern, AlertReferral, AlertReferralAnswer:
 		return p.Immediate
 	case AlertDigest:
 		if digest == DigestOverdue {

@@ -21,17 +21,22 @@ const (
 	AlertEscalation  AlertKind = "escalation"   // an urgent concern was not opened in time
 	AlertFilterAlert AlertKind = "filter_alert" // the DNS filter saw something a DSL must know
 	AlertDigest      AlertKind = "digest"       // a summary of work waiting (email only)
+
+	// Referrals (referral.go): a referral or a referrer's reply reached
+	// the receiving agency; the agency answered or asked for more.
+	AlertReferral       AlertKind = "referral"
+	AlertReferralAnswer AlertKind = "referral_answer"
 )
 
 // WebhookEvents are the kinds a webhook may subscribe to.
 func WebhookEvents() []AlertKind {
-	return []AlertKind{AlertNewConcern, AlertEscalation, AlertFilterAlert}
+	return []AlertKind{AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertReferral, AlertReferralAnswer}
 }
 
 // Valid reports whether k is a known kind.
 func (k AlertKind) Valid() bool {
 	switch k {
-	case AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertDigest:
+	case AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertDigest, AlertReferral, AlertReferralAnswer:
 		return true
 	}
 	return false
@@ -42,6 +47,9 @@ var alertWords = map[AlertKind]string{
 	AlertEscalation:  "Escalated concern",
 	AlertFilterAlert: "Filter alert",
 	AlertDigest:      "Digest",
+
+	AlertReferral:       "Referral received",
+	AlertReferralAnswer: "Referral answered",
 }
 
 // Label names the kind for a page.

@@ -78,6 +78,11 @@ type ReportCounts struct {
 	// 30 days and a day after that (FirstDecisionBand).
 	FirstDecision []Tally `json:"first_decision"`
 
+	// Referrals are the journeys of the referrals sent in the period to
+	// another agency, by route (referral.go); an organisation's report has
+	// its own referrals. Read afresh each time, like Audits.
+	Referrals []ReferralTally `json:"referrals"`
+
 	// Audits and Plan are about organisations and the partnership's plan,
 	// not children. Plan is nil in an organisation's report.
 	Audits *AuditCounts `json:"audits"`

@@ -35,6 +35,11 @@ type API struct {
 	Triager  lifeguard.Triager
 	Filter   lifeguard.FilterStore
 	Webhooks lifeguard.WebhookStore
+	// Referrals are referrals to and from other agencies (referrals.go).
+	Referrals lifeguard.ReferralStore
+	// Calendar counts the working day by which an agency is expected to
+	// decide a referral: the procedure's.
+	Calendar lifeguard.WorkingDayCounter
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -102,6 +107,15 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/webhooks", a.handle(a.webhooks))
 	mux.Handle("POST /api/v1/webhooks", a.handle(a.createWebhook))
 	mux.Handle("DELETE /api/v1/webhooks/{id}", a.handle(a.removeWebhook))
+
+	// Referrals to and from other agencies of the partnership.
+	mux.Handle("POST /api/v1/concerns/{id}/referrals", a.handle(a.sendReferral))
+	mux.Handle("GET /api/v1/referrals", a.handle(a.referrals))
+	mux.Handle("GET /api/v1/referrals/{id}", a.handle(a.getReferral))
+	mux.Handle("POST /api/v1/referrals/{id}/acknowledge", a.handle(a.acknowledgeReferral))
+	mux.Handle("POST /api/v1/referrals/{id}/consider", a.handle(a.considerReferral))
+	mux.Handle("POST /api/v1/referrals/{id}/answer", a.handle(a.answerReferral))
+	mux.Handle("POST /api/v1/referrals/{id}/messages", a.handle(a.addReferralMessage))
 
 	// Anything else under /api/, the API's whole mount, answers in JSON,
 	// not with the mux's text.

@@ -16,6 +16,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/demo"
 	"github.com/lifeguard-scp/lifeguard/internal/jobs"
 	"github.com/lifeguard-scp/lifeguard/internal/metrics"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/web"
@@ -132,7 +133,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
 	pages, err := web.New(web.Config{
-		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db,
+		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db, Reminders: db,
 			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db},
 		Framework:     fw,
 		Auth:          svc,
@@ -155,7 +156,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Pages:   pages,
 		Ready:   readiness{db},
 		Metrics: reg,
-		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db,
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(),
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {
@@ -231,7 +232,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 
 // seedDemo seeds the demonstration partnership into an empty database, and
 // leaves a database that already has one as it is.
-func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, fw *lifeguard.Framework, clock *demo.Clock,
+func seedDemo(ctx context.Context, db *sqlstore.DB, proc *procedure.Procedure, fw *lifeguard.Framework, clock *demo.Clock,
 	password string, size demo.Size) (int, error) {
 	orgs, err := db.Organisations(lifeguard.WithActor(ctx, lifeguard.SystemActor()))
 	if err != nil {
@@ -245,7 +246,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, fw *
 		return 0, err
 	}
 	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw,
-		Accounts: db, Children: db},
+		Accounts: db, Children: db, Referrals: db, Calendar: proc.Calendar()},
 		clock, hash, time.Now(), size)
 }
 

@@ -56,6 +56,10 @@ type Stores struct {
 	Audits    lifeguard.AuditStore
 	Plan      lifeguard.PlanStore
 	Framework *lifeguard.Framework
+	// Referrals, when set, seeds the directory of referrals and
+	// referrals at every stage (referrals.go).
+	Referrals lifeguard.ReferralStore
+	Calendar  lifeguard.WorkingDayCounter
 	// Accounts records which users the seed created, so that serve --demo
 	// exempts exactly them from the second factor.
 	Accounts AccountMarker
@@ -96,6 +100,9 @@ func Logins() []Login {
 		{"manager@demo.test", lifeguard.RoleManager, "Riverside Academy", false},
 		{"partnership@demo.test", lifeguard.RolePartnership, "Riverside Partnership Team", false},
 		{"admin@demo.test", lifeguard.RoleAdmin, "Riverside Partnership Team", false},
+		{"csc@demo.test", lifeguard.RoleDSL, demoCSC, false},
+		{"police@demo.test", lifeguard.RoleDSL, demoPolice, false},
+		{"lado@demo.test", lifeguard.RoleDSL, demoLADO, false},
 	}
 }
 
@@ -119,6 +126,8 @@ func orgSpecs() []orgSpec {
 		{"Riverside Community Health", "health", false, [2]int{9, 17}, 6, "HLT"},
 		{"Riverside Youth Service", "youth_service", true, [2]int{11, 17}, 8, "YS"},
 		{"Riverside Partnership Team", "other", false, [2]int{0, 0}, 0, ""},
+		// The LADO receives allegations (referrals.go); it reports none.
+		{demoLADO, "childrens_social_care", false, [2]int{0, 0}, 0, ""},
 	}
 }
 
@@ -416,6 +425,9 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 			return n, fmt.Errorf("demo audits: %w", err)
 		}
 	}
+	if err := seedReferrals(ctx, s, clock, rec, named, orgByName, now); err != nil {
+		return n, fmt.Errorf("demo referrals: %w", err)
+	}
 	if s.Plan != nil {
 		if err := seedPlan(ctx, s, clock, named["partnership@demo.test"], managers, orgByName, now); err != nil {
 			return n, fmt.Errorf("demo plan: %w", err)
@@ -455,6 +467,12 @@ func demoName(email string) string {
 		return "Pat Officer"
 	case "manager@demo.test":
 		return "Morgan Online-Safety"
+	case "csc@demo.test":
+		return "Casey Front-Door"
+	case "police@demo.test":
+		return "Pol Hub-Officer"
+	case "lado@demo.test":
+		return "Lee Designated-Officer"
 	}
 	return "Alex Admin"
 }

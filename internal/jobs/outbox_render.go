@@ -22,6 +22,8 @@ func link(m *lifeguard.OutboxMessage, base string) string {
 	switch {
 	case m.Kind == lifeguard.AlertFilterAlert:
 		return base + "/filter/alerts"
+	case m.Kind == lifeguard.AlertReferral || m.Kind == lifeguard.AlertReferralAnswer:
+		return base + "/referrals/" + strconv.FormatInt(m.RecordID, 10)
 	case m.ConcernID != 0:
 		return base + "/concerns/" + strconv.FormatInt(m.ConcernID, 10)
 	}
@@ -57,6 +59,14 @@ func emailFor(m *lifeguard.OutboxMessage, to, base string) mail.Message {
 	case lifeguard.AlertFilterAlert:
 		subject = "Lifeguard: a filter alert needs attention " + when(m.Urgency)
 		lead = "The web filter has raised an alert that needs a designated safeguarding lead's attention."
+	case lifeguard.AlertReferral:
+		subject = "Lifeguard: a referral has come to your organisation"
+		lead = "A referral from another organisation of the partnership, or a reply from the referrer, has come to " +
+			"your organisation in Lifeguard. Please acknowledge it and decide what happens next."
+	case lifeguard.AlertReferralAnswer:
+		subject = "Lifeguard: an agency has answered your referral"
+		lead = "The agency you referred to has acknowledged or answered a referral your organisation sent, or asked for " +
+			"more information."
 	default:
 		subject = "Lifeguard: work is waiting"
 		lead = "There is work waiting for you in Lifeguard."

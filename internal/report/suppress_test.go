@@ -188,6 +188,7 @@ func (a *attack) equations(r *Report) {
 		}
 		a.eqs = append(a.eqs, e)
 	}
+	a.referralEquations(r)
 	months := rowKeys("trend")
 	a.sumRows("trend", "This period", months)
 	a.sumRows("trend", "Previous period", months)

@@ -184,6 +184,9 @@ func (db *DB) ReportCounts(ctx context.Context, q lifeguard.ReportQuery) (*lifeg
 			db.reports.put(q, version, r)
 		}
 		end := (to + 1) * dayMicros
+		if r.Referrals, err = referralCounts(ctx, tx, q, from*dayMicros, end); err != nil {
+			return err
+		}
 		if r.Audits, err = auditCounts(ctx, tx, q, end-yearMicros, end); err != nil {
 			return err
 		}

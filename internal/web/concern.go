@@ -47,6 +47,8 @@ type concernView struct {
 	Forms   concernForms
 	// ServicesNote says why the help services are not beside the routes.
 	ServicesNote bool
+	// Referrals are the routes sent to other agencies (referral.go).
+	Referrals *concernReferralsView
 }
 
 type factRow struct {
@@ -231,6 +233,10 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 		}
 	}
 	v.Facts = wb.factRows(&c.Facts)
+	var err error
+	if v.Referrals, err = wb.concernReferrals(ctx, u, c); err != nil {
+		return nil, err
+	}
 
 	names := wb.newNamer(ctx, u)
 	if isDSL {

@@ -25,7 +25,9 @@ type Stores struct {
 	Orgs        lifeguard.OrgStore
 	Preferences lifeguard.PreferenceStore
 	Transfers   lifeguard.TransferStore
-	Reminders   lifeguard.ReminderStore
+	// Referrals are referrals to and from other agencies (referral.go).
+	Referrals lifeguard.ReferralStore
+	Reminders lifeguard.ReminderStore
 	// Drafts keeps report forms posted after their session ended.
 	Drafts  lifeguard.DraftStore
 	Audits  lifeguard.AuditStore
@@ -53,6 +55,7 @@ func (s Stores) missing() string {
 		{"Orgs", s.Orgs != nil},
 		{"Preferences", s.Preferences != nil},
 		{"Transfers", s.Transfers != nil},
+		{"Referrals", s.Referrals != nil},
 		{"Reminders", s.Reminders != nil},
 		{"Drafts", s.Drafts != nil},
 		{"Audits", s.Audits != nil},

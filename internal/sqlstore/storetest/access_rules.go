@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 
@@ -25,6 +26,7 @@ type ruleRecords struct {
 	receivedChild     int64 // B's child whose file A received
 	audit, planAction int64
 	fw                *lifeguard.Framework
+	referral          int64 // from B to A (referral.go)
 	events            int
 }
 
@@ -194,6 +196,7 @@ func testAccessRules(t *testing.T, open Opener) {
 		users[role] = f.user(t, f.orgA, role)
 	}
 	cases := ruleCases()
+	maps.Copy(cases, referralRuleCases())
 	for _, op := range lifeguard.Ops() {
 		c, ok := cases[op]
 		if !ok {
@@ -264,6 +267,7 @@ func (f *fixture) ruleRecords(t *testing.T) *ruleRecords {
 		t.Fatal(err)
 	}
 	r.planAction = x.ID
+	r.referral = f.ruleReferral(t)
 	if _, err := f.db.SetFilterPolicy(sys(ctx), f.orgA.ID, []byte(`{"groups":{}}`)); err != nil {
 		t.Fatal(err)
 	}

@@ -111,6 +111,11 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"OutboxNewConcern", testOutboxNewConcern},
 		{"OutboxDelivery", testOutboxDelivery},
 		{"Webhooks", testWebhooks},
+
+		{"ReferralAccess", testReferralAccess},
+		{"Referrals", testReferrals},
+		{"ReferralLADO", testReferralLADO},
+		{"ReferralInputs", testReferralInputs},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
