@@ -51,6 +51,15 @@ const (
 	OpAlertSettings Op = "see and set the organisation's alert settings"
 )
 
+// Monitoring (monitor.go): the monitor role posts captures; only the
+// organisation's DSLs see them.
+const (
+	OpSendCaptures        Op = "send what a monitor captures"
+	OpReadMonitorSettings Op = "read the monitoring settings"
+	OpSetMonitorSettings  Op = "set the monitoring settings"
+	OpReviewCaptures      Op = "see and review the monitor's captures"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -62,6 +71,7 @@ func Ops() []Op {
 		OpSendFilterEvents, OpReadFilterPolicy, OpSetFilterPolicy, OpReadFilterAlerts, OpReadFilterReviews,
 		OpReadReminders,
 		OpAlertSettings,
+		OpSendCaptures, OpReadMonitorSettings, OpSetMonitorSettings, OpReviewCaptures,
 	}
 }
 
@@ -85,8 +95,9 @@ const (
 func (r Reach) Covers(near Reach) bool { return r != ReachNone && near <= r }
 
 // rule is one row of the table: the reach of each role, in the order of
-// Roles().
-type rule [6]Reach
+// Roles(). A row may leave out the last columns, which are then ReachNone:
+// the monitor's column is written only where it reaches something.
+type rule [7]Reach
 
 // rule returns the row of op, and false for an operation without a row.
 func (op Op) rule() (rule, bool) {
@@ -97,7 +108,7 @@ func (op Op) rule() (rule, bool) {
 		part = ReachPartnership
 	)
 	switch op {
-	//                                   staff dsl manager partnership admin filter
+	//                                   staff dsl manager partnership admin filter monitor
 	case OpRecordConcern:
 		return rule{org, org, org, no, no, no}, true
 	case OpReadConcern:
@@ -135,7 +146,7 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, no, no, part, no, no}, true
 
 	case OpReadUser:
-		return rule{org, org, org, org, part, own}, true
+		return rule{org, org, org, org, part, own, own}, true
 	case OpAdminister:
 		return rule{no, no, no, no, part, no}, true
 
@@ -154,6 +165,15 @@ func (op Op) rule() (rule, bool) {
 
 	case OpAlertSettings: // when digests go and whom an unopened concern escalates to
 		return rule{no, org, org, no, no, no}, true
+
+	case OpSendCaptures:
+		return rule{no, no, no, no, no, no, org}, true
+	case OpReadMonitorSettings: // the monitor reads the excluded sites and the notice
+		return rule{no, org, org, no, no, no, org}, true
+	case OpSetMonitorSettings:
+		return rule{no, org, org, no, no, no, no}, true
+	case OpReviewCaptures:
+		return rule{no, org, no, no, no, no, no}, true
 	}
 	return rule{}, false
 }
@@ -214,8 +234,8 @@ func (r Role) Can(op Op) bool { return r.May(op) != ReachNone }
 // stores; they sit here so that every rule of a role reads in one file.
 
 // UsesPages reports whether the role signs in to the pages: a DNS filter's
-// account works with an API token only.
-func (r Role) UsesPages() bool { return r != RoleFilter }
+// or a monitor's account works with an API token only.
+func (r Role) UsesPages() bool { return r != RoleFilter && r != RoleMonitor }
 
 // NeedsSecondFactor reports whether the role must use a second factor:
 // those that see many children's records or manage who can.

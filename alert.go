@@ -21,6 +21,9 @@ import (
 //     escalation list, once (AlertEscalation);
 //   - a filter alert for illegal content, terrorism, self-harm or
 //     extremism: the DSLs and deputies, at once (AlertFilterAlert);
+//   - a monitoring capture of severity 4 or 5: the DSLs and deputies, at
+//     once, as for an urgent concern (AlertCapture); the others are
+//     counted in the daily digest;
 //   - open concerns overdue (judged as Judge does, with the window of
 //     "now"): a daily digest to the DSLs and deputies (AlertDigest,
 //     DigestOverdue).
@@ -58,7 +61,9 @@ func DefaultAlertPreferences() AlertPreferences {
 // for AlertDigest, digest says which digest.
 func (p AlertPreferences) Wants(k AlertKind, digest DigestKind) bool {
 	switch k {
-	case AlertNewConcern:
+	case AlertNewConcern, AlertCapture:
+		// A capture that alerts is one where a child may be at risk now:
+		// it goes with the immediate alerts a DSL cannot turn off.
 		return p.Immediate
 	case AlertDigest:
 		if digest == DigestOverdue {
@@ -220,6 +225,9 @@ type Digest struct {
 	// MaxDigestConcerns of them.
 	Concerns   int     `json:"concerns"`
 	ConcernIDs []int64 `json:"concern_ids"`
+	// Captures counts the monitoring captures below the alert severity
+	// received since the last digest and not yet reviewed (DigestNew).
+	Captures int `json:"captures"`
 }
 
 // MaxDigestConcerns is how many concerns a digest names; its count goes

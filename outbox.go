@@ -21,17 +21,18 @@ const (
 	AlertEscalation  AlertKind = "escalation"   // an urgent concern was not opened in time
 	AlertFilterAlert AlertKind = "filter_alert" // the DNS filter saw something a DSL must know
 	AlertDigest      AlertKind = "digest"       // a summary of work waiting (email only)
+	AlertCapture     AlertKind = "capture"      // a monitoring capture of severity 4 or 5
 )
 
 // WebhookEvents are the kinds a webhook may subscribe to.
 func WebhookEvents() []AlertKind {
-	return []AlertKind{AlertNewConcern, AlertEscalation, AlertFilterAlert}
+	return []AlertKind{AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertCapture}
 }
 
 // Valid reports whether k is a known kind.
 func (k AlertKind) Valid() bool {
 	switch k {
-	case AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertDigest:
+	case AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertDigest, AlertCapture:
 		return true
 	}
 	return false
@@ -42,6 +43,7 @@ var alertWords = map[AlertKind]string{
 	AlertEscalation:  "Escalated concern",
 	AlertFilterAlert: "Filter alert",
 	AlertDigest:      "Digest",
+	AlertCapture:     "Monitoring capture",
 }
 
 // Label names the kind for a page.
@@ -65,7 +67,8 @@ type OutboxMessage struct {
 	WebhookID      int64     `json:"webhook_id,omitempty"` // the webhook called
 	OrganisationID int64     `json:"organisation_id"`
 	ConcernID      int64     `json:"concern_id,omitempty"`
-	// RecordID is another record the alert is about (a filter alert's id).
+	// RecordID is another record the alert is about (a filter alert's or
+	// a capture's id).
 	RecordID int64   `json:"record_id,omitempty"`
 	Urgency  Urgency `json:"urgency,omitempty"`
 	// DedupeKey, when not empty, makes the message once only: writing a

@@ -22,6 +22,8 @@ func link(m *lifeguard.OutboxMessage, base string) string {
 	switch {
 	case m.Kind == lifeguard.AlertFilterAlert:
 		return base + "/filter/alerts"
+	case m.Kind == lifeguard.AlertCapture:
+		return base + "/monitor/captures"
 	case m.ConcernID != 0:
 		return base + "/concerns/" + strconv.FormatInt(m.ConcernID, 10)
 	}
@@ -57,6 +59,10 @@ func emailFor(m *lifeguard.OutboxMessage, to, base string) mail.Message {
 	case lifeguard.AlertFilterAlert:
 		subject = "Lifeguard: a filter alert needs attention " + when(m.Urgency)
 		lead = "The web filter has raised an alert that needs a designated safeguarding lead's attention."
+	case lifeguard.AlertCapture:
+		subject = "Lifeguard: a monitoring capture needs attention " + when(m.Urgency)
+		lead = "The monitoring of what children type and search has found something that may mean a child is at risk" +
+			" and needs a designated safeguarding lead's attention."
 	default:
 		subject = "Lifeguard: work is waiting"
 		lead = "There is work waiting for you in Lifeguard."
