@@ -1,0 +1,175 @@
+package monitor
+
+// matcher is an Aho-Corasick automaton over the bytes of normalised text,
+// compiled to a dense transition table: one table read per input byte and no
+// backtracking, whatever the number of patterns.
+//
+// Bytes are first mapped to classes (every byte used by some pattern gets its
+// own class, ' ' and '\n' share one, all other bytes share class 0), which
+// keeps the table at states × classes rather than states × 256.
+//
+// Transitions hold the target state premultiplied by the number of classes,
+// so the inner loop is one add and one load; the top bit marks targets that
+// have output, so the loop only leaves the fast path on a hit.
+type matcher struct {
+	class    [256]uint16
+	nclass   int
+	delta    []uint32 // (state*nclass + class) -> next state*nclass | outFlag
+	outStart []int32  // own outputs of state s are outIDs[outStart[s]:outStart[s+1]]
+	outIDs   []int32
+	outLink  []int32 // nearest state down the failure chain with outputs, or -1
+	patLen   []int32
+}
+
+const outFlag = 1 << 31
+
+// compile builds the automaton for patterns (non-empty byte strings).
+func compile(patterns [][]byte) *matcher {
+	m := &matcher{}
+	// Byte classes.
+	used := [256]bool{}
+	for _, p := range patterns {
+		for _, b := range p {
+			used[b] = true
+		}
+	}
+	used['\n'] = false
+	next := uint16(1)
+	for b := range 256 {
+		if used[b] {
+			m.class[b] = next
+			next++
+		}
+	}
+	m.class['\n'] = m.class[' ']
+	m.nclass = int(next)
+	C := m.nclass
+
+	// Trie.
+	trie := make([]int32, C, C*(len(patterns)+1))
+	for i := range trie {
+		trie[i] = -1
+	}
+	own := [][]int32{nil}
+	m.patLen = make([]int32, len(patterns))
+	for id, p := range patterns {
+		m.patLen[id] = int32(len(p))
+		s := 0
+		for _, b := range p {
+			c := int(m.class[b])
+			t := trie[s*C+c]
+			if t < 0 {
+				t = int32(len(own))
+				trie[s*C+c] = t
+				own = append(own, nil)
+				for range C {
+					trie = append(trie, -1)
+				}
+			}
+			s = int(t)
+		}
+		own[s] = append(own[s], int32(id))
+	}
+	n := len(own)
+
+	// Failure links and the full transition function, breadth first.
+	fail := make([]int32, n)
+	m.outLink = make([]int32, n)
+	m.delta = make([]uint32, n*C)
+	queue := make([]int32, 0, n)
+	m.outLink[0] = -1
+	for c := range C {
+		t := trie[c]
+		if t < 0 {
+			m.delta[c] = 0
+			continue
+		}
+		fail[t] = 0
+		m.outLink[t] = -1
+		queue = append(queue, t)
+		m.delta[c] = uint32(t)
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for c := range C {
+			t := trie[int(s)*C+c]
+			if t < 0 {
+				m.delta[int(s)*C+c] = m.delta[int(fail[s])*C+c]
+				continue
+			}
+			f := int32(m.delta[int(fail[s])*C+c])
+			fail[t] = f
+			if len(own[f]) > 0 {
+				m.outLink[t] = f
+			} else {
+				m.outLink[t] = m.outLink[f]
+			}
+			m.delta[int(s)*C+c] = uint32(t)
+			queue = append(queue, t)
+		}
+	}
+	// Premultiply and flag.
+	hasOut := func(s uint32) bool { return len(own[s]) > 0 || m.outLink[s] >= 0 }
+	for i, t := range m.delta {
+		v := t * uint32(C)
+		if hasOut(t) {
+			v |= outFlag
+		}
+		m.delta[i] = v
+	}
+	m.outStart = make([]int32, n+1)
+	for s, ids := range own {
+		m.outStart[s+1] = m.outStart[s] + int32(len(ids))
+		m.outIDs = append(m.outIDs, ids...)
+	}
+	return m
+}
+
+// states is the number of states of the automaton.
+func (m *matcher) states() int { return len(m.outLink) }
+
+// bytes is the memory the automaton's tables hold.
+func (m *matcher) bytes() int {
+	return 4*(len(m.delta)+len(m.outStart)+len(m.outIDs)+len(m.outLink)+len(m.patLen)) + 2*len(m.class)
+}
+
+// run calls hit for every occurrence of every pattern in text, with the
+// pattern's id and the byte offset just after its end.
+func (m *matcher) run(text []byte, hit func(id int32, end int)) {
+	C := uint32(m.nclass)
+	s := uint32(0)
+	for i, b := range text {
+		s = m.delta[s+uint32(m.class[b])]
+		if s&outFlag != 0 {
+			s &^= outFlag
+			m.emit(int32(s/C), i+1, hit)
+		}
+	}
+}
+
+// count returns how many pattern occurrences text holds: the matcher alone,
+// for the benchmark.
+func (m *matcher) count(text []byte) int {
+	C := uint32(m.nclass)
+	s := uint32(0)
+	n := 0
+	for _, b := range text {
+		s = m.delta[s+uint32(m.class[b])]
+		if s&outFlag != 0 {
+			s &^= outFlag
+			for st := int32(s / C); st >= 0; st = m.outLink[st] {
+				n += int(m.outStart[st+1] - m.outStart[st])
+			}
+		}
+	}
+	return n
+}
+
+func (m *matcher) emit(st int32, end int, hit func(id int32, end int)) {
+	for ; st >= 0; st = m.outLink[st] {
+		for _, id := range m.outIDs[m.outStart[st]:m.outStart[st+1]] {
+			hit(id, end)
+		}
+	}
+}

@@ -1,0 +1,37 @@
+package monitor
+
+import "testing"
+
+func TestNormalise(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"case", "Hello WORLD", "helo world"},
+		{"repeated letters", "sooooo saaad", "so sad"},
+		{"accents", "café naïve", "cafe naive"},
+		{"compatibility forms", "ｋｉｌｌ ﬁne", "kil fine"},
+		{"cyrillic look-alikes", "кіll", "kil"},
+		{"greek look-alikes", "κιll", "kil"},
+		{"zero width", "ki\u200bll my\u200dself", "kil myself"},
+		{"control chars", "ki\x01ll", "kil"},
+		{"leet digits", "k1ll 4ll", "kil al"},
+		{"leet symbols", "$uicide sh!t b@d", "suicide shit bad"},
+		{"numbers stay", "24 7 2008", "24 7 2008"},
+		{"mention stays a name", "@bob hi", "bob hi"},
+		{"spaced out", "k i l l myself", "kil myself"},
+		{"dotted out", "k.i.l.l me", "kil me"},
+		{"two singles stay", "so i a ok", "so i a ok"},
+		{"apostrophe", "don't can’t", "dont cant"},
+		{"hyphen", "self-harm", "self harm"},
+		{"clause break", "no. yes, maybe", "no\nyes\nmaybe"},
+		{"emoji", "i want 🔪 you", "i want knife you"},
+		{"variation selector", "☠\ufe0f", "skul"},
+		{"empty", "", ""},
+		{"only punctuation", "?!...", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Normalise(tt.in); got != tt.want {
+				t.Errorf("Normalise(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,290 @@
+package monitor
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Match is one phrase of the library found in a text.
+type Match struct {
+	Category Category `json:"category"`
+	Severity int      `json:"severity"`
+	EntryID  string   `json:"entry"`
+	Phrase   string   `json:"phrase"`
+	// Rule names the context rule (a frame's ID) that lowered the severity;
+	// empty when none did.
+	Rule string `json:"rule,omitempty"`
+	// Start and End are byte offsets into the original text: text[Start:End]
+	// is what matched, as the child wrote it.
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// pattern kinds: what a compiled pattern stands for.
+const (
+	patEntry     = iota // an entry's phrase (word or part mode), or a phrase entry's first word
+	patException        // an exception of an entry
+	patFrame            // a frame's cue
+)
+
+type pattern struct {
+	kind  uint8
+	ref   int32 // entry or frame index
+	inner bool  // the pattern carries a space at each end to strip
+}
+
+// compiled holds what Scan needs beyond the automaton.
+type compiled struct {
+	pats  []pattern
+	words [][][]byte // ModePhrase entries: the normalised words after the first
+}
+
+func build(name string, entries []Entry, frames []Frame, excl []Exclusion, changes []change) (*Library, error) {
+	start := time.Now()
+	l := &Library{name: name, entries: entries, frames: frames, exclusions: excl, changes: changes}
+	var raw [][]byte
+	c := &compiled{words: make([][][]byte, len(entries))}
+	add := func(p pattern, text []byte) {
+		c.pats = append(c.pats, p)
+		raw = append(raw, text)
+	}
+	var n normaliser
+	word := func(s string) []byte {
+		return append([]byte(nil), n.normalise(s).text...) // "\nword\n": both ends bounded
+	}
+	for i, e := range entries {
+		switch e.Mode {
+		case ModePart:
+			t := n.normalise(e.Phrase).text
+			add(pattern{kind: patEntry, ref: int32(i)}, append([]byte(nil), t[1:len(t)-1]...))
+		case ModeWord:
+			add(pattern{kind: patEntry, ref: int32(i), inner: true}, word(e.Phrase))
+		case ModePhrase:
+			ws := strings.Split(Normalise(e.Phrase), " ")
+			add(pattern{kind: patEntry, ref: int32(i), inner: true}, []byte("\n"+ws[0]+"\n"))
+			for _, w := range ws[1:] {
+				c.words[i] = append(c.words[i], []byte(w))
+			}
+		}
+		for _, x := range e.Exceptions {
+			add(pattern{kind: patException, ref: int32(i), inner: true}, word(x))
+		}
+	}
+	for i, f := range frames {
+		add(pattern{kind: patFrame, ref: int32(i), inner: true}, word(f.Cue))
+	}
+	// '\n' and ' ' are one class in the automaton, so "\nword\n" matches
+	// between any separators; spaces inside are written ' ' for the class
+	// table to see.
+	for _, p := range raw {
+		for j := range p {
+			if p[j] == '\n' {
+				p[j] = ' '
+			}
+		}
+	}
+	l.m = compile(raw)
+	l.c = c
+	l.pool = &sync.Pool{New: func() any { return new(scanState) }}
+	l.stats = Stats{
+		Entries:   len(entries),
+		Patterns:  len(raw),
+		States:    l.m.states(),
+		Classes:   l.m.nclass,
+		Bytes:     l.m.bytes(),
+		BuildTime: time.Since(start),
+	}
+	return l, nil
+}
+
+// hit is one pattern occurrence in normalised text, [start, end) without
+// the boundary separators.
+type hit struct {
+	pat        int32
+	start, end int32
+}
+
+type scanState struct {
+	n     normaliser
+	hits  []hit
+	cands []hit
+}
+
+// Scan returns the library's matches in text, typed or searched on site (a
+// host name or URL; "" when unknown), ordered by where they start. A text
+// with none gives an empty, non-nil slice.
+func (l *Library) Scan(text, site string) []Match {
+	st := l.pool.Get().(*scanState)
+	defer l.pool.Put(st)
+	nt := st.n.normalise(text)
+	st.hits = st.hits[:0]
+	l.m.run(nt.text, func(id int32, end int) {
+		p := l.c.pats[id]
+		s, e := end-int(l.m.patLen[id]), end
+		if p.inner {
+			s, e = s+1, e-1
+		}
+		st.hits = append(st.hits, hit{pat: id, start: int32(s), end: int32(e)})
+	})
+	matches := []Match{}
+	if len(st.hits) == 0 {
+		return matches
+	}
+	host := siteHost(site)
+	for _, h := range st.hits {
+		p := l.c.pats[h.pat]
+		if p.kind != patEntry {
+			continue
+		}
+		e := &l.entries[p.ref]
+		if e.Mode == ModePhrase {
+			end, ok := followWords(nt.text, int(h.end), l.c.words[p.ref], e.Gap)
+			if !ok {
+				continue
+			}
+			h.end = int32(end)
+		}
+		if l.excepted(st.hits, p.ref, h) || l.excluded(host, e) {
+			continue
+		}
+		sev, rule, cancel := l.frameEffect(nt.text, st.hits, h, e.Severity)
+		if cancel {
+			continue
+		}
+		m := Match{Category: e.Category, Severity: sev, EntryID: e.ID, Phrase: e.Phrase, Rule: rule,
+			Start: int(nt.orig[h.start]), End: int(nt.orig[h.end])}
+		if m.End <= m.Start { // a match ending inside one original character ("ﬁ")
+			_, size := utf8.DecodeRuneInString(text[m.Start:])
+			m.End = m.Start + max(size, 1)
+		}
+		matches = append(matches, m)
+	}
+	slices.SortStableFunc(matches, func(a, b Match) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		return b.Severity - a.Severity
+	})
+	// One match per entry and place: a phrase written twice over itself
+	// ("kill kill") still counts twice, but the same span never does.
+	return slices.CompactFunc(matches, func(a, b Match) bool {
+		return a.EntryID == b.EntryID && a.Start == b.Start && a.End == b.End
+	})
+}
+
+// followWords checks that words follow position at (a separator) in order,
+// each within gap other words of the one before and in the same clause, and
+// returns where the last one ends.
+func followWords(text []byte, at int, words [][]byte, gap int) (int, bool) {
+	for _, w := range words {
+		found := false
+		for skipped := 0; skipped <= gap; skipped++ {
+			if at >= len(text)-1 || text[at] == '\n' {
+				return 0, false
+			}
+			ws := at + 1
+			we := ws
+			for we < len(text) && text[we] != ' ' && text[we] != '\n' {
+				we++
+			}
+			at = we
+			if string(text[ws:we]) == string(w) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return 0, false
+		}
+	}
+	return at, true
+}
+
+// excepted reports whether an exception of entry ref overlaps h.
+func (l *Library) excepted(hits []hit, ref int32, h hit) bool {
+	for _, x := range hits {
+		p := l.c.pats[x.pat]
+		if p.kind == patException && p.ref == ref && x.start < h.end && h.start < x.end {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *Library) excluded(host string, e *Entry) bool {
+	if host == "" {
+		return false
+	}
+	for _, x := range l.exclusions {
+		if host != x.Site && !strings.HasSuffix(host, "."+x.Site) {
+			continue
+		}
+		if (x.EntryID == "" && x.Category == "") || x.EntryID == e.ID || x.Category == e.Category {
+			return true
+		}
+	}
+	return false
+}
+
+// frameEffect applies the frames whose cue stands within their window of h
+// in the same clause: the strongest wins (cancel, else the largest lowering).
+func (l *Library) frameEffect(text []byte, hits []hit, h hit, sev int) (int, string, bool) {
+	rule, lower := "", 0
+	for _, x := range hits {
+		p := l.c.pats[x.pat]
+		if p.kind != patFrame {
+			continue
+		}
+		f := &l.frames[p.ref]
+		var gapText []byte
+		switch {
+		case !f.After && x.end <= h.start:
+			gapText = text[x.end:h.start]
+		case f.After && h.end <= x.start:
+			gapText = text[h.end:x.start]
+		default:
+			continue
+		}
+		seps := 0
+		clause := false
+		for _, b := range gapText {
+			switch b {
+			case ' ':
+				seps++
+			case '\n':
+				clause = true
+			}
+		}
+		if clause || seps-1 > f.Window {
+			continue
+		}
+		if f.Cancel {
+			return 0, f.ID, true
+		}
+		if f.Lower > lower {
+			rule, lower = f.ID, f.Lower
+		}
+	}
+	return max(sev-lower, 1), rule, false
+}
+
+// siteHost reduces a site given as a URL or host to its lower-case host name.
+func siteHost(site string) string {
+	s := strings.ToLower(strings.TrimSpace(site))
+	if i := strings.Index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	}
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		s = s[i+1:]
+	}
+	if i := strings.LastIndexByte(s, ':'); i >= 0 && !strings.Contains(s[i:], "]") {
+		s = s[:i]
+	}
+	return strings.TrimSuffix(s, ".")
+}
