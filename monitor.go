@@ -26,8 +26,8 @@ import (
 type MonitorCategory string
 
 // monitorCategories is the catalogue, in the order pages list them.
-var monitorCategories = [...]MonitorCategory{"illegal", "bullying", "grooming", "discrimination", "drugs",
-	"extremism", "gambling", "pornography", "self_harm", "suicide", "violence", "oversharing"}
+var monitorCategories = [...]MonitorCategory{"illegal", "bullying", "cse_grooming", "discrimination", "drugs",
+	"extremism", "gambling", "pornography", "self_harm", "suicide", "violence_weapons", "personal_info"}
 
 // MonitorCategories lists the category codes.
 func MonitorCategories() []MonitorCategory {
@@ -35,10 +35,10 @@ func MonitorCategories() []MonitorCategory {
 }
 
 var monitorCategoryWords = map[MonitorCategory]string{
-	"illegal": "illegal content", "bullying": "bullying", "grooming": "child sexual exploitation and grooming",
+	"illegal": "illegal content", "bullying": "bullying", "cse_grooming": "child sexual exploitation and grooming",
 	"discrimination": "discrimination", "drugs": "drugs", "extremism": "extremism", "gambling": "gambling",
 	"pornography": "pornography", "self_harm": "self-harm", "suicide": "suicide",
-	"violence": "violence and weapons", "oversharing": "oversharing personal information",
+	"violence_weapons": "violence and weapons", "personal_info": "oversharing personal information",
 }
 
 // Label is the words people read for the category, or the code itself.
@@ -58,7 +58,7 @@ func (c MonitorCategory) ConcernType() ConcernType {
 		return "child_abuse_imagery"
 	case "bullying":
 		return "cyberbullying"
-	case "grooming":
+	case "cse_grooming":
 		return "grooming"
 	case "discrimination":
 		return "hate"
@@ -72,9 +72,9 @@ func (c MonitorCategory) ConcernType() ConcernType {
 		return "pornography"
 	case "self_harm", "suicide":
 		return "self_harm"
-	case "violence":
+	case "violence_weapons":
 		return "violent_content"
-	case "oversharing":
+	case "personal_info":
 		return "oversharing"
 	}
 	return "other"
@@ -100,7 +100,7 @@ func (k CaptureKind) Label() string {
 // Limits of what a monitor sends and what is kept of it.
 const (
 	// MaxCaptureBatch is the most captures one request may carry.
-	MaxCaptureBatch = 200
+	MaxCaptureBatch = 100
 	// MaxCaptureText is the longest text of one capture, in characters:
 	// a long message or a paragraph, not a document.
 	MaxCaptureText = 5000

@@ -35,6 +35,10 @@ type API struct {
 	Triager  lifeguard.Triager
 	Filter   lifeguard.FilterStore
 	Webhooks lifeguard.WebhookStore
+	// Monitor keeps captures, and Scan is the phrase library that decides
+	// which are kept (internal/monitor's, as a lifeguard.CaptureScanner).
+	Monitor lifeguard.MonitorStore
+	Scan    lifeguard.CaptureScanner
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -98,6 +102,9 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/filter/reviews/{id}/close", a.handle(a.closeFilterReview))
 
 	// Webhooks that other systems receive alerts by (docs/operations.md).
+	mux.Handle("POST /api/v1/monitor/captures", a.handle(a.monitorCaptures))
+	mux.Handle("GET /api/v1/monitor/settings", a.handle(a.monitorSettings))
+
 	mux.Handle("GET /api/v1/webhooks", a.handle(a.webhooks))
 	mux.Handle("POST /api/v1/webhooks", a.handle(a.createWebhook))
 	mux.Handle("DELETE /api/v1/webhooks/{id}", a.handle(a.removeWebhook))
@@ -196,11 +203,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // its content type, and rejects anything that is not one JSON value, or
 // that holds a string that is not text (bodyTextProblem).
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	return readBodyUpTo(w, r, MaxBody)
+}
+
+// readBodyUpTo is readBody with a limit of its own, for the one endpoint
+// whose batches are larger than any concern (monitoring captures).
+func readBodyUpTo(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
 		return nil, errContentType
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			return nil, errTooLarge

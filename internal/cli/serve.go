@@ -28,6 +28,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data or --database is given; into PostgreSQL only when its database is empty)")
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
 	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
+	monitorLibrary := fs.String("monitor-library", "", "a local phrase library `FILE` merged onto the baseline that captures are scanned with (docs/monitor.md)")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
 	var alerts alertFlags
 	alerts.register(fs.FlagSet)
@@ -74,6 +75,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			s.key = defaultJournalKey(s.dir)
 		}
 	}
+	library, err := loadMonitorLibrary(*monitorLibrary)
+	if err != nil {
+		return err
+	}
 	clock := &demo.Clock{}
 	db, err := openData(ctx, s, clock.Now, logger)
 	if err != nil {
@@ -108,7 +113,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db,
-			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db},
+			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db,
+			Monitor: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,
@@ -129,6 +135,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Pages:  pages,
 		Ready:  readiness{db},
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db,
+			Monitor: db, Scan: library.CaptureScanner(),
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {
@@ -152,6 +159,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
+		jobs.CaptureRetention(db, clock.Now, logger),
 		jobs.Escalations(db, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestNew, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestOverdue, clock.Now, logger),
