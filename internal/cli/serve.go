@@ -97,7 +97,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		} else if problems := auth.CheckPassword(password); len(problems) > 0 {
 			return usageError("--demo-password: %s", problems[0].Problem)
 		}
-		if seeded, err = seedDemo(ctx, db, proc, fw, clock, password); err != nil {
+		if seeded, err = seedDemo(ctx, db, proc, fw, clock, password, library.CaptureScanner()); err != nil {
 			return err
 		}
 	}
@@ -190,7 +190,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 // seedDemo seeds the demonstration partnership into an empty database, and
 // leaves a database that already has one as it is.
 func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, fw *lifeguard.Framework, clock *demo.Clock,
-	password string) (int, error) {
+	password string, scan lifeguard.CaptureScanner) (int, error) {
 	orgs, err := db.Organisations(lifeguard.WithActor(ctx, lifeguard.SystemActor()))
 	if err != nil {
 		return 0, err
@@ -203,7 +203,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, proc lifeguard.Triager, fw *
 		return 0, err
 	}
 	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw,
-		Accounts: db},
+		Accounts: db, Monitor: db, Scan: scan},
 		clock, hash, time.Now())
 }
 

@@ -56,6 +56,9 @@ type Stores struct {
 	Audits    lifeguard.AuditStore
 	Plan      lifeguard.PlanStore
 	Framework *lifeguard.Framework
+	// Monitor and Scan, when set, seed monitoring captures (captures.go).
+	Monitor lifeguard.MonitorStore
+	Scan    lifeguard.CaptureScanner
 	// Accounts records which users the seed created, so that serve --demo
 	// exempts exactly them from the second factor.
 	Accounts AccountMarker
@@ -313,6 +316,9 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 		if err := seedAudits(ctx, s, clock, rng, managers, orgByName, now); err != nil {
 			return n, fmt.Errorf("demo audits: %w", err)
 		}
+	}
+	if err := seedCaptures(ctx, s, clock, byName["Riverside Academy"].org, named["dsl@demo.test"], now); err != nil {
+		return n, fmt.Errorf("demo captures: %w", err)
 	}
 	if s.Plan != nil {
 		if err := seedPlan(ctx, s, clock, named["partnership@demo.test"], managers, orgByName, now); err != nil {

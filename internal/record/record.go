@@ -33,6 +33,8 @@ type Recorder struct {
 	// and a filter's worry do not carry.
 	Orgs    lifeguard.OrgStore
 	Filter  lifeguard.FilterStore
+	// Monitor is needed by a concern from a monitoring capture.
+	Monitor lifeguard.MonitorStore
 	Triager lifeguard.Triager
 	// Now is the server's clock: the time a filter's worry is reported.
 	Now func() time.Time
