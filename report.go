@@ -81,6 +81,10 @@ type ReportCounts struct {
 	// Audits and Plan are about organisations and the partnership's plan,
 	// not children. Plan is nil in an organisation's report.
 	Audits *AuditCounts `json:"audits"`
+	// Captures counts the monitoring captures kept in the period, by
+	// category of their most severe match (MonitorCategory); they are
+	// counted when received, so the count outlives the captures' deletion.
+	Captures []Tally `json:"captures"`
 	Plan   *PlanCounts  `json:"plan"`
 }
 

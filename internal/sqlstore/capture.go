@@ -301,6 +301,12 @@ func (db *DB) RecordCaptures(ctx context.Context, in []lifeguard.NewCapture, sca
 			}
 			ids = append(ids, id)
 			out.Matched++
+			if _, err := tx.exec(ctx, `INSERT INTO monitor_capture_counts (organisation_id, day, category, n)
+				VALUES (?, ?, ?, 1) ON CONFLICT (organisation_id, day, category)
+				DO UPDATE SET n = monitor_capture_counts.n + 1`, org, now.Unix()/86400,
+				string(k.primary.Category)); err != nil {
+				return err
+			}
 			if k.primary.Severity >= lifeguard.CaptureAlertSeverity {
 				if err := alertCapture(ctx, tx, now, org, id, k.in.Device, k.in.Time); err != nil {
 					return err
@@ -662,4 +668,21 @@ func (db *DB) PruneCaptures(ctx context.Context, now time.Time) (int64, error) {
 		return err
 	})
 	return n, err
+}
+
+// captureCounts tallies the captures kept in days [from, to] by category,
+// for a report of partnership q.PartnershipID or organisation
+// q.OrganisationID.
+func captureCounts(ctx context.Context, tx *tx, q lifeguard.ReportQuery, from, to int64) ([]lifeguard.Tally, error) {
+	scope, args := `o.partnership_id = ?`, []any{q.PartnershipID}
+	if q.OrganisationID != 0 {
+		scope, args = scope+` AND o.id = ?`, append(args, q.OrganisationID)
+	}
+	return scanAll(ctx, tx, `SELECT c.category, SUM(c.n) FROM monitor_capture_counts c
+		JOIN organisations o ON o.id = c.organisation_id
+		WHERE `+scope+` AND c.day >= ? AND c.day <= ? GROUP BY c.category ORDER BY c.category`,
+		append(args, from, to), func(scan func(...any) error) (*lifeguard.Tally, error) {
+			var t lifeguard.Tally
+			return &t, scan(&t.Key, &t.N)
+		})
 }

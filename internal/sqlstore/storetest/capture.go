@@ -99,6 +99,21 @@ func testCaptures(t *testing.T, open Opener) {
 		}
 	})
 
+	step(t, "ReportCounts", func(t *testing.T) {
+		day := lifeguard.DateOf(f.now())
+		rc, err := f.db.ReportCounts(as(ctx, f.officer), lifeguard.ReportQuery{From: day, To: day})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		for _, c := range rc.Captures {
+			got[c.Key] = c.N
+		}
+		if got["suicide"] != 1 || got["bullying"] != 1 || got["gambling"] != 1 || len(got) != 3 {
+			t.Errorf("capture counts %+v", rc.Captures)
+		}
+	})
+
 	step(t, "Duplicates", func(t *testing.T) {
 		rc, err := f.db.RecordCaptures(monA, []lifeguard.NewCapture{capture(3, at, "games.example.org",
 			"nobody likes you, leave the group")}, testScan)

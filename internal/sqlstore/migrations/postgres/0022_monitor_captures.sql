@@ -69,6 +69,17 @@ CREATE TABLE monitor_exclusions (
 	UNIQUE (organisation_id, entry_id, site)
 );
 
+-- Captures kept, counted by organisation, day (days since 1970-01-01, UTC)
+-- and category when received: the board report's figures, which must
+-- outlive the captures' short retention.
+CREATE TABLE monitor_capture_counts (
+	organisation_id BIGINT  NOT NULL REFERENCES organisations (id),
+	day             BIGINT  NOT NULL,
+	category        TEXT    NOT NULL,
+	n               BIGINT  NOT NULL,
+	PRIMARY KEY (organisation_id, day, category)
+);
+
 -- Captures below the alert severity wait for the daily digest, which
 -- counts them.
 ALTER TABLE alert_digests ADD COLUMN captures INTEGER NOT NULL DEFAULT 0;
