@@ -84,8 +84,8 @@ type ReportCounts struct {
 	// Captures counts the monitoring captures kept in the period, by
 	// category of their most severe match (MonitorCategory); they are
 	// counted when received, so the count outlives the captures' deletion.
-	Captures []Tally `json:"captures"`
-	Plan   *PlanCounts  `json:"plan"`
+	Captures []Tally     `json:"captures"`
+	Plan     *PlanCounts `json:"plan"`
 }
 
 // AuditCounts are the self-audit figures of a report, over the 12 months
