@@ -61,6 +61,9 @@ Usage:
   lifeguard framework check LOCAL.yaml                 validate a local self-audit framework file
   lifeguard report board [--from D] [--to D] [--format html|csv|json] [--organisation ID]
                                                        the board report (default: the last six months)
+  lifeguard monitor scan [--library FILE] [FILE|-]     match JSON Lines {"id","text"} against the monitoring
+                                                       library, one JSON line of matches per input (docs/monitor.md)
+  lifeguard monitor check [--library FILE]             validate local monitoring library files
   lifeguard version                                    print the version
 
 The commands that use the database take --data DIR, the embedded SQLite database
@@ -107,6 +110,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.filter(ctx, rest)
 	case "report":
 		err = e.report(ctx, rest)
+	case "monitor":
+		err = e.monitor(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "lifeguard", Version)
 	case "help", "-h", "--help":

@@ -72,6 +72,37 @@ func compile(patterns [][]byte) *matcher {
 	}
 	n := len(own)
 
+	// Number the states breadth first, so that the shallow states, where
+	// the scan spends nearly all its time, sit together at the start of the
+	// table and stay in the cache.
+	order := make([]int32, 0, n)
+	order = append(order, 0)
+	for i := 0; i < len(order); i++ {
+		s := int(order[i])
+		for c := range C {
+			if t := trie[s*C+c]; t >= 0 {
+				order = append(order, t)
+			}
+		}
+	}
+	renum := make([]int32, n)
+	for i, s := range order {
+		renum[s] = int32(i)
+	}
+	trie2 := make([]int32, n*C)
+	own2 := make([][]int32, n)
+	for old, s := range renum {
+		for c := range C {
+			t := trie[old*C+c]
+			if t >= 0 {
+				t = renum[t]
+			}
+			trie2[int(s)*C+c] = t
+		}
+		own2[s] = own[old]
+	}
+	trie, own = trie2, own2
+
 	// Failure links and the full transition function, breadth first.
 	fail := make([]int32, n)
 	m.outLink = make([]int32, n)
@@ -134,18 +165,29 @@ func (m *matcher) bytes() int {
 	return 4*(len(m.delta)+len(m.outStart)+len(m.outIDs)+len(m.outLink)+len(m.patLen)) + 2*len(m.class)
 }
 
-// run calls hit for every occurrence of every pattern in text, with the
-// pattern's id and the byte offset just after its end.
-func (m *matcher) run(text []byte, hit func(id int32, end int)) {
+// rawHit is one pattern occurrence: the pattern's id and the offset just
+// after its end.
+type rawHit struct {
+	id  int32
+	end int32
+}
+
+// run appends every occurrence of every pattern in text to hits.
+func (m *matcher) run(text []byte, hits []rawHit) []rawHit {
 	C := uint32(m.nclass)
 	s := uint32(0)
 	for i, b := range text {
 		s = m.delta[s+uint32(m.class[b])]
 		if s&outFlag != 0 {
 			s &^= outFlag
-			m.emit(int32(s/C), i+1, hit)
+			for st := int32(s / C); st >= 0; st = m.outLink[st] {
+				for _, id := range m.outIDs[m.outStart[st]:m.outStart[st+1]] {
+					hits = append(hits, rawHit{id, int32(i + 1)})
+				}
+			}
 		}
 	}
+	return hits
 }
 
 // count returns how many pattern occurrences text holds: the matcher alone,
@@ -164,12 +206,4 @@ func (m *matcher) count(text []byte) int {
 		}
 	}
 	return n
-}
-
-func (m *matcher) emit(st int32, end int, hit func(id int32, end int)) {
-	for ; st >= 0; st = m.outLink[st] {
-		for _, id := range m.outIDs[m.outStart[st]:m.outStart[st+1]] {
-			hit(id, end)
-		}
-	}
 }

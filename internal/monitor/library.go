@@ -60,7 +60,10 @@ type Frame struct {
 	After  bool // the cue follows the match ("suicide prevention") instead of preceding it
 	Cancel bool
 	Lower  int // severity steps taken off when not Cancel (a match never drops below 1)
-	Origin string
+	// Categories limits the frame to matches of these categories; empty
+	// means every category.
+	Categories []Category
+	Origin     string
 }
 
 // Exclusion stops matches on a site (and its subdomains): all of them, one

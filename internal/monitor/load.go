@@ -16,6 +16,7 @@ import (
 //
 //	entry sh-cut-myself category=self_harm severity=4 mode=word phrase="cut myself" except="cut myself some slack" lang=en ages=11-18 source=lifeguard
 //	frame neg-never kind=negated cue="never" window=2 effect=cancel
+//	frame you kind=reporting cue="you" window=1 categories=suicide,self_harm effect=lower-2
 //	retire sh-cut-myself
 //	regrade sh-cut-myself severity=3
 //	reword sh-cut-myself phrase="cutting myself" mode=word
@@ -39,7 +40,7 @@ const (
 func Load(r io.Reader, name string) (*Library, error) {
 	p := parser{name: name, ids: map[string]bool{}, frameIDs: map[string]bool{}}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), maxLine)
+	sc.Buffer(make([]byte, 0, maxLine), maxLine)
 	line := 0
 	for sc.Scan() {
 		line++
@@ -158,7 +159,7 @@ func validID(id string) bool {
 // allowed lists the keys each verb takes, and whether a key may repeat.
 var allowed = map[string]map[string]bool{
 	"entry":   {"category": false, "severity": false, "mode": false, "phrase": false, "gap": false, "except": true, "lang": false, "ages": false, "source": false},
-	"frame":   {"kind": false, "cue": false, "window": false, "effect": false, "position": false},
+	"frame":   {"kind": false, "cue": false, "window": false, "effect": false, "position": false, "categories": false},
 	"retire":  {},
 	"regrade": {"severity": false},
 	"reword":  {"phrase": false, "mode": false, "gap": false, "except": true},
@@ -464,6 +465,15 @@ func (p *parser) frame(n int, id string, one func(string) string, origin string)
 		f.Window = p.number(n, "window", w, 0, maxWindow)
 		if w == "0" {
 			f.Window = 0
+		}
+	}
+	if cs := one("categories"); cs != "" {
+		for _, c := range strings.Split(cs, ",") {
+			if !Category(c).Valid() {
+				p.fail(n, "categories: %q is not one of %s", c, categoryList())
+				break
+			}
+			f.Categories = append(f.Categories, Category(c))
 		}
 	}
 	switch pos := one("position"); pos {

@@ -80,21 +80,38 @@ type normalised struct {
 
 // normaliser holds the buffers of one normalisation; reuse it to avoid
 // allocating per text. It is not safe for concurrent use.
+//
+// It writes each word straight into the output as it reads it, folding case
+// and collapsing repeated letters on the way, and only goes back over a word
+// that needs it: one holding leet digits or symbols, or a one-letter word,
+// which waits in singles to see whether it is spelt out ("k i l l").
+// normalise_ref_test.go keeps a plainer implementation that this one is
+// fuzzed against.
 type normaliser struct {
-	src        string
-	out        normalised
-	tok        []byte // the word being read
-	tokOrig    []int32
+	src string
+	out normalised
+
+	inTok      bool
+	tokStart   int // where the word's bytes start in out.text
 	tokLetters bool
 	tokLeet    bool
-	sepKind    byte // the separator waiting to be written before the next word: 0, ' ' or '\n'
-	sepOrig    int32
-	// singles holds one-letter words in a row ("k i l l"); three or more are
-	// joined into one word.
+	prev       byte // last byte written in the word, for collapsing repeats
+	// The state before the word started, to take it back out.
+	preLen     int
+	preLast    byte
+	preSepKind byte
+	preSepOrig int32
+
+	sepKind byte // the separator waiting to be written before the next word: 0, ' ' or '\n'
+	sepOrig int32
+
 	singles     []byte
 	singlesOrig []int32
 	singlesSep  []byte // separator kind before each single
 	singlesSepO []int32
+
+	scratch     []byte
+	scratchOrig []int32
 	decomp      []byte
 }
 
@@ -102,15 +119,51 @@ type normaliser struct {
 // normaliser's own and valid until its next call.
 func (n *normaliser) normalise(s string) normalised {
 	n.src = s
+	if cap(n.out.text) < len(s)+16 {
+		n.out.text = make([]byte, 0, len(s)+len(s)/8+16)
+		n.out.orig = make([]int32, 0, len(s)+len(s)/8+16)
+	}
 	n.out.text = append(n.out.text[:0], '\n')
 	n.out.orig = append(n.out.orig[:0], 0)
-	n.tok, n.tokOrig = n.tok[:0], n.tokOrig[:0]
-	n.tokLetters, n.tokLeet = false, false
+	n.inTok = false
 	n.sepKind, n.sepOrig = 0, 0
 	n.singles, n.singlesOrig, n.singlesSep, n.singlesSepO = n.singles[:0], n.singlesOrig[:0], n.singlesSep[:0], n.singlesSepO[:0]
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
+			// The common case, a run of ASCII letters, in a tight loop on
+			// local copies of the output slices.
+			if asciiClass[c] == clsLetter {
+				if !n.inTok {
+					n.startToken(int32(i))
+				}
+				text, orig, prev := n.out.text, n.out.orig, n.prev
+				for ; i < len(s); i++ {
+					c := s[i]
+					if c >= utf8.RuneSelf || asciiClass[c] != clsLetter {
+						break
+					}
+					c |= 0x20
+					if c != prev {
+						text = append(text, c)
+						orig = append(orig, int32(i))
+						prev = c
+					}
+				}
+				n.out.text, n.out.orig, n.prev = text, orig, prev
+				n.tokLetters = true
+				continue
+			}
+			if c == ' ' { // the next commonest: a space after a word
+				if n.inTok {
+					n.endToken()
+				}
+				if n.sepKind == 0 {
+					n.sepKind, n.sepOrig = ' ', int32(i)
+				}
+				i++
+				continue
+			}
 			n.ascii(c, i)
 			i++
 			continue
@@ -134,23 +187,54 @@ func (n *normaliser) normalise(s string) normalised {
 	return n.out
 }
 
+// startToken begins a word whose first character is at offset at.
+func (n *normaliser) startToken(at int32) {
+	n.preLen = len(n.out.text)
+	n.preLast = n.out.text[n.preLen-1]
+	n.preSepKind, n.preSepOrig = n.sepKind, n.sepOrig
+	n.emitSep(at)
+	n.inTok = true
+	n.tokStart = len(n.out.text)
+	n.tokLetters, n.tokLeet = false, false
+	n.prev = 0
+}
+
+// add appends one byte of a word; letters a-z repeated in a row collapse.
+func (n *normaliser) add(c byte, at int) {
+	if !n.inTok {
+		n.startToken(int32(at))
+	}
+	if c == n.prev && c >= 'a' && c <= 'z' {
+		return
+	}
+	n.out.text = append(n.out.text, c)
+	n.out.orig = append(n.out.orig, int32(at))
+	n.prev = c
+}
+
+// undoToken takes the word being read back out of the output, separator
+// included.
+func (n *normaliser) undoToken() {
+	n.out.text = n.out.text[:n.preLen]
+	n.out.orig = n.out.orig[:n.preLen]
+	n.out.text[n.preLen-1] = n.preLast
+	n.sepKind, n.sepOrig = n.preSepKind, n.preSepOrig
+}
+
 func (n *normaliser) ascii(c byte, i int) {
 	switch asciiClass[c] {
 	case clsLetter:
-		n.tok = append(n.tok, c|0x20)
-		n.tokOrig = append(n.tokOrig, int32(i))
+		n.add(c|0x20, i)
 		n.tokLetters = true
 	case clsDigit:
-		n.tok = append(n.tok, c)
-		n.tokOrig = append(n.tokOrig, int32(i))
+		n.add(c, i)
 		n.tokLeet = true
 	case clsSpace:
 		n.sep(' ', i)
 	case clsClause:
 		// "k!ll": a '!' between letters is a letter.
 		if c == '!' && n.inWord(i) {
-			n.tok = append(n.tok, c)
-			n.tokOrig = append(n.tokOrig, int32(i))
+			n.add(c, i)
 			n.tokLeet = true
 			return
 		}
@@ -159,8 +243,7 @@ func (n *normaliser) ascii(c byte, i int) {
 		// '$' may start a word ("$uicide"); '@' and '|' only continue one,
 		// so that "@name" stays a name.
 		if n.inWord(i) || (c == '$' && n.letterNext(i)) {
-			n.tok = append(n.tok, c)
-			n.tokOrig = append(n.tokOrig, int32(i))
+			n.add(c, i)
 			n.tokLeet = true
 			return
 		}
@@ -175,7 +258,7 @@ func (n *normaliser) ascii(c byte, i int) {
 
 // inWord reports whether the character at i stands between a word's letters.
 func (n *normaliser) inWord(i int) bool {
-	return len(n.tok) > 0 && n.letterNext(i)
+	return n.inTok && n.letterNext(i)
 }
 
 func (n *normaliser) letterNext(i int) bool {
@@ -198,8 +281,7 @@ func (n *normaliser) rune(r rune, start, end int) {
 	if w := emojiWord(r); w != "" {
 		n.sep(' ', start)
 		for i := 0; i < len(w); i++ {
-			n.tok = append(n.tok, w[i])
-			n.tokOrig = append(n.tokOrig, int32(start))
+			n.add(w[i], start)
 		}
 		n.tokLetters = true
 		n.sep(' ', end)
@@ -231,6 +313,8 @@ func (n *normaliser) rune(r rune, start, end int) {
 		switch {
 		case d < utf8.RuneSelf:
 			n.ascii(byte(d), start)
+		case d == '\u2019' || d == '\u2018' || d == '\u02bc': // "ŉ" decomposes to "ʼn"
+			n.ascii('\'', start)
 		case unicode.In(d, unicode.Mn, unicode.Me, unicode.Mc, unicode.Cf):
 		case d == 'ß' || d == 'ẞ':
 			n.letter('s', start)
@@ -243,10 +327,14 @@ func (n *normaliser) rune(r rune, start, end int) {
 			}
 			var b [utf8.UTFMax]byte
 			k := utf8.EncodeRune(b[:], d)
-			for j := range k {
-				n.tok = append(n.tok, b[j])
-				n.tokOrig = append(n.tokOrig, int32(start))
+			if !n.inTok {
+				n.startToken(int32(start))
 			}
+			for j := range k {
+				n.out.text = append(n.out.text, b[j])
+				n.out.orig = append(n.out.orig, int32(start))
+			}
+			n.prev = 0
 			n.tokLetters = true
 		case d == '…' || d == '。' || d == '！' || d == '？' || d == '¡' || d == '¿':
 			n.sep('\n', start)
@@ -257,14 +345,15 @@ func (n *normaliser) rune(r rune, start, end int) {
 }
 
 func (n *normaliser) letter(c byte, at int) {
-	n.tok = append(n.tok, c)
-	n.tokOrig = append(n.tokOrig, int32(at))
+	n.add(c, at)
 	n.tokLetters = true
 }
 
 // sep ends the word being read; kind '\n' (a clause break) outranks ' '.
 func (n *normaliser) sep(kind byte, at int) {
-	n.flushToken()
+	if n.inTok {
+		n.endToken()
+	}
 	if n.sepKind == 0 {
 		n.sepKind, n.sepOrig = kind, int32(at)
 	} else if kind == '\n' {
@@ -272,47 +361,59 @@ func (n *normaliser) sep(kind byte, at int) {
 	}
 }
 
-// flushToken finishes the word being read: leet letters become letters when
-// the word has real ones, repeated letters collapse to one, and a one-letter
-// word waits in singles to see whether it is spelt out.
-func (n *normaliser) flushToken() {
-	if len(n.tok) == 0 {
-		return
-	}
-	w, o := n.tok[:0], n.tokOrig[:0]
-	var prev byte
-	for i, c := range n.tok {
-		if n.tokLeet {
+// endToken finishes the word being read: leet letters become letters when
+// the word has real ones (and repeats collapse again), and a one-letter word
+// waits in singles.
+func (n *normaliser) endToken() {
+	n.inTok = false
+	if n.tokLeet {
+		w := n.out.text[n.tokStart:]
+		o := n.out.orig[n.tokStart:]
+		k := 0
+		var prev byte
+		for i, c := range w {
 			if n.tokLetters {
 				c = leet(c)
 			} else if c < '0' || c > '9' {
 				continue // symbols with no letters: "$$"
 			}
+			if c == prev && c >= 'a' && c <= 'z' {
+				continue
+			}
+			prev = c
+			w[k], o[k] = c, o[i]
+			k++
 		}
-		if c == prev && c >= 'a' && c <= 'z' {
-			continue
+		n.out.text = n.out.text[:n.tokStart+k]
+		n.out.orig = n.out.orig[:n.tokStart+k]
+		if k == 0 {
+			n.undoToken()
+			return
 		}
-		prev = c
-		w = append(w, c)
-		o = append(o, n.tokOrig[i])
 	}
-	n.tok, n.tokOrig = n.tok[:0], n.tokOrig[:0]
-	n.tokLetters, n.tokLeet = false, false
-	if len(w) == 0 {
-		return
-	}
+	w := n.out.text[n.tokStart:]
 	if len(w) == 1 && w[0] >= 'a' && w[0] <= 'z' {
-		n.singles = append(n.singles, w[0])
-		n.singlesOrig = append(n.singlesOrig, o[0])
+		c, at := w[0], n.out.orig[n.tokStart]
+		n.undoToken()
+		n.singles = append(n.singles, c)
+		n.singlesOrig = append(n.singlesOrig, at)
 		n.singlesSep = append(n.singlesSep, n.sepKind)
 		n.singlesSepO = append(n.singlesSepO, n.sepOrig)
 		n.sepKind = 0
 		return
 	}
+	if len(n.singles) == 0 {
+		return
+	}
+	// Single letters wait before this word: take the word out, write them,
+	// and put the word back after them.
+	n.scratch = append(n.scratch[:0], w...)
+	n.scratchOrig = append(n.scratchOrig[:0], n.out.orig[n.tokStart:]...)
+	n.undoToken()
 	n.flushSingles()
-	n.emitSep(o[0])
-	n.out.text = append(n.out.text, w...)
-	n.out.orig = append(n.out.orig, o...)
+	n.emitSep(n.scratchOrig[0])
+	n.out.text = append(n.out.text, n.scratch...)
+	n.out.orig = append(n.out.orig, n.scratchOrig...)
 }
 
 // flushSingles writes the waiting one-letter words: as one word when there

@@ -108,9 +108,11 @@ type hit struct {
 }
 
 type scanState struct {
-	n     normaliser
-	hits  []hit
-	cands []hit
+	n      normaliser
+	raw    []rawHit
+	hits   []hit // entries' phrases
+	except []hit // exceptions
+	frames []hit // frame cues
 }
 
 // Scan returns the library's matches in text, typed or searched on site (a
@@ -120,25 +122,34 @@ func (l *Library) Scan(text, site string) []Match {
 	st := l.pool.Get().(*scanState)
 	defer l.pool.Put(st)
 	nt := st.n.normalise(text)
-	st.hits = st.hits[:0]
-	l.m.run(nt.text, func(id int32, end int) {
-		p := l.c.pats[id]
-		s, e := end-int(l.m.patLen[id]), end
+	st.raw = l.m.run(nt.text, st.raw[:0])
+	matches := []Match{}
+	if len(st.raw) == 0 {
+		return matches
+	}
+	st.hits, st.except, st.frames = st.hits[:0], st.except[:0], st.frames[:0]
+	for _, r := range st.raw {
+		p := l.c.pats[r.id]
+		s, e := r.end-l.m.patLen[r.id], r.end
 		if p.inner {
 			s, e = s+1, e-1
 		}
-		st.hits = append(st.hits, hit{pat: id, start: int32(s), end: int32(e)})
-	})
-	matches := []Match{}
+		h := hit{pat: r.id, start: s, end: e}
+		switch p.kind {
+		case patEntry:
+			st.hits = append(st.hits, h)
+		case patException:
+			st.except = append(st.except, h)
+		default:
+			st.frames = append(st.frames, h)
+		}
+	}
 	if len(st.hits) == 0 {
 		return matches
 	}
 	host := siteHost(site)
 	for _, h := range st.hits {
 		p := l.c.pats[h.pat]
-		if p.kind != patEntry {
-			continue
-		}
 		e := &l.entries[p.ref]
 		if e.Mode == ModePhrase {
 			end, ok := followWords(nt.text, int(h.end), l.c.words[p.ref], e.Gap)
@@ -147,10 +158,10 @@ func (l *Library) Scan(text, site string) []Match {
 			}
 			h.end = int32(end)
 		}
-		if l.excepted(st.hits, p.ref, h) || l.excluded(host, e) {
+		if l.excepted(st.except, p.ref, h) || l.excluded(host, e) {
 			continue
 		}
-		sev, rule, cancel := l.frameEffect(nt.text, st.hits, h, e.Severity)
+		sev, rule, cancel := l.frameEffect(nt.text, st.frames, h, e)
 		if cancel {
 			continue
 		}
@@ -168,11 +179,39 @@ func (l *Library) Scan(text, site string) []Match {
 		}
 		return b.Severity - a.Severity
 	})
-	// One match per entry and place: a phrase written twice over itself
-	// ("kill kill") still counts twice, but the same span never does.
-	return slices.CompactFunc(matches, func(a, b Match) bool {
+	// One match per entry and place: a phrase written twice ("kill kill")
+	// still counts twice, but the same span never does.
+	matches = slices.CompactFunc(matches, func(a, b Match) bool {
 		return a.EntryID == b.EntryID && a.Start == b.Start && a.End == b.End
 	})
+	return dropContained(matches)
+}
+
+// dropContained removes matches lying wholly inside a longer one: the longer
+// phrase is the more specific reading ("kill myself" is suicide, not the
+// violence of "kill"), and one place in the text raises one alert. Matches
+// are sorted by Start.
+func dropContained(ms []Match) []Match {
+	if len(ms) < 2 {
+		return ms
+	}
+	out := make([]Match, 0, len(ms))
+	for i, m := range ms {
+		inside := false
+		for j, o := range ms {
+			if j != i && o.Start <= m.Start && m.End <= o.End && o.End-o.Start > m.End-m.Start {
+				inside = true
+				break
+			}
+			if o.Start > m.Start {
+				break
+			}
+		}
+		if !inside {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // followWords checks that words follow position at (a separator) in order,
@@ -204,10 +243,9 @@ func followWords(text []byte, at int, words [][]byte, gap int) (int, bool) {
 }
 
 // excepted reports whether an exception of entry ref overlaps h.
-func (l *Library) excepted(hits []hit, ref int32, h hit) bool {
-	for _, x := range hits {
-		p := l.c.pats[x.pat]
-		if p.kind == patException && p.ref == ref && x.start < h.end && h.start < x.end {
+func (l *Library) excepted(except []hit, ref int32, h hit) bool {
+	for _, x := range except {
+		if l.c.pats[x.pat].ref == ref && x.start < h.end && h.start < x.end {
 			return true
 		}
 	}
@@ -231,34 +269,23 @@ func (l *Library) excluded(host string, e *Entry) bool {
 
 // frameEffect applies the frames whose cue stands within their window of h
 // in the same clause: the strongest wins (cancel, else the largest lowering).
-func (l *Library) frameEffect(text []byte, hits []hit, h hit, sev int) (int, string, bool) {
+func (l *Library) frameEffect(text []byte, frames []hit, h hit, e *Entry) (int, string, bool) {
 	rule, lower := "", 0
-	for _, x := range hits {
-		p := l.c.pats[x.pat]
-		if p.kind != patFrame {
+	for _, x := range frames {
+		f := &l.frames[l.c.pats[x.pat].ref]
+		if len(f.Categories) > 0 && !slices.Contains(f.Categories, e.Category) {
 			continue
 		}
-		f := &l.frames[p.ref]
-		var gapText []byte
+		var from, to int32
 		switch {
 		case !f.After && x.end <= h.start:
-			gapText = text[x.end:h.start]
+			from, to = x.end, h.start
 		case f.After && h.end <= x.start:
-			gapText = text[h.end:x.start]
+			from, to = h.end, x.start
 		default:
 			continue
 		}
-		seps := 0
-		clause := false
-		for _, b := range gapText {
-			switch b {
-			case ' ':
-				seps++
-			case '\n':
-				clause = true
-			}
-		}
-		if clause || seps-1 > f.Window {
+		if !near(text[from:to], f.Window) {
 			continue
 		}
 		if f.Cancel {
@@ -268,7 +295,26 @@ func (l *Library) frameEffect(text []byte, hits []hit, h hit, sev int) (int, str
 			rule, lower = f.ID, f.Lower
 		}
 	}
-	return max(sev-lower, 1), rule, false
+	return max(e.Severity-lower, 1), rule, false
+}
+
+// near reports whether gap, the text between a cue and a match, holds at
+// most window words and no clause break. It stops reading as soon as the
+// answer is no, so a cue far away costs little.
+func near(gap []byte, window int) bool {
+	seps := 0
+	for _, b := range gap {
+		switch b {
+		case ' ':
+			seps++
+			if seps-1 > window {
+				return false
+			}
+		case '\n':
+			return false
+		}
+	}
+	return true
 }
 
 // siteHost reduces a site given as a URL or host to its lower-case host name.
@@ -288,3 +334,16 @@ func siteHost(site string) string {
 	}
 	return strings.TrimSuffix(s, ".")
 }
+
+// NormalForm returns the bytes the automaton reads for s: its normal form
+// with a clause break at each end. With CountNormalised it measures the
+// automaton apart from normalising and the rules (bench/monitor).
+func NormalForm(s string) []byte {
+	var n normaliser
+	return append([]byte(nil), n.normalise(s).text...)
+}
+
+// CountNormalised counts every occurrence of every compiled pattern
+// (phrases, exceptions and cues) in text already in normal form: the
+// automaton alone, without the rules, for benchmarks.
+func (l *Library) CountNormalised(text []byte) int { return l.m.count(text) }

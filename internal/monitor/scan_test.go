@@ -1,6 +1,8 @@
 package monitor
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,7 +31,10 @@ func TestBaselineScan(t *testing.T) {
 		{"we killed time", nil, nil},
 		{"gonna kill time", nil, nil},
 		{"i would never kill myself", nil, nil},
-		{"i want to just die", []string{"su-want-to-die"}, []string{"want to just die"}},
+		{"i will never ever hurt myself", nil, nil},
+		{"i have never felt so suicidal", []string{"su-suicidal"}, []string{"suicidal"}},
+		{"im not ok. i want to die", []string{"su-want-die"}, []string{"want to die"}},
+		{"i want to just die", []string{"su-want-die"}, []string{"want to just die"}},
 		{"I want chips. Die hard is a film", nil, nil},
 	}
 	for _, tt := range tests {
@@ -44,5 +49,37 @@ func TestBaselineScan(t *testing.T) {
 				t.Errorf("Scan(%q) = %v %q, want %v %q", tt.text, got, spans, tt.want, tt.spans)
 			}
 		})
+	}
+}
+
+// TestScanConcurrent scans from several goroutines at once (run it with
+// -race): a Library is shared by every request of a server.
+func TestScanConcurrent(t *testing.T) {
+	l, err := Baseline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"i want to kill myself", "kill time", "go back to your country", "k i l l myself 🔪", "nothing"}
+	want := make([][]Match, len(texts))
+	for i, s := range texts {
+		want[i] = l.Scan(s, "")
+	}
+	done := make(chan error)
+	for g := range 4 {
+		go func() {
+			for k := range 50 {
+				i := (g + k) % len(texts)
+				if got := l.Scan(texts[i], ""); !slices.Equal(got, want[i]) {
+					done <- fmt.Errorf("Scan(%q) = %v, want %v", texts[i], got, want[i])
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
