@@ -2,7 +2,7 @@
 # Monitoring captures through the real HTTP API: POST /api/v1/monitor/captures
 # on a demo server on a SQLite file, one capture a request and then batches
 # of 20, from 16 devices at once. Two texts in ten match the baseline
-# library and is stored. Loopback only. Usage: bench/captures.sh [N] (default 10000).
+# library and are stored. Loopback only. Usage: bench/captures.sh [N] (default 10000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
