@@ -72,7 +72,7 @@ func TestMonitorCaptures(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Now().UTC().Add(-time.Minute).Format(time.RFC3339)
-	secret := "my-own-words-" + strings.Repeat("x", 10)
+	secret := "pupil-words-7319"
 	body := fmt.Sprintf(`{"captures":[
 		{"id":"10000000-0000-4000-8000-000000000001","time":%q,"kind":"search","url":"https://www.bing.com/search?q=x","device":"laptop-17","text":"how to kill myself %s"},
 		{"id":"10000000-0000-4000-8000-000000000002","time":%q,"kind":"typed","site":"docs.example.org","device":"laptop-17","text":"my essay on the water cycle %s"},
@@ -92,7 +92,7 @@ func TestMonitorCaptures(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(list) != 1 || list[0].Site != "www.bing.com" || list[0].Kind != lifeguard.CaptureSearch ||
-		list[0].Severity != 5 || list[0].Category != "suicide" {
+		list[0].Severity < lifeguard.CaptureAlertSeverity || list[0].Category != "suicide" {
 		t.Fatalf("captures %+v", list)
 	}
 	if strings.Contains(f.logs.String(), secret) || strings.Contains(f.logs.String(), "kill") {
