@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -46,6 +47,15 @@ var asciiClass = func() (t [128]uint8) {
 		default:
 			t[c] = clsSpace
 		}
+	}
+	return t
+}()
+
+// asciiLower maps each ASCII letter to its lower case and every other byte
+// (multibyte UTF-8 included) to 0: the fast path's one lookup per letter.
+var asciiLower = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = byte(c), byte(c)
 	}
 	return t
 }()
@@ -137,20 +147,28 @@ func (n *normaliser) normalise(s string) normalised {
 				if !n.inTok {
 					n.startToken(int32(i))
 				}
+				// A run of ASCII letters writes at most one byte per byte
+				// read, so room for the rest of s is made once and the loop
+				// stores by index, without append's capacity check per byte.
 				text, orig, prev := n.out.text, n.out.orig, n.prev
+				k := len(text)
+				if cap(text)-k < len(s)-i || cap(orig)-k < len(s)-i {
+					text, orig = slices.Grow(text, len(s)-i), slices.Grow(orig, len(s)-i)
+				}
+				text, orig = text[:cap(text)], orig[:cap(orig)]
 				for ; i < len(s); i++ {
-					c := s[i]
-					if c >= utf8.RuneSelf || asciiClass[c] != clsLetter {
+					c := asciiLower[s[i]]
+					if c == 0 {
 						break
 					}
-					c |= 0x20
 					if c != prev {
-						text = append(text, c)
-						orig = append(orig, int32(i))
+						text[k] = c
+						orig[k] = int32(i)
+						k++
 						prev = c
 					}
 				}
-				n.out.text, n.out.orig, n.prev = text, orig, prev
+				n.out.text, n.out.orig, n.prev = text[:k], orig[:k], prev
 				n.tokLetters = true
 				continue
 			}

@@ -24,6 +24,11 @@ func TestNormalise(t *testing.T) {
 		{"clause break", "no. yes, maybe", "no\nyes\nmaybe"},
 		{"emoji", "i want 🔪 you", "i want knife you"},
 		{"variation selector", "☠\ufe0f", "skul"},
+		{"ascii run into accent", "KILLé caféS", "kile cafes"},
+		{"accent into ascii run", "éKILL", "ekil"},
+		{"ascii run into look-alike", "KIііLL", "kil"},
+		{"leet inside an ascii run", "K1LLer sh1tTY", "kiler shity"},
+		{"repeat across a case change", "sOoOo", "so"},
 		{"empty", "", ""},
 		{"only punctuation", "?!...", ""},
 	}

@@ -113,6 +113,10 @@ type scanState struct {
 	hits   []hit // entries' phrases
 	except []hit // exceptions
 	frames []hit // frame cues
+	// matches collects a text's matches before duplicates and contained
+	// ones go; Scan returns a new slice of exactly the ones kept, so the
+	// only allocation per text with matches is its result.
+	matches []Match
 }
 
 // Scan returns the library's matches in text, typed or searched on site (a
@@ -123,9 +127,8 @@ func (l *Library) Scan(text, site string) []Match {
 	defer l.pool.Put(st)
 	nt := st.n.normalise(text)
 	st.raw = l.m.run(nt.text, st.raw[:0])
-	matches := []Match{}
 	if len(st.raw) == 0 {
-		return matches
+		return []Match{}
 	}
 	st.hits, st.except, st.frames = st.hits[:0], st.except[:0], st.frames[:0]
 	for _, r := range st.raw {
@@ -145,8 +148,9 @@ func (l *Library) Scan(text, site string) []Match {
 		}
 	}
 	if len(st.hits) == 0 {
-		return matches
+		return []Match{}
 	}
+	matches := st.matches[:0]
 	host := siteHost(site)
 	for _, h := range st.hits {
 		p := l.c.pats[h.pat]
@@ -184,34 +188,45 @@ func (l *Library) Scan(text, site string) []Match {
 	matches = slices.CompactFunc(matches, func(a, b Match) bool {
 		return a.EntryID == b.EntryID && a.Start == b.Start && a.End == b.End
 	})
-	return dropContained(matches)
+	out := dropContained(matches)
+	clear(matches) // the pool keeps no strings alive
+	st.matches = matches[:0]
+	return out
 }
 
-// dropContained removes matches lying wholly inside a longer one: the longer
-// phrase is the more specific reading ("kill myself" is suicide, not the
-// violence of "kill"), and one place in the text raises one alert. Matches
-// are sorted by Start.
+// dropContained returns, in a new slice of exactly their number, the
+// matches of ms not lying wholly inside a longer one: the longer phrase is
+// the more specific reading ("kill myself" is suicide, not the violence of
+// "kill"), and one place in the text raises one alert. Matches are sorted by
+// Start; ms is the scan's scratch and is left as it was.
 func dropContained(ms []Match) []Match {
-	if len(ms) < 2 {
-		return ms
-	}
-	out := make([]Match, 0, len(ms))
-	for i, m := range ms {
-		inside := false
-		for j, o := range ms {
-			if j != i && o.Start <= m.Start && m.End <= o.End && o.End-o.Start > m.End-m.Start {
-				inside = true
-				break
-			}
-			if o.Start > m.Start {
-				break
-			}
+	n := 0
+	for i := range ms {
+		if !contained(ms, i) {
+			n++
 		}
-		if !inside {
-			out = append(out, m)
+	}
+	out := make([]Match, 0, n)
+	for i := range ms {
+		if !contained(ms, i) {
+			out = append(out, ms[i])
 		}
 	}
 	return out
+}
+
+// contained reports whether ms[i] lies inside a longer match of ms.
+func contained(ms []Match, i int) bool {
+	m := ms[i]
+	for j, o := range ms {
+		if o.Start > m.Start {
+			return false
+		}
+		if j != i && o.Start <= m.Start && m.End <= o.End && o.End-o.Start > m.End-m.Start {
+			return true
+		}
+	}
+	return false
 }
 
 // followWords checks that words follow position at (a separator) in order,
