@@ -71,6 +71,15 @@ const (
 	OpMergeChildren     Op = "merge two records of the same child"
 )
 
+// Monitoring (monitor.go): the monitor role posts captures; only the
+// organisation's DSLs see them.
+const (
+	OpSendCaptures        Op = "send what a monitor captures"
+	OpReadMonitorSettings Op = "read the monitoring settings"
+	OpSetMonitorSettings  Op = "set the monitoring settings"
+	OpReviewCaptures      Op = "see and review the monitor's captures"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -85,6 +94,7 @@ func Ops() []Op {
 		OpSetChildrenCount,
 		OpReadChildIdentity, OpImportChildren, OpMergeChildren,
 		OpSendReferral, OpReadReferral, OpAnswerReferral, OpKeepDirectory,
+		OpSendCaptures, OpReadMonitorSettings, OpSetMonitorSettings, OpReviewCaptures,
 	}
 }
 
@@ -108,8 +118,9 @@ const (
 func (r Reach) Covers(near Reach) bool { return r != ReachNone && near <= r }
 
 // rule is one row of the table: the reach of each role, in the order of
-// Roles().
-type rule [6]Reach
+// Roles(). A row may leave out the last columns, which are then ReachNone:
+// the monitor's column is written only where it reaches something.
+type rule [7]Reach
 
 // rule returns the row of op, and false for an operation without a row.
 func (op Op) rule() (rule, bool) {
@@ -120,7 +131,7 @@ func (op Op) rule() (rule, bool) {
 		part = ReachPartnership
 	)
 	switch op {
-	//                                   staff dsl manager partnership admin filter
+	//                                   staff dsl manager partnership admin filter monitor
 	case OpRecordConcern:
 		return rule{org, org, org, no, no, no}, true
 	case OpReadConcern:
@@ -158,7 +169,7 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, no, no, part, no, no}, true
 
 	case OpReadUser:
-		return rule{org, org, org, org, part, own}, true
+		return rule{org, org, org, org, part, own, own}, true
 	case OpAdminister:
 		return rule{no, no, no, no, part, no}, true
 
@@ -199,6 +210,14 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, org, no, no, no}, true
 	case OpMergeChildren:
 		return rule{no, org, no, no, no, no}, true
+	case OpSendCaptures:
+		return rule{no, no, no, no, no, no, org}, true
+	case OpReadMonitorSettings: // the monitor reads the excluded sites and the notice
+		return rule{no, org, org, no, no, no, org}, true
+	case OpSetMonitorSettings:
+		return rule{no, org, org, no, no, no, no}, true
+	case OpReviewCaptures:
+		return rule{no, org, no, no, no, no, no}, true
 	}
 	return rule{}, false
 }
@@ -259,8 +278,8 @@ func (r Role) Can(op Op) bool { return r.May(op) != ReachNone }
 // stores; they sit here so that every rule of a role reads in one file.
 
 // UsesPages reports whether the role signs in to the pages: a DNS filter's
-// account works with an API token only.
-func (r Role) UsesPages() bool { return r != RoleFilter }
+// or a monitor's account works with an API token only.
+func (r Role) UsesPages() bool { return r != RoleFilter && r != RoleMonitor }
 
 // NeedsSecondFactor reports whether the role must use a second factor:
 // those that see many children's records or manage who can.

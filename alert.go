@@ -25,6 +25,9 @@ import (
 //     agency's DSLs, at once (AlertReferral); the agency's answer or
 //     request for more information: the referring DSLs, at once
 //     (AlertReferralAnswer), as immediate alerts;
+//   - a monitoring capture of severity 4 or 5: the DSLs and deputies, at
+//     once, as for an urgent concern (AlertCapture); the others are
+//     counted in the daily digest;
 //   - open concerns overdue (judged as Judge does, with the window of
 //     "now"): a daily digest to the DSLs and deputies (AlertDigest,
 //     DigestOverdue).
@@ -62,7 +65,9 @@ func DefaultAlertPreferences() AlertPreferences {
 // for AlertDigest, digest says which digest.
 func (p AlertPreferences) Wants(k AlertKind, digest DigestKind) bool {
 	switch k {
-	case AlertNewConcern, AlertReferral, AlertReferralAnswer:
+	case AlertNewConcern, AlertReferral, AlertReferralAnswer, AlertCapture:
+		// A capture that alerts is one where a child may be at risk now:
+		// it goes with the immediate alerts a DSL cannot turn off.
 		return p.Immediate
 	case AlertDigest:
 		if digest == DigestOverdue {
@@ -224,6 +229,9 @@ type Digest struct {
 	// MaxDigestConcerns of them.
 	Concerns   int     `json:"concerns"`
 	ConcernIDs []int64 `json:"concern_ids"`
+	// Captures counts the monitoring captures below the alert severity
+	// received since the last digest and not yet reviewed (DigestNew).
+	Captures int `json:"captures"`
 }
 
 // MaxDigestConcerns is how many concerns a digest names; its count goes

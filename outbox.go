@@ -26,17 +26,18 @@ const (
 	// the receiving agency; the agency answered or asked for more.
 	AlertReferral       AlertKind = "referral"
 	AlertReferralAnswer AlertKind = "referral_answer"
+	AlertCapture        AlertKind = "capture" // a monitoring capture of severity 4 or 5
 )
 
 // WebhookEvents are the kinds a webhook may subscribe to.
 func WebhookEvents() []AlertKind {
-	return []AlertKind{AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertReferral, AlertReferralAnswer}
+	return []AlertKind{AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertReferral, AlertReferralAnswer, AlertCapture}
 }
 
 // Valid reports whether k is a known kind.
 func (k AlertKind) Valid() bool {
 	switch k {
-	case AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertDigest, AlertReferral, AlertReferralAnswer:
+	case AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertDigest, AlertReferral, AlertReferralAnswer, AlertCapture:
 		return true
 	}
 	return false
@@ -50,6 +51,7 @@ var alertWords = map[AlertKind]string{
 
 	AlertReferral:       "Referral received",
 	AlertReferralAnswer: "Referral answered",
+	AlertCapture:        "Monitoring capture",
 }
 
 // Label names the kind for a page.
@@ -73,7 +75,8 @@ type OutboxMessage struct {
 	WebhookID      int64     `json:"webhook_id,omitempty"` // the webhook called
 	OrganisationID int64     `json:"organisation_id"`
 	ConcernID      int64     `json:"concern_id,omitempty"`
-	// RecordID is another record the alert is about (a filter alert's id).
+	// RecordID is another record the alert is about (a filter alert's or
+	// a capture's id).
 	RecordID int64   `json:"record_id,omitempty"`
 	Urgency  Urgency `json:"urgency,omitempty"`
 	// DedupeKey, when not empty, makes the message once only: writing a

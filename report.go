@@ -86,7 +86,11 @@ type ReportCounts struct {
 	// Audits and Plan are about organisations and the partnership's plan,
 	// not children. Plan is nil in an organisation's report.
 	Audits *AuditCounts `json:"audits"`
-	Plan   *PlanCounts  `json:"plan"`
+	// Captures counts the monitoring captures kept in the period, by
+	// category of their most severe match (MonitorCategory); they are
+	// counted when received, so the count outlives the captures' deletion.
+	Captures []Tally     `json:"captures"`
+	Plan     *PlanCounts `json:"plan"`
 	// Children are the organisations of each type in the partnership and
 	// the children those that gave a number serve, for the board report's
 	// concerns per 1,000 children; nil in an organisation's report.

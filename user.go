@@ -19,6 +19,10 @@ const (
 	// requests and worries, and can do nothing else. It never signs in to
 	// the pages; it has API tokens only.
 	RoleFilter Role = "filter"
+	// RoleMonitor is a monitoring device's account (see monitor.go): it
+	// reads its organisation's monitoring settings and sends captures, and
+	// can do nothing else. Like a filter, it has API tokens only.
+	RoleMonitor Role = "monitor"
 )
 
 // Roles lists the roles in order of the pages that show them.
@@ -30,7 +34,7 @@ func Roles() []Role {
 // roleOrder is the order of Roles, which is also the order of the access
 // table's columns; an array, so that finding a column on every access
 // check allocates nothing.
-var roleOrder = [...]Role{RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin, RoleFilter}
+var roleOrder = [...]Role{RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin, RoleFilter, RoleMonitor}
 
 // roleWords name someone by their role, as a chronology says who did what.
 var roleWords = map[Role]string{
@@ -39,6 +43,7 @@ var roleWords = map[Role]string{
 	RoleManager:     "a manager",
 	RolePartnership: "a partnership officer",
 	RoleAdmin:       "an administrator",
+	RoleMonitor:     "a monitoring device",
 }
 
 // Label names someone by the role, with its article ("a safeguarding
@@ -48,7 +53,7 @@ func (r Role) Label() string { return wordsFor(roleWords, r) }
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin, RoleFilter:
+	case RoleStaff, RoleDSL, RoleManager, RolePartnership, RoleAdmin, RoleFilter, RoleMonitor:
 		return true
 	}
 	return false

@@ -43,6 +43,11 @@ func TestEveryCodeHasWords(t *testing.T) {
 			check("role", string(r), r.Label())
 		}
 	}
+	for _, c := range MonitorCategories() {
+		if monitorCategoryWords[c] == "" {
+			t.Errorf("monitor category %q has no words", c)
+		}
+	}
 	for _, c := range FilterCategories() {
 		// Many categories are plain words already ("gambling").
 		if filterCategoryWords[c] == "" {

@@ -40,6 +40,10 @@ type API struct {
 	// Calendar counts the working day by which an agency is expected to
 	// decide a referral: the procedure's.
 	Calendar lifeguard.WorkingDayCounter
+	// Monitor keeps captures, and Scan is the phrase library that decides
+	// which are kept (internal/monitor's, as a lifeguard.CaptureScanner).
+	Monitor lifeguard.MonitorStore
+	Scan    lifeguard.CaptureScanner
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -104,6 +108,9 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/filter/reviews/{id}/close", a.handle(a.closeFilterReview))
 
 	// Webhooks that other systems receive alerts by (docs/operations.md).
+	mux.Handle("POST /api/v1/monitor/captures", a.handle(a.monitorCaptures))
+	mux.Handle("GET /api/v1/monitor/settings", a.handle(a.monitorSettings))
+
 	mux.Handle("GET /api/v1/webhooks", a.handle(a.webhooks))
 	mux.Handle("POST /api/v1/webhooks", a.handle(a.createWebhook))
 	mux.Handle("DELETE /api/v1/webhooks/{id}", a.handle(a.removeWebhook))

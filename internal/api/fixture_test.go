@@ -80,13 +80,14 @@ func newFixtureOn(t testing.TB, cfg sqlstore.Config) *fixture {
 		sqltest.Member{Key: "dslB", Role: "dsl", Org: sqltest.SchoolB},
 		sqltest.Member{Key: "partnership", Role: "partnership", Org: sqltest.Team},
 		sqltest.Member{Key: "admin", Role: "admin", Org: sqltest.Team},
-		sqltest.Member{Key: "filter", Role: "filter", Org: sqltest.SchoolA})
+		sqltest.Member{Key: "filter", Role: "filter", Org: sqltest.SchoolA},
+		sqltest.Member{Key: "monitor", Role: "monitor", Org: sqltest.SchoolA})
 	f := &fixture{t: t, db: db, tokens: map[string]string{}, users: seeded.Users, logs: &sqltest.Logs{},
 		orgA: seeded.OrgA, orgB: seeded.OrgB}
 	svc := auth.New(db, auth.Config{})
 	// In the order of fixtureRoles, so that the tokens' ids are the same on
 	// every run.
-	for _, key := range fixtureRoles[1:] {
+	for _, key := range append(fixtureRoles[1:], "monitor") {
 		plain, _, err := svc.CreateToken(sys, f.users[key].ID, "test")
 		if err != nil {
 			t.Fatal(err)
@@ -103,6 +104,7 @@ func newFixtureOn(t testing.TB, cfg sqlstore.Config) *fixture {
 	logger := slog.New(slog.NewJSONHandler(f.logs, nil))
 	srv := server.New(server.Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc,
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(), Logger: logger,
+			Monitor: db, Scan: captureScanner(t),
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword}})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

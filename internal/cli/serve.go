@@ -32,6 +32,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	demoSize := fs.String("demo-size", "full", "how much of the demo partnership to seed: full (a real area's year of concerns, tens of seconds) or stories (the demo logins' organisations alone, a few seconds)")
 	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
 	metricsAddr := fs.String("metrics-listen", "", "an address to serve Prometheus metrics on at /metrics, such as 127.0.0.1:9090; keep it off the public network (default: none)")
+	monitorLibrary := fs.String("monitor-library", "", "a local phrase library `FILE` merged onto the baseline that captures are scanned with (docs/monitor.md)")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
 	trustProxy := fs.Bool("trust-proxy", false, "count sign-in failures against the client's address that the reverse proxy puts last in X-Forwarded-For; only when nothing but the proxy can reach --listen")
 	var alerts alertFlags
@@ -91,6 +92,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			s.key = defaultJournalKey(s.dir)
 		}
 	}
+	library, err := loadMonitorLibrary(*monitorLibrary)
+	if err != nil {
+		return err
+	}
 	clock := &demo.Clock{}
 	db, err := openData(ctx, s, clock.Now, logger)
 	if err != nil {
@@ -115,7 +120,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			return usageError("--demo-password: %s", problems[0].Problem)
 		}
 		began := time.Now()
-		if seeded, err = seedDemo(ctx, db, proc, fw, clock, password, size); err != nil {
+		if seeded, err = seedDemo(ctx, db, proc, fw, clock, password, size, library.CaptureScanner()); err != nil {
 			return err
 		}
 		if seeded > 0 {
@@ -134,7 +139,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db, Reminders: db,
-			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db},
+			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db,
+			Monitor: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,
@@ -157,6 +163,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Ready:   readiness{db},
 		Metrics: reg,
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(),
+			Monitor: db, Scan: library.CaptureScanner(),
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {
@@ -182,6 +189,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
+		jobs.CaptureRetention(db, clock.Now, logger),
 		jobs.Escalations(db, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestNew, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestOverdue, clock.Now, logger),
@@ -233,7 +241,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 // seedDemo seeds the demonstration partnership into an empty database, and
 // leaves a database that already has one as it is.
 func seedDemo(ctx context.Context, db *sqlstore.DB, proc *procedure.Procedure, fw *lifeguard.Framework, clock *demo.Clock,
-	password string, size demo.Size) (int, error) {
+	password string, size demo.Size, scan lifeguard.CaptureScanner) (int, error) {
 	orgs, err := db.Organisations(lifeguard.WithActor(ctx, lifeguard.SystemActor()))
 	if err != nil {
 		return 0, err
@@ -246,7 +254,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, proc *procedure.Procedure, f
 		return 0, err
 	}
 	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw,
-		Accounts: db, Children: db, Referrals: db, Calendar: proc.Calendar()},
+		Accounts: db, Children: db, Referrals: db, Calendar: proc.Calendar(), Monitor: db, Scan: scan},
 		clock, hash, time.Now(), size)
 }
 

@@ -60,6 +60,9 @@ type Stores struct {
 	// referrals at every stage (referrals.go).
 	Referrals lifeguard.ReferralStore
 	Calendar  lifeguard.WorkingDayCounter
+	// Monitor and Scan, when set, seed monitoring captures (captures.go).
+	Monitor lifeguard.MonitorStore
+	Scan    lifeguard.CaptureScanner
 	// Accounts records which users the seed created, so that serve --demo
 	// exempts exactly them from the second factor.
 	Accounts AccountMarker
@@ -427,6 +430,9 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 	}
 	if err := seedReferrals(ctx, s, clock, rec, named, orgByName, now); err != nil {
 		return n, fmt.Errorf("demo referrals: %w", err)
+	}
+	if err := seedCaptures(ctx, s, clock, byName["Riverside Academy"].org, named["dsl@demo.test"], now); err != nil {
+		return n, fmt.Errorf("demo captures: %w", err)
 	}
 	if s.Plan != nil {
 		if err := seedPlan(ctx, s, clock, named["partnership@demo.test"], managers, orgByName, now); err != nil {

@@ -69,3 +69,16 @@ func FilterRetention(s lifeguard.FilterStore, keep time.Duration, now func() tim
 		return err
 	}}
 }
+
+// CaptureRetention deletes monitoring captures whose retention has ended
+// (each carries its own date, from its organisation's settings and its
+// review), every hour.
+func CaptureRetention(s lifeguard.MonitorStore, now func() time.Time, log *slog.Logger) Job {
+	return Job{Name: "capture-retention", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
+		n, err := s.PruneCaptures(ctx, now())
+		if n > 0 {
+			log.Info("capture retention", slog.Int64("deleted", n))
+		}
+		return err
+	}}
+}

@@ -24,6 +24,8 @@ func link(m *lifeguard.OutboxMessage, base string) string {
 		return base + "/filter/alerts"
 	case m.Kind == lifeguard.AlertReferral || m.Kind == lifeguard.AlertReferralAnswer:
 		return base + "/referrals/" + strconv.FormatInt(m.RecordID, 10)
+	case m.Kind == lifeguard.AlertCapture:
+		return base + "/monitor/captures"
 	case m.ConcernID != 0:
 		return base + "/concerns/" + strconv.FormatInt(m.ConcernID, 10)
 	}
@@ -67,6 +69,10 @@ func emailFor(m *lifeguard.OutboxMessage, to, base string) mail.Message {
 		subject = "Lifeguard: an agency has answered your referral"
 		lead = "The agency you referred to has acknowledged or answered a referral your organisation sent, or asked for " +
 			"more information."
+	case lifeguard.AlertCapture:
+		subject = "Lifeguard: a monitoring capture needs attention " + when(m.Urgency)
+		lead = "The monitoring of what children type and search has found something that may mean a child is at risk" +
+			" and needs a designated safeguarding lead's attention."
 	default:
 		subject = "Lifeguard: work is waiting"
 		lead = "There is work waiting for you in Lifeguard."

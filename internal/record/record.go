@@ -31,8 +31,10 @@ type Recorder struct {
 	Concerns lifeguard.ConcernStore
 	// Orgs gives the reporter's organisation, whose setting a report form
 	// and a filter's worry do not carry.
-	Orgs    lifeguard.OrgStore
-	Filter  lifeguard.FilterStore
+	Orgs   lifeguard.OrgStore
+	Filter lifeguard.FilterStore
+	// Monitor is needed by a concern from a monitoring capture.
+	Monitor lifeguard.MonitorStore
 	Triager lifeguard.Triager
 	// Now is the server's clock: the time a filter's worry is reported.
 	Now func() time.Time

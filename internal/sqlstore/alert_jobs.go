@@ -264,20 +264,26 @@ func sendDigest(ctx context.Context, t *tx, a *lifeguard.Actor, now time.Time, k
 	if err != nil {
 		return 0, err
 	}
+	captures := 0
+	if kind == lifeguard.DigestNew {
+		if captures, err = digestCaptures(ctx, t, org, slot); err != nil {
+			return 0, err
+		}
+	}
 	var users []int64
-	if len(ids) > 0 {
+	if len(ids) > 0 || captures > 0 {
 		if users, err = digestLeads(ctx, t, org, kind); err != nil {
 			return 0, err
 		}
 	}
 	named := ids[:min(len(ids), lifeguard.MaxDigestConcerns)]
 	id, err := t.insert(ctx, `INSERT INTO alert_digests (organisation_id, kind, slot, concerns, concern_ids, messages,
-		created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, org, string(kind), micros(slot), len(ids), idList(named),
-		len(users), micros(now))
+		captures, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, org, string(kind), micros(slot), len(ids), idList(named),
+		len(users), captures, micros(now))
 	if err != nil {
 		return 0, err
 	}
-	if len(ids) == 0 {
+	if len(ids) == 0 && captures == 0 {
 		return 0, nil
 	}
 	msgs := make([]lifeguard.OutboxMessage, len(users))
@@ -293,7 +299,22 @@ func sendDigest(ctx context.Context, t *tx, a *lifeguard.Actor, now time.Time, k
 		detail = "nobody wants it"
 	}
 	return len(msgs), journal(ctx, t, a, now, jCreate, jAlertDigest, id,
-		fmt.Sprintf("kind=%s organisation=%d concerns=%s %s", kind, org, idList(named), detail))
+		fmt.Sprintf("kind=%s organisation=%d concerns=%s captures=%d %s", kind, org, idList(named), captures, detail))
+}
+
+// digestCaptures counts org's captures below the alert severity received
+// after the previous digest and up to slot that are still unreviewed: the
+// monitoring work that waits for the digest rather than alerting at once.
+func digestCaptures(ctx context.Context, t *tx, org int64, slot time.Time) (int, error) {
+	from, err := previousDigest(ctx, t, org, lifeguard.DigestNew, slot)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = t.row(ctx, `SELECT COUNT(*) FROM monitor_captures WHERE organisation_id = ? AND severity < ? AND verdict = ?
+		AND received_at > ? AND received_at <= ?`, org, lifeguard.CaptureAlertSeverity, lifeguard.VerdictNone,
+		micros(from), micros(slot)).Scan(&n)
+	return n, err
 }
 
 // previousDigest is the slot of org's last digest of kind before slot, or
@@ -371,8 +392,8 @@ func (db *DB) Digest(ctx context.Context, id int64) (*lifeguard.Digest, error) {
 	err := db.inRead(ctx, "digest", func(t *tx) error {
 		var kind, list string
 		var slot int64
-		err := t.row(ctx, `SELECT organisation_id, kind, slot, concerns, concern_ids FROM alert_digests WHERE id = ?`, id).
-			Scan(&d.OrganisationID, &kind, &slot, &d.Concerns, &list)
+		err := t.row(ctx, `SELECT organisation_id, kind, slot, concerns, concern_ids, captures FROM alert_digests
+			WHERE id = ?`, id).Scan(&d.OrganisationID, &kind, &slot, &d.Concerns, &list, &d.Captures)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNoDigest()
 		}

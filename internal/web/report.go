@@ -146,7 +146,8 @@ func (wb *Web) submitReport(w http.ResponseWriter, r *http.Request, a reportAnsw
 
 // recorder records concerns through the pages' stores and procedure.
 func (wb *Web) recorder() *record.Recorder {
-	return &record.Recorder{Concerns: wb.cfg.Stores.Concerns, Orgs: wb.cfg.Stores.Orgs, Triager: wb.cfg.Procedure, Now: wb.cfg.Now}
+	return &record.Recorder{Concerns: wb.cfg.Stores.Concerns, Orgs: wb.cfg.Stores.Orgs, Monitor: wb.cfg.Stores.Monitor,
+		Triager: wb.cfg.Procedure, Now: wb.cfg.Now}
 }
 
 // reportProblems shows the problems that validation or the store found on

@@ -76,6 +76,12 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /filter/alerts/{id}/close", wb.signedIn(wb.closeFilterAlert))
 	mux.Handle("GET /filter/reviews", wb.signedIn(wb.filterReviews))
 	mux.Handle("POST /filter/reviews/{id}/close", wb.signedIn(wb.closeFilterReview))
+	mux.Handle("GET /monitor/captures", wb.signedIn(wb.captures))
+	mux.Handle("POST /monitor/captures/{id}/review", wb.signedIn(wb.reviewCapture))
+	mux.Handle("POST /monitor/captures/{id}/concern", wb.signedIn(wb.captureConcern))
+	mux.Handle("POST /monitor/captures/{id}/ignore", wb.signedIn(wb.ignoreCapture))
+	mux.Handle("GET /monitor/settings", wb.signedIn(wb.monitorSettings))
+	mux.Handle("POST /monitor/settings", wb.signedIn(wb.saveMonitorSettings))
 
 	// Alert delivery and webhooks, for administrators.
 	mux.Handle("GET /admin/alerts", wb.signedIn(wb.alertsPage))

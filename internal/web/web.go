@@ -42,6 +42,8 @@ type Stores struct {
 	// Outbox and Webhooks are the alerts' delivery, for administrators.
 	Outbox   lifeguard.OutboxStore
 	Webhooks lifeguard.WebhookStore
+	// Monitor keeps the monitoring captures the DSL reviews.
+	Monitor lifeguard.MonitorStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -65,6 +67,7 @@ func (s Stores) missing() string {
 		{"Alerts", s.Alerts != nil},
 		{"Outbox", s.Outbox != nil},
 		{"Webhooks", s.Webhooks != nil},
+		{"Monitor", s.Monitor != nil},
 	} {
 		if !st.set {
 			return st.name

@@ -449,7 +449,8 @@ func authCases(f *fixture) []accessCase {
 // the answer against the contract in store.go.
 func testAccess(t *testing.T, open Opener) {
 	f := newFixture(t, open)
-	cases := slices.Concat(accessCases(), authCases(f), preferenceCases(), secondFactorCases(f), jobCases(), alertCases())
+	cases := slices.Concat(accessCases(), authCases(f), preferenceCases(), secondFactorCases(f), jobCases(), alertCases(),
+		captureCases(t, f))
 	runAccessCases(t, f, cases, f.target)
 
 	// A manager, like staff, sees and adds to what they reported, and no

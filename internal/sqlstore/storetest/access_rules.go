@@ -28,6 +28,8 @@ type ruleRecords struct {
 	fw                *lifeguard.Framework
 	referral          int64 // from B to A (referral.go)
 	events            int
+	capture           int64 // a capture of A
+	captures          int
 }
 
 // ruleCases has one case for every operation; testAccessRules fails for an
@@ -178,6 +180,24 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 			_, err := f.db.SetChildrenCount(ctx, f.orgA.ID, &n)
 			return err
 		}},
+		lifeguard.OpSendCaptures: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			r.captures++
+			_, err := f.db.RecordCaptures(ctx, []lifeguard.NewCapture{capture(7000+r.captures, f.now().Add(-time.Minute),
+				"chat.example.org", "nobody likes you")}, testScan)
+			return err
+		}},
+		lifeguard.OpReadMonitorSettings: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.MonitorSettings(ctx, f.orgA.ID)
+			return err
+		}},
+		lifeguard.OpSetMonitorSettings: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.SetMonitorSettings(ctx, lifeguard.DefaultMonitorSettings(f.orgA.ID))
+			return err
+		}},
+		lifeguard.OpReviewCaptures: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.Capture(ctx, r.capture)
+			return err
+		}},
 	}
 }
 
@@ -271,5 +291,6 @@ func (f *fixture) ruleRecords(t *testing.T) *ruleRecords {
 	if _, err := f.db.SetFilterPolicy(sys(ctx), f.orgA.ID, []byte(`{"groups":{}}`)); err != nil {
 		t.Fatal(err)
 	}
+	r.capture = f.captureTarget(ctx, t)
 	return r
 }

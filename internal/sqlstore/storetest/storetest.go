@@ -116,6 +116,8 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Referrals", testReferrals},
 		{"ReferralLADO", testReferralLADO},
 		{"ReferralInputs", testReferralInputs},
+		{"Captures", testCaptures},
+		{"CaptureValidation", testCaptureValidation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
@@ -153,6 +155,10 @@ type fixture struct {
 	officer, admin              *lifeguard.User // of T
 	adminC                      *lifeguard.User // of C
 	nextEmail                   int
+	// monitor is A's monitor account, made by the first capture of
+	// newCapture; nextCapture numbers the captures it makes.
+	monitor     *lifeguard.User
+	nextCapture int
 }
 
 func newFixture(t *testing.T, open Opener) *fixture {

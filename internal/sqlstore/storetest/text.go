@@ -33,6 +33,8 @@ type textWorld struct {
 	audit                  int64
 	objective, action, bar int64
 	review                 int64
+	monitorA               *lifeguard.User
+	capture                int64
 }
 
 func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
@@ -362,6 +364,50 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 			_, err := f.db.FilterReviews(as(ctx, f.dsl), s)
 			return err
 		}},
+		// Monitoring captures, their review and the settings.
+		{"capture text", "captures[0].text", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			c := capture(950, now(), "chat.example.org", "kill myself "+s)
+			_, err := f.db.RecordCaptures(as(ctx, w.monitorA), []lifeguard.NewCapture{c}, testScan)
+			return err
+		}},
+		{"capture device", "captures[0].device", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			c := capture(951, now(), "chat.example.org", "kill myself")
+			c.Device = s
+			_, err := f.db.RecordCaptures(as(ctx, w.monitorA), []lifeguard.NewCapture{c}, testScan)
+			return err
+		}},
+		{"capture user", "captures[0].user", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			c := capture(952, now(), "chat.example.org", "kill myself")
+			c.User = s
+			_, err := f.db.RecordCaptures(as(ctx, w.monitorA), []lifeguard.NewCapture{c}, testScan)
+			return err
+		}},
+		{"capture url", "captures[0].url", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			c := capture(953, now(), "", "kill myself")
+			c.URL = "https://chat.example.org/" + s
+			_, err := f.db.RecordCaptures(as(ctx, w.monitorA), []lifeguard.NewCapture{c}, testScan)
+			return err
+		}},
+		{"capture review note", "note", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.ReviewCapture(as(ctx, f.dsl), w.capture, lifeguard.VerdictFalse, s)
+			return err
+		}},
+		{"captures verdict", "verdict", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.Captures(as(ctx, f.dsl), lifeguard.CaptureFilter{Verdict: s})
+			return err
+		}},
+		{"monitor notice", "notice", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			ms := lifeguard.DefaultMonitorSettings(f.orgA.ID)
+			ms.Notice = s
+			_, err := f.db.SetMonitorSettings(as(ctx, f.dsl), ms)
+			return err
+		}},
+		{"monitor excluded site", "excluded_sites[0]", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			ms := lifeguard.DefaultMonitorSettings(f.orgA.ID)
+			ms.ExcludedSites = []string{"a" + s + ".example"}
+			_, err := f.db.SetMonitorSettings(as(ctx, f.dsl), ms)
+			return err
+		}},
 	}
 }
 
@@ -372,7 +418,9 @@ func testBadText(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
 	fw := baseline(t)
-	w := textWorld{tg: f.target(t), filterA: f.user(t, f.orgA, lifeguard.RoleFilter)}
+	w := textWorld{tg: f.target(t), filterA: f.user(t, f.orgA, lifeguard.RoleFilter),
+		monitorA: f.user(t, f.orgA, lifeguard.RoleMonitor)}
+	w.capture = f.captureTarget(ctx, t)
 	au, err := f.db.StartAudit(as(ctx, f.manager), fw)
 	if err != nil {
 		t.Fatal(err)
@@ -438,6 +486,8 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 		Reviews   []lifeguard.FilterReview
 		Alerts    []lifeguard.FilterAlert
 		Policy    *lifeguard.FilterPolicy
+		Captures  []lifeguard.Capture
+		Monitor   *lifeguard.MonitorSettings
 	}
 	dsl, sysc := as(ctx, f.dsl), sys(ctx)
 	var err error
@@ -476,6 +526,10 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 	if lifeguard.ErrorCode(err) != lifeguard.ENOTFOUND {
 		check("policy", err)
 	}
+	snap.Captures, err = f.db.Captures(dsl, lifeguard.CaptureFilter{Verdict: "all"})
+	check("captures", err)
+	snap.Monitor, err = f.db.MonitorSettings(dsl, 0)
+	check("monitor settings", err)
 	b, err := json.Marshal(snap)
 	if err != nil {
 		t.Fatal(err)
