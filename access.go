@@ -51,6 +51,11 @@ const (
 	OpAlertSettings Op = "see and set the organisation's alert settings"
 )
 
+// Single sign-on (issue 20): connecting to OpenID Connect providers.
+const (
+	OpSignInProviders Op = "connect the partnership or an organisation to a sign-in provider"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -62,6 +67,7 @@ func Ops() []Op {
 		OpSendFilterEvents, OpReadFilterPolicy, OpSetFilterPolicy, OpReadFilterAlerts, OpReadFilterReviews,
 		OpReadReminders,
 		OpAlertSettings,
+		OpSignInProviders,
 	}
 }
 
@@ -154,6 +160,9 @@ func (op Op) rule() (rule, bool) {
 
 	case OpAlertSettings: // when digests go and whom an unopened concern escalates to
 		return rule{no, org, org, no, no, no}, true
+
+	case OpSignInProviders: // reach part: a provider of the partnership or one of its organisations
+		return rule{no, no, no, no, part, no}, true
 	}
 	return rule{}, false
 }

@@ -108,7 +108,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db,
-			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db},
+			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db, Providers: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,

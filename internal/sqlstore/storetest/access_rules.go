@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -145,6 +146,11 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 		}},
 		lifeguard.OpAlertSettings: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
 			_, err := f.db.AlertSettings(ctx, f.orgA.ID)
+			return err
+		}},
+		lifeguard.OpSignInProviders: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			r.events++
+			_, err := f.db.SaveSignInProvider(ctx, signInProvider(f.orgA.ID, fmt.Sprintf("rule%d.example.org", r.events)))
 			return err
 		}},
 	}

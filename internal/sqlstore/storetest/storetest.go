@@ -107,6 +107,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"OutboxNewConcern", testOutboxNewConcern},
 		{"OutboxDelivery", testOutboxDelivery},
 		{"Webhooks", testWebhooks},
+		{"SignInProviders", testSignInProviders},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
