@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -32,7 +33,7 @@ import (
 type Refusal struct {
 	// Reason is a code for the journal: provider_error, discovery,
 	// exchange, no_id_token, signature, issuer, audience, expired, nonce,
-	// no_email, email_unverified.
+	// userinfo, no_email, email_unverified.
 	Reason string
 	// Message says what happened, in words for the person signing in.
 	Message string
@@ -150,6 +151,21 @@ func (c *Client) AuthURL(ctx context.Context, sp *lifeguard.SignInProvider, redi
 	return c.config(p, sp, redirect).AuthCodeURL(s.State, opts...), nil
 }
 
+// AuthOrigin is the origin (scheme://host[:port]) of the provider's
+// authorization endpoint: the page that sends the browser there must let
+// its form lead to it.
+func (c *Client) AuthOrigin(ctx context.Context, sp *lifeguard.SignInProvider) (string, error) {
+	p, err := c.provider(ctx, sp.Issuer)
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(p.Endpoint().AuthURL)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", refuse("discovery", "Your organisation's sign-in service gave Lifeguard an address it cannot use. Tell your administrator.", err)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
 // claims are the ID token's claims Lifeguard reads.
 type claims struct {
 	Email string `json:"email"`
@@ -214,6 +230,28 @@ func (c *Client) Finish(ctx context.Context, sp *lifeguard.SignInProvider, redir
 		return nil, refuse("expired", "The answer from the sign-in service has expired. Start again from the sign-in page.", nil)
 	case id.Nonce != nonce:
 		return nil, refuse("nonce", "The answer from the sign-in service does not belong to this sign-in. Start again from the sign-in page.", nil)
+	}
+	if strings.TrimSpace(cl.Email) == "" {
+		// Some providers give the address only at their userinfo
+		// endpoint, which answers for the access token's user: accepted
+		// only when it names the same subject as the verified ID token.
+		info, err := p.UserInfo(c.ctx(ctx), oauth2.StaticTokenSource(tok))
+		if err != nil {
+			return nil, refuse("userinfo", "Your organisation's sign-in service did not say who you are.", err)
+		}
+		if info.Subject != id.Subject {
+			return nil, refuse("userinfo", "Your organisation's sign-in service gave details of someone else.", nil)
+		}
+		var more claims
+		if err := info.Claims(&more); err != nil {
+			return nil, refuse("userinfo", "Your organisation's sign-in service's details could not be read.", err)
+		}
+		cl.Email, cl.EmailVerified, cl.EDOV = more.Email, more.EmailVerified, more.EDOV
+		if cl.Name == "" {
+			cl.Name = more.Name
+		}
+	}
+	switch {
 	case strings.TrimSpace(cl.Email) == "":
 		return nil, refuse("no_email", "Your organisation's sign-in service did not give your email address, so Lifeguard cannot tell which account is yours.", nil)
 	case !truthy(cl.EmailVerified) && !truthy(cl.EDOV):

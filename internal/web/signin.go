@@ -41,7 +41,7 @@ func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	} else if p != nil {
 		return wb.render(w, r, http.StatusUnauthorized, "signin.html", page{Title: "Sign in",
-			Data: signInData{Email: email, Next: next, Provider: buttonFor(p),
+			Data: signInData{Email: email, Next: next, Provider: buttonFor(p, email, next),
 				Error: "Your organisation signs in with " + p.Name + ", not a Lifeguard password."}})
 	}
 	token, _, u, err := wb.cfg.Auth.SignIn(r.Context(), email, r.PostForm.Get("password"), clientAddr(r))

@@ -52,9 +52,11 @@ func (wb *Web) signInSystem(r *http.Request) *http.Request {
 	return r.WithContext(lifeguard.WithActor(r.Context(), lifeguard.SystemActor()))
 }
 
-// ssoStart begins a sign-in at the provider covering the typed address's
-// domain.
-func (wb *Web) ssoStart(w http.ResponseWriter, r *http.Request) error {
+// ssoFind finds the provider covering the typed address's domain and
+// goes to its page. The sign-in page cannot send the browser to the
+// provider itself: its policy lets its forms lead to Lifeguard only, and
+// browsers hold a form's redirects to that too.
+func (wb *Web) ssoFind(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return lifeguard.Errorf(lifeguard.EINVALID, "The form could not be read.")
 	}
@@ -65,8 +67,7 @@ func (wb *Web) ssoStart(w http.ResponseWriter, r *http.Request) error {
 		return wb.render(w, r, http.StatusUnprocessableEntity, "signin.html", page{Title: "Sign in",
 			Data: signInData{Email: email, Next: next, Error: "Type your email address, then choose to sign in with your organisation's account."}})
 	}
-	sys := wb.signInSystem(r).Context()
-	p, err := wb.cfg.Stores.Providers.ProviderForDomain(sys, domain)
+	p, err := wb.cfg.Stores.Providers.ProviderForDomain(wb.signInSystem(r).Context(), domain)
 	if lifeguard.ErrorCode(err) == lifeguard.ENOTFOUND {
 		return wb.render(w, r, http.StatusUnprocessableEntity, "signin.html", page{Title: "Sign in",
 			Data: signInData{Email: email, Next: next,
@@ -75,6 +76,77 @@ func (wb *Web) ssoStart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	http.Redirect(w, r, providerPage(p.ID, email, next), http.StatusSeeOther)
+	return nil
+}
+
+// providerPage is the address of a provider's "Sign in with" page.
+func providerPage(id int64, email, next string) string {
+	q := url.Values{}
+	if email != "" {
+		q.Set("email", email)
+	}
+	if next != "" {
+		q.Set("next", next)
+	}
+	u := "/signin/sso/" + strconv.FormatInt(id, 10)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
+}
+
+// ssoContinueData is a provider's "Sign in with" page.
+type ssoContinueData struct {
+	Name, Action, Email, Next string
+}
+
+// providerFromPath reads the provider of the path's {id}.
+func (wb *Web) providerFromPath(r *http.Request) (*lifeguard.SignInProvider, error) {
+	id, err := idFromPath(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return wb.cfg.Stores.Providers.SignInProvider(wb.signInSystem(r).Context(), id)
+}
+
+// ssoContinue shows the button that starts a sign-in at the provider,
+// on a page whose policy lets the form lead there.
+func (wb *Web) ssoContinue(w http.ResponseWriter, r *http.Request) error {
+	p, err := wb.providerFromPath(r)
+	if err != nil {
+		return err
+	}
+	origin, err := wb.oidc.AuthOrigin(r.Context(), p)
+	if err != nil {
+		return wb.refuseSSO(w, r, p.ID, err)
+	}
+	q := r.URL.Query()
+	email := strings.TrimSpace(q.Get("email"))
+	if len(email) > 254 {
+		email = ""
+	}
+	return wb.render(w, r, http.StatusOK, "sso_continue.html", page{Title: "Sign in with " + p.Name, FormTo: origin,
+		Data: ssoContinueData{Name: p.Name, Action: "/signin/sso/" + strconv.FormatInt(p.ID, 10), Email: email,
+			Next: safeNext(q.Get("next"))}})
+}
+
+// ssoStart begins a sign-in at the provider: it keeps the state, nonce and
+// PKCE verifier, bound to this browser by a cookie, and sends the browser
+// to the provider.
+func (wb *Web) ssoStart(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return lifeguard.Errorf(lifeguard.EINVALID, "The form could not be read.")
+	}
+	p, err := wb.providerFromPath(r)
+	if err != nil {
+		return err
+	}
+	email := strings.TrimSpace(r.PostForm.Get("email"))
+	if len(email) > 254 {
+		email = ""
+	}
+	next := safeNext(r.PostForm.Get("next"))
 	browser := ""
 	if c, err := r.Cookie(ssoCookie); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
 		browser = c.Value
@@ -89,9 +161,9 @@ func (wb *Web) ssoStart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wb.refuseSSO(w, r, p.ID, err)
 	}
-	if err := wb.cfg.Stores.Providers.StartSignIn(sys, lifeguard.SignInStart{StateHash: hashOf(s.State),
-		ProviderID: p.ID, BrowserHash: hashOf(browser), Nonce: s.Nonce, Verifier: s.Verifier, Next: next,
-		ExpiresAt: now.Add(ssoStartFor)}, now); err != nil {
+	if err := wb.cfg.Stores.Providers.StartSignIn(wb.signInSystem(r).Context(), lifeguard.SignInStart{
+		StateHash: hashOf(s.State), ProviderID: p.ID, BrowserHash: hashOf(browser), Nonce: s.Nonce,
+		Verifier: s.Verifier, Next: next, ExpiresAt: now.Add(ssoStartFor)}, now); err != nil {
 		return err
 	}
 	// Lax, so that the browser sends it on the provider's redirect back.
@@ -221,12 +293,13 @@ func (wb *Web) passwordOff(r *http.Request, email string) (*lifeguard.SignInProv
 	return p, nil
 }
 
-// providerButton is a provider as the sign-in page offers it.
+// providerButton is a provider as the sign-in page offers it: a link to
+// its page.
 type providerButton struct {
-	ID   string
+	URL  string
 	Name string
 }
 
-func buttonFor(p *lifeguard.SignInProvider) *providerButton {
-	return &providerButton{ID: strconv.FormatInt(p.ID, 10), Name: p.Name}
+func buttonFor(p *lifeguard.SignInProvider, email, next string) *providerButton {
+	return &providerButton{URL: providerPage(p.ID, email, next), Name: p.Name}
 }
