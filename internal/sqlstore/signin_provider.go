@@ -165,6 +165,19 @@ func (db *DB) SaveSignInProvider(ctx context.Context, in lifeguard.SignInProvide
 			}
 			out.PartnershipID = o.PartnershipID
 		}
+		if out.PartnershipID == 0 && a.IsSystem() && in.PartnershipID != 0 {
+			// Lifeguard itself (the command line) names the partnership
+			// of a partnership's provider.
+			var n int
+			if err := t.row(ctx, `SELECT COUNT(*) FROM partnerships WHERE id = ?`, in.PartnershipID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return lifeguard.Invalid("The sign-in provider is not valid", []lifeguard.Problem{{Path: "partnership_id",
+					Problem: "is not a partnership"}})
+			}
+			out.PartnershipID = in.PartnershipID
+		}
 		if out.PartnershipID == 0 {
 			return lifeguard.Invalid("The sign-in provider is not valid", []lifeguard.Problem{{Path: "partnership_id",
 				Problem: "is required when Lifeguard itself saves a partnership's provider"}})
