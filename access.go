@@ -80,6 +80,11 @@ const (
 	OpReviewCaptures      Op = "see and review the monitor's captures"
 )
 
+// Single sign-on (issue 20): connecting to OpenID Connect providers.
+const (
+	OpSignInProviders Op = "connect the partnership or an organisation to a sign-in provider"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -95,6 +100,7 @@ func Ops() []Op {
 		OpReadChildIdentity, OpImportChildren, OpMergeChildren,
 		OpSendReferral, OpReadReferral, OpAnswerReferral, OpKeepDirectory,
 		OpSendCaptures, OpReadMonitorSettings, OpSetMonitorSettings, OpReviewCaptures,
+		OpSignInProviders,
 	}
 }
 
@@ -218,6 +224,8 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, org, no, no, no, no}, true
 	case OpReviewCaptures:
 		return rule{no, org, no, no, no, no, no}, true
+	case OpSignInProviders: // reach part: a provider of the partnership or one of its organisations
+		return rule{no, no, no, no, part, no}, true
 	}
 	return rule{}, false
 }

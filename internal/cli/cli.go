@@ -48,6 +48,8 @@ Usage:
   lifeguard user throttles | clear-throttle [--email E] [--address A]
                                                        see and clear sign-in throttling
   lifeguard token create|list|revoke --email E         API tokens (stored hashed)
+  lifeguard sso add|update|list|remove                 single sign-on providers (docs/sign-in.md),
+                                                       with the client secret on standard input
   lifeguard backup [--data DIR] FILE                   a consistent copy of the running database
   lifeguard restore [--data DIR] FILE                  put a backup into an empty data directory, checked
   lifeguard journal verify [--data DIR]                check the journal's hash chain and its sealed head
@@ -108,6 +110,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.user(ctx, rest)
 	case "org":
 		err = e.org(ctx, rest)
+	case "sso":
+		err = e.sso(ctx, rest)
 	case "journal":
 		err = e.journal(ctx, rest)
 	case "copy":

@@ -226,6 +226,12 @@ func TestSecondFactorCannotBeBypassed(t *testing.T) {
 			return s == 401 || s == 303 && strings.HasPrefix(loc, "/signin/second-factor")
 		},
 		"GET /help": func(s int, _ string) bool { return s == 200 },
+		// Single sign-on's doors (docs/sign-in.md) are sign-in pages too:
+		// the fixture has no provider, so each answers its refusal.
+		"POST /signin/sso":         func(s int, _ string) bool { return s == 422 },
+		"GET /signin/sso/{id}":     func(s int, _ string) bool { return s == 404 },
+		"POST /signin/sso/{id}":    func(s int, _ string) bool { return s == 404 },
+		"GET /signin/sso/callback": func(s int, _ string) bool { return s == 401 },
 		// What browsers and crawlers fetch of every site.
 		"GET /robots.txt":  func(s int, _ string) bool { return s == 200 },
 		"GET /favicon.ico": func(s int, _ string) bool { return s == 200 },

@@ -16,6 +16,10 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /signin", wb.handle(wb.signInForm))
 	mux.Handle("POST /signin", wb.handle(wb.signIn))
 	mux.Handle("POST /signout", wb.handle(wb.signOut))
+	mux.Handle("POST /signin/sso", wb.handle(wb.ssoFind))
+	mux.Handle("GET /signin/sso/{id}", wb.handle(wb.ssoContinue))
+	mux.Handle("POST /signin/sso/{id}", wb.handle(wb.ssoStart))
+	mux.Handle("GET /signin/sso/callback", wb.handle(wb.ssoCallback))
 	mux.Handle("GET /signin/second-factor", wb.verifying(wb.verifyForm))
 	mux.Handle("POST /signin/second-factor", wb.verifying(wb.verify))
 	mux.Handle("GET /account/second-factor", wb.enrolling(wb.enrolForm))
@@ -88,6 +92,9 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/alerts/{id}/retry", wb.signedIn(wb.retryAlert))
 	mux.Handle("POST /admin/webhooks", wb.signedIn(wb.createWebhook))
 	mux.Handle("POST /admin/webhooks/{id}/remove", wb.signedIn(wb.removeWebhook))
+	mux.Handle("GET /admin/sign-in", wb.signedIn(wb.providersPage))
+	mux.Handle("POST /admin/sign-in", wb.signedIn(wb.saveProvider))
+	mux.Handle("POST /admin/sign-in/{id}/remove", wb.signedIn(wb.removeProvider))
 
 	// The self-audit and its improvement actions.
 	mux.Handle("GET /audits", wb.signedIn(wb.auditsHome))

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -13,6 +12,9 @@ type signInData struct {
 	Email string
 	Next  string
 	Error string
+	// Provider is the sign-in provider the typed address's domain signs
+	// in with, offered as its own button.
+	Provider *providerButton
 }
 
 func (wb *Web) signInForm(w http.ResponseWriter, r *http.Request) error {
@@ -32,6 +34,16 @@ func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	next := safeNext(r.PostForm.Get("next"))
+	// A domain whose organisation turned password sign-in off is refused
+	// before the password is looked at, the same for every address in it,
+	// so that the answer tells nothing about any account.
+	if p, err := wb.passwordOff(r, email); err != nil {
+		return err
+	} else if p != nil {
+		return wb.render(w, r, http.StatusUnauthorized, "signin.html", page{Title: "Sign in",
+			Data: signInData{Email: email, Next: next, Provider: buttonFor(p, email, next),
+				Error: "Your organisation signs in with " + p.Name + ", not a Lifeguard password."}})
+	}
 	token, _, u, err := wb.cfg.Auth.SignIn(r.Context(), email, r.PostForm.Get("password"), wb.clientAddr(r))
 	if err != nil {
 		if code := lifeguard.ErrorCode(err); code != lifeguard.EUNAUTHORIZED && code != lifeguard.EINVALID {
@@ -41,26 +53,7 @@ func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
 			Data: signInData{Email: email, Next: next, Error: lifeguard.ErrorMessage(err)}})
 	}
 	wb.setCookie(w, token)
-	if !wb.factorFree(u) {
-		enrolled, err := wb.cfg.Auth.HasSecondFactor(lifeguard.WithActor(r.Context(), lifeguard.SystemActor()), u.ID)
-		if err != nil {
-			return err
-		}
-		target := "/account/second-factor"
-		if enrolled {
-			target = "/signin/second-factor"
-		}
-		if next != "" {
-			target += "?next=" + url.QueryEscape(next)
-		}
-		http.Redirect(w, r, target, http.StatusSeeOther)
-		return nil
-	}
-	if next == "" {
-		next = wb.homeFor(u)
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
-	return nil
+	return wb.afterSignIn(w, r, u, next, false)
 }
 
 func (wb *Web) signOut(w http.ResponseWriter, r *http.Request) error {

@@ -103,6 +103,10 @@ type page struct {
 	Demo    bool
 	Data    any
 	Problem []lifeguard.Problem
+	// FormTo is an origin, other than Lifeguard's, that the page's forms
+	// may lead to (a sign-in provider's); the policy allows only 'self'
+	// otherwise, and browsers hold a form's redirects to it too.
+	FormTo string
 	// QuickExit puts the "Leave this page quickly" control on the page,
 	// for pages that children and people at risk read.
 	QuickExit bool
@@ -131,6 +135,10 @@ func (wb *Web) render(w http.ResponseWriter, r *http.Request, status int, name s
 		return fmt.Errorf("rendering %s: %w", name, err)
 	}
 	setPageHeaders(w)
+	if p.FormTo != "" {
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"form-action 'self' "+p.FormTo+"; frame-ancestors 'none'; base-uri 'none'")
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)

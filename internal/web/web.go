@@ -13,6 +13,7 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/framework"
+	"github.com/lifeguard-scp/lifeguard/internal/oidc"
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 )
 
@@ -44,6 +45,9 @@ type Stores struct {
 	Webhooks lifeguard.WebhookStore
 	// Monitor keeps the monitoring captures the DSL reviews.
 	Monitor lifeguard.MonitorStore
+	// Providers are the OpenID Connect sign-in providers, and the
+	// sign-ins under way at them.
+	Providers lifeguard.SignInProviderStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -68,6 +72,7 @@ func (s Stores) missing() string {
 		{"Outbox", s.Outbox != nil},
 		{"Webhooks", s.Webhooks != nil},
 		{"Monitor", s.Monitor != nil},
+		{"Providers", s.Providers != nil},
 	} {
 		if !st.set {
 			return st.name
@@ -79,6 +84,9 @@ func (s Stores) missing() string {
 // Auth is what the pages need of the auth package.
 type Auth interface {
 	SignIn(ctx context.Context, email, password, addr string) (string, *lifeguard.Session, *lifeguard.User, error)
+	// SignInVerified starts a session for a user a sign-in provider has
+	// vouched for; secondFactor when the provider's own counts.
+	SignInVerified(ctx context.Context, u *lifeguard.User, secondFactor bool) (string, *lifeguard.Session, error)
 	Session(ctx context.Context, token string) (*lifeguard.Session, *lifeguard.User, error)
 	SignOut(ctx context.Context, token string) error
 	// SessionKey is what the store keeps of a session token, to find the
@@ -130,11 +138,15 @@ type Config struct {
 	// MailConfigured says the server sends email (serve --smtp); without
 	// it, the alerts page says why emails wait.
 	MailConfigured bool
+	// OIDC talks to sign-in providers; one with the default HTTP client
+	// and Now when nil. Tests give their own.
+	OIDC *oidc.Client
 }
 
 // Web serves the pages.
 type Web struct {
 	cfg       Config
+	oidc      *oidc.Client
 	demoUsers map[int64]bool
 	templates *templates
 	static    *assets
@@ -165,7 +177,10 @@ func New(cfg Config) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	wb := &Web{cfg: cfg, templates: t, static: st, demoUsers: map[int64]bool{}}
+	wb := &Web{cfg: cfg, oidc: cfg.OIDC, templates: t, static: st, demoUsers: map[int64]bool{}}
+	if wb.oidc == nil {
+		wb.oidc = oidc.New(nil, cfg.Now)
+	}
 	if cfg.Demo {
 		for _, id := range cfg.DemoAccounts {
 			wb.demoUsers[id] = true

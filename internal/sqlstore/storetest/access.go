@@ -53,6 +53,8 @@ type target struct {
 	// message is the concern's alert email to the DSL; webhook is a
 	// webhook of A made for the target.
 	message, webhook int64
+	// provider is a sign-in provider of A made for the target.
+	provider int64
 }
 
 func (f *fixture) target(t *testing.T) target {
@@ -83,7 +85,12 @@ func (f *fixture) target(t *testing.T) target {
 	if message == 0 {
 		t.Fatal("the target concern wrote no alert to its DSL")
 	}
-	return target{concern: c.ID, child: *c.ChildID, action: x.ID, staff2: f.staff2.ID, message: message, webhook: w.ID}
+	p, err := f.db.SaveSignInProvider(sys(t.Context()), signInProvider(f.orgA.ID, fmt.Sprintf("t%d.example.org", c.ID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return target{concern: c.ID, child: *c.ChildID, action: x.ID, staff2: f.staff2.ID, message: message, webhook: w.ID,
+		provider: p.ID}
 }
 
 type accessCase struct {
@@ -318,6 +325,20 @@ func accessCases() []accessCase {
 		{"RemoveWebhook", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
 			return f.db.RemoveWebhook(ctx, tg.webhook)
 		}},
+		// Single sign-on: administrators connect their partnership's
+		// organisations to sign-in providers.
+		{"SaveSignInProvider", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			f.nextEmail++
+			_, err := f.db.SaveSignInProvider(ctx, signInProvider(f.orgA.ID, fmt.Sprintf("p%d.example.org", f.nextEmail)))
+			return err
+		}},
+		{"SignInProviders", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.SignInProviders(ctx)
+			return err
+		}},
+		{"RemoveSignInProvider", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			return f.db.RemoveSignInProvider(ctx, tg.provider)
+		}},
 	}
 }
 
@@ -339,7 +360,45 @@ func authCases(f *fixture) []accessCase {
 		tk, err := f.db.CreateToken(sys(ctx), f.staff.ID, "laptop", "lg_abc", h)
 		return tk, h, err
 	}
+	p, err := f.db.SaveSignInProvider(sys(context.Background()), signInProvider(f.orgA.ID, "auth.example.org"))
+	if err != nil {
+		panic(err)
+	}
+	start := func(ctx context.Context) ([]byte, error) {
+		n++
+		st := []byte(fmt.Sprint("state", n))
+		return st, f.db.StartSignIn(sys(ctx), lifeguard.SignInStart{StateHash: st, ProviderID: p.ID,
+			BrowserHash: []byte("browser"), Nonce: "n", Verifier: "v", ExpiresAt: now.Add(time.Hour)}, now)
+	}
 	return []accessCase{
+		{"ProviderForDomain", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.ProviderForDomain(ctx, "auth.example.org")
+			return err
+		}},
+		{"SignInProvider", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.SignInProvider(ctx, p.ID)
+			return err
+		}},
+		{"StartSignIn", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			n++
+			return f.db.StartSignIn(ctx, lifeguard.SignInStart{StateHash: []byte(fmt.Sprint("s", n)), ProviderID: p.ID,
+				BrowserHash: []byte("browser"), Nonce: "n", Verifier: "v", ExpiresAt: now.Add(time.Hour)}, now)
+		}},
+		{"TakeSignIn", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			st, err := start(ctx)
+			if err != nil {
+				return err
+			}
+			_, err = f.db.TakeSignIn(ctx, st, []byte("browser"), now)
+			return err
+		}},
+		{"RecordSignInRefusal", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			return f.db.RecordSignInRefusal(ctx, p.ID, "audience")
+		}},
+		{"ProviderUser", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
+			_, err := f.db.ProviderUser(ctx, p, "someone@auth.example.org", "Someone", true)
+			return err
+		}},
 		{"CredentialsByEmail", sysOnly, false, func(ctx context.Context, f *fixture, _ target) error {
 			_, err := f.db.CredentialsByEmail(ctx, f.staff.Email)
 			return err

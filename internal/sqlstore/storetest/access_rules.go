@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"testing"
 	"time"
@@ -196,6 +197,11 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 		}},
 		lifeguard.OpReviewCaptures: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
 			_, err := f.db.Capture(ctx, r.capture)
+			return err
+		}},
+		lifeguard.OpSignInProviders: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			r.events++
+			_, err := f.db.SaveSignInProvider(ctx, signInProvider(f.orgA.ID, fmt.Sprintf("rule%d.example.org", r.events)))
 			return err
 		}},
 	}

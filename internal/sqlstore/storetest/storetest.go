@@ -118,6 +118,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"ReferralInputs", testReferralInputs},
 		{"Captures", testCaptures},
 		{"CaptureValidation", testCaptureValidation},
+		{"SignInProviders", testSignInProviders},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

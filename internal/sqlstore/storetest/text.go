@@ -44,6 +44,13 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 		return event(n, now(), "10.0.0.7", "games", "bad.example")
 	}
 	return []textCase{
+		// Sign-in providers: every text field, and the domains.
+		{"provider name", "name", providerText(func(p *lifeguard.SignInProvider, s string) { p.Name = s })},
+		{"provider issuer", "issuer", providerText(func(p *lifeguard.SignInProvider, s string) { p.Issuer = s })},
+		{"provider client id", "client_id", providerText(func(p *lifeguard.SignInProvider, s string) { p.ClientID = s })},
+		{"provider client secret", "client_secret", providerText(func(p *lifeguard.SignInProvider, s string) { p.ClientSecret = s })},
+		{"provider domain", "domains", providerText(func(p *lifeguard.SignInProvider, s string) { p.Domains = []string{"ok.example.org", s} })},
+		{"provider acr", "mfa_acr", providerText(func(p *lifeguard.SignInProvider, s string) { p.MFAACR = s })},
 		// Concerns and their records.
 		{"facts description", "description", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			fx := facts(f.now())
