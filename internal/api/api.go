@@ -35,6 +35,12 @@ type API struct {
 	Triager  lifeguard.Triager
 	Filter   lifeguard.FilterStore
 	Webhooks lifeguard.WebhookStore
+	// Audits and Plan serve the self-audit, its improvement actions and
+	// the strategy action plan; Framework is the audit framework in force.
+	// A server without them answers 404 on those endpoints.
+	Audits    lifeguard.AuditStore
+	Plan      lifeguard.PlanStore
+	Framework *lifeguard.Framework
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -96,6 +102,22 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/filter/alerts/{id}/close", a.handle(a.closeFilterAlert))
 	mux.Handle("GET /api/v1/filter/reviews", a.handle(a.filterReviews))
 	mux.Handle("POST /api/v1/filter/reviews/{id}/close", a.handle(a.closeFilterReview))
+
+	// The self-audit, its improvement actions and the strategy action
+	// plan (docs/audit.md); lists take ?format=csv.
+	mux.Handle("GET /api/v1/framework", a.handle(a.framework))
+	mux.Handle("GET /api/v1/organisations/{id}/audits", a.handle(a.orgAudits))
+	mux.Handle("POST /api/v1/audits", a.handle(a.startAudit))
+	mux.Handle("GET /api/v1/audits/{id}", a.handle(a.getAudit))
+	mux.Handle("PUT /api/v1/audits/{id}/answers", a.handle(a.saveAnswers))
+	mux.Handle("POST /api/v1/audits/{id}/complete", a.handle(a.completeAudit))
+	mux.Handle("GET /api/v1/organisations/{id}/improvement-actions", a.handle(a.orgImprovements))
+	mux.Handle("GET /api/v1/improvement-actions/{id}", a.handle(a.getImprovement))
+	mux.Handle("PUT /api/v1/improvement-actions/{id}", a.handle(a.updateImprovement))
+	mux.Handle("POST /api/v1/improvement-actions/{id}/close", a.handle(a.closeImprovement))
+	mux.Handle("GET /api/v1/plan", a.handle(a.plan))
+	mux.Handle("GET /api/v1/plan/actions/{id}", a.handle(a.planAction))
+	mux.Handle("POST /api/v1/plan/actions/{id}/notes", a.handle(a.addProgressNote))
 
 	// Webhooks that other systems receive alerts by (docs/operations.md).
 	mux.Handle("GET /api/v1/webhooks", a.handle(a.webhooks))

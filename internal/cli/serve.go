@@ -128,7 +128,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Auth:   svc,
 		Pages:  pages,
 		Ready:  readiness{db},
-		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db,
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Audits: db, Plan: db, Framework: fw,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {

@@ -72,9 +72,15 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /audits/{id}/strands/{strand}", wb.signedIn(wb.auditStrand))
 	mux.Handle("POST /audits/{id}/strands/{strand}", wb.signedIn(wb.saveStrand))
 	mux.Handle("GET /organisations/{id}/audits", wb.signedIn(wb.orgAudits))
+	mux.Handle("GET /organisations/{id}/audits.csv", wb.signedIn(wb.auditsCSV))
+	mux.Handle("GET /organisations/{id}/improvements.csv", wb.signedIn(wb.improvementsCSV))
+	mux.Handle("GET /improvements/{id}", wb.signedIn(wb.improvementPage))
+	mux.Handle("POST /improvements/{id}", wb.signedIn(wb.updateImprovement))
+	mux.Handle("POST /improvements/{id}/close", wb.signedIn(wb.closeImprovement))
 
 	// The partnership's strategy action plan.
 	mux.Handle("GET /plan", wb.signedIn(wb.planPage))
+	mux.Handle("GET /plan.csv", wb.signedIn(wb.planCSV))
 	mux.Handle("POST /plan/objectives", wb.signedIn(wb.createObjective))
 	mux.Handle("GET /plan/objectives/{id}", wb.signedIn(wb.objectivePage))
 	mux.Handle("POST /plan/objectives/{id}", wb.signedIn(wb.updateObjective))

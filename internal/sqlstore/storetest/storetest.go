@@ -91,6 +91,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"AuditAccess", testAuditAccess},
 		{"AuditAnswers", testAuditAnswers},
 		{"AuditComplete", testAuditComplete},
+		{"ImprovementByHand", testImprovementByHand},
 		{"Plan", testPlan},
 		{"FilterPolicy", testFilterPolicy},
 		{"FilterEvents", testFilterEvents},
