@@ -51,6 +51,14 @@ const (
 	OpAlertSettings Op = "see and set the organisation's alert settings"
 )
 
+// The register of children (issue 15): who a child is, kept inside the
+// child's organisation. Finding a child (by name, year group, identifier
+// or reference) stays OpFindChild.
+const (
+	OpReadChildIdentity Op = "see children's names and identifiers"
+	OpImportChildren    Op = "keep the register of children: import it and change names and identifiers"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -62,6 +70,7 @@ func Ops() []Op {
 		OpSendFilterEvents, OpReadFilterPolicy, OpSetFilterPolicy, OpReadFilterAlerts, OpReadFilterReviews,
 		OpReadReminders,
 		OpAlertSettings,
+		OpReadChildIdentity, OpImportChildren,
 	}
 }
 
@@ -153,6 +162,13 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, no, no, no, no}, true
 
 	case OpAlertSettings: // when digests go and whom an unopened concern escalates to
+		return rule{no, org, org, no, no, no}, true
+
+	// The register of children: staff see the names of the children they
+	// find to report about; no one outside the organisation sees any.
+	case OpReadChildIdentity:
+		return rule{org, org, org, no, no, no}, true
+	case OpImportChildren:
 		return rule{no, org, org, no, no, no}, true
 	}
 	return rule{}, false

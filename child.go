@@ -1,10 +1,18 @@
 package lifeguard
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
-// Child is the minimal, pseudonymous record of a child in one organisation:
-// a reference the organisation understands (a pupil number, initials and
-// year group), an age, and vulnerabilities. No name is required or stored.
+// Child is the record of a child in one organisation: a reference the
+// organisation understands, an age or date of birth, vulnerabilities, and,
+// when the organisation keeps them, who the child is (names, year and
+// registration group, identifiers, whether on roll). The names and
+// identifiers stay inside the child's organisation: the store gives them
+// only to those of its users whom OpReadChildIdentity lets see them, and
+// they never reach the partnership, a report, a log, a journal detail, an
+// email or a webhook.
 type Child struct {
 	ID             int64  `json:"id"`
 	OrganisationID int64  `json:"organisation_id"`
@@ -15,6 +23,47 @@ type Child struct {
 	AgeAsOf         *Date           `json:"age_as_of,omitempty"`
 	Vulnerabilities []Vulnerability `json:"vulnerabilities"`
 	CreatedAt       time.Time       `json:"created_at"`
+
+	LegalForename     string `json:"legal_forename,omitempty"`
+	LegalSurname      string `json:"legal_surname,omitempty"`
+	PreferredForename string `json:"preferred_forename,omitempty"`
+	// YearGroup is a school's year group: N1, N2, R or 1 to 13
+	// (NormaliseYearGroup).
+	YearGroup string `json:"year_group,omitempty"`
+	// RegGroup is the registration group, form or class.
+	RegGroup string `json:"reg_group,omitempty"`
+	// UPN is a school's unique pupil number (UPNProblem), NHSNumber a
+	// health service's (NHSNumberProblem), LANumber the local authority's
+	// person number for social care (free text).
+	UPN       string `json:"upn,omitempty"`
+	NHSNumber string `json:"nhs_number,omitempty"`
+	LANumber  string `json:"la_number,omitempty"`
+	// LeftOn is the day the child left the organisation; nil while on roll.
+	LeftOn *Date `json:"left_on,omitempty"`
+	// MergedInto is the record this one was merged into by a DSL; a merged
+	// record keeps nothing of its own and is found no more.
+	MergedInto *int64 `json:"merged_into,omitempty"`
+}
+
+// DisplayName is the name to show for the child: the preferred (or else
+// legal) forename and the surname, or the reference when no name is known
+// (or the reader may not see it).
+func (c Child) DisplayName() string {
+	fore := c.PreferredForename
+	if fore == "" {
+		fore = c.LegalForename
+	}
+	name := strings.TrimSpace(fore + " " + c.LegalSurname)
+	if name == "" {
+		return c.Ref
+	}
+	return name
+}
+
+// HasIdentity reports whether the record holds any name or identifier.
+func (c Child) HasIdentity() bool {
+	return c.LegalForename != "" || c.LegalSurname != "" || c.PreferredForename != "" || c.UPN != "" ||
+		c.NHSNumber != "" || c.LANumber != ""
 }
 
 // MaxChildRef bounds a child's reference.

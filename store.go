@@ -172,6 +172,11 @@ type ChildStore interface {
 	// with prefix, for the report form; at most 20.
 	FindChildren(ctx context.Context, prefix string) ([]Child, error)
 	Chronology(ctx context.Context, childID int64) ([]ChronologyEntry, error)
+	// SetChildIdentity sets who the child is (ChildIdentity): the
+	// organisation's DSL or manager may (OpImportChildren); staff get
+	// EFORBIDDEN, others ENOTFOUND; EINVALID names each bad field, and a
+	// UPN another child of the organisation holds.
+	SetChildIdentity(ctx context.Context, childID int64, id ChildIdentity) (*Child, error)
 }
 
 // NewUser is the input to create a user. Password is the plain password,

@@ -125,15 +125,22 @@ func refTaken(ctx context.Context, tx *tx, org int64, ref string) (bool, error) 
 	return n > 0, err
 }
 
-const childColumns = `id, organisation_id, ref, date_of_birth, age, age_as_of, vulnerabilities, created_at`
+const childColumns = `id, organisation_id, ref, date_of_birth, age, age_as_of, vulnerabilities, created_at,
+	legal_forename, legal_surname, preferred_forename, year_group, reg_group, upn, nhs_number, la_number, left_on,
+	merged_into`
 
+// scanChild reads a row of childColumns. The names and identifiers come
+// with it; whoever returns the record decides whether the reader sees them
+// (showIdentity).
 func scanChild(scan func(...any) error) (*lifeguard.Child, error) {
 	var c lifeguard.Child
-	var dob, asOf sql.NullString
-	var age sql.NullInt64
+	var dob, asOf, leftOn sql.NullString
+	var age, merged sql.NullInt64
 	var vulns string
 	var created int64
-	if err := scan(&c.ID, &c.OrganisationID, &c.Ref, &dob, &age, &asOf, &vulns, &created); err != nil {
+	var fore, sur, pref, year, reg, upn, nhs, la sql.NullString
+	if err := scan(&c.ID, &c.OrganisationID, &c.Ref, &dob, &age, &asOf, &vulns, &created,
+		&fore, &sur, &pref, &year, &reg, &upn, &nhs, &la, &leftOn, &merged); err != nil {
 		return nil, err
 	}
 	var err error
@@ -143,10 +150,19 @@ func scanChild(scan func(...any) error) (*lifeguard.Child, error) {
 	if c.AgeAsOf, err = datePtr(asOf); err != nil {
 		return nil, fmt.Errorf("child %d: age as of: %w", c.ID, err)
 	}
+	if c.LeftOn, err = datePtr(leftOn); err != nil {
+		return nil, fmt.Errorf("child %d: left on: %w", c.ID, err)
+	}
 	if age.Valid {
 		n := int(age.Int64)
 		c.Age = &n
 	}
+	if merged.Valid {
+		n := merged.Int64
+		c.MergedInto = &n
+	}
+	c.LegalForename, c.LegalSurname, c.PreferredForename = fore.String, sur.String, pref.String
+	c.YearGroup, c.RegGroup, c.UPN, c.NHSNumber, c.LANumber = year.String, reg.String, upn.String, nhs.String, la.String
 	if err := json.Unmarshal([]byte(vulns), &c.Vulnerabilities); err != nil {
 		return nil, fmt.Errorf("child %d: vulnerabilities: %w", c.ID, err)
 	}
@@ -196,6 +212,7 @@ func (db *DB) Child(ctx context.Context, id int64) (*lifeguard.Child, error) {
 		if c, via, err = childFor(ctx, tx, a, id, readChildRecord); err != nil {
 			return err
 		}
+		showIdentity(a, c, via)
 		return journal(ctx, tx, a, db.now(), jRead, jChild, id, viaDetail("", via))
 	})
 	if err != nil {
@@ -209,8 +226,8 @@ const maxFound = 20
 
 // FindChildren finds the children of the actor's organisation whose
 // reference starts with prefix (exactly, case included), by reference, for
-// the report form. Staff and managers get the reference only; a DSL gets the
-// record. Journaled as one list naming the children found.
+// the report form. Staff and managers get who the child is (foundChild); a
+// DSL gets the record. Journaled as one list naming the children found.
 func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Child, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -224,7 +241,7 @@ func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Chil
 	if err := p.err("The search is not valid"); err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + childColumns + ` FROM children WHERE 1 = 1`
+	q := `SELECT ` + childColumns + ` FROM children WHERE merged_into IS NULL`
 	var args []any
 	// substr counts characters on both engines, and compares exactly, where
 	// LIKE would ignore case on SQLite and not on PostgreSQL. The CAST is
@@ -253,10 +270,7 @@ func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Chil
 			if err != nil {
 				return err
 			}
-			if refOnly {
-				*c = lifeguard.Child{ID: c.ID, OrganisationID: c.OrganisationID, Ref: c.Ref,
-					Vulnerabilities: []lifeguard.Vulnerability{}, CreatedAt: c.CreatedAt}
-			}
+			c = foundChild(a, c, refOnly)
 			out = append(out, *c)
 			ids = append(ids, c.ID)
 		}
@@ -269,6 +283,21 @@ func (db *DB) FindChildren(ctx context.Context, prefix string) ([]lifeguard.Chil
 		return nil, err
 	}
 	return out, nil
+}
+
+// foundChild is what a search shows of c: the whole record to a reader of
+// records (refOnly false), else the reference, date of birth and who the
+// child is, as far as a may see it, without vulnerabilities.
+func foundChild(a *lifeguard.Actor, c *lifeguard.Child, refOnly bool) *lifeguard.Child {
+	if refOnly {
+		c = &lifeguard.Child{ID: c.ID, OrganisationID: c.OrganisationID, Ref: c.Ref, DateOfBirth: c.DateOfBirth,
+			Vulnerabilities: []lifeguard.Vulnerability{}, CreatedAt: c.CreatedAt,
+			LegalForename: c.LegalForename, LegalSurname: c.LegalSurname, PreferredForename: c.PreferredForename,
+			YearGroup: c.YearGroup, RegGroup: c.RegGroup, UPN: c.UPN, NHSNumber: c.NHSNumber, LANumber: c.LANumber,
+			LeftOn: c.LeftOn}
+	}
+	showIdentity(a, c, 0)
+	return c
 }
 
 // chron is a chronology entry with the keys that order ties: entries at the

@@ -185,6 +185,10 @@ func accessCases() []accessCase {
 			_, err := f.db.FindChildren(ctx, "C-")
 			return err
 		}},
+		{"SetChildIdentity", []string{fb, fb, ok, ok, nf, nf, nf, ok, ua}, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.SetChildIdentity(ctx, tg.child, lifeguard.ChildIdentity{LegalSurname: "Quill"})
+			return err
+		}},
 		{"Chronology", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.Chronology(ctx, tg.child)
 			return err

@@ -54,6 +54,22 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 			_, err := f.db.FindChildren(ctx, "C")
 			return err
 		}},
+		lifeguard.OpReadChildIdentity: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			cs, err := f.db.FindChildren(ctx, "")
+			if err != nil {
+				return err
+			}
+			for _, c := range cs {
+				if c.ID == r.child && c.LegalSurname == "Quill" {
+					return nil
+				}
+			}
+			return lifeguard.Errorf(lifeguard.EFORBIDDEN, "the child was found without its name")
+		}},
+		lifeguard.OpImportChildren: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.SetChildIdentity(ctx, r.child, lifeguard.ChildIdentity{LegalSurname: "Quill", RegGroup: "7Q"})
+			return err
+		}},
 		lifeguard.OpReadChild: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
 			_, err := f.db.Child(ctx, r.child)
 			return err
@@ -197,6 +213,9 @@ func (f *fixture) ruleRecords(t *testing.T) *ruleRecords {
 	ctx := t.Context()
 	c := f.report(t, f.staff)
 	r := &ruleRecords{concern: c.ID, child: *c.ChildID, fw: baseline(t)}
+	if _, err := f.db.SetChildIdentity(as(ctx, f.dsl), r.child, lifeguard.ChildIdentity{LegalSurname: "Quill"}); err != nil {
+		t.Fatal(err)
+	}
 	due := f.now().AddDate(0, 0, 14)
 	for _, id := range []*int64{&r.received, &r.pending} {
 		cb := f.report(t, f.staffB)

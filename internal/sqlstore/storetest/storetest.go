@@ -54,6 +54,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Validation", testValidation},
 		{"BadText", testBadText},
 		{"Children", testChildren},
+		{"ChildIdentity", testChildIdentity},
 		{"DueAndStatus", testDueAndStatus},
 		{"NowWindow", testNowWindow},
 		{"ConcernOnce", testConcernOnce},

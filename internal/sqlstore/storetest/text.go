@@ -146,6 +146,18 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 				Codes: []lifeguard.OutcomeCode{"handled_in_setting", lifeguard.OutcomeCode(s)}, Summary: "Done"})
 			return err
 		}},
+		{"child legal surname", "legal_surname", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SetChildIdentity(as(ctx, f.dsl), w.tg.child, lifeguard.ChildIdentity{LegalSurname: s})
+			return err
+		}},
+		{"child la number", "la_number", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SetChildIdentity(as(ctx, f.dsl), w.tg.child, lifeguard.ChildIdentity{LANumber: s})
+			return err
+		}},
+		{"child upn", "upn", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SetChildIdentity(as(ctx, f.dsl), w.tg.child, lifeguard.ChildIdentity{UPN: s})
+			return err
+		}},
 		// Lookups: a query parameter reaches the database as much as a write.
 		{"find children prefix", "prefix", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.FindChildren(as(ctx, f.staff), s)
