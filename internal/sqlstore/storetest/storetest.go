@@ -93,6 +93,8 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"AuditAnswers", testAuditAnswers},
 		{"AuditComplete", testAuditComplete},
 		{"ImprovementByHand", testImprovementByHand},
+		{"Policies", testPolicies},
+		{"Agreements", testAgreements},
 		{"Plan", testPlan},
 		{"FilterPolicy", testFilterPolicy},
 		{"FilterEvents", testFilterEvents},
