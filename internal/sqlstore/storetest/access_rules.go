@@ -27,8 +27,8 @@ type ruleRecords struct {
 	// policy is A's online-safety policy; staffVersion the version of its
 	// staff agreement; visitors its visitors' agreement (issue 17).
 	policy, staffVersion, visitors int64
-	fw                *lifeguard.Framework
-	events            int
+	fw                             *lifeguard.Framework
+	events                         int
 }
 
 // ruleCases has one case for every operation; testAccessRules fails for an
