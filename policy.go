@@ -180,7 +180,8 @@ type AgreementParty struct {
 //     are not theirs (ENOTFOUND): the partnership sees aggregates only;
 //   - every user acknowledges their own organisation's staff agreement;
 //   - staff, managers and DSLs record agreements of their organisation's
-//     children and visitors; managers and DSLs see who has not agreed.
+//     children (a class list at a time) and visitors; managers and DSLs
+//     see who has not agreed across the organisation.
 //
 // Errors beyond the common contract: CreatePolicy is ECONFLICT when the
 // organisation already has a policy of that kind (and age group);
@@ -211,6 +212,13 @@ type PolicyStore interface {
 	// already recorded for a child is left as it is.
 	RecordAgreements(ctx context.Context, policyID int64, in []AgreementInput) (int, error)
 	// AgreementStatus says who has and has not agreed to the current
-	// version; regGroup narrows children to one registration group.
+	// version; regGroup narrows children to one registration group. Staff
+	// who record agreements read one class of a pupils' or parents'
+	// agreement (the class list they tick); the rest is for the manager
+	// and DSL.
 	AgreementStatus(ctx context.Context, policyID int64, regGroup string) (*AgreementStatus, error)
+	// RegGroups lists the registration groups of the actor's organisation's
+	// children on roll, for choosing a class to record; for those who
+	// record agreements.
+	RegGroups(ctx context.Context) ([]string, error)
 }

@@ -41,6 +41,10 @@ type API struct {
 	Audits    lifeguard.AuditStore
 	Plan      lifeguard.PlanStore
 	Framework *lifeguard.Framework
+	// Policies holds the staff agreement: a user who owes its current
+	// version is refused every endpoint but recording a concern and /me
+	// until they acknowledge it on the pages (owesAgreement).
+	Policies lifeguard.PolicyStore
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -136,6 +140,10 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func (a *API) handle(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := a.owesAgreement(r); err != nil {
+			a.renderError(w, r, err)
+			return
+		}
 		if err := fn(w, r); err != nil {
 			a.renderError(w, r, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
 )
@@ -222,4 +223,53 @@ func wantAPIProblem(t *testing.T, r response, path string) {
 		}
 	}
 	t.Errorf("problems %v do not name %s", body.Problems, path)
+}
+
+// TestAPIRefusesWhileAgreementOwed publishes a staff agreement and checks
+// that a member of staff who owes it is refused every endpoint they could
+// otherwise use, but may still record a concern and ask who they are; once
+// they have acknowledged it, the API answers again.
+func TestAPIRefusesWhileAgreementOwed(t *testing.T) {
+	f := newFixture(t)
+	mgr := f.as("manager")
+	p, err := f.db.CreatePolicy(mgr, lifeguard.NewPolicy{Kind: lifeguard.AgreementStaff, Title: "Staff agreement"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := f.call("staff", "GET", "/concerns", "/concerns", ""); r.status != 200 {
+		t.Fatalf("before any version: %d", r.status)
+	}
+	p, err = f.db.AddPolicyVersion(mgr, p.ID, lifeguard.NewPolicyVersion{Text: "Keep passwords private.",
+		ApprovedBy: "Head", ApprovedOn: lifeguard.DateOf(time.Now())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ method, route, path string }{
+		{"GET", "/concerns", "/concerns"},
+		{"GET", "/children", "/children?ref=C"},
+		{"GET", "/organisations", "/organisations"},
+		{"GET", "/plan", "/plan"},
+		{"GET", "/framework", "/framework"},
+	} {
+		r := f.call("staff", c.method, c.route, c.path, "")
+		if r.status != http.StatusForbidden || !strings.Contains(string(r.body), "staff agreement") {
+			t.Errorf("%s %s while owing: %d %s", c.method, c.path, r.status, r.body)
+		}
+	}
+	if r := f.call("dsl", "GET", "/concerns", "/concerns", ""); r.status != http.StatusForbidden {
+		t.Errorf("the DSL while owing: %d", r.status)
+	}
+	if r := f.call("dslB", "GET", "/concerns", "/concerns", ""); r.status != 200 {
+		t.Errorf("school B's DSL owes nothing of A's: %d", r.status)
+	}
+	if r := f.call("staff", "GET", "/me", "/me", ""); r.status != 200 {
+		t.Errorf("/me while owing: %d", r.status)
+	}
+	f.concern("staff") // recording a concern is never held up
+	if _, err := f.db.Acknowledge(f.as("staff"), p.Versions[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.call("staff", "GET", "/concerns", "/concerns", ""); r.status != 200 {
+		t.Errorf("after acknowledging: %d", r.status)
+	}
 }

@@ -109,7 +109,7 @@ func newFixtureOn(t testing.TB, cfg sqlstore.Config) *fixture {
 	f.fw = fw
 	logger := slog.New(slog.NewJSONHandler(f.logs, nil))
 	srv := server.New(server.Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc,
-		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Audits: db, Plan: db, Framework: fw, Logger: logger,
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Audits: db, Plan: db, Framework: fw, Policies: db, Logger: logger,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword}})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

@@ -32,7 +32,7 @@ func testDB(t *testing.T) *sqlstore.DB {
 func PagesOver(t *testing.T, db *sqlstore.DB, auth web.Auth, proc *procedure.Procedure) *web.Web {
 	t.Helper()
 	wb, err := web.New(web.Config{Logger: slog.New(slog.DiscardHandler), Auth: auth, Procedure: proc,
-		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db,
+		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db, Policies: db,
 			Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db}})
 	if err != nil {
 		t.Fatal(err)

@@ -220,7 +220,12 @@ func (db *DB) AgreementStatus(ctx context.Context, policyID int64, regGroup stri
 		if err != nil {
 			return err
 		}
-		if pol.OrganisationID == 0 || !a.May(lifeguard.OpReadAgreements).Covers(policyNear(a, lifeguard.OpReadAgreements, pol)) {
+		// Staff who record a class's agreements see that one class's list,
+		// with a tick for each child who has agreed: the class list they
+		// record from. The whole organisation's is for its manager and DSL.
+		classList := regGroup != "" && (pol.Kind == lifeguard.AgreementPupils || pol.Kind == lifeguard.AgreementParents) &&
+			a.May(lifeguard.OpRecordAgreements).Covers(policyNear(a, lifeguard.OpRecordAgreements, pol))
+		if pol.OrganisationID == 0 || !classList && !a.May(lifeguard.OpReadAgreements).Covers(policyNear(a, lifeguard.OpReadAgreements, pol)) {
 			return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only the organisation's manager or safeguarding lead sees who has agreed.")
 		}
 		out = &lifeguard.AgreementStatus{Policy: pol, Agreed: []lifeguard.AgreementParty{}, Missing: []lifeguard.AgreementParty{}}
@@ -291,6 +296,36 @@ func (db *DB) AgreementStatus(ctx context.Context, policyID int64, regGroup stri
 				fmt.Sprintf("agreement status of %d children", len(out.Agreed)+len(out.Missing)))
 		}
 		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RegGroups lists the registration groups of the actor's organisation's
+// children on roll. Group names say nothing of a child, so the read is not
+// journaled.
+func (db *DB) RegGroups(ctx context.Context) ([]string, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.OrganisationID == 0 || !a.May(lifeguard.OpRecordAgreements).Covers(lifeguard.ReachOrganisation) {
+		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only staff of an organisation see its classes.")
+	}
+	out := []string{}
+	err = db.inRead(ctx, "registration groups", func(tx *tx) error {
+		return each(ctx, tx, `SELECT DISTINCT reg_group FROM children WHERE organisation_id = ? AND left_on IS NULL
+			AND merged_into IS NULL AND reg_group IS NOT NULL AND reg_group <> '' ORDER BY reg_group`,
+			[]any{a.OrganisationID}, func(scan func(...any) error) error {
+				var g string
+				if err := scan(&g); err != nil {
+					return err
+				}
+				out = append(out, g)
+				return nil
+			})
 	})
 	if err != nil {
 		return nil, err

@@ -132,7 +132,7 @@ func newDSLFixtureOn(t testing.TB, dsn string, tweak func(*sqlstore.DB, *web.Sto
 	if f.proc, err = procedure.Load("", nil); err != nil {
 		t.Fatal(err)
 	}
-	stores := web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db,
+	stores := web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db, Policies: db,
 		Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db}
 	if tweak != nil {
 		tweak(db, &stores)

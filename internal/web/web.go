@@ -40,6 +40,9 @@ type Stores struct {
 	// Outbox and Webhooks are the alerts' delivery, for administrators.
 	Outbox   lifeguard.OutboxStore
 	Webhooks lifeguard.WebhookStore
+	// Policies is the policy library; its staff agreement gates every
+	// signed-in page until it is acknowledged (agreement.go).
+	Policies lifeguard.PolicyStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -62,6 +65,7 @@ func (s Stores) missing() string {
 		{"Alerts", s.Alerts != nil},
 		{"Outbox", s.Outbox != nil},
 		{"Webhooks", s.Webhooks != nil},
+		{"Policies", s.Policies != nil},
 	} {
 		if !st.set {
 			return st.name

@@ -20,7 +20,7 @@ func TestNewNeedsEveryStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	full := Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db,
+	full := Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Reminders: db, Policies: db,
 		Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db}
 	logger := slog.New(slog.DiscardHandler)
 	if _, err := New(Config{Stores: full, Logger: logger}); err != nil {
