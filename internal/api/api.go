@@ -123,6 +123,15 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/plan/actions/{id}", a.handle(a.planAction))
 	mux.Handle("POST /api/v1/plan/actions/{id}/notes", a.handle(a.addProgressNote))
 
+	// The policy library and agreements (docs/registers.md).
+	mux.Handle("GET /api/v1/policies", a.handle(a.listPolicies))
+	mux.Handle("POST /api/v1/policies", a.handle(a.createPolicy))
+	mux.Handle("GET /api/v1/policies/{id}", a.handle(a.getPolicy))
+	mux.Handle("POST /api/v1/policies/{id}/versions", a.handle(a.addPolicyVersion))
+	mux.Handle("POST /api/v1/policies/{id}/adopt", a.handle(a.adoptPolicy))
+	mux.Handle("GET /api/v1/policies/{id}/agreements", a.handle(a.agreementStatus))
+	mux.Handle("POST /api/v1/policies/{id}/agreements", a.handle(a.recordAgreements))
+
 	// Webhooks that other systems receive alerts by (docs/operations.md).
 	mux.Handle("GET /api/v1/webhooks", a.handle(a.webhooks))
 	mux.Handle("POST /api/v1/webhooks", a.handle(a.createWebhook))

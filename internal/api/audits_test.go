@@ -273,3 +273,53 @@ func TestAPIRefusesWhileAgreementOwed(t *testing.T) {
 		t.Errorf("after acknowledging: %d", r.status)
 	}
 }
+
+// TestPolicyEndpoints starts a policy, adds a version, records a visitor's
+// agreement and reads who has agreed, through the API, with bad input
+// named and who may checked against the OpenAPI document.
+func TestPolicyEndpoints(t *testing.T) {
+	f := newFixture(t)
+	wantAPIProblem(t, f.call("manager", "POST", "/policies", "/policies", `{"kind":"poster","title":"x"}`), "kind")
+	wantAPIProblem(t, f.call("manager", "POST", "/policies", "/policies", `{"kind":"aup_visitors","title":"x","review_due":"2027-02-30"}`), "review_due")
+	if r := f.call("staff", "POST", "/policies", "/policies", `{"kind":"aup_visitors","title":"x"}`); r.status != http.StatusForbidden {
+		t.Errorf("staff starting a policy: %d", r.status)
+	}
+	r := f.call("manager", "POST", "/policies", "/policies", `{"kind":"aup_visitors","title":"Visitors","review_due":"2027-09-01"}`)
+	if r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var p lifeguard.Policy
+	r.decode(t, &p)
+	pp := fmt.Sprintf("/policies/%d", p.ID)
+	wantAPIProblem(t, f.call("manager", "POST", "/policies/{id}/versions", pp+"/versions", `{"link":"ftp://x","approved_by":"Head","approved_on":"2026-09-01"}`), "link")
+	wantAPIProblem(t, f.call("manager", "POST", "/policies/{id}/versions", pp+"/versions", `{"text":"x","approved_by":"Head","approved_on":"01/09/2026"}`), "approved_on")
+	if r := f.call("manager", "POST", "/policies/{id}/versions", pp+"/versions", `{"text":"Ask before taking photographs.","approved_by":"Head","approved_on":"2026-09-01"}`); r.status != http.StatusCreated {
+		t.Fatalf("version: %d %s", r.status, r.body)
+	}
+	wantAPIProblem(t, f.call("staff", "POST", "/policies/{id}/agreements", pp+"/agreements", `{"agreements":[{"name":"","agreed_on":"2026-09-02"}]}`), "agreements[0].name")
+	if r := f.call("staff", "POST", "/policies/{id}/agreements", pp+"/agreements", `{"agreements":[{"name":"=Visiting author","agreed_on":"2026-09-02"}]}`); r.status != http.StatusCreated {
+		t.Fatalf("record: %d %s", r.status, r.body)
+	}
+	for who, want := range map[string]int{"manager": 200, "dsl": 200, "staff": 403, "partnership": 404, "dslB": 404} {
+		if r := f.call(who, "GET", "/policies/{id}/agreements", pp+"/agreements", ""); r.status != want {
+			t.Errorf("%s reads who has agreed: %d, want %d", who, r.status, want)
+		}
+		if r := f.call(who, "GET", "/policies/{id}", pp, ""); r.status != map[bool]int{true: 200, false: 404}[want != 404] {
+			t.Errorf("%s reads the policy: %d", who, r.status)
+		}
+	}
+	r = f.call("manager", "GET", "/policies/{id}/agreements", pp+"/agreements?format=csv", "")
+	if r.status != 200 || !strings.Contains(string(r.body), "'=Visiting author") {
+		t.Errorf("agreements CSV: %d %s", r.status, r.body)
+	}
+	r = f.call("staff", "GET", "/policies", "/policies", "")
+	var list struct{ Policies []lifeguard.Policy }
+	r.decode(t, &list)
+	if r.status != 200 || len(list.Policies) != 1 {
+		t.Errorf("staff list: %d %d", r.status, len(list.Policies))
+	}
+	if r := f.call("partnership", "GET", "/policies", fmt.Sprintf("/policies?organisation_id=%d", f.orgA.ID), ""); r.status != http.StatusNotFound {
+		t.Errorf("the partnership lists a school's policies: %d", r.status)
+	}
+	wantAPIProblem(t, f.call("partnership", "GET", "/policies", "/policies?organisation_id=x", ""), "organisation_id")
+}
