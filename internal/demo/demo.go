@@ -56,6 +56,9 @@ type Stores struct {
 	Audits    lifeguard.AuditStore
 	Plan      lifeguard.PlanStore
 	Framework *lifeguard.Framework
+	// Policies, when set, seeds the policy library and agreements
+	// (registers.go).
+	Policies lifeguard.PolicyStore
 	// Accounts records which users the seed created, so that serve --demo
 	// exempts exactly them from the second factor.
 	Accounts AccountMarker
@@ -318,6 +321,9 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 		if err := seedPlan(ctx, s, clock, named["partnership@demo.test"], managers, orgByName, now); err != nil {
 			return n, fmt.Errorf("demo plan: %w", err)
 		}
+	}
+	if err := seedRegisters(ctx, s, clock, named["partnership@demo.test"], managers, orgByName, children, now); err != nil {
+		return n, fmt.Errorf("demo registers: %w", err)
 	}
 	return n, nil
 }

@@ -98,3 +98,19 @@ func (wb *Web) acknowledge(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
+
+// landing is where signing in ends: next (or the user's home), by way of
+// the agreement when they owe it, so that the agreement is the first page
+// after sign-in even for staff, whose home is the report form.
+func (wb *Web) landing(r *http.Request, u *lifeguard.User, next string) (string, error) {
+	if next == "" {
+		next = wb.homeFor(u)
+	}
+	ctx := lifeguard.WithActor(r.Context(), &lifeguard.Actor{UserID: u.ID, Role: u.Role, OrganisationID: u.OrganisationID,
+		PartnershipID: u.PartnershipID, Via: "session"})
+	p, err := wb.cfg.Stores.Policies.StaffAgreementDue(ctx)
+	if err != nil || p == nil {
+		return next, err
+	}
+	return "/agreement?next=" + url.QueryEscape(next), nil
+}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strconv"
 	"strings"
@@ -241,5 +242,23 @@ func TestPolicyPages(t *testing.T) {
 		if p := f.get(who, own); p.status != want {
 			t.Errorf("%s reads the school's policy: %d, want %d", who, p.status, want)
 		}
+	}
+}
+
+// TestSignInLandsOnTheAgreement signs in as a member of staff who owes the
+// staff agreement: sign-in ends on it, not on the report form that is
+// staff's home and that stays open while the agreement is owed.
+func TestSignInLandsOnTheAgreement(t *testing.T) {
+	f := newAuditFixture(t)
+	staffAgreement(t, f)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.PostForm(f.url+"/signin", url.Values{"email": {f.users["staff"].Email}, "password": {dslPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/agreement?next=%2Freport" {
+		t.Errorf("sign-in ended at %d %q", res.StatusCode, loc)
 	}
 }

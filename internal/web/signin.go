@@ -56,8 +56,9 @@ func (wb *Web) signIn(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, target, http.StatusSeeOther)
 		return nil
 	}
-	if next == "" {
-		next = wb.homeFor(u)
+	next, err = wb.landing(r, u, next)
+	if err != nil {
+		return err
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
