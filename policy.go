@@ -221,4 +221,30 @@ type PolicyStore interface {
 	// children on roll, for choosing a class to record; for those who
 	// record agreements.
 	RegGroups(ctx context.Context) ([]string, error)
+
+	// RaisePolicyReminders raises a reminder for every organisation policy
+	// whose review is due within PolicyReviewWarning of today (due_soon)
+	// or has passed (overdue), at most once per policy, review date and
+	// kind however often it runs. System actor only.
+	RaisePolicyReminders(ctx context.Context, today Date) (int, error)
+	// PolicyReminders lists the reminders not yet dismissed of the actor's
+	// organisation, for those who keep its policies.
+	PolicyReminders(ctx context.Context) ([]PolicyReminder, error)
+	DismissPolicyReminder(ctx context.Context, id int64) error
+}
+
+// PolicyReviewWarning is how long before a policy's review date its
+// keepers are reminded.
+const PolicyReviewWarning = 30 // days
+
+// PolicyReminder tells an organisation's manager and DSL that a policy's
+// review is near or past.
+type PolicyReminder struct {
+	ID             int64        `json:"id"`
+	PolicyID       int64        `json:"policy_id"`
+	OrganisationID int64        `json:"organisation_id"`
+	Title          string       `json:"title"`
+	ReviewDue      Date         `json:"review_due"`
+	Kind           ReminderKind `json:"kind"`
+	CreatedAt      time.Time    `json:"created_at"`
 }

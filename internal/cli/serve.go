@@ -151,6 +151,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	sched, err := jobs.New(jobs.Config{Store: db, Now: clock.Now, Logger: logger, Holder: delivery.Holder, Jobs: []jobs.Job{
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
+		jobs.PolicyReviews(db, proc.Calendar().Location(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
 		jobs.Escalations(db, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestNew, clock.Now, logger),

@@ -26,6 +26,7 @@ type policyItem struct {
 
 type policiesView struct {
 	Own, Models      []policyItem
+	Reminders        []policyReminderItem
 	CanKeep, IsModel bool
 	Kinds            []option
 	New              struct{ Kind, Title, AgeGroup, Review dslField }
@@ -72,6 +73,17 @@ func (wb *Web) showPolicies(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	v.Own, v.Models = wb.policyItems(own), wb.policyItems(models)
+	if may(u, lifeguard.OpKeepPolicies, u.OrganisationID) && u.Role.May(lifeguard.OpKeepPolicies) == lifeguard.ReachOrganisation {
+		rs, err := wb.cfg.Stores.Policies.PolicyReminders(ctx)
+		if err != nil {
+			return err
+		}
+		for _, x := range rs {
+			v.Reminders = append(v.Reminders, policyReminderItem{Title: x.Title, URL: policyURL(x.PolicyID),
+				Due: showDate(x.ReviewDue), Overdue: x.Kind == lifeguard.ReminderOverdue,
+				DismissURL: "/policy-reminders/" + strconv.FormatInt(x.ID, 10) + "/dismiss"})
+		}
+	}
 	for _, k := range lifeguard.PolicyKinds() {
 		v.Kinds = append(v.Kinds, option{Value: string(k), Label: k.Label()})
 	}
@@ -454,4 +466,16 @@ func (wb *Web) recordAgreements(w http.ResponseWriter, r *http.Request) error {
 			}
 		})
 	})
+}
+
+type policyReminderItem struct {
+	Title, URL, Due, DismissURL string
+	Overdue                    bool
+}
+
+// dismissPolicyReminder dismisses a reminder of a policy review.
+func (wb *Web) dismissPolicyReminder(w http.ResponseWriter, r *http.Request) error {
+	return wb.postAbout(w, r, func(id int64) (saved, error) {
+		return saved{"The reminder is dismissed.", "/policies"}, wb.cfg.Stores.Policies.DismissPolicyReminder(r.Context(), id)
+	}, nil)
 }

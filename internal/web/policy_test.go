@@ -262,3 +262,29 @@ func TestSignInLandsOnTheAgreement(t *testing.T) {
 		t.Errorf("sign-in ended at %d %q", res.StatusCode, loc)
 	}
 }
+
+// TestPolicyReviewReminders shows a raised reminder of a review to the
+// school's manager on the policies page, and dismisses it there.
+func TestPolicyReviewReminders(t *testing.T) {
+	f := newAuditFixture(t)
+	review := lifeguard.Date{Year: 2026, Month: 1, Day: 5}
+	if _, err := f.db.CreatePolicy(f.ctx("manager"), lifeguard.NewPolicy{Kind: lifeguard.PolicyOnlineSafety,
+		Title: "Online safety", ReviewDue: &review}); err != nil {
+		t.Fatal(err)
+	}
+	sys := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
+	if n, err := f.db.RaisePolicyReminders(sys, lifeguard.DateOf(time.Now())); err != nil || n != 1 {
+		t.Fatalf("raised %d %v", n, err)
+	}
+	p := f.get("manager", "/policies")
+	checkPage(t, p)
+	mustContain(t, p, "Reviews due", "review was due by Mon 5 Jan 2026")
+	mustNotContain(t, f.get("staff", "/policies"), "Reviews due")
+	action := regexp1(p.body, `action="(/policy-reminders/[0-9]+/dismiss)"`)
+	if pg := f.post("staff", action, url.Values{}); pg.status != http.StatusForbidden {
+		t.Errorf("staff dismissing: %d", pg.status)
+	}
+	p = f.postThen("dsl", action, url.Values{})
+	mustContain(t, p, "The reminder is dismissed.")
+	mustNotContain(t, p, "Reviews due")
+}

@@ -88,6 +88,7 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /policies/{id}/adopt", wb.signedIn(wb.adoptPolicy))
 	mux.Handle("GET /policies/{id}/agreements", wb.signedIn(wb.agreementsPage))
 	mux.Handle("POST /policies/{id}/agreements", wb.signedIn(wb.recordAgreements))
+	mux.Handle("POST /policy-reminders/{id}/dismiss", wb.signedIn(wb.dismissPolicyReminder))
 
 	// The partnership's strategy action plan.
 	mux.Handle("GET /plan", wb.signedIn(wb.planPage))

@@ -323,3 +323,49 @@ func testAgreements(t *testing.T, open Opener) {
 func addDays(d lifeguard.Date, n int) lifeguard.Date {
 	return lifeguard.DateOf(d.In(time.UTC).AddDate(0, 0, n))
 }
+
+// testPolicyReminders checks the reminders of policy reviews: raised once
+// per policy, review date and kind, shown to the organisation's keepers,
+// dismissed by them.
+func testPolicyReminders(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	mgr := as(t.Context(), f.manager)
+	today := lifeguard.DateOf(f.now())
+	for i, days := range []int{10, -3, 60} {
+		review := addDays(today, days)
+		kind := []lifeguard.PolicyKind{lifeguard.PolicyOnlineSafety, lifeguard.AgreementStaff, lifeguard.AgreementParents}[i]
+		if _, err := f.db.CreatePolicy(mgr, lifeguard.NewPolicy{Kind: kind, Title: kind.Label(), ReviewDue: &review}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := f.db.RaisePolicyReminders(mgr, today)
+	wantCode(t, err, fb)
+	n, err := f.db.RaisePolicyReminders(sys(t.Context()), today)
+	if err != nil || n != 2 {
+		t.Fatalf("raised %d %v, want 2", n, err)
+	}
+	if n, _ := f.db.RaisePolicyReminders(sys(t.Context()), today); n != 0 {
+		t.Errorf("raised again: %d", n)
+	}
+	rs, err := f.db.PolicyReminders(as(t.Context(), f.dsl))
+	if err != nil || len(rs) != 2 || rs[0].Kind != lifeguard.ReminderOverdue || rs[1].Kind != lifeguard.ReminderDueSoon {
+		t.Fatalf("reminders %+v %v", rs, err)
+	}
+	_, err = f.db.PolicyReminders(as(t.Context(), f.staff))
+	wantCode(t, err, fb)
+	if rs, err := f.db.PolicyReminders(as(t.Context(), f.dslB)); err != nil || len(rs) != 0 {
+		t.Errorf("school B sees %d %v", len(rs), err)
+	}
+	wantCode(t, f.db.DismissPolicyReminder(as(t.Context(), f.dslB), rs[0].ID), nf)
+	wantCode(t, f.db.DismissPolicyReminder(as(t.Context(), f.staff), rs[0].ID), fb)
+	if err := f.db.DismissPolicyReminder(mgr, rs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := f.db.PolicyReminders(mgr); len(left) != 1 {
+		t.Errorf("%d left after dismissing one", len(left))
+	}
+	// The due-soon review passes: an overdue reminder is raised for it.
+	if n, _ := f.db.RaisePolicyReminders(sys(t.Context()), addDays(today, 11)); n != 1 {
+		t.Errorf("raised %d when the review passed, want 1", n)
+	}
+}

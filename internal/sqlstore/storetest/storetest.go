@@ -95,6 +95,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"ImprovementByHand", testImprovementByHand},
 		{"Policies", testPolicies},
 		{"Agreements", testAgreements},
+		{"PolicyReminders", testPolicyReminders},
 		{"Plan", testPlan},
 		{"FilterPolicy", testFilterPolicy},
 		{"FilterEvents", testFilterEvents},
