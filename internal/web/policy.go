@@ -470,7 +470,7 @@ func (wb *Web) recordAgreements(w http.ResponseWriter, r *http.Request) error {
 
 type policyReminderItem struct {
 	Title, URL, Due, DismissURL string
-	Overdue                    bool
+	Overdue                     bool
 }
 
 // dismissPolicyReminder dismisses a reminder of a policy review.
