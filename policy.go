@@ -231,6 +231,10 @@ type PolicyStore interface {
 	// organisation, for those who keep its policies.
 	PolicyReminders(ctx context.Context) ([]PolicyReminder, error)
 	DismissPolicyReminder(ctx context.Context, id int64) error
+	// PolicyFigures counts an organisation's policy library for its
+	// self-audit: whoever reads the organisation's audits reads them
+	// (the partnership too: they are counts).
+	PolicyFigures(ctx context.Context, organisationID int64) (*PolicyFigures, error)
 }
 
 // PolicyReviewWarning is how long before a policy's review date its

@@ -374,6 +374,9 @@ type aspectForm struct {
 	Evidence dslField
 	Comment  dslField
 	Answered bool
+	// Register is what the policy library says of the aspect now, and
+	// Suggest the level its figures suggest (lifeguard.RegisterEvidence).
+	Register, Suggest string
 }
 
 type levelOption struct {
@@ -463,6 +466,9 @@ func (wb *Web) showStrand(w http.ResponseWriter, r *http.Request, status int, pr
 	}
 	if len(v.Aspects) == 0 {
 		return lifeguard.Errorf(lifeguard.ENOTFOUND, "No aspect of this strand applies to the organisation.")
+	}
+	if err := wb.registerEvidence(r, org, v.Aspects); err != nil {
+		return err
 	}
 	p := page{Title: s.Title + ": self-audit", Nav: "audit", Data: &v, Problem: problems}
 	if len(problems) > 0 {
@@ -596,4 +602,31 @@ func (wb *Web) completeAudit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return wb.showAudit(w, r, http.StatusUnprocessableEntity, problems, owner)
 	})
+}
+
+// registerEvidence puts the policy library's current figures beside the
+// aspects they evidence, with the level they suggest.
+func (wb *Web) registerEvidence(r *http.Request, org *lifeguard.Organisation, aspects []aspectForm) error {
+	var fig *lifeguard.PolicyFigures
+	today := wb.todayHere()
+	for i := range aspects {
+		if aspects[i].ID != lifeguard.AspectPolicy && aspects[i].ID != lifeguard.AspectAgreements {
+			continue
+		}
+		if fig == nil {
+			var err error
+			if fig, err = wb.cfg.Stores.Policies.PolicyFigures(r.Context(), org.ID); err != nil {
+				return err
+			}
+		}
+		line, level, ok := fig.RegisterEvidence(aspects[i].ID, org.Setting, today)
+		if !ok {
+			continue
+		}
+		aspects[i].Register = line
+		if level != 0 {
+			aspects[i].Suggest = strconv.Itoa(int(level)) + " " + wb.cfg.Framework.LevelName(level)
+		}
+	}
+	return nil
 }

@@ -288,3 +288,26 @@ func TestPolicyReviewReminders(t *testing.T) {
 	mustContain(t, p, "The reminder is dismissed.")
 	mustNotContain(t, p, "Reviews due")
 }
+
+// TestAuditShowsRegisterFigures checks that the self-audit's policy and
+// agreement aspects show the policy library's figures beside the rating,
+// with the level they suggest, to the school and (counts only) to the
+// partnership.
+func TestAuditShowsRegisterFigures(t *testing.T) {
+	f := newAuditFixture(t)
+	au, err := f.db.StartAudit(f.ctx("manager"), f.fw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strand := "/audits/" + strconv.FormatInt(au.ID, 10) + "/strands/L"
+	p := f.get("manager", strand)
+	checkPage(t, p)
+	mustContain(t, p, "From the policy library now: No online-safety policy in the policy library yet. Suggested level: <strong>1 Not in place</strong>",
+		"No staff acceptable use agreement in the policy library yet.")
+	staffAgreement(t, f)
+	p = f.get("manager", strand)
+	mustContain(t, p, "staff agreement v1: 1 of ", "Suggested level: <strong>2 Developing</strong>")
+	p = f.get("officer", strand)
+	checkPage(t, p)
+	mustContain(t, p, "staff agreement v1: 1 of ")
+}

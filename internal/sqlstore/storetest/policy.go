@@ -317,6 +317,20 @@ func testAgreements(t *testing.T, open Opener) {
 		_, err = f.db.RecordAgreements(as(t.Context(), f.staff), sa.ID, []lifeguard.AgreementInput{{Name: "x", AgreedOn: today}})
 		wantCode(t, err, cf)
 	})
+	t.Run("the figures the self-audit shows, counts only", func(t *testing.T) {
+		fig, err := f.db.PolicyFigures(as(t.Context(), f.officer), f.orgA.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fig.StaffVersion != 2 || fig.StaffAgreed != 1 || fig.StaffTotal < 4 || fig.PupilAgreements != 1 ||
+			fig.ChildrenAgreed != 2 || fig.ChildrenOnRoll < 3 || fig.Policy != 0 {
+			t.Errorf("figures %+v", fig)
+		}
+		_, err = f.db.PolicyFigures(as(t.Context(), f.staff), f.orgA.ID)
+		wantCode(t, err, fb)
+		_, err = f.db.PolicyFigures(as(t.Context(), f.dslB), f.orgA.ID)
+		wantCode(t, err, nf)
+	})
 }
 
 // addDays is d moved n days on the calendar.
