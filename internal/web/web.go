@@ -48,6 +48,9 @@ type Stores struct {
 	// Providers are the OpenID Connect sign-in providers, and the
 	// sign-ins under way at them.
 	Providers lifeguard.SignInProviderStore
+	// Policies is the policy library; its staff agreement gates every
+	// signed-in page until it is acknowledged (agreement.go).
+	Policies lifeguard.PolicyStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -73,6 +76,7 @@ func (s Stores) missing() string {
 		{"Webhooks", s.Webhooks != nil},
 		{"Monitor", s.Monitor != nil},
 		{"Providers", s.Providers != nil},
+		{"Policies", s.Policies != nil},
 	} {
 		if !st.set {
 			return st.name
