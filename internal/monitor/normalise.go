@@ -122,7 +122,7 @@ type normaliser struct {
 
 	scratch     []byte
 	scratchOrig []int32
-	decomp      []byte
+	plans       map[rune][]runeOp // what each character outside ASCII met so far does
 }
 
 // normalise returns s's normal form. The result's slices are the
@@ -291,75 +291,117 @@ func (n *normaliser) letterNext(i int) bool {
 	return k == clsLetter || k == clsDigit || k == clsLeet
 }
 
+// runeOp is one step of what a character outside ASCII does to the normal
+// form; a character's steps depend on the character alone, so they are
+// worked out once (runePlan, with the Unicode tables and decomposition that
+// cost about a microsecond) and then replayed from the normaliser's cache.
+type runeOp struct {
+	kind uint8
+	b    byte   // opASCII, opLetter: the byte; opSep: the separator kind
+	s    string // opRaw: the lower-case letter's UTF-8; opEmoji: the word
+}
+
+const (
+	opASCII  = iota // as the ASCII character b
+	opLetter        // the letter b
+	opSep           // a separator of kind b
+	opRaw           // a letter kept as it is (s)
+	opEmoji         // the word s, a word of its own
+)
+
+// runeCacheMax bounds each normaliser's cache of character plans, so that a
+// text of many different characters cannot grow it without end.
+const runeCacheMax = 4096
+
 func (n *normaliser) rune(r rune, start, end int) {
-	if r == '\u2019' || r == '\u2018' || r == '\u02bc' { // typographic apostrophes
-		n.ascii('\'', start)
-		return
-	}
-	if w := emojiWord(r); w != "" {
-		n.sep(' ', start)
-		for i := 0; i < len(w); i++ {
-			n.add(w[i], start)
+	plan, ok := n.plans[r]
+	if !ok {
+		plan = runePlan(r)
+		if n.plans == nil {
+			n.plans = make(map[rune][]runeOp)
 		}
-		n.tokLetters = true
-		n.sep(' ', end)
-		return
+		if len(n.plans) < runeCacheMax {
+			n.plans[r] = plan
+		}
 	}
-	if l := confusable(unicode.ToLower(r)); l != 0 {
-		n.letter(l, start)
-		return
-	}
-	switch {
-	case r == utf8.RuneError:
-		n.sep(' ', start)
-		return
-	case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Mn, unicode.Me, unicode.Mc):
-		// Zero-width, direction and other invisible marks, variation
-		// selectors and combining accents: dropped, so "ki\u200bll" is "kill".
-		return
-	case unicode.In(r, unicode.Zl, unicode.Zp):
-		n.sep('\n', start)
-		return
-	case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
-		n.sep(' ', start)
-		return
-	}
-	var one [utf8.UTFMax]byte
-	k := utf8.EncodeRune(one[:], r)
-	n.decomp = norm.NFKD.Append(n.decomp[:0], one[:k]...)
-	for _, d := range string(n.decomp) {
-		switch {
-		case d < utf8.RuneSelf:
-			n.ascii(byte(d), start)
-		case d == '\u2019' || d == '\u2018' || d == '\u02bc': // "ŉ" decomposes to "ʼn"
-			n.ascii('\'', start)
-		case unicode.In(d, unicode.Mn, unicode.Me, unicode.Mc, unicode.Cf):
-		case d == 'ß' || d == 'ẞ':
-			n.letter('s', start)
-			n.letter('s', start)
-		case unicode.IsLetter(d) || unicode.IsDigit(d):
-			d = unicode.ToLower(d)
-			if l := confusable(d); l != 0 {
-				n.letter(l, start)
-				continue
-			}
-			var b [utf8.UTFMax]byte
-			k := utf8.EncodeRune(b[:], d)
+	for _, op := range plan {
+		switch op.kind {
+		case opASCII:
+			n.ascii(op.b, start)
+		case opLetter:
+			n.letter(op.b, start)
+		case opSep:
+			n.sep(op.b, start)
+		case opRaw:
 			if !n.inTok {
 				n.startToken(int32(start))
 			}
-			for j := range k {
-				n.out.text = append(n.out.text, b[j])
+			for j := 0; j < len(op.s); j++ {
+				n.out.text = append(n.out.text, op.s[j])
 				n.out.orig = append(n.out.orig, int32(start))
 			}
 			n.prev = 0
 			n.tokLetters = true
-		case d == '…' || d == '。' || d == '！' || d == '？' || d == '¡' || d == '¿':
-			n.sep('\n', start)
-		default:
+		case opEmoji:
 			n.sep(' ', start)
+			for j := 0; j < len(op.s); j++ {
+				n.add(op.s[j], start)
+			}
+			n.tokLetters = true
+			n.sep(' ', end)
 		}
 	}
+}
+
+// runePlan works out the steps for r, a character outside ASCII.
+func runePlan(r rune) []runeOp {
+	if r == '\u2019' || r == '\u2018' || r == '\u02bc' { // typographic apostrophes
+		return []runeOp{{kind: opASCII, b: '\''}}
+	}
+	if w := emojiWord(r); w != "" {
+		return []runeOp{{kind: opEmoji, s: w}}
+	}
+	if l := confusable(unicode.ToLower(r)); l != 0 {
+		return []runeOp{{kind: opLetter, b: l}}
+	}
+	switch {
+	case r == utf8.RuneError:
+		return []runeOp{{kind: opSep, b: ' '}}
+	case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Mn, unicode.Me, unicode.Mc):
+		// Zero-width, direction and other invisible marks, variation
+		// selectors and combining accents: dropped, so "ki\u200bll" is "kill".
+		return []runeOp{}
+	case unicode.In(r, unicode.Zl, unicode.Zp):
+		return []runeOp{{kind: opSep, b: '\n'}}
+	case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
+		return []runeOp{{kind: opSep, b: ' '}}
+	}
+	var one [utf8.UTFMax]byte
+	k := utf8.EncodeRune(one[:], r)
+	plan := []runeOp{}
+	for _, d := range string(norm.NFKD.Append(nil, one[:k]...)) {
+		switch {
+		case d < utf8.RuneSelf:
+			plan = append(plan, runeOp{kind: opASCII, b: byte(d)})
+		case d == '\u2019' || d == '\u2018' || d == '\u02bc': // "ŉ" decomposes to "ʼn"
+			plan = append(plan, runeOp{kind: opASCII, b: '\''})
+		case unicode.In(d, unicode.Mn, unicode.Me, unicode.Mc, unicode.Cf):
+		case d == 'ß' || d == 'ẞ':
+			plan = append(plan, runeOp{kind: opLetter, b: 's'}, runeOp{kind: opLetter, b: 's'})
+		case unicode.IsLetter(d) || unicode.IsDigit(d):
+			d = unicode.ToLower(d)
+			if l := confusable(d); l != 0 {
+				plan = append(plan, runeOp{kind: opLetter, b: l})
+				continue
+			}
+			plan = append(plan, runeOp{kind: opRaw, s: string(d)})
+		case d == '…' || d == '。' || d == '！' || d == '？' || d == '¡' || d == '¿':
+			plan = append(plan, runeOp{kind: opSep, b: '\n'})
+		default:
+			plan = append(plan, runeOp{kind: opSep, b: ' '})
+		}
+	}
+	return plan
 }
 
 func (n *normaliser) letter(c byte, at int) {
