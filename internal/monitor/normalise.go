@@ -144,6 +144,12 @@ func (n *normaliser) normalise(s string) normalised {
 			// The common case, a run of ASCII letters, in a tight loop on
 			// local copies of the output slices.
 			if asciiClass[c] == clsLetter {
+				if !n.inTok && len(n.singles) == 0 {
+					if j := n.plainWord(s, i); j > i {
+						i = j
+						continue
+					}
+				}
 				if !n.inTok {
 					n.startToken(int32(i))
 				}
@@ -203,6 +209,53 @@ func (n *normaliser) normalise(s string) normalised {
 	// last byte.
 	n.out.orig = append(n.out.orig, int32(len(s)))
 	return n.out
+}
+
+// plainWord writes at one go the word of ASCII letters starting at i, when
+// nothing around it needs the general path: its first two letters differ
+// (so it cannot collapse to a one-letter word, which waits as a single),
+// and it ends the text or is followed by a byte that ends a word whatever
+// comes next (a space or a clause mark other than '!'). Most words of most
+// texts are such words. It returns where the word ends, or i having written
+// nothing. The caller has checked that no word is open and no single letter
+// waits, so the word is written exactly as startToken, add and endToken
+// would write it.
+func (n *normaliser) plainWord(s string, i int) int {
+	j := i
+	for j < len(s) && asciiLower[s[j]] != 0 {
+		j++
+	}
+	if j-i < 2 || asciiLower[s[i]] == asciiLower[s[i+1]] {
+		return i
+	}
+	if j < len(s) {
+		c := s[j]
+		if c >= utf8.RuneSelf || c == '!' {
+			return i
+		}
+		if k := asciiClass[c]; k != clsSpace && k != clsClause {
+			return i
+		}
+	}
+	n.emitSep(int32(i))
+	text, orig := n.out.text, n.out.orig
+	k := len(text)
+	if cap(text)-k < j-i || cap(orig)-k < j-i {
+		text, orig = slices.Grow(text, j-i), slices.Grow(orig, j-i)
+	}
+	text, orig = text[:k+j-i], orig[:k+j-i]
+	var prev byte
+	for p := i; p < j; p++ {
+		c := asciiLower[s[p]]
+		if c != prev {
+			text[k] = c
+			orig[k] = int32(p)
+			k++
+			prev = c
+		}
+	}
+	n.out.text, n.out.orig = text[:k], orig[:k]
+	return j
 }
 
 // startToken begins a word whose first character is at offset at.
