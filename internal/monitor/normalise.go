@@ -221,40 +221,59 @@ func (n *normaliser) normalise(s string) normalised {
 // waits, so the word is written exactly as startToken, add and endToken
 // would write it.
 func (n *normaliser) plainWord(s string, i int) int {
-	j := i
-	for j < len(s) && asciiLower[s[j]] != 0 {
-		j++
-	}
-	if j-i < 2 || asciiLower[s[i]] == asciiLower[s[i+1]] {
+	if i+1 >= len(s) || asciiLower[s[i+1]] == 0 || asciiLower[s[i]] == asciiLower[s[i+1]] {
 		return i
+	}
+	text, orig := n.out.text, n.out.orig
+	k := len(text)
+	// Room for a separator and the rest of s; then the word is copied in
+	// the same loop that finds its end, past the slices' length, and only
+	// made part of them if it turns out to be a plain word.
+	if cap(text)-k <= len(s)-i || cap(orig)-k <= len(s)-i {
+		text, orig = slices.Grow(text, len(s)-i+1), slices.Grow(orig, len(s)-i+1)
+		n.out.text, n.out.orig = text, orig
+	}
+	// The separator, as emitSep writes it.
+	last := text[k-1]
+	kind, at := n.sepKind, n.sepOrig
+	writeSep := last != ' ' && last != '\n'
+	if writeSep {
+		if kind == 0 {
+			kind, at = ' ', int32(i)
+		}
+		k++
+	}
+	w, o := text[:cap(text)], orig[:cap(orig)]
+	var prev byte
+	j := i
+	for ; j < len(s); j++ {
+		c := asciiLower[s[j]]
+		if c == 0 {
+			break
+		}
+		if c != prev {
+			w[k] = c
+			o[k] = int32(j)
+			k++
+			prev = c
+		}
 	}
 	if j < len(s) {
 		c := s[j]
 		if c >= utf8.RuneSelf || c == '!' {
 			return i
 		}
-		if k := asciiClass[c]; k != clsSpace && k != clsClause {
+		if cl := asciiClass[c]; cl != clsSpace && cl != clsClause {
 			return i
 		}
 	}
-	n.emitSep(int32(i))
-	text, orig := n.out.text, n.out.orig
-	k := len(text)
-	if cap(text)-k < j-i || cap(orig)-k < j-i {
-		text, orig = slices.Grow(text, j-i), slices.Grow(orig, j-i)
+	n.sepKind = 0
+	if writeSep {
+		w[len(text)], o[len(text)] = kind, at
+	} else if kind == '\n' {
+		w[len(text)-1] = '\n'
 	}
-	text, orig = text[:k+j-i], orig[:k+j-i]
-	var prev byte
-	for p := i; p < j; p++ {
-		c := asciiLower[s[p]]
-		if c != prev {
-			text[k] = c
-			orig[k] = int32(p)
-			k++
-			prev = c
-		}
-	}
-	n.out.text, n.out.orig = text[:k], orig[:k]
+	n.out.text, n.out.orig = w[:k], o[:k]
 	return j
 }
 
