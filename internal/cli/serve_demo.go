@@ -123,6 +123,9 @@ func (d *demoHistory) start(ctx context.Context, s store, proc *procedure.Proced
 	clock := &demo.Clock{}
 	db, err := openData(ctx, s, clock.Now, logger)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it began: the next start begins it
+		}
 		return err
 	}
 	d.done = make(chan struct{})
