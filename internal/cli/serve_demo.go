@@ -121,7 +121,13 @@ func (d *demoHistory) Pending() bool { return d != nil && d.pending.Load() }
 // two concerns, when ctx ends; wait waits for it.
 func (d *demoHistory) start(ctx context.Context, s store, proc *procedure.Procedure, h *demo.History, e *env, logger *slog.Logger) error {
 	clock := &demo.Clock{}
-	db, err := openData(ctx, s, clock.Now, logger)
+	// The demo's history can be made again, and on a power cut at worst a
+	// few of its concerns are missing: its commits are not synced, which
+	// makes adding it a good deal cheaper. Its writes are otherwise the
+	// real ones.
+	unsynced := s
+	unsynced.noSync = true
+	db, err := openData(ctx, unsynced, clock.Now, logger)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped before it began: the next start begins it
