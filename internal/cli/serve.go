@@ -121,7 +121,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			return usageError("--demo-password: %s", problems[0].Problem)
 		}
 		began := time.Now()
-		if seeded, history, err = seedDemo(ctx, db, s, proc, fw, clock, password, size, library.CaptureScanner()); err != nil {
+		if seeded, history, err = seedDemo(ctx, db, s, proc, fw, clock, password, size, library.CaptureScanner(), logger); err != nil {
 			return err
 		}
 		if history != nil {

@@ -36,7 +36,7 @@ func demoHistoryFile(dir string) string { return filepath.Join(dir, "demo-histor
 // of concerns seeded and the history still to add in the background: a new
 // one, or one that a server stopped before it was done.
 func seedDemo(ctx context.Context, db *sqlstore.DB, s store, proc *procedure.Procedure, fw *lifeguard.Framework, clock *demo.Clock,
-	password string, size demo.Size, scan lifeguard.CaptureScanner) (int, *demo.History, error) {
+	password string, size demo.Size, scan lifeguard.CaptureScanner, logger *slog.Logger) (int, *demo.History, error) {
 	orgs, err := db.Organisations(lifeguard.WithActor(ctx, lifeguard.SystemActor()))
 	if err != nil {
 		return 0, nil, err
@@ -52,8 +52,21 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, s store, proc *procedure.Pro
 	if err != nil {
 		return 0, nil, err
 	}
-	stores := demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw,
-		Accounts: db, Children: db, Referrals: db, Calendar: proc.Calendar(), Monitor: db, Scan: scan}
+	seed := db
+	if !s.postgres() {
+		// On SQLite the stories go through a store of their own whose
+		// commits are not synced, as the history's (demoHistory.start):
+		// a demo cut off by a power cut is made again, in a new directory
+		// or by deleting the old one.
+		unsynced := s
+		unsynced.noSync = true
+		if seed, err = openData(ctx, unsynced, clock.Now, logger); err != nil {
+			return 0, nil, err
+		}
+		defer seed.Close()
+	}
+	stores := demo.Stores{Orgs: seed, Concerns: seed, Triager: proc, Audits: seed, Plan: seed, Framework: fw,
+		Accounts: seed, Children: seed, Referrals: seed, Calendar: proc.Calendar(), Monitor: seed, Scan: scan}
 	n, h, err := demo.SeedStories(ctx, stores, clock, hash, time.Now(), size)
 	if err != nil || h == nil {
 		return n, nil, err
