@@ -30,6 +30,9 @@ type store struct {
 	url        string
 	key        string
 	keyDefault bool
+	// noSync opens a SQLite store without syncing its commits
+	// (sqlstore.Config.NoSync): only for the demo's history.
+	noSync bool
 }
 
 // storeFlags are the flags that choose the database: --data DIR for the
@@ -209,7 +212,7 @@ func openStore(ctx context.Context, s store, now func() time.Time, logger *slog.
 				"lifeguard journal seal %s (docs/operations.md)", s.key, s.where())
 		}
 	}
-	cfg := sqlstore.Config{DSN: s.url, Now: now, Logger: logger, JournalKey: o.key}
+	cfg := sqlstore.Config{DSN: s.url, Now: now, Logger: logger, JournalKey: o.key, NoSync: s.noSync}
 	if !s.postgres() {
 		_, err := os.Stat(dbFile(s.dir))
 		o.created = errors.Is(err, os.ErrNotExist)

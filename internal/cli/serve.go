@@ -16,7 +16,6 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/demo"
 	"github.com/lifeguard-scp/lifeguard/internal/jobs"
 	"github.com/lifeguard-scp/lifeguard/internal/metrics"
-	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/web"
@@ -112,6 +111,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 
 	var seeded int
+	var history *demo.History
+	var background *demoHistory
 	password := *demoPassword
 	if *demoMode {
 		if password == "" {
@@ -120,8 +121,12 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			return usageError("--demo-password: %s", problems[0].Problem)
 		}
 		began := time.Now()
-		if seeded, err = seedDemo(ctx, db, proc, fw, clock, password, size, library.CaptureScanner()); err != nil {
+		if seeded, history, err = seedDemo(ctx, db, s, proc, fw, clock, password, size, library.CaptureScanner(), logger); err != nil {
 			return err
+		}
+		if history != nil {
+			background = &demoHistory{}
+			background.pending.Store(true)
 		}
 		if seeded > 0 {
 			logger.Info("demo seeded", slog.Int("concerns", seeded), slog.Duration("took", time.Since(began).Round(time.Millisecond)))
@@ -147,6 +152,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Logger:        logger,
 		Demo:          *demoMode,
 		DemoAccounts:  demoAccounts,
+		DemoPending:   background.Pending,
 		SecureCookies: *secure,
 		TrustProxy:    *trustProxy,
 		// A nil *mail.Sender means none: email alerts wait in the outbox.
@@ -176,7 +182,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	fmt.Fprintf(e.stdout, "Lifeguard is running at %s (procedure: %s %s)\n", url, proc.Ref().Name, proc.Ref().Version)
 	fmt.Fprintf(e.stdout, "Data: %s\n", s)
 	if *demoMode {
-		e.printDemo(url, s, seeded, password)
+		e.printDemo(url, s, seeded, password, history != nil)
 	}
 	logger.Info("serving", slog.String("addr", srv.Addr()))
 
@@ -236,32 +242,22 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		<-jobsDone
 		<-jobsDone
 	}()
+	if history != nil {
+		if err := background.start(ctx, s, proc, history, e, logger); err != nil {
+			return err
+		}
+		defer background.wait()
+	}
 	return srv.Serve(ctx)
 }
 
-// seedDemo seeds the demonstration partnership into an empty database, and
-// leaves a database that already has one as it is.
-func seedDemo(ctx context.Context, db *sqlstore.DB, proc *procedure.Procedure, fw *lifeguard.Framework, clock *demo.Clock,
-	password string, size demo.Size, scan lifeguard.CaptureScanner) (int, error) {
-	orgs, err := db.Organisations(lifeguard.WithActor(ctx, lifeguard.SystemActor()))
-	if err != nil {
-		return 0, err
-	}
-	if len(orgs) > 0 {
-		return 0, nil
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return 0, err
-	}
-	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw, Policies: db,
-		Accounts: db, Children: db, Referrals: db, Calendar: proc.Calendar(), Monitor: db, Scan: scan},
-		clock, hash, time.Now(), size)
-}
-
-func (e *env) printDemo(url string, s store, seeded int, password string) {
+func (e *env) printDemo(url string, s store, seeded int, password string, adding bool) {
 	if seeded > 0 {
 		fmt.Fprintf(e.stdout, "Demo partnership seeded: Riverside Safeguarding Children Partnership, %d concerns over two years.\n", seeded)
+	}
+	if adding {
+		fmt.Fprintf(e.stdout, "The rest of the partnership's year of concerns is being added in the background (a minute or two);\n"+
+			"until it is, the board report and Our figures say so.\n")
 	}
 	fmt.Fprintf(e.stdout, "Demo logins (password %s):\n", password)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

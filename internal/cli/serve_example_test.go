@@ -12,7 +12,7 @@ import (
 // the other, and both must do the same thing.
 func TestDemoExampleMatchesReadme(t *testing.T) {
 	var out strings.Builder
-	(&env{stdout: &out}).printDemo("http://127.0.0.1:8080", store{dir: "DIR"}, 0, "pw")
+	(&env{stdout: &out}).printDemo("http://127.0.0.1:8080", store{dir: "DIR"}, 0, "pw", false)
 	_, printed, ok := strings.Cut(out.String(), "Try the API as the safeguarding lead:\n")
 	if !ok {
 		t.Fatalf("serve --demo prints no API example:\n%s", out.String())

@@ -29,7 +29,6 @@ type bulk struct {
 	weights  int
 	children map[*bulkOrg][]int64
 	events   []time.Time
-	next     int
 	n        int
 }
 
@@ -47,7 +46,7 @@ type bulkOrg struct {
 const bulkPerYear = 6000
 
 // newBulk times the year's concerns. Schools record few in August.
-func newBulk(s Stores, clock *Clock, rec *record.Recorder, orgs []*bulkOrg, now time.Time) *bulk {
+func newBulk(s Stores, clock *Clock, rec *record.Recorder, orgs []*bulkOrg, now time.Time, perYear int) *bulk {
 	b := &bulk{s: s, clock: clock, rng: rand.New(rand.NewPCG(2026, 14)), rec: rec, now: now, orgs: orgs,
 		children: map[*bulkOrg][]int64{}}
 	for _, o := range orgs {
@@ -59,7 +58,7 @@ func newBulk(s Stores, clock *Clock, rec *record.Recorder, orgs []*bulkOrg, now 
 		}
 	}
 	year := now.Sub(now.AddDate(-1, 0, 0))
-	for len(orgs) > 0 && len(b.events) < bulkPerYear {
+	for len(orgs) > 0 && len(b.events) < perYear {
 		// A rising density: a time drawn from the year with weight growing
 		// by a third from its start to its end.
 		f := b.rng.Float64()
@@ -74,17 +73,6 @@ func newBulk(s Stores, clock *Clock, rec *record.Recorder, orgs []*bulkOrg, now 
 	}
 	slices.SortFunc(b.events, func(x, y time.Time) int { return x.Compare(y) })
 	return b
-}
-
-// until records the concerns timed before t.
-func (b *bulk) until(ctx context.Context, t time.Time) error {
-	for b.next < len(b.events) && b.events[b.next].Before(t) {
-		if err := b.one(ctx, b.events[b.next]); err != nil {
-			return fmt.Errorf("demo concern %d of the partnership: %w", b.next, err)
-		}
-		b.next++
-	}
-	return nil
 }
 
 func (b *bulk) one(ctx context.Context, at time.Time) error {

@@ -167,6 +167,30 @@ func ParseSize(s string) (Size, bool) {
 // the stored form of the demo password, hashed once by the caller. now is the
 // end of the demo's two years. It returns the number of concerns recorded.
 func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now time.Time, size Size) (int, error) {
+	n, h, err := SeedStories(ctx, s, clock, passwordHash, now, size)
+	if err != nil || h == nil {
+		return n, err
+	}
+	if err := h.Add(ctx, s, clock, nil); err != nil {
+		return n + h.Recorded, err
+	}
+	return n + h.Recorded, nil
+}
+
+// SeedStories seeds what the demo logins use: the stories' organisations,
+// people and concerns, and for Full the rest of the partnership's
+// organisations and people too. It returns the number of concerns recorded
+// and, for Full, the History still to add (History.Add), so that a server
+// can listen before it is added.
+func SeedStories(ctx context.Context, s Stores, clock *Clock, passwordHash string, now time.Time, size Size) (int, *History, error) {
+	n, err := seedStories(ctx, s, clock, passwordHash, now, size)
+	if err != nil || size == Stories {
+		return n, nil, err
+	}
+	return n, NewHistory(now, bulkPerYear), nil
+}
+
+func seedStories(ctx context.Context, s Stores, clock *Clock, passwordHash string, now time.Time, size Size) (int, error) {
 	defer clock.release()
 	rng := rand.New(rand.NewPCG(2026, 11))
 	start := now.AddDate(-2, 0, 0)
@@ -277,15 +301,6 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 			b.staff = append(b.staff, u)
 		}
 	}
-	for _, x := range storyBulkShares() {
-		if size == Stories {
-			break
-		}
-		o := byName[x.name]
-		spec := o.spec
-		spec.share, spec.prefix = x.share, spec.prefix+"B"
-		bulkOrgs = append(bulkOrgs, &bulkOrg{spec: spec, org: o.org, dsl: o.dsl, staff: o.staff})
-	}
 	// The organisations' numbers of children, as their managers gave them
 	// at the start of the school year, for the board report's concerns
 	// per 1,000 children.
@@ -336,15 +351,11 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 	// Each story gives its organisation's setting in the facts.
 	rec := &record.Recorder{Concerns: s.Concerns, Orgs: s.Orgs, Triager: s.Triager, Now: clock.Now}
 	n := 0
-	// The rest of the partnership's concerns are recorded in time among
-	// the stories', from a generator of their own so that the stories
-	// stay as they were.
-	rest := newBulk(s, clock, rec, bulkOrgs, now)
+	// The rest of the partnership's concerns are added after (History),
+	// from a generator of their own, so that the stories are the same
+	// whether or not they are there.
 	for _, at := range times {
 		at = officeHours(at, now, rng)
-		if err := rest.until(ctx, at); err != nil {
-			return n, err
-		}
 		pick := rng.IntN(weights)
 		var o *org
 		for _, x := range orgs {
@@ -386,11 +397,6 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 			return n, fmt.Errorf("working demo concern %d: %w", c.ID, err)
 		}
 	}
-
-	if err := rest.until(ctx, now); err != nil {
-		return n, err
-	}
-	n += rest.n
 
 	// Two concerns reported at Riverside Academy in the last hour that
 	// nobody has opened yet, the first with a route due now: the inbox's

@@ -104,9 +104,18 @@ func startApp(t testing.TB) *app {
 		sc := bufio.NewScanner(pr)
 		found := make(chan string, 1)
 		go func() {
+			// The full demo adds the partnership's year after it listens;
+			// the tests read the board report whole, so they wait for it.
+			var u string
 			for sc.Scan() {
 				if m := runningAt.FindStringSubmatch(sc.Text()); m != nil {
-					found <- m[1]
+					u = m[1]
+					if demoSize != "full" {
+						found <- u
+					}
+				}
+				if strings.HasPrefix(sc.Text(), "Demo history added") {
+					found <- u
 				}
 			}
 		}()

@@ -49,6 +49,14 @@ type Config struct {
 	// kept outside the database. Every server and tool that writes to one
 	// database must be given the same key.
 	JournalKey []byte
+	// NoSync, on SQLite, leaves this store's commits unsynced to disk
+	// (synchronous=OFF on its write connection): they survive the process
+	// stopping but perhaps not a power cut. Only for data that can be made
+	// again: serve --demo adds the demo's history through a store of its own
+	// with it. Everything else about a write (validation, access, journal,
+	// report counts) is the same; other stores on the same file keep their
+	// own setting.
+	NoSync bool
 	// Logger receives ids and codes only, never personal data or free text;
 	// nothing is logged when nil.
 	Logger *slog.Logger
@@ -106,7 +114,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			return nil, err
 		}
 		db.d = sqliteDialect(cfg.Path)
-		db.read, db.write, err = openSQLite(cfg.Path)
+		db.read, db.write, err = openSQLite(cfg.Path, cfg.NoSync)
 	}
 	if err != nil {
 		return nil, markDamaged(err)

@@ -240,7 +240,7 @@ const (
 //
 // The write pool is opened and pinged first, so that the file is created and
 // switched to WAL before any query_only reader opens it.
-func openSQLite(path string) (read, write *sql.DB, err error) {
+func openSQLite(path string, noSync bool) (read, write *sql.DB, err error) {
 	if path == "" {
 		return nil, nil, fmt.Errorf("sqlstore: no database path")
 	}
@@ -248,7 +248,12 @@ func openSQLite(path string) (read, write *sql.DB, err error) {
 		// The driver reads everything after '?' as its parameters.
 		return nil, nil, fmt.Errorf("sqlstore: database path %q must be a plain file name", path)
 	}
-	write, err = sql.Open("sqlite", sqliteDSN(path, writeConn))
+	dsn := sqliteDSN(path, writeConn)
+	if noSync {
+		// Config.NoSync: the pragmas run in order, so the later one wins.
+		dsn += "&_pragma=synchronous(OFF)"
+	}
+	write, err = sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqlstore: open write pool: %w", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,17 +40,20 @@ import (
 // pages, and one clock for the store, sign-in and the pages, which tests
 // move on to make deadlines pass.
 type dslFixture struct {
-	t       testing.TB
-	url     string
-	db      *sqlstore.DB
-	svc     *auth.Service
-	proc    *procedure.Procedure
-	clock   *dslClock
-	users   map[string]*lifeguard.User
-	orgA    *lifeguard.Organisation
-	orgB    *lifeguard.Organisation
-	clients map[string]*http.Client
-	logs    *sqltest.Logs
+	// demoPending is what the pages are told of the demo's history
+	// (web.Config.DemoPending).
+	demoPending atomic.Bool
+	t           testing.TB
+	url         string
+	db          *sqlstore.DB
+	svc         *auth.Service
+	proc        *procedure.Procedure
+	clock       *dslClock
+	users       map[string]*lifeguard.User
+	orgA        *lifeguard.Organisation
+	orgB        *lifeguard.Organisation
+	clients     map[string]*http.Client
+	logs        *sqltest.Logs
 	// secrets are the second factors users set up through the pages.
 	secrets map[string]string
 }
@@ -144,7 +148,7 @@ func newDSLFixtureOn(t testing.TB, dsn string, tweak func(*sqlstore.DB, *web.Sto
 		demoIDs = append(demoIDs, u.ID)
 	}
 	wb, err := web.New(web.Config{Stores: stores, Auth: f.svc, Procedure: f.proc, Now: clock.Now, Demo: true,
-		DemoAccounts: demoIDs, Logger: slog.New(slog.NewJSONHandler(f.logs, nil))})
+		DemoAccounts: demoIDs, DemoPending: f.demoPending.Load, Logger: slog.New(slog.NewJSONHandler(f.logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

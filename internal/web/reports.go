@@ -25,6 +25,8 @@ type boardView struct {
 	JSONURL  string
 	// PageCSSURL is the printed report's page boxes (reportPageCSS).
 	PageCSSURL string
+	// Incomplete is set while the demo's history is still being added.
+	Incomplete bool
 	Sections   []boardSection
 }
 
@@ -150,6 +152,7 @@ func (wb *Web) reportPage(w http.ResponseWriter, r *http.Request) error {
 	qs := url.Values{"from": {v.From}, "to": {v.To}, "rule": {rep.Rule}}.Encode()
 	v.CSVURL, v.JSONURL = "/reports/figures.csv?"+qs, "/reports/figures.json?"+qs
 	v.PageCSSURL = "/reports/page.css?" + qs
+	v.Incomplete = wb.cfg.DemoPending != nil && wb.cfg.DemoPending()
 	for _, s := range rep.Sections {
 		rs := boardSection{Section: s}
 		for _, t := range s.Tables {

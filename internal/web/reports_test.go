@@ -150,3 +150,22 @@ func TestReportPages(t *testing.T) {
 		mustContain(t, p, "period")
 	}
 }
+
+// TestReportSaysDemoHistoryPending reads the board report and a manager's
+// figures while serve --demo is still adding the demo's history, and after:
+// while it is, both pages say the figures are not yet whole, so that nobody
+// reads half a year as the partnership's; after, neither does.
+func TestReportSaysDemoHistoryPending(t *testing.T) {
+	f := newReportFixture(t)
+	const notice = "history is still being added"
+	f.demoPending.Store(true)
+	for _, who := range []string{"officer", "manager"} {
+		p := f.get(who, "/reports")
+		checkPage(t, p)
+		mustContain(t, p, notice)
+	}
+	f.demoPending.Store(false)
+	for _, who := range []string{"officer", "manager"} {
+		mustNotContain(t, f.get(who, "/reports"), notice)
+	}
+}

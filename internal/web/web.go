@@ -131,6 +131,10 @@ type Config struct {
 	// their email address.
 	Demo         bool
 	DemoAccounts []int64
+	// DemoPending, when set and true, says the demo's history is still
+	// being added (serve --demo adds it after it listens): the report
+	// pages say so, so that nobody reads half a year's figures as real.
+	DemoPending func() bool
 	// SecureCookies marks the session cookie Secure: on whenever the
 	// server is reached over HTTPS, directly or through a proxy.
 	SecureCookies bool
