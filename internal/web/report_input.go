@@ -117,9 +117,9 @@ type reportInput struct {
 	// not the child on record of the same name and date of birth.
 	forename, surname string
 	different         bool
-	noChild   bool
-	sel       typeSelection
-	problems  [lastStep + 1][]lifeguard.Problem
+	noChild           bool
+	sel               typeSelection
+	problems          [lastStep + 1][]lifeguard.Problem
 }
 
 func (in *reportInput) problem(s reportStep, id, msg string) {
