@@ -93,6 +93,10 @@ func ErrorMessage(err error) string {
 type Problem struct {
 	Path    string `json:"path"`
 	Problem string `json:"problem"`
+	// ChildID and ChildRef name the child on record that a new child would
+	// duplicate (DuplicateChild), for the caller to offer; empty otherwise.
+	ChildID  int64  `json:"child_id,omitempty"`
+	ChildRef string `json:"child_ref,omitempty"`
 }
 
 func (p Problem) String() string {
@@ -105,4 +109,28 @@ func (p Problem) String() string {
 // Invalid returns an EINVALID error listing every problem found.
 func Invalid(message string, problems []Problem) *Error {
 	return &Error{Code: EINVALID, Message: message, Problems: problems}
+}
+
+// DuplicateChild is the refusal of a new child who matches child id
+// (reference ref) on record in the organisation by name and date of birth:
+// ECONFLICT, with one problem at path naming the child.
+func DuplicateChild(path string, id int64, ref string) *Error {
+	return &Error{Code: ECONFLICT, Message: "A child with this name and date of birth is on record", Problems: []Problem{{
+		Path: path, ChildID: id, ChildRef: ref, Problem: fmt.Sprintf("has the name and date of birth of child %d (%s) on record: "+
+			"choose that child, or confirm that this is a different child", id, ref)}}}
+}
+
+// DuplicateOf returns the problem of err (from DuplicateChild) that names
+// the child on record, and whether there is one.
+func DuplicateOf(err error) (Problem, bool) {
+	e, ok := errors.AsType[*Error](err)
+	if !ok || e.Code != ECONFLICT {
+		return Problem{}, false
+	}
+	for _, p := range e.Problems {
+		if p.ChildID != 0 {
+			return p, true
+		}
+	}
+	return Problem{}, false
 }

@@ -36,6 +36,16 @@ type NewConcern struct {
 	ChildID int64
 	// ChildRef is the reference for a new child; empty gives a generated one.
 	ChildRef string
+	// ChildLegalForename and ChildLegalSurname name a new child (each
+	// optional), kept on its record and seen only inside the organisation,
+	// as the register's names are.
+	ChildLegalForename, ChildLegalSurname string
+	// DifferentChild says that a new child whose surname and date of birth
+	// (and forename, when both have one) match a child on record in the
+	// organisation is another child. Without it such a new child is refused
+	// with ECONFLICT, naming the child on record (DuplicateChild), so that
+	// the reporter can choose that child instead.
+	DifferentChild bool
 }
 
 // ConcernKey makes recording a concern idempotent. Key is the caller's:

@@ -51,7 +51,7 @@ func idempotencyKey(h http.Header) (key string, ok bool) {
 // byte.
 func concernDigest(q url.Values, body []byte) string {
 	h := sha256.New()
-	for _, k := range []string{"child_id", "child_ref"} {
+	for _, k := range newChildParams {
 		v := q.Get(k)
 		h.Write([]byte(k + "=" + v))
 		h.Write([]byte{0})

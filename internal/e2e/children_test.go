@@ -56,6 +56,8 @@ func (b *browser) waitText(s string) string {
 // TestFindChildByTyping: a teacher reporting a concern types a few letters
 // of a pupil's name and picks the pupil from the list that appears, with
 // year group and date of birth; the concern is recorded about that pupil.
+// A report about a "new" child with a pupil's name and date of birth comes
+// back offering the pupil.
 func TestFindChildByTyping(t *testing.T) {
 	a := startApp(t)
 	_, _, staff := a.registerSchool(t, fmt.Sprintf("Find Test School %d", time.Now().UnixNano()))
@@ -77,6 +79,36 @@ func TestFindChildByTyping(t *testing.T) {
 	if text := b.text(); !strings.Contains(text, "step 3 of 5") {
 		t.Fatalf("the chosen child did not lead to step 3:\n%.1500s", text)
 	}
+
+	// A second report about "a child not yet recorded here", typed with
+	// Amara's name and date of birth: on sending, the form comes back to the
+	// child step and offers Amara, with what was typed kept.
+	b.run(chromedp.Navigate(a.url+"/report"), chromedp.WaitVisible("#danger-no", chromedp.ByQuery),
+		chromedp.Click("#danger-no", chromedp.ByQuery))
+	b.submit(`main .actions button[value=next]`)
+	b.run(chromedp.WaitVisible("#child-new", chromedp.ByQuery), chromedp.Click("#child-new", chromedp.ByQuery),
+		chromedp.SendKeys("#child-forename", "Amara", chromedp.ByQuery),
+		chromedp.SendKeys("#child-surname", "Puddleby", chromedp.ByQuery),
+		chromedp.SetValue("#child-dob", "2015-01-07", chromedp.ByQuery))
+	b.submit(`main .actions button[value=next]`)
+	b.run(chromedp.WaitVisible("#description", chromedp.ByQuery),
+		chromedp.SendKeys("#description", "She was sent a link to a private chat by someone she does not know.", chromedp.ByQuery))
+	b.submit(`main .actions button[value=next]`)
+	b.run(chromedp.WaitVisible("#type-grooming", chromedp.ByQuery), chromedp.Click("#type-grooming", chromedp.ByQuery))
+	b.submit(`main .actions button[value=next]`)
+	b.submit(`main .actions button[value=next]`)
+	text = b.waitText("already recorded here")
+	if !strings.Contains(text, "step 2 of 5") || !strings.Contains(text, "Amara Puddleby") || !strings.Contains(text, "This is a different child") {
+		t.Errorf("the duplicate is not offered:\n%.2000s", text)
+	}
+	var surname string
+	b.run(chromedp.Value("#child-surname", &surname, chromedp.ByQuery))
+	if surname != "Puddleby" {
+		t.Errorf("the surname typed is not kept: %q", surname)
+	}
+	b.checkAccessible("report form, duplicate child offered")
+	b.screenshot("report-duplicate-offered")
+
 	b.run(chromedp.Navigate(a.url+"/children?q=puddleby"), chromedp.WaitVisible("main", chromedp.ByQuery))
 	if text := b.text(); !strings.Contains(text, "Amara Puddleby") || !strings.Contains(text, "Orla Puddleby") {
 		t.Errorf("the register's search without script:\n%.1500s", text)

@@ -49,6 +49,10 @@ type Report struct {
 	// ChildID links a child already recorded; ChildRef names a new one.
 	ChildID  int64
 	ChildRef string
+	// ChildLegalForename, ChildLegalSurname and DifferentChild name a new
+	// child and confirm it is not one on record: see lifeguard.NewConcern.
+	ChildLegalForename, ChildLegalSurname string
+	DifferentChild                        bool
 	// SettingFromOrganisation takes the facts' setting from the reporter's
 	// organisation, for a caller that does not ask for it (the report form);
 	// an API client and the demo give it in the facts.
@@ -88,7 +92,8 @@ func (rc *Recorder) Concern(ctx context.Context, in Report) (c *lifeguard.Concer
 	if err != nil {
 		return nil, false, err
 	}
-	nc := lifeguard.NewConcern{Valid: vf, Triage: *t, ChildID: in.ChildID, ChildRef: in.ChildRef}
+	nc := lifeguard.NewConcern{Valid: vf, Triage: *t, ChildID: in.ChildID, ChildRef: in.ChildRef,
+		ChildLegalForename: in.ChildLegalForename, ChildLegalSurname: in.ChildLegalSurname, DifferentChild: in.DifferentChild}
 	if in.Key != nil {
 		return rc.Concerns.CreateConcernOnce(ctx, *in.Key, nc)
 	}

@@ -17,13 +17,26 @@ import (
 	"github.com/lifeguard-scp/lifeguard"
 )
 
+// newChild is what a concern says of a child it records for the first
+// time, besides the facts: the reference (empty for a generated one), the
+// legal names (checked already), and whether the reporter confirmed that a
+// child on record of the same name and date of birth is another child.
+type newChild struct {
+	ref               string
+	forename, surname string
+	different         bool
+}
+
 // concernChild returns the child a concern of organisation org is about.
 // With id, it is that child, which must be one of org's (EINVALID at
 // child_id otherwise), and its record gains the vulnerabilities in the facts.
-// Without, it is a new child described by the facts, with the reference ref
-// or a generated one; or nil when the facts describe no child.
-func concernChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time, org, id int64, ref string,
+// Without, it is a new child described by the facts and nc, with nc's
+// reference or a generated one; or nil when the facts describe no child. A
+// new child who matches one on record (sameChild) is refused with
+// lifeguard.DuplicateChild unless nc says it is another child.
+func concernChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time, org, id int64, nc newChild,
 	f *lifeguard.Facts) (*int64, error) {
+	ref := nc.ref
 	if id != 0 {
 		var childOrg int64
 		var vulnsJSON string
@@ -80,6 +93,15 @@ func concernChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time
 				Problem: "is already the reference of a child in your organisation; link the concern to that child or choose another reference"}})
 		}
 	}
+	if !nc.different {
+		dup, dupRef, err := sameChild(ctx, tx, org, nc.forename, nc.surname, f.Child.DateOfBirth)
+		if err != nil {
+			return nil, err
+		}
+		if dup != 0 {
+			return nil, lifeguard.DuplicateChild("child_legal_surname", dup, dupRef)
+		}
+	}
 	vulns := f.Child.Vulnerabilities
 	if vulns == nil {
 		vulns = []lifeguard.Vulnerability{}
@@ -96,9 +118,11 @@ func concernChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time
 	// the insert: the row goes in with an empty reference, unique in the
 	// organisation for the moment of this transaction, and gets its own
 	// below.
+	named := lifeguard.Child{Ref: ref, LegalForename: nc.forename, LegalSurname: nc.surname}
 	newID, err := tx.insert(ctx, `INSERT INTO children (organisation_id, ref, date_of_birth, age, age_as_of,
-		vulnerabilities, created_at, find_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		org, ref, nullDate(f.Child.DateOfBirth), age, asOf, string(b), micros(now), findKey(&lifeguard.Child{Ref: ref}))
+		vulnerabilities, created_at, find_key, legal_forename, legal_surname) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		org, ref, nullDate(f.Child.DateOfBirth), age, asOf, string(b), micros(now), findKey(&named),
+		nullText(nc.forename), nullText(nc.surname))
 	if err != nil {
 		return nil, err
 	}
@@ -106,12 +130,56 @@ func concernChild(ctx context.Context, tx *tx, a *lifeguard.Actor, now time.Time
 		if ref, err = generatedRef(ctx, tx, org, newID); err != nil {
 			return nil, err
 		}
+		named.Ref = ref
 		if _, err := tx.exec(ctx, `UPDATE children SET ref = ?, find_key = ? WHERE id = ?`, ref,
-			findKey(&lifeguard.Child{Ref: ref}), newID); err != nil {
+			findKey(&named), newID); err != nil {
 			return nil, err
 		}
 	}
-	return &newID, journal(ctx, tx, a, now, jCreate, jChild, newID, "vulnerabilities="+codeList(vulns))
+	detail := "vulnerabilities=" + codeList(vulns)
+	// The names of the fields given, never their values.
+	if fields := changedFields(lifeguard.ChildIdentity{}, named.Identity()); len(fields) > 0 {
+		detail += " identity fields=" + strings.Join(fields, ",")
+	}
+	if nc.different {
+		detail += " different=confirmed"
+	}
+	return &newID, journal(ctx, tx, a, now, jCreate, jChild, newID, detail)
+}
+
+// sameChild returns the child of org on record (not merged into another)
+// that a new child of these names and date of birth would duplicate: the
+// same date of birth and surname, and the same forename (legal or
+// preferred) when both have one; or 0 when there is none, or too little is
+// known to tell (no surname or no date of birth). Names are compared in Go,
+// case aside, so that both engines match alike; the date narrows the rows
+// to a handful through the index children_dob.
+func sameChild(ctx context.Context, tx *tx, org int64, forename, surname string, dob *lifeguard.Date) (int64, string, error) {
+	if surname == "" || dob == nil {
+		return 0, "", nil
+	}
+	var id int64
+	var ref string
+	err := each(ctx, tx, `SELECT id, ref, legal_forename, legal_surname, preferred_forename FROM children
+		WHERE organisation_id = ? AND date_of_birth = ? AND merged_into IS NULL ORDER BY id`,
+		[]any{org, dob.String()}, func(scan func(...any) error) error {
+			var kid int64
+			var kref string
+			var fore, sur, pref sql.NullString
+			if err := scan(&kid, &kref, &fore, &sur, &pref); err != nil {
+				return err
+			}
+			if id != 0 || !strings.EqualFold(sur.String, surname) {
+				return nil
+			}
+			if forename != "" && fore.String != "" && !strings.EqualFold(fore.String, forename) &&
+				!strings.EqualFold(pref.String, forename) {
+				return nil
+			}
+			id, ref = kid, kref
+			return nil
+		})
+	return id, ref, err
 }
 
 // generatedRef is the reference of a new child of org with id, when no one

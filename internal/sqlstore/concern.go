@@ -50,6 +50,18 @@ func (db *DB) createConcern(ctx context.Context, key *lifeguard.ConcernKey, in l
 		}
 		p.text("child_ref", in.ChildRef, lifeguard.MaxChildRef, true)
 	}
+	in.ChildLegalForename, in.ChildLegalSurname = strings.TrimSpace(in.ChildLegalForename), strings.TrimSpace(in.ChildLegalSurname)
+	if in.ChildLegalForename != "" || in.ChildLegalSurname != "" {
+		switch {
+		case in.ChildID != 0:
+			p.add("child_legal_surname", "names a new child, but child_id links one already recorded; change that child's record instead")
+		case in.Facts.Child == nil:
+			p.add("child_legal_surname", "is given but the facts describe no child")
+		}
+		_, probs := db.checkIdentity(lifeguard.ChildIdentity{LegalForename: in.ChildLegalForename,
+			LegalSurname: in.ChildLegalSurname}, "child_")
+		p = append(p, probs...)
+	}
 	if key != nil {
 		p.text("idempotency_key", key.Key, lifeguard.MaxConcernKey, true)
 		p.text("idempotency_key", key.Digest, lifeguard.MaxConcernKey, false)
@@ -86,7 +98,8 @@ func (db *DB) createConcern(ctx context.Context, key *lifeguard.ConcernKey, in l
 				return err
 			}
 		}
-		childID, err := concernChild(ctx, tx, a, now, a.OrganisationID, in.ChildID, in.ChildRef, &in.Facts)
+		childID, err := concernChild(ctx, tx, a, now, a.OrganisationID, in.ChildID, newChild{ref: in.ChildRef,
+			forename: in.ChildLegalForename, surname: in.ChildLegalSurname, different: in.DifferentChild}, &in.Facts)
 		if err != nil {
 			return err
 		}
@@ -101,6 +114,16 @@ func (db *DB) createConcern(ctx context.Context, key *lifeguard.ConcernKey, in l
 			VALUES (?, ?, ?, ?, ?)`, a.UserID, key.Key, key.Digest, c.ID, micros(now))
 		return err
 	})
+	if dup, ok := lifeguard.DuplicateOf(err); ok {
+		// The refusal tells the reporter that a child of these names and
+		// date of birth is on record, and which: a read of that child's
+		// identity, journaled on its own as the refusal wrote nothing.
+		if jerr := db.inWrite(ctx, "duplicate child", func(tx *tx) error {
+			return journal(ctx, tx, a, now, jRead, jChild, dup.ChildID, "duplicate offered")
+		}); jerr != nil {
+			return nil, false, jerr
+		}
+	}
 	if err != nil {
 		return nil, false, err
 	}
@@ -629,9 +652,9 @@ func (db *DB) updateFacts(ctx context.Context, id int64, f lifeguard.Facts, bad 
 		var child *int64
 		switch {
 		case h.child.Valid:
-			child, err = concernChild(ctx, tx, a, now, h.org, h.child.Int64, "", &f)
+			child, err = concernChild(ctx, tx, a, now, h.org, h.child.Int64, newChild{}, &f)
 		case f.Child != nil:
-			child, err = concernChild(ctx, tx, a, now, h.org, 0, "", &f)
+			child, err = concernChild(ctx, tx, a, now, h.org, 0, newChild{}, &f)
 		}
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -92,11 +93,13 @@ func (wb *Web) reportPost(w http.ResponseWriter, r *http.Request) error {
 	return wb.submitReport(w, r, a, in)
 }
 
-// reportChildSearch is the result of looking a child up by reference.
+// reportChildSearch is the result of looking a child up by reference, or
+// the child on record that a new child would duplicate (Duplicate).
 type reportChildSearch struct {
-	Done   bool
-	Prefix string
-	Found  []lifeguard.Child
+	Done      bool
+	Prefix    string
+	Found     []lifeguard.Child
+	Duplicate bool
 }
 
 // findChild looks the organisation's children up by part of a name, a
@@ -126,7 +129,8 @@ func (wb *Web) submitReport(w http.ResponseWriter, r *http.Request, a reportAnsw
 	if wb.cfg.Procedure == nil {
 		return errors.New("web: no procedure to triage a concern with")
 	}
-	rep := record.Report{Facts: in.facts, ChildID: in.childID, ChildRef: in.childRef, SettingFromOrganisation: true}
+	rep := record.Report{Facts: in.facts, ChildID: in.childID, ChildRef: in.childRef, SettingFromOrganisation: true,
+		ChildLegalForename: in.forename, ChildLegalSurname: in.surname, DifferentChild: in.different}
 	if token := a.get("report_token"); validReportToken(token) {
 		// The same form sent again (back and reload, "Confirm form
 		// resubmission") gives the concern it recorded the first time. A
@@ -134,6 +138,9 @@ func (wb *Web) submitReport(w http.ResponseWriter, r *http.Request, a reportAnsw
 		rep.Key = &lifeguard.ConcernKey{Key: "form:" + token}
 	}
 	c, _, err := wb.recorder().Concern(r.Context(), rep)
+	if dup, ok := lifeguard.DuplicateOf(err); ok {
+		return wb.offerDuplicate(w, r, a, in, dup)
+	}
 	if err != nil {
 		if e, ok := errors.AsType[*lifeguard.Error](err); ok && e.Code == lifeguard.EINVALID && len(e.Problems) > 0 {
 			return wb.reportProblems(w, r, a, e.Problems)
@@ -142,6 +149,25 @@ func (wb *Web) submitReport(w http.ResponseWriter, r *http.Request, a reportAnsw
 	}
 	http.Redirect(w, r, "/report/"+strconv.FormatInt(c.ID, 10)+"/done", http.StatusSeeOther)
 	return nil
+}
+
+// offerDuplicate shows the child step again when the new child has the
+// name and date of birth of a child on record (dup): that child is offered
+// to choose, beside a box to tick when this is a different child. Every
+// answer and the form's token are kept; nothing was recorded.
+func (wb *Web) offerDuplicate(w http.ResponseWriter, r *http.Request, a reportAnswers, in *reportInput, dup lifeguard.Problem) error {
+	// What the offer shows of the child on record is what the reporter
+	// typed (it matched, case aside) and the reference the store named.
+	c := lifeguard.Child{ID: dup.ChildID, Ref: dup.ChildRef, OrganisationID: fromRequest(r).user.OrganisationID,
+		LegalForename: in.forename, LegalSurname: in.surname}
+	if in.facts.Child != nil {
+		c.DateOfBirth = in.facts.Child.DateOfBirth
+	}
+	msg := fmt.Sprintf("A child with this name and date of birth is already recorded here: %s. "+
+		"If it is the same child, choose them below. If it is a different child, tick “This is a different child” and continue.",
+		foundItem(fromRequest(r).user, c).Label)
+	return wb.renderReport(w, r, http.StatusConflict, stepChild, a, []lifeguard.Problem{{Path: "child-new", Problem: msg}},
+		reportChildSearch{Found: []lifeguard.Child{c}, Duplicate: true})
 }
 
 // recorder records concerns through the pages' stores and procedure.
@@ -207,9 +233,16 @@ type reportView struct {
 
 	DangerOptions []reportOption
 
-	Search          reportChildSearch
-	ChildOptions    []reportOption
-	ChildRef        string
+	Search        reportChildSearch
+	ChildOptions  []reportOption
+	ChildRef      string
+	ChildForename string
+	ChildSurname  string
+	MaxChildName  int
+	// AskDifferent shows the box that confirms a new child is not the
+	// child on record of the same name and date of birth.
+	AskDifferent    bool
+	ChildDifferent  bool
 	ChildAge        string
 	ChildDOB        string
 	Vulnerabilities []reportOption
@@ -254,8 +287,11 @@ func (wb *Web) renderReportFlash(w http.ResponseWriter, r *http.Request, status 
 		Danger: a.get("danger") == "yes" && s > stepDanger,
 		Hidden: a.hiddenExcept(s), Submit: "Continue", HasChild: !in.noChild,
 		Search: search, ChildRef: a.get("child_ref"), ChildAge: a.get("child_age"), ChildDOB: a.get("child_dob"),
-		Today:       now.In(wb.zone()).Format(time.DateOnly),
-		Description: a.get("description"), OccurredDate: a.get("occurred_date"), OccurredTime: a.get("occurred_time"),
+		ChildForename: a.get("child_forename"), ChildSurname: a.get("child_surname"),
+		ChildDifferent: a.get("child_different") == "yes", AskDifferent: search.Duplicate || a.get("child_different") == "yes",
+		MaxChildName: lifeguard.MaxChildName,
+		Today:        now.In(wb.zone()).Format(time.DateOnly),
+		Description:  a.get("description"), OccurredDate: a.get("occurred_date"), OccurredTime: a.get("occurred_time"),
 		Platform: a.get("platform"), MaxDescription: lifeguard.MaxDescription, MaxPlatform: lifeguard.MaxPlatform,
 		MaxChildRef: lifeguard.MaxChildRef, MaxChildSearch: maxChildSearch,
 	}

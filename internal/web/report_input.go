@@ -45,7 +45,8 @@ var reportFields = [...]struct {
 	step reportStep
 }{
 	{"danger", stepDanger},
-	{"child", stepChild}, {"child_ref", stepChild}, {"child_age", stepChild}, {"child_dob", stepChild}, {"vuln", stepChild},
+	{"child", stepChild}, {"child_ref", stepChild}, {"child_forename", stepChild}, {"child_surname", stepChild},
+	{"child_different", stepChild}, {"child_age", stepChild}, {"child_dob", stepChild}, {"vuln", stepChild},
 	{"description", stepWhat}, {"occurred_date", stepWhat}, {"occurred_time", stepWhat}, {"platform", stepWhat},
 	{"type", stepTypes}, {"role", stepTypes}, {"party", stepTypes}, {"harm", stepTypes}, {"risk", stepTypes},
 	{"img", stepMore}, {"staff", stepMore}, {"detail", stepMore},
@@ -112,9 +113,13 @@ type reportInput struct {
 	childID   int64
 	childRef  string
 	pickedRef string // the reference of the existing child chosen, to show it again
-	noChild   bool
-	sel       typeSelection
-	problems  [lastStep + 1][]lifeguard.Problem
+	// forename and surname name a new child; different confirms it is
+	// not the child on record of the same name and date of birth.
+	forename, surname string
+	different         bool
+	noChild           bool
+	sel               typeSelection
+	problems          [lastStep + 1][]lifeguard.Problem
 }
 
 func (in *reportInput) problem(s reportStep, id, msg string) {
@@ -190,6 +195,15 @@ func (in *reportInput) readChild(a reportAnswers, now time.Time) {
 		}
 		if n := utf8.RuneCountInString(in.childRef); n > lifeguard.MaxChildRef {
 			in.problem(stepChild, "child-ref", fmt.Sprintf("Shorten the reference to %d characters or fewer.", lifeguard.MaxChildRef))
+		}
+		in.forename = strings.TrimSpace(a.get("child_forename"))
+		in.surname = strings.TrimSpace(a.get("child_surname"))
+		in.different = a.get("child_different") == "yes"
+		for _, n := range []struct{ id, label, value string }{
+			{"child-forename", "The legal forename", in.forename}, {"child-surname", "The legal surname", in.surname}} {
+			if msg := lifeguard.NameProblem(n.value, lifeguard.MaxChildName); msg != "" {
+				in.problem(stepChild, n.id, n.label+" "+msg+".")
+			}
 		}
 	default:
 		idText, ref, _ := strings.Cut(choice, " ")
@@ -350,6 +364,10 @@ func reportFieldProblem(p lifeguard.Problem) (reportStep, lifeguard.Problem) {
 	switch {
 	case path == "child_id":
 		t = target{stepChild, "child-new", "The child chosen"}
+	case path == "child_legal_forename":
+		t = target{stepChild, "child-forename", "The legal forename"}
+	case path == "child_legal_surname":
+		t = target{stepChild, "child-surname", "The legal surname"}
 	case path == "child_ref":
 		t = target{stepChild, "child-ref", "The reference"}
 		if strings.Contains(p.Problem, "already") {

@@ -72,6 +72,16 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 				Triage: f.defaultTriage(), ChildRef: s})
 			return err
 		}},
+		{"new child's forename", "child_legal_forename", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: facts(f.now()),
+				Triage: f.defaultTriage(), ChildLegalForename: s})
+			return err
+		}},
+		{"new child's surname", "child_legal_surname", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: facts(f.now()),
+				Triage: f.defaultTriage(), ChildLegalSurname: s})
+			return err
+		}},
 		{"changed facts description", "description", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			fx := facts(f.now())
 			fx.Description = s
