@@ -15,10 +15,10 @@ import (
 )
 
 // newChildParams are the query parameters that link or name the child of
-// a new concern. A new child whose surname and date of birth (and forename)
-// match a child on record is refused with 409, the problem naming that
-// child's id, unless child_different=true.
-var newChildParams = []string{"child_id", "child_ref", "child_legal_forename", "child_legal_surname", "child_different"}
+// a new concern. A child's names are never taken here: a query string is
+// what proxies and access logs keep. A system that knows children by name
+// imports them first (POST /children/import) and links with child_id.
+var newChildParams = []string{"child_id", "child_ref"}
 
 // createConcern records a concern. The body is the facts alone, as
 // concern.schema.json describes them, without reported_at: the server sets
@@ -41,14 +41,6 @@ func (a *API) createConcern(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	in.ChildRef = q.Get("child_ref")
-	in.ChildLegalForename, in.ChildLegalSurname = q.Get("child_legal_forename"), q.Get("child_legal_surname")
-	switch q.Get("child_different") {
-	case "", "false":
-	case "true":
-		in.DifferentChild = true
-	default:
-		problems = append(problems, lifeguard.Problem{Path: "child_different", Problem: "must be true or false"})
-	}
 	if in.ChildID != 0 && in.ChildRef != "" {
 		problems = append(problems, lifeguard.Problem{Path: "child_ref", Problem: "give child_id for a child already recorded, or child_ref for a new one, not both"})
 	}
