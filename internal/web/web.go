@@ -48,6 +48,9 @@ type Stores struct {
 	// Providers are the OpenID Connect sign-in providers, and the
 	// sign-ins under way at them.
 	Providers lifeguard.SignInProviderStore
+	// Directory keeps the versions of the partnership's directory, the
+	// local procedure kept on pages (procedure_directory.go).
+	Directory lifeguard.DirectoryStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -73,6 +76,7 @@ func (s Stores) missing() string {
 		{"Webhooks", s.Webhooks != nil},
 		{"Monitor", s.Monitor != nil},
 		{"Providers", s.Providers != nil},
+		{"Directory", s.Directory != nil},
 	} {
 		if !st.set {
 			return st.name
@@ -116,6 +120,10 @@ type Config struct {
 	Stores    Stores
 	Auth      Auth
 	Procedure *procedure.Procedure
+	// Live triages new concerns under the partnership's newest directory
+	// version; Procedure triages when it is nil (pages tested without a
+	// store of versions).
+	Live *procedure.Live
 	// Framework is the self-audit framework in force; the embedded
 	// baseline when nil.
 	Framework *lifeguard.Framework
