@@ -3,6 +3,7 @@ package procedure
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -80,7 +81,7 @@ func compareRoutes(before, after *lifeguard.Triage, loc *time.Location) []RouteC
 				what = append(what, fmt.Sprintf("title %q, was %q", a.Title, b.Title))
 			}
 			if bc, ac := contactText(b.Contact), contactText(a.Contact); bc != ac {
-				what = append(what, fmt.Sprintf("contact %q, was %q", ac, bc))
+				what = append(what, fmt.Sprintf("contact %s, was %s", ac, bc))
 			}
 			if b.Action != a.Action {
 				what = append(what, fmt.Sprintf("action %q, was %q", a.Action, b.Action))
@@ -107,8 +108,8 @@ func dueText(t *time.Time, loc *time.Location) string {
 }
 
 func contactText(c *string) string {
-	if c == nil {
-		return ""
+	if c == nil || *c == "" {
+		return "none"
 	}
-	return *c
+	return strconv.Quote(*c)
 }
