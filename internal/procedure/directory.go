@@ -32,6 +32,11 @@ func LoadDirectory(n int, doc []byte) (*Procedure, error) {
 	return p, nil
 }
 
+// LocalSource is the local file the procedure was loaded with, as read;
+// nil for the baseline alone. A partnership's first directory version
+// starts from it, so that the server's own file is not lost.
+func (p *Procedure) LocalSource() []byte { return p.source }
+
 // RouteText is what a partnership sets of one route: empty keeps the
 // baseline's.
 type RouteText struct {

@@ -21,6 +21,9 @@ type Procedure struct {
 	ref        lifeguard.ProcedureRef
 	baseline   lifeguard.ProcedureRef
 	local      *LocalInfo
+	// source is the local file as read, for the directory's pages to
+	// start from (directory.go); nil without one.
+	source     []byte
 	cal        *Calendar
 	nowWindow  time.Duration
 	routes     []routeDef

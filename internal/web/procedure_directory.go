@@ -70,18 +70,13 @@ func (wb *Web) procDirForm(r *http.Request, v *procDirView) (lifeguard.Directory
 	if v.Versions, err = wb.cfg.Stores.Directory.DirectoryVersions(ctx, 0); err != nil {
 		return cur, err
 	}
-	var doc []byte
-	if cur.Version > 0 {
-		doc = []byte(cur.Document)
-	}
+	doc := wb.startingFile(cur)
 	fields, err := wb.cfg.Procedure.DirectoryFields(doc)
 	if err != nil {
 		return cur, err
 	}
 	v.Name, v.Close = fields.Name, fields.Close
-	if cur.Version > 0 {
-		v.CurrentName = fields.Name
-	}
+	v.CurrentName = fields.Name
 	if fields.EarlyHelpDays > 0 {
 		v.EarlyHelp = strconv.Itoa(fields.EarlyHelpDays)
 	}
@@ -99,6 +94,15 @@ func (wb *Web) procDirForm(r *http.Request, v *procDirView) (lifeguard.Directory
 		v.Routes = append(v.Routes, rt)
 	}
 	return cur, nil
+}
+
+// startingFile is the local file a change starts from: the newest
+// version, or the server's own local file while none is saved.
+func (wb *Web) startingFile(cur lifeguard.DirectoryVersion) []byte {
+	if cur.Version > 0 {
+		return []byte(cur.Document)
+	}
+	return wb.cfg.Procedure.LocalSource()
 }
 
 func (wb *Web) procedureDirectory(w http.ResponseWriter, r *http.Request) error {
@@ -181,11 +185,7 @@ func (wb *Web) procedureDirectoryPreview(w http.ResponseWriter, r *http.Request)
 		return wb.render(w, r, http.StatusUnprocessableEntity, "procedure_directory.html",
 			page{Title: "Local procedure", Nav: "procedure", Data: v, Problem: ps})
 	}
-	var doc []byte
-	if cur.Version > 0 {
-		doc = []byte(cur.Document)
-	}
-	next, err := procedure.EditDirectory(doc, cur.Version+1, edit)
+	next, err := procedure.EditDirectory(wb.startingFile(cur), cur.Version+1, edit)
 	if err != nil {
 		return err
 	}
@@ -335,7 +335,11 @@ func (wb *Web) procedureDirectoryExport(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	if dv.Version == 0 {
-		return lifeguard.Errorf(lifeguard.ENOTFOUND, "No version of the directory has been saved yet: the server runs on its own procedure file.")
+		if src := wb.cfg.Procedure.LocalSource(); src != nil {
+			dv.Document = string(src) // the server's own file, while no version is saved
+		} else {
+			return lifeguard.Errorf(lifeguard.ENOTFOUND, "No version of the directory has been saved yet, and the server runs on the England baseline alone.")
+		}
 	}
 	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="local-procedure-v%d.yaml"`, dv.Version))
