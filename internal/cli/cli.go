@@ -59,6 +59,9 @@ Usage:
   lifeguard triage [--procedure LOCAL.yaml] [FILE|-]   triage one concern's facts (JSON)
   lifeguard procedure check LOCAL.yaml                 validate a local procedure file
   lifeguard procedure show [--procedure LOCAL.yaml]    print the procedure in force
+  lifeguard directory load --email E --summary S LOCAL.yaml
+                                                       save a local procedure file as the directory's next version
+  lifeguard directory export --email E [--version N]   print a version of the directory as a local procedure file
   lifeguard filter [--config filter.yaml]              run the DNS filter (docs/filter.md)
   lifeguard filter check filter.yaml                   validate a filter configuration
   lifeguard framework check LOCAL.yaml                 validate a local self-audit framework file
@@ -94,6 +97,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = e.triage(ctx, rest)
 	case "procedure":
 		err = e.procedure(ctx, rest)
+	case "directory":
+		err = e.directory(ctx, rest)
 	case "framework":
 		err = e.framework(ctx, rest)
 	case "serve":

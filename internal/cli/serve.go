@@ -16,6 +16,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard/internal/demo"
 	"github.com/lifeguard-scp/lifeguard/internal/jobs"
 	"github.com/lifeguard-scp/lifeguard/internal/metrics"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
 	"github.com/lifeguard-scp/lifeguard/internal/web"
@@ -142,13 +143,19 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		}
 	}
 	svc := auth.New(db, auth.Config{Factors: db, Logger: logger})
+	// New concerns are triaged under the partnership's newest directory
+	// version, read from the database at each triage so that every server
+	// sharing it applies a saved version at once; proc is the procedure of
+	// a partnership that has saved none.
+	live := &procedure.Live{Base: proc, Store: db}
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db, Reminders: db,
 			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db,
-			Monitor: db, Providers: db, Policies: db},
+			Monitor: db, Providers: db, Policies: db, Directory: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,
+		Live:          live,
 		Logger:        logger,
 		Demo:          *demoMode,
 		DemoAccounts:  demoAccounts,
@@ -168,7 +175,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Pages:   pages,
 		Ready:   readiness{db},
 		Metrics: reg,
-		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(),
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: live, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(),
 			Monitor: db, Scan: library.CaptureScanner(), Audits: db, Plan: db, Framework: fw, Policies: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})

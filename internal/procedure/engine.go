@@ -18,9 +18,12 @@ import (
 // partnership's local file over it. It is immutable and safe for concurrent
 // use, and it implements lifeguard.Triager.
 type Procedure struct {
-	ref        lifeguard.ProcedureRef
-	baseline   lifeguard.ProcedureRef
-	local      *LocalInfo
+	ref      lifeguard.ProcedureRef
+	baseline lifeguard.ProcedureRef
+	local    *LocalInfo
+	// source is the local file as read, for the directory's pages to
+	// start from (directory.go); nil without one.
+	source     []byte
 	cal        *Calendar
 	nowWindow  time.Duration
 	routes     []routeDef

@@ -81,6 +81,9 @@ func load(baseline []byte, file string, local []byte) (*Procedure, error) {
 	}
 	p.doc = m.doc
 	p.holidays = m.holidays
+	if local != nil {
+		p.source = slices.Clone(local)
+	}
 	return p, nil
 }
 

@@ -207,6 +207,8 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	must(err)
 	br, err := db.AddBarrier(asOfficer, pa.ID, "No budget.")
 	must(err)
+	_, err = db.SaveDirectoryVersion(asOfficer, 0, 0, "name: P\nversion: \"1\"\n", "first")
+	must(err)
 	_, err = db.EscalateBarrier(asOfficer, br.ID)
 	must(err)
 

@@ -10,7 +10,8 @@ import (
 // The partnership's directory of referrals: which organisation receives
 // each route that goes to another agency. The partnership officer (or an
 // administrator) keeps it here; the rest of the local procedure (contacts,
-// hours, titles) is still the procedure file's.
+// hours, titles) is kept on the local procedure's pages
+// (procedure_directory.go).
 
 type directoryView struct {
 	Rows []directoryRow

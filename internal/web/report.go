@@ -173,7 +173,16 @@ func (wb *Web) offerDuplicate(w http.ResponseWriter, r *http.Request, a reportAn
 // recorder records concerns through the pages' stores and procedure.
 func (wb *Web) recorder() *record.Recorder {
 	return &record.Recorder{Concerns: wb.cfg.Stores.Concerns, Orgs: wb.cfg.Stores.Orgs, Monitor: wb.cfg.Stores.Monitor,
-		Triager: wb.cfg.Procedure, Now: wb.cfg.Now}
+		Triager: wb.triager(), Now: wb.cfg.Now}
+}
+
+// triager triages new concerns: under the partnership's newest directory
+// version when the pages have one (Live), else under Procedure.
+func (wb *Web) triager() lifeguard.Triager {
+	if wb.cfg.Live != nil {
+		return wb.cfg.Live
+	}
+	return wb.cfg.Procedure
 }
 
 // reportProblems shows the problems that validation or the store found on

@@ -51,6 +51,9 @@ type Stores struct {
 	// Policies is the policy library; its staff agreement gates every
 	// signed-in page until it is acknowledged (agreement.go).
 	Policies lifeguard.PolicyStore
+	// Directory keeps the versions of the partnership's directory, the
+	// local procedure kept on pages (procedure_directory.go).
+	Directory lifeguard.DirectoryStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -77,6 +80,7 @@ func (s Stores) missing() string {
 		{"Monitor", s.Monitor != nil},
 		{"Providers", s.Providers != nil},
 		{"Policies", s.Policies != nil},
+		{"Directory", s.Directory != nil},
 	} {
 		if !st.set {
 			return st.name
@@ -120,6 +124,10 @@ type Config struct {
 	Stores    Stores
 	Auth      Auth
 	Procedure *procedure.Procedure
+	// Live triages new concerns under the partnership's newest directory
+	// version; Procedure triages when it is nil (pages tested without a
+	// store of versions).
+	Live *procedure.Live
 	// Framework is the self-audit framework in force; the embedded
 	// baseline when nil.
 	Framework *lifeguard.Framework

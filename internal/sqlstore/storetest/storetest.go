@@ -124,6 +124,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Captures", testCaptures},
 		{"CaptureValidation", testCaptureValidation},
 		{"SignInProviders", testSignInProviders},
+		{"DirectoryVersions", testDirectoryVersions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

@@ -47,6 +47,15 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 		return event(n, now(), "10.0.0.7", "games", "bad.example")
 	}
 	return []textCase{
+		// The partnership's directory (directory.go).
+		{"directory document", "document", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SaveDirectoryVersion(as(ctx, f.officer), 0, 0, "name: "+s+"\nversion: x\n", "a summary")
+			return err
+		}},
+		{"directory summary", "summary", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SaveDirectoryVersion(as(ctx, f.officer), 0, 0, "name: N\nversion: x\n", s)
+			return err
+		}},
 		// Sign-in providers: every text field, and the domains.
 		{"provider name", "name", providerText(func(p *lifeguard.SignInProvider, s string) { p.Name = s })},
 		{"provider issuer", "issuer", providerText(func(p *lifeguard.SignInProvider, s string) { p.Issuer = s })},
