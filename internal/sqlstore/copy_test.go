@@ -249,6 +249,48 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 			ConcernTypes: []lifeguard.ConcernType{"other"}, ChildUnidentified: true},
 			Triage: lifeguard.Triage{Procedure: lifeguard.ProcedureRef{Name: "England baseline", Version: "1"}}})
 	must(err)
+
+	// A referral of c2's child from A to B, B's request for more, and
+	// who receives each route.
+	must(db.SetReferralReceiver(ctx, p.ID, "CSC_REFERRAL", b.ID))
+	c4, err := db.CreateConcern(asStaff, nc("C-4"))
+	must(err)
+	ref, err := db.SendReferral(asDSL, lifeguard.NewReferral{ConcernID: c4.ID, Route: "CSC_REFERRAL", DueBy: now.Add(24 * time.Hour),
+		Parts: lifeguard.ReferralParts{Words: true}})
+	must(err)
+	_, err = db.AddReferralMessage(asDSLB, ref.ID, lifeguard.MessageRequest, "Which class is the child in?")
+	must(err)
+
+	// Monitoring: settings, a capture kept (and counted), an exclusion.
+	_, err = db.SetMonitorSettings(asDSL, lifeguard.DefaultMonitorSettings(a.ID))
+	must(err)
+	_, asMonitor := user(a, "monitor@example.org", lifeguard.RoleMonitor)
+	scan := func(text, _ string) []lifeguard.CaptureMatch {
+		if i := strings.Index(text, "nobody likes you"); i >= 0 {
+			return []lifeguard.CaptureMatch{{Category: "bullying", Severity: 3, EntryID: "bul-001", Phrase: "nobody likes you",
+				Start: i, End: i + len("nobody likes you")}}
+		}
+		return nil
+	}
+	_, err = db.RecordCaptures(asMonitor, []lifeguard.NewCapture{{ID: id(5), Time: now, Kind: lifeguard.CaptureTyped,
+		Site: "chat.example.org", Device: "laptop-17", User: "year9", Text: "honestly nobody likes you"}}, scan)
+	must(err)
+	caps, err := db.Captures(asDSL, lifeguard.CaptureFilter{})
+	must(err)
+	if len(caps) == 0 {
+		t.Fatal("no capture kept to seed an exclusion from")
+	}
+	_, err = db.IgnoreCapturePhrase(asDSL, caps[0].ID)
+	must(err)
+
+	// Single sign-on: a provider with its domain, and a sign-in under way.
+	_, asAdmin := user(a, "admin@example.org", lifeguard.RoleAdmin)
+	prov, err := db.SaveSignInProvider(asAdmin, lifeguard.SignInProvider{OrganisationID: a.ID, Name: "Example ID",
+		Issuer: "https://id.example.org/", ClientID: "lifeguard", ClientSecret: "a client secret",
+		Domains: []string{"example.org"}, CreateUsers: true})
+	must(err)
+	must(db.StartSignIn(ctx, lifeguard.SignInStart{StateHash: []byte("state"), ProviderID: prov.ID,
+		BrowserHash: []byte("browser"), Nonce: "n", Verifier: "v", ExpiresAt: now.Add(time.Hour)}, now))
 }
 
 // dump reads every row of table, each as one string, sorted, with the
@@ -413,8 +455,9 @@ func TestCopyToPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a new concern on the target: %v", err)
 	}
-	if c.ID != 5 { // after the three concerns seedAll records and the filter's worry
-		t.Errorf("the new concern has id %d, want 5", c.ID)
+	if c.ID != 6 { // after the four concerns seedAll records and the filter's worry
+		t.Errorf("the new concern has id %d, want 6", c.ID)
+
 	}
 	if rep, err := dst.VerifyJournal(ctx); err != nil || rep.FirstBroken != 0 || rep.Entries <= check.Target.Entries {
 		t.Errorf("the journal after a new concern: %+v %v", rep, err)
