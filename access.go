@@ -85,6 +85,12 @@ const (
 	OpSignInProviders Op = "connect the partnership or an organisation to a sign-in provider"
 )
 
+// Retention (issue 19): legal holds and what falls due for erasure.
+const (
+	OpSetLegalHold  Op = "set and release legal holds on a child's file or a concern"
+	OpReadRetention Op = "see what falls due for erasure"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -101,6 +107,7 @@ func Ops() []Op {
 		OpSendReferral, OpReadReferral, OpAnswerReferral, OpKeepDirectory,
 		OpSendCaptures, OpReadMonitorSettings, OpSetMonitorSettings, OpReviewCaptures,
 		OpSignInProviders,
+		OpSetLegalHold, OpReadRetention,
 	}
 }
 
@@ -225,6 +232,10 @@ func (op Op) rule() (rule, bool) {
 	case OpReviewCaptures:
 		return rule{no, org, no, no, no, no, no}, true
 	case OpSignInProviders: // reach part: a provider of the partnership or one of its organisations
+		return rule{no, no, no, no, part, no}, true
+	case OpSetLegalHold:
+		return rule{no, org, no, no, no, no}, true
+	case OpReadRetention: // kinds, ids and dates, never a name or text
 		return rule{no, no, no, no, part, no}, true
 	}
 	return rule{}, false

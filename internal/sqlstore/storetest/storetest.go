@@ -119,6 +119,9 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Captures", testCaptures},
 		{"CaptureValidation", testCaptureValidation},
 		{"SignInProviders", testSignInProviders},
+		{"Retention", testRetention},
+		{"RetentionInputs", testRetentionInputs},
+		{"MaliciousAllegation", testMaliciousAllegation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
