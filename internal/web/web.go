@@ -48,6 +48,8 @@ type Stores struct {
 	// Providers are the OpenID Connect sign-in providers, and the
 	// sign-ins under way at them.
 	Providers lifeguard.SignInProviderStore
+	// Retention is what falls due for erasure (issue 19).
+	Retention lifeguard.RetentionEraser
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -73,6 +75,7 @@ func (s Stores) missing() string {
 		{"Webhooks", s.Webhooks != nil},
 		{"Monitor", s.Monitor != nil},
 		{"Providers", s.Providers != nil},
+		{"Retention", s.Retention != nil},
 	} {
 		if !st.set {
 			return st.name
