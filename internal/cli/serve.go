@@ -260,7 +260,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, proc *procedure.Procedure, f
 		return 0, err
 	}
 	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw,
-		Accounts: db, Children: db, Referrals: db, Calendar: proc.Calendar(), Monitor: db, Scan: scan},
+		Accounts: db, Children: db, Referrals: db, Calendar: proc.Calendar(), Monitor: db, Scan: scan, Retention: db},
 		clock, hash, time.Now(), size)
 }
 
