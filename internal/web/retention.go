@@ -37,17 +37,18 @@ type retentionView struct {
 }
 
 // retentionKindLabels are the kinds as the page words them, in its order.
-var retentionKindLabels = []struct{ kind, label string }{
-	{"concern", "Concerns, with their notes, evidence, actions and decisions"},
-	{"child", "Children's records"},
-	{"referral", "Referrals"},
-	{"capture", "Monitoring captures"},
+// label counts them, one names one record.
+var retentionKindLabels = []struct{ kind, label, one string }{
+	{"concern", "Concerns, with their notes, evidence, actions and decisions", "Concern"},
+	{"child", "Children's records", "Child's record"},
+	{"referral", "Referrals", "Referral"},
+	{"capture", "Monitoring captures", "Monitoring capture"},
 }
 
 func retentionKindLabel(k string) string {
 	for _, l := range retentionKindLabels {
 		if l.kind == k {
-			return l.label
+			return l.one
 		}
 	}
 	return k
