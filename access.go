@@ -85,6 +85,17 @@ const (
 	OpSignInProviders Op = "connect the partnership or an organisation to a sign-in provider"
 )
 
+// The policy library and agreements (issue 17, h-registers). Policies
+// hold no child's record; agreements name children and visitors, so only
+// the organisation sees them, and the partnership reads aggregates.
+const (
+	OpReadPolicies     Op = "read the policy library"
+	OpKeepPolicies     Op = "keep the policy library: policies, versions, model policies"
+	OpAcknowledge      Op = "acknowledge the staff agreement"
+	OpRecordAgreements Op = "record the agreements of children and visitors"
+	OpReadAgreements   Op = "see who has agreed to an agreement"
+)
+
 // Retention (issue 19): legal holds and what falls due for erasure.
 const (
 	OpSetLegalHold  Op = "set and release legal holds on a child's file or a concern"
@@ -107,6 +118,7 @@ func Ops() []Op {
 		OpSendReferral, OpReadReferral, OpAnswerReferral, OpKeepDirectory,
 		OpSendCaptures, OpReadMonitorSettings, OpSetMonitorSettings, OpReviewCaptures,
 		OpSignInProviders,
+		OpReadPolicies, OpKeepPolicies, OpAcknowledge, OpRecordAgreements, OpReadAgreements,
 		OpSetLegalHold, OpReadRetention,
 	}
 }
@@ -233,6 +245,19 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, no, no, no, no, no}, true
 	case OpSignInProviders: // reach part: a provider of the partnership or one of its organisations
 		return rule{no, no, no, no, part, no}, true
+
+	// reach part: the partnership's model policies; an organisation's own
+	// policies are checked as the organisation's records only.
+	case OpReadPolicies:
+		return rule{org, org, org, part, org, no}, true
+	case OpKeepPolicies:
+		return rule{no, org, org, part, no, no}, true
+	case OpAcknowledge:
+		return rule{own, own, own, own, own, no}, true
+	case OpRecordAgreements:
+		return rule{org, org, org, no, no, no}, true
+	case OpReadAgreements: // reach own: the actor's own acknowledgements
+		return rule{own, org, org, no, no, no}, true
 	case OpSetLegalHold:
 		return rule{no, org, no, no, no, no}, true
 	case OpReadRetention: // kinds, ids and dates, never a name or text

@@ -230,6 +230,10 @@ const (
 	// ImprovementSuperseded: a later audit rated the aspect 1 or 2 again,
 	// and a new action, with its own level and due date, replaced this one.
 	ImprovementSuperseded ImprovementStatus = "superseded"
+	// ImprovementClosed: the organisation's manager or safeguarding lead
+	// closed it by hand, with a note saying why (done between audits, or
+	// no longer wanted).
+	ImprovementClosed ImprovementStatus = "closed"
 )
 
 // ImprovementAction is a gap found by an audit, to be closed by the
@@ -250,6 +254,24 @@ type ImprovementAction struct {
 	ClosedAt       *time.Time        `json:"closed_at"`
 	// ClosedByAudit is the audit that met or superseded the action.
 	ClosedByAudit int64 `json:"closed_by_audit"`
+	// ClosedBy is the user who closed the action by hand, and ClosedNote
+	// their reason; the note reads as empty to the partnership role.
+	ClosedBy   int64  `json:"closed_by"`
+	ClosedNote string `json:"closed_note"`
+}
+
+// ImprovementChange is the input to edit an open improvement action by
+// hand: what is to be done, who owns it and by when.
+type ImprovementChange struct {
+	Title string `json:"title"`
+	Owner string `json:"owner"`
+	Due   Date   `json:"due"`
+}
+
+// ImprovementClosing is the input to close an open improvement action by
+// hand: the note is required, so that the plan says why.
+type ImprovementClosing struct {
+	Note string `json:"note"`
 }
 
 // AuditCompletion is the input to complete an audit: who owns the
@@ -321,6 +343,15 @@ type AuditStore interface {
 	// ImprovementActions returns an organisation's improvement actions,
 	// open ones first, each group by due date.
 	ImprovementActions(ctx context.Context, organisationID int64) ([]ImprovementAction, error)
+	// ImprovementAction returns one improvement action.
+	ImprovementAction(ctx context.Context, id int64) (*ImprovementAction, error)
+	// UpdateImprovementAction changes an open action's title, owner and due
+	// date (ECONFLICT once it is closed; EINVALID naming title, owner or
+	// due). Only those who work the organisation's audit may.
+	UpdateImprovementAction(ctx context.Context, id int64, in ImprovementChange) (*ImprovementAction, error)
+	// CloseImprovementAction closes an open action by hand with a note
+	// (ECONFLICT once it is closed; EINVALID naming note).
+	CloseImprovementAction(ctx context.Context, id int64, in ImprovementClosing) (*ImprovementAction, error)
 }
 
 // Score computes the strand scores of a set of answers for an organisation:

@@ -15,7 +15,13 @@ go build -o "$work/captureload" ./bench/captureload
 "$work/lifeguard" serve --demo --demo-password "bench passphrase 2026" --data "$work/data" --listen 127.0.0.1:18098 \
   > "$work/serve.out" 2> "$work/serve.err" &
 pid=$!
-for _ in $(seq 1 120); do grep -q "running at" "$work/serve.out" 2>/dev/null && break; sleep 0.5; done
+# Seeding the demo takes a minute or more on a busy machine: wait up to five.
+for _ in $(seq 1 600); do grep -q "running at" "$work/serve.out" 2>/dev/null && break; sleep 0.5; done
+if ! grep -q "running at" "$work/serve.out" 2>/dev/null; then
+  echo "captures.sh: the server did not start within five minutes" >&2
+  tail -5 "$work/serve.err" >&2
+  exit 1
+fi
 token=$("$work/lifeguard" token create --data "$work/data" --email monitor@demo.test 2>/dev/null)
 
 echo "== $n captures, one a request, 16 devices"

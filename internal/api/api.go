@@ -44,6 +44,16 @@ type API struct {
 	// which are kept (internal/monitor's, as a lifeguard.CaptureScanner).
 	Monitor lifeguard.MonitorStore
 	Scan    lifeguard.CaptureScanner
+	// Audits and Plan serve the self-audit, its improvement actions and
+	// the strategy action plan; Framework is the audit framework in force.
+	// A server without them answers 404 on those endpoints.
+	Audits    lifeguard.AuditStore
+	Plan      lifeguard.PlanStore
+	Framework *lifeguard.Framework
+	// Policies holds the staff agreement: a user who owes its current
+	// version is refused every endpoint but recording a concern and /me
+	// until they acknowledge it on the pages (owesAgreement).
+	Policies lifeguard.PolicyStore
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -107,6 +117,31 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/filter/reviews", a.handle(a.filterReviews))
 	mux.Handle("POST /api/v1/filter/reviews/{id}/close", a.handle(a.closeFilterReview))
 
+	// The self-audit, its improvement actions and the strategy action
+	// plan (docs/audit.md); lists take ?format=csv.
+	mux.Handle("GET /api/v1/framework", a.handle(a.framework))
+	mux.Handle("GET /api/v1/organisations/{id}/audits", a.handle(a.orgAudits))
+	mux.Handle("POST /api/v1/audits", a.handle(a.startAudit))
+	mux.Handle("GET /api/v1/audits/{id}", a.handle(a.getAudit))
+	mux.Handle("PUT /api/v1/audits/{id}/answers", a.handle(a.saveAnswers))
+	mux.Handle("POST /api/v1/audits/{id}/complete", a.handle(a.completeAudit))
+	mux.Handle("GET /api/v1/organisations/{id}/improvement-actions", a.handle(a.orgImprovements))
+	mux.Handle("GET /api/v1/improvement-actions/{id}", a.handle(a.getImprovement))
+	mux.Handle("PUT /api/v1/improvement-actions/{id}", a.handle(a.updateImprovement))
+	mux.Handle("POST /api/v1/improvement-actions/{id}/close", a.handle(a.closeImprovement))
+	mux.Handle("GET /api/v1/plan", a.handle(a.plan))
+	mux.Handle("GET /api/v1/plan/actions/{id}", a.handle(a.planAction))
+	mux.Handle("POST /api/v1/plan/actions/{id}/notes", a.handle(a.addProgressNote))
+
+	// The policy library and agreements (docs/registers.md).
+	mux.Handle("GET /api/v1/policies", a.handle(a.listPolicies))
+	mux.Handle("POST /api/v1/policies", a.handle(a.createPolicy))
+	mux.Handle("GET /api/v1/policies/{id}", a.handle(a.getPolicy))
+	mux.Handle("POST /api/v1/policies/{id}/versions", a.handle(a.addPolicyVersion))
+	mux.Handle("POST /api/v1/policies/{id}/adopt", a.handle(a.adoptPolicy))
+	mux.Handle("GET /api/v1/policies/{id}/agreements", a.handle(a.agreementStatus))
+	mux.Handle("POST /api/v1/policies/{id}/agreements", a.handle(a.recordAgreements))
+
 	// Webhooks that other systems receive alerts by (docs/operations.md).
 	mux.Handle("POST /api/v1/monitor/captures", a.handle(a.monitorCaptures))
 	mux.Handle("GET /api/v1/monitor/settings", a.handle(a.monitorSettings))
@@ -136,6 +171,10 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func (a *API) handle(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := a.owesAgreement(r); err != nil {
+			a.renderError(w, r, err)
+			return
+		}
 		if err := fn(w, r); err != nil {
 			a.renderError(w, r, err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/api"
 	"github.com/lifeguard-scp/lifeguard/internal/auth"
+	"github.com/lifeguard-scp/lifeguard/internal/framework"
 	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/server"
 	"github.com/lifeguard-scp/lifeguard/internal/sqlstore"
@@ -36,6 +37,7 @@ type fixture struct {
 	orgB   *lifeguard.Organisation
 	logs   *sqltest.Logs
 	spec   *specChecker
+	fw     *lifeguard.Framework
 }
 
 // The roles of the fixture's users. staff reports the concerns the tests
@@ -101,10 +103,15 @@ func newFixtureOn(t testing.TB, cfg sqlstore.Config) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	fw, err := framework.Baseline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.fw = fw
 	logger := slog.New(slog.NewJSONHandler(f.logs, nil))
 	srv := server.New(server.Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc,
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(), Logger: logger,
-			Monitor: db, Scan: captureScanner(t),
+			Monitor: db, Scan: captureScanner(t), Audits: db, Plan: db, Framework: fw, Policies: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword}})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
@@ -164,7 +171,11 @@ func (f *fixture) callWith(role, method, route, path, body, contentType string) 
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if route != "" {
+	switch {
+	case route == "":
+	case strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv"):
+		f.spec.declaresCSV(f.t, method, route, res.StatusCode)
+	default:
 		f.spec.check(f.t, method, route, res.StatusCode, b)
 	}
 	return response{status: res.StatusCode, header: res.Header, body: b}

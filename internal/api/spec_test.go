@@ -101,6 +101,19 @@ func (s *specChecker) check(t testing.TB, method, route string, status int, body
 	}
 }
 
+// declaresCSV checks that the operation declares a CSV body for status, as
+// its lists downloaded with ?format=csv answer.
+func (s *specChecker) declaresCSV(t testing.TB, method, route string, status int) {
+	t.Helper()
+	item, _ := s.doc["paths"].(map[string]any)[route].(map[string]any)
+	op, _ := item[strings.ToLower(method)].(map[string]any)
+	resp, _ := op["responses"].(map[string]any)[fmt.Sprint(status)].(map[string]any)
+	content, _ := resp["content"].(map[string]any)
+	if _, ok := content["text/csv"]; !ok {
+		t.Errorf("%s %s %d answered CSV, which the OpenAPI document does not declare", method, route, status)
+	}
+}
+
 // TestEveryRouteIsDocumented keeps the routes in Routes and the paths of the
 // OpenAPI document in step, in both directions.
 func TestEveryRouteIsDocumented(t *testing.T) {

@@ -145,7 +145,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db, Reminders: db,
 			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db,
-			Monitor: db, Providers: db, Retention: db},
+			Monitor: db, Providers: db, Policies: db, Retention: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,
@@ -168,7 +168,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Ready:   readiness{db},
 		Metrics: reg,
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(),
-			Monitor: db, Scan: library.CaptureScanner(),
+			Monitor: db, Scan: library.CaptureScanner(), Audits: db, Plan: db, Framework: fw, Policies: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {
@@ -193,6 +193,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	scheduled := []jobs.Job{
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
+		jobs.PolicyReviews(db, proc.Calendar().Location(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
 		jobs.CaptureRetention(db, clock.Now, logger),
 		jobs.Erasure(db, schedule, jobs.ErasureBatch, clock.Now, logger),
@@ -259,7 +260,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, proc *procedure.Procedure, f
 	if err != nil {
 		return 0, err
 	}
-	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw,
+	return demo.Seed(ctx, demo.Stores{Orgs: db, Concerns: db, Triager: proc, Audits: db, Plan: db, Framework: fw, Policies: db,
 		Accounts: db, Children: db, Referrals: db, Calendar: proc.Calendar(), Monitor: db, Scan: scan, Retention: db},
 		clock, hash, time.Now(), size)
 }

@@ -63,6 +63,9 @@ type Stores struct {
 	// Monitor and Scan, when set, seed monitoring captures (captures.go).
 	Monitor lifeguard.MonitorStore
 	Scan    lifeguard.CaptureScanner
+	// Policies, when set, seeds the policy library and agreements
+	// (registers.go).
+	Policies lifeguard.PolicyStore
 	// Accounts records which users the seed created, so that serve --demo
 	// exempts exactly them from the second factor.
 	Accounts AccountMarker
@@ -449,6 +452,9 @@ func Seed(ctx context.Context, s Stores, clock *Clock, passwordHash string, now 
 		if err := NameChildren(ctx, s.Orgs, s.Children, now); err != nil {
 			return n, err
 		}
+	}
+	if err := seedRegisters(ctx, s, clock, named["partnership@demo.test"], managers, orgByName, children, now); err != nil {
+		return n, fmt.Errorf("demo registers: %w", err)
 	}
 	return n, nil
 }

@@ -101,6 +101,20 @@ func Erasure(s lifeguard.RetentionEraser, sched lifeguard.RetentionSchedule, bat
 	}}
 }
 
+// PolicyReviews raises reminders of policy reviews due within
+// lifeguard.PolicyReviewWarning days or past, every six hours (a review
+// date is a day, so the job need not run often); today is the date in
+// zone.
+func PolicyReviews(s lifeguard.PolicyStore, zone *time.Location, now func() time.Time, log *slog.Logger) Job {
+	return Job{Name: "policy-reviews", Every: 6 * time.Hour, Run: func(ctx context.Context, _ time.Time) error {
+		n, err := s.RaisePolicyReminders(ctx, lifeguard.DateOf(now().In(zone)))
+		if n > 0 {
+			log.Info("policy review reminders raised", slog.Int("count", n))
+		}
+		return err
+	}}
+}
+
 // ErasureBatch is how many records one transaction of the erasure job
 // erases: small enough that the writer is never held for long.
 const ErasureBatch = 200

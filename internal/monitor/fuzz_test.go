@@ -117,7 +117,13 @@ func FuzzNormaliseMatchesReference(f *testing.F) {
 		// The edges of the ASCII letter fast path: a run of letters meeting
 		// a multibyte character, a leet character, a repeat or the end.
 		"KILLé", "éKILL", "KIлл", "aé", "ÉÉa", "K1LLer", "sh1tTY", "kiLL3r", "$Ooo", "x@Y", "aAaA", "Zz\u200bZ",
-		"don’tKILL", "ok🔪OK", "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZé"} {
+		"don’tKILL", "ok🔪OK", "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZé",
+		// The edges of the whole-word path (plainWord): what may follow a
+		// word for it to be written at one go, words that collapse to one
+		// letter, and words meeting waiting single letters.
+		"ab", "ab!", "ab!c", "ab!!", "ab'c", "ab's", "ab.c", "ab,c d", "ab-cd", "ab\x01cd", "ab\tcd", "abé", "ab1",
+		"ab@c", "ab$c", "ab|c", "aab", "aa b", "Aa", "AAb c", "k i ll", "k i l ab", "a b ab.", "I am", "x\u200bab",
+		"ab\ncd\r\nef", "ab;cd:ef?gh", "éab cd", "$ab", "ab $$ cd", "ab 🔪 cd", "…ab…"} {
 		f.Add(s)
 	}
 	// One fast normaliser for every input, as Scan's pool reuses them: what

@@ -122,7 +122,7 @@ type normaliser struct {
 
 	scratch     []byte
 	scratchOrig []int32
-	decomp      []byte
+	plans       map[rune][]runeOp // what each character outside ASCII met so far does
 }
 
 // normalise returns s's normal form. The result's slices are the
@@ -144,6 +144,12 @@ func (n *normaliser) normalise(s string) normalised {
 			// The common case, a run of ASCII letters, in a tight loop on
 			// local copies of the output slices.
 			if asciiClass[c] == clsLetter {
+				if !n.inTok && len(n.singles) == 0 {
+					if j := n.plainWord(s, i); j > i {
+						i = j
+						continue
+					}
+				}
 				if !n.inTok {
 					n.startToken(int32(i))
 				}
@@ -203,6 +209,72 @@ func (n *normaliser) normalise(s string) normalised {
 	// last byte.
 	n.out.orig = append(n.out.orig, int32(len(s)))
 	return n.out
+}
+
+// plainWord writes at one go the word of ASCII letters starting at i, when
+// nothing around it needs the general path: its first two letters differ
+// (so it cannot collapse to a one-letter word, which waits as a single),
+// and it ends the text or is followed by a byte that ends a word whatever
+// comes next (a space or a clause mark other than '!'). Most words of most
+// texts are such words. It returns where the word ends, or i having written
+// nothing. The caller has checked that no word is open and no single letter
+// waits, so the word is written exactly as startToken, add and endToken
+// would write it.
+func (n *normaliser) plainWord(s string, i int) int {
+	if i+1 >= len(s) || asciiLower[s[i+1]] == 0 || asciiLower[s[i]] == asciiLower[s[i+1]] {
+		return i
+	}
+	text, orig := n.out.text, n.out.orig
+	k := len(text)
+	// Room for a separator and the rest of s; then the word is copied in
+	// the same loop that finds its end, past the slices' length, and only
+	// made part of them if it turns out to be a plain word.
+	if cap(text)-k <= len(s)-i || cap(orig)-k <= len(s)-i {
+		text, orig = slices.Grow(text, len(s)-i+1), slices.Grow(orig, len(s)-i+1)
+		n.out.text, n.out.orig = text, orig
+	}
+	// The separator, as emitSep writes it.
+	last := text[k-1]
+	kind, at := n.sepKind, n.sepOrig
+	writeSep := last != ' ' && last != '\n'
+	if writeSep {
+		if kind == 0 {
+			kind, at = ' ', int32(i)
+		}
+		k++
+	}
+	w, o := text[:cap(text)], orig[:cap(orig)]
+	var prev byte
+	j := i
+	for ; j < len(s); j++ {
+		c := asciiLower[s[j]]
+		if c == 0 {
+			break
+		}
+		if c != prev {
+			w[k] = c
+			o[k] = int32(j)
+			k++
+			prev = c
+		}
+	}
+	if j < len(s) {
+		c := s[j]
+		if c >= utf8.RuneSelf || c == '!' {
+			return i
+		}
+		if cl := asciiClass[c]; cl != clsSpace && cl != clsClause {
+			return i
+		}
+	}
+	n.sepKind = 0
+	if writeSep {
+		w[len(text)], o[len(text)] = kind, at
+	} else if kind == '\n' {
+		w[len(text)-1] = '\n'
+	}
+	n.out.text, n.out.orig = w[:k], o[:k]
+	return j
 }
 
 // startToken begins a word whose first character is at offset at.
@@ -291,75 +363,117 @@ func (n *normaliser) letterNext(i int) bool {
 	return k == clsLetter || k == clsDigit || k == clsLeet
 }
 
+// runeOp is one step of what a character outside ASCII does to the normal
+// form; a character's steps depend on the character alone, so they are
+// worked out once (runePlan, with the Unicode tables and decomposition that
+// cost about a microsecond) and then replayed from the normaliser's cache.
+type runeOp struct {
+	kind uint8
+	b    byte   // opASCII, opLetter: the byte; opSep: the separator kind
+	s    string // opRaw: the lower-case letter's UTF-8; opEmoji: the word
+}
+
+const (
+	opASCII  = iota // as the ASCII character b
+	opLetter        // the letter b
+	opSep           // a separator of kind b
+	opRaw           // a letter kept as it is (s)
+	opEmoji         // the word s, a word of its own
+)
+
+// runeCacheMax bounds each normaliser's cache of character plans, so that a
+// text of many different characters cannot grow it without end.
+const runeCacheMax = 4096
+
 func (n *normaliser) rune(r rune, start, end int) {
-	if r == '\u2019' || r == '\u2018' || r == '\u02bc' { // typographic apostrophes
-		n.ascii('\'', start)
-		return
-	}
-	if w := emojiWord(r); w != "" {
-		n.sep(' ', start)
-		for i := 0; i < len(w); i++ {
-			n.add(w[i], start)
+	plan, ok := n.plans[r]
+	if !ok {
+		plan = runePlan(r)
+		if n.plans == nil {
+			n.plans = make(map[rune][]runeOp)
 		}
-		n.tokLetters = true
-		n.sep(' ', end)
-		return
+		if len(n.plans) < runeCacheMax {
+			n.plans[r] = plan
+		}
 	}
-	if l := confusable(unicode.ToLower(r)); l != 0 {
-		n.letter(l, start)
-		return
-	}
-	switch {
-	case r == utf8.RuneError:
-		n.sep(' ', start)
-		return
-	case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Mn, unicode.Me, unicode.Mc):
-		// Zero-width, direction and other invisible marks, variation
-		// selectors and combining accents: dropped, so "ki\u200bll" is "kill".
-		return
-	case unicode.In(r, unicode.Zl, unicode.Zp):
-		n.sep('\n', start)
-		return
-	case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
-		n.sep(' ', start)
-		return
-	}
-	var one [utf8.UTFMax]byte
-	k := utf8.EncodeRune(one[:], r)
-	n.decomp = norm.NFKD.Append(n.decomp[:0], one[:k]...)
-	for _, d := range string(n.decomp) {
-		switch {
-		case d < utf8.RuneSelf:
-			n.ascii(byte(d), start)
-		case d == '\u2019' || d == '\u2018' || d == '\u02bc': // "ŉ" decomposes to "ʼn"
-			n.ascii('\'', start)
-		case unicode.In(d, unicode.Mn, unicode.Me, unicode.Mc, unicode.Cf):
-		case d == 'ß' || d == 'ẞ':
-			n.letter('s', start)
-			n.letter('s', start)
-		case unicode.IsLetter(d) || unicode.IsDigit(d):
-			d = unicode.ToLower(d)
-			if l := confusable(d); l != 0 {
-				n.letter(l, start)
-				continue
-			}
-			var b [utf8.UTFMax]byte
-			k := utf8.EncodeRune(b[:], d)
+	for _, op := range plan {
+		switch op.kind {
+		case opASCII:
+			n.ascii(op.b, start)
+		case opLetter:
+			n.letter(op.b, start)
+		case opSep:
+			n.sep(op.b, start)
+		case opRaw:
 			if !n.inTok {
 				n.startToken(int32(start))
 			}
-			for j := range k {
-				n.out.text = append(n.out.text, b[j])
+			for j := 0; j < len(op.s); j++ {
+				n.out.text = append(n.out.text, op.s[j])
 				n.out.orig = append(n.out.orig, int32(start))
 			}
 			n.prev = 0
 			n.tokLetters = true
-		case d == '…' || d == '。' || d == '！' || d == '？' || d == '¡' || d == '¿':
-			n.sep('\n', start)
-		default:
+		case opEmoji:
 			n.sep(' ', start)
+			for j := 0; j < len(op.s); j++ {
+				n.add(op.s[j], start)
+			}
+			n.tokLetters = true
+			n.sep(' ', end)
 		}
 	}
+}
+
+// runePlan works out the steps for r, a character outside ASCII.
+func runePlan(r rune) []runeOp {
+	if r == '\u2019' || r == '\u2018' || r == '\u02bc' { // typographic apostrophes
+		return []runeOp{{kind: opASCII, b: '\''}}
+	}
+	if w := emojiWord(r); w != "" {
+		return []runeOp{{kind: opEmoji, s: w}}
+	}
+	if l := confusable(unicode.ToLower(r)); l != 0 {
+		return []runeOp{{kind: opLetter, b: l}}
+	}
+	switch {
+	case r == utf8.RuneError:
+		return []runeOp{{kind: opSep, b: ' '}}
+	case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Mn, unicode.Me, unicode.Mc):
+		// Zero-width, direction and other invisible marks, variation
+		// selectors and combining accents: dropped, so "ki\u200bll" is "kill".
+		return []runeOp{}
+	case unicode.In(r, unicode.Zl, unicode.Zp):
+		return []runeOp{{kind: opSep, b: '\n'}}
+	case unicode.IsSpace(r) || unicode.Is(unicode.Zs, r):
+		return []runeOp{{kind: opSep, b: ' '}}
+	}
+	var one [utf8.UTFMax]byte
+	k := utf8.EncodeRune(one[:], r)
+	plan := []runeOp{}
+	for _, d := range string(norm.NFKD.Append(nil, one[:k]...)) {
+		switch {
+		case d < utf8.RuneSelf:
+			plan = append(plan, runeOp{kind: opASCII, b: byte(d)})
+		case d == '\u2019' || d == '\u2018' || d == '\u02bc': // "ŉ" decomposes to "ʼn"
+			plan = append(plan, runeOp{kind: opASCII, b: '\''})
+		case unicode.In(d, unicode.Mn, unicode.Me, unicode.Mc, unicode.Cf):
+		case d == 'ß' || d == 'ẞ':
+			plan = append(plan, runeOp{kind: opLetter, b: 's'}, runeOp{kind: opLetter, b: 's'})
+		case unicode.IsLetter(d) || unicode.IsDigit(d):
+			d = unicode.ToLower(d)
+			if l := confusable(d); l != 0 {
+				plan = append(plan, runeOp{kind: opLetter, b: l})
+				continue
+			}
+			plan = append(plan, runeOp{kind: opRaw, s: string(d)})
+		case d == '…' || d == '。' || d == '！' || d == '？' || d == '¡' || d == '¿':
+			plan = append(plan, runeOp{kind: opSep, b: '\n'})
+		default:
+			plan = append(plan, runeOp{kind: opSep, b: ' '})
+		}
+	}
+	return plan
 }
 
 func (n *normaliser) letter(c byte, at int) {

@@ -1,6 +1,9 @@
 package monitor
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestNormalise(t *testing.T) {
 	tests := []struct{ name, in, want string }{
@@ -38,5 +41,28 @@ func TestNormalise(t *testing.T) {
 				t.Errorf("Normalise(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestNormaliseRuneCacheFull checks that the normaliser gives the reference's
+// output once its cache of character plans is full: a text of more distinct
+// characters than the cache holds, twice on the same normaliser.
+func TestNormaliseRuneCacheFull(t *testing.T) {
+	var b []rune
+	for r := rune(0x4e00); r < 0x4e00+runeCacheMax+500; r++ {
+		b = append(b, r, 'k', '\u0456', 'l', 'l', ' ', '\u00e9', r)
+	}
+	s := string(b)
+	var fast normaliser
+	var ref refNormaliser
+	want := ref.normalise(s)
+	for i := range 2 {
+		got := fast.normalise(s)
+		if string(got.text) != string(want.text) || !slices.Equal(got.orig, want.orig) {
+			t.Fatalf("pass %d: the fast normaliser differs from the reference", i)
+		}
+	}
+	if len(fast.plans) > runeCacheMax {
+		t.Fatalf("the cache holds %d plans, more than %d", len(fast.plans), runeCacheMax)
 	}
 }

@@ -358,6 +358,15 @@ func NormalForm(s string) []byte {
 	return append([]byte(nil), n.normalise(s).text...)
 }
 
+// Normaliser gives the normal form of texts one after another, reusing its
+// buffers as Scan does: with it bench/monitor measures the normaliser per
+// text, as the pipeline runs it. It is not safe for concurrent use.
+type Normaliser struct{ n normaliser }
+
+// Form returns the bytes the automaton reads for s, valid until the next
+// call.
+func (n *Normaliser) Form(s string) []byte { return n.n.normalise(s).text }
+
 // CountNormalised counts every occurrence of every compiled pattern
 // (phrases, exceptions and cues) in text already in normal form: the
 // automaton alone, without the rules, for benchmarks.

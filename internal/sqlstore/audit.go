@@ -407,7 +407,7 @@ func (db *DB) CompleteAudit(ctx context.Context, auditID int64, fw *lifeguard.Fr
 }
 
 const improvementColumns = `id, organisation_id, audit_id, aspect_id, strand, level, title, owner, due, status,
-	created_at, closed_at, closed_by_audit_id`
+	created_at, closed_at, closed_by_audit_id, closed_by, closed_note`
 
 // improvementActions reads an organisation's improvement actions matching
 // where (with the one argument arg): open first, then by due date.
@@ -419,9 +419,9 @@ func improvementActions(ctx context.Context, tx *tx, where string, arg int64) ([
 			var x lifeguard.ImprovementAction
 			var due, status string
 			var created int64
-			var closed, by sql.NullInt64
+			var closed, by, closedBy sql.NullInt64
 			if err := scan(&x.ID, &x.OrganisationID, &x.AuditID, &x.AspectID, &x.Strand, &x.Level, &x.Title,
-				&x.Owner, &due, &status, &created, &closed, &by); err != nil {
+				&x.Owner, &due, &status, &created, &closed, &by, &closedBy, &x.ClosedNote); err != nil {
 				return err
 			}
 			d, err := lifeguard.ParseDate(due)
@@ -429,7 +429,7 @@ func improvementActions(ctx context.Context, tx *tx, where string, arg int64) ([
 				return fmt.Errorf("improvement action %d: %w", x.ID, err)
 			}
 			x.Due, x.Status, x.CreatedAt = d, lifeguard.ImprovementStatus(status), fromMicros(created)
-			x.ClosedAt, x.ClosedByAudit = timePtr(closed), by.Int64
+			x.ClosedAt, x.ClosedByAudit, x.ClosedBy = timePtr(closed), by.Int64, closedBy.Int64
 			out = append(out, x)
 			return nil
 		})
@@ -459,8 +459,130 @@ func (db *DB) ImprovementActions(ctx context.Context, organisationID int64) ([]l
 	}
 	if redacted(a) {
 		for i := range out {
-			out[i].Owner = ""
+			out[i].Owner, out[i].ClosedNote = "", ""
 		}
 	}
 	return slices.Clip(out), nil
+}
+
+func errNoImprovement() error {
+	return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such improvement action.")
+}
+
+// readImprovement reads one improvement action, checking the actor may do
+// want to its organisation's audits.
+func readImprovement(ctx context.Context, tx *tx, a *lifeguard.Actor, want auditAccess, id int64) (*lifeguard.ImprovementAction, error) {
+	list, err := improvementActions(ctx, tx, `id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, errNoImprovement()
+	}
+	x := &list[0]
+	o, err := auditOrg(ctx, tx, x.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAudits(a, want, o.ID, o.PartnershipID, errNoImprovement); err != nil {
+		return nil, err
+	}
+	if redacted(a) {
+		x.Owner, x.ClosedNote = "", ""
+	}
+	return x, nil
+}
+
+// ImprovementAction returns one improvement action.
+func (db *DB) ImprovementAction(ctx context.Context, id int64) (*lifeguard.ImprovementAction, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *lifeguard.ImprovementAction
+	err = db.inRead(ctx, "improvement action", func(tx *tx) error {
+		out, err = readImprovement(ctx, tx, a, readAudits, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func errImprovementClosed() error {
+	return lifeguard.Errorf(lifeguard.ECONFLICT, "The improvement action is closed and no longer changes.")
+}
+
+// UpdateImprovementAction changes an open action's title, owner and due date.
+func (db *DB) UpdateImprovementAction(ctx context.Context, id int64, in lifeguard.ImprovementChange) (*lifeguard.ImprovementAction, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in.Title, in.Owner = strings.TrimSpace(in.Title), strings.TrimSpace(in.Owner)
+	var out *lifeguard.ImprovementAction
+	err = db.inWrite(ctx, "update improvement action", func(tx *tx) error {
+		x, err := readImprovement(ctx, tx, a, writeAudits, id)
+		if err != nil {
+			return err
+		}
+		if x.Status != lifeguard.ImprovementOpen {
+			return errImprovementClosed()
+		}
+		var p problems
+		p.text("title", in.Title, lifeguard.MaxShortText, true)
+		p.text("owner", in.Owner, lifeguard.MaxShortText, true)
+		if !realDate(in.Due) {
+			p.add("due", "is required: the date the action is due, as YYYY-MM-DD")
+		}
+		if err := p.err("The improvement action is not valid"); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE improvement_actions SET title = ?, owner = ?, due = ?, updated_at = ?
+			WHERE id = ?`, in.Title, in.Owner, in.Due.String(), micros(db.now()), id); err != nil {
+			return err
+		}
+		out, err = readImprovement(ctx, tx, a, writeAudits, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CloseImprovementAction closes an open action by hand with a note.
+func (db *DB) CloseImprovementAction(ctx context.Context, id int64, in lifeguard.ImprovementClosing) (*lifeguard.ImprovementAction, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	var out *lifeguard.ImprovementAction
+	err = db.inWrite(ctx, "close improvement action", func(tx *tx) error {
+		x, err := readImprovement(ctx, tx, a, writeAudits, id)
+		if err != nil {
+			return err
+		}
+		if x.Status != lifeguard.ImprovementOpen {
+			return errImprovementClosed()
+		}
+		var p problems
+		p.text("note", in.Note, lifeguard.MaxComment, true)
+		if err := p.err("The improvement action cannot be closed"); err != nil {
+			return err
+		}
+		now := db.now()
+		if _, err := tx.exec(ctx, `UPDATE improvement_actions SET status = 'closed', closed_at = ?, closed_by = ?,
+			closed_note = ?, updated_at = ? WHERE id = ?`, micros(now), nullID(a.UserID), in.Note, micros(now), id); err != nil {
+			return err
+		}
+		out, err = readImprovement(ctx, tx, a, writeAudits, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

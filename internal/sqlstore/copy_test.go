@@ -210,6 +210,19 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	_, err = db.EscalateBarrier(asOfficer, br.ID)
 	must(err)
 
+	// The policy library: a staff agreement the DSL acknowledged, whose
+	// review has passed and raised a reminder (h-registers).
+	past := lifeguard.DateOf(now.AddDate(0, -1, 0))
+	pol, err := db.CreatePolicy(asDSL, lifeguard.NewPolicy{Kind: lifeguard.AgreementStaff, Title: "Staff", ReviewDue: &past})
+	must(err)
+	pol, err = db.AddPolicyVersion(asDSL, pol.ID, lifeguard.NewPolicyVersion{Text: "Be safe.", ApprovedBy: "Head",
+		ApprovedOn: lifeguard.DateOf(now.AddDate(0, -2, 0))})
+	must(err)
+	_, err = db.Acknowledge(asDSL, pol.Versions[0].ID)
+	must(err)
+	_, err = db.RaisePolicyReminders(ctx, lifeguard.DateOf(now))
+	must(err)
+
 	// The DNS filter's records: a policy, events with an alert (closed
 	// with a concern), a review request and a worry.
 	_, err = db.SetFilterPolicy(ctx, a.ID, []byte(`{"groups":{}}`))

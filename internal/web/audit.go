@@ -113,7 +113,7 @@ func (wb *Web) orgAudits(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := fromRequest(r).user
 	fw := wb.cfg.Framework
-	v := orgAuditsView{Org: org.Name, Mine: may(u, lifeguard.OpWorkAudit, id),
+	v := orgAuditsView{Org: org.Name, CSV: "/organisations/" + strconv.FormatInt(id, 10), Mine: may(u, lifeguard.OpWorkAudit, id),
 		Partnership: !u.Role.Can(lifeguard.OpReadAuditText)}
 	for i := range list {
 		a := &list[i]
@@ -169,16 +169,9 @@ func (wb *Web) orgAudits(w http.ResponseWriter, r *http.Request) error {
 	today := wb.todayHere()
 	for _, x := range acts {
 		it := improvementItem{Aspect: x.AspectID, Text: x.Title, Owner: x.Owner, Due: showDate(x.Due),
-			Level: fw.LevelName(x.Level), Open: x.Status == lifeguard.ImprovementOpen}
-		switch x.Status {
-		case lifeguard.ImprovementOpen:
-			it.Status = "Open"
-			it.Overdue = x.Due.Before(today)
-		case lifeguard.ImprovementMet:
-			it.Status = "Met by a later audit"
-		case lifeguard.ImprovementSuperseded:
-			it.Status = "Replaced by a later audit's action"
-		}
+			Level: fw.LevelName(x.Level), Open: x.Status == lifeguard.ImprovementOpen, URL: improvementURL(x.ID),
+			Status: improvementStatus(x.Status)}
+		it.Overdue = it.Open && x.Due.Before(today)
 		v.Actions = append(v.Actions, it)
 	}
 	p := page{Title: "Self-audits of " + org.Name, Nav: "audit", Data: &v}
@@ -190,6 +183,7 @@ func (wb *Web) orgAudits(w http.ResponseWriter, r *http.Request) error {
 
 type orgAuditsView struct {
 	Org         string
+	CSV         string // the start of the CSV downloads' addresses
 	Mine        bool
 	Partnership bool
 	OpenURL     string
@@ -213,8 +207,8 @@ type aspectRow struct {
 }
 
 type improvementItem struct {
-	Aspect, Text, Owner, Due, Level, Status string
-	Open, Overdue                           bool
+	Aspect, Text, Owner, Due, Level, Status, URL string
+	Open, Overdue                                bool
 }
 
 func indexOfStrand(fw *lifeguard.Framework, code string) int {
@@ -380,6 +374,9 @@ type aspectForm struct {
 	Evidence dslField
 	Comment  dslField
 	Answered bool
+	// Register is what the policy library says of the aspect now, and
+	// Suggest the level its figures suggest (lifeguard.RegisterEvidence).
+	Register, Suggest string
 }
 
 type levelOption struct {
@@ -469,6 +466,9 @@ func (wb *Web) showStrand(w http.ResponseWriter, r *http.Request, status int, pr
 	}
 	if len(v.Aspects) == 0 {
 		return lifeguard.Errorf(lifeguard.ENOTFOUND, "No aspect of this strand applies to the organisation.")
+	}
+	if err := wb.registerEvidence(r, org, v.Aspects); err != nil {
+		return err
 	}
 	p := page{Title: s.Title + ": self-audit", Nav: "audit", Data: &v, Problem: problems}
 	if len(problems) > 0 {
@@ -602,4 +602,31 @@ func (wb *Web) completeAudit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return wb.showAudit(w, r, http.StatusUnprocessableEntity, problems, owner)
 	})
+}
+
+// registerEvidence puts the policy library's current figures beside the
+// aspects they evidence, with the level they suggest.
+func (wb *Web) registerEvidence(r *http.Request, org *lifeguard.Organisation, aspects []aspectForm) error {
+	var fig *lifeguard.PolicyFigures
+	today := wb.todayHere()
+	for i := range aspects {
+		if aspects[i].ID != lifeguard.AspectPolicy && aspects[i].ID != lifeguard.AspectAgreements {
+			continue
+		}
+		if fig == nil {
+			var err error
+			if fig, err = wb.cfg.Stores.Policies.PolicyFigures(r.Context(), org.ID); err != nil {
+				return err
+			}
+		}
+		line, level, ok := fig.RegisterEvidence(aspects[i].ID, org.Setting, today)
+		if !ok {
+			continue
+		}
+		aspects[i].Register = line
+		if level != 0 {
+			aspects[i].Suggest = strconv.Itoa(int(level)) + " " + wb.cfg.Framework.LevelName(level)
+		}
+	}
+	return nil
 }

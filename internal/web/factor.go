@@ -67,8 +67,8 @@ func (wb *Web) enrol(w http.ResponseWriter, r *http.Request) error {
 			Data: enrolData{Secret: secret, URI: otpURI(rc.user.Email, secret), Next: next, Error: lifeguard.ErrorMessage(err),
 				Replace: rc.enrolled}})
 	}
-	if next == "" {
-		next = wb.homeFor(rc.user)
+	if next, err = wb.landing(r, rc.user, next); err != nil {
+		return err
 	}
 	return wb.render(w, r, http.StatusOK, "recovery.html", page{Title: "Keep your recovery codes", Data: recoveryData{Codes: codes, Next: next}})
 }
@@ -102,8 +102,8 @@ func (wb *Web) verify(w http.ResponseWriter, r *http.Request) error {
 		return wb.render(w, r, http.StatusUnauthorized, "verify.html", page{Title: "Enter your code",
 			Data: verifyData{Next: next, Error: lifeguard.ErrorMessage(err)}})
 	}
-	if next == "" {
-		next = wb.homeFor(rc.user)
+	if next, err = wb.landing(r, rc.user, next); err != nil {
+		return err
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil

@@ -24,6 +24,8 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /signin/second-factor", wb.verifying(wb.verify))
 	mux.Handle("GET /account/second-factor", wb.enrolling(wb.enrolForm))
 	mux.Handle("POST /account/second-factor", wb.enrolling(wb.enrol))
+	mux.Handle("GET /agreement", wb.acknowledging(wb.agreementPage))
+	mux.Handle("POST /agreement", wb.acknowledging(wb.acknowledge))
 	mux.Handle("GET /account/settings", wb.signedIn(wb.settingsForm))
 	mux.Handle("POST /account/settings", wb.signedIn(wb.saveSettings))
 	mux.Handle("GET /account/alerts", wb.signedIn(wb.alertChoicesForm))
@@ -33,9 +35,9 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /account/organisation", wb.signedIn(wb.saveChildren))
 
 	// Reporting and help.
-	mux.Handle("GET /report", wb.signedIn(wb.reportForm))
-	mux.Handle("POST /report", wb.keepingReport(wb.signedIn(wb.reportPost)))
-	mux.Handle("GET /report/{id}/done", wb.signedIn(wb.reportDone))
+	mux.Handle("GET /report", wb.signedInOwing(wb.reportForm))
+	mux.Handle("POST /report", wb.keepingReport(wb.signedInOwing(wb.reportPost)))
+	mux.Handle("GET /report/{id}/done", wb.signedInOwing(wb.reportDone))
 	mux.Handle("GET /my-reports", wb.signedIn(wb.myReports))
 	mux.Handle("GET /help", wb.handle(wb.help))
 
@@ -106,9 +108,25 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /audits/{id}/strands/{strand}", wb.signedIn(wb.auditStrand))
 	mux.Handle("POST /audits/{id}/strands/{strand}", wb.signedIn(wb.saveStrand))
 	mux.Handle("GET /organisations/{id}/audits", wb.signedIn(wb.orgAudits))
+	mux.Handle("GET /organisations/{id}/audits.csv", wb.signedIn(wb.auditsCSV))
+	mux.Handle("GET /organisations/{id}/improvements.csv", wb.signedIn(wb.improvementsCSV))
+	mux.Handle("GET /improvements/{id}", wb.signedIn(wb.improvementPage))
+	mux.Handle("POST /improvements/{id}", wb.signedIn(wb.updateImprovement))
+	mux.Handle("POST /improvements/{id}/close", wb.signedIn(wb.closeImprovement))
+
+	// The policy library and the agreements made under it.
+	mux.Handle("GET /policies", wb.signedIn(wb.policiesHome))
+	mux.Handle("POST /policies", wb.signedIn(wb.createPolicy))
+	mux.Handle("GET /policies/{id}", wb.signedIn(wb.policyPage))
+	mux.Handle("POST /policies/{id}/versions", wb.signedIn(wb.addPolicyVersion))
+	mux.Handle("POST /policies/{id}/adopt", wb.signedIn(wb.adoptPolicy))
+	mux.Handle("GET /policies/{id}/agreements", wb.signedIn(wb.agreementsPage))
+	mux.Handle("POST /policies/{id}/agreements", wb.signedIn(wb.recordAgreements))
+	mux.Handle("POST /policy-reminders/{id}/dismiss", wb.signedIn(wb.dismissPolicyReminder))
 
 	// The partnership's strategy action plan.
 	mux.Handle("GET /plan", wb.signedIn(wb.planPage))
+	mux.Handle("GET /plan.csv", wb.signedIn(wb.planCSV))
 	mux.Handle("POST /plan/objectives", wb.signedIn(wb.createObjective))
 	mux.Handle("GET /plan/objectives/{id}", wb.signedIn(wb.objectivePage))
 	mux.Handle("POST /plan/objectives/{id}", wb.signedIn(wb.updateObjective))

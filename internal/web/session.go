@@ -92,6 +92,28 @@ func (wb *Web) signedIn(fn handlerFunc) http.Handler {
 		case !rc.complete:
 			return wb.toSecondFactor(w, r, rc)
 		}
+		if owes, err := wb.owesAgreement(r); err != nil || owes {
+			if err != nil {
+				return err
+			}
+			return wb.toAgreement(w, r)
+		}
+		return fn(w, r)
+	})
+}
+
+// acknowledging wraps the staff agreement's own page: a complete session
+// that may owe the agreement (it is the one page, with sign-out and the
+// public pages, that such a session opens).
+func (wb *Web) acknowledging(fn handlerFunc) http.Handler {
+	return wb.handle(func(w http.ResponseWriter, r *http.Request) error {
+		rc := fromRequest(r)
+		switch {
+		case rc == nil:
+			return wb.toSignIn(w, r)
+		case !rc.complete:
+			return wb.toSecondFactor(w, r, rc)
+		}
 		return fn(w, r)
 	})
 }

@@ -269,8 +269,11 @@ func (wb *Web) afterSignIn(w http.ResponseWriter, r *http.Request, u *lifeguard.
 		http.Redirect(w, r, target, http.StatusSeeOther)
 		return nil
 	}
-	if next == "" {
-		next = wb.homeFor(u)
+	// Sign-in ends on the staff agreement when a new version is owed
+	// (agreement.go).
+	next, err := wb.landing(r, u, next)
+	if err != nil {
+		return err
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil

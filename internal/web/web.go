@@ -48,6 +48,9 @@ type Stores struct {
 	// Providers are the OpenID Connect sign-in providers, and the
 	// sign-ins under way at them.
 	Providers lifeguard.SignInProviderStore
+	// Policies is the policy library; its staff agreement gates every
+	// signed-in page until it is acknowledged (agreement.go).
+	Policies lifeguard.PolicyStore
 	// Retention is what falls due for erasure (issue 19).
 	Retention lifeguard.RetentionEraser
 }
@@ -75,6 +78,7 @@ func (s Stores) missing() string {
 		{"Webhooks", s.Webhooks != nil},
 		{"Monitor", s.Monitor != nil},
 		{"Providers", s.Providers != nil},
+		{"Policies", s.Policies != nil},
 		{"Retention", s.Retention != nil},
 	} {
 		if !st.set {

@@ -31,6 +31,9 @@ type ruleRecords struct {
 	events            int
 	capture           int64 // a capture of A
 	captures          int
+	// policy is A's online-safety policy; staffVersion the version of its
+	// staff agreement; visitors its visitors' agreement (issue 17).
+	policy, staffVersion, visitors int64
 }
 
 // ruleCases has one case for every operation; testAccessRules fails for an
@@ -70,6 +73,29 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 				}
 			}
 			return lifeguard.Errorf(lifeguard.EFORBIDDEN, "the child was found without its name")
+		}},
+		// The policy library and agreements (h-registers).
+		lifeguard.OpReadPolicies: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.Policy(ctx, r.policy)
+			return err
+		}},
+		lifeguard.OpKeepPolicies: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.AddPolicyVersion(ctx, r.policy, lifeguard.NewPolicyVersion{Link: "https://example.org/policy.pdf",
+				ApprovedBy: "Governors", ApprovedOn: lifeguard.DateOf(f.now())})
+			return err
+		}},
+		lifeguard.OpAcknowledge: {lifeguard.ReachOwn, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.Acknowledge(ctx, r.staffVersion)
+			return err
+		}},
+		lifeguard.OpRecordAgreements: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.RecordAgreements(ctx, r.visitors, []lifeguard.AgreementInput{{Name: "A visiting speaker",
+				AgreedOn: lifeguard.DateOf(f.now())}})
+			return err
+		}},
+		lifeguard.OpReadAgreements: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.AgreementStatus(ctx, r.visitors, "")
+			return err
 		}},
 		lifeguard.OpImportChildren: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
 			_, err := f.db.SetChildIdentity(ctx, r.child, lifeguard.ChildIdentity{LegalSurname: "Quill", RegGroup: "7Q"})
@@ -298,5 +324,32 @@ func (f *fixture) ruleRecords(t *testing.T) *ruleRecords {
 		t.Fatal(err)
 	}
 	r.capture = f.captureTarget(ctx, t)
+	r.policy, r.staffVersion, r.visitors = f.policies(t)
 	return r
+}
+
+// policies makes, as A's manager, A's online-safety policy, its staff
+// agreement and its visitors' agreement, each with a version, and returns
+// the policy's id, the staff agreement's version id and the visitors'
+// agreement's id.
+func (f *fixture) policies(t *testing.T) (policy, staffVersion, visitors int64) {
+	t.Helper()
+	ctx := as(t.Context(), f.manager)
+	v := lifeguard.NewPolicyVersion{Text: "Use the school's devices for school work.", ApprovedBy: "Governors",
+		ApprovedOn: lifeguard.DateOf(f.now())}
+	var ids [3]int64
+	for i, k := range []lifeguard.PolicyKind{lifeguard.PolicyOnlineSafety, lifeguard.AgreementStaff, lifeguard.AgreementVisitors} {
+		p, err := f.db.CreatePolicy(ctx, lifeguard.NewPolicy{Kind: k, Title: k.Label()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err = f.db.AddPolicyVersion(ctx, p.ID, v); err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = p.ID
+		if k == lifeguard.AgreementStaff {
+			ids[i] = p.Versions[0].ID
+		}
+	}
+	return ids[0], ids[1], ids[2]
 }

@@ -19,12 +19,11 @@ import (
 // referralWorld is a directory, a third organisation, and users of every
 // role of both sides.
 type referralWorld struct {
-	orgX                    *lifeguard.Organisation
-	dslX                    *lifeguard.User
-	managerB                *lifeguard.User
-	lado                    *lifeguard.Organisation
-	dslLADO                 *lifeguard.User
-	concern, childConcernID int64
+	orgX     *lifeguard.Organisation
+	dslX     *lifeguard.User
+	managerB *lifeguard.User
+	lado     *lifeguard.Organisation
+	dslLADO  *lifeguard.User
 }
 
 func (f *fixture) referralWorld(t *testing.T) referralWorld {

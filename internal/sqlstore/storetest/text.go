@@ -35,6 +35,9 @@ type textWorld struct {
 	review                 int64
 	monitorA               *lifeguard.User
 	capture                int64
+	// policy is A's online-safety policy, visitors its visitors'
+	// agreement with a version (h-registers).
+	policy, visitors int64
 }
 
 func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
@@ -367,6 +370,35 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 			_, err = f.db.SetFilterPolicy(as(ctx, f.admin), f.orgA.ID, doc)
 			return err
 		}},
+		// The policy library and agreements (h-registers).
+		{"policy title", "title", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreatePolicy(as(ctx, f.manager), lifeguard.NewPolicy{Kind: lifeguard.AgreementParents, Title: s})
+			return err
+		}},
+		{"policy age group", "age_group", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.CreatePolicy(as(ctx, f.manager), lifeguard.NewPolicy{Kind: lifeguard.AgreementPupils, Title: "x", AgeGroup: s})
+			return err
+		}},
+		{"policy version text", "text", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddPolicyVersion(as(ctx, f.manager), w.policy, lifeguard.NewPolicyVersion{Text: s, ApprovedBy: "x", ApprovedOn: due})
+			return err
+		}},
+		{"policy version link", "link", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddPolicyVersion(as(ctx, f.manager), w.policy, lifeguard.NewPolicyVersion{Link: "https://x.example/" + s, ApprovedBy: "x", ApprovedOn: due})
+			return err
+		}},
+		{"policy version approved by", "approved_by", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddPolicyVersion(as(ctx, f.manager), w.policy, lifeguard.NewPolicyVersion{Text: "x", ApprovedBy: s, ApprovedOn: due})
+			return err
+		}},
+		{"visitor's name", "agreements[0].name", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.RecordAgreements(as(ctx, f.staff), w.visitors, []lifeguard.AgreementInput{{Name: s, AgreedOn: lifeguard.DateOf(f.now())}})
+			return err
+		}},
+		{"agreement status class", "reg_group", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AgreementStatus(as(ctx, f.manager), w.visitors, s)
+			return err
+		}},
 		{"filter alerts status", "status", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.FilterAlerts(as(ctx, f.dsl), s)
 			return err
@@ -460,6 +492,7 @@ func testBadText(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	w.review = rv.ID
+	w.policy, _, w.visitors = f.policies(t)
 
 	for _, tc := range textCases(f, fw) {
 		for _, bad := range badTexts {
