@@ -96,6 +96,12 @@ const (
 	OpReadAgreements   Op = "see who has agreed to an agreement"
 )
 
+// Retention (issue 19): legal holds and what falls due for erasure.
+const (
+	OpSetLegalHold  Op = "set and release legal holds on a child's file or a concern"
+	OpReadRetention Op = "see what falls due for erasure"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -113,6 +119,7 @@ func Ops() []Op {
 		OpSendCaptures, OpReadMonitorSettings, OpSetMonitorSettings, OpReviewCaptures,
 		OpSignInProviders,
 		OpReadPolicies, OpKeepPolicies, OpAcknowledge, OpRecordAgreements, OpReadAgreements,
+		OpSetLegalHold, OpReadRetention,
 	}
 }
 
@@ -251,6 +258,10 @@ func (op Op) rule() (rule, bool) {
 		return rule{org, org, org, no, no, no}, true
 	case OpReadAgreements: // reach own: the actor's own acknowledgements
 		return rule{own, org, org, no, no, no}, true
+	case OpSetLegalHold:
+		return rule{no, org, no, no, no, no}, true
+	case OpReadRetention: // kinds, ids and dates, never a name or text
+		return rule{no, no, no, no, part, no}, true
 	}
 	return rule{}, false
 }

@@ -32,6 +32,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	demoSize := fs.String("demo-size", "full", "how much of the demo partnership to seed: full (a real area's year of concerns, tens of seconds) or stories (the demo logins' organisations alone, a few seconds)")
 	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
 	metricsAddr := fs.String("metrics-listen", "", "an address to serve Prometheus metrics on at /metrics, such as 127.0.0.1:9090; keep it off the public network (default: none)")
+	retentionFile := fs.String("retention-schedule", "", "a local retention schedule `FILE` whose rules replace the shipped ones (docs/retention.md)")
 	monitorLibrary := fs.String("monitor-library", "", "a local phrase library `FILE` merged onto the baseline that captures are scanned with (docs/monitor.md)")
 	secure := fs.Bool("secure-cookies", false, "mark the session cookie Secure: set it whenever users reach Lifeguard over HTTPS (directly or through a proxy)")
 	trustProxy := fs.Bool("trust-proxy", false, "count sign-in failures against the client's address that the reverse proxy puts last in X-Forwarded-For; only when nothing but the proxy can reach --listen")
@@ -92,6 +93,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			s.key = defaultJournalKey(s.dir)
 		}
 	}
+	schedule, err := loadRetentionSchedule(*retentionFile)
+	if err != nil {
+		return err
+	}
 	library, err := loadMonitorLibrary(*monitorLibrary)
 	if err != nil {
 		return err
@@ -151,7 +156,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db, Reminders: db,
 			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db,
-			Monitor: db, Providers: db, Policies: db, Directory: db},
+			Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,
@@ -204,6 +209,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		jobs.PolicyReviews(db, proc.Calendar().Location(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
 		jobs.CaptureRetention(db, clock.Now, logger),
+		jobs.Erasure(db, schedule, jobs.ErasureBatch, clock.Now, logger),
 		jobs.Escalations(db, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestNew, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestOverdue, clock.Now, logger),

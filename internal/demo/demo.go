@@ -72,6 +72,9 @@ type Stores struct {
 	// Children, when set, gives every demo child an invented name
 	// (children.go).
 	Children ChildNamer
+	// Retention, when set, seeds child protection files falling due
+	// (retention.go) and works out every retention date.
+	Retention lifeguard.RetentionEraser
 }
 
 // AccountMarker records users as demo accounts, by id.
@@ -442,6 +445,9 @@ func seedStories(ctx context.Context, s Stores, clock *Clock, passwordHash strin
 	}
 	if err := seedCaptures(ctx, s, clock, byName["Riverside Academy"].org, named["dsl@demo.test"], now); err != nil {
 		return n, fmt.Errorf("demo captures: %w", err)
+	}
+	if err := seedRetention(ctx, s, clock, rec, named, now); err != nil {
+		return n, fmt.Errorf("demo retention: %w", err)
 	}
 	if s.Plan != nil {
 		if err := seedPlan(ctx, s, clock, named["partnership@demo.test"], managers, orgByName, now); err != nil {

@@ -88,7 +88,7 @@ func seedRegisters(ctx context.Context, s Stores, clock *Clock, officer *lifegua
 		staffVersion := adopted[lifeguard.AgreementStaff].Versions[0].ID
 		clock.at(approved.AddDate(0, 0, 7+i))
 		for _, u := range users {
-			if u.OrganisationID != o.ID || u.Role == lifeguard.RoleFilter || strings.HasSuffix(u.Email, ".2@demo.test") {
+			if u.OrganisationID != o.ID || u.Role == lifeguard.RoleFilter || u.Role == lifeguard.RoleMonitor || strings.HasSuffix(u.Email, ".2@demo.test") {
 				continue
 			}
 			if _, err := s.Policies.Acknowledge(lifeguard.WithActor(ctx, actorOf(&u)), staffVersion); err != nil {

@@ -83,6 +83,24 @@ func CaptureRetention(s lifeguard.MonitorStore, now func() time.Time, log *slog.
 	}}
 }
 
+// Erasure is the retention schedule's job, once a day: it works out every
+// retention date afresh from the schedule and the records' state, then
+// erases what has fallen due, batch records a transaction (the store
+// journals each batch's counts). Only counts reach the log.
+func Erasure(s lifeguard.RetentionEraser, sched lifeguard.RetentionSchedule, batch int, now func() time.Time, log *slog.Logger) Job {
+	return Job{Name: "erasure", Every: RetentionEvery, Run: func(ctx context.Context, _ time.Time) error {
+		if _, err := s.RefreshRetention(ctx, sched); err != nil {
+			return err
+		}
+		n, err := s.EraseDue(ctx, now(), batch)
+		if err == nil {
+			log.Info("erasure", slog.Int64("concerns", n.Concerns), slog.Int64("children", n.Children),
+				slog.Int64("referrals", n.Referrals))
+		}
+		return err
+	}}
+}
+
 // PolicyReviews raises reminders of policy reviews due within
 // lifeguard.PolicyReviewWarning days or past, every six hours (a review
 // date is a day, so the job need not run often); today is the date in
@@ -96,3 +114,7 @@ func PolicyReviews(s lifeguard.PolicyStore, zone *time.Location, now func() time
 		return err
 	}}
 }
+
+// ErasureBatch is how many records one transaction of the erasure job
+// erases: small enough that the writer is never held for long.
+const ErasureBatch = 200

@@ -592,6 +592,17 @@ func (db *DB) AnswerReferral(ctx context.Context, id int64, in lifeguard.Referra
 			} else if n == 0 {
 				return "", errDecided()
 			}
+			if r.Retention == lifeguard.RetentionAllegation && in.Outcome == lifeguard.OutcomeMalicious {
+				// The guidance removes an allegation found malicious from
+				// the person's history: what was sent and said goes now,
+				// the outcome and its dates stay for the counts.
+				if err := erase(ctx, tx, referralErasure, now, r.ID); err != nil {
+					return "", err
+				}
+				if err := journal(ctx, tx, a, now, jErase, jRetention, r.ID, "referrals=1 malicious"); err != nil {
+					return "", err
+				}
+			}
 			return "decided outcome=" + string(in.Outcome),
 				alertReferral(ctx, tx, a, now, lifeguard.AlertReferralAnswer, r.FromOrgID, r.ID)
 		})

@@ -101,6 +101,8 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/webhooks", wb.signedIn(wb.createWebhook))
 	mux.Handle("POST /admin/webhooks/{id}/remove", wb.signedIn(wb.removeWebhook))
 	mux.Handle("GET /admin/sign-in", wb.signedIn(wb.providersPage))
+	mux.Handle("GET /admin/retention", wb.signedIn(wb.retentionPage))
+	mux.Handle("GET /admin/retention.csv", wb.signedIn(wb.retentionCSV))
 	mux.Handle("POST /admin/sign-in", wb.signedIn(wb.saveProvider))
 	mux.Handle("POST /admin/sign-in/{id}/remove", wb.signedIn(wb.removeProvider))
 

@@ -54,6 +54,8 @@ type Stores struct {
 	// Directory keeps the versions of the partnership's directory, the
 	// local procedure kept on pages (procedure_directory.go).
 	Directory lifeguard.DirectoryStore
+	// Retention is what falls due for erasure (issue 19).
+	Retention lifeguard.RetentionEraser
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -81,6 +83,7 @@ func (s Stores) missing() string {
 		{"Providers", s.Providers != nil},
 		{"Policies", s.Policies != nil},
 		{"Directory", s.Directory != nil},
+		{"Retention", s.Retention != nil},
 	} {
 		if !st.set {
 			return st.name

@@ -125,6 +125,9 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"CaptureValidation", testCaptureValidation},
 		{"SignInProviders", testSignInProviders},
 		{"DirectoryVersions", testDirectoryVersions},
+		{"Retention", testRetention},
+		{"RetentionInputs", testRetentionInputs},
+		{"MaliciousAllegation", testMaliciousAllegation},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

@@ -97,6 +97,10 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 			_, err := f.db.UpdateFacts(as(ctx, f.dsl), w.tg.concern, fx, f.defaultTriage())
 			return err
 		}},
+		{"legal hold reason", "reason", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SetLegalHold(as(ctx, f.dsl), lifeguard.NewLegalHold{ConcernID: w.tg.concern, Reason: s})
+			return err
+		}},
 		{"decision reason", "reason", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.AddDecision(as(ctx, f.dsl), w.tg.concern, lifeguard.NewDecision{Route: "CSC_REFERRAL",
 				Decision: lifeguard.DecisionDeclined, Reason: s})

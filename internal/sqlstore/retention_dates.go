@@ -1,0 +1,177 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// The retention dates (issue 19): retain_until on children, concerns and
+// referrals, kept by RefreshRetention from the schedule and the state of
+// each record, so that what falls due is a range scan on an index. The
+// dates follow a record's life because each run works them out afresh:
+// a concern closing, a child's date of birth given, a hold set or
+// released, all show at the next run (the erasure job runs it daily,
+// before it erases).
+
+// Retention journal records and action.
+const (
+	jRetention = "retention"
+	jLegalHold = "legal_hold"
+	jErase     = "erase"
+)
+
+// yearOfMicros is a year of 365¼ days: the periods counted from an event
+// in SQL (a child's birthday is counted by the calendar, in Go).
+const yearOfMicros = dayMicros * 1461 / 4
+
+// refreshBatch is how many records one transaction works out.
+const refreshBatch = 500
+
+// heldSQL is true when a hold that is not released covers the concern
+// whose id and child are the two expressions.
+func heldSQL(concernID, childID string) string {
+	return `EXISTS (SELECT 1 FROM retention_holds h WHERE h.released_at IS NULL
+		AND (h.concern_id = ` + concernID + ` OR h.child_id = ` + childID + `))`
+}
+
+// RefreshRetention works out every retention date that is not erased yet
+// from schedule s: system actor only. It returns how many records it went
+// through.
+func (db *DB) RefreshRetention(ctx context.Context, s lifeguard.RetentionSchedule) (int64, error) {
+	if err := systemOnly(ctx); err != nil {
+		return 0, err
+	}
+	var n int64
+	// Children first: a concern about a child takes its child's date.
+	for after := int64(0); ; {
+		var last int64
+		var count int
+		err := db.inWrite(ctx, "refresh retention of children", func(tx *tx) error {
+			var err error
+			last, count, err = refreshChildren(ctx, tx, s, after)
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+		n += int64(count)
+		if count < refreshBatch {
+			break
+		}
+		after = last
+	}
+	var max int64
+	err := db.inRead(ctx, "refresh retention", func(tx *tx) error {
+		return tx.row(ctx, `SELECT COALESCE(MAX(id), 0) FROM concerns`).Scan(&max)
+	})
+	if err != nil {
+		return n, err
+	}
+	otherwise := int64(s.Rule(lifeguard.RetainChildFile).Years) * yearOfMicros
+	for from := int64(0); from < max; from += refreshBatch {
+		err := db.inWrite(ctx, "refresh retention of concerns", func(tx *tx) error {
+			res, err := tx.exec(ctx, `UPDATE concerns SET retain_until = CASE
+					WHEN closed_at IS NULL OR `+heldSQL("concerns.id", "concerns.child_id")+` THEN NULL
+					WHEN child_id IS NOT NULL THEN (SELECT c.retain_until FROM children c WHERE c.id = concerns.child_id)
+					ELSE closed_at + ? END
+				WHERE erased_at IS NULL AND id > ? AND id <= ?`, otherwise, from, from+refreshBatch)
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			n += k
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	// Referrals: an allegation keeps its own period from when it was
+	// referred; any other referral is part of its concern's file.
+	allegation := int64(s.Rule(lifeguard.RetainAllegation).Years) * yearOfMicros
+	err = db.inWrite(ctx, "refresh retention of referrals", func(tx *tx) error {
+		res, err := tx.exec(ctx, `UPDATE referrals SET retain_until = CASE
+				WHEN `+heldSQL("referrals.concern_id", "(SELECT k.child_id FROM concerns k WHERE k.id = referrals.concern_id)")+` THEN NULL
+				WHEN retention = ? THEN sent_at + ?
+				ELSE (SELECT k.retain_until FROM concerns k WHERE k.id = referrals.concern_id) END
+			WHERE erased_at IS NULL`, lifeguard.RetentionAllegation, allegation)
+		if err != nil {
+			return err
+		}
+		k, err := res.RowsAffected()
+		n += k
+		return err
+	})
+	return n, err
+}
+
+// refreshChildren works out the dates of the refreshBatch children after
+// id after, returning the last id and how many there were. A child's file
+// has no date while one of its concerns is open or a hold covers it.
+func refreshChildren(ctx context.Context, tx *tx, s lifeguard.RetentionSchedule, after int64) (int64, int, error) {
+	rows, err := tx.query(ctx, `SELECT c.id, c.date_of_birth, c.age, c.age_as_of, c.retain_until,
+			(SELECT COUNT(*) FROM concerns k WHERE k.child_id = c.id AND k.closed_at IS NULL),
+			(SELECT MAX(k.closed_at) FROM concerns k WHERE k.child_id = c.id),
+			(SELECT COUNT(*) FROM retention_holds h WHERE h.child_id = c.id AND h.released_at IS NULL)
+		FROM children c WHERE c.erased_at IS NULL AND c.id > ? ORDER BY c.id LIMIT ?`, after, refreshBatch)
+	if err != nil {
+		return 0, 0, err
+	}
+	type change struct {
+		id    int64
+		until any
+	}
+	var changes []change
+	var last int64
+	count := 0
+	for rows.Next() {
+		var id, open, held int64
+		var birth, asOf sql.NullString
+		var age, until, closed sql.NullInt64
+		if err := rows.Scan(&id, &birth, &age, &asOf, &until, &open, &closed, &held); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		last, count = id, count+1
+		var want any
+		if open == 0 && held == 0 {
+			b, err1 := datePtr(birth)
+			of, err2 := datePtr(asOf)
+			if err1 != nil || err2 != nil {
+				rows.Close()
+				return 0, 0, fmt.Errorf("child %d: a date does not read", id)
+			}
+			var a *int
+			if age.Valid {
+				v := int(age.Int64)
+				a = &v
+			}
+			if t := s.ChildFileUntil(b, a, of, optionalTime(closed)); t != nil {
+				want = micros(*t)
+			}
+		}
+		if (want == nil) != !until.Valid || (want != nil && want.(int64) != until.Int64) {
+			changes = append(changes, change{id, want})
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return 0, 0, err
+	}
+	for _, c := range changes {
+		if _, err := tx.exec(ctx, `UPDATE children SET retain_until = ? WHERE id = ?`, c.until, c.id); err != nil {
+			return 0, 0, err
+		}
+	}
+	return last, count, nil
+}
+
+func optionalTime(n sql.NullInt64) (t time.Time) {
+	if n.Valid {
+		t = fromMicros(n.Int64)
+	}
+	return t
+}

@@ -1,0 +1,190 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// Legal holds (issue 19): a DSL stops the retention clock on a child's
+// file or on one concern of their organisation, saying why; the hold is
+// journalled with what it covers, never its reason.
+
+// SetLegalHold sets a hold and clears the dates it covers at once, so
+// that nothing held is erased before the next refresh.
+func (db *DB) SetLegalHold(ctx context.Context, in lifeguard.NewLegalHold) (*lifeguard.LegalHold, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Can(lifeguard.OpSetLegalHold) {
+		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a designated safeguarding lead sets a legal hold.")
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	var p problems
+	p.text("reason", in.Reason, lifeguard.MaxHoldReason, true)
+	if (in.ChildID == 0) == (in.ConcernID == 0) {
+		p.add("child_id", "give a child or a concern, one of the two")
+	}
+	if err := p.err("The legal hold is not valid"); err != nil {
+		return nil, err
+	}
+	h := &lifeguard.LegalHold{ChildID: in.ChildID, ConcernID: in.ConcernID, Reason: in.Reason, SetBy: a.UserID}
+	err = db.inWrite(ctx, "set legal hold", func(tx *tx) error {
+		table, id, missing := "children", in.ChildID, errNoChild()
+		if in.ConcernID != 0 {
+			table, id, missing = "concerns", in.ConcernID, errNoConcern()
+		}
+		var part int64
+		err := tx.row(ctx, `SELECT r.organisation_id, o.partnership_id FROM `+table+` r
+			JOIN organisations o ON o.id = r.organisation_id WHERE r.id = ?`, id).Scan(&h.OrganisationID, &part)
+		if errors.Is(err, sql.ErrNoRows) {
+			return missing
+		}
+		if err != nil {
+			return err
+		}
+		if !a.May(lifeguard.OpSetLegalHold).Covers(a.Near(0, h.OrganisationID, part)) {
+			return missing
+		}
+		h.SetAt = db.now()
+		h.ID, err = tx.insert(ctx, `INSERT INTO retention_holds (organisation_id, child_id, concern_id, reason, set_by, set_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, h.OrganisationID, nullID(in.ChildID), nullID(in.ConcernID), in.Reason,
+			nullID(a.UserID), micros(h.SetAt))
+		if err != nil {
+			return err
+		}
+		if in.ChildID != 0 {
+			if _, err := tx.exec(ctx, `UPDATE children SET retain_until = NULL WHERE id = ?`, in.ChildID); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `UPDATE concerns SET retain_until = NULL WHERE child_id = ?`, in.ChildID); err != nil {
+				return err
+			}
+		} else if _, err := tx.exec(ctx, `UPDATE concerns SET retain_until = NULL WHERE id = ?`, in.ConcernID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE referrals SET retain_until = NULL WHERE concern_id = ?
+			OR concern_id IN (SELECT id FROM concerns WHERE child_id = ?)`, in.ConcernID, in.ChildID); err != nil {
+			return err
+		}
+		detail := "concern=" + strconv.FormatInt(in.ConcernID, 10)
+		if in.ChildID != 0 {
+			detail = "child=" + strconv.FormatInt(in.ChildID, 10)
+		}
+		return journal(ctx, tx, a, h.SetAt, jCreate, jLegalHold, h.ID, detail)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// ReleaseLegalHold releases a hold; the next refresh gives the records
+// their dates again.
+func (db *DB) ReleaseLegalHold(ctx context.Context, id int64) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if !a.Can(lifeguard.OpSetLegalHold) {
+		return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a designated safeguarding lead releases a legal hold.")
+	}
+	missing := lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no such legal hold.")
+	return db.inWrite(ctx, "release legal hold", func(tx *tx) error {
+		var org, part int64
+		var released sql.NullInt64
+		err := tx.row(ctx, `SELECT h.organisation_id, o.partnership_id, h.released_at FROM retention_holds h
+			JOIN organisations o ON o.id = h.organisation_id WHERE h.id = ?`, id).Scan(&org, &part, &released)
+		if errors.Is(err, sql.ErrNoRows) {
+			return missing
+		}
+		if err != nil {
+			return err
+		}
+		if !a.May(lifeguard.OpSetLegalHold).Covers(a.Near(0, org, part)) {
+			return missing
+		}
+		if released.Valid {
+			return lifeguard.Errorf(lifeguard.ECONFLICT, "The legal hold is released already.")
+		}
+		now := db.now()
+		if _, err := tx.exec(ctx, `UPDATE retention_holds SET released_by = ?, released_at = ? WHERE id = ?`,
+			nullID(a.UserID), micros(now), id); err != nil {
+			return err
+		}
+		return journal(ctx, tx, a, now, jUpdate, jLegalHold, id, "released")
+	})
+}
+
+// RetentionDue lists what falls due at or before q.Until in the actor's
+// partnership, soonest first: kinds, ids, organisations and dates only.
+// The list is journalled as read, or as a disclosure when it leaves
+// Lifeguard.
+func (db *DB) RetentionDue(ctx context.Context, q lifeguard.RetentionDueQuery) ([]lifeguard.RetentionDue, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Can(lifeguard.OpReadRetention) {
+		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only an administrator sees what falls due for erasure.")
+	}
+	if q.Until.IsZero() {
+		return nil, lifeguard.Invalid("The query is not valid", []lifeguard.Problem{{Path: "until", Problem: "is required"}})
+	}
+	scope, args := "", []any{}
+	if !a.IsSystem() {
+		scope, args = " AND o.partnership_id = ?", []any{a.PartnershipID}
+	}
+	until := micros(q.Until)
+	var out []lifeguard.RetentionDue
+	err = db.inWrite(ctx, "retention due", func(tx *tx) error {
+		part := func(kind, table, org, at string) string {
+			return `SELECT '` + kind + `' AS kind, r.id AS id, o.id AS org, o.name, r.` + at + ` AS due FROM ` + table + ` r
+				JOIN organisations o ON o.id = r.` + org + ` WHERE r.` + at + ` <= ?` + scope
+		}
+		var all []any
+		for range 3 {
+			all = append(all, until)
+			all = append(all, args...)
+		}
+		all = append(all, until)
+		all = append(all, args...)
+		all = append(all, lifeguard.MaxRetentionDue)
+		rows, err := tx.query(ctx, part("child", "children", "organisation_id", "retain_until")+` AND r.erased_at IS NULL
+			UNION ALL `+part("concern", "concerns", "organisation_id", "retain_until")+` AND r.erased_at IS NULL
+			UNION ALL `+part("referral", "referrals", "from_organisation_id", "retain_until")+` AND r.erased_at IS NULL
+			UNION ALL `+part("capture", "monitor_captures", "organisation_id", "delete_after")+`
+			ORDER BY due, kind, id LIMIT ?`, all...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var d lifeguard.RetentionDue
+			var due int64
+			if err := rows.Scan(&d.Kind, &d.ID, &d.OrganisationID, &d.Organisation, &due); err != nil {
+				return err
+			}
+			d.Due = fromMicros(due)
+			out = append(out, d)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		action := jList
+		if q.Disclose {
+			action = jDisclose
+		}
+		return journal(ctx, tx, a, db.now(), action, jRetention, 0, "until="+q.Until.UTC().Format("2006-01-02")+
+			" records="+strconv.Itoa(len(out)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

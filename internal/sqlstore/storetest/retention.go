@@ -1,0 +1,307 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// retentionCases are the retention store's methods as every role.
+func retentionCases() []accessCase {
+	sysOnly := []string{fb, fb, fb, fb, fb, fb, fb, ok, ua}
+	dslOnly := []string{fb, fb, fb, ok, nf, fb, fb, ok, ua}
+	return []accessCase{
+		{"SetLegalHold", dslOnly, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ChildID: tg.child, Reason: "Police investigation."})
+			return err
+		}},
+		{"SetLegalHoldConcern", dslOnly, true, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ConcernID: tg.concern, Reason: "Police investigation."})
+			return err
+		}},
+		{"ReleaseLegalHold", dslOnly, true, func(ctx context.Context, f *fixture, tg target) error {
+			h, err := f.db.SetLegalHold(sys(ctx), lifeguard.NewLegalHold{ChildID: tg.child, Reason: "Inquiry."})
+			if err != nil {
+				return err
+			}
+			return f.db.ReleaseLegalHold(ctx, h.ID)
+		}},
+		{"RetentionDue", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.RetentionDue(ctx, lifeguard.RetentionDueQuery{Until: f.now().AddDate(0, 0, 90)})
+			return err
+		}},
+		{"RefreshRetention", sysOnly, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.RefreshRetention(ctx, lifeguard.ShippedRetentionSchedule())
+			return err
+		}},
+		{"EraseDue", sysOnly, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.EraseDue(ctx, f.now(), 10)
+			return err
+		}},
+	}
+}
+
+// closeConcern closes concern id as the DSL.
+func (f *fixture) closeConcern(t *testing.T, id int64) {
+	t.Helper()
+	if _, err := f.db.CloseConcern(as(t.Context(), f.dsl), id, lifeguard.NewOutcome{Code: "referred_csc",
+		Summary: "Referred to children's social care.", CloseAnyway: "Closed with work left for the test."}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dueKinds lists what falls due before until, as "kind:id".
+func (f *fixture) dueKinds(t *testing.T, until time.Time) map[string]time.Time {
+	t.Helper()
+	due, err := f.db.RetentionDue(as(t.Context(), f.admin), lifeguard.RetentionDueQuery{Until: until})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]time.Time{}
+	for _, d := range due {
+		out[d.Kind+":"+itoa(d.ID)] = d.Due
+	}
+	return out
+}
+
+// testRetention follows records from their dates to their erasure: the
+// dates follow the concern's life and a hold, erasure removes the text,
+// and the board report and the journal are as they were.
+func testRetention(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	ctx := t.Context()
+	system := sys(ctx)
+	// The schedule as a partnership adapts it: a file without a date of
+	// birth kept 2 years after it closed.
+	local, err := lifeguard.ParseRetentionSchedule(strings.NewReader(
+		"child_file until_age=25 otherwise_years=2 source=child-protection-file\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched := lifeguard.ShippedRetentionSchedule().Adapt(local)
+
+	closed := f.report(t, f.staff) // a child of 13: due at 25
+	if _, err := f.db.AddNote(as(ctx, f.dsl), closed.ID, "Mother says the man is her cousin."); err != nil {
+		t.Fatal(err)
+	}
+	open1 := f.report(t, f.staff)
+	held := f.report(t, f.staff)
+	noChild, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: staffFacts(f.now()), Triage: f.defaultTriage()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.closeConcern(t, closed.ID)
+	f.closeConcern(t, held.ID)
+	f.closeConcern(t, noChild.ID)
+	if _, err := f.db.SetLegalHold(as(ctx, f.dsl), lifeguard.NewLegalHold{ConcernID: held.ID, Reason: "Civil claim."}); err != nil {
+		t.Fatal(err)
+	}
+
+	period := lifeguard.ReportQuery{From: lifeguard.DateOf(f.now().AddDate(0, 0, -30)), To: lifeguard.DateOf(f.now())}
+	board := func() *lifeguard.ReportCounts {
+		t.Helper()
+		r, err := f.db.ReportCounts(as(ctx, f.officer), period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	own := func() *lifeguard.ReportCounts {
+		t.Helper()
+		r, err := f.db.ReportCounts(as(ctx, f.dsl), lifeguard.ReportQuery{From: period.From, To: period.To, OrganisationID: f.orgA.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	boardBefore, ownBefore := board(), own()
+
+	step(t, "Dates", func(t *testing.T) {
+		if _, err := f.db.RefreshRetention(system, sched); err != nil {
+			t.Fatal(err)
+		}
+		due := f.dueKinds(t, f.now().AddDate(13, 0, 0))
+		at25, ok := due["concern:"+itoa(closed.ID)]
+		// Age 13 today at the latest: 25 in 12 years.
+		if want := lifeguard.DateOf(f.now().AddDate(12, 0, 0)); !ok || lifeguard.DateOf(at25) != want {
+			t.Errorf("closed concern due %v (listed %v), want %s", at25, ok, want)
+		}
+		if _, ok := due["child:"+itoa(*closed.ChildID)]; !ok {
+			t.Errorf("the closed concern's child is not due: %v", due)
+		}
+		for name, id := range map[string]string{"open concern": "concern:" + itoa(open1.ID), "its child": "child:" + itoa(*open1.ChildID),
+			"held concern": "concern:" + itoa(held.ID)} {
+			if _, ok := due[name]; ok {
+				t.Errorf("%s (%s) is due", name, id)
+			}
+			if _, ok := due[id]; ok {
+				t.Errorf("%s (%s) is due: %v", name, id, due)
+			}
+		}
+		soon := f.dueKinds(t, f.now().AddDate(2, 0, 1))
+		if _, ok := soon["concern:"+itoa(noChild.ID)]; !ok || len(soon) != 1 {
+			t.Errorf("within two years: %v, want the concern with no child only", soon)
+		}
+	})
+
+	seq := journalLen(t, f.db)
+	step(t, "Erase", func(t *testing.T) {
+		n, err := f.db.EraseDue(system, f.now().AddDate(13, 0, 0), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Concerns != 2 || n.Children != 1 {
+			t.Errorf("erased %+v, want 2 concerns and 1 child", n)
+		}
+		c, err := f.db.Concern(system, closed.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(c)
+		for _, text := range []string{"A stranger asked", "cousin", "Referred to children's social care"} {
+			if strings.Contains(string(b), text) {
+				t.Errorf("the erased concern still holds %q: %s", text, b)
+			}
+		}
+		ch, err := f.db.Child(system, *closed.ChildID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch.Age != nil || ch.DateOfBirth != nil || !strings.HasPrefix(ch.Ref, "erased-") {
+			t.Errorf("erased child %+v", ch)
+		}
+		// The held and the open are whole.
+		for _, id := range []int64{held.ID, open1.ID} {
+			c, err := f.db.Concern(system, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Facts.Description == "" {
+				t.Errorf("concern %d was erased", id)
+			}
+		}
+		// A second run finds nothing more.
+		if n, err := f.db.EraseDue(system, f.now().AddDate(13, 0, 0), 1); err != nil || n != (lifeguard.ErasureCounts{}) {
+			t.Errorf("again: %+v, %v", n, err)
+		}
+	})
+
+	step(t, "JournalAndReport", func(t *testing.T) {
+		r, err := f.db.VerifyJournal(system)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.FirstBroken != 0 || r.Problem != "" {
+			t.Errorf("the journal does not verify after erasure: %+v", r)
+		}
+		var erased int
+		for _, e := range journalAfter(t, f.db, seq) {
+			if e.Action == "erase" {
+				erased++
+				if e.Detail != "concerns=1" && e.Detail != "children=1" {
+					t.Errorf("erase entry %q", e.Detail)
+				}
+			}
+		}
+		if erased != 3 { // a batch of one each: two concerns, one child
+			t.Errorf("%d erase entries in the journal, want 3", erased)
+		}
+		if after := board(); !reflect.DeepEqual(boardBefore, after) {
+			t.Errorf("board report changed:\nbefore %+v\nafter  %+v", boardBefore, after)
+		}
+		if after := own(); !reflect.DeepEqual(ownBefore, after) {
+			t.Errorf("organisation's report changed:\nbefore %+v\nafter  %+v", ownBefore, after)
+		}
+	})
+
+	step(t, "HoldReleased", func(t *testing.T) {
+		due := f.dueKinds(t, f.now().AddDate(13, 0, 0))
+		if _, ok := due["concern:"+itoa(held.ID)]; ok {
+			t.Fatal("held concern listed")
+		}
+		// The hold's reason never reaches the journal.
+		for _, e := range journalAfter(t, f.db, 0) {
+			if strings.Contains(e.Detail, "Civil claim") {
+				t.Errorf("journal holds the hold's reason: %+v", e)
+			}
+		}
+	})
+}
+
+// testRetentionInputs checks that bad holds and schedules are refused
+// naming the field.
+func testRetentionInputs(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	c := f.report(t, f.staff)
+	dsl := as(t.Context(), f.dsl)
+	_, err := f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID})
+	wantProblem(t, err, "reason")
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{Reason: "x"})
+	wantProblem(t, err, "child_id")
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, ChildID: *c.ChildID, Reason: "x"})
+	wantProblem(t, err, "child_id")
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, Reason: "bad\x00text"})
+	wantProblem(t, err, "reason")
+	_, err = f.db.RetentionDue(as(t.Context(), f.admin), lifeguard.RetentionDueQuery{})
+	wantProblem(t, err, "until")
+	_, err = f.db.EraseDue(sys(t.Context()), f.now(), 0)
+	wantProblem(t, err, "batch")
+}
+
+// testMaliciousAllegation: an allegation the LADO finds malicious loses
+// what was sent and said at once; the outcome stays for the counts.
+func testMaliciousAllegation(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	w := f.referralWorld(t)
+	ctx := t.Context()
+	A, L := as(ctx, f.dsl), as(ctx, w.dslLADO)
+	fx := facts(f.now())
+	fx.ConcernTypes, fx.Child, fx.ChildRole = []lifeguard.ConcernType{"staff_conduct"}, nil, ""
+	fx.Description = "Mr Teacher messaged a pupil at night."
+	fx.Staff = lifeguard.Staff{PrivateContact: true, Unsuitable: true}
+	c, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: fx,
+		Triage: f.triage(route{"LADO_REFERRAL", time.Hour})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func() *lifeguard.Referral {
+		r, err := f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID, Route: "LADO_REFERRAL",
+			Parts: lifeguard.ReferralParts{Words: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.ConsiderReferral(L, r.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.AddReferralMessage(L, r.ID, lifeguard.MessageEmployerAction, "Mr Teacher suspended."); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := send()
+	got, err := f.db.AnswerReferral(L, r.ID, lifeguard.ReferralAnswer{Outcome: lifeguard.OutcomeMalicious, Note: "Made up by Mr Teacher's rival."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, side := range []context.Context{A, L} {
+		got, err = f.db.Referral(side, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(got)
+		if strings.Contains(string(b), "Mr Teacher") {
+			t.Errorf("the malicious allegation's referral still names the person: %s", b)
+		}
+		if got.Outcome != lifeguard.OutcomeMalicious || got.DecidedAt == nil {
+			t.Errorf("the outcome went too: %+v", got)
+		}
+	}
+	if rep, err := f.db.VerifyJournal(sys(ctx)); err != nil || rep.FirstBroken != 0 {
+		t.Errorf("journal: %+v %v", rep, err)
+	}
+}

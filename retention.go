@@ -1,0 +1,313 @@
+package lifeguard
+
+import (
+	"bufio"
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Retention (issue 19): every record Lifeguard keeps about a child or a
+// member of staff has a date after which it is erased, computed from a
+// schedule shipped as data (retention_schedule.txt, each rule citing its
+// source in docs/retention.md) that a partnership may adapt in a local
+// file. The erasure job keeps the dates in step with each record's life
+// and erases what falls due; a legal hold stops the clock.
+
+// RetentionKind is a kind of record the schedule covers.
+type RetentionKind string
+
+const (
+	// RetainChildFile is a child's safeguarding file: the child's record
+	// and every concern about the child, with everything attached to
+	// them (notes, evidence, actions, decisions, referrals sent).
+	RetainChildFile RetentionKind = "child_file"
+	// RetainAllegation is a referral to the LADO of an allegation against
+	// someone who works with children (Referral.Retention).
+	RetainAllegation RetentionKind = "allegation"
+	// RetainAllegationMalicious is such an allegation found malicious:
+	// erased when the outcome is recorded, whatever the schedule.
+	RetainAllegationMalicious RetentionKind = "allegation_malicious"
+	// The rest keep their own periods, set elsewhere: the schedule names
+	// where (field by).
+	RetainCapture      RetentionKind = "capture"
+	RetainFilterRecord RetentionKind = "filter_record"
+	RetainSession      RetentionKind = "session"
+)
+
+// retentionKinds are the kinds in the order of the schedule, with the
+// fields each takes besides source.
+var retentionKinds = []struct {
+	kind   RetentionKind
+	fields []string
+}{
+	{RetainChildFile, []string{"until_age", "otherwise_years"}},
+	{RetainAllegation, []string{"years"}},
+	{RetainAllegationMalicious, []string{"years"}},
+	{RetainCapture, []string{"by"}},
+	{RetainFilterRecord, []string{"by"}},
+	{RetainSession, []string{"by"}},
+}
+
+// MaxRetentionYears bounds every period in a schedule.
+const MaxRetentionYears = 100
+
+// RetentionRule is one line of the schedule.
+type RetentionRule struct {
+	Kind RetentionKind
+	// UntilAge is the child's birthday the file is kept until.
+	UntilAge int
+	// Years is how long after its event a record is kept: for a child's
+	// file with no known date of birth, after its last concern closed; for
+	// an allegation, after it was referred.
+	Years int
+	// By names where a kind that keeps its own period sets it.
+	By string
+	// Source is the section of docs/retention.md the rule rests on.
+	Source string
+	// Line is the rule's line in its file, for the operator.
+	Line int
+}
+
+// RetentionSchedule is the schedule in force.
+type RetentionSchedule struct {
+	Rules []RetentionRule
+}
+
+//go:embed retention_schedule.txt
+var shippedSchedule string
+
+// ShippedRetentionSchedule is the schedule Lifeguard ships.
+func ShippedRetentionSchedule() RetentionSchedule {
+	s, err := ParseRetentionSchedule(strings.NewReader(shippedSchedule))
+	if err != nil {
+		panic("the shipped retention schedule: " + err.Error()) // a test proves it parses
+	}
+	return s
+}
+
+// Rule returns the rule for kind k.
+func (s RetentionSchedule) Rule(k RetentionKind) RetentionRule {
+	for _, r := range s.Rules {
+		if r.Kind == k {
+			return r
+		}
+	}
+	return RetentionRule{Kind: k}
+}
+
+// Adapt returns s with each rule of local in place of the shipped one.
+func (s RetentionSchedule) Adapt(local RetentionSchedule) RetentionSchedule {
+	out := RetentionSchedule{Rules: make([]RetentionRule, len(s.Rules))}
+	copy(out.Rules, s.Rules)
+	for _, l := range local.Rules {
+		for i := range out.Rules {
+			if out.Rules[i].Kind == l.Kind {
+				out.Rules[i] = l
+			}
+		}
+	}
+	return out
+}
+
+// ParseRetentionSchedule reads a schedule (the form of
+// retention_schedule.txt). Every problem is reported with its line and
+// field, all of them at once, as an EINVALID error.
+func ParseRetentionSchedule(r io.Reader) (RetentionSchedule, error) {
+	var s RetentionSchedule
+	var ps []Problem
+	seen := map[RetentionKind]int{}
+	sc := bufio.NewScanner(r)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		at := func(field, format string, args ...any) {
+			ps = append(ps, Problem{Path: fmt.Sprintf("line %d: %s", n, field), Problem: fmt.Sprintf(format, args...)})
+		}
+		words := strings.Fields(line)
+		rule := RetentionRule{Kind: RetentionKind(words[0]), Line: n}
+		var allowed []string
+		for _, k := range retentionKinds {
+			if k.kind == rule.Kind {
+				allowed = k.fields
+			}
+		}
+		if allowed == nil {
+			at("kind", "%q is not a kind of record the schedule covers; the kinds are %s", words[0], retentionKindList())
+			continue
+		}
+		if prev, dup := seen[rule.Kind]; dup {
+			at("kind", "%s has a rule already, on line %d", rule.Kind, prev)
+			continue
+		}
+		seen[rule.Kind] = n
+		given := map[string]bool{}
+		for _, w := range words[1:] {
+			name, value, found := strings.Cut(w, "=")
+			switch {
+			case !found || value == "":
+				at(name, "must be written name=value")
+				continue
+			case given[name]:
+				at(name, "is given twice")
+				continue
+			}
+			given[name] = true
+			switch {
+			case name == "source":
+				rule.Source = value
+			case !contains(allowed, name):
+				at(name, "is not a field of %s; its fields are %s and source", rule.Kind, strings.Join(allowed, ", "))
+			case name == "by":
+				rule.By = value
+			default:
+				v, err := strconv.Atoi(value)
+				if err != nil || v < 0 || v > MaxRetentionYears {
+					at(name, "must be a whole number of years from 0 to %d", MaxRetentionYears)
+					continue
+				}
+				if name == "until_age" {
+					rule.UntilAge = v
+				} else {
+					rule.Years = v
+				}
+			}
+		}
+		for _, f := range append([]string{"source"}, allowed...) {
+			if !given[f] {
+				at(f, "is required")
+			}
+		}
+		if rule.Kind == RetainAllegationMalicious && given["years"] && rule.Years != 0 {
+			at("years", "must be 0: the guidance removes an allegation found malicious")
+		}
+		s.Rules = append(s.Rules, rule)
+	}
+	if err := sc.Err(); err != nil {
+		return RetentionSchedule{}, fmt.Errorf("read the retention schedule: %w", err)
+	}
+	if len(ps) > 0 {
+		return RetentionSchedule{}, Invalid("The retention schedule is not valid", ps)
+	}
+	return s, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func retentionKindList() string {
+	names := make([]string, len(retentionKinds))
+	for i, k := range retentionKinds {
+		names[i] = string(k.kind)
+	}
+	return strings.Join(names, ", ")
+}
+
+// ChildFileUntil is when a child's file falls due: the child's UntilAge
+// birthday, from the date of birth or, failing that, the latest birth the
+// age given allows (so never early); with neither, Years after its last
+// concern closed (lastClosed zero: not known, so not due).
+func (s RetentionSchedule) ChildFileUntil(birth *Date, age *int, ageAsOf *Date, lastClosed time.Time) *time.Time {
+	r := s.Rule(RetainChildFile)
+	var t time.Time
+	switch {
+	case birth != nil:
+		t = birth.In(time.UTC).AddDate(r.UntilAge, 0, 0)
+	case age != nil && ageAsOf != nil:
+		t = ageAsOf.In(time.UTC).AddDate(r.UntilAge-*age, 0, 0)
+	case !lastClosed.IsZero():
+		t = lastClosed.UTC().AddDate(r.Years, 0, 0)
+	default:
+		return nil
+	}
+	return &t
+}
+
+// AllegationUntil is when the records of an allegation referred at
+// referred fall due.
+func (s RetentionSchedule) AllegationUntil(referred time.Time) time.Time {
+	return referred.UTC().AddDate(s.Rule(RetainAllegation).Years, 0, 0)
+}
+
+// OutcomeMalicious is the LADO's outcome of an allegation found
+// malicious, whose records the store erases when it is recorded.
+const OutcomeMalicious ReferralOutcome = "malicious"
+
+// LegalHold stops the retention clock on a child's file or a concern.
+type LegalHold struct {
+	ID             int64      `json:"id"`
+	OrganisationID int64      `json:"organisation_id"`
+	ChildID        int64      `json:"child_id,omitempty"`
+	ConcernID      int64      `json:"concern_id,omitempty"`
+	Reason         string     `json:"reason"`
+	SetBy          int64      `json:"set_by"`
+	SetAt          time.Time  `json:"set_at"`
+	ReleasedBy     int64      `json:"released_by,omitempty"`
+	ReleasedAt     *time.Time `json:"released_at,omitempty"`
+}
+
+// NewLegalHold is a hold a DSL sets: on a child (ChildID) or a concern
+// (ConcernID), one of the two, with the reason.
+type NewLegalHold struct {
+	ChildID   int64  `json:"child_id,omitempty"`
+	ConcernID int64  `json:"concern_id,omitempty"`
+	Reason    string `json:"reason"`
+}
+
+// MaxHoldReason bounds a hold's reason.
+const MaxHoldReason = 1000
+
+// RetentionDue is one record that falls due: what kind, which, whose, and
+// when. It carries no name and no text.
+type RetentionDue struct {
+	Kind           string    `json:"kind"` // child, concern, referral, capture
+	ID             int64     `json:"id"`
+	OrganisationID int64     `json:"organisation_id"`
+	Organisation   string    `json:"organisation"`
+	Due            time.Time `json:"due"`
+}
+
+// RetentionDueQuery asks for what falls due before Until. Disclose says
+// the list leaves Lifeguard (a CSV export): journalled as a disclosure.
+type RetentionDueQuery struct {
+	Until    time.Time
+	Disclose bool
+}
+
+// MaxRetentionDue bounds the records one list returns.
+const MaxRetentionDue = 10000
+
+// ErasureCounts reports what an erasure run did, by kind.
+type ErasureCounts struct {
+	Concerns, Children, Referrals int64
+}
+
+// RetentionEraser keeps the retention dates, the holds and the erasure.
+// Contract as for the other stores, and:
+//
+//   - RefreshRetention and EraseDue are for the system actor only;
+//   - SetLegalHold and ReleaseLegalHold are for a DSL of the record's
+//     organisation (OpSetLegalHold); a record outside it is ENOTFOUND;
+//   - RetentionDue is for an administrator of the partnership
+//     (OpReadRetention): kinds, ids, organisations and dates, never text.
+type RetentionEraser interface {
+	RefreshRetention(ctx context.Context, s RetentionSchedule) (updated int64, err error)
+	EraseDue(ctx context.Context, now time.Time, batch int) (ErasureCounts, error)
+	SetLegalHold(ctx context.Context, h NewLegalHold) (*LegalHold, error)
+	ReleaseLegalHold(ctx context.Context, id int64) error
+	RetentionDue(ctx context.Context, q RetentionDueQuery) ([]RetentionDue, error)
+}

@@ -1,0 +1,97 @@
+package lifeguard_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+func TestShippedRetentionSchedule(t *testing.T) {
+	s := lifeguard.ShippedRetentionSchedule()
+	if r := s.Rule(lifeguard.RetainChildFile); r.UntilAge != 25 || r.Source == "" {
+		t.Errorf("child file rule %+v, want until the 25th birthday with a source", r)
+	}
+	if r := s.Rule(lifeguard.RetainAllegation); r.Years != 10 {
+		t.Errorf("allegation rule %+v, want 10 years", r)
+	}
+}
+
+func TestParseRetentionScheduleProblems(t *testing.T) {
+	tests := []struct {
+		name, text, path string
+	}{
+		{"UnknownKind", "# c\n\npupil_file years=3 source=x\n", "line 3: kind"},
+		{"UnknownField", "allegation years=3 months=2 source=x\n", "line 1: months"},
+		{"NotANumber", "allegation years=ten source=x\n", "line 1: years"},
+		{"Negative", "allegation years=-1 source=x\n", "line 1: years"},
+		{"TooLong", "allegation years=101 source=x\n", "line 1: years"},
+		{"NoSource", "allegation years=10\n", "line 1: source"},
+		{"Missing", "child_file until_age=25 source=x\n", "line 1: otherwise_years"},
+		{"Twice", "allegation years=10 source=x\nallegation years=12 source=x\n", "line 2: kind"},
+		{"FieldTwice", "allegation years=10 years=11 source=x\n", "line 1: years"},
+		{"NoValue", "allegation years= source=x\n", "line 1: years"},
+		{"MaliciousKept", "allegation_malicious years=1 source=x\n", "line 1: years"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := lifeguard.ParseRetentionSchedule(strings.NewReader(tc.text))
+			var le *lifeguard.Error
+			if !errors.As(err, &le) || le.Code != lifeguard.EINVALID {
+				t.Fatalf("err %v, want EINVALID", err)
+			}
+			for _, p := range le.Problems {
+				if p.Path == tc.path {
+					return
+				}
+			}
+			t.Errorf("problems %+v, want one at %q", le.Problems, tc.path)
+		})
+	}
+}
+
+func TestRetentionAdapt(t *testing.T) {
+	local, err := lifeguard.ParseRetentionSchedule(strings.NewReader("allegation years=15 source=local-policy\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := lifeguard.ShippedRetentionSchedule().Adapt(local)
+	if r := s.Rule(lifeguard.RetainAllegation); r.Years != 15 || r.Source != "local-policy" {
+		t.Errorf("adapted rule %+v", r)
+	}
+	if r := s.Rule(lifeguard.RetainChildFile); r.UntilAge != 25 {
+		t.Errorf("the other rules went: %+v", r)
+	}
+	referred := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	if got := s.AllegationUntil(referred); !got.Equal(time.Date(2041, 3, 1, 9, 0, 0, 0, time.UTC)) {
+		t.Errorf("allegation until %v", got)
+	}
+}
+
+func TestChildFileUntil(t *testing.T) {
+	s := lifeguard.ShippedRetentionSchedule()
+	closed := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	birth := lifeguard.Date{Year: 2014, Month: 2, Day: 3}
+	age := 12
+	asOf := lifeguard.Date{Year: 2026, Month: 9, Day: 1}
+	tests := []struct {
+		name string
+		got  *time.Time
+		want time.Time
+	}{
+		{"Birth", s.ChildFileUntil(&birth, nil, nil, closed), time.Date(2039, 2, 3, 0, 0, 0, 0, time.UTC)},
+		// The latest birth an age of 12 on 1 September 2026 allows.
+		{"Age", s.ChildFileUntil(nil, &age, &asOf, closed), time.Date(2039, 9, 1, 0, 0, 0, 0, time.UTC)},
+		{"Neither", s.ChildFileUntil(nil, nil, nil, closed), time.Date(2051, 6, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tc := range tests {
+		if tc.got == nil || !tc.got.Equal(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+	if got := s.ChildFileUntil(nil, nil, nil, time.Time{}); got != nil {
+		t.Errorf("nothing known: %v, want no date", got)
+	}
+}
