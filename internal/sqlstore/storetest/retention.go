@@ -284,12 +284,12 @@ func testMaliciousAllegation(t *testing.T, open Opener) {
 		return r
 	}
 	r := send()
-	got, err := f.db.AnswerReferral(L, r.ID, lifeguard.ReferralAnswer{Outcome: lifeguard.OutcomeMalicious, Note: "Made up by Mr Teacher's rival."})
+	_, err = f.db.AnswerReferral(L, r.ID, lifeguard.ReferralAnswer{Outcome: lifeguard.OutcomeMalicious, Note: "Made up by Mr Teacher's rival."})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, side := range []context.Context{A, L} {
-		got, err = f.db.Referral(side, r.ID)
+		got, err := f.db.Referral(side, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
