@@ -77,7 +77,7 @@ func cloneCounts(r *lifeguard.ReportCounts) *lifeguard.ReportCounts {
 	out.Ages, out.Settings, out.Months = slices.Clone(r.Ages), slices.Clone(r.Settings), slices.Clone(r.Months)
 	out.PrevMonths, out.Prior, out.Routes = slices.Clone(r.PrevMonths), slices.Clone(r.Prior), slices.Clone(r.Routes)
 	out.FirstDecision, out.Added = slices.Clone(r.FirstDecision), slices.Clone(r.Added)
-	out.Children = slices.Clone(r.Children)
+	out.Children, out.Referrals, out.Captures = slices.Clone(r.Children), slices.Clone(r.Referrals), slices.Clone(r.Captures)
 	return &out
 }
 

@@ -230,6 +230,14 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 			_, err := f.db.SaveSignInProvider(ctx, signInProvider(f.orgA.ID, fmt.Sprintf("rule%d.example.org", r.events)))
 			return err
 		}},
+		lifeguard.OpSetLegalHold: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ConcernID: r.concern, Reason: "Police investigation."})
+			return err
+		}},
+		lifeguard.OpReadRetention: {part, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.RetentionDue(ctx, lifeguard.RetentionDueQuery{Until: f.now().AddDate(0, 0, 90)})
+			return err
+		}},
 	}
 }
 
