@@ -33,7 +33,7 @@ func TestAlertsPageInChromium(t *testing.T) {
 
 	b.run(chromedp.SetValue("#webhook-url", "https://hooks.example.org/lifeguard", chromedp.ByQuery))
 	b.submit(`form[action="/admin/webhooks"] button[type=submit]`)
-	if text := b.text(); !strings.Contains(text, "copy its secret now") || !strings.Contains(text, "New concern, Escalated concern, Filter alert, Monitoring capture") {
+	if text := b.text(); !strings.Contains(text, "copy its secret now") || !strings.Contains(text, "New concern, Escalated concern, Filter alert, Referral received, Referral answered, Monitoring capture") {
 		t.Fatalf("making a webhook:\n%.800s", text)
 	}
 	b.checkAccessible("webhook made")

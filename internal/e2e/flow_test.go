@@ -226,7 +226,11 @@ func TestTransferAndReceipt(t *testing.T) {
 	send.run(chromedp.Navigate(a.url+child), chromedp.WaitVisible("#transfer-heading", chromedp.ByQuery))
 	send.checkAccessible("child page")
 	send.screenshot("child")
-	send.run(chromedp.SetValue(`form[action$="/transfers"] select`, "1", chromedp.ByQuery)) // Riverside Academy
+	// The receiving organisation is found by search (the page lists none
+	// until asked), then chosen.
+	send.run(chromedp.SendKeys("#transfer-q", "Riverside Academy", chromedp.ByQuery))
+	send.submit(`form[aria-label="Find the receiving organisation"] button`)
+	send.run(chromedp.Click(`input[name=to][value="1"]`, chromedp.ByQuery)) // Riverside Academy
 	send.submit(`form[action$="/transfers"] button[type=submit]`)
 	send.run(chromedp.Navigate(a.url+"/transfers"), chromedp.WaitVisible("main", chromedp.ByQuery))
 	if !strings.Contains(send.text(), "Pending") {

@@ -377,6 +377,11 @@ func (wb *Web) concernReferrals(ctx context.Context, u *lifeguard.User, c *lifeg
 				cr.Sent = &it
 			}
 		}
+		// A closed concern shows the referrals it sent, and offers to send
+		// none: closing is the end of the concern's work here.
+		if c.Status == lifeguard.StatusClosed && cr.Sent == nil {
+			continue
+		}
 		v.Routes = append(v.Routes, cr)
 	}
 	if len(v.Routes) == 0 {
