@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -73,6 +74,19 @@ func TestStmtCacheKeepsReadsPrepared(t *testing.T) {
 			t.Fatalf("partnership 1: %+v (%v)", p, err)
 		}
 	}
+	// Readers at once, on several connections, while statements are
+	// prepared: each gets the right answer (and -race sees the cache).
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 5 {
+				if p, err := db.Partnership(sys, 1); err != nil || p.Name != "Partnership A" {
+					t.Errorf("partnership 1 at once: %+v (%v)", p, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
 	c := db.readStmts.Load()
 	if c == nil {
 		t.Fatal("no read statement cache after Migrate on SQLite")
