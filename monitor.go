@@ -34,11 +34,14 @@ func MonitorCategories() []MonitorCategory {
 	return append([]MonitorCategory(nil), monitorCategories[:]...)
 }
 
+// monitorCategoryWords are the categories' names as the Safer Internet
+// Centre and issue 18 write them, capitalised as headings: the one place
+// the review queue, the board report and a concern from a capture read them.
 var monitorCategoryWords = map[MonitorCategory]string{
-	"illegal": "illegal content", "bullying": "bullying", "cse_grooming": "child sexual exploitation and grooming",
-	"discrimination": "discrimination", "drugs": "drugs", "extremism": "extremism", "gambling": "gambling",
-	"pornography": "pornography", "self_harm": "self-harm", "suicide": "suicide",
-	"violence_weapons": "violence and weapons", "personal_info": "oversharing personal information",
+	"illegal": "Illegal content", "bullying": "Bullying", "cse_grooming": "Child sexual exploitation and grooming",
+	"discrimination": "Discrimination", "drugs": "Drugs", "extremism": "Extremism", "gambling": "Gambling",
+	"pornography": "Pornography", "self_harm": "Self-harm", "suicide": "Suicide",
+	"violence_weapons": "Violence and weapons", "personal_info": "Oversharing of personal information",
 }
 
 // Label is the words people read for the category, or the code itself.

@@ -1,7 +1,12 @@
 // Command captureload posts monitoring captures to a running Lifeguard
 // server through POST /api/v1/monitor/captures, from a number of
 // concurrent clients (devices), and reports captures per second and the
-// latency percentiles of the requests. Benchmarks only: it sends traffic
+// latency percentiles of the requests. With -rate it sends at that many
+// captures a second whatever the answers (open loop, as devices do: they do
+// not wait for each other), and measures each request from the moment it
+// was due, so a server that falls behind shows it in the percentiles rather
+// than slowing the load; without -rate each client sends its next request
+// as soon as the last is answered, which measures the most the server takes. Benchmarks only: it sends traffic
 // to the address it is given, which bench/captures.sh sets to loopback.
 package main
 
@@ -16,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,6 +67,7 @@ func main() {
 	n := flag.Int("n", 10000, "captures to post in all")
 	batch := flag.Int("batch", 1, "captures a request")
 	clients := flag.Int("c", 16, "concurrent clients")
+	rate := flag.Float64("rate", 0, "captures a second to send at, whatever the answers (0: as fast as answered)")
 	flag.Parse()
 	if *token == "" || *batch < 1 || *batch > 100 {
 		fmt.Fprintln(os.Stderr, "captureload: give -token, and -batch from 1 to 100")
@@ -72,6 +79,15 @@ func main() {
 	lat := make([][]time.Duration, *clients)
 	var wg sync.WaitGroup
 	start := time.Now()
+	// With a rate, request r is due at start + r*batch/rate; each client
+	// takes the next due request, waits for its time, and counts its
+	// latency from then.
+	var due func(first int64) time.Time
+	if *rate > 0 {
+		due = func(first int64) time.Time {
+			return start.Add(time.Duration(float64(first) / *rate * float64(time.Second)))
+		}
+	}
 	for c := range *clients {
 		wg.Go(func() {
 			for {
@@ -92,6 +108,10 @@ func main() {
 				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Authorization", "Bearer "+*token)
 				t0 := time.Now()
+				if due != nil {
+					t0 = due(first)
+					time.Sleep(time.Until(t0))
+				}
 				res, err := client.Do(req)
 				if err != nil {
 					failed.Add(k)
@@ -119,11 +139,29 @@ func main() {
 	}
 	pct := func(p float64) time.Duration { return all[min(len(all)-1, int(float64(len(all))*p))] }
 	sentN := int64(*n) - failed.Load()
-	fmt.Printf("sent %d captures (%d kept) in %d requests of %d in %.2fs with %d clients: %.0f captures per second; "+
-		"request p50 %.2f ms, p99 %.2f ms; failed %d\n",
-		sentN, matched.Load(), len(all), *batch, elapsed.Seconds(), *clients, float64(sentN)/elapsed.Seconds(),
-		float64(pct(0.50).Microseconds())/1000, float64(pct(0.99).Microseconds())/1000, failed.Load())
+	mode := "as fast as answered"
+	if *rate > 0 {
+		mode = fmt.Sprintf("open loop at %.0f a second, latency from when each was due", *rate)
+	}
+	fmt.Printf("sent %d captures (%d kept) in %d requests of %d in %.2fs with %d clients (%s): %.0f captures per second; "+
+		"request p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms; failed %d; load average %s\n",
+		sentN, matched.Load(), len(all), *batch, elapsed.Seconds(), *clients, mode, float64(sentN)/elapsed.Seconds(),
+		ms(pct(0.50)), ms(pct(0.90)), ms(pct(0.99)), ms(all[len(all)-1]), failed.Load(), loadAvg())
 	if failed.Load() > 0 {
 		os.Exit(1)
 	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }

@@ -6,6 +6,13 @@
 //
 //	go build -o /tmp/lifeguard ./cmd/lifeguard
 //	go run ./bench/monitor-eval -lifeguard /tmp/lifeguard
+//	go run ./bench/monitor-eval -lifeguard /tmp/lifeguard FILE...
+//
+// With no FILE it reads davidson.jsonl and cssrs.jsonl from -data. Given
+// files (any names, such as the held-back half), it reads those instead and
+// sorts each record by its category: hate, offensive_not_hate and neither
+// are scored as hate speech, self_harm_suicide as graded risk; a kind with no
+// records is left out of the report.
 //
 // The figures and what the errors were like are in bench/README.md. With
 // -errors N it prints up to N ids of each kind of error, for reading the
@@ -52,11 +59,15 @@ func main() {
 	bin := flag.String("lifeguard", "lifeguard", "the lifeguard binary to run")
 	errs := flag.Int("errors", 0, "print up to N ids of each kind of error")
 	flag.Parse()
+	files := flag.Args()
+	if len(files) == 0 {
+		files = []string{filepath.Join(*data, "davidson.jsonl"), filepath.Join(*data, "cssrs.jsonl")}
+	}
 	here := "bench/monitor-eval"
 	if _, err := os.Stat(filepath.Join(here, "profanity.txt")); err != nil {
 		here = "."
 	}
-	if err := run(*data, *bin, filepath.Join(here, "profanity.txt"), *errs, os.Stdout); err != nil {
+	if err := run(files, *bin, filepath.Join(here, "profanity.txt"), *errs, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "monitor-eval:", err)
 		os.Exit(1)
 	}
@@ -68,20 +79,23 @@ type system struct {
 	args []string
 }
 
-func run(dir, bin, profanity string, nerr int, w io.Writer) error {
+func run(files []string, bin, profanity string, nerr int, w io.Writer) error {
 	systems := []system{
 		{"Lifeguard baseline library", []string{"monitor", "scan"}},
 		{"plain profanity word list", []string{"monitor", "scan", "--no-baseline", "--list", profanity, "--list-category", "bullying", "--list-severity", "1"}},
 	}
-	dav, err := readRecords(filepath.Join(dir, "davidson.jsonl"))
-	if err != nil {
-		return err
+	var dav, cs []record
+	for _, f := range files {
+		d, c, err := readRecords(f)
+		if err != nil {
+			return err
+		}
+		dav, cs = append(dav, d...), append(cs, c...)
 	}
-	cs, err := readRecords(filepath.Join(dir, "cssrs.jsonl"))
-	if err != nil {
-		return err
+	if len(dav)+len(cs) == 0 {
+		return fmt.Errorf("no labelled records in %s", strings.Join(files, ", "))
 	}
-	fmt.Fprintf(w, "data: %s (davidson %d texts, cssrs %d users)\n\n", dir, len(dav), len(cs))
+	fmt.Fprintf(w, "data: %s (hate speech %d texts, graded risk %d users)\n\n", strings.Join(files, ", "), len(dav), len(cs))
 	for _, s := range systems {
 		dres, err := scan(bin, s.args, dav)
 		if err != nil {
@@ -94,9 +108,11 @@ func run(dir, bin, profanity string, nerr int, w io.Writer) error {
 		if s.name == systems[0].name {
 			fmt.Fprintf(w, "## %s\n\n", s.name)
 			report(w, nerr, dav, dres, cs, cres, []string{"discrimination"}, []string{"suicide", "self_harm"})
-			fmt.Fprintf(w, "### Davidson with extremism counted as hate too\n\n")
-			hateTable(w, dav, dres, []string{"discrimination", "extremism"}, []int{1})
-			fmt.Fprintln(w)
+			if len(dav) > 0 {
+				fmt.Fprintf(w, "### Davidson with extremism counted as hate too\n\n")
+				hateTable(w, dav, dres, []string{"discrimination", "extremism"}, []int{1})
+				fmt.Fprintln(w)
+			}
 		} else {
 			fmt.Fprintf(w, "## %s (any word counts as an alert, for every category)\n\n", s.name)
 			report(w, nerr, dav, dres, cs, cres, nil, nil)
@@ -105,23 +121,56 @@ func run(dir, bin, profanity string, nerr int, w io.Writer) error {
 	return nil
 }
 
-func readRecords(path string) ([]record, error) {
+// readRecords reads a labelled JSON Lines file and sorts its records by
+// category: hate speech (hate, offensive_not_hate, neither) and graded risk
+// (self_harm_suicide, with a severity of 0 or 2-5). A record it cannot
+// score stops it with the file, line and field.
+func readRecords(path string) (hate, risk []record, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
-	var out []record
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 1<<20), 1<<24)
-	for sc.Scan() {
+	for line := 1; sc.Scan(); line++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
 		var r record
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
-		out = append(out, r)
+		if problem := r.check(); problem != "" {
+			return nil, nil, fmt.Errorf("%s:%d: %s", path, line, problem)
+		}
+		if r.Category == "self_harm_suicide" {
+			risk = append(risk, r)
+		} else {
+			hate = append(hate, r)
+		}
 	}
-	return out, sc.Err()
+	return hate, risk, sc.Err()
+}
+
+// check names what keeps r from being scored, or returns "".
+func (r record) check() string {
+	switch {
+	case r.ID == "":
+		return "id is missing"
+	case r.Label != "positive" && r.Label != "negative":
+		return fmt.Sprintf("label %q: must be positive or negative", r.Label)
+	}
+	switch r.Category {
+	case "hate", "offensive_not_hate", "neither":
+		return ""
+	case "self_harm_suicide":
+		if r.Severity == nil || *r.Severity < 0 || *r.Severity > 5 {
+			return "severity: a self_harm_suicide record needs its grade, 0 to 5"
+		}
+		return ""
+	}
+	return fmt.Sprintf("category %q: must be hate, offensive_not_hate, neither or self_harm_suicide", r.Category)
 }
 
 // scan runs lifeguard monitor scan over the records and returns its results
@@ -180,6 +229,15 @@ func contains(s []string, x string) bool {
 }
 
 func report(w io.Writer, nerr int, dav []record, dres map[string]result, cs []record, cres map[string]result, hateCats, riskCats []string) {
+	if len(dav) > 0 {
+		reportHate(w, nerr, dav, dres, hateCats)
+	}
+	if len(cs) > 0 {
+		reportRisk(w, nerr, cs, cres, riskCats)
+	}
+}
+
+func reportHate(w io.Writer, nerr int, dav []record, dres map[string]result, hateCats []string) {
 	label := "any match"
 	if hateCats != nil {
 		label = strings.Join(hateCats, " or ")
@@ -214,8 +272,10 @@ func report(w io.Writer, nerr int, dav []record, dres map[string]result, cs []re
 			return r.Label != "positive" && grade(dres[r.ID], hateCats) > 0
 		}, dres)
 	}
+}
 
-	label = "any match"
+func reportRisk(w io.Writer, nerr int, cs []record, cres map[string]result, riskCats []string) {
+	label := "any match"
 	if riskCats != nil {
 		label = strings.Join(riskCats, " or ")
 	}

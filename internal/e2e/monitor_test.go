@@ -28,6 +28,12 @@ func TestCaptureQueueInChromium(t *testing.T) {
 		strings.Contains(text, "next round") {
 		t.Fatalf("the queue:\n%.1500s", text)
 	}
+	// Each card names its category in words, not the library's code.
+	var firstTitle, secondTitle string
+	b.run(chromedp.Text(first+" h2", &firstTitle, chromedp.ByQuery), chromedp.Text(second+" h2", &secondTitle, chromedp.ByQuery))
+	if !strings.Contains(firstTitle, "Suicide") && !strings.Contains(firstTitle, "Self-harm") || !strings.Contains(secondTitle, "Bullying") {
+		t.Errorf("the cards' titles: %q, %q", firstTitle, secondTitle)
+	}
 	var marked string
 	b.run(chromedp.Text(first+" mark", &marked, chromedp.ByQuery))
 	if !strings.EqualFold(marked, "kill myself") {

@@ -38,7 +38,7 @@ func (b *builder) monitoring() (Section, error) {
 			"by the category of the most severe match. A capture is not a concern: the safeguarding lead reviews it.",
 		RowHead: "Category", Columns: []string{"Captures"}, Chart: "bars"}
 	for i, c := range cats {
-		t.Rows = append(t.Rows, Row{Key: string(c), Label: title(c.Label()), Cells: figures(cells[i])})
+		t.Rows = append(t.Rows, Row{Key: string(c), Label: c.Label(), Cells: figures(cells[i])})
 	}
 	t.Totals = &Row{Key: "total", Label: "Total", Cells: figures(total)}
 	return Section{ID: "monitoring", Title: "Monitoring", Tables: []Table{t}}, nil

@@ -84,6 +84,10 @@ type DB struct {
 	// stmts keeps the write connection's statements prepared, on SQLite
 	// once migrated; nil on PostgreSQL and before Migrate (stmt_cache.go).
 	stmts atomic.Pointer[stmtCache]
+	// readStmts keeps the read pool's statements prepared, on SQLite once
+	// migrated: every API call reads its token, and a capture its
+	// organisation's settings, with the same few statements.
+	readStmts atomic.Pointer[stmtCache]
 }
 
 // Open opens the PostgreSQL database at cfg.DSN, waiting for the server
@@ -157,6 +161,9 @@ func createPrivate(path string) error {
 func (db *DB) Close() error {
 	db.writer.shutdown()
 	if c := db.stmts.Load(); c != nil {
+		c.close()
+	}
+	if c := db.readStmts.Load(); c != nil {
 		c.close()
 	}
 	return errors.Join(db.read.Close(), db.write.Close())
@@ -294,12 +301,21 @@ func (db *DB) inRead(ctx context.Context, op string, fn func(*tx) error) error {
 
 func (db *DB) inTx(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, op string, fn func(*tx) error) error {
 	name := "read" // the write pool's transactions are the writer's
+	var stmts *stmtCache
+	if pool == db.read {
+		// Prepared before the transaction begins: preparing takes a
+		// connection of the pool for a moment, which must not be done
+		// while holding one.
+		if stmts = db.readStmts.Load(); stmts != nil {
+			stmts.prepare(ctx)
+		}
+	}
 	stx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		db.metrics.Load().tx(name, "error")
 		return db.fail(op, err)
 	}
-	if err := fn(&tx{tx: stx, d: db.d}); err != nil {
+	if err := fn(&tx{tx: stx, d: db.d, stmts: stmts}); err != nil {
 		stx.Rollback()
 		db.metrics.Load().tx(name, "rollback")
 		return db.fail(op, err)

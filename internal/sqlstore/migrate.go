@@ -141,6 +141,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 			if db.d.name == "sqlite" && db.stmts.Load() == nil {
 				db.stmts.CompareAndSwap(nil, newStmtCache(db.write))
 			}
+			if db.d.name == "sqlite" && db.readStmts.Load() == nil {
+				db.readStmts.CompareAndSwap(nil, newStmtCache(db.read))
+			}
 			return nil
 		}
 		db.log.Info("schema migrated", slog.Int("version", applied.version), slog.String("migration", applied.name))

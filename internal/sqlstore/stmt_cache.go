@@ -6,7 +6,9 @@ import (
 	"sync"
 )
 
-// stmtCache keeps the write connection's statements prepared, on SQLite.
+// stmtCache keeps a pool's statements prepared, on SQLite: the write
+// connection's, and the read pool's (each read connection prepares a
+// statement the first time it runs it, through the same *sql.Stmt).
 // modernc.org/sqlite parses a statement's text every time it is run unless
 // it was prepared, and the store's writes run the same statements over and
 // over: the report counts of every change to a concern (addReportCounts)
@@ -22,6 +24,7 @@ type stmtCache struct {
 	pool    *sql.DB
 	stmts   map[string]*sql.Stmt
 	pending map[string]bool
+	closed  bool
 }
 
 // maxCachedStmts bounds the cache: the store's statements are a few
@@ -47,19 +50,36 @@ func (c *stmtCache) get(q string) *sql.Stmt {
 	return nil
 }
 
-// prepare prepares the statements seen since the last batch. Called by
-// the writer outside any transaction. A statement that does not prepare
-// (a table the next migration creates) is left to be parsed each time.
+// prepare prepares the statements seen since the last batch (on the write
+// pool) or the last read (on the read pool). Called outside any
+// transaction of the pool, since preparing takes one of its connections; the
+// lock is not held while preparing, so that other readers go on finding
+// their statements meanwhile. A statement that does not prepare (a table
+// the next migration creates) is left to be parsed each time.
 func (c *stmtCache) prepare(ctx context.Context) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	if len(c.pending) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	qs := make([]string, 0, len(c.pending))
 	for q := range c.pending {
+		qs = append(qs, q)
 		delete(c.pending, q)
+	}
+	c.mu.Unlock()
+	for _, q := range qs {
 		s, err := c.pool.PrepareContext(ctx, q)
 		if err != nil {
 			continue
 		}
-		c.stmts[q] = s
+		c.mu.Lock()
+		if c.closed {
+			s.Close()
+		} else {
+			c.stmts[q] = s
+		}
+		c.mu.Unlock()
 	}
 }
 
@@ -67,6 +87,7 @@ func (c *stmtCache) prepare(ctx context.Context) {
 func (c *stmtCache) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.closed = true
 	for q, s := range c.stmts {
 		s.Close()
 		delete(c.stmts, q)
