@@ -278,6 +278,10 @@ type SubjectAccessStore interface {
 	// SubjectAccessReminders lists the open requests of the DSL's
 	// organisation due within AccessWarningDays of today, or past due.
 	SubjectAccessReminders(ctx context.Context, today Date) ([]SubjectAccess, error)
+	// RequestStaff lists the members of staff a request may be about:
+	// the DSL's organisation's, the administrator's partnership's (id,
+	// name, organisation and role only).
+	RequestStaff(ctx context.Context) ([]User, error)
 
 	DataRightsStore
 }

@@ -326,3 +326,34 @@ func (db *DB) SubjectAccessReminders(ctx context.Context, today lifeguard.Date) 
 	}
 	return out, nil
 }
+
+// RequestStaff lists the users a request may be about, by name.
+func (db *DB) RequestStaff(ctx context.Context) ([]lifeguard.User, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	where, args, err := dataRightsScope(a)
+	if err != nil {
+		return nil, err
+	}
+	out := []lifeguard.User{}
+	err = db.inRead(ctx, "request staff", func(tx *tx) error {
+		return each(ctx, tx, `SELECT u.id, u.name, u.organisation_id, u.role FROM users u
+			JOIN organisations o ON o.id = u.organisation_id WHERE `+where+` AND u.role NOT IN ('filter', 'monitor')
+			ORDER BY u.name, u.id LIMIT ?`, append(args, lifeguard.MaxRequestHistory), func(scan func(...any) error) error {
+			var u lifeguard.User
+			var role string
+			if err := scan(&u.ID, &u.Name, &u.OrganisationID, &role); err != nil {
+				return err
+			}
+			u.Role = lifeguard.Role(role)
+			out = append(out, u)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -393,7 +393,11 @@ func (g *gatherer) chronology() error {
 	var entries []lifeguard.BundleItem
 	add := func(at int64, kind string, concern *int64, summary string, actor sql.NullInt64, role sql.NullString, id int64) {
 		t := fromMicros(at)
-		entries = append(entries, lifeguard.BundleItem{Section: "chronology", Title: kind, At: &t, Text: summary})
+		title := strings.ReplaceAll(kind, "_", " ")
+		if title != "" {
+			title = strings.ToUpper(title[:1]) + title[1:]
+		}
+		entries = append(entries, lifeguard.BundleItem{Section: "chronology", Title: title, At: &t, Text: summary})
 		g.by = append(g.by, 0)
 	}
 	if _, err := chronologyConcerns(g.ctx, g.tx, g.s.ChildID, add); err != nil {

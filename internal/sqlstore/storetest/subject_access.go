@@ -67,6 +67,10 @@ func dataRightsCases() []accessCase {
 			_, err := f.db.SubjectAccess(ctx, f.accessRequestID(ctx, tg.child))
 			return err
 		}},
+		{"RequestStaff", lists, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.RequestStaff(ctx)
+			return err
+		}},
 		{"SubjectAccesses", lists, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.SubjectAccesses(ctx)
 			return err
