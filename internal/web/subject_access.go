@@ -480,3 +480,17 @@ func kindLabel(k string) string {
 	}
 	return "Member of staff"
 }
+
+// accessReminders lists the requests the inbox reminds the DSL of: open,
+// and due within lifeguard.AccessWarningDays or past due.
+func (wb *Web) accessReminders(r *http.Request) ([]accessRow, error) {
+	ss, err := wb.cfg.Stores.Rights.SubjectAccessReminders(r.Context(), wb.todayHere())
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]accessRow, len(ss))
+	for i, s := range ss {
+		rows[i] = wb.accessRowOf(s)
+	}
+	return rows, nil
+}
