@@ -276,12 +276,12 @@ func (g *gatherer) staff() (string, error) {
 func (g *gatherer) concernsWhere(where string, args ...any) error {
 	ctx, tx := g.ctx, g.tx
 	type row struct {
-		id                int64
-		reported, closed  sql.NullInt64
-		reporter          sql.NullInt64
-		facts, types      string
-		outcome, summary  sql.NullString
-		status, erasedTag string
+		id               int64
+		reported, closed sql.NullInt64
+		reporter         sql.NullInt64
+		facts, types     string
+		outcome, summary sql.NullString
+		status           string
 	}
 	var rows []row
 	if err := each(ctx, tx, `SELECT c.id, c.reported_at, c.reporter_id, c.status, c.facts, c.types, c.closed_at,
