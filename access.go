@@ -102,6 +102,15 @@ const (
 	OpReadRetention Op = "see what falls due for erasure"
 )
 
+// A person's rights over their data (issue 19, h-sar): subject access,
+// rectification and erasure on request. An administrator may record and
+// follow requests about staff; only the organisation's DSL reads the
+// records gathered, redacts, discloses and decides.
+const (
+	OpStartDataRights Op = "record and follow requests for access to, correction or erasure of a person's data"
+	OpWorkDataRights  Op = "gather, redact and disclose a person's records, and decide corrections and erasures"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -120,6 +129,7 @@ func Ops() []Op {
 		OpSignInProviders,
 		OpReadPolicies, OpKeepPolicies, OpAcknowledge, OpRecordAgreements, OpReadAgreements,
 		OpSetLegalHold, OpReadRetention,
+		OpStartDataRights, OpWorkDataRights,
 	}
 }
 
@@ -262,6 +272,10 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, no, no, no, no}, true
 	case OpReadRetention: // kinds, ids and dates, never a name or text
 		return rule{no, no, no, no, part, no}, true
+	case OpStartDataRights: // an administrator: requests about staff of the partnership
+		return rule{no, org, no, no, part, no}, true
+	case OpWorkDataRights:
+		return rule{no, org, no, no, no, no}, true
 	}
 	return rule{}, false
 }

@@ -54,6 +54,9 @@ type API struct {
 	// version is refused every endpoint but recording a concern and /me
 	// until they acknowledge it on the pages (owesAgreement).
 	Policies lifeguard.PolicyStore
+	// Rights are requests about a person's data (subject_access.go);
+	// without them those endpoints answer 404.
+	Rights lifeguard.SubjectAccessStore
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -161,6 +164,19 @@ func (a *API) Routes(mux *http.ServeMux) {
 
 	// Anything else under /api/, the API's whole mount, answers in JSON,
 	// not with the mux's text.
+	// A person's requests about their data (subject_access.go).
+	mux.Handle("GET /api/v1/subject-access", a.handle(a.subjectAccesses))
+	mux.Handle("POST /api/v1/subject-access", a.handle(a.startSubjectAccess))
+	mux.Handle("GET /api/v1/subject-access/{id}", a.handle(a.getSubjectAccess))
+	mux.Handle("POST /api/v1/subject-access/{id}/extend", a.handle(a.extendSubjectAccess))
+	mux.Handle("GET /api/v1/subject-access/{id}/bundle", a.handle(a.subjectAccessBundle(false)))
+	mux.Handle("PUT /api/v1/subject-access/{id}/redactions", a.handle(a.setRedactions))
+	mux.Handle("POST /api/v1/subject-access/{id}/disclosure", a.handle(a.subjectAccessBundle(true)))
+	mux.Handle("GET /api/v1/data-requests", a.handle(a.dataRequests))
+	mux.Handle("POST /api/v1/data-requests", a.handle(a.recordDataRequest))
+	mux.Handle("GET /api/v1/data-requests/{id}", a.handle(a.getDataRequest))
+	mux.Handle("POST /api/v1/data-requests/{id}/decision", a.handle(a.decideDataRequest))
+
 	mux.Handle("/api/", a.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return lifeguard.Errorf(lifeguard.ENOTFOUND, "There is no API endpoint %s %s.", r.Method, r.URL.Path)
 	}))

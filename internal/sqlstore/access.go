@@ -526,3 +526,9 @@ func checkPlanAction(a *lifeguard.Actor, write bool, p, owner int64) error {
 	}
 	return nil
 }
+
+// A person's rights over their data (subject_access.go, rectification.go).
+var (
+	_ lifeguard.SubjectAccessStore = (*DB)(nil)
+	_ lifeguard.DataRightsStore    = (*DB)(nil)
+)

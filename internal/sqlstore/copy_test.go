@@ -291,6 +291,19 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	must(err)
 	_, err = db.SetLegalHold(asDSL, lifeguard.NewLegalHold{ConcernID: c4.ID, Reason: "Police investigation."})
 	must(err)
+	// A person's rights over their data: a subject access request with a
+	// redaction chosen, a request to correct decided.
+	sar, err := db.StartSubjectAccess(asDSL, lifeguard.NewSubjectAccess{Subject: lifeguard.SubjectStaff, UserID: staff.ID,
+		Requester: lifeguard.RequesterSelf, RequesterName: "The member of staff", ReceivedOn: lifeguard.DateOf(now),
+		Verified: lifeguard.CheckKnownInPerson})
+	must(err)
+	must(db.SetRedactions(asDSL, sar.ID, []lifeguard.Redaction{{Key: "staff:a colleague", Redact: true}}))
+	dr, err := db.RecordDataRequest(asDSL, lifeguard.NewDataRequest{Kind: lifeguard.RequestErase, Target: lifeguard.TargetConcern,
+		ConcernID: c4.ID, Requester: lifeguard.RequesterParent, RequesterName: "A parent", ReceivedOn: lifeguard.DateOf(now),
+		Reason: "Please delete it."})
+	must(err)
+	_, err = db.DecideDataRequest(asDSL, dr.ID, lifeguard.DataDecision{Outcome: lifeguard.OutcomeRefused, Reason: "Kept by law."})
+	must(err)
 	must(db.StartSignIn(ctx, lifeguard.SignInStart{StateHash: []byte("state"), ProviderID: prov.ID,
 		BrowserHash: []byte("browser"), Nonce: "n", Verifier: "v", ExpiresAt: now.Add(time.Hour)}, now))
 }

@@ -36,6 +36,9 @@ type inboxView struct {
 	Types     []lifeguard.ConcernTypeInfo
 	Items     []inboxItem
 	Reminders []reminderItem
+	// AccessDue are the subject access requests due within a week or
+	// overdue (subject_access.go): shown until they are answered.
+	AccessDue []accessRow
 	New       int
 	// Next is the address of the next page; First that of the first page
 	// when this is a later one.
@@ -150,6 +153,9 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 	v.AllURL = wb.inboxURL(mine, "")
 	if f.Cursor == "" {
 		if v.Reminders, err = wb.reminders(r); err != nil {
+			return err
+		}
+		if v.AccessDue, err = wb.accessReminders(r); err != nil {
 			return err
 		}
 	}

@@ -103,6 +103,22 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/sign-in", wb.signedIn(wb.providersPage))
 	mux.Handle("GET /admin/retention", wb.signedIn(wb.retentionPage))
 	mux.Handle("GET /admin/retention.csv", wb.signedIn(wb.retentionCSV))
+
+	// A person's requests about their data (subject_access.go, rectification.go).
+	mux.Handle("GET /data-rights", wb.signedIn(wb.dataRightsPage))
+	mux.Handle("GET /subject-access/new", wb.signedIn(wb.subjectAccessNew))
+	mux.Handle("POST /subject-access", wb.signedIn(wb.subjectAccessCreate))
+	mux.Handle("GET /subject-access/{id}", wb.signedIn(wb.subjectAccessPage))
+	mux.Handle("POST /subject-access/{id}/redactions", wb.signedIn(wb.saveRedactions))
+	mux.Handle("POST /subject-access/{id}/extend", wb.signedIn(wb.extendSubjectAccess))
+	mux.Handle("GET /subject-access/{id}/print", wb.signedIn(wb.subjectAccessPrint))
+	mux.Handle("GET /subject-access/{id}/print.css", wb.signedIn(wb.subjectAccessPrintCSS))
+	mux.Handle("GET /subject-access/{id}/bundle.json", wb.signedIn(wb.subjectAccessJSON))
+	mux.Handle("GET /data-requests/new", wb.signedIn(wb.dataRequestNew))
+	mux.Handle("POST /data-requests", wb.signedIn(wb.dataRequestCreate))
+	mux.Handle("GET /data-requests/{id}", wb.signedIn(wb.dataRequestPage))
+	mux.Handle("POST /data-requests/{id}/decision", wb.signedIn(wb.decideDataRequest))
+	mux.Handle("GET /data-requests/{id}/letter", wb.signedIn(wb.dataRequestLetter))
 	mux.Handle("POST /admin/sign-in", wb.signedIn(wb.saveProvider))
 	mux.Handle("POST /admin/sign-in/{id}/remove", wb.signedIn(wb.removeProvider))
 

@@ -127,6 +127,8 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"DirectoryVersions", testDirectoryVersions},
 		{"Retention", testRetention},
 		{"RetentionInputs", testRetentionInputs},
+		{"SubjectAccess", testSubjectAccess},
+		{"DataRequests", testDataRequests},
 		{"MaliciousAllegation", testMaliciousAllegation},
 	}
 	for _, tt := range tests {

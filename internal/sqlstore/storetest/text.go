@@ -47,6 +47,54 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 		return event(n, now(), "10.0.0.7", "games", "bad.example")
 	}
 	return []textCase{
+		// A person's rights over their data (subject_access.go, h-sar).
+		{"subject access requester", "requester_name", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			in := staffAccess(f, f.staff.ID)
+			in.RequesterName = s
+			_, err := f.db.StartSubjectAccess(as(ctx, f.dsl), in)
+			return err
+		}},
+		{"subject access verified note", "verified_note", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			in := staffAccess(f, f.staff.ID)
+			in.VerifiedNote = s
+			_, err := f.db.StartSubjectAccess(as(ctx, f.dsl), in)
+			return err
+		}},
+		{"subject access subject", "subject", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			in := staffAccess(f, f.staff.ID)
+			in.Subject = lifeguard.DataSubject(s)
+			_, err := f.db.StartSubjectAccess(as(ctx, f.dsl), in)
+			return err
+		}},
+		{"subject access extension", "reason", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.ExtendSubjectAccess(as(ctx, f.dsl), 1, s)
+			return err
+		}},
+		{"subject access redaction", "redactions[0].key", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			return f.db.SetRedactions(as(ctx, f.dsl), 1, []lifeguard.Redaction{{Key: "staff:" + s}})
+		}},
+		{"data request value", "value", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			in := identityRequest(f, w.tg.child)
+			in.Value = s
+			_, err := f.db.RecordDataRequest(as(ctx, f.dsl), in)
+			return err
+		}},
+		{"data request reason", "reason", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			in := identityRequest(f, w.tg.child)
+			in.Reason = s
+			_, err := f.db.RecordDataRequest(as(ctx, f.dsl), in)
+			return err
+		}},
+		{"data request field", "field", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			in := identityRequest(f, w.tg.child)
+			in.Field = s
+			_, err := f.db.RecordDataRequest(as(ctx, f.dsl), in)
+			return err
+		}},
+		{"data decision reason", "reason", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.DecideDataRequest(as(ctx, f.dsl), 1, lifeguard.DataDecision{Outcome: lifeguard.OutcomeRefused, Reason: s})
+			return err
+		}},
 		// The partnership's directory (directory.go).
 		{"directory document", "document", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.SaveDirectoryVersion(as(ctx, f.officer), 0, 0, "name: "+s+"\nversion: x\n", "a summary")

@@ -1,0 +1,241 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/lifeguard-scp/lifeguard"
+)
+
+// A person's requests about their data (docs/api.md, "Subject access"):
+// subject access requests with their bundle, the redaction choices and
+// the disclosure; requests to correct or erase with the DSL's decision
+// and the letter. The store decides who may do what and journals it.
+
+func (a *API) rights() (lifeguard.SubjectAccessStore, error) {
+	if a.Rights == nil {
+		return nil, lifeguard.Errorf(lifeguard.ENOTFOUND, "This server keeps no requests about personal data.")
+	}
+	return a.Rights, nil
+}
+
+type subjectAccessList struct {
+	Requests []lifeguard.SubjectAccess `json:"requests"`
+}
+
+func (a *API) subjectAccesses(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.rights()
+	if err != nil {
+		return err
+	}
+	list, err := s.SubjectAccesses(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, subjectAccessList{Requests: list})
+	return nil
+}
+
+func (a *API) startSubjectAccess(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.rights()
+	if err != nil {
+		return err
+	}
+	var in lifeguard.NewSubjectAccess
+	if err := decodeInto(w, r, &in); err != nil {
+		return err
+	}
+	x, err := s.StartSubjectAccess(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, x)
+	return nil
+}
+
+func (a *API) getSubjectAccess(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.rights()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	x, err := s.SubjectAccess(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, x)
+	return nil
+}
+
+type extendBody struct {
+	Reason string `json:"reason"`
+}
+
+func (a *API) extendSubjectAccess(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.rights()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in extendBody
+	if err := decodeInto(w, r, &in); err != nil {
+		return err
+	}
+	x, err := s.ExtendSubjectAccess(r.Context(), id, in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, x)
+	return nil
+}
+
+// subjectAccessBundle is GET .../bundle (for the DSL to review, with the
+// names to redact) and POST .../disclosure (the copy for the person, the
+// redactions applied, journalled as a disclosure).
+func (a *API) subjectAccessBundle(disclose bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		s, err := a.rights()
+		if err != nil {
+			return err
+		}
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		b, err := s.SubjectAccessBundle(r.Context(), id, disclose)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, b)
+		return nil
+	}
+}
+
+type redactionsBody struct {
+	Redactions []lifeguard.Redaction `json:"redactions"`
+}
+
+func (a *API) setRedactions(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.rights()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in redactionsBody
+	if err := decodeInto(w, r, &in); err != nil {
+		return err
+	}
+	if err := s.SetRedactions(r.Context(), id, in.Redactions); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// dataRequestBody is a request to correct or erase with the text of the
+// letter that answers it.
+type dataRequestBody struct {
+	*lifeguard.DataRequest
+	Letter string `json:"letter"`
+}
+
+func (a *API) withLetter(r *http.Request, d *lifeguard.DataRequest) (dataRequestBody, error) {
+	o, err := a.Orgs.Organisation(r.Context(), d.OrganisationID)
+	if err != nil {
+		return dataRequestBody{}, err
+	}
+	return dataRequestBody{DataRequest: d, Letter: d.Letter(o.Name)}, nil
+}
+
+type dataRequestList struct {
+	Requests []lifeguard.DataRequest `json:"requests"`
+}
+
+func (a *API) dataRequests(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.rights()
+	if err != nil {
+		return err
+	}
+	list, err := s.DataRequests(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, dataRequestList{Requests: list})
+	return nil
+}
+
+func (a *API) recordDataRequest(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.rights()
+	if err != nil {
+		return err
+	}
+	var in lifeguard.NewDataRequest
+	if err := decodeInto(w, r, &in); err != nil {
+		return err
+	}
+	x, err := s.RecordDataRequest(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	body, err := a.withLetter(r, x)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, body)
+	return nil
+}
+
+func (a *API) getDataRequest(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.rights()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	x, err := s.DataRequest(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	body, err := a.withLetter(r, x)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
+
+func (a *API) decideDataRequest(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.rights()
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in lifeguard.DataDecision
+	if err := decodeInto(w, r, &in); err != nil {
+		return err
+	}
+	x, err := s.DecideDataRequest(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	body, err := a.withLetter(r, x)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, body)
+	return nil
+}
