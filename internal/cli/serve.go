@@ -207,6 +207,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		jobs.Reminders(db, jobs.ReminderWarn, clock.Now, logger),
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
 		jobs.PolicyReviews(db, proc.Calendar().Location(), clock.Now, logger),
+		jobs.TrainingReminders(db, proc.Calendar().Location(), clock.Now, logger),
 		jobs.FilterRetention(db, *retention, clock.Now, logger),
 		jobs.CaptureRetention(db, clock.Now, logger),
 		jobs.Erasure(db, schedule, jobs.ErasureBatch, clock.Now, logger),

@@ -128,6 +128,8 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Retention", testRetention},
 		{"RetentionInputs", testRetentionInputs},
 		{"MaliciousAllegation", testMaliciousAllegation},
+		{"Consents", testConsents},
+		{"Training", testTraining},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
