@@ -64,7 +64,7 @@ func TestConsentTrainingEndpointsWork(t *testing.T) {
 	for body, field := range map[string]string{
 		fmt.Sprintf(`{"consents":[{"child_id":%d,"kind":"images_website","given":true,"on":"31/12/2026"}]}`, child): "consents[0].on",
 		fmt.Sprintf(`{"consents":[{"child_id":%d,"kind":"images_website","on":%q}]}`, child, today):                 "consents[0].given",
-		fmt.Sprintf(`{"consents":[{"child_id":%d,"kind":"tv","given":true,"on":%q}]}`, child, today):                 "consents[0].kind",
+		fmt.Sprintf(`{"consents":[{"child_id":%d,"kind":"tv","given":true,"on":%q}]}`, child, today):                "consents[0].kind",
 	} {
 		if r := f.call("dsl", "POST", "/consents", "/consents", body); r.status != 422 || !strings.Contains(string(r.body), field) {
 			t.Errorf("%s: %d %s", body, r.status, r.body)
