@@ -56,6 +56,10 @@ type Stores struct {
 	Directory lifeguard.DirectoryStore
 	// Retention is what falls due for erasure (issue 19).
 	Retention lifeguard.RetentionEraser
+	// Consents and Training are parents' consents and staff training
+	// (issue 17: consent.go, training.go).
+	Consents lifeguard.ConsentStore
+	Training lifeguard.TrainingStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -84,6 +88,8 @@ func (s Stores) missing() string {
 		{"Policies", s.Policies != nil},
 		{"Directory", s.Directory != nil},
 		{"Retention", s.Retention != nil},
+		{"Consents", s.Consents != nil},
+		{"Training", s.Training != nil},
 	} {
 		if !st.set {
 			return st.name
