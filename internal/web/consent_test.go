@@ -108,3 +108,38 @@ func TestTrainingPages(t *testing.T) {
 		t.Error("staff see another's training")
 	}
 }
+
+// TestAuditShowsConsentTrainingFigures shows the training in date beside
+// aspect E1 and the image consents beside L6, with the level they
+// suggest, to the manager and to the partnership (counts only).
+func TestAuditShowsConsentTrainingFigures(t *testing.T) {
+	f := newAuditFixture(t)
+	au, err := f.db.StartAudit(f.ctx("manager"), f.fw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/audits/" + strconv.FormatInt(au.ID, 10) + "/strands/"
+	p := f.get("manager", base+"E")
+	checkPage(t, p)
+	mustContain(t, p, "From the registers now: training in date: 0 of ", "Suggested level: <strong>1 Not in place</strong>")
+	if _, err := f.db.RecordTraining(f.ctx("staff"), lifeguard.NewTraining{Type: lifeguard.TrainingSafeguarding, Course: "Level 1",
+		Provider: "In house", CompletedOn: lifeguard.DateOf(f.clock.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.RecordTraining(f.ctx("staff"), lifeguard.NewTraining{Type: lifeguard.TrainingOnlineSafety, Course: "Update",
+		Provider: "In house", CompletedOn: lifeguard.DateOf(f.clock.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	p = f.get("officer", base+"E")
+	checkPage(t, p)
+	mustContain(t, p, "training in date: 1 of ", "Suggests: 2 Developing")
+	p = f.get("manager", base+"L")
+	mustContain(t, p, "No children on the register yet")
+	if _, err := f.db.ImportChildren(f.ctx("dsl"), lifeguard.ChildImport{OrganisationID: f.orgA.ID, Fields: []string{"upn", "legal_surname"},
+		Lines: []lifeguard.ChildImportLine{{Line: 2, Identity: lifeguard.ChildIdentity{UPN: upn(950), LegalSurname: "Dale"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	p = f.get("manager", base+"L")
+	mustContain(t, p, "image consents recorded: 0 of 1 children on roll; 1 with no image consent given.",
+		"Suggested level: <strong>1 Not in place</strong>")
+}
