@@ -75,6 +75,10 @@ type Stores struct {
 	// Retention, when set, seeds child protection files falling due
 	// (retention.go) and works out every retention date.
 	Retention lifeguard.RetentionEraser
+	// Consents and Training, when set, seed parents' consents and staff
+	// training (consents.go).
+	Consents lifeguard.ConsentStore
+	Training lifeguard.TrainingStore
 }
 
 // AccountMarker records users as demo accounts, by id.
@@ -461,6 +465,9 @@ func seedStories(ctx context.Context, s Stores, clock *Clock, passwordHash strin
 	}
 	if err := seedRegisters(ctx, s, clock, named["partnership@demo.test"], managers, orgByName, children, now); err != nil {
 		return n, fmt.Errorf("demo registers: %w", err)
+	}
+	if err := seedConsents(ctx, s, clock, managers, orgByName, now); err != nil {
+		return n, fmt.Errorf("demo consents and training: %w", err)
 	}
 	return n, nil
 }
