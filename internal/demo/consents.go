@@ -16,7 +16,7 @@ import (
 // only (no image may be published), and one in seven had press consent
 // withdrawn last month, so every class's do-not-photograph list has names
 // on it. Every member of staff has training on record: most in date, one
-// in five due within the month, one in seven overdue, and a DSL whose
+// in four overdue, one in five due within the month, and a DSL whose
 // yearly refresher has lapsed.
 func seedConsents(ctx context.Context, s Stores, clock *Clock, managers map[string]*lifeguard.User,
 	orgs map[string]*lifeguard.Organisation, now time.Time) error {
@@ -69,12 +69,12 @@ func seedConsents(ctx context.Context, s Stores, clock *Clock, managers map[stri
 			}
 			j++
 			// How long ago the yearly training was done: most within the
-			// year, one in five about to run out, one in seven overdue.
+			// year, one in four overdue, one in five about to run out.
 			ago := func(k int) lifeguard.Date {
 				switch {
-				case j%7 == 0:
+				case j%4 == 2:
 					return day(13, k)
-				case j%5 == 0:
+				case j%5 == 4:
 					return day(11, 20-k)
 				}
 				return day(1+(j+k)%8, j%25)
