@@ -9,7 +9,7 @@ import (
 // and online-safety training, with the course, the provider and the date
 // completed. Whether a member of staff is in date is worked out from the
 // rules of their role (TrainingRules), the one place the periods are
-// written; docs/training.md says where they come from.
+// written; docs/consents-and-training.md says where they come from.
 
 // TrainingType is a kind of training.
 type TrainingType string
@@ -32,7 +32,7 @@ type TrainingRule struct {
 }
 
 // TrainingRules are the rules of Keeping children safe in education (DfE,
-// 2024), Part two and Annex C (docs/training.md): every member of staff
+// 2024), Part two and Annex C (docs/consents-and-training.md): every member of staff
 // is trained in safeguarding, online safety included, at induction and
 // updated at least once a year; the designated safeguarding lead and their
 // deputies take the lead's full training at least every two years and
