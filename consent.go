@@ -93,10 +93,12 @@ type ConsentChange struct {
 }
 
 // ConsentGroup chooses a class from the register: a registration group,
-// or a year group; neither is every child on roll.
+// or a year group; neither is every child on roll. ChildID narrows it to
+// one child (a child's own page).
 type ConsentGroup struct {
 	RegGroup  string `json:"reg_group,omitempty"`
 	YearGroup string `json:"year_group,omitempty"`
+	ChildID   int64  `json:"child_id,omitempty"`
 }
 
 // ChildConsents is one row of a class's consent list: a child on roll and

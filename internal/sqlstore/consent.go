@@ -157,6 +157,10 @@ func classChildren(ctx context.Context, tx *tx, org int64, g lifeguard.ConsentGr
 		q += ` AND c.year_group = ?`
 		args = append(args, g.YearGroup)
 	}
+	if g.ChildID != 0 {
+		q += ` AND c.id = ?`
+		args = append(args, g.ChildID)
+	}
 	q += ` ORDER BY c.reg_group, c.legal_surname, c.legal_forename, c.id`
 	out := []lifeguard.ChildConsents{}
 	at := map[int64]int{}

@@ -224,18 +224,19 @@ func (wb *Web) showConsentRecord(w http.ResponseWriter, r *http.Request, status 
 			}
 			v.History = append(v.History, h)
 		}
-		all, err := wb.cfg.Stores.Consents.ConsentList(r.Context(), lifeguard.ConsentGroup{})
+		one, err := wb.cfg.Stores.Consents.ConsentList(r.Context(), lifeguard.ConsentGroup{ChildID: child})
 		if err != nil {
 			return err
 		}
-		for _, c := range all {
-			if c.ChildID == child {
-				v.Rows = consentRows([]lifeguard.ChildConsents{c}, typed)
-				v.ChildName = c.Name
-			}
+		if len(one) == 1 {
+			v.Rows = consentRows(one, typed)
+			v.ChildName = one[0].Name
 		}
-		if v.ChildName == "" && len(hist) == 0 {
+		switch {
+		case v.ChildName == "" && len(hist) == 0:
 			return errNoPage
+		case v.ChildName == "":
+			v.ChildName = "a child no longer on roll" // the history stays; nothing more is recorded
 		}
 		v.Back = "/consents/children/" + strconv.FormatInt(child, 10)
 		title = "Consents: " + v.ChildName
