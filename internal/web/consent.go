@@ -144,7 +144,7 @@ func (wb *Web) consentsCSV(w http.ResponseWriter, r *http.Request) error {
 
 // consentCell is one child's choice for one kind on the class list.
 type consentCell struct {
-	Name, ID, Label, State, Chosen string
+	Name, ID, Kind, Label, State, Chosen string
 }
 
 type consentRow struct {
@@ -183,7 +183,7 @@ func consentRows(list []lifeguard.ChildConsents, typed url.Values) []consentRow 
 			ChildURL: "/consents/children/" + strconv.FormatInt(c.ChildID, 10)}
 		for _, k := range lifeguard.ConsentKinds() {
 			name := "c-" + strconv.FormatInt(c.ChildID, 10) + "-" + string(k)
-			row.Cells = append(row.Cells, consentCell{Name: name, ID: name, Label: k.Label() + ", " + c.Name,
+			row.Cells = append(row.Cells, consentCell{Name: name, ID: name, Kind: k.Label(), Label: k.Label() + ", " + c.Name,
 				State: consentStateWords[c.States[k]], Chosen: typed.Get(name)})
 		}
 		rows = append(rows, row)
