@@ -96,6 +96,21 @@ const (
 	OpReadAgreements   Op = "see who has agreed to an agreement"
 )
 
+// Consents and staff training (issue 17, h-consents). Consents name
+// children, so they stay inside the organisation: its managers and DSLs
+// record and read them; every member of its staff reads a class's
+// do-not-photograph list, which holds names and a flag, nothing about any
+// concern. Staff record and read their own training; managers and DSLs
+// their organisation's; the partnership reads counts only
+// (TrainingCoverage, read as the audits and the board report are).
+const (
+	OpRecordConsents Op = "record parents' consents for children"
+	OpReadConsents   Op = "read children's consents"
+	OpReadPhotoList  Op = "see a class's do-not-photograph list"
+	OpRecordTraining Op = "record staff training"
+	OpReadTraining   Op = "read staff training records"
+)
+
 // Retention (issue 19): legal holds and what falls due for erasure.
 const (
 	OpSetLegalHold  Op = "set and release legal holds on a child's file or a concern"
@@ -130,6 +145,7 @@ func Ops() []Op {
 		OpReadPolicies, OpKeepPolicies, OpAcknowledge, OpRecordAgreements, OpReadAgreements,
 		OpSetLegalHold, OpReadRetention,
 		OpStartDataRights, OpWorkDataRights,
+		OpRecordConsents, OpReadConsents, OpReadPhotoList, OpRecordTraining, OpReadTraining,
 	}
 }
 
@@ -276,6 +292,17 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, no, no, part, no}, true
 	case OpWorkDataRights:
 		return rule{no, org, no, no, no, no}, true
+
+	case OpRecordConsents:
+		return rule{no, org, org, no, no, no}, true
+	case OpReadConsents:
+		return rule{no, org, org, no, no, no}, true
+	case OpReadPhotoList: // names and the do-not-photograph flag only
+		return rule{org, org, org, no, no, no}, true
+	case OpRecordTraining: // reach own: a member of staff's own training
+		return rule{own, org, org, no, no, no}, true
+	case OpReadTraining:
+		return rule{own, org, org, no, no, no}, true
 	}
 	return rule{}, false
 }

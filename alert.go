@@ -28,6 +28,8 @@ import (
 //   - a monitoring capture of severity 4 or 5: the DSLs and deputies, at
 //     once, as for an urgent concern (AlertCapture); the others are
 //     counted in the daily digest;
+//   - training that runs out within 30 days or has run out: the member
+//     of staff and their organisation's managers, once (AlertTraining);
 //   - open concerns overdue (judged as Judge does, with the window of
 //     "now"): a daily digest to the DSLs and deputies (AlertDigest,
 //     DigestOverdue).

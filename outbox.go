@@ -27,6 +27,10 @@ const (
 	AlertReferral       AlertKind = "referral"
 	AlertReferralAnswer AlertKind = "referral_answer"
 	AlertCapture        AlertKind = "capture" // a monitoring capture of severity 4 or 5
+	// AlertTraining tells a member of staff, and their organisation's
+	// managers, that the person's training falls due or is overdue
+	// (training.go); RecordID is the member of staff.
+	AlertTraining AlertKind = "training"
 )
 
 // WebhookEvents are the kinds a webhook may subscribe to.
@@ -37,7 +41,8 @@ func WebhookEvents() []AlertKind {
 // Valid reports whether k is a known kind.
 func (k AlertKind) Valid() bool {
 	switch k {
-	case AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertDigest, AlertReferral, AlertReferralAnswer, AlertCapture:
+	case AlertNewConcern, AlertEscalation, AlertFilterAlert, AlertDigest, AlertReferral, AlertReferralAnswer, AlertCapture,
+		AlertTraining:
 		return true
 	}
 	return false
@@ -52,6 +57,7 @@ var alertWords = map[AlertKind]string{
 	AlertReferral:       "Referral received",
 	AlertReferralAnswer: "Referral answered",
 	AlertCapture:        "Monitoring capture",
+	AlertTraining:       "Training falls due",
 }
 
 // Label names the kind for a page.

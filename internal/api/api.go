@@ -57,6 +57,10 @@ type API struct {
 	// Rights are requests about a person's data (subject_access.go);
 	// without them those endpoints answer 404.
 	Rights lifeguard.SubjectAccessStore
+	// Consents and Training are parents' consents and staff training
+	// (consents.go); a server without them answers 404 there.
+	Consents lifeguard.ConsentStore
+	Training lifeguard.TrainingStore
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -144,6 +148,16 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/policies/{id}/adopt", a.handle(a.adoptPolicy))
 	mux.Handle("GET /api/v1/policies/{id}/agreements", a.handle(a.agreementStatus))
 	mux.Handle("POST /api/v1/policies/{id}/agreements", a.handle(a.recordAgreements))
+
+	// Parents' consents and staff training (docs/registers.md).
+	mux.Handle("GET /api/v1/consents", a.handle(a.listConsents))
+	mux.Handle("POST /api/v1/consents", a.handle(a.recordConsents))
+	mux.Handle("GET /api/v1/consents/class", a.handle(a.consentClass))
+	mux.Handle("GET /api/v1/consents/photo-list", a.handle(a.photoList))
+	mux.Handle("GET /api/v1/training", a.handle(a.listTraining))
+	mux.Handle("POST /api/v1/training", a.handle(a.recordTraining))
+	mux.Handle("POST /api/v1/training/import", a.handle(a.importTraining))
+	mux.Handle("GET /api/v1/training/matrix", a.handle(a.trainingMatrix))
 
 	// Webhooks that other systems receive alerts by (docs/operations.md).
 	mux.Handle("POST /api/v1/monitor/captures", a.handle(a.monitorCaptures))

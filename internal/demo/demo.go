@@ -78,6 +78,10 @@ type Stores struct {
 	// Rights, when set, seeds a subject access request falling due
 	// (subject_access.go).
 	Rights lifeguard.SubjectAccessStore
+	// Consents and Training, when set, seed parents' consents and staff
+	// training (consents.go).
+	Consents lifeguard.ConsentStore
+	Training lifeguard.TrainingStore
 }
 
 // AccountMarker records users as demo accounts, by id.
@@ -467,6 +471,9 @@ func seedStories(ctx context.Context, s Stores, clock *Clock, passwordHash strin
 	}
 	if err := seedSubjectAccess(ctx, s, clock, named["dsl@demo.test"], now); err != nil {
 		return n, fmt.Errorf("demo subject access: %w", err)
+	}
+	if err := seedConsents(ctx, s, clock, managers, orgByName, now); err != nil {
+		return n, fmt.Errorf("demo consents and training: %w", err)
 	}
 	return n, nil
 }

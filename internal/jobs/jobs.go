@@ -118,3 +118,17 @@ func PolicyReviews(s lifeguard.PolicyStore, zone *time.Location, now func() time
 // ErasureBatch is how many records one transaction of the erasure job
 // erases: small enough that the writer is never held for long.
 const ErasureBatch = 200
+
+// TrainingReminders emails staff whose training falls due within
+// lifeguard.TrainingDueWarning days or has run out, and their managers,
+// every six hours (the store sends each reminder once); today is the date
+// in zone.
+func TrainingReminders(s lifeguard.TrainingStore, zone *time.Location, now func() time.Time, log *slog.Logger) Job {
+	return Job{Name: "training-reminders", Every: 6 * time.Hour, Run: func(ctx context.Context, _ time.Time) error {
+		n, err := s.RaiseTrainingReminders(ctx, lifeguard.DateOf(now().In(zone)))
+		if n > 0 {
+			log.Info("training reminders written", slog.Int("count", n))
+		}
+		return err
+	}}
+}

@@ -26,6 +26,8 @@ func link(m *lifeguard.OutboxMessage, base string) string {
 		return base + "/referrals/" + strconv.FormatInt(m.RecordID, 10)
 	case m.Kind == lifeguard.AlertCapture:
 		return base + "/monitor/captures"
+	case m.Kind == lifeguard.AlertTraining:
+		return base + "/training"
 	case m.ConcernID != 0:
 		return base + "/concerns/" + strconv.FormatInt(m.ConcernID, 10)
 	}
@@ -73,13 +75,21 @@ func emailFor(m *lifeguard.OutboxMessage, to, base string) mail.Message {
 		subject = "Lifeguard: a monitoring capture needs attention " + when(m.Urgency)
 		lead = "The monitoring of what children type and search has found something that may mean a child is at risk" +
 			" and needs a designated safeguarding lead's attention."
+	case lifeguard.AlertTraining:
+		subject = "Lifeguard: safeguarding training falls due"
+		lead = "Safeguarding or online-safety training recorded in Lifeguard runs out within " +
+			strconv.Itoa(lifeguard.TrainingDueWarning) + " days, or has run out: yours, or that of a member of staff you manage." +
+			" Please book the training, and record it in Lifeguard once it is done."
 	default:
 		subject = "Lifeguard: work is waiting"
 		lead = "There is work waiting for you in Lifeguard."
 	}
 	why := "You receive it because you are a safeguarding lead of your organisation."
-	if m.Kind == lifeguard.AlertEscalation {
+	switch m.Kind {
+	case lifeguard.AlertEscalation:
 		why = "You receive it because you are on your organisation's escalation list."
+	case lifeguard.AlertTraining:
+		why = "You receive it because the training is yours, or because you manage your organisation's staff."
 	}
 	body := lead + "\n\n" +
 		"Open it in Lifeguard:\n" + link(m, base) + "\n\n" +

@@ -304,6 +304,18 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	must(err)
 	_, err = db.DecideDataRequest(asDSL, dr.ID, lifeguard.DataDecision{Outcome: lifeguard.OutcomeRefused, Reason: "Kept by law."})
 	must(err)
+	// Consents and training (h-consents): a consent given and withdrawn,
+	// and a course of the member of staff's.
+	day := lifeguard.DateOf(now.AddDate(0, -1, 0))
+	_, err = db.RecordConsents(asDSL, []lifeguard.ConsentChange{{ChildID: *c4.ChildID, Kind: lifeguard.ConsentImagesPress,
+		Given: true, On: day}})
+	must(err)
+	_, err = db.RecordConsents(asDSL, []lifeguard.ConsentChange{{ChildID: *c4.ChildID, Kind: lifeguard.ConsentImagesPress,
+		On: lifeguard.DateOf(now)}})
+	must(err)
+	_, err = db.RecordTraining(asDSL, lifeguard.NewTraining{UserID: staff.ID, Type: lifeguard.TrainingSafeguarding,
+		Course: "Safeguarding", Provider: "In house", CompletedOn: day})
+	must(err)
 	must(db.StartSignIn(ctx, lifeguard.SignInStart{StateHash: []byte("state"), ProviderID: prov.ID,
 		BrowserHash: []byte("browser"), Nonce: "n", Verifier: "v", ExpiresAt: now.Add(time.Hour)}, now))
 }

@@ -470,6 +470,9 @@ func (wb *Web) showStrand(w http.ResponseWriter, r *http.Request, status int, pr
 	if err := wb.registerEvidence(r, org, v.Aspects); err != nil {
 		return err
 	}
+	if err := wb.consentTrainingEvidence(r, org, v.Aspects); err != nil {
+		return err
+	}
 	p := page{Title: s.Title + ": self-audit", Nav: "audit", Data: &v, Problem: problems}
 	if len(problems) > 0 {
 		p.Title = s.Title + ": there is a problem"

@@ -302,7 +302,7 @@ func TestAuditShowsRegisterFigures(t *testing.T) {
 	strand := "/audits/" + strconv.FormatInt(au.ID, 10) + "/strands/L"
 	p := f.get("manager", strand)
 	checkPage(t, p)
-	mustContain(t, p, "From the policy library now: No online-safety policy in the policy library yet. Suggested level: <strong>1 Not in place</strong>",
+	mustContain(t, p, "From the registers now: No online-safety policy in the policy library yet. Suggested level: <strong>1 Not in place</strong>",
 		"No staff acceptable use agreement in the policy library yet.")
 	staffAgreement(t, f)
 	p = f.get("manager", strand)

@@ -146,6 +146,20 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /policies/{id}/agreements", wb.signedIn(wb.recordAgreements))
 	mux.Handle("POST /policy-reminders/{id}/dismiss", wb.signedIn(wb.dismissPolicyReminder))
 
+	// Parents' consents and staff training (consent.go, training.go).
+	mux.Handle("GET /consents", wb.signedIn(wb.consentsHome))
+	mux.Handle("GET /consents.csv", wb.signedIn(wb.consentsCSV))
+	mux.Handle("GET /consents/photo-list.csv", wb.signedIn(wb.photoListCSV))
+	mux.Handle("GET /consents/record", wb.signedIn(wb.consentRecordPage))
+	mux.Handle("POST /consents/record", wb.signedIn(wb.recordConsents))
+	mux.Handle("GET /consents/children/{id}", wb.signedIn(wb.consentRecordPage))
+	mux.Handle("GET /training", wb.signedIn(wb.trainingPage))
+	mux.Handle("POST /training", wb.signedIn(wb.recordTraining))
+	mux.Handle("GET /training.csv", wb.signedIn(wb.trainingCSV))
+	mux.Handle("GET /training/matrix.csv", wb.signedIn(wb.trainingMatrixCSV))
+	mux.Handle("GET /training/import", wb.signedIn(wb.trainingImportPage))
+	mux.Handle("POST /training/import", wb.signedIn(wb.importTraining))
+
 	// The partnership's strategy action plan.
 	mux.Handle("GET /plan", wb.signedIn(wb.planPage))
 	mux.Handle("GET /plan.csv", wb.signedIn(wb.planCSV))

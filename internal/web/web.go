@@ -59,6 +59,10 @@ type Stores struct {
 	// Rights are requests about a person's data: subject access,
 	// correction and erasure (subject_access.go, rectification.go).
 	Rights lifeguard.SubjectAccessStore
+	// Consents and Training are parents' consents and staff training
+	// (issue 17: consent.go, training.go).
+	Consents lifeguard.ConsentStore
+	Training lifeguard.TrainingStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -88,6 +92,8 @@ func (s Stores) missing() string {
 		{"Directory", s.Directory != nil},
 		{"Retention", s.Retention != nil},
 		{"Rights", s.Rights != nil},
+		{"Consents", s.Consents != nil},
+		{"Training", s.Training != nil},
 	} {
 		if !st.set {
 			return st.name

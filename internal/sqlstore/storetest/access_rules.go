@@ -258,6 +258,7 @@ func testAccessRules(t *testing.T, open Opener) {
 	cases := ruleCases()
 	maps.Copy(cases, referralRuleCases())
 	maps.Copy(cases, dataRightsRuleCases())
+	maps.Copy(cases, consentRuleCases())
 	for _, op := range lifeguard.Ops() {
 		c, ok := cases[op]
 		if !ok {

@@ -130,6 +130,8 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"SubjectAccess", testSubjectAccess},
 		{"DataRequests", testDataRequests},
 		{"MaliciousAllegation", testMaliciousAllegation},
+		{"Consents", testConsents},
+		{"Training", testTraining},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

@@ -466,6 +466,35 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 			_, err := f.db.AgreementStatus(as(ctx, f.manager), w.visitors, s)
 			return err
 		}},
+		// Consents and training (h-consents).
+		{"consent list class", "reg_group", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.ConsentList(as(ctx, f.manager), lifeguard.ConsentGroup{RegGroup: s})
+			return err
+		}},
+		{"photo list year group", "year_group", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.PhotoList(as(ctx, f.staff), lifeguard.ConsentGroup{YearGroup: s})
+			return err
+		}},
+		{"consent kind", "consents[0].kind", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.RecordConsents(as(ctx, f.manager), []lifeguard.ConsentChange{{Kind: lifeguard.ConsentKind(s),
+				Given: true, On: lifeguard.DateOf(f.now())}})
+			return err
+		}},
+		{"training course", "course", trainingText(func(x *lifeguard.NewTraining, s string) { x.Course = s })},
+		{"training provider", "provider", trainingText(func(x *lifeguard.NewTraining, s string) { x.Provider = s })},
+		{"training type", "type", trainingText(func(x *lifeguard.NewTraining, s string) { x.Type = lifeguard.TrainingType(s) })},
+		{"training import email", "lines[2].email", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.ImportTraining(as(ctx, f.manager), []lifeguard.TrainingImportLine{{Line: 2, Email: s,
+				Training: lifeguard.NewTraining{Type: lifeguard.TrainingSafeguarding, Course: "c", Provider: "p",
+					CompletedOn: lifeguard.DateOf(f.now())}}}, false)
+			return err
+		}},
+		{"training import course", "lines[2].course", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.ImportTraining(as(ctx, f.manager), []lifeguard.TrainingImportLine{{Line: 2, Email: f.staff.Email,
+				Training: lifeguard.NewTraining{Type: lifeguard.TrainingSafeguarding, Course: s, Provider: "p",
+					CompletedOn: lifeguard.DateOf(f.now())}}}, false)
+			return err
+		}},
 		{"filter alerts status", "status", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.FilterAlerts(as(ctx, f.dsl), s)
 			return err
@@ -646,4 +675,16 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// trainingText is a text case of a course a member of staff records for
+// themselves, set would put s in.
+func trainingText(set func(x *lifeguard.NewTraining, s string)) func(ctx context.Context, f *fixture, w textWorld, s string) error {
+	return func(ctx context.Context, f *fixture, w textWorld, s string) error {
+		x := lifeguard.NewTraining{Type: lifeguard.TrainingSafeguarding, Course: "Safeguarding", Provider: "In house",
+			CompletedOn: lifeguard.DateOf(f.now())}
+		set(&x, s)
+		_, err := f.db.RecordTraining(as(ctx, f.staff), x)
+		return err
+	}
 }
