@@ -83,6 +83,16 @@ type ChildImportReport struct {
 	Problems []Problem     `json:"problems,omitempty"`
 }
 
+// ChildRecord is a child's record as its page shows it, read in one call
+// (ChildStore.ChildRecord).
+type ChildRecord struct {
+	Child      *Child
+	Chronology []ChronologyEntry
+	// Merges is nil when the reader is not of the organisation that holds
+	// the record, or the record was merged into another.
+	Merges []ChildMerge
+}
+
 // ChildMerge is a DSL's merge of two records of the same child: the merged
 // record's concerns, transfers, vulnerabilities and any names or
 // identifiers the kept record lacked moved to the kept one, which the

@@ -178,6 +178,12 @@ type ConcernStore interface {
 // not read a chronology (EFORBIDDEN); others get ENOTFOUND.
 type ChildStore interface {
 	Child(ctx context.Context, id int64) (*Child, error)
+	// ChildRecord reads what a child's page shows, in one transaction: the
+	// record (as Child), its chronology (as Chronology) and, for the
+	// organisation that holds a record not merged away, the merges into it
+	// (as ChildMerges; nil otherwise). Access and the journal's entries are
+	// those of the three calls.
+	ChildRecord(ctx context.Context, id int64) (*ChildRecord, error)
 	// FindChildren finds the organisation's children whose reference starts
 	// with prefix, for the report form; at most 20.
 	FindChildren(ctx context.Context, prefix string) ([]Child, error)

@@ -19,6 +19,9 @@ if [ -z "$db" ]; then
 fi
 mkdir -p "$work/data"
 cp "$db" "$work/data/lifeguard.db"
+# A database already opened by a server since sealing began has its journal
+# sealed with that server's key: keep it beside the file as FILE.key.
+if [ -f "$db.key" ]; then cp "$db.key" "$work/data/journal.key"; fi
 bin=${LIFEGUARD_BIN:-}
 if [ -z "$bin" ]; then
   go build -o "$work/lifeguard" ./cmd/lifeguard

@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard/bench/internal/signin"
@@ -35,12 +36,19 @@ func main() {
 	ns := flag.String("n", "10,50,200", "numbers of DSLs at once, each run in turn")
 	dur := flag.Duration("duration", 20*time.Second, "how long each run measures")
 	prepare := flag.String("prepare", "", "a SQLite file of the benchmark database: give its first DSLs the password, then stop")
+	mixFlag := flag.String("mix", "inbox=35,concern=30,child=15,note=15,figures=5", "the pages viewed, each with its share")
+	think := flag.Duration("think", 0, "each DSL's pause between page views (0: a closed loop, as fast as answered)")
+	stopFile := flag.String("stop-file", "", "end a run early once this `FILE` exists (bench/erasure.sh: when the job is done)")
 	flag.Parse()
 	var err error
-	if *prepare != "" {
+	switch {
+	case *prepare != "":
 		err = prepareDSLs(*prepare, *password, maxN(*ns))
-	} else {
-		err = run(*base, *password, *ns, *dur)
+	default:
+		var mix []page
+		if mix, err = parseMix(*mixFlag); err == nil {
+			err = run(*base, *password, *ns, *dur, mix, *think, *stopFile)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "concurrent:", err)
@@ -93,7 +101,19 @@ type page struct {
 	weight int
 }
 
-var mix = []page{{"inbox", 35}, {"concern", 30}, {"child", 15}, {"note", 15}, {"figures", 5}}
+// parseMix reads -mix: name=share pairs, comma-separated.
+func parseMix(s string) ([]page, error) {
+	var mix []page
+	for _, kv := range strings.Split(s, ",") {
+		name, w, ok := strings.Cut(kv, "=")
+		n, err := strconv.Atoi(w)
+		if !ok || err != nil || n < 1 || !slices.Contains([]string{"inbox", "concern", "child", "note", "figures"}, name) {
+			return nil, fmt.Errorf("-mix: %q is not page=share (inbox, concern, child, note or figures)", kv)
+		}
+		mix = append(mix, page{name, n})
+	}
+	return mix, nil
+}
 
 // dsl is one signed-in lead with what their inbox links to.
 type dsl struct {
@@ -102,7 +122,7 @@ type dsl struct {
 	children []string
 }
 
-func run(base, password, ns string, dur time.Duration) error {
+func run(base, password, ns string, dur time.Duration, mix []page, think time.Duration, stopFile string) error {
 	var all []*dsl
 	for _, s := range strings.Split(ns, ",") {
 		n, err := strconv.Atoi(s)
@@ -116,25 +136,37 @@ func run(base, password, ns string, dur time.Duration) error {
 			}
 			all = append(all, d)
 		}
-		if err := measure(base, all[:n], dur); err != nil {
+		if err := measure(base, all[:n], dur, mix, think, stopFile); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func measure(base string, dsls []*dsl, dur time.Duration) error {
+func measure(base string, dsls []*dsl, dur time.Duration, mix []page, think time.Duration, stopFile string) error {
 	var mu sync.Mutex
 	lat := map[string][]time.Duration{}
 	var firstErr error
-	stop := time.Now().Add(dur)
+	start := time.Now()
+	stop := start.Add(dur)
+	var stopped atomic.Bool
+	if stopFile != "" {
+		go func() {
+			for !stopped.Load() {
+				if _, err := os.Stat(stopFile); err == nil {
+					stopped.Store(true)
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		}()
+	}
 	var wg sync.WaitGroup
 	for i, d := range dsls {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(i), 7))
 			mine := map[string][]time.Duration{}
-			for time.Now().Before(stop) {
-				p := pick(rng)
+			for time.Now().Before(stop) && !stopped.Load() {
+				p := pick(rng, mix)
 				t0 := time.Now()
 				if err := d.view(base, p, rng); err != nil {
 					mu.Lock()
@@ -143,6 +175,11 @@ func measure(base string, dsls []*dsl, dur time.Duration) error {
 					return
 				}
 				mine[p] = append(mine[p], time.Since(t0))
+				if think > 0 {
+					// Spread over 0.5 to 1.5 times the pause, so the
+					// leads do not fall into step.
+					time.Sleep(think/2 + time.Duration(rng.Int64N(int64(think))))
+				}
 			}
 			mu.Lock()
 			for k, v := range mine {
@@ -152,6 +189,8 @@ func measure(base string, dsls []*dsl, dur time.Duration) error {
 		})
 	}
 	wg.Wait()
+	took := time.Since(start)
+	stopped.Store(true)
 	if firstErr != nil {
 		return firstErr
 	}
@@ -159,7 +198,7 @@ func measure(base string, dsls []*dsl, dur time.Duration) error {
 	for _, v := range lat {
 		total += len(v)
 	}
-	fmt.Printf("N=%d: %.0f page views a second over %s\n", len(dsls), float64(total)/dur.Seconds(), dur)
+	fmt.Printf("N=%d: %.0f page views a second over %s\n", len(dsls), float64(total)/took.Seconds(), took.Round(100*time.Millisecond))
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	for _, p := range mix {
 		v := lat[p.name]
@@ -179,7 +218,7 @@ func cmpErr(a, b error) error {
 	return b
 }
 
-func pick(rng *rand.Rand) string {
+func pick(rng *rand.Rand, mix []page) string {
 	sum := 0
 	for _, p := range mix {
 		sum += p.weight

@@ -287,17 +287,63 @@ func (db *DB) Child(ctx context.Context, id int64) (*lifeguard.Child, error) {
 	}
 	var c *lifeguard.Child
 	err = db.inWrite(ctx, "read child", func(tx *tx) error {
-		var via int64
-		if c, via, err = childFor(ctx, tx, a, id, readChildRecord); err != nil {
-			return err
-		}
-		showIdentity(a, c, via)
-		return journal(ctx, tx, a, db.now(), jRead, jChild, id, viaDetail("", via))
+		c, _, err = db.readChild(ctx, tx, a, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// readChild reads a child's record in tx, as the actor may see it (names
+// and identifiers only inside the organisation), and journals the read. It
+// returns the transfer through which the actor reads another
+// organisation's record (0 for their own).
+func (db *DB) readChild(ctx context.Context, tx *tx, a *lifeguard.Actor, id int64) (*lifeguard.Child, int64, error) {
+	c, via, err := childFor(ctx, tx, a, id, readChildRecord)
+	if err != nil {
+		return nil, 0, err
+	}
+	showIdentity(a, c, via)
+	return c, via, journal(ctx, tx, a, db.now(), jRead, jChild, id, viaDetail("", via))
+}
+
+// ChildRecord reads what a child's page shows in one transaction: see
+// lifeguard.ChildStore. Each part is journaled as its own call would
+// journal it (the record, the chronology, the merges), so the journal
+// reads the same whichever way the page was read; one commit instead of
+// three is what makes the page cost about one read.
+func (db *DB) ChildRecord(ctx context.Context, id int64) (*lifeguard.ChildRecord, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *lifeguard.ChildRecord
+	err = db.inWrite(ctx, "read child record", func(tx *tx) error {
+		c, via, err := db.readChild(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		r := &lifeguard.ChildRecord{Child: c}
+		if r.Chronology, err = db.readChronology(ctx, tx, a, id, via); err != nil {
+			return err
+		}
+		// The merges are reviewed by the organisation that holds the
+		// record, while it is not merged away; a DSL reading another's
+		// record through a transfer does not see them.
+		if via == 0 && c.OrganisationID == a.OrganisationID && c.MergedInto == nil {
+			if r.Merges, err = db.readMerges(ctx, tx, a, id, via); err != nil {
+				return err
+			}
+		}
+		out = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // maxFound is how many children FindChildren returns at most.
@@ -493,52 +539,60 @@ func (db *DB) Chronology(ctx context.Context, childID int64) ([]lifeguard.Chrono
 		if err != nil {
 			return err
 		}
-		file, err := childFile(ctx, tx, childID)
-		if err != nil {
-			return err
-		}
-		var cs []chron
-		add := func(at int64, kind string, concern *int64, summary string, actor sql.NullInt64, role sql.NullString, id int64) {
-			var c *int64
-			if concern != nil {
-				n := *concern
-				c = &n
-			}
-			cs = append(cs, chron{ChronologyEntry: lifeguard.ChronologyEntry{At: fromMicros(at), Kind: kind,
-				ConcernID: c, Summary: summary, ActorID: actor.Int64, ActorRole: lifeguard.Role(role.String)},
-				rank: chronRank(kind), id: id})
-		}
-		concerns := make([][]int64, len(file))
-		children := make([]int64, len(file))
-		for i, r := range file {
-			children[i] = r.child
-			if concerns[i], err = chronologyConcerns(ctx, tx, r.child, add); err != nil {
-				return err
-			}
-		}
-		if err := chronologyTransfers(ctx, tx, children, add); err != nil {
-			return err
-		}
-		slices.SortFunc(cs, compareChron)
-		out = make([]lifeguard.ChronologyEntry, len(cs))
-		for i := range cs {
-			out[i] = cs[i].ChronologyEntry
-		}
-		now := db.now()
-		if err := journal(ctx, tx, a, now, jRead, jChild, childID,
-			viaDetail("chronology concerns="+idList(concerns[0]), via)); err != nil {
-			return err
-		}
-		for i, r := range file[1:] {
-			if err := journal(ctx, tx, a, now, jRead, jChild, r.child,
-				fmt.Sprintf("chronology transfer=%d concerns=%s", r.via, idList(concerns[i+1]))); err != nil {
-				return err
-			}
-		}
-		return nil
+		out, err = db.readChronology(ctx, tx, a, childID, via)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// readChronology reads in tx the chronology of a child the actor may read
+// (through transfer via, or 0), and journals the read of each record of
+// the child's file.
+func (db *DB) readChronology(ctx context.Context, tx *tx, a *lifeguard.Actor, childID, via int64) ([]lifeguard.ChronologyEntry, error) {
+	file, err := childFile(ctx, tx, childID)
+	if err != nil {
+		return nil, err
+	}
+	var cs []chron
+	add := func(at int64, kind string, concern *int64, summary string, actor sql.NullInt64, role sql.NullString, id int64) {
+		var c *int64
+		if concern != nil {
+			n := *concern
+			c = &n
+		}
+		cs = append(cs, chron{ChronologyEntry: lifeguard.ChronologyEntry{At: fromMicros(at), Kind: kind,
+			ConcernID: c, Summary: summary, ActorID: actor.Int64, ActorRole: lifeguard.Role(role.String)},
+			rank: chronRank(kind), id: id})
+	}
+	concerns := make([][]int64, len(file))
+	children := make([]int64, len(file))
+	for i, r := range file {
+		children[i] = r.child
+		if concerns[i], err = chronologyConcerns(ctx, tx, r.child, add); err != nil {
+			return nil, err
+		}
+	}
+	if err := chronologyTransfers(ctx, tx, children, add); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(cs, compareChron)
+	out := make([]lifeguard.ChronologyEntry, len(cs))
+	for i := range cs {
+		out[i] = cs[i].ChronologyEntry
+	}
+	now := db.now()
+	if err := journal(ctx, tx, a, now, jRead, jChild, childID,
+		viaDetail("chronology concerns="+idList(concerns[0]), via)); err != nil {
+		return nil, err
+	}
+	for i, r := range file[1:] {
+		if err := journal(ctx, tx, a, now, jRead, jChild, r.child,
+			fmt.Sprintf("chronology transfer=%d concerns=%s", r.via, idList(concerns[i+1]))); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }

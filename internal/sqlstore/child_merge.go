@@ -170,37 +170,45 @@ func (db *DB) ChildMerges(ctx context.Context, childID int64) ([]lifeguard.Child
 	if err != nil {
 		return nil, err
 	}
-	out := []lifeguard.ChildMerge{}
+	var out []lifeguard.ChildMerge
 	err = db.inWrite(ctx, "child merges", func(tx *tx) error {
 		_, via, err := childFor(ctx, tx, a, childID, readChildRecord)
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		if err := each(ctx, tx, `SELECT id, organisation_id, kept_child_id, merged_child_id, merged_ref, merged_by,
-			merged_at, concerns, transfers FROM child_merges WHERE kept_child_id = ? ORDER BY id DESC`, []any{childID},
-			func(scan func(...any) error) error {
-				var m lifeguard.ChildMerge
-				var at int64
-				var by sql.NullInt64
-				if err := scan(&m.ID, &m.OrganisationID, &m.KeptChildID, &m.MergedChildID, &m.MergedRef, &by,
-					&at, &m.Concerns, &m.Transfers); err != nil {
-					return err
-				}
-				m.MergedBy = by.Int64
-				m.MergedAt = fromMicros(at)
-				out = append(out, m)
-				ids = append(ids, m.ID)
-				return nil
-			}); err != nil {
-			return err
-		}
-		return journal(ctx, tx, a, db.now(), jRead, jChild, childID, viaDetail("merges="+idList(ids), via))
+		out, err = db.readMerges(ctx, tx, a, childID, via)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// readMerges reads in tx the merges into a child's record the actor may
+// read (through transfer via, or 0), newest first, and journals the read.
+func (db *DB) readMerges(ctx context.Context, tx *tx, a *lifeguard.Actor, childID, via int64) ([]lifeguard.ChildMerge, error) {
+	out := []lifeguard.ChildMerge{}
+	var ids []int64
+	if err := each(ctx, tx, `SELECT id, organisation_id, kept_child_id, merged_child_id, merged_ref, merged_by,
+		merged_at, concerns, transfers FROM child_merges WHERE kept_child_id = ? ORDER BY id DESC`, []any{childID},
+		func(scan func(...any) error) error {
+			var m lifeguard.ChildMerge
+			var at int64
+			var by sql.NullInt64
+			if err := scan(&m.ID, &m.OrganisationID, &m.KeptChildID, &m.MergedChildID, &m.MergedRef, &by,
+				&at, &m.Concerns, &m.Transfers); err != nil {
+				return err
+			}
+			m.MergedBy = by.Int64
+			m.MergedAt = fromMicros(at)
+			out = append(out, m)
+			ids = append(ids, m.ID)
+			return nil
+		}); err != nil {
+		return nil, err
+	}
+	return out, journal(ctx, tx, a, db.now(), jRead, jChild, childID, viaDetail("merges="+idList(ids), via))
 }
 
 // DiscloseChronology is Chronology journaled also as a disclosure: see

@@ -97,14 +97,12 @@ func (wb *Web) childPage(w http.ResponseWriter, r *http.Request) error {
 
 func (wb *Web) childView(r *http.Request, id int64) (*childView, error) {
 	ctx := r.Context()
-	c, err := wb.cfg.Stores.Children.Child(ctx, id)
+	// One store call, one transaction: the record, chronology and merges.
+	rec, err := wb.cfg.Stores.Children.ChildRecord(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	entries, err := wb.cfg.Stores.Children.Chronology(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+	c, entries := rec.Child, rec.Chronology
 	v := &childView{ID: c.ID, URL: "/children/" + strconv.FormatInt(c.ID, 10), Ref: c.Ref,
 		Since: wb.showTime(c.CreatedAt)}
 	v.PrintURL, v.CSVURL = v.URL+"/print", v.URL+"/chronology.csv"
@@ -162,7 +160,7 @@ func (wb *Web) childView(r *http.Request, id int64) (*childView, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := wb.mergeView(r, c, v); err != nil {
+	if err := wb.mergeView(r, c, rec.Merges, v); err != nil {
 		return nil, err
 	}
 	if c.OrganisationID != fromRequest(r).user.OrganisationID {
@@ -232,16 +230,13 @@ func allWords(s string, words []string) bool {
 	return true
 }
 
-// mergeView adds the record's merges and, for the DSL of its own
-// organisation, the form to merge another record of the child into it.
-func (wb *Web) mergeView(r *http.Request, c *lifeguard.Child, v *childView) error {
+// mergeView adds the record's merges (ms, read with the record) and, for
+// the DSL of its own organisation, the form to merge another record of the
+// child into it.
+func (wb *Web) mergeView(r *http.Request, c *lifeguard.Child, ms []lifeguard.ChildMerge, v *childView) error {
 	u := fromRequest(r).user
 	if c.OrganisationID != u.OrganisationID || c.MergedInto != nil {
 		return nil
-	}
-	ms, err := wb.cfg.Stores.Children.ChildMerges(r.Context(), c.ID)
-	if err != nil {
-		return err
 	}
 	for _, m := range ms {
 		v.Merges = append(v.Merges, mergeItem{Ref: m.MergedRef, At: wb.showTime(m.MergedAt),

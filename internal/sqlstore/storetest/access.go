@@ -226,6 +226,10 @@ func accessCases() []accessCase {
 			_, err := f.db.Chronology(ctx, tg.child)
 			return err
 		}},
+		{"ChildRecord", []string{fb, fb, fb, ok, nf, nf, nf, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.ChildRecord(ctx, tg.child)
+			return err
+		}},
 		{"VerifyJournal", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.VerifyJournal(ctx)
 			return err
@@ -642,6 +646,7 @@ func testCrossOrganisation(t *testing.T, open Opener) {
 	}{
 		{"Child", func(id int64) error { _, err := f.db.Child(ctx, id); return err }},
 		{"Chronology", func(id int64) error { _, err := f.db.Chronology(ctx, id); return err }},
+		{"ChildRecord", func(id int64) error { _, err := f.db.ChildRecord(ctx, id); return err }},
 	} {
 		t.Run(op.name, func(t *testing.T) {
 			other, none := op.call(tg.child), op.call(missing)

@@ -161,6 +161,12 @@ func testJournalCounts(t *testing.T, open Opener) {
 			_, err := f.db.Chronology(ctx, *c.ChildID)
 			return "", err
 		}, []want{{"read", "child", "chronology concerns="}}},
+		// The child's page: the three reads above in one call, journaled
+		// as each of them is.
+		{"child record", dsl, func(ctx context.Context) (string, error) {
+			_, err := f.db.ChildRecord(ctx, *c.ChildID)
+			return "", err
+		}, []want{{"read", "child", ""}, {"read", "child", "chronology concerns="}, {"read", "child", "merges="}}},
 		{"close", dsl, func(ctx context.Context) (string, error) {
 			_, err := f.db.CloseConcern(ctx, c.ID, lifeguard.NewOutcome{Code: "early_help", Summary: "Early help.", CloseAnyway: "Closed for the test with work left."})
 			return "", err
@@ -173,6 +179,10 @@ func testJournalCounts(t *testing.T, open Opener) {
 		}, nil},
 		{"refused chronology", staff, func(ctx context.Context) (string, error) {
 			_, err := f.db.Chronology(ctx, *c.ChildID)
+			return "", ignore(err, lifeguard.EFORBIDDEN)
+		}, nil},
+		{"refused child record", staff, func(ctx context.Context) (string, error) {
+			_, err := f.db.ChildRecord(ctx, *c.ChildID)
 			return "", ignore(err, lifeguard.EFORBIDDEN)
 		}, nil},
 		{"note on closed", staff, func(ctx context.Context) (string, error) {

@@ -57,6 +57,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"ChildIdentity", testChildIdentity},
 		{"ChildImport", testChildImport},
 		{"ChildMerge", testChildMerge},
+		{"ChildRecord", testChildRecord},
 		{"ChildDuplicate", testChildDuplicate},
 		{"TransferOnto", testTransferOnto},
 		{"DueAndStatus", testDueAndStatus},

@@ -719,6 +719,15 @@ func testTransferJournal(t *testing.T, open Opener) {
 			_, err := f.db.Chronology(ctx, child)
 			return fmt.Sprintf("chronology concerns=%d transfer=%d", c.ID, tr.ID), err
 		}, []want{{"read", "child", "*"}}},
+		// The child's page reads the same in one call, and shows the
+		// receiving DSL no merges of the sender's record.
+		{"receiving DSL reads the sent record in one call", dslB, func(ctx context.Context) (string, error) {
+			r, err := f.db.ChildRecord(ctx, child)
+			if err == nil && r.Merges != nil {
+				err = fmt.Errorf("the receiving DSL reads the sender's merges: %+v", r.Merges)
+			}
+			return fmt.Sprintf("transfer=%d", tr.ID), err
+		}, []want{{"read", "child", "*"}, {"read", "child", "chronology concerns="}}},
 		{"sending DSL reads its chronology", dsl, func(ctx context.Context) (string, error) {
 			_, err := f.db.Chronology(ctx, child)
 			return fmt.Sprintf("chronology concerns=%d", c.ID), err
@@ -728,6 +737,11 @@ func testTransferJournal(t *testing.T, open Opener) {
 			_, err := f.db.Chronology(ctx, rec)
 			return fmt.Sprintf("chronology transfer=%d concerns=%d", tr.ID, c.ID), err
 		}, []want{{"read", "child", "chronology concerns="}, {"read", "child", "*"}}},
+		{"receiving DSL reads its record in one call", dslB, func(ctx context.Context) (string, error) {
+			_, err := f.db.ChildRecord(ctx, rec)
+			return fmt.Sprintf("chronology transfer=%d concerns=%d", tr.ID, c.ID), err
+		}, []want{{"read", "child", ""}, {"read", "child", "chronology concerns="}, {"read", "child", "*"},
+			{"read", "child", "merges="}}},
 		{"receiving DSL's change refused", dslB, func(ctx context.Context) (string, error) {
 			_, err := f.db.AddNote(ctx, c.ID, "x")
 			return "", ignore(err, lifeguard.EFORBIDDEN)
