@@ -102,6 +102,15 @@ const (
 	OpReadRetention Op = "see what falls due for erasure"
 )
 
+// The organisations' safeguarding and online-safety leads in the
+// partnership's directory (issue 16, h-directory2, lead.go): staff contact
+// details, read across the partnership by those who work with other
+// agencies, kept by the organisation's manager or the partnership officer.
+const (
+	OpReadLeads Op = "see the organisations' safeguarding and online-safety leads"
+	OpKeepLeads Op = "keep an organisation's safeguarding and online-safety leads"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -120,6 +129,7 @@ func Ops() []Op {
 		OpSignInProviders,
 		OpReadPolicies, OpKeepPolicies, OpAcknowledge, OpRecordAgreements, OpReadAgreements,
 		OpSetLegalHold, OpReadRetention,
+		OpReadLeads, OpKeepLeads,
 	}
 }
 
@@ -226,6 +236,12 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, no, no, no, no}, true
 	case OpKeepDirectory:
 		return rule{no, no, no, part, part, no}, true
+	// Leads: staff see their own organisation's; those who refer, receive
+	// and keep the directory see the partnership's.
+	case OpReadLeads:
+		return rule{org, part, part, part, part, no}, true
+	case OpKeepLeads:
+		return rule{no, no, org, part, part, no}, true
 
 	// The register of children: staff see the names of the children they
 	// find to report about; no one outside the organisation sees any.

@@ -257,6 +257,7 @@ func testAccessRules(t *testing.T, open Opener) {
 	}
 	cases := ruleCases()
 	maps.Copy(cases, referralRuleCases())
+	maps.Copy(cases, leadRuleCases())
 	for _, op := range lifeguard.Ops() {
 		c, ok := cases[op]
 		if !ok {

@@ -56,6 +56,12 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 			_, err := f.db.SaveDirectoryVersion(as(ctx, f.officer), 0, 0, "name: N\nversion: x\n", s)
 			return err
 		}},
+		// The organisations' leads (lead.go): every field.
+		{"lead kind", "leads[0].kind", leadText(func(l *lifeguard.Lead, s string) { l.Kind = lifeguard.LeadKind(s) })},
+		{"lead name", "leads[0].name", leadText(func(l *lifeguard.Lead, s string) { l.Name = s })},
+		{"lead role", "leads[0].role", leadText(func(l *lifeguard.Lead, s string) { l.Role = s })},
+		{"lead email", "leads[0].email", leadText(func(l *lifeguard.Lead, s string) { l.Email = s })},
+		{"lead phone", "leads[0].phone", leadText(func(l *lifeguard.Lead, s string) { l.Phone = s })},
 		// Sign-in providers: every text field, and the domains.
 		{"provider name", "name", providerText(func(p *lifeguard.SignInProvider, s string) { p.Name = s })},
 		{"provider issuer", "issuer", providerText(func(p *lifeguard.SignInProvider, s string) { p.Issuer = s })},
@@ -551,6 +557,7 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 		Policy    *lifeguard.FilterPolicy
 		Captures  []lifeguard.Capture
 		Monitor   *lifeguard.MonitorSettings
+		Leads     []lifeguard.OrganisationLead
 	}
 	dsl, sysc := as(ctx, f.dsl), sys(ctx)
 	var err error
@@ -593,9 +600,21 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 	check("captures", err)
 	snap.Monitor, err = f.db.MonitorSettings(dsl, 0)
 	check("monitor settings", err)
+	snap.Leads, err = f.db.PartnershipLeads(sysc)
+	check("leads", err)
 	b, err := json.Marshal(snap)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// leadText is a text case of one field of an organisation's first lead.
+func leadText(set func(l *lifeguard.Lead, s string)) func(ctx context.Context, f *fixture, w textWorld, s string) error {
+	return func(ctx context.Context, f *fixture, w textWorld, s string) error {
+		l := someLeads()[0]
+		set(&l, s)
+		_, err := f.db.SetOrganisationLeads(as(ctx, f.manager), f.orgA.ID, []lifeguard.Lead{l})
+		return err
+	}
 }
