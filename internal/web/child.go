@@ -70,6 +70,10 @@ type transferForm struct {
 	Q        string
 	Searched bool
 	Orgs     []factChoice
+	// Leads are the safeguarding and online-safety leads of each
+	// organisation found, by its choice's value: whom to call about the
+	// child.
+	Leads map[string][]lifeguard.OrganisationLead
 	// Due is the deadline a transfer sent now would have.
 	Due string
 	// Off says why there is no form, when there is none.
@@ -201,12 +205,19 @@ func (wb *Web) transferForm(r *http.Request, childURL string) (*transferForm, er
 	if err != nil {
 		return nil, err
 	}
+	leads, err := wb.cfg.Stores.Directory.PartnershipLeads(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	by := leadsByOrganisation(leads)
+	f.Leads = map[string][]lifeguard.OrganisationLead{}
 	mine, words := fromRequest(r).user.OrganisationID, strings.Fields(strings.ToLower(f.Q))
 	for _, o := range orgs {
 		if o.ID == mine || !allWords(strings.ToLower(o.Name), words) {
 			continue
 		}
 		f.Orgs = append(f.Orgs, factChoice{Value: strconv.FormatInt(o.ID, 10), Label: o.Name})
+		f.Leads[strconv.FormatInt(o.ID, 10)] = by[o.ID]
 		if len(f.Orgs) == 20 {
 			break
 		}
