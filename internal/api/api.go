@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/record"
 )
 
@@ -54,6 +55,11 @@ type API struct {
 	// version is refused every endpoint but recording a concern and /me
 	// until they acknowledge it on the pages (owesAgreement).
 	Policies lifeguard.PolicyStore
+	// Directory keeps the partnership's directory and the organisations'
+	// leads, and Procedure is the server's own procedure, in force while
+	// no version of the directory is saved (directory.go).
+	Directory lifeguard.DirectoryStore
+	Procedure *procedure.Procedure
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -141,6 +147,17 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/policies/{id}/adopt", a.handle(a.adoptPolicy))
 	mux.Handle("GET /api/v1/policies/{id}/agreements", a.handle(a.agreementStatus))
 	mux.Handle("POST /api/v1/policies/{id}/agreements", a.handle(a.recordAgreements))
+
+	// The partnership's directory and the organisations' leads
+	// (directory.go).
+	mux.Handle("GET /api/v1/directory", a.handle(a.getDirectory))
+	mux.Handle("POST /api/v1/directory/preview", a.handle(a.previewDirectory))
+	mux.Handle("GET /api/v1/directory/versions", a.handle(a.directoryVersions))
+	mux.Handle("POST /api/v1/directory/versions", a.handle(a.saveDirectory))
+	mux.Handle("GET /api/v1/directory/versions/{n}", a.handle(a.directoryVersion))
+	mux.Handle("GET /api/v1/directory/leads", a.handle(a.partnershipLeads))
+	mux.Handle("GET /api/v1/organisations/{id}/leads", a.handle(a.organisationLeads))
+	mux.Handle("PUT /api/v1/organisations/{id}/leads", a.handle(a.setOrganisationLeads))
 
 	// Webhooks that other systems receive alerts by (docs/operations.md).
 	mux.Handle("POST /api/v1/monitor/captures", a.handle(a.monitorCaptures))
