@@ -138,6 +138,14 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/plan", a.handle(a.plan))
 	mux.Handle("GET /api/v1/plan/actions/{id}", a.handle(a.planAction))
 	mux.Handle("POST /api/v1/plan/actions/{id}/notes", a.handle(a.addProgressNote))
+	mux.Handle("POST /api/v1/plan/objectives", a.handle(a.createObjective))
+	mux.Handle("GET /api/v1/plan/objectives/{id}", a.handle(a.getObjective))
+	mux.Handle("PUT /api/v1/plan/objectives/{id}", a.handle(a.updateObjective))
+	mux.Handle("POST /api/v1/plan/objectives/{id}/actions", a.handle(a.createPlanAction))
+	mux.Handle("PUT /api/v1/plan/actions/{id}", a.handle(a.updatePlanAction))
+	mux.Handle("POST /api/v1/plan/actions/{id}/barriers", a.handle(a.addBarrier))
+	mux.Handle("POST /api/v1/plan/barriers/{id}/escalate", a.handle(a.escalateBarrier))
+	mux.Handle("POST /api/v1/plan/barriers/{id}/resolve", a.handle(a.resolveBarrier))
 
 	// The policy library and agreements (docs/registers.md).
 	mux.Handle("GET /api/v1/policies", a.handle(a.listPolicies))
