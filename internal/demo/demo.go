@@ -75,6 +75,9 @@ type Stores struct {
 	// Retention, when set, seeds child protection files falling due
 	// (retention.go) and works out every retention date.
 	Retention lifeguard.RetentionEraser
+	// Leads, when set, gives each organisation its safeguarding and
+	// online-safety leads (leads.go).
+	Leads lifeguard.LeadStore
 }
 
 // AccountMarker records users as demo accounts, by id.
@@ -461,6 +464,9 @@ func seedStories(ctx context.Context, s Stores, clock *Clock, passwordHash strin
 	}
 	if err := seedRegisters(ctx, s, clock, named["partnership@demo.test"], managers, orgByName, children, now); err != nil {
 		return n, fmt.Errorf("demo registers: %w", err)
+	}
+	if err := seedLeads(ctx, s); err != nil {
+		return n, fmt.Errorf("demo leads: %w", err)
 	}
 	return n, nil
 }

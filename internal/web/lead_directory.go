@@ -22,7 +22,9 @@ var leadFields = []string{"kind", "name", "role", "email", "phone"}
 var leadFieldLabel = map[string]string{"kind": "Part", "name": "Name", "role": "Role", "email": "Work email", "phone": "Work phone"}
 
 type leadsView struct {
-	Orgs []leadsOrg
+	// Orgs have leads listed; Missing have none yet, listed apart so that
+	// the page stays short on a phone.
+	Orgs, Missing []leadsOrg
 }
 
 type leadsOrg struct {
@@ -41,7 +43,8 @@ type leadsFormView struct {
 
 // leadRow is one lead of the form: blank rows let the user add leads.
 type leadRow struct {
-	N    int // from 1, for labels
+	N    int  // from 1, for labels
+	Open bool // shown open: a lead with a problem, or the first blank one
 	Lead lifeguard.Lead
 	Errs map[string]string
 }
@@ -88,7 +91,12 @@ func (wb *Web) leadDirectory(w http.ResponseWriter, r *http.Request) error {
 		if own && o.ID != rc.user.OrganisationID {
 			continue
 		}
-		v.Orgs = append(v.Orgs, leadsOrg{ID: o.ID, Name: o.Name, Setting: o.Setting.Label(), Leads: by[o.ID], CanKeep: mayKeepLeads(r, o)})
+		row := leadsOrg{ID: o.ID, Name: o.Name, Setting: o.Setting.Label(), Leads: by[o.ID], CanKeep: mayKeepLeads(r, o)}
+		if len(row.Leads) == 0 {
+			v.Missing = append(v.Missing, row)
+		} else {
+			v.Orgs = append(v.Orgs, row)
+		}
 	}
 	p := page{Title: "Safeguarding and online-safety leads", Nav: "leads", Data: v}
 	if fl := wb.takePageFlash(w, r); fl != nil {
@@ -126,8 +134,12 @@ func (wb *Web) renderLeadsForm(w http.ResponseWriter, r *http.Request, status in
 	for len(v.Rows) < lifeguard.MaxLeads && (len(v.Rows) < 2 || !blankLead(v.Rows[len(v.Rows)-1].Lead) || !blankLead(v.Rows[len(v.Rows)-2].Lead)) {
 		v.Rows = append(v.Rows, leadRow{})
 	}
+	blank := false
 	for i := range v.Rows {
-		v.Rows[i].N = i + 1
+		row := &v.Rows[i]
+		row.N = i + 1
+		row.Open = row.Errs != nil || (!blank && blankLead(row.Lead))
+		blank = blank || blankLead(row.Lead)
 	}
 	return wb.render(w, r, status, "lead_form.html", page{Title: "Leads of " + v.Org.Name, Nav: "leads", Data: v, Problem: ps})
 }
