@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -292,45 +293,23 @@ func (a *API) partnershipLeads(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) organisationLeads(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.directoryStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ls, err := st.OrganisationLeads(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, leadsBody{nonNil(ls)})
-	return nil
+	return readByID(a.directoryStore, func(st lifeguard.DirectoryStore, ctx context.Context, id int64) (leadsBody, error) {
+		ls, err := st.OrganisationLeads(ctx, id)
+		return leadsBody{nonNil(ls)}, err
+	})(w, r)
+}
+
+type leadsInput struct {
+	Leads *[]lifeguard.Lead `json:"leads"`
 }
 
 func (a *API) setOrganisationLeads(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.directoryStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Leads *[]lifeguard.Lead `json:"leads"`
-	}
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	if in.Leads == nil {
-		return lifeguard.Invalid("The leads are not valid", []lifeguard.Problem{{Path: "leads",
-			Problem: "is required: the organisation's leads, [] for none"}})
-	}
-	ls, err := st.SetOrganisationLeads(r.Context(), id, *in.Leads)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, leadsBody{nonNil(ls)})
-	return nil
+	return changeByID(a.directoryStore, http.StatusOK, func(st lifeguard.DirectoryStore, ctx context.Context, id int64, in leadsInput) (leadsBody, error) {
+		if in.Leads == nil {
+			return leadsBody{}, lifeguard.Invalid("The leads are not valid", []lifeguard.Problem{{Path: "leads",
+				Problem: "is required: the organisation's leads, [] for none"}})
+		}
+		ls, err := st.SetOrganisationLeads(ctx, id, *in.Leads)
+		return leadsBody{nonNil(ls)}, err
+	})(w, r)
 }

@@ -1,8 +1,8 @@
 package api
 
 import (
+	"context"
 	"net/http"
-	"strings"
 
 	"github.com/lifeguard-scp/lifeguard"
 )
@@ -10,62 +10,18 @@ import (
 // Changing the strategy action plan (issue 17 item 9): objectives and their
 // actions created and changed, barriers raised, escalated and resolved, by
 // the same store calls as the pages (internal/web/plan.go), which decide
-// who may (the partnership officer keeps the plan; an owning organisation
-// raises barriers on its actions).
+// who may: the partnership officer keeps the plan.
 
 func (a *API) createObjective(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.planStore()
-	if err != nil {
-		return err
-	}
-	var in lifeguard.NewObjective
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	o, err := st.CreateObjective(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, o)
-	return nil
+	return createWith(a.planStore, lifeguard.PlanStore.CreateObjective)(w, r)
 }
 
 func (a *API) getObjective(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.planStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	o, err := st.Objective(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, o)
-	return nil
+	return readByID(a.planStore, lifeguard.PlanStore.Objective)(w, r)
 }
 
 func (a *API) updateObjective(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.planStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in lifeguard.NewObjective
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	o, err := st.UpdateObjective(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, o)
-	return nil
+	return changeByID(a.planStore, http.StatusOK, lifeguard.PlanStore.UpdateObjective)(w, r)
 }
 
 // planActionInput is an action as the API takes it: the due date as text,
@@ -77,123 +33,46 @@ type planActionInput struct {
 	RAG        lifeguard.RAG `json:"rag"`
 }
 
-func readPlanAction(w http.ResponseWriter, r *http.Request) (lifeguard.NewPlanAction, error) {
-	var in planActionInput
-	if err := decodeInto(w, r, &in); err != nil {
-		return lifeguard.NewPlanAction{}, err
-	}
-	out := lifeguard.NewPlanAction{Title: in.Title, OwnerOrgID: in.OwnerOrgID, RAG: in.RAG}
-	if s := strings.TrimSpace(in.Due); s != "" {
-		d, err := lifeguard.ParseDate(s)
+// withPlanAction turns the body into an action (its due date checked by
+// name) before call.
+func withPlanAction(call func(lifeguard.PlanStore, context.Context, int64, lifeguard.NewPlanAction) (*lifeguard.PlanAction, error)) func(lifeguard.PlanStore, context.Context, int64, planActionInput) (*lifeguard.PlanAction, error) {
+	return func(st lifeguard.PlanStore, ctx context.Context, id int64, in planActionInput) (*lifeguard.PlanAction, error) {
+		due, err := requiredDate(in.Due, "due")
 		if err != nil {
-			return out, lifeguard.Invalid("invalid request", []lifeguard.Problem{{Path: "due", Problem: "must be a real date as YYYY-MM-DD"}})
+			return nil, err
 		}
-		out.Due = d
+		return call(st, ctx, id, lifeguard.NewPlanAction{Title: in.Title, OwnerOrgID: in.OwnerOrgID, Due: due, RAG: in.RAG})
 	}
-	return out, nil
 }
 
 func (a *API) createPlanAction(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.planStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	in, err := readPlanAction(w, r)
-	if err != nil {
-		return err
-	}
-	x, err := st.CreatePlanAction(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, x)
-	return nil
+	return changeByID(a.planStore, http.StatusCreated, withPlanAction(lifeguard.PlanStore.CreatePlanAction))(w, r)
 }
 
 func (a *API) updatePlanAction(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.planStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	in, err := readPlanAction(w, r)
-	if err != nil {
-		return err
-	}
-	x, err := st.UpdatePlanAction(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, x)
-	return nil
+	return changeByID(a.planStore, http.StatusOK, withPlanAction(lifeguard.PlanStore.UpdatePlanAction))(w, r)
+}
+
+type barrierInput struct {
+	Text string `json:"text"`
 }
 
 func (a *API) addBarrier(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.planStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Text string `json:"text"`
-	}
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	b, err := st.AddBarrier(r.Context(), id, in.Text)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, b)
-	return nil
+	return changeByID(a.planStore, http.StatusCreated, func(st lifeguard.PlanStore, ctx context.Context, id int64, in barrierInput) (*lifeguard.Barrier, error) {
+		return st.AddBarrier(ctx, id, in.Text)
+	})(w, r)
 }
 
 func (a *API) escalateBarrier(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.planStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	b, err := st.EscalateBarrier(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, b)
-	return nil
+	return readByID(a.planStore, lifeguard.PlanStore.EscalateBarrier)(w, r)
+}
+
+type resolutionInput struct {
+	Resolution string `json:"resolution"`
 }
 
 func (a *API) resolveBarrier(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.planStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Resolution string `json:"resolution"`
-	}
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	b, err := st.ResolveBarrier(r.Context(), id, in.Resolution)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, b)
-	return nil
+	return changeByID(a.planStore, http.StatusOK, func(st lifeguard.PlanStore, ctx context.Context, id int64, in resolutionInput) (*lifeguard.Barrier, error) {
+		return st.ResolveBarrier(ctx, id, in.Resolution)
+	})(w, r)
 }
