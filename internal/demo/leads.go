@@ -46,14 +46,22 @@ func seedLeads(ctx context.Context, s Stores) error {
 	for i, name := range names {
 		o := orgs[name]
 		domain := strings.ToLower(strings.NewReplacer(" ", "-", "'", "").Replace(name)) + ".example"
+		roles := [3]string{"Deputy headteacher", "Head of pastoral care", "Computing lead"}
+		switch o.Setting {
+		case "school", "college":
+		case "early_years":
+			roles = [3]string{"Nursery manager", "Room leader", "Deputy manager"}
+		default:
+			roles = [3]string{"Team manager", "Senior practitioner", "Digital safeguarding officer"}
+		}
 		dslName, dslMail := person()
 		deputyName, _ := person()
 		osName, osMail := person()
 		leads := []lifeguard.Lead{
-			{Kind: lifeguard.LeadDSL, Name: dslName, Role: "Designated safeguarding lead", Email: dslMail + "@" + domain,
+			{Kind: lifeguard.LeadDSL, Name: dslName, Role: roles[0], Email: dslMail + "@" + domain,
 				Phone: fmt.Sprintf("01632 960 %03d", 200+3*i)},
-			{Kind: lifeguard.LeadDeputyDSL, Name: deputyName, Role: "Deputy safeguarding lead", Phone: fmt.Sprintf("01632 960 %03d", 201+3*i)},
-			{Kind: lifeguard.LeadOnlineSafety, Name: osName, Role: "Online-safety lead", Email: osMail + "@" + domain},
+			{Kind: lifeguard.LeadDeputyDSL, Name: deputyName, Role: roles[1], Phone: fmt.Sprintf("01632 960 %03d", 201+3*i)},
+			{Kind: lifeguard.LeadOnlineSafety, Name: osName, Role: roles[2], Email: osMail + "@" + domain},
 		}
 		if _, err := s.Leads.SetOrganisationLeads(sys, o.ID, leads); err != nil {
 			return fmt.Errorf("leads of %s: %w", name, err)
