@@ -15,9 +15,6 @@ import (
 // /directory/leads, kept by the organisation's manager (its own) or the
 // partnership officer (any) on /directory/leads/{id}.
 
-// leadFields are the inputs of one lead, in the order of the form.
-var leadFields = []string{"kind", "name", "role", "email", "phone"}
-
 // leadFieldLabel is each input's label, which its problems are named by.
 var leadFieldLabel = map[string]string{"kind": "Part", "name": "Name", "role": "Role", "email": "Work email", "phone": "Work phone"}
 
