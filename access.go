@@ -126,6 +126,15 @@ const (
 	OpWorkDataRights  Op = "gather, redact and disclose a person's records, and decide corrections and erasures"
 )
 
+// The organisations' safeguarding and online-safety leads in the
+// partnership's directory (issue 16, h-directory2, lead.go): staff contact
+// details, read across the partnership by those who work with other
+// agencies, kept by the organisation's manager or the partnership officer.
+const (
+	OpReadLeads Op = "see the organisations' safeguarding and online-safety leads"
+	OpKeepLeads Op = "keep an organisation's safeguarding and online-safety leads"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -146,6 +155,7 @@ func Ops() []Op {
 		OpSetLegalHold, OpReadRetention,
 		OpStartDataRights, OpWorkDataRights,
 		OpRecordConsents, OpReadConsents, OpReadPhotoList, OpRecordTraining, OpReadTraining,
+		OpReadLeads, OpKeepLeads,
 	}
 }
 
@@ -252,6 +262,12 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, no, no, no, no}, true
 	case OpKeepDirectory:
 		return rule{no, no, no, part, part, no}, true
+	// Leads: staff see their own organisation's; those who refer, receive
+	// and keep the directory see the partnership's.
+	case OpReadLeads:
+		return rule{org, part, part, part, part, no}, true
+	case OpKeepLeads:
+		return rule{no, no, org, part, part, no}, true
 
 	// The register of children: staff see the names of the children they
 	// find to report about; no one outside the organisation sees any.

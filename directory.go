@@ -42,4 +42,6 @@ type DirectoryStore interface {
 	DirectoryVersions(ctx context.Context, partnership int64) ([]DirectoryVersion, error)
 	DirectoryVersionAt(ctx context.Context, partnership int64, version int) (DirectoryVersion, error)
 	CurrentDirectory(ctx context.Context, partnership int64) (DirectoryVersion, error)
+	// The organisations' leads are kept with the directory (lead.go).
+	LeadStore
 }

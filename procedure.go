@@ -143,6 +143,14 @@ type Triager interface {
 	TriageValid(ctx context.Context, f ValidFacts) (*Triage, error)
 }
 
+// RouteCatalogueSource gives the route catalogue in force for the actor
+// in ctx: a triager whose procedure depends on the actor's partnership (its
+// directory) has one, so that a route a DSL adds takes its words from the
+// same directory version as a new concern's triage.
+type RouteCatalogueSource interface {
+	CatalogueFor(ctx context.Context) (RouteCatalogue, error)
+}
+
 // RouteCatalogue gives the routes of the procedure by their codes, for a
 // DSL adding to a concern a route that its triage did not give.
 type RouteCatalogue interface {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/record"
 )
 
@@ -61,6 +62,11 @@ type API struct {
 	// (consents.go); a server without them answers 404 there.
 	Consents lifeguard.ConsentStore
 	Training lifeguard.TrainingStore
+	// Directory keeps the partnership's directory and the organisations'
+	// leads, and Procedure is the server's own procedure, in force while
+	// no version of the directory is saved (directory.go).
+	Directory lifeguard.DirectoryStore
+	Procedure *procedure.Procedure
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -139,6 +145,14 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/plan", a.handle(a.plan))
 	mux.Handle("GET /api/v1/plan/actions/{id}", a.handle(a.planAction))
 	mux.Handle("POST /api/v1/plan/actions/{id}/notes", a.handle(a.addProgressNote))
+	mux.Handle("POST /api/v1/plan/objectives", a.handle(a.createObjective))
+	mux.Handle("GET /api/v1/plan/objectives/{id}", a.handle(a.getObjective))
+	mux.Handle("PUT /api/v1/plan/objectives/{id}", a.handle(a.updateObjective))
+	mux.Handle("POST /api/v1/plan/objectives/{id}/actions", a.handle(a.createPlanAction))
+	mux.Handle("PUT /api/v1/plan/actions/{id}", a.handle(a.updatePlanAction))
+	mux.Handle("POST /api/v1/plan/actions/{id}/barriers", a.handle(a.addBarrier))
+	mux.Handle("POST /api/v1/plan/barriers/{id}/escalate", a.handle(a.escalateBarrier))
+	mux.Handle("POST /api/v1/plan/barriers/{id}/resolve", a.handle(a.resolveBarrier))
 
 	// The policy library and agreements (docs/registers.md).
 	mux.Handle("GET /api/v1/policies", a.handle(a.listPolicies))
@@ -158,6 +172,16 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/training", a.handle(a.recordTraining))
 	mux.Handle("POST /api/v1/training/import", a.handle(a.importTraining))
 	mux.Handle("GET /api/v1/training/matrix", a.handle(a.trainingMatrix))
+	// The partnership's directory and the organisations' leads
+	// (directory.go).
+	mux.Handle("GET /api/v1/directory", a.handle(a.getDirectory))
+	mux.Handle("POST /api/v1/directory/preview", a.handle(a.previewDirectory))
+	mux.Handle("GET /api/v1/directory/versions", a.handle(a.directoryVersions))
+	mux.Handle("POST /api/v1/directory/versions", a.handle(a.saveDirectory))
+	mux.Handle("GET /api/v1/directory/versions/{n}", a.handle(a.directoryVersion))
+	mux.Handle("GET /api/v1/directory/leads", a.handle(a.partnershipLeads))
+	mux.Handle("GET /api/v1/organisations/{id}/leads", a.handle(a.organisationLeads))
+	mux.Handle("PUT /api/v1/organisations/{id}/leads", a.handle(a.setOrganisationLeads))
 
 	// Webhooks that other systems receive alerts by (docs/operations.md).
 	mux.Handle("POST /api/v1/monitor/captures", a.handle(a.monitorCaptures))

@@ -2,10 +2,10 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/export"
@@ -72,29 +72,7 @@ func (a *API) framework(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) orgAudits(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.auditStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	csv, err := wantsCSV(r)
-	if err != nil {
-		return err
-	}
-	list, err := st.Audits(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if csv {
-		return writeCSV(w, "self-audits-"+strconv.FormatInt(id, 10)+".csv", func(w io.Writer) error { return export.Audits(w, list) })
-	}
-	writeJSON(w, http.StatusOK, struct {
-		Audits []lifeguard.Audit `json:"audits"`
-	}{nonNil(list)})
-	return nil
+	return listByID(a.auditStore, lifeguard.AuditStore.Audits, "audits", "self-audits", export.Audits)(w, r)
 }
 
 func (a *API) startAudit(w http.ResponseWriter, r *http.Request) error {
@@ -111,166 +89,56 @@ func (a *API) startAudit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getAudit(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.auditStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	au, err := st.Audit(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, au)
-	return nil
+	return readByID(a.auditStore, lifeguard.AuditStore.Audit)(w, r)
+}
+
+type answersInput struct {
+	Answers []lifeguard.AnswerInput `json:"answers"`
 }
 
 func (a *API) saveAnswers(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.auditStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Answers []lifeguard.AnswerInput `json:"answers"`
-	}
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	if len(in.Answers) == 0 {
-		return lifeguard.Invalid("invalid request", []lifeguard.Problem{{Path: "answers", Problem: "is required: at least one answer"}})
-	}
-	au, err := st.SaveAuditAnswers(r.Context(), id, a.Framework, in.Answers)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, au)
-	return nil
+	return changeByID(a.auditStore, http.StatusOK, func(st lifeguard.AuditStore, ctx context.Context, id int64, in answersInput) (*lifeguard.Audit, error) {
+		if len(in.Answers) == 0 {
+			return nil, lifeguard.Invalid("invalid request", []lifeguard.Problem{{Path: "answers", Problem: "is required: at least one answer"}})
+		}
+		return st.SaveAuditAnswers(ctx, id, a.Framework, in.Answers)
+	})(w, r)
 }
 
 func (a *API) completeAudit(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.auditStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in lifeguard.AuditCompletion
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	res, err := st.CompleteAudit(r.Context(), id, a.Framework, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, res)
-	return nil
+	return changeByID(a.auditStore, http.StatusOK, func(st lifeguard.AuditStore, ctx context.Context, id int64, in lifeguard.AuditCompletion) (*lifeguard.AuditResult, error) {
+		return st.CompleteAudit(ctx, id, a.Framework, in)
+	})(w, r)
 }
 
 func (a *API) orgImprovements(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.auditStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	csv, err := wantsCSV(r)
-	if err != nil {
-		return err
-	}
-	acts, err := st.ImprovementActions(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if csv {
-		return writeCSV(w, "improvement-actions-"+strconv.FormatInt(id, 10)+".csv", func(w io.Writer) error {
-			return export.Improvements(w, acts)
-		})
-	}
-	writeJSON(w, http.StatusOK, struct {
-		Actions []lifeguard.ImprovementAction `json:"improvement_actions"`
-	}{nonNil(acts)})
-	return nil
+	return listByID(a.auditStore, lifeguard.AuditStore.ImprovementActions, "improvement_actions", "improvement-actions", export.Improvements)(w, r)
 }
 
 func (a *API) getImprovement(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.auditStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	x, err := st.ImprovementAction(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, x)
-	return nil
+	return readByID(a.auditStore, lifeguard.AuditStore.ImprovementAction)(w, r)
 }
 
 // updateImprovement takes the due date as a string, so that a date that is
 // not one is a problem named due, like every other field.
+type improvementInput struct {
+	Title string `json:"title"`
+	Owner string `json:"owner"`
+	Due   string `json:"due"`
+}
+
 func (a *API) updateImprovement(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.auditStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Title string `json:"title"`
-		Owner string `json:"owner"`
-		Due   string `json:"due"`
-	}
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	var due lifeguard.Date
-	if s := strings.TrimSpace(in.Due); s != "" {
-		if due, err = lifeguard.ParseDate(s); err != nil {
-			return lifeguard.Invalid("invalid request", []lifeguard.Problem{{Path: "due", Problem: "must be a real date as YYYY-MM-DD"}})
+	return changeByID(a.auditStore, http.StatusOK, func(st lifeguard.AuditStore, ctx context.Context, id int64, in improvementInput) (*lifeguard.ImprovementAction, error) {
+		due, err := requiredDate(in.Due, "due")
+		if err != nil {
+			return nil, err
 		}
-	}
-	x, err := st.UpdateImprovementAction(r.Context(), id, lifeguard.ImprovementChange{Title: in.Title, Owner: in.Owner, Due: due})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, x)
-	return nil
+		return st.UpdateImprovementAction(ctx, id, lifeguard.ImprovementChange{Title: in.Title, Owner: in.Owner, Due: due})
+	})(w, r)
 }
 
 func (a *API) closeImprovement(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.auditStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in lifeguard.ImprovementClosing
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	x, err := st.CloseImprovementAction(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, x)
-	return nil
+	return changeByID(a.auditStore, http.StatusOK, lifeguard.AuditStore.CloseImprovementAction)(w, r)
 }
 
 func (a *API) plan(w http.ResponseWriter, r *http.Request) error {
@@ -296,50 +164,33 @@ func (a *API) plan(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) planAction(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.planStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	x, err := st.PlanAction(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, x)
-	return nil
+	return readByID(a.planStore, lifeguard.PlanStore.PlanAction)(w, r)
 }
 
 // addProgressNote takes the date as a string, for the reason
 // updateImprovement does; an empty date is today.
+type progressInput struct {
+	On   string `json:"on"`
+	Text string `json:"text"`
+}
+
 func (a *API) addProgressNote(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.planStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in struct {
-		On   string `json:"on"`
-		Text string `json:"text"`
-	}
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	var on lifeguard.Date
-	if s := strings.TrimSpace(in.On); s != "" {
-		if on, err = lifeguard.ParseDate(s); err != nil {
-			return lifeguard.Invalid("invalid request", []lifeguard.Problem{{Path: "on", Problem: "must be a real date as YYYY-MM-DD"}})
+	return changeByID(a.planStore, http.StatusCreated, func(st lifeguard.PlanStore, ctx context.Context, id int64, in progressInput) (*lifeguard.ProgressNote, error) {
+		on, err := requiredDate(in.On, "on")
+		if err != nil {
+			return nil, err
 		}
+		return st.AddProgressNote(ctx, id, lifeguard.NewProgressNote{On: on, Text: in.Text})
+	})(w, r)
+}
+
+// requiredDate reads a date typed as text, so that one that is not a date
+// is a problem named field like every other; empty is the zero date, which
+// the store refuses or takes as today, as it documents.
+func requiredDate(s, field string) (lifeguard.Date, error) {
+	d, err := optionalDate(s, field)
+	if err != nil || d == nil {
+		return lifeguard.Date{}, err
 	}
-	n, err := st.AddProgressNote(r.Context(), id, lifeguard.NewProgressNote{On: on, Text: in.Text})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, n)
-	return nil
+	return *d, nil
 }

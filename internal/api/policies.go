@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/csv"
 	"io"
 	"net/http"
@@ -72,41 +73,17 @@ func optionalDate(s, field string) (*lifeguard.Date, error) {
 }
 
 func (a *API) createPolicy(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.policyStore()
-	if err != nil {
-		return err
-	}
-	var in policyInput
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	due, err := optionalDate(in.ReviewDue, "review_due")
-	if err != nil {
-		return err
-	}
-	p, err := st.CreatePolicy(r.Context(), lifeguard.NewPolicy{Kind: in.Kind, AgeGroup: in.AgeGroup, Title: in.Title, ReviewDue: due})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, p)
-	return nil
+	return createWith(a.policyStore, func(st lifeguard.PolicyStore, ctx context.Context, in policyInput) (*lifeguard.Policy, error) {
+		due, err := optionalDate(in.ReviewDue, "review_due")
+		if err != nil {
+			return nil, err
+		}
+		return st.CreatePolicy(ctx, lifeguard.NewPolicy{Kind: in.Kind, AgeGroup: in.AgeGroup, Title: in.Title, ReviewDue: due})
+	})(w, r)
 }
 
 func (a *API) getPolicy(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.policyStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := st.Policy(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, p)
-	return nil
+	return readByID(a.policyStore, lifeguard.PolicyStore.Policy)(w, r)
 }
 
 type versionInput struct {
@@ -131,41 +108,23 @@ func (in versionInput) version() (lifeguard.NewPolicyVersion, error) {
 }
 
 func (a *API) addPolicyVersion(w http.ResponseWriter, r *http.Request) error {
-	return a.versionCall(w, r, func(st lifeguard.PolicyStore, id int64, in lifeguard.NewPolicyVersion) (*lifeguard.Policy, error) {
-		return st.AddPolicyVersion(r.Context(), id, in)
-	})
+	return changeByID(a.policyStore, http.StatusCreated, withVersion(lifeguard.PolicyStore.AddPolicyVersion))(w, r)
 }
 
 func (a *API) adoptPolicy(w http.ResponseWriter, r *http.Request) error {
-	return a.versionCall(w, r, func(st lifeguard.PolicyStore, id int64, in lifeguard.NewPolicyVersion) (*lifeguard.Policy, error) {
-		return st.AdoptPolicy(r.Context(), id, in)
-	})
+	return changeByID(a.policyStore, http.StatusCreated, withVersion(lifeguard.PolicyStore.AdoptPolicy))(w, r)
 }
 
-func (a *API) versionCall(w http.ResponseWriter, r *http.Request,
-	call func(lifeguard.PolicyStore, int64, lifeguard.NewPolicyVersion) (*lifeguard.Policy, error)) error {
-	st, err := a.policyStore()
-	if err != nil {
-		return err
+// withVersion turns the body into a version (its dates checked by name)
+// before call.
+func withVersion(call func(lifeguard.PolicyStore, context.Context, int64, lifeguard.NewPolicyVersion) (*lifeguard.Policy, error)) func(lifeguard.PolicyStore, context.Context, int64, versionInput) (*lifeguard.Policy, error) {
+	return func(st lifeguard.PolicyStore, ctx context.Context, id int64, body versionInput) (*lifeguard.Policy, error) {
+		in, err := body.version()
+		if err != nil {
+			return nil, err
+		}
+		return call(st, ctx, id, in)
 	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var body versionInput
-	if err := decodeInto(w, r, &body); err != nil {
-		return err
-	}
-	in, err := body.version()
-	if err != nil {
-		return err
-	}
-	p, err := call(st, id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, p)
-	return nil
 }
 
 // agreementStatus says who has and has not agreed; ?format=csv downloads it.
@@ -229,42 +188,32 @@ func idText(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
+type agreementsInput struct {
+	Agreements []struct {
+		ChildID  int64  `json:"child_id"`
+		Name     string `json:"name"`
+		AgreedOn string `json:"agreed_on"`
+	} `json:"agreements"`
+}
+
+type recorded struct {
+	Recorded int `json:"recorded"`
+}
+
 func (a *API) recordAgreements(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.policyStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var body struct {
-		Agreements []struct {
-			ChildID  int64  `json:"child_id"`
-			Name     string `json:"name"`
-			AgreedOn string `json:"agreed_on"`
-		} `json:"agreements"`
-	}
-	if err := decodeInto(w, r, &body); err != nil {
-		return err
-	}
-	in := make([]lifeguard.AgreementInput, len(body.Agreements))
-	for i, x := range body.Agreements {
-		on, err := optionalDate(x.AgreedOn, "agreements["+strconv.Itoa(i)+"].agreed_on")
-		if err != nil {
-			return err
+	return changeByID(a.policyStore, http.StatusCreated, func(st lifeguard.PolicyStore, ctx context.Context, id int64, body agreementsInput) (recorded, error) {
+		in := make([]lifeguard.AgreementInput, len(body.Agreements))
+		for i, x := range body.Agreements {
+			on, err := optionalDate(x.AgreedOn, "agreements["+strconv.Itoa(i)+"].agreed_on")
+			if err != nil {
+				return recorded{}, err
+			}
+			in[i] = lifeguard.AgreementInput{ChildID: x.ChildID, Name: x.Name}
+			if on != nil {
+				in[i].AgreedOn = *on
+			}
 		}
-		in[i] = lifeguard.AgreementInput{ChildID: x.ChildID, Name: x.Name}
-		if on != nil {
-			in[i].AgreedOn = *on
-		}
-	}
-	n, err := st.RecordAgreements(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, struct {
-		Recorded int `json:"recorded"`
-	}{n})
-	return nil
+		n, err := st.RecordAgreements(ctx, id, in)
+		return recorded{n}, err
+	})(w, r)
 }

@@ -180,7 +180,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Pages:   pages,
 		Ready:   readiness{db},
 		Metrics: reg,
-		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: live, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(),
+		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: live, Directory: db, Procedure: proc, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(),
 			Monitor: db, Scan: library.CaptureScanner(), Audits: db, Plan: db, Framework: fw, Policies: db, Rights: db, Consents: db, Training: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})

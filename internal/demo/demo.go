@@ -82,6 +82,9 @@ type Stores struct {
 	// training (consents.go).
 	Consents lifeguard.ConsentStore
 	Training lifeguard.TrainingStore
+	// Leads, when set, gives each organisation its safeguarding and
+	// online-safety leads (leads.go).
+	Leads lifeguard.LeadStore
 }
 
 // AccountMarker records users as demo accounts, by id.
@@ -474,6 +477,9 @@ func seedStories(ctx context.Context, s Stores, clock *Clock, passwordHash strin
 	}
 	if err := seedConsents(ctx, s, clock, managers, orgByName, now); err != nil {
 		return n, fmt.Errorf("demo consents and training: %w", err)
+	}
+	if err := seedLeads(ctx, s); err != nil {
+		return n, fmt.Errorf("demo leads: %w", err)
 	}
 	return n, nil
 }

@@ -25,6 +25,9 @@ func TestLocalProcedureOnPages(t *testing.T) {
 
 	const name = "Riverside Safeguarding Children Partnership"
 	const contact = "Riverside Front Door, 0100 000 0000, 8am to 6pm (out of hours 0100 000 0001)"
+	// Each route is a <details>, closed until the partnership changes it.
+	officer.run(chromedp.Click("#route-CSC_REFERRAL summary", chromedp.ByQuery),
+		chromedp.WaitVisible("#route-CSC_REFERRAL-contact", chromedp.ByQuery))
 	officer.run(
 		chromedp.SetValue("#name", name, chromedp.ByQuery),
 		chromedp.SetValue("#close", "15:00", chromedp.ByQuery),

@@ -35,8 +35,9 @@ type liveEntry struct {
 }
 
 var (
-	_ lifeguard.Triager        = (*Live)(nil)
-	_ lifeguard.RouteCatalogue = (*Live)(nil)
+	_ lifeguard.Triager              = (*Live)(nil)
+	_ lifeguard.RouteCatalogue       = (*Live)(nil)
+	_ lifeguard.RouteCatalogueSource = (*Live)(nil)
 )
 
 // For returns the procedure in force for the actor's partnership now.
@@ -93,9 +94,16 @@ func (l *Live) TriageValid(ctx context.Context, f lifeguard.ValidFacts) (*lifegu
 	return p.TriageValid(ctx, f)
 }
 
-// AddedRoute and RouteCodes are the base procedure's: a route's urgency
-// and code are the baseline's whatever the directory says, and the route a
-// DSL adds takes its words from the base (the catalogue has no actor).
+// CatalogueFor is the catalogue of the procedure in force for the actor's
+// partnership: a route a DSL adds takes its words from the newest directory
+// version, as a new concern's triage does.
+func (l *Live) CatalogueFor(ctx context.Context) (lifeguard.RouteCatalogue, error) {
+	return l.For(ctx)
+}
+
+// AddedRoute and RouteCodes are the base procedure's, for callers with no
+// actor (CatalogueFor is the one with): a route's urgency and code are the
+// baseline's whatever the directory says.
 func (l *Live) AddedRoute(code lifeguard.RouteCode, at time.Time) (lifeguard.Route, bool) {
 	return l.Base.AddedRoute(code, at)
 }

@@ -15,6 +15,13 @@ import (
 // EINVALID on "route". The store checks the rest and who may do it.
 func (rc *Recorder) AddRoute(ctx context.Context, id int64, code lifeguard.RouteCode, reason string) (*lifeguard.AddedRoute, error) {
 	cat, ok := rc.Triager.(lifeguard.RouteCatalogue)
+	if src, live := rc.Triager.(lifeguard.RouteCatalogueSource); live {
+		var err error
+		if cat, err = src.CatalogueFor(ctx); err != nil {
+			return nil, err
+		}
+		ok = true
+	}
 	if !ok {
 		return nil, fmt.Errorf("record: add route: the triager %T has no route catalogue", rc.Triager)
 	}

@@ -209,6 +209,9 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	must(err)
 	_, err = db.SaveDirectoryVersion(asOfficer, 0, 0, "name: P\nversion: \"1\"\n", "first")
 	must(err)
+	_, err = db.SetOrganisationLeads(asOfficer, a.ID, []lifeguard.Lead{{Kind: lifeguard.LeadDSL, Name: "Asha Patel",
+		Role: "Deputy head", Email: "dsl@school.example"}})
+	must(err)
 	_, err = db.EscalateBarrier(asOfficer, br.ID)
 	must(err)
 

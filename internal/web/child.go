@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 )
 
 // childView is a child's record for the DSL: the reference, age and
@@ -70,6 +71,10 @@ type transferForm struct {
 	Q        string
 	Searched bool
 	Orgs     []factChoice
+	// Leads are the safeguarding and online-safety leads of each
+	// organisation found, by its choice's value: whom to call about the
+	// child.
+	Leads map[string][]lifeguard.OrganisationLead
 	// Due is the deadline a transfer sent now would have.
 	Due string
 	// Off says why there is no form, when there is none.
@@ -145,9 +150,13 @@ func (wb *Web) childView(r *http.Request, id int64) (*childView, error) {
 	for _, x := range c.Vulnerabilities {
 		v.Vulnerabilities = append(v.Vulnerabilities, x.Label())
 	}
+	proc, err := wb.procedureFor(r.Context())
+	if err != nil {
+		return nil, err
+	}
 	for _, e := range entries {
 		it := chronologyItem{At: wb.showTime(e.At), AtISO: e.At.UTC().Format("2006-01-02T15:04:05Z"),
-			Kind: lifeguard.ChronologyLabel(e.Kind), Summary: wb.chronologySummary(e), By: "Lifeguard"}
+			Kind: lifeguard.ChronologyLabel(e.Kind), Summary: chronologySummary(proc, e), By: "Lifeguard"}
 		if e.ActorID != 0 {
 			it.By = e.ActorRole.Label()
 		}
@@ -199,12 +208,19 @@ func (wb *Web) transferForm(r *http.Request, childURL string) (*transferForm, er
 	if err != nil {
 		return nil, err
 	}
+	leads, err := wb.cfg.Stores.Directory.PartnershipLeads(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	by := leadsByOrganisation(leads)
+	f.Leads = map[string][]lifeguard.OrganisationLead{}
 	mine, words := fromRequest(r).user.OrganisationID, strings.Fields(strings.ToLower(f.Q))
 	for _, o := range orgs {
 		if o.ID == mine || !allWords(strings.ToLower(o.Name), words) {
 			continue
 		}
 		f.Orgs = append(f.Orgs, factChoice{Value: strconv.FormatInt(o.ID, 10), Label: o.Name})
+		f.Leads[strconv.FormatInt(o.ID, 10)] = by[o.ID]
 		if len(f.Orgs) == 20 {
 			break
 		}
@@ -356,9 +372,9 @@ func (wb *Web) transferDue() time.Time {
 // chronologySummary is the store's line for an entry, in words rather than
 // codes: the concern types of a report, and the route of a decision by the
 // title the partnership's procedure gives it.
-func (wb *Web) chronologySummary(e lifeguard.ChronologyEntry) string {
+func chronologySummary(p *procedure.Procedure, e lifeguard.ChronologyEntry) string {
 	if e.Kind == lifeguard.ChronDecision {
-		return wb.decisionSummary(e.Summary)
+		return decisionSummary(p, e.Summary)
 	}
 	if rest, ok := strings.CutPrefix(e.Summary, "Closed: "); ok && e.Kind == lifeguard.ChronClosed {
 		code, summary, _ := strings.Cut(rest, ". ")
@@ -378,7 +394,7 @@ func (wb *Web) chronologySummary(e lifeguard.ChronologyEntry) string {
 
 // decisionSummary turns the store's "ROUTE decision …" into the route's
 // title and the decision in words.
-func (wb *Web) decisionSummary(s string) string {
+func decisionSummary(p *procedure.Procedure, s string) string {
 	code, rest, ok := strings.Cut(s, " ")
 	if !ok {
 		return s
@@ -387,8 +403,8 @@ func (wb *Web) decisionSummary(s string) string {
 	title := code
 	if lifeguard.RouteCode(code) == lifeguard.ProposalRoute {
 		title = "Proposed decision"
-	} else if wb.cfg.Procedure != nil {
-		if t, ok := wb.cfg.Procedure.RouteTitle(lifeguard.RouteCode(code)); ok {
+	} else if p != nil {
+		if t, ok := p.RouteTitle(lifeguard.RouteCode(code)); ok {
 			title = t
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lifeguard-scp/lifeguard"
 	"github.com/lifeguard-scp/lifeguard/internal/csvsafe"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 )
 
 // A chronology a DSL can take to a meeting: printed, with the child's
@@ -141,13 +142,17 @@ func (wb *Web) chronologyCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	proc, err := wb.procedureFor(r.Context())
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="chronology-`+safeFileName(c.Ref)+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
-	return writeChronologyCSV(w, wb, c, entries)
+	return writeChronologyCSV(w, wb, proc, c, entries)
 }
 
-func writeChronologyCSV(w io.Writer, wb *Web, c *lifeguard.Child, entries []lifeguard.ChronologyEntry) error {
+func writeChronologyCSV(w io.Writer, wb *Web, proc *procedure.Procedure, c *lifeguard.Child, entries []lifeguard.ChronologyEntry) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	rows := [][]string{{"Child", c.DisplayName(), "Reference", c.Ref}, {"When", "What", "Summary", "By", "Concern"}}
@@ -161,7 +166,7 @@ func writeChronologyCSV(w io.Writer, wb *Web, c *lifeguard.Child, entries []life
 			concern = strconv.FormatInt(*e.ConcernID, 10)
 		}
 		rows = append(rows, []string{e.At.In(wb.zone()).Format(time.DateTime), lifeguard.ChronologyLabel(e.Kind),
-			wb.chronologySummary(e), by, concern})
+			chronologySummary(proc, e), by, concern})
 	}
 	for _, row := range rows {
 		if err := cw.Write(csvsafe.Row(row)); err != nil {

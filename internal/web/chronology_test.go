@@ -12,7 +12,6 @@ func TestChronologyInWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wb := &Web{cfg: Config{Procedure: p}}
 	cases := []struct {
 		kind, summary, want string
 	}{
@@ -24,7 +23,7 @@ func TestChronologyInWords(t *testing.T) {
 		{lifeguard.ChronNote, "Note: spoke to the child", "Note: spoke to the child"},
 	}
 	for _, c := range cases {
-		if got := wb.chronologySummary(lifeguard.ChronologyEntry{Kind: c.kind, Summary: c.summary}); got != c.want {
+		if got := chronologySummary(p, lifeguard.ChronologyEntry{Kind: c.kind, Summary: c.summary}); got != c.want {
 			t.Errorf("%s %q:\n got %q\nwant %q", c.kind, c.summary, got, c.want)
 		}
 	}

@@ -347,7 +347,11 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 		return nil, err
 	}
 	if v.CanWork {
-		wb.endForms(v, c)
+		proc, err := wb.procedureFor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		endForms(proc, v, c)
 	}
 	return v, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 )
 
 // Working a concern to its end, on the concern page: the routes a DSL
@@ -95,12 +96,12 @@ func outcomeLabels(o *lifeguard.Outcome) []string {
 
 // endForms fills in what the forms to add a route and to close need from
 // the concern: the routes that can be added and the work left.
-func (wb *Web) endForms(v *concernView, c *lifeguard.Concern) {
+func endForms(p *procedure.Procedure, v *concernView, c *lifeguard.Concern) {
 	f := &v.Forms.AddRoute
 	f.Route, f.Reason = dslField{ID: "add-route", Name: "route"}, dslField{ID: "add-route-reason", Name: "reason"}
-	if wb.cfg.Procedure != nil {
+	if p != nil {
 		have := concernRoutes(c)
-		for _, r := range wb.cfg.Procedure.RouteCodes() {
+		for _, r := range p.RouteCodes() {
 			if !slices.ContainsFunc(have, func(h lifeguard.Route) bool { return h.Code == r.Code }) {
 				f.Choices = append(f.Choices, routeChoice{Code: string(r.Code), Title: r.Title})
 			}

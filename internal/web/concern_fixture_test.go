@@ -147,7 +147,10 @@ func newDSLFixtureOn(t testing.TB, dsn string, tweak func(*sqlstore.DB, *web.Sto
 	for _, u := range f.users {
 		demoIDs = append(demoIDs, u.ID)
 	}
-	wb, err := web.New(web.Config{Stores: stores, Auth: f.svc, Procedure: f.proc, Now: clock.Now, Demo: true,
+	// The procedure in force is read per request, as serve does, so that a
+	// directory version saved in a test applies to its pages.
+	wb, err := web.New(web.Config{Stores: stores, Auth: f.svc, Procedure: f.proc, Live: &procedure.Live{Base: f.proc, Store: db},
+		Now: clock.Now, Demo: true,
 		DemoAccounts: demoIDs, DemoPending: f.demoPending.Load, Logger: slog.New(slog.NewJSONHandler(f.logs, nil))})
 	if err != nil {
 		t.Fatal(err)

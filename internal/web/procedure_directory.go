@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -49,8 +48,6 @@ type procDirRoute struct {
 	TitleErr, ContactErr, ActionErr string
 }
 
-var closePattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
-
 func requireDirectory(r *http.Request) error {
 	if rc := fromRequest(r); rc == nil || !rc.user.Role.Can(lifeguard.OpKeepDirectory) {
 		return lifeguard.Errorf(lifeguard.EFORBIDDEN,
@@ -70,7 +67,7 @@ func (wb *Web) procDirForm(r *http.Request, v *procDirView) (lifeguard.Directory
 	if v.Versions, err = wb.cfg.Stores.Directory.DirectoryVersions(ctx, 0); err != nil {
 		return cur, err
 	}
-	doc := wb.startingFile(cur)
+	doc := wb.cfg.Procedure.StartingFile(cur)
 	fields, err := wb.cfg.Procedure.DirectoryFields(doc)
 	if err != nil {
 		return cur, err
@@ -94,15 +91,6 @@ func (wb *Web) procDirForm(r *http.Request, v *procDirView) (lifeguard.Directory
 		v.Routes = append(v.Routes, rt)
 	}
 	return cur, nil
-}
-
-// startingFile is the local file a change starts from: the newest
-// version, or the server's own local file while none is saved.
-func (wb *Web) startingFile(cur lifeguard.DirectoryVersion) []byte {
-	if cur.Version > 0 {
-		return []byte(cur.Document)
-	}
-	return wb.cfg.Procedure.LocalSource()
 }
 
 func (wb *Web) procedureDirectory(w http.ResponseWriter, r *http.Request) error {
@@ -138,41 +126,46 @@ func (wb *Web) procedureDirectoryPreview(w http.ResponseWriter, r *http.Request)
 		return lifeguard.Errorf(lifeguard.ECONFLICT,
 			"Version %d of the directory was saved after you opened the form: open it again and make your change there.", cur.Version)
 	}
-	var ps []lifeguard.Problem
-	v.Errs = map[string]string{}
-	field := func(name string, max int) string {
-		s := strings.TrimSpace(r.PostFormValue(name))
-		if pr := lifeguard.CheckText(name, s); pr != nil {
-			ps = append(ps, *pr)
-		} else if len([]rune(s)) > max {
-			ps = append(ps, lifeguard.Problem{Path: name, Problem: fmt.Sprintf("is %d characters; at most %d", len([]rune(s)), max)})
-		}
-		return s
-	}
 	edit := procedure.DirectoryEdit{Routes: map[lifeguard.RouteCode]procedure.RouteText{}}
-	edit.Name, v.Name = field("name", 200), r.PostFormValue("name")
-	if edit.Name == "" {
-		ps = append(ps, lifeguard.Problem{Path: "name", Problem: "is required: the partnership's name for its procedure"})
-	}
-	edit.Close, v.Close = field("close", 5), r.PostFormValue("close")
-	if edit.Close != "" && !closePattern.MatchString(edit.Close) {
-		ps = append(ps, lifeguard.Problem{Path: "close", Problem: "must be a time of day such as 16:30, or empty for the baseline's 17:00"})
-	}
-	v.EarlyHelp = r.PostFormValue("early_help_days")
+	field := func(name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
+	v.Name, v.Close, v.EarlyHelp = r.PostFormValue("name"), r.PostFormValue("close"), r.PostFormValue("early_help_days")
+	edit.Name, edit.Close = field("name"), field("close")
+	// The form's own problem: a number that is not one. The rest are the
+	// edit's, the same as the API's (procedure.DirectoryEdit.Problems).
+	var ps []lifeguard.Problem
 	if s := strings.TrimSpace(v.EarlyHelp); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 60 {
+		if err != nil || n < 1 {
 			ps = append(ps, lifeguard.Problem{Path: "early_help_days", Problem: "must be a whole number of working days from 1 to 60, or empty for the baseline's"})
+		} else {
+			edit.EarlyHelpDays = n
 		}
-		edit.EarlyHelpDays = n
 	}
 	for i := range v.Routes {
 		rt := &v.Routes[i]
 		id := "route-" + rt.Code + "-"
-		t := procedure.RouteText{Title: field(id+"title", 200), Contact: field(id+"contact", 500), Action: field(id+"action", 1000)}
 		rt.Title, rt.Contact, rt.Action = r.PostFormValue(id+"title"), r.PostFormValue(id+"contact"), r.PostFormValue(id+"action")
-		edit.Routes[lifeguard.RouteCode(rt.Code)] = t
+		edit.Routes[lifeguard.RouteCode(rt.Code)] = procedure.RouteText{Title: field(id + "title"), Contact: field(id + "contact"), Action: field(id + "action")}
 	}
+	ps = append(ps, edit.Problems(formRoutePath)...)
+	if len(ps) > 0 {
+		return wb.procDirProblems(w, r, v, ps)
+	}
+	prop, err := wb.cfg.Procedure.ProposeEdit(r.Context(), cur, edit, formRoutePath)
+	if err != nil {
+		return wb.procDirRefused(w, r, v, err)
+	}
+	return wb.procDirPreview(w, r, v, prop, "")
+}
+
+// formRoutePath is the form's name for a route's field.
+func formRoutePath(code lifeguard.RouteCode, field string) string {
+	return "route-" + string(code) + "-" + field
+}
+
+// procDirProblems shows the form again with its problems by field.
+func (wb *Web) procDirProblems(w http.ResponseWriter, r *http.Request, v *procDirView, ps []lifeguard.Problem) error {
+	v.Errs = map[string]string{}
 	for _, pr := range ps {
 		v.Errs[pr.Path] = pr.Problem
 	}
@@ -181,55 +174,26 @@ func (wb *Web) procedureDirectoryPreview(w http.ResponseWriter, r *http.Request)
 		id := "route-" + rt.Code + "-"
 		rt.TitleErr, rt.ContactErr, rt.ActionErr = v.Errs[id+"title"], v.Errs[id+"contact"], v.Errs[id+"action"]
 	}
-	if len(ps) > 0 {
-		return wb.render(w, r, http.StatusUnprocessableEntity, "procedure_directory.html",
-			page{Title: "Local procedure", Nav: "procedure", Data: v, Problem: ps})
-	}
-	next, err := procedure.EditDirectory(wb.startingFile(cur), cur.Version+1, edit)
-	if err != nil {
-		return err
-	}
-	return wb.procDirPreview(w, r, v, cur, next, "")
+	return wb.render(w, r, http.StatusUnprocessableEntity, "procedure_directory.html",
+		page{Title: "Local procedure", Nav: "procedure", Data: v, Problem: ps})
 }
 
-// procDirPreview loads next as the version after cur and shows what it
-// changes, or its problems by line.
-func (wb *Web) procDirPreview(w http.ResponseWriter, r *http.Request, v *procDirView, cur lifeguard.DirectoryVersion, next []byte, summary string) error {
-	after, err := procedure.LoadDirectory(cur.Version+1, next)
-	if err != nil {
-		var le *procedure.LoadError
-		if !errors.As(err, &le) {
-			return err
-		}
-		var ps []lifeguard.Problem
-		for _, p := range le.Problems {
-			text := p.Problem
-			if p.Rule != "" {
-				text = "rule " + p.Rule + ": " + text
-			}
-			if p.Line > 0 {
-				text = fmt.Sprintf("Line %d: %s", p.Line, text)
-			}
-			ps = append(ps, lifeguard.Problem{Path: "document", Problem: text})
-		}
-		v.Document = string(next)
+// procDirRefused shows a proposal's problems: the next version's file
+// with its problems by line, or the fields' problems.
+func (wb *Web) procDirRefused(w http.ResponseWriter, r *http.Request, v *procDirView, err error) error {
+	if ps := procedure.LoadProblems(err, "document"); ps != nil {
 		return wb.render(w, r, http.StatusUnprocessableEntity, "procedure_directory.html",
 			page{Title: "Local procedure", Nav: "procedure", Data: v, Problem: ps})
 	}
-	before := wb.cfg.Procedure
-	if cur.Version > 0 {
-		if before, err = procedure.LoadDirectory(cur.Version, []byte(cur.Document)); err != nil {
-			return err
-		}
+	if le, ok := errors.AsType[*lifeguard.Error](err); ok && le.Code == lifeguard.EINVALID {
+		return wb.procDirProblems(w, r, v, le.Problems)
 	}
-	scenarios, err := lifeguard.SpecScenarios()
-	if err != nil {
-		return err
-	}
-	if v.Changes, err = procedure.Preview(r.Context(), before, after, scenarios); err != nil {
-		return err
-	}
-	v.Preview, v.Next, v.Document, v.Summary, v.Local = true, cur.Version+1, string(next), summary, after.Local().Changes
+	return err
+}
+
+// procDirPreview shows what a proposed version changes, to be saved.
+func (wb *Web) procDirPreview(w http.ResponseWriter, r *http.Request, v *procDirView, prop *procedure.DirectoryProposal, summary string) error {
+	v.Preview, v.Next, v.Document, v.Summary, v.Changes, v.Local = true, prop.Next, prop.Document, summary, prop.Changes, prop.Local
 	return wb.render(w, r, http.StatusOK, "procedure_directory.html", page{Title: "Local procedure: check the change", Nav: "procedure", Data: v})
 }
 
@@ -268,7 +232,14 @@ func (wb *Web) procedureDirectoryLoad(w http.ResponseWriter, r *http.Request) er
 			page{Title: "Local procedure", Nav: "procedure", Data: v, Problem: []lifeguard.Problem{{Path: "file",
 				Problem: fmt.Sprintf("Choose a local procedure YAML file (at most %d KB).", lifeguard.MaxDirectoryDocument>>10)}}})
 	}
-	return wb.procDirPreview(w, r, v, cur, text, "Loaded from a file")
+	prop, err := wb.cfg.Procedure.ProposeDirectory(r.Context(), cur, text)
+	if err != nil {
+		if ps := procedure.LoadProblems(err, "document"); ps != nil {
+			v.Document = string(text)
+		}
+		return wb.procDirRefused(w, r, v, err)
+	}
+	return wb.procDirPreview(w, r, v, prop, "Loaded from a file")
 }
 
 // procedureDirectorySave saves the document previewed as the next
@@ -282,11 +253,7 @@ func (wb *Web) procedureDirectorySave(w http.ResponseWriter, r *http.Request) er
 		if err != nil || base < 0 {
 			return saved{}, lifeguard.Invalid("The directory version is not valid", []lifeguard.Problem{{Path: "base", Problem: "must be a version number"}})
 		}
-		doc := r.PostFormValue("document")
-		if _, err := procedure.LoadDirectory(base+1, []byte(doc)); err != nil {
-			return saved{}, lifeguard.Invalid("The directory has problems", []lifeguard.Problem{{Path: "document", Problem: err.Error()}})
-		}
-		v, err := wb.cfg.Stores.Directory.SaveDirectoryVersion(r.Context(), 0, base, doc, strings.TrimSpace(r.PostFormValue("summary")))
+		v, err := procedure.SaveDirectory(r.Context(), wb.cfg.Stores.Directory, 0, base, r.PostFormValue("document"), r.PostFormValue("summary"))
 		if err != nil {
 			return saved{}, err
 		}

@@ -20,7 +20,10 @@ type directoryView struct {
 type directoryRow struct {
 	Code, Title, Agency string
 	Receiver            string
-	Choices             []orgChoice
+	// Leads are the receiving organisation's safeguarding and
+	// online-safety leads.
+	Leads   []lifeguard.OrganisationLead
+	Choices []orgChoice
 }
 
 type orgChoice struct {
@@ -42,6 +45,11 @@ func (wb *Web) referralDirectory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	leads, err := wb.cfg.Stores.Directory.PartnershipLeads(r.Context())
+	if err != nil {
+		return err
+	}
+	by := leadsByOrganisation(leads)
 	v := &directoryView{}
 	for _, code := range lifeguard.ReferralRoutes() {
 		agency, _ := lifeguard.ReferralAgencyOf(code)
@@ -49,7 +57,7 @@ func (wb *Web) referralDirectory(w http.ResponseWriter, r *http.Request) error {
 		var at int64
 		for _, d := range dir {
 			if d.Route == code {
-				at, row.Receiver = d.OrganisationID, d.Organisation
+				at, row.Receiver, row.Leads = d.OrganisationID, d.Organisation, by[d.OrganisationID]
 			}
 		}
 		for _, o := range orgs {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 	"github.com/lifeguard-scp/lifeguard/internal/record"
 )
 
@@ -183,6 +185,18 @@ func (wb *Web) triager() lifeguard.Triager {
 		return wb.cfg.Live
 	}
 	return wb.cfg.Procedure
+}
+
+// procedureFor is the procedure in force for the signed-in user's
+// partnership now: its newest directory version, read per request as the
+// triage reads it (Live), so that a title changed on the directory's pages
+// shows on the next page; Procedure when the pages have no Live (nil only
+// for pages tested without one).
+func (wb *Web) procedureFor(ctx context.Context) (*procedure.Procedure, error) {
+	if wb.cfg.Live != nil {
+		return wb.cfg.Live.For(ctx)
+	}
+	return wb.cfg.Procedure, nil
 }
 
 // reportProblems shows the problems that validation or the store found on

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/procedure"
 )
 
 // reportDoneData is the confirmation after a report. Its words come from
@@ -80,7 +81,11 @@ func (wb *Web) reportDone(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	title := "Your report is recorded"
-	if d.Now = wb.actNow(&c.Triage); d.Now != nil {
+	proc, err := wb.procedureFor(ctx)
+	if err != nil {
+		return err
+	}
+	if d.Now = actNowFor(proc, &c.Triage); d.Now != nil {
 		org, err := wb.cfg.Stores.Orgs.Organisation(ctx, c.OrganisationID)
 		if err != nil {
 			return err
@@ -96,10 +101,10 @@ func (wb *Web) reportDone(w http.ResponseWriter, r *http.Request) error {
 	return wb.render(w, r, http.StatusOK, "report_done.html", page{Title: title, Nav: "report", Data: d})
 }
 
-// actNow is what the reporter must do now when a route of t needs the
+// actNowFor is what the reporter must do now when a route of t needs the
 // lead now; nil when none does. The same decision puts the concern first in
 // the inbox, escalates it and alerts the leads at once.
-func (wb *Web) actNow(t *lifeguard.Triage) *actNow {
+func actNowFor(p *procedure.Procedure, t *lifeguard.Triage) *actNow {
 	var a *actNow
 	for _, rt := range t.Routes {
 		if !rt.NeedsLeadNow() {
@@ -115,9 +120,9 @@ func (wb *Web) actNow(t *lifeguard.Triage) *actNow {
 	}
 	// With no contact on the routes due now, the front door of children's
 	// social care is whom anyone rings about a child who cannot wait.
-	if a != nil && len(a.Contacts) == 0 && wb.cfg.Procedure != nil {
-		if contact, ok := wb.cfg.Procedure.RouteContact("CSC_REFERRAL"); ok {
-			title, _ := wb.cfg.Procedure.RouteTitle("CSC_REFERRAL")
+	if a != nil && len(a.Contacts) == 0 && p != nil {
+		if contact, ok := p.RouteContact("CSC_REFERRAL"); ok {
+			title, _ := p.RouteTitle("CSC_REFERRAL")
 			a.Contacts = append(a.Contacts, routeContact{title, contact})
 		}
 	}

@@ -107,8 +107,12 @@ func (wb *Web) reportOptions(r *http.Request, scope string) (report.Options, err
 		return o, err
 	}
 	o.Partnership = p.Name
-	if wb.cfg.Procedure != nil {
-		o.RouteTitle, o.RouteUrgency = wb.cfg.Procedure.RouteTitle, wb.cfg.Procedure.RouteUrgency
+	proc, err := wb.procedureFor(r.Context())
+	if err != nil {
+		return o, err
+	}
+	if proc != nil {
+		o.RouteTitle, o.RouteUrgency = proc.RouteTitle, proc.RouteUrgency
 	}
 	if fw := wb.cfg.Framework; fw != nil {
 		o.StrandTitle = func(code string) (string, bool) {

@@ -259,6 +259,7 @@ func testAccessRules(t *testing.T, open Opener) {
 	maps.Copy(cases, referralRuleCases())
 	maps.Copy(cases, dataRightsRuleCases())
 	maps.Copy(cases, consentRuleCases())
+	maps.Copy(cases, leadRuleCases())
 	for _, op := range lifeguard.Ops() {
 		c, ok := cases[op]
 		if !ok {

@@ -126,6 +126,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"CaptureValidation", testCaptureValidation},
 		{"SignInProviders", testSignInProviders},
 		{"DirectoryVersions", testDirectoryVersions},
+		{"OrganisationLeads", testOrganisationLeads},
 		{"Retention", testRetention},
 		{"RetentionInputs", testRetentionInputs},
 		{"SubjectAccess", testSubjectAccess},

@@ -38,6 +38,9 @@ type textWorld struct {
 	// policy is A's online-safety policy, visitors its visitors'
 	// agreement with a version (h-registers).
 	policy, visitors int64
+	// referred is A's concern whose CSC_REFERRAL went to B as referral;
+	// unsent is A's concern whose referral is not sent (referral.go).
+	referred, unsent, referral int64
 }
 
 func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
@@ -104,6 +107,43 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 			_, err := f.db.SaveDirectoryVersion(as(ctx, f.officer), 0, 0, "name: N\nversion: x\n", s)
 			return err
 		}},
+		// Referrals (referral.go): sent by A's DSL, answered by B's.
+		{"referral phone note", "phone_note", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			now := f.now()
+			_, err := f.db.SendReferral(as(ctx, f.dsl), lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: w.unsent,
+				Route: "CSC_REFERRAL", PhonedAt: &now, PhoneNote: s})
+			return err
+		}},
+		{"referral route", "route", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.SendReferral(as(ctx, f.dsl), lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: w.referred,
+				Route: lifeguard.RouteCode(s)})
+			return err
+		}},
+		{"referral outcome", "outcome", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AnswerReferral(as(ctx, f.dslB), w.referral, lifeguard.ReferralAnswer{Outcome: lifeguard.ReferralOutcome(s)})
+			return err
+		}},
+		{"referral answer note", "note", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AnswerReferral(as(ctx, f.dslB), w.referral, lifeguard.ReferralAnswer{Outcome: "section_17", Note: s})
+			return err
+		}},
+		{"referral message text", "text", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddReferralMessage(as(ctx, f.dslB), w.referral, lifeguard.MessageRequest, s)
+			return err
+		}},
+		{"referral message kind", "kind", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.AddReferralMessage(as(ctx, f.dslB), w.referral, lifeguard.MessageKind(s), "x")
+			return err
+		}},
+		{"referral directory route", "route", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			return f.db.SetReferralReceiver(as(ctx, f.officer), 0, lifeguard.RouteCode(s), f.orgB.ID)
+		}},
+		// The organisations' leads (lead.go): every field.
+		{"lead kind", "leads[0].kind", leadText(func(l *lifeguard.Lead, s string) { l.Kind = lifeguard.LeadKind(s) })},
+		{"lead name", "leads[0].name", leadText(func(l *lifeguard.Lead, s string) { l.Name = s })},
+		{"lead role", "leads[0].role", leadText(func(l *lifeguard.Lead, s string) { l.Role = s })},
+		{"lead email", "leads[0].email", leadText(func(l *lifeguard.Lead, s string) { l.Email = s })},
+		{"lead phone", "leads[0].phone", leadText(func(l *lifeguard.Lead, s string) { l.Phone = s })},
 		// Sign-in providers: every text field, and the domains.
 		{"provider name", "name", providerText(func(p *lifeguard.SignInProvider, s string) { p.Name = s })},
 		{"provider issuer", "issuer", providerText(func(p *lifeguard.SignInProvider, s string) { p.Issuer = s })},
@@ -589,6 +629,12 @@ func testBadText(t *testing.T, open Opener) {
 	}
 	w.review = rv.ID
 	w.policy, _, w.visitors = f.policies(t)
+	f.referralWorld(t)
+	referred, referral := f.sendReferral(t)
+	w.referred, w.referral, w.unsent = referred.ID, referral.ID, f.report(t, f.staff).ID
+	// Read once as each side, so that a first read's marks are made
+	// before the snapshots compare.
+	textSnapshot(t, f, w)
 
 	for _, tc := range textCases(f, fw) {
 		for _, bad := range badTexts {
@@ -628,6 +674,9 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 		Policy    *lifeguard.FilterPolicy
 		Captures  []lifeguard.Capture
 		Monitor   *lifeguard.MonitorSettings
+		Leads     []lifeguard.OrganisationLead
+		Referral  *lifeguard.Referral
+		Referrals []lifeguard.Referral
 	}
 	dsl, sysc := as(ctx, f.dsl), sys(ctx)
 	var err error
@@ -670,6 +719,14 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 	check("captures", err)
 	snap.Monitor, err = f.db.MonitorSettings(dsl, 0)
 	check("monitor settings", err)
+	snap.Leads, err = f.db.PartnershipLeads(sysc)
+	check("leads", err)
+	if w.referral != 0 {
+		snap.Referral, err = f.db.Referral(as(ctx, f.dslB), w.referral)
+		check("referral", err)
+		snap.Referrals, err = f.db.Referrals(dsl)
+		check("referrals", err)
+	}
 	b, err := json.Marshal(snap)
 	if err != nil {
 		t.Fatal(err)
@@ -685,6 +742,16 @@ func trainingText(set func(x *lifeguard.NewTraining, s string)) func(ctx context
 			CompletedOn: lifeguard.DateOf(f.now())}
 		set(&x, s)
 		_, err := f.db.RecordTraining(as(ctx, f.staff), x)
+		return err
+	}
+}
+
+// leadText is a text case of one field of an organisation's first lead.
+func leadText(set func(l *lifeguard.Lead, s string)) func(ctx context.Context, f *fixture, w textWorld, s string) error {
+	return func(ctx context.Context, f *fixture, w textWorld, s string) error {
+		l := someLeads()[0]
+		set(&l, s)
+		_, err := f.db.SetOrganisationLeads(as(ctx, f.manager), f.orgA.ID, []lifeguard.Lead{l})
 		return err
 	}
 }
