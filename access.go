@@ -102,6 +102,14 @@ const (
 	OpReadRetention Op = "see what falls due for erasure"
 )
 
+// Teaching, parents and children's voice, and the internet access record
+// (issue 17, items 5 to 7, h-teaching). They name no child; the
+// partnership reads their counts with the self-audit and the board report.
+const (
+	OpReadPrevention Op = "read the teaching, parents' and internet access registers"
+	OpKeepPrevention Op = "keep the teaching, parents' and internet access registers"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -120,6 +128,7 @@ func Ops() []Op {
 		OpSignInProviders,
 		OpReadPolicies, OpKeepPolicies, OpAcknowledge, OpRecordAgreements, OpReadAgreements,
 		OpSetLegalHold, OpReadRetention,
+		OpReadPrevention, OpKeepPrevention,
 	}
 }
 
@@ -262,6 +271,13 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, no, no, no, no}, true
 	case OpReadRetention: // kinds, ids and dates, never a name or text
 		return rule{no, no, no, no, part, no}, true
+
+	// Teaching, parents, surveys and access: staff read what is taught and
+	// how access is given; the partnership reads counts only (figures).
+	case OpReadPrevention:
+		return rule{org, org, org, no, no, no}, true
+	case OpKeepPrevention:
+		return rule{no, org, org, no, no, no}, true
 	}
 	return rule{}, false
 }

@@ -100,6 +100,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Policies", testPolicies},
 		{"Agreements", testAgreements},
 		{"PolicyReminders", testPolicyReminders},
+		{"Prevention", testPrevention},
 		{"Plan", testPlan},
 		{"FilterPolicy", testFilterPolicy},
 		{"FilterEvents", testFilterEvents},

@@ -513,7 +513,7 @@ func testBadText(t *testing.T, open Opener) {
 	w.review = rv.ID
 	w.policy, _, w.visitors = f.policies(t)
 
-	for _, tc := range textCases(f, fw) {
+	for _, tc := range append(textCases(f, fw), preventionTextCases()...) {
 		for _, bad := range badTexts {
 			t.Run(tc.name+"/"+bad.name, func(t *testing.T) {
 				before, entries := textSnapshot(t, f, w), journalLen(t, f.db)
@@ -551,6 +551,7 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 		Policy    *lifeguard.FilterPolicy
 		Captures  []lifeguard.Capture
 		Monitor   *lifeguard.MonitorSettings
+		Registers any // teaching, parents, surveys, access (prevention.go)
 	}
 	dsl, sysc := as(ctx, f.dsl), sys(ctx)
 	var err error
@@ -593,6 +594,7 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 	check("captures", err)
 	snap.Monitor, err = f.db.MonitorSettings(dsl, 0)
 	check("monitor settings", err)
+	snap.Registers = preventionSnapshot(t, f)
 	b, err := json.Marshal(snap)
 	if err != nil {
 		t.Fatal(err)
