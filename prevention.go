@@ -82,10 +82,10 @@ type PreventionFigures struct {
 // Aspects of the baseline framework (internal/framework/framework.yaml)
 // the three registers evidence.
 const (
-	AspectTeaching    = "E3" // a planned online-safety curriculum that builds year on year
-	AspectVoice       = "E5" // children are asked for their views
-	AspectParents     = "E7" // parents are offered information and sessions
-	AspectAccessList  = "T4" // an up-to-date record of who has internet access
+	AspectTeaching   = "E3" // a planned online-safety curriculum that builds year on year
+	AspectVoice      = "E5" // children are asked for their views
+	AspectParents    = "E7" // parents are offered information and sessions
+	AspectAccessList = "T4" // an up-to-date record of who has internet access
 )
 
 // PreventionEvidence is the line shown beside an aspect and the level the

@@ -198,4 +198,3 @@ type CoverageCell struct {
 	Entries int            `json:"entries"`
 	Last    *Date          `json:"last"`
 }
-
