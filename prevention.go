@@ -108,7 +108,7 @@ func (f *PreventionFigures) PreventionEvidence(aspect string) (line string, sugg
 		if f.Surveys == 0 {
 			return "No survey of children recorded in the last 12 months.", LevelNotInPlace, true
 		}
-		line = fmt.Sprintf("Children's surveys in the last 12 months: %d, with %d answers.", f.Surveys, f.Respondents)
+		line = fmt.Sprintf("Children's surveys in the last 12 months: %d, answered by %d children in all.", f.Surveys, f.Respondents)
 		if f.Surveys >= 2 {
 			return line, LevelEstablished, true
 		}
@@ -117,7 +117,7 @@ func (f *PreventionFigures) PreventionEvidence(aspect string) (line string, sugg
 		if f.ParentContacts == 0 {
 			return "No session or communication for parents recorded in the last 12 months.", LevelNotInPlace, true
 		}
-		line = fmt.Sprintf("Parents in the last 12 months: %d sessions or communications (%d meeting parents), %d reached.",
+		line = fmt.Sprintf("Parents in the last 12 months: %d sessions or communications recorded (%d meeting parents), reaching %d.",
 			f.ParentContacts, f.ParentSessions, f.ParentsReached)
 		if f.ParentContacts >= 3 && f.ParentSessions >= 1 {
 			return line, LevelEstablished, true

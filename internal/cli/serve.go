@@ -156,7 +156,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db, Reminders: db,
 			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db,
-			Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db},
+			Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Prevention: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,

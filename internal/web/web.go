@@ -56,6 +56,9 @@ type Stores struct {
 	Directory lifeguard.DirectoryStore
 	// Retention is what falls due for erasure (issue 19).
 	Retention lifeguard.RetentionEraser
+	// Prevention keeps the teaching, parents' and internet access
+	// registers (issue 17).
+	Prevention lifeguard.PreventionStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -84,6 +87,7 @@ func (s Stores) missing() string {
 		{"Policies", s.Policies != nil},
 		{"Directory", s.Directory != nil},
 		{"Retention", s.Retention != nil},
+		{"Prevention", s.Prevention != nil},
 	} {
 		if !st.set {
 			return st.name
