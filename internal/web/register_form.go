@@ -24,7 +24,7 @@ type regField struct {
 
 type regForm struct {
 	ID, Action, Heading, Button string
-	Fields                  []*regField
+	Fields                      []*regField
 }
 
 func textField(prefix, name, label string, max int) *regField {

@@ -182,7 +182,6 @@ func (wb *Web) recordTeaching(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-
 func (wb *Web) teachingEntryPage(w http.ResponseWriter, r *http.Request) error {
 	id, err := idFromPath(r, "id")
 	if err != nil {
