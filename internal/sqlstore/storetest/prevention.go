@@ -245,6 +245,70 @@ func testPrevention(t *testing.T, open Opener) {
 	})
 }
 
+// testPreventionReport checks the board report's prevention counts: by
+// type of organisation, and teaching by key stage and strand.
+func testPreventionReport(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	ctx := t.Context()
+	mgr := as(ctx, f.manager)
+	for _, in := range []lifeguard.NewTeaching{teachingIn(f, "R", lifeguard.StrandSelfImage),
+		teachingIn(f, "5", lifeguard.StrandBullying), teachingIn(f, "5", lifeguard.StrandBullying)} {
+		if _, err := f.db.RecordTeaching(mgr, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.db.RecordTeaching(as(ctx, f.dslB), teachingIn(f, "6", lifeguard.StrandPrivacy)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.RecordParentContact(mgr, parentIn(f)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.RecordChildSurvey(mgr, surveyIn(f)); err != nil {
+		t.Fatal(err)
+	}
+	today := lifeguard.DateOf(f.now())
+	rc, err := f.db.ReportCounts(as(ctx, f.officer), lifeguard.ReportQuery{From: lifeguard.DateOf(f.now().AddDate(0, -1, 0)), To: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := rc.Prevention
+	if p == nil || p.SchoolYear != lifeguard.SchoolYearOf(today) {
+		t.Fatalf("prevention = %+v", p)
+	}
+	got := map[string]lifeguard.PreventionTally{}
+	for _, m := range p.Measures {
+		got[m.Measure+"/"+string(m.Setting)] = m
+	}
+	for k, want := range map[string][2]int64{
+		"policy_in_date/school": {0, 2}, "parent_contacts/school": {1, 1}, "parents_reached/school": {42, 0},
+		"child_surveys/school": {1, 1}, "survey_answers/school": {50, 0}, "staff_agreement/school": {0, 6},
+	} {
+		if g := got[k]; g.N != want[0] || g.Of != want[1] {
+			t.Errorf("%s = %d of %d, want %d of %d", k, g.N, g.Of, want[0], want[1])
+		}
+	}
+	teach := map[string]lifeguard.TeachingTally{}
+	for _, x := range p.Teaching {
+		teach[x.Stage+"/"+string(x.Strand)] = x
+	}
+	for k, want := range map[string][2]int64{"EYFS/self_image": {1, 1}, "KS2/bullying": {1, 2}, "KS2/privacy": {1, 2},
+		"KS2/health": {0, 2}} {
+		if g := teach[k]; g.N != want[0] || g.Of != want[1] {
+			t.Errorf("teaching %s = %d of %d, want %d of %d", k, g.N, g.Of, want[0], want[1])
+		}
+	}
+	// An organisation's own report counts its own only.
+	own, err := f.db.ReportCounts(mgr, lifeguard.ReportQuery{From: today, To: today, OrganisationID: f.orgA.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range own.Prevention.Teaching {
+		if x.Stage == "KS2" && x.Of != 1 {
+			t.Errorf("A's own report counts %d KS2 year groups, want 1", x.Of)
+		}
+	}
+}
+
 // preventionTextCases are the registers' free-text fields for the bad-text
 // table.
 func preventionTextCases() []textCase {

@@ -101,6 +101,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Agreements", testAgreements},
 		{"PolicyReminders", testPolicyReminders},
 		{"Prevention", testPrevention},
+		{"PreventionReport", testPreventionReport},
 		{"Plan", testPlan},
 		{"FilterPolicy", testFilterPolicy},
 		{"FilterEvents", testFilterEvents},
