@@ -65,7 +65,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, s store, proc *procedure.Pro
 		}
 		defer seed.Close()
 	}
-	stores := demo.Stores{Orgs: seed, Concerns: seed, Triager: proc, Audits: seed, Plan: seed, Framework: fw, Policies: seed,
+	stores := demo.Stores{Orgs: seed, Concerns: seed, Triager: proc, Audits: seed, Plan: seed, Framework: fw, Policies: seed, Prevention: seed,
 		Accounts: seed, Children: seed, Referrals: seed, Calendar: proc.Calendar(), Monitor: seed, Scan: scan, Retention: seed}
 	n, h, err := demo.SeedStories(ctx, stores, clock, hash, time.Now(), size)
 	if err != nil || h == nil {
