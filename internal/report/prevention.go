@@ -11,25 +11,27 @@ import (
 // across the partnership by type of organisation, and what children are
 // taught by strand and key stage.
 
-// preventionRow is one row of the section's first table: a measure, what
-// it reads, and how its cells are written. A measure added later (training
-// in date) slots in as one more row here.
-type preventionRow struct {
-	measure, label string
-	// share writes "N of Of (x%)"; otherwise the cell is the count N.
-	share bool
+// preventionColumn is one column of the section's first table, whose
+// rows are the types of organisation: a measure, its heading, and how its
+// cells are written. A measure added later (training in date) slots in as
+// one more column here.
+type preventionColumn struct {
+	measure, heading string
+	// share writes "N of Of (x%)"; of writes Of; otherwise the cell is N.
+	share, of bool
 	// children marks a count of children: its small numbers are
-	// suppressed across the row and its total.
+	// suppressed down the column and its total.
 	children bool
 }
 
-var preventionRows = []preventionRow{
-	{lifeguard.MeasurePolicyInDate, "Online-safety policy approved in the last 12 months and not past its review (organisations)", true, false},
-	{lifeguard.MeasureStaffAgreement, "Staff who agreed to the current staff agreement", true, false},
-	{lifeguard.MeasureParentContacts, "Sessions and communications for parents, with the organisations that held them", false, false},
-	{lifeguard.MeasureParentsReached, "Parents and carers reached", false, false},
-	{lifeguard.MeasureChildSurveys, "Surveys of children about their online lives", false, false},
-	{lifeguard.MeasureSurveyAnswers, "Children who answered them", false, true},
+var preventionColumns = []preventionColumn{
+	{measure: lifeguard.MeasurePolicyInDate, heading: "Organisations with an online-safety policy in date", share: true},
+	{measure: lifeguard.MeasureStaffAgreement, heading: "Staff who agreed to the current staff agreement", share: true},
+	{measure: lifeguard.MeasureParentContacts, heading: "Sessions and communications for parents"},
+	{measure: lifeguard.MeasureParentContacts, heading: "Organisations that held them", of: true},
+	{measure: lifeguard.MeasureParentsReached, heading: "Parents and carers reached"},
+	{measure: lifeguard.MeasureChildSurveys, heading: "Surveys of children"},
+	{measure: lifeguard.MeasureSurveyAnswers, heading: "Children who answered them", children: true},
 }
 
 func shareText(n, of int64) Figure {
@@ -65,44 +67,55 @@ func (b *builder) prevention() (Section, error) {
 	}
 	order := lifeguard.Settings()
 	slices.SortFunc(settings, func(x, y lifeguard.Setting) int { return slices.Index(order, x) - slices.Index(order, y) })
-	bySetting := Table{ID: "prevention_by_setting", Title: "Prevention by type of organisation", RowHead: "Measure",
-		Caption: "Parents and surveys are those of the 12 months to the end of the period; staff of an organisation " +
-			"with no staff agreement count as not agreed."}
-	for _, s := range settings {
-		bySetting.Columns = append(bySetting.Columns, s.GroupLabel())
+	bySetting := Table{ID: "prevention_by_setting", Title: "Prevention by type of organisation",
+		RowHead: "Type of organisation", Caption: "A policy is in date when its current version was approved in " +
+			"the 12 months to the end of the period and its review is not past. Parents and surveys are those of " +
+			"the 12 months to the end of the period; staff of an organisation with no staff agreement count as " +
+			"not agreed."}
+	for _, c := range preventionColumns {
+		bySetting.Columns = append(bySetting.Columns, c.heading)
 	}
-	bySetting.Columns = append(bySetting.Columns, "All")
-	for _, row := range preventionRows {
-		r := Row{Key: row.measure, Label: row.label}
+	cols := make([][]Figure, len(preventionColumns)) // each column's cells, a row per setting, then the total
+	for ci, c := range preventionColumns {
 		var n, of int64
 		var cells []*cell
-		for _, s := range settings {
-			t := got[key{row.measure, s}]
+		for _, st := range settings {
+			t := got[key{c.measure, st}]
 			n, of = n+t.N, of+t.Of
 			switch {
-			case row.share:
-				r.Cells = append(r.Cells, shareText(t.N, t.Of))
-			case row.measure == lifeguard.MeasureParentContacts || row.measure == lifeguard.MeasureChildSurveys:
-				r.Cells = append(r.Cells, textFigure(fmt.Sprintf("%d by %d", t.N, t.Of)))
+			case c.share:
+				cols[ci] = append(cols[ci], shareText(t.N, t.Of))
+			case c.of:
+				cols[ci] = append(cols[ci], count(t.Of))
 			default:
-				c := &cell{v: t.N}
-				cells = append(cells, c)
+				cells = append(cells, &cell{v: t.N})
 			}
 		}
 		switch {
-		case row.share:
-			r.Cells = append(r.Cells, shareText(n, of))
-		case row.measure == lifeguard.MeasureParentContacts || row.measure == lifeguard.MeasureChildSurveys:
-			r.Cells = append(r.Cells, textFigure(fmt.Sprintf("%d by %d", n, of)))
+		case c.share:
+			cols[ci] = append(cols[ci], shareText(n, of))
+		case c.of:
+			cols[ci] = append(cols[ci], count(of))
 		default:
 			total := &cell{v: n}
-			if row.children {
+			if c.children {
 				b.protect(line(cells, total))
 			}
-			r.Cells = append(figures(cells...), total.figure())
+			cols[ci] = append(figures(cells...), total.figure())
+		}
+	}
+	for si, st := range settings {
+		r := Row{Key: string(st), Label: st.GroupLabel()}
+		for ci := range preventionColumns {
+			r.Cells = append(r.Cells, cols[ci][si])
 		}
 		bySetting.Rows = append(bySetting.Rows, r)
 	}
+	tot := Row{Key: "total", Label: "All"}
+	for ci := range preventionColumns {
+		tot.Cells = append(tot.Cells, cols[ci][len(settings)])
+	}
+	bySetting.Totals = &tot
 	sec.Tables = append(sec.Tables, bySetting)
 
 	teach := Table{ID: "teaching_coverage", Title: "Teaching by strand and key stage", RowHead: "Strand",
@@ -140,4 +153,15 @@ func (b *builder) prevention() (Section, error) {
 	}
 	sec.Tables = append(sec.Tables, teach)
 	return sec, nil
+}
+
+// preventionChildren reports whether the prevention table's column of
+// that heading counts children, and so is suppressed.
+func preventionChildren(heading string) bool {
+	for _, c := range preventionColumns {
+		if c.heading == heading {
+			return c.children
+		}
+	}
+	return false
 }
