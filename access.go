@@ -135,6 +135,14 @@ const (
 	OpKeepLeads Op = "keep an organisation's safeguarding and online-safety leads"
 )
 
+// Teaching, parents and children's voice, and the internet access record
+// (issue 17, items 5 to 7, h-teaching). They name no child; the
+// partnership reads their counts with the self-audit and the board report.
+const (
+	OpReadPrevention Op = "read the teaching, parents' and internet access registers"
+	OpKeepPrevention Op = "keep the teaching, parents' and internet access registers"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -156,6 +164,7 @@ func Ops() []Op {
 		OpStartDataRights, OpWorkDataRights,
 		OpRecordConsents, OpReadConsents, OpReadPhotoList, OpRecordTraining, OpReadTraining,
 		OpReadLeads, OpKeepLeads,
+		OpReadPrevention, OpKeepPrevention,
 	}
 }
 
@@ -319,6 +328,13 @@ func (op Op) rule() (rule, bool) {
 		return rule{own, org, org, no, no, no}, true
 	case OpReadTraining:
 		return rule{own, org, org, no, no, no}, true
+
+	// Teaching, parents, surveys and access: staff read what is taught and
+	// how access is given; the partnership reads counts only (figures).
+	case OpReadPrevention:
+		return rule{org, org, org, no, no, no}, true
+	case OpKeepPrevention:
+		return rule{no, org, org, no, no, no}, true
 	}
 	return rule{}, false
 }

@@ -95,6 +95,9 @@ type ReportCounts struct {
 	// the children those that gave a number serve, for the board report's
 	// concerns per 1,000 children; nil in an organisation's report.
 	Children []SettingChildren `json:"children,omitempty"`
+	// Prevention is the prevention registers across the scope
+	// (prevention_report.go); nil when the store has none to give.
+	Prevention *PreventionCounts `json:"prevention,omitempty"`
 }
 
 // AuditCounts are the self-audit figures of a report, over the 12 months

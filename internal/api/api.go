@@ -67,6 +67,9 @@ type API struct {
 	// no version of the directory is saved (directory.go).
 	Directory lifeguard.DirectoryStore
 	Procedure *procedure.Procedure
+	// Prevention keeps the teaching, parents' and internet access
+	// registers (prevention.go).
+	Prevention lifeguard.PreventionStore
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -182,6 +185,23 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/directory/leads", a.handle(a.partnershipLeads))
 	mux.Handle("GET /api/v1/organisations/{id}/leads", a.handle(a.organisationLeads))
 	mux.Handle("PUT /api/v1/organisations/{id}/leads", a.handle(a.setOrganisationLeads))
+	// Teaching, parents and children's voice, and the internet access
+	// record (prevention.go, docs/registers.md).
+	mux.Handle("GET /api/v1/teaching", a.handle(a.listTeaching))
+	mux.Handle("POST /api/v1/teaching", a.handle(a.createTeaching))
+	mux.Handle("GET /api/v1/teaching/coverage", a.handle(a.teachingCoverage))
+	mux.Handle("GET /api/v1/teaching/{id}", a.handle(a.getTeaching))
+	mux.Handle("PUT /api/v1/teaching/{id}", a.handle(a.updateTeaching))
+	mux.Handle("GET /api/v1/parent-contacts", a.handle(a.listParentContacts))
+	mux.Handle("POST /api/v1/parent-contacts", a.handle(a.createParentContact))
+	mux.Handle("GET /api/v1/parent-contacts/{id}", a.handle(a.getParentContact))
+	mux.Handle("PUT /api/v1/parent-contacts/{id}", a.handle(a.updateParentContact))
+	mux.Handle("GET /api/v1/child-surveys", a.handle(a.listChildSurveys))
+	mux.Handle("POST /api/v1/child-surveys", a.handle(a.createChildSurvey))
+	mux.Handle("GET /api/v1/internet-access", a.handle(a.accessRecord))
+	mux.Handle("POST /api/v1/internet-access", a.handle(a.createAccessGroup))
+	mux.Handle("PUT /api/v1/internet-access/{id}", a.handle(a.updateAccessGroup))
+	mux.Handle("GET /api/v1/organisations/{id}/prevention-figures", a.handle(a.preventionFigures))
 
 	// Webhooks that other systems receive alerts by (docs/operations.md).
 	mux.Handle("POST /api/v1/monitor/captures", a.handle(a.monitorCaptures))

@@ -156,7 +156,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	pages, err := web.New(web.Config{
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db, Reminders: db,
 			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db,
-			Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db},
+			Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db, Prevention: db},
 		Framework:     fw,
 		Auth:          svc,
 		Procedure:     proc,
@@ -181,7 +181,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Ready:   readiness{db},
 		Metrics: reg,
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: live, Directory: db, Procedure: proc, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(),
-			Monitor: db, Scan: library.CaptureScanner(), Audits: db, Plan: db, Framework: fw, Policies: db, Rights: db, Consents: db, Training: db,
+			Monitor: db, Scan: library.CaptureScanner(), Audits: db, Plan: db, Framework: fw, Policies: db, Rights: db, Consents: db, Training: db, Prevention: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {

@@ -66,7 +66,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB, s store, proc *procedure.Pro
 		defer seed.Close()
 	}
 	stores := demo.Stores{Orgs: seed, Concerns: seed, Triager: proc, Audits: seed, Plan: seed, Framework: fw, Policies: seed,
-		Accounts: seed, Children: seed, Referrals: seed, Calendar: proc.Calendar(), Monitor: seed, Scan: scan, Retention: seed, Rights: seed, Consents: seed, Training: seed, Leads: seed}
+		Accounts: seed, Children: seed, Referrals: seed, Calendar: proc.Calendar(), Monitor: seed, Scan: scan, Retention: seed, Rights: seed, Consents: seed, Training: seed, Leads: seed, Prevention: seed}
 	n, h, err := demo.SeedStories(ctx, stores, clock, hash, time.Now(), size)
 	if err != nil || h == nil {
 		return n, nil, err

@@ -66,6 +66,9 @@ type Stores struct {
 	// Policies, when set, seeds the policy library and agreements
 	// (registers.go).
 	Policies lifeguard.PolicyStore
+	// Prevention, when set, seeds the teaching, parents' and internet
+	// access registers (teaching.go).
+	Prevention lifeguard.PreventionStore
 	// Accounts records which users the seed created, so that serve --demo
 	// exempts exactly them from the second factor.
 	Accounts AccountMarker
@@ -480,6 +483,9 @@ func seedStories(ctx context.Context, s Stores, clock *Clock, passwordHash strin
 	}
 	if err := seedLeads(ctx, s); err != nil {
 		return n, fmt.Errorf("demo leads: %w", err)
+	}
+	if err := seedTeaching(ctx, s, clock, managers, orgByName, now); err != nil {
+		return n, fmt.Errorf("demo teaching: %w", err)
 	}
 	return n, nil
 }

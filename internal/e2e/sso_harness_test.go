@@ -286,7 +286,7 @@ func startSSOApp(t *testing.T) *ssoApp {
 	wb, err := web.New(web.Config{Logger: slog.New(slog.DiscardHandler), Auth: svc, Now: a.clock.Now,
 		OIDC: oidc.New(&http.Client{Transport: a.swap, Timeout: 15 * time.Second}, a.clock.Now),
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db, Reminders: db,
-			Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db, Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db}})
+			Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db, Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db, Prevention: db}})
 	if err != nil {
 		t.Fatal(err)
 	}

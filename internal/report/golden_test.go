@@ -63,6 +63,28 @@ func fixedCounts() *lifeguard.ReportCounts {
 			{Setting: "school", Organisations: 40, Counted: 40, Children: 31250},
 			{Setting: "voluntary", Organisations: 6, Counted: 6, Children: 900},
 		},
+		// Prevention: the voluntary groups' survey answers are a small
+		// number, so the row protects them.
+		Prevention: &lifeguard.PreventionCounts{SchoolYear: 2025,
+			Measures: []lifeguard.PreventionTally{
+				{Measure: lifeguard.MeasurePolicyInDate, Setting: "school", N: 33, Of: 40},
+				{Measure: lifeguard.MeasurePolicyInDate, Setting: "voluntary", N: 2, Of: 6},
+				{Measure: lifeguard.MeasureStaffAgreement, Setting: "school", N: 1210, Of: 1350},
+				{Measure: lifeguard.MeasureStaffAgreement, Setting: "voluntary", N: 40, Of: 75},
+				{Measure: lifeguard.MeasureParentContacts, Setting: "school", N: 96, Of: 35},
+				{Measure: lifeguard.MeasureParentsReached, Setting: "school", N: 5200},
+				{Measure: lifeguard.MeasureParentContacts, Setting: "voluntary", N: 4, Of: 2},
+				{Measure: lifeguard.MeasureParentsReached, Setting: "voluntary", N: 60},
+				{Measure: lifeguard.MeasureChildSurveys, Setting: "school", N: 12, Of: 11},
+				{Measure: lifeguard.MeasureSurveyAnswers, Setting: "school", N: 1430},
+				{Measure: lifeguard.MeasureChildSurveys, Setting: "voluntary", N: 1, Of: 1},
+				{Measure: lifeguard.MeasureSurveyAnswers, Setting: "voluntary", N: 3},
+			},
+			Teaching: []lifeguard.TeachingTally{
+				{Stage: "KS1", Strand: "self_image", N: 20, Of: 24}, {Stage: "KS1", Strand: "relationships", N: 12, Of: 24},
+				{Stage: "KS1", Strand: "privacy", N: 24, Of: 24}, {Stage: "KS2", Strand: "bullying", N: 40, Of: 48},
+				{Stage: "KS2", Strand: "information", N: 22, Of: 48}, {Stage: "KS2", Strand: "copyright", N: 5, Of: 48},
+			}},
 		Plan: &lifeguard.PlanCounts{
 			Actions: []lifeguard.PlanTally{{Strand: "prevention", RAG: "green", N: 4}, {Strand: "prevention", RAG: "amber", N: 2},
 				{Strand: "protection", RAG: "red", N: 1}, {Strand: "prosecution_diversion", RAG: "complete", N: 3}},

@@ -191,7 +191,7 @@ func Build(rc *lifeguard.ReportCounts, opt Options) (*Report, error) {
 		From: rc.Query.From, To: rc.Query.To, Generated: opt.Now.UTC(), Rule: opt.Rule, RuleText: ruleTexts[opt.Rule]}
 	b := builder{rc: rc, opt: opt}
 	for _, f := range []func() (Section, error){b.overview, b.risks, b.children, b.organisations, b.routes,
-		b.referrals, b.trend, b.monitoring, b.audits, b.plan} {
+		b.referrals, b.trend, b.monitoring, b.audits, b.prevention, b.plan} {
 		s, err := f()
 		if errors.Is(err, errNoSection) {
 			continue

@@ -947,6 +947,9 @@ func TestRoundedReport(t *testing.T) {
 			}
 			for _, row := range rows {
 				for i, f := range row.Cells {
+					if s.ID == "prevention" && !preventionChildren(tb.Columns[i]) {
+						continue // counts of organisations, staff and parents
+					}
 					if f.Value != nil && *f.Value%5 != 0 && *f.Value != rc.Concerns && *f.Value != rc.Previous {
 						t.Errorf("%s/%s/%s reads %d, not a multiple of 5", tb.ID, row.Key, tb.Columns[i], *f.Value)
 					}

@@ -33,7 +33,7 @@ func PagesOver(t *testing.T, db *sqlstore.DB, auth web.Auth, proc *procedure.Pro
 	t.Helper()
 	wb, err := web.New(web.Config{Logger: slog.New(slog.DiscardHandler), Auth: auth, Procedure: proc,
 		Stores: web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db, Reminders: db,
-			Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db, Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db}})
+			Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db, Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db, Prevention: db}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -228,6 +228,21 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	_, err = db.RaisePolicyReminders(ctx, lifeguard.DateOf(now))
 	must(err)
 
+	// Teaching, parents, a survey and the access record (h-teaching).
+	_, err = db.RecordTeaching(asDSL, lifeguard.NewTeaching{YearGroup: "5", Strand: lifeguard.StrandPrivacy,
+		TaughtOn: lifeguard.DateOf(now), Taught: "Passwords.", TaughtBy: "Computing"})
+	must(err)
+	_, err = db.RecordParentContact(asDSL, lifeguard.NewParentContact{On: lifeguard.DateOf(now), Topic: "Gaming",
+		Kind: lifeguard.ParentSession, Reached: 30})
+	must(err)
+	_, err = db.RecordChildSurvey(asDSL, lifeguard.NewChildSurvey{Title: "Online lives", On: lifeguard.DateOf(now),
+		YearGroups: "Year 6", Respondents: 20, Questions: []lifeguard.SurveyQuestion{{Text: "Do you game online?",
+			Options: []lifeguard.SurveyOption{{Text: "Yes", Count: 12}, {Text: "No", Count: 8}}}}})
+	must(err)
+	_, err = db.RecordAccessGroup(asDSL, lifeguard.NewAccessGroup{Name: "Pupils", Kind: lifeguard.AccessPupils,
+		Members: "All pupils", Count: 200, Devices: "Laptops", HowGiven: "Own login", FilterGroup: "pupils"})
+	must(err)
+
 	// The DNS filter's records: a policy, events with an alert (closed
 	// with a concern), a review request and a worry.
 	_, err = db.SetFilterPolicy(ctx, a.ID, []byte(`{"groups":{}}`))

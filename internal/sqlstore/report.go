@@ -193,6 +193,9 @@ func (db *DB) ReportCounts(ctx context.Context, q lifeguard.ReportQuery) (*lifeg
 		if r.Captures, err = captureCounts(ctx, tx, q, from, to); err != nil {
 			return err
 		}
+		if r.Prevention, err = preventionCounts(ctx, tx, q); err != nil {
+			return err
+		}
 		if q.OrganisationID == 0 {
 			if r.Plan, err = planCounts(ctx, tx, q.PartnershipID, q.To); err != nil {
 				return err

@@ -21,7 +21,8 @@ import (
 // at, and serves them again while the counter stands; any server's write
 // moves it, so a server never serves sums older than the last change it
 // could see. The self-audit and plan figures are small, and their writes
-// do not move the counter, so they are read afresh every time.
+// do not move the counter, so they are read afresh every time; so are the
+// prevention registers' figures.
 
 // reportCacheSize bounds how many periods a server keeps: a partnership's
 // readers mostly ask for the default six months, of the board or their
@@ -57,7 +58,7 @@ func (c *reportCache) get(q lifeguard.ReportQuery, version int64) *lifeguard.Rep
 // put keeps a copy of r's sums, read at version.
 func (c *reportCache) put(q lifeguard.ReportQuery, version int64, r *lifeguard.ReportCounts) {
 	kept := cloneCounts(r)
-	kept.Audits, kept.Plan, kept.Children = nil, nil, nil
+	kept.Audits, kept.Plan, kept.Children, kept.Prevention = nil, nil, nil, nil
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[q]; !ok {

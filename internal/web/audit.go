@@ -377,6 +377,9 @@ type aspectForm struct {
 	// Register is what the policy library says of the aspect now, and
 	// Suggest the level its figures suggest (lifeguard.RegisterEvidence).
 	Register, Suggest string
+	// Source names the register the figures come from, when it is not
+	// the policy library ("teaching register").
+	Source string
 }
 
 type levelOption struct {
@@ -471,6 +474,9 @@ func (wb *Web) showStrand(w http.ResponseWriter, r *http.Request, status int, pr
 		return err
 	}
 	if err := wb.consentTrainingEvidence(r, org, v.Aspects); err != nil {
+		return err
+	}
+	if err := wb.preventionEvidence(r, org, v.Aspects); err != nil {
 		return err
 	}
 	p := page{Title: s.Title + ": self-audit", Nav: "audit", Data: &v, Problem: problems}

@@ -137,7 +137,7 @@ func newDSLFixtureOn(t testing.TB, dsn string, tweak func(*sqlstore.DB, *web.Sto
 		t.Fatal(err)
 	}
 	stores := web.Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db, Reminders: db,
-		Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db, Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db}
+		Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db, Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db, Prevention: db}
 	if tweak != nil {
 		tweak(db, &stores)
 	}

@@ -79,7 +79,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 		demoIDs = append(demoIDs, u.ID)
 	}
 	wb, err := New(Config{Stores: Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db,
-		Reminders: db, Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db, Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db}, Auth: svc, Procedure: proc,
+		Reminders: db, Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db, Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db, Prevention: db}, Auth: svc, Procedure: proc,
 		Logger: logger, Demo: true, DemoAccounts: demoIDs})
 	if err != nil {
 		t.Fatal(err)

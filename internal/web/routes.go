@@ -162,6 +162,26 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /training/matrix.csv", wb.signedIn(wb.trainingMatrixCSV))
 	mux.Handle("GET /training/import", wb.signedIn(wb.trainingImportPage))
 	mux.Handle("POST /training/import", wb.signedIn(wb.importTraining))
+	// Teaching, parents and children's voice, and the internet access
+	// record (issue 17, items 5 to 7).
+	mux.Handle("GET /teaching", wb.signedIn(wb.teachingPage))
+	mux.Handle("POST /teaching", wb.signedIn(wb.recordTeaching))
+	mux.Handle("GET /teaching.csv", wb.signedIn(wb.teachingCSV))
+	mux.Handle("GET /teaching/coverage.csv", wb.signedIn(wb.coverageCSV))
+	mux.Handle("GET /teaching/{id}", wb.signedIn(wb.teachingEntryPage))
+	mux.Handle("POST /teaching/{id}", wb.signedIn(wb.editTeaching))
+	mux.Handle("GET /parents", wb.signedIn(wb.parentsPage))
+	mux.Handle("POST /parents", wb.signedIn(wb.recordParentContact))
+	mux.Handle("GET /parents.csv", wb.signedIn(wb.parentsCSV))
+	mux.Handle("GET /parents/{id}", wb.signedIn(wb.parentContactPage))
+	mux.Handle("POST /parents/{id}", wb.signedIn(wb.editParentContact))
+	mux.Handle("POST /surveys", wb.signedIn(wb.recordSurvey))
+	mux.Handle("GET /surveys.csv", wb.signedIn(wb.surveysCSV))
+	mux.Handle("GET /internet-access", wb.signedIn(wb.accessPage))
+	mux.Handle("POST /internet-access", wb.signedIn(wb.recordAccessGroup))
+	mux.Handle("GET /internet-access.csv", wb.signedIn(wb.accessCSV))
+	mux.Handle("GET /internet-access/{id}", wb.signedIn(wb.accessGroupPage))
+	mux.Handle("POST /internet-access/{id}", wb.signedIn(wb.editAccessGroup))
 
 	// The partnership's strategy action plan.
 	mux.Handle("GET /plan", wb.signedIn(wb.planPage))

@@ -98,7 +98,7 @@ type rightsChoice struct {
 	Checked      bool
 }
 
-type accessForm struct {
+type sarForm struct {
 	Subject                  string
 	Q                        string
 	Children                 []rightsChoice
@@ -110,9 +110,9 @@ type accessForm struct {
 	Errs                     map[string]string
 }
 
-func (wb *Web) accessFormView(r *http.Request, typed func(string) string) (*accessForm, error) {
+func (wb *Web) accessFormView(r *http.Request, typed func(string) string) (*sarForm, error) {
 	u := fromRequest(r).user
-	v := &accessForm{Subject: typed("subject"), Q: strings.TrimSpace(typed("q")), RequesterName: typed("requester_name"),
+	v := &sarForm{Subject: typed("subject"), Q: strings.TrimSpace(typed("q")), RequesterName: typed("requester_name"),
 		Received: typed("received_on"), VerifiedNote: typed("verified_note"), Errs: map[string]string{},
 		CanChild: u.Role.May(lifeguard.OpReadChildIdentity).Covers(lifeguard.ReachOrganisation)}
 	if v.Subject == "" {
@@ -223,7 +223,7 @@ type bundleItemView struct {
 	Names                        []string
 }
 
-type accessView struct {
+type sarView struct {
 	Row                           accessRow
 	Verified, VerifiedNote        string
 	ExtendReason, DisclosedAt     string
@@ -254,13 +254,13 @@ func sectionLabel(s string) string {
 	return s
 }
 
-func (wb *Web) accessView(r *http.Request, id int64) (*accessView, *lifeguard.SubjectAccessBundle, error) {
+func (wb *Web) sarView(r *http.Request, id int64) (*sarView, *lifeguard.SubjectAccessBundle, error) {
 	s, err := wb.cfg.Stores.Rights.SubjectAccess(r.Context(), id)
 	if err != nil {
 		return nil, nil, err
 	}
 	u := fromRequest(r).user
-	v := &accessView{Row: wb.accessRowOf(*s), Verified: s.Verified.Label(), VerifiedNote: s.VerifiedNote,
+	v := &sarView{Row: wb.accessRowOf(*s), Verified: s.Verified.Label(), VerifiedNote: s.VerifiedNote,
 		ExtendReason: s.ExtendReason, CanExtend: s.Status == lifeguard.AccessOpen && !s.Extended(),
 		CanWork: u.Role.Can(lifeguard.OpWorkDataRights), Disclosed: s.Status == lifeguard.AccessDisclosed,
 		Errs: map[string]string{}}
@@ -317,7 +317,7 @@ func (wb *Web) subjectAccessPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (wb *Web) renderAccess(w http.ResponseWriter, r *http.Request, id int64, status int, probs []lifeguard.Problem, reason string) error {
-	v, _, err := wb.accessView(r, id)
+	v, _, err := wb.sarView(r, id)
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,9 @@ type Stores struct {
 	// (issue 17: consent.go, training.go).
 	Consents lifeguard.ConsentStore
 	Training lifeguard.TrainingStore
+	// Prevention keeps the teaching, parents' and internet access
+	// registers (issue 17).
+	Prevention lifeguard.PreventionStore
 }
 
 // missing names the first store that is not set, or "" when all are.
@@ -94,6 +97,7 @@ func (s Stores) missing() string {
 		{"Rights", s.Rights != nil},
 		{"Consents", s.Consents != nil},
 		{"Training", s.Training != nil},
+		{"Prevention", s.Prevention != nil},
 	} {
 		if !st.set {
 			return st.name

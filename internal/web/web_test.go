@@ -21,7 +21,7 @@ func TestNewNeedsEveryStore(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	full := Stores{Concerns: db, Children: db, Orgs: db, Preferences: db, Alerts: db, Transfers: db, Referrals: db, Reminders: db,
-		Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db, Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db}
+		Drafts: db, Audits: db, Plan: db, Reports: db, Filter: db, Outbox: db, Webhooks: db, Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db, Prevention: db}
 	logger := slog.New(slog.DiscardHandler)
 	if _, err := New(Config{Stores: full, Logger: logger}); err != nil {
 		t.Fatalf("every store given: %v", err)

@@ -34,6 +34,8 @@ type ruleRecords struct {
 	// policy is A's online-safety policy; staffVersion the version of its
 	// staff agreement; visitors its visitors' agreement (issue 17).
 	policy, staffVersion, visitors int64
+	// teaching is an entry of A's teaching register (h-teaching).
+	teaching int64
 }
 
 // ruleCases has one case for every operation; testAccessRules fails for an
@@ -260,6 +262,7 @@ func testAccessRules(t *testing.T, open Opener) {
 	maps.Copy(cases, dataRightsRuleCases())
 	maps.Copy(cases, consentRuleCases())
 	maps.Copy(cases, leadRuleCases())
+	maps.Copy(cases, preventionRuleCases())
 	for _, op := range lifeguard.Ops() {
 		c, ok := cases[op]
 		if !ok {
@@ -336,6 +339,7 @@ func (f *fixture) ruleRecords(t *testing.T) *ruleRecords {
 	}
 	r.capture = f.captureTarget(ctx, t)
 	r.policy, r.staffVersion, r.visitors = f.policies(t)
+	f.preventionRecords(t, r)
 	return r
 }
 

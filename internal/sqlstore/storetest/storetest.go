@@ -101,6 +101,8 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Policies", testPolicies},
 		{"Agreements", testAgreements},
 		{"PolicyReminders", testPolicyReminders},
+		{"Prevention", testPrevention},
+		{"PreventionReport", testPreventionReport},
 		{"Plan", testPlan},
 		{"FilterPolicy", testFilterPolicy},
 		{"FilterEvents", testFilterEvents},

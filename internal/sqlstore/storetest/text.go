@@ -636,7 +636,7 @@ func testBadText(t *testing.T, open Opener) {
 	// before the snapshots compare.
 	textSnapshot(t, f, w)
 
-	for _, tc := range textCases(f, fw) {
+	for _, tc := range append(textCases(f, fw), preventionTextCases()...) {
 		for _, bad := range badTexts {
 			t.Run(tc.name+"/"+bad.name, func(t *testing.T) {
 				before, entries := textSnapshot(t, f, w), journalLen(t, f.db)
@@ -677,6 +677,7 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 		Leads     []lifeguard.OrganisationLead
 		Referral  *lifeguard.Referral
 		Referrals []lifeguard.Referral
+		Registers any // teaching, parents, surveys, access (prevention.go)
 	}
 	dsl, sysc := as(ctx, f.dsl), sys(ctx)
 	var err error
@@ -727,6 +728,7 @@ func textSnapshot(t *testing.T, f *fixture, w textWorld) string {
 		snap.Referrals, err = f.db.Referrals(dsl)
 		check("referrals", err)
 	}
+	snap.Registers = preventionSnapshot(t, f)
 	b, err := json.Marshal(snap)
 	if err != nil {
 		t.Fatal(err)
