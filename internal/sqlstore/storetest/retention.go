@@ -122,8 +122,12 @@ func testRetention(t *testing.T, open Opener) {
 	boardBefore, ownBefore := board(), own()
 
 	step(t, "Dates", func(t *testing.T) {
-		if _, err := f.db.RefreshRetention(system, sched); err != nil {
-			t.Fatal(err)
+		if n, err := f.db.RefreshRetention(system, sched); err != nil || n == 0 {
+			t.Fatalf("refresh changed %d dates, %v", n, err)
+		}
+		// A second run finds every date as it should be and writes none.
+		if n, err := f.db.RefreshRetention(system, sched); err != nil || n != 0 {
+			t.Errorf("a second refresh changed %d dates (%v), want 0", n, err)
 		}
 		due := f.dueKinds(t, f.now().AddDate(13, 0, 0))
 		at25, ok := due["concern:"+itoa(closed.ID)]
@@ -304,4 +308,84 @@ func testMaliciousAllegation(t *testing.T, open Opener) {
 	if rep, err := f.db.VerifyJournal(sys(ctx)); err != nil || rep.FirstBroken != 0 {
 		t.Errorf("journal: %+v %v", rep, err)
 	}
+}
+
+// testRetentionTransferred: after a transfer is received, the sending
+// school's rows are the file that moved with the child, read by the
+// receiving school; they fall due with the last school's file, none while
+// it is held or worked on there, and the record of the transfer stays.
+func testRetentionTransferred(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	ctx := t.Context()
+	system := sys(ctx)
+	sched := lifeguard.ShippedRetentionSchedule()
+	sent := f.report(t, f.staff) // a child of 13 in A: due at 25
+	f.closeConcern(t, sent.ID)
+	x, err := f.db.SendTransfer(as(ctx, f.dsl), *sent.ChildID, f.orgB.ID, "Moved to B in March.", f.now().AddDate(0, 0, 14))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err = f.db.ReceiveTransfer(as(ctx, f.dslB), x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := *x.ReceivedChildID
+	// The receiving school records a concern of its own and works on it.
+	there, err := f.db.CreateConcern(as(ctx, f.staffB), lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
+		ChildID: moved})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := f.now().AddDate(30, 0, 0)
+	step(t, "HeldWhileTheLastSchoolWorks", func(t *testing.T) {
+		if _, err := f.db.RefreshRetention(system, sched); err != nil {
+			t.Fatal(err)
+		}
+		due := f.dueKinds(t, later)
+		for _, k := range []string{"concern:" + itoa(sent.ID), "child:" + itoa(*sent.ChildID)} {
+			if _, ok := due[k]; ok {
+				t.Errorf("%s is due while the receiving school's concern is open: %v", k, due)
+			}
+		}
+		if n, err := f.db.EraseDue(system, later, 10); err != nil || n != (lifeguard.ErasureCounts{}) {
+			t.Errorf("erased %+v, %v while the file is open at the last school", n, err)
+		}
+	})
+	step(t, "DueWithTheLastSchoolsFile", func(t *testing.T) {
+		if _, err := f.db.CloseConcern(as(ctx, f.dslB), there.ID, lifeguard.NewOutcome{Code: "referred_csc",
+			Summary: "Referred.", CloseAnyway: "Closed with work left for the test."}); err != nil {
+			t.Fatal(err)
+		}
+		// The receiving school has the child's date of birth: a year
+		// later than the age the sender knew allows.
+		dob := lifeguard.DateOf(f.now().AddDate(-12, 0, 0))
+		if _, err := f.db.SetChildIdentity(as(ctx, f.dslB), moved, lifeguard.ChildIdentity{DateOfBirth: &dob}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.RefreshRetention(system, sched); err != nil {
+			t.Fatal(err)
+		}
+		due := f.dueKinds(t, later)
+		want := lifeguard.DateOf(dob.In(time.UTC).AddDate(25, 0, 0))
+		for _, k := range []string{"concern:" + itoa(sent.ID), "child:" + itoa(*sent.ChildID), "child:" + itoa(moved)} {
+			if got, ok := due[k]; !ok || lifeguard.DateOf(got) != want {
+				t.Errorf("%s due %v (listed %v), want the last school's %s", k, got, ok, want)
+			}
+		}
+		n, err := f.db.EraseDue(system, later, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Concerns != 2 || n.Children != 2 {
+			t.Errorf("erased %+v, want both schools' concern and record", n)
+		}
+		// The sender keeps the record of the transfer, without its note.
+		got, err := f.db.Transfer(as(ctx, f.dsl), x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.FromOrgID != f.orgA.ID || got.ToOrgID != f.orgB.ID || got.ReceivedAt == nil || got.Note != "" {
+			t.Errorf("the record of the transfer: %+v", got)
+		}
+	})
 }

@@ -127,6 +127,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"DirectoryVersions", testDirectoryVersions},
 		{"Retention", testRetention},
 		{"RetentionInputs", testRetentionInputs},
+		{"RetentionTransferred", testRetentionTransferred},
 		{"MaliciousAllegation", testMaliciousAllegation},
 	}
 	for _, tt := range tests {
