@@ -102,6 +102,11 @@ const (
 	OpReadRetention Op = "see what falls due for erasure"
 )
 
+// Legal holds' pages and API (h-retention2).
+const (
+	OpReadLegalHolds Op = "see the legal holds"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -120,6 +125,7 @@ func Ops() []Op {
 		OpSignInProviders,
 		OpReadPolicies, OpKeepPolicies, OpAcknowledge, OpRecordAgreements, OpReadAgreements,
 		OpSetLegalHold, OpReadRetention,
+		OpReadLegalHolds,
 	}
 }
 
@@ -262,6 +268,8 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, no, no, no, no}, true
 	case OpReadRetention: // kinds, ids and dates, never a name or text
 		return rule{no, no, no, no, part, no}, true
+	case OpReadLegalHolds: // the administrator sees what is held, not the reason's words
+		return rule{no, org, no, no, part, no}, true
 	}
 	return rule{}, false
 }

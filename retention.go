@@ -247,26 +247,88 @@ func (s RetentionSchedule) AllegationUntil(referred time.Time) time.Time {
 // malicious, whose records the store erases when it is recorded.
 const OutcomeMalicious ReferralOutcome = "malicious"
 
+// LegalHoldBasis is why a hold is set, as a code: the journal names it
+// (the reason, free text, stays in the hold and never reaches the journal).
+type LegalHoldBasis string
+
+// The bases of a legal hold.
+const (
+	HoldPolice        LegalHoldBasis = "police_investigation"
+	HoldLitigation    LegalHoldBasis = "litigation"
+	HoldInquiry       LegalHoldBasis = "inquiry"
+	HoldReview        LegalHoldBasis = "safeguarding_review"
+	HoldSubjectAccess LegalHoldBasis = "subject_access"
+	HoldOther         LegalHoldBasis = "other"
+)
+
+// LegalHoldBases lists the bases with their words, in the forms' order.
+func LegalHoldBases() []struct {
+	Basis LegalHoldBasis
+	Label string
+} {
+	return []struct {
+		Basis LegalHoldBasis
+		Label string
+	}{
+		{HoldPolice, "Police investigation"},
+		{HoldLitigation, "Litigation or a claim"},
+		{HoldInquiry, "Public or independent inquiry"},
+		{HoldReview, "Safeguarding practice review"},
+		{HoldSubjectAccess, "Subject access request being answered"},
+		{HoldOther, "Other (say in the reason)"},
+	}
+}
+
+// Label is the basis in words, or the code when it is not known.
+func (b LegalHoldBasis) Label() string {
+	for _, x := range LegalHoldBases() {
+		if x.Basis == b {
+			return x.Label
+		}
+	}
+	return string(b)
+}
+
+// Valid reports whether b is a basis Lifeguard knows.
+func (b LegalHoldBasis) Valid() bool { return b.Label() != string(b) }
+
 // LegalHold stops the retention clock on a child's file or a concern.
+// Reason is empty for a reader who may not set holds there (an
+// administrator's list shows what is held, not why in words).
 type LegalHold struct {
-	ID             int64      `json:"id"`
-	OrganisationID int64      `json:"organisation_id"`
-	ChildID        int64      `json:"child_id,omitempty"`
-	ConcernID      int64      `json:"concern_id,omitempty"`
-	Reason         string     `json:"reason"`
-	SetBy          int64      `json:"set_by"`
-	SetAt          time.Time  `json:"set_at"`
-	ReleasedBy     int64      `json:"released_by,omitempty"`
-	ReleasedAt     *time.Time `json:"released_at,omitempty"`
+	ID             int64          `json:"id"`
+	OrganisationID int64          `json:"organisation_id"`
+	Organisation   string         `json:"organisation"`
+	ChildID        int64          `json:"child_id,omitempty"`
+	ConcernID      int64          `json:"concern_id,omitempty"`
+	Basis          LegalHoldBasis `json:"basis"`
+	Reason         string         `json:"reason,omitempty"`
+	SetBy          int64          `json:"set_by"`
+	SetByName      string         `json:"set_by_name,omitempty"`
+	SetAt          time.Time      `json:"set_at"`
+	ReleasedBy     int64          `json:"released_by,omitempty"`
+	ReleasedAt     *time.Time     `json:"released_at,omitempty"`
 }
 
 // NewLegalHold is a hold a DSL sets: on a child (ChildID) or a concern
-// (ConcernID), one of the two, with the reason.
+// (ConcernID), one of the two, with its basis and the reason.
 type NewLegalHold struct {
-	ChildID   int64  `json:"child_id,omitempty"`
-	ConcernID int64  `json:"concern_id,omitempty"`
-	Reason    string `json:"reason"`
+	ChildID   int64          `json:"child_id,omitempty"`
+	ConcernID int64          `json:"concern_id,omitempty"`
+	Basis     LegalHoldBasis `json:"basis"`
+	Reason    string         `json:"reason"`
 }
+
+// LegalHoldQuery picks holds: those on one child's file (ChildID, which
+// takes in the holds on its concerns) or one concern, or all in reach;
+// Released takes in the released ones too.
+type LegalHoldQuery struct {
+	ChildID, ConcernID int64
+	Released           bool
+}
+
+// MaxLegalHolds bounds the holds one list returns.
+const MaxLegalHolds = 1000
 
 // MaxHoldReason bounds a hold's reason.
 const MaxHoldReason = 1000
@@ -303,11 +365,14 @@ type ErasureCounts struct {
 //   - SetLegalHold and ReleaseLegalHold are for a DSL of the record's
 //     organisation (OpSetLegalHold); a record outside it is ENOTFOUND;
 //   - RetentionDue is for an administrator of the partnership
-//     (OpReadRetention): kinds, ids, organisations and dates, never text.
+//     (OpReadRetention): kinds, ids, organisations and dates, never text;
+//   - LegalHolds is for a DSL of the organisation, with the reasons, and
+//     an administrator of the partnership, without (OpReadLegalHolds).
 type RetentionEraser interface {
 	RefreshRetention(ctx context.Context, s RetentionSchedule) (updated int64, err error)
 	EraseDue(ctx context.Context, now time.Time, batch int) (ErasureCounts, error)
 	SetLegalHold(ctx context.Context, h NewLegalHold) (*LegalHold, error)
 	ReleaseLegalHold(ctx context.Context, id int64) error
 	RetentionDue(ctx context.Context, q RetentionDueQuery) ([]RetentionDue, error)
+	LegalHolds(ctx context.Context, q LegalHoldQuery) ([]LegalHold, error)
 }

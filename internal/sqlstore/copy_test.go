@@ -289,7 +289,7 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 		Issuer: "https://id.example.org/", ClientID: "lifeguard", ClientSecret: "a client secret",
 		Domains: []string{"example.org"}, CreateUsers: true})
 	must(err)
-	_, err = db.SetLegalHold(asDSL, lifeguard.NewLegalHold{ConcernID: c4.ID, Reason: "Police investigation."})
+	_, err = db.SetLegalHold(asDSL, lifeguard.NewLegalHold{ConcernID: c4.ID, Basis: lifeguard.HoldPolice, Reason: "Police investigation."})
 	must(err)
 	must(db.StartSignIn(ctx, lifeguard.SignInStart{StateHash: []byte("state"), ProviderID: prov.ID,
 		BrowserHash: []byte("browser"), Nonce: "n", Verifier: "v", ExpiresAt: now.Add(time.Hour)}, now))

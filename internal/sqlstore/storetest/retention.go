@@ -17,19 +17,23 @@ func retentionCases() []accessCase {
 	dslOnly := []string{fb, fb, fb, ok, nf, fb, fb, ok, ua}
 	return []accessCase{
 		{"SetLegalHold", dslOnly, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ChildID: tg.child, Reason: "Police investigation."})
+			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ChildID: tg.child, Basis: lifeguard.HoldPolice, Reason: "Police investigation."})
 			return err
 		}},
 		{"SetLegalHoldConcern", dslOnly, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ConcernID: tg.concern, Reason: "Police investigation."})
+			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ConcernID: tg.concern, Basis: lifeguard.HoldPolice, Reason: "Police investigation."})
 			return err
 		}},
 		{"ReleaseLegalHold", dslOnly, true, func(ctx context.Context, f *fixture, tg target) error {
-			h, err := f.db.SetLegalHold(sys(ctx), lifeguard.NewLegalHold{ChildID: tg.child, Reason: "Inquiry."})
+			h, err := f.db.SetLegalHold(sys(ctx), lifeguard.NewLegalHold{ChildID: tg.child, Basis: lifeguard.HoldInquiry, Reason: "Inquiry."})
 			if err != nil {
 				return err
 			}
 			return f.db.ReleaseLegalHold(ctx, h.ID)
+		}},
+		{"LegalHolds", []string{fb, fb, fb, ok, ok, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.LegalHolds(ctx, lifeguard.LegalHoldQuery{ChildID: tg.child})
+			return err
 		}},
 		{"RetentionDue", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.RetentionDue(ctx, lifeguard.RetentionDueQuery{Until: f.now().AddDate(0, 0, 90)})
@@ -98,7 +102,7 @@ func testRetention(t *testing.T, open Opener) {
 	f.closeConcern(t, closed.ID)
 	f.closeConcern(t, held.ID)
 	f.closeConcern(t, noChild.ID)
-	if _, err := f.db.SetLegalHold(as(ctx, f.dsl), lifeguard.NewLegalHold{ConcernID: held.ID, Reason: "Civil claim."}); err != nil {
+	if _, err := f.db.SetLegalHold(as(ctx, f.dsl), lifeguard.NewLegalHold{ConcernID: held.ID, Basis: lifeguard.HoldLitigation, Reason: "Civil claim."}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -228,11 +232,60 @@ func testRetention(t *testing.T, open Opener) {
 		if _, ok := due["concern:"+itoa(held.ID)]; ok {
 			t.Fatal("held concern listed")
 		}
-		// The hold's reason never reaches the journal.
+		// The DSL sees the hold with its reason; the administrator sees
+		// that it is held and on what basis, not the reason's words.
+		mine, err := f.db.LegalHolds(as(ctx, f.dsl), lifeguard.LegalHoldQuery{ConcernID: held.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(mine) != 1 || mine[0].Reason != "Civil claim." || mine[0].Basis != lifeguard.HoldLitigation ||
+			mine[0].SetByName != f.dsl.Name {
+			t.Fatalf("the DSL's list: %+v", mine)
+		}
+		all, err := f.db.LegalHolds(as(ctx, f.admin), lifeguard.LegalHoldQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 1 || all[0].Reason != "" || all[0].ConcernID != held.ID || all[0].Organisation != f.orgA.Name {
+			t.Fatalf("the administrator's list: %+v", all)
+		}
+		if other, err := f.db.LegalHolds(as(ctx, f.dslB), lifeguard.LegalHoldQuery{}); err != nil || len(other) != 0 {
+			t.Errorf("another organisation's DSL sees %+v, %v", other, err)
+		}
+		// The hold's reason never reaches the journal; who set it and on
+		// what basis do.
+		basis := false
 		for _, e := range journalAfter(t, f.db, 0) {
 			if strings.Contains(e.Detail, "Civil claim") {
 				t.Errorf("journal holds the hold's reason: %+v", e)
 			}
+			if e.Record == "legal_hold" && e.Action == "create" {
+				basis = e.Detail == "concern="+itoa(held.ID)+" basis=litigation" && e.UserID == f.dsl.ID
+			}
+		}
+		if !basis {
+			t.Error("the journal does not say who set the hold and on what basis")
+		}
+		// Released, it leaves the list of holds in force and the next
+		// refresh gives the concern its date again.
+		if err := f.db.ReleaseLegalHold(as(ctx, f.dsl), mine[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.ReleaseLegalHold(as(ctx, f.dsl), mine[0].ID); lifeguard.ErrorCode(err) != lifeguard.ECONFLICT {
+			t.Errorf("released twice: %v", err)
+		}
+		if now, err := f.db.LegalHolds(as(ctx, f.admin), lifeguard.LegalHoldQuery{}); err != nil || len(now) != 0 {
+			t.Errorf("after release: %+v, %v", now, err)
+		}
+		if was, err := f.db.LegalHolds(as(ctx, f.admin), lifeguard.LegalHoldQuery{Released: true}); err != nil ||
+			len(was) != 1 || was[0].ReleasedAt == nil || was[0].ReleasedBy != f.dsl.ID {
+			t.Errorf("released holds: %+v, %v", was, err)
+		}
+		if _, err := f.db.RefreshRetention(system, sched); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := f.dueKinds(t, f.now().AddDate(13, 0, 0))["concern:"+itoa(held.ID)]; !ok {
+			t.Error("the released concern has no date")
 		}
 	})
 }
@@ -243,14 +296,18 @@ func testRetentionInputs(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	c := f.report(t, f.staff)
 	dsl := as(t.Context(), f.dsl)
-	_, err := f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID})
+	_, err := f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, Basis: lifeguard.HoldPolice})
 	wantProblem(t, err, "reason")
-	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{Reason: "x"})
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{Basis: lifeguard.HoldPolice, Reason: "x"})
 	wantProblem(t, err, "child_id")
-	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, ChildID: *c.ChildID, Reason: "x"})
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, ChildID: *c.ChildID, Basis: lifeguard.HoldPolice, Reason: "x"})
 	wantProblem(t, err, "child_id")
-	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, Reason: "bad\x00text"})
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, Basis: lifeguard.HoldPolice, Reason: "bad\x00text"})
 	wantProblem(t, err, "reason")
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, Reason: "x"})
+	wantProblem(t, err, "basis")
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, Basis: "because", Reason: "x"})
+	wantProblem(t, err, "basis")
 	_, err = f.db.RetentionDue(as(t.Context(), f.admin), lifeguard.RetentionDueQuery{})
 	wantProblem(t, err, "until")
 	_, err = f.db.EraseDue(sys(t.Context()), f.now(), 0)
