@@ -30,6 +30,8 @@ type childView struct {
 	Merge      *mergeForm
 	PrintURL   string
 	CSVURL     string
+	// Holds are the legal holds on the file, for its DSL (holds.go).
+	Holds *holdsView
 }
 
 // factPair is one line of who the child is.
@@ -163,6 +165,10 @@ func (wb *Web) childView(r *http.Request, id int64) (*childView, error) {
 		return nil, err
 	}
 	if err := wb.mergeView(r, c, v); err != nil {
+		return nil, err
+	}
+	v.Holds, err = wb.holdsFor(ctx, fromRequest(r).user, c.OrganisationID, lifeguard.LegalHoldQuery{ChildID: c.ID}, v.URL)
+	if err != nil {
 		return nil, err
 	}
 	if c.OrganisationID != fromRequest(r).user.OrganisationID {

@@ -103,6 +103,9 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/sign-in", wb.signedIn(wb.providersPage))
 	mux.Handle("GET /admin/retention", wb.signedIn(wb.retentionPage))
 	mux.Handle("GET /admin/retention.csv", wb.signedIn(wb.retentionCSV))
+	mux.Handle("POST /children/{id}/holds", wb.signedIn(wb.setChildHold))
+	mux.Handle("POST /concerns/{id}/holds", wb.signedIn(wb.setConcernHold))
+	mux.Handle("POST /holds/{id}/release", wb.signedIn(wb.releaseHold))
 	mux.Handle("POST /admin/sign-in", wb.signedIn(wb.saveProvider))
 	mux.Handle("POST /admin/sign-in/{id}/remove", wb.signedIn(wb.removeProvider))
 
