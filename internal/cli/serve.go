@@ -181,7 +181,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Ready:   readiness{db},
 		Metrics: reg,
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: live, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(),
-			Monitor: db, Scan: library.CaptureScanner(), Audits: db, Plan: db, Framework: fw, Policies: db,
+			Monitor: db, Scan: library.CaptureScanner(), Audits: db, Plan: db, Framework: fw, Policies: db, Retention: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {
