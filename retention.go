@@ -32,11 +32,16 @@ const (
 	// RetainAllegationMalicious is such an allegation found malicious:
 	// erased when the outcome is recorded, whatever the schedule.
 	RetainAllegationMalicious RetentionKind = "allegation_malicious"
-	// The rest keep their own periods, set elsewhere: the schedule names
-	// where (field by).
-	RetainCapture      RetentionKind = "capture"
+	// RetainCapture is a monitoring capture: its period is its
+	// organisation's monitoring settings (by=monitoring-settings), which
+	// give each capture its date; the erasure job deletes it after.
+	RetainCapture RetentionKind = "capture"
+	// RetainFilterRecord is a blocked attempt the DNS filter reported:
+	// kept days after it happened, then deleted by the erasure job.
 	RetainFilterRecord RetentionKind = "filter_record"
-	RetainSession      RetentionKind = "session"
+	// RetainSession is the housekeeping records, kept by the retention
+	// job's own periods (by=housekeeping).
+	RetainSession RetentionKind = "session"
 )
 
 // retentionKinds are the kinds in the order of the schedule, with the
@@ -49,12 +54,22 @@ var retentionKinds = []struct {
 	{RetainAllegation, []string{"years"}},
 	{RetainAllegationMalicious, []string{"years"}},
 	{RetainCapture, []string{"by"}},
-	{RetainFilterRecord, []string{"by"}},
+	{RetainFilterRecord, []string{"days"}},
 	{RetainSession, []string{"by"}},
 }
 
 // MaxRetentionYears bounds every period in a schedule.
 const MaxRetentionYears = 100
+
+// MaxRetentionDays bounds a period given in days.
+const MaxRetentionDays = 36500
+
+// retentionBy is what field by must say for the kinds that keep a period
+// set elsewhere: the schedule names the place, it cannot move it.
+var retentionBy = map[RetentionKind]string{
+	RetainCapture: "monitoring-settings",
+	RetainSession: "housekeeping",
+}
 
 // RetentionRule is one line of the schedule.
 type RetentionRule struct {
@@ -65,6 +80,10 @@ type RetentionRule struct {
 	// file with no known date of birth, after its last concern closed; for
 	// an allegation, after it was referred.
 	Years int
+	// Keep is how long a filter record is kept after it happened (the
+	// rule's days); zero keeps it for ever (only the deprecated serve
+	// --filter-retention 0 gives that).
+	Keep time.Duration
 	// By names where a kind that keeps its own period sets it.
 	By string
 	// Source is the section of docs/retention.md the rule rests on.
@@ -168,6 +187,16 @@ func ParseRetentionSchedule(r io.Reader) (RetentionSchedule, error) {
 				at(name, "is not a field of %s; its fields are %s and source", rule.Kind, strings.Join(allowed, ", "))
 			case name == "by":
 				rule.By = value
+				if want := retentionBy[rule.Kind]; value != want {
+					at(name, "must be %s: %s's period is set there", want, rule.Kind)
+				}
+			case name == "days":
+				v, err := strconv.Atoi(value)
+				if err != nil || v < 1 || v > MaxRetentionDays {
+					at(name, "must be a whole number of days from 1 to %d", MaxRetentionDays)
+					continue
+				}
+				rule.Keep = time.Duration(v) * 24 * time.Hour
 			default:
 				v, err := strconv.Atoi(value)
 				if err != nil || v < 0 || v > MaxRetentionYears {
@@ -235,6 +264,19 @@ func (s RetentionSchedule) ChildFileUntil(birth *Date, age *int, ageAsOf *Date, 
 		return nil
 	}
 	return &t
+}
+
+// WithFilterRetention is s with filter records kept keep (0: for ever) in
+// place of the rule's days: serve's deprecated --filter-retention.
+func (s RetentionSchedule) WithFilterRetention(keep time.Duration) RetentionSchedule {
+	out := RetentionSchedule{Rules: make([]RetentionRule, len(s.Rules))}
+	copy(out.Rules, s.Rules)
+	for i := range out.Rules {
+		if out.Rules[i].Kind == RetainFilterRecord {
+			out.Rules[i].Keep = keep
+		}
+	}
+	return out
 }
 
 // AllegationUntil is when the records of an allegation referred at
@@ -353,6 +395,11 @@ type RetentionDueQuery struct {
 // MaxRetentionDue bounds the records one list returns.
 const MaxRetentionDue = 10000
 
+// Prunable reports whether records of kind k are deleted outright when
+// they fall due (PruneRecords): captures and filter records, which hold no
+// count the board report reads from their rows.
+func (k RetentionKind) Prunable() bool { return k == RetainCapture || k == RetainFilterRecord }
+
 // ErasureCounts reports what an erasure run did, by kind.
 type ErasureCounts struct {
 	Concerns, Children, Referrals int64
@@ -361,7 +408,10 @@ type ErasureCounts struct {
 // RetentionEraser keeps the retention dates, the holds and the erasure.
 // Contract as for the other stores, and:
 //
-//   - RefreshRetention and EraseDue are for the system actor only;
+//   - RefreshRetention, EraseDue and PruneRecords are for the system actor
+//     only; PruneRecords deletes the records of a Prunable kind that fell
+//     due before before, batch a transaction, each batch journalled with
+//     its count;
 //   - SetLegalHold and ReleaseLegalHold are for a DSL of the record's
 //     organisation (OpSetLegalHold); a record outside it is ENOTFOUND;
 //   - RetentionDue is for an administrator of the partnership
@@ -371,6 +421,7 @@ type ErasureCounts struct {
 type RetentionEraser interface {
 	RefreshRetention(ctx context.Context, s RetentionSchedule) (updated int64, err error)
 	EraseDue(ctx context.Context, now time.Time, batch int) (ErasureCounts, error)
+	PruneRecords(ctx context.Context, k RetentionKind, before time.Time, batch int) (int64, error)
 	SetLegalHold(ctx context.Context, h NewLegalHold) (*LegalHold, error)
 	ReleaseLegalHold(ctx context.Context, id int64) error
 	RetentionDue(ctx context.Context, q RetentionDueQuery) ([]RetentionDue, error)

@@ -34,6 +34,9 @@ func TestParseRetentionScheduleProblems(t *testing.T) {
 		{"FieldTwice", "allegation years=10 years=11 source=x\n", "line 1: years"},
 		{"NoValue", "allegation years= source=x\n", "line 1: years"},
 		{"MaliciousKept", "allegation_malicious years=1 source=x\n", "line 1: years"},
+		{"FilterDaysZero", "filter_record days=0 source=x\n", "line 1: days"},
+		{"FilterDaysWords", "filter_record days=a-year source=x\n", "line 1: days"},
+		{"CaptureMoved", "capture by=filter-retention source=x\n", "line 1: by"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,6 +70,29 @@ func TestRetentionAdapt(t *testing.T) {
 	referred := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	if got := s.AllegationUntil(referred); !got.Equal(time.Date(2041, 3, 1, 9, 0, 0, 0, time.UTC)) {
 		t.Errorf("allegation until %v", got)
+	}
+}
+
+// TestFilterRecordRule: blocked attempts are kept the rule's days, which a
+// local file changes and serve's deprecated --filter-retention overrides
+// (0 keeping them for ever).
+func TestFilterRecordRule(t *testing.T) {
+	s := lifeguard.ShippedRetentionSchedule()
+	if keep := s.Rule(lifeguard.RetainFilterRecord).Keep; keep != 365*24*time.Hour {
+		t.Errorf("shipped: %v, want 365 days", keep)
+	}
+	local, err := lifeguard.ParseRetentionSchedule(strings.NewReader("filter_record days=90 source=local-policy\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keep := s.Adapt(local).Rule(lifeguard.RetainFilterRecord).Keep; keep != 90*24*time.Hour {
+		t.Errorf("local: %v, want 90 days", keep)
+	}
+	if keep := s.WithFilterRetention(0).Rule(lifeguard.RetainFilterRecord).Keep; keep != 0 {
+		t.Errorf("flag 0: %v, want for ever", keep)
+	}
+	if keep := s.Rule(lifeguard.RetainFilterRecord).Keep; keep != 365*24*time.Hour {
+		t.Errorf("the override changed the schedule it was given: %v", keep)
 	}
 }
 

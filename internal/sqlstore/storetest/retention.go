@@ -43,6 +43,10 @@ func retentionCases() []accessCase {
 			_, err := f.db.RefreshRetention(ctx, lifeguard.ShippedRetentionSchedule())
 			return err
 		}},
+		{"PruneRecords", sysOnly, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.PruneRecords(ctx, lifeguard.RetainCapture, f.now().AddDate(-1, 0, 0), 10)
+			return err
+		}},
 		{"EraseDue", sysOnly, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.EraseDue(ctx, f.now(), 10)
 			return err
