@@ -566,4 +566,3 @@ func (db *DB) CloseFilterReview(ctx context.Context, id int64, outcome string) (
 	}
 	return r, nil
 }
-
