@@ -375,10 +375,15 @@ const MaxLegalHolds = 1000
 // MaxHoldReason bounds a hold's reason.
 const MaxHoldReason = 1000
 
+// RetentionReview is the kind of RetentionDue of an allegation whose
+// adult's pension age is unknown: at its years it is listed for a person to
+// decide, not erased.
+const RetentionReview = "allegation_review"
+
 // RetentionDue is one record that falls due: what kind, which, whose, and
 // when. It carries no name and no text.
 type RetentionDue struct {
-	Kind           string    `json:"kind"` // child, concern, referral, capture
+	Kind           string    `json:"kind"` // child, concern, referral, allegation_review, capture
 	ID             int64     `json:"id"`
 	OrganisationID int64     `json:"organisation_id"`
 	Organisation   string    `json:"organisation"`

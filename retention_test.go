@@ -121,3 +121,26 @@ func TestChildFileUntil(t *testing.T) {
 		t.Errorf("nothing known: %v, want no date", got)
 	}
 }
+
+// TestStatePensionDate checks the table at the edges of its bands.
+func TestStatePensionDate(t *testing.T) {
+	for _, tc := range []struct{ born, want string }{
+		{"1950-07-01", "2015-07-01"}, // 65
+		{"1955-01-10", "2021-01-10"}, // 66
+		{"1960-04-05", "2026-04-05"}, // 66, the day before the phase-in
+		{"1960-04-06", "2026-05-06"}, // 66 and 1 month
+		{"1961-03-05", "2028-02-05"}, // 66 and 11 months
+		{"1961-03-06", "2028-03-06"}, // 67 from 6 March 1961
+		{"1977-04-05", "2044-04-05"}, // 67
+		{"1977-04-06", "2045-04-06"}, // 68
+		{"1990-01-01", "2058-01-01"}, // 68
+	} {
+		born, err := lifeguard.ParseDate(tc.born)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := lifeguard.StatePensionDate(born).String(); got != tc.want {
+			t.Errorf("born %s: %s, want %s", tc.born, got, tc.want)
+		}
+	}
+}

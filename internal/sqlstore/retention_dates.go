@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -102,17 +103,29 @@ func (db *DB) RefreshRetention(ctx context.Context, s lifeguard.RetentionSchedul
 			return n, err
 		}
 	}
-	// Referrals: an allegation keeps its own period from when it was
-	// referred; any other referral is part of its concern's file.
+	// Referrals: an allegation keeps its own period, to the adult's state
+	// pension age or the rule's years from when it was referred, whichever
+	// is later; with no pension age known it gets no date, and is listed
+	// for review at the years instead (retention_review_at). Any other
+	// referral is part of its concern's file.
 	allegation := int64(s.Rule(lifeguard.RetainAllegation).Years) * yearOfMicros
+	held := heldSQL("referrals.concern_id", "(SELECT k.child_id FROM concerns k WHERE k.id = referrals.concern_id)")
 	referralUntil := `CASE
-		WHEN ` + heldSQL("referrals.concern_id", "(SELECT k.child_id FROM concerns k WHERE k.id = referrals.concern_id)") + ` THEN NULL
-		WHEN retention = ? THEN sent_at + ?
+		WHEN ` + held + ` THEN NULL
+		WHEN retention = ? THEN CASE
+			WHEN subject_pension_at IS NULL THEN NULL
+			WHEN subject_pension_at > sent_at + ? THEN subject_pension_at
+			ELSE sent_at + ? END
 		ELSE (SELECT k.retain_until FROM concerns k WHERE k.id = referrals.concern_id) END`
+	reviewAt := `CASE WHEN retention = ? AND subject_pension_at IS NULL AND NOT ` + held + ` THEN sent_at + ? END`
+	untilArgs := []any{lifeguard.RetentionAllegation, allegation, allegation}
+	reviewArgs := []any{lifeguard.RetentionAllegation, allegation}
+	args := slices.Concat(untilArgs, reviewArgs, untilArgs, reviewArgs)
 	err = db.inWrite(ctx, "refresh retention of referrals", func(tx *tx) error {
-		res, err := tx.exec(ctx, `UPDATE referrals SET retain_until = `+referralUntil+`
-			WHERE erased_at IS NULL AND retain_until IS DISTINCT FROM `+referralUntil,
-			lifeguard.RetentionAllegation, allegation, lifeguard.RetentionAllegation, allegation)
+		res, err := tx.exec(ctx, `UPDATE referrals SET retain_until = `+referralUntil+`, retention_review_at = `+reviewAt+`
+			WHERE erased_at IS NULL AND (retain_until IS DISTINCT FROM `+referralUntil+`
+				OR retention_review_at IS DISTINCT FROM `+reviewAt+`)`,
+			args...)
 		if err != nil {
 			return err
 		}

@@ -30,7 +30,8 @@ var concernErasure = []string{
 
 // referralErasure blanks one referral: what was sent and the messages.
 var referralErasure = []string{
-	`UPDATE referrals SET snapshot = '{}', phone_note = '', decision_note = '', retain_until = NULL, erased_at = ? WHERE id = ?`,
+	`UPDATE referrals SET snapshot = '{}', phone_note = '', decision_note = '', subject_born = NULL, subject_pension_at = NULL,
+		retention_review_at = NULL, retain_until = NULL, erased_at = ? WHERE id = ?`,
 	`UPDATE referral_messages SET text = '' WHERE referral_id = ?`,
 }
 

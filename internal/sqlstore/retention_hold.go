@@ -156,16 +156,17 @@ func (db *DB) RetentionDue(ctx context.Context, q lifeguard.RetentionDueQuery) (
 				JOIN organisations o ON o.id = r.` + org + ` WHERE r.` + at + ` <= ?` + scope
 		}
 		var all []any
-		for range 3 {
+		for range 5 {
 			all = append(all, until)
 			all = append(all, args...)
 		}
-		all = append(all, until)
-		all = append(all, args...)
 		all = append(all, lifeguard.MaxRetentionDue)
+		// An allegation whose adult's pension age is unknown is not erased
+		// at ten years: it is listed for a person to decide.
 		rows, err := tx.query(ctx, part("child", "children", "organisation_id", "retain_until")+` AND r.erased_at IS NULL
 			UNION ALL `+part("concern", "concerns", "organisation_id", "retain_until")+` AND r.erased_at IS NULL
 			UNION ALL `+part("referral", "referrals", "from_organisation_id", "retain_until")+` AND r.erased_at IS NULL
+			UNION ALL `+part(lifeguard.RetentionReview, "referrals", "from_organisation_id", "retention_review_at")+` AND r.erased_at IS NULL
 			UNION ALL `+part("capture", "monitor_captures", "organisation_id", "delete_after")+`
 			ORDER BY due, kind, id LIMIT ?`, all...)
 		if err != nil {

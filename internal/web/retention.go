@@ -46,6 +46,8 @@ var retentionKindLabels = []struct{ kind, label, one string }{
 	{"concern", "Concerns, with their notes, evidence, actions and decisions", "Concern"},
 	{"child", "Children's records", "Child's record"},
 	{"referral", "Referrals", "Referral"},
+	{lifeguard.RetentionReview, "Allegations for review: pension age unknown (not erased until a person decides)",
+		"Allegation for review: pension age unknown"},
 	{"capture", "Monitoring captures", "Monitoring capture"},
 }
 

@@ -450,3 +450,61 @@ func testRetentionTransferred(t *testing.T, open Opener) {
 		}
 	})
 }
+
+// testAllegationPensionAge: an allegation is kept to the adult's state
+// pension age or ten years, whichever is later; with no date of birth
+// given it is not erased at ten years but listed for review; a date of
+// birth that cannot be an adult's is refused naming the field.
+func testAllegationPensionAge(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	ctx := t.Context()
+	A := as(ctx, f.dsl)
+	f.referralWorld(t) // the LADO, in the directory
+	send := func(born *lifeguard.Date) (*lifeguard.Referral, error) {
+		fx := facts(f.now())
+		fx.ConcernTypes, fx.Child, fx.ChildRole = []lifeguard.ConcernType{"staff_conduct"}, nil, ""
+		fx.Staff = lifeguard.Staff{PrivateContact: true}
+		c, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: fx,
+			Triage: f.triage(route{"LADO_REFERRAL", time.Hour})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID,
+			Route: "LADO_REFERRAL", SubjectBorn: born})
+	}
+	for _, bad := range []lifeguard.Date{{Year: 2026, Month: 2, Day: 30}, lifeguard.DateOf(f.now().AddDate(-10, 0, 0)),
+		{Year: 1901, Month: 1, Day: 1}} {
+		_, err := send(&bad)
+		wantProblem(t, err, "subject_date_of_birth")
+	}
+	born := lifeguard.Date{Year: 1990, Month: 1, Day: 1} // pension age 68: 1 January 2058
+	known, err := send(&born)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown, err := send(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.RefreshRetention(sys(ctx), lifeguard.ShippedRetentionSchedule()); err != nil {
+		t.Fatal(err)
+	}
+	tenYears := f.now().AddDate(10, 0, 2)
+	due := f.dueKinds(t, tenYears)
+	if _, ok := due["referral:"+itoa(unknown.ID)]; ok {
+		t.Errorf("the allegation with no pension age falls due for erasure at ten years: %v", due)
+	}
+	if _, ok := due["referral:"+itoa(known.ID)]; ok {
+		t.Errorf("the allegation is due at ten years, before the adult's pension age: %v", due)
+	}
+	if _, ok := due[lifeguard.RetentionReview+":"+itoa(unknown.ID)]; !ok {
+		t.Errorf("the allegation with no pension age is not listed for review at ten years: %v", due)
+	}
+	if n, err := f.db.EraseDue(sys(ctx), tenYears, 10); err != nil || n.Referrals != 0 {
+		t.Errorf("erased at ten years: %+v, %v", n, err)
+	}
+	later := f.dueKinds(t, time.Date(2058, 1, 2, 0, 0, 0, 0, time.UTC))
+	if got, ok := later["referral:"+itoa(known.ID)]; !ok || lifeguard.DateOf(got) != (lifeguard.Date{Year: 2058, Month: 1, Day: 1}) {
+		t.Errorf("the allegation falls due %v (listed %v), want the adult's pension age, 1 January 2058", got, ok)
+	}
+}

@@ -128,6 +128,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Retention", testRetention},
 		{"RetentionInputs", testRetentionInputs},
 		{"RetentionTransferred", testRetentionTransferred},
+		{"AllegationPensionAge", testAllegationPensionAge},
 		{"MaliciousAllegation", testMaliciousAllegation},
 	}
 	for _, tt := range tests {
