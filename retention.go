@@ -32,6 +32,10 @@ const (
 	// RetainAllegationMalicious is such an allegation found malicious:
 	// erased when the outcome is recorded, whatever the schedule.
 	RetainAllegationMalicious RetentionKind = "allegation_malicious"
+	// RetainTransfer is the record that a child's file was transferred:
+	// its note goes with the sending school's file (by=child_file), whose
+	// date is the last school's; the row (from, to, when) stays.
+	RetainTransfer RetentionKind = "transfer"
 	// RetainCapture is a monitoring capture: its period is its
 	// organisation's monitoring settings (by=monitoring-settings), which
 	// give each capture its date; the erasure job deletes it after.
@@ -53,6 +57,7 @@ var retentionKinds = []struct {
 	{RetainChildFile, []string{"until_age", "otherwise_years"}},
 	{RetainAllegation, []string{"years"}},
 	{RetainAllegationMalicious, []string{"years"}},
+	{RetainTransfer, []string{"by"}},
 	{RetainCapture, []string{"by"}},
 	{RetainFilterRecord, []string{"days"}},
 	{RetainSession, []string{"by"}},
@@ -67,8 +72,9 @@ const MaxRetentionDays = 36500
 // retentionBy is what field by must say for the kinds that keep a period
 // set elsewhere: the schedule names the place, it cannot move it.
 var retentionBy = map[RetentionKind]string{
-	RetainCapture: "monitoring-settings",
-	RetainSession: "housekeeping",
+	RetainTransfer: "child_file",
+	RetainCapture:  "monitoring-settings",
+	RetainSession:  "housekeeping",
 }
 
 // RetentionRule is one line of the schedule.
