@@ -71,7 +71,7 @@ func (db *DB) SetLegalHold(ctx context.Context, in lifeguard.NewLegalHold) (*lif
 		} else if _, err := tx.exec(ctx, `UPDATE concerns SET retain_until = NULL WHERE id = ?`, in.ConcernID); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `UPDATE referrals SET retain_until = NULL WHERE concern_id = ?
+		if _, err := tx.exec(ctx, `UPDATE referrals SET retain_until = NULL, retention_review_at = NULL WHERE concern_id = ?
 			OR concern_id IN (SELECT id FROM concerns WHERE child_id = ?)`, in.ConcernID, in.ChildID); err != nil {
 			return err
 		}
