@@ -143,6 +143,11 @@ const (
 	OpKeepPrevention Op = "keep the teaching, parents' and internet access registers"
 )
 
+// Legal holds' pages and API (h-retention2).
+const (
+	OpReadLegalHolds Op = "see the legal holds"
+)
+
 // Ops lists every operation, in the order of the table.
 func Ops() []Op {
 	return []Op{
@@ -165,6 +170,7 @@ func Ops() []Op {
 		OpRecordConsents, OpReadConsents, OpReadPhotoList, OpRecordTraining, OpReadTraining,
 		OpReadLeads, OpKeepLeads,
 		OpReadPrevention, OpKeepPrevention,
+		OpReadLegalHolds,
 	}
 }
 
@@ -335,6 +341,8 @@ func (op Op) rule() (rule, bool) {
 		return rule{org, org, org, no, no, no}, true
 	case OpKeepPrevention:
 		return rule{no, org, org, no, no, no}, true
+	case OpReadLegalHolds: // the administrator sees what is held, not the reason's words
+		return rule{no, org, no, no, part, no}, true
 	}
 	return rule{}, false
 }

@@ -366,8 +366,9 @@ type FilterWorryReceipt struct {
 //   - a DSL of the organisation lists, reads and closes its alerts;
 //   - a DSL or manager of the organisation, or an administrator of its
 //     partnership, lists and closes its review requests;
-//   - the system actor passes every check; PruneFilterEvents is for it
-//     alone.
+//   - the system actor passes every check. The erasure job deletes blocked
+//     attempts past the retention schedule's filter_record rule
+//     (RetentionEraser.PruneRecords).
 type FilterStore interface {
 	// SetFilterPolicy stores org's policy document (EINVALID unless
 	// ValidateFilterPolicy passes) and gives it a new ETag.
@@ -404,9 +405,4 @@ type FilterStore interface {
 	FilterReviews(ctx context.Context, status string) ([]FilterReview, error)
 	// CloseFilterReview closes a request with what was decided (required).
 	CloseFilterReview(ctx context.Context, id int64, outcome string) (*FilterReview, error)
-
-	// PruneFilterEvents deletes the events that happened before the time
-	// given and returns how many. Alerts, reviews and worries stay: they are
-	// safeguarding records with retention of their own.
-	PruneFilterEvents(ctx context.Context, before time.Time) (int64, error)
 }

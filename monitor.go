@@ -446,7 +446,8 @@ func PrimaryMatch(ms []CaptureMatch) int {
 //     captures and make exclusions; another organisation's capture is
 //     ENOTFOUND;
 //   - its DSLs and managers read and set its settings;
-//   - PruneCaptures is for the system actor alone.
+//   - the erasure job deletes captures past their date
+//     (RetentionEraser.PruneRecords).
 //
 // Reading one capture and every change to one is journaled.
 type MonitorStore interface {
@@ -481,7 +482,4 @@ type MonitorStore interface {
 	// not reviewed.
 	IgnoreCapturePhrase(ctx context.Context, id int64) (*CaptureExclusion, error)
 	CaptureExclusions(ctx context.Context) ([]CaptureExclusion, error)
-	// PruneCaptures deletes the captures whose retention ended before now
-	// and returns how many.
-	PruneCaptures(ctx context.Context, now time.Time) (int64, error)
 }

@@ -294,6 +294,10 @@ type NewReferral struct {
 	// first, at that time, to the person PhoneNote names.
 	PhonedAt  *time.Time `json:"phoned_at,omitempty"`
 	PhoneNote string     `json:"phone_note,omitempty"`
+	// SubjectBorn is, for a referral to the LADO only, the date of birth of
+	// the adult the allegation is about: its records are kept to their
+	// state pension age or ten years, whichever is longer (retention.go).
+	SubjectBorn *Date `json:"subject_date_of_birth,omitempty"`
 	// DueBy is one working day after sending by the procedure's calendar,
 	// which the caller computes (WorkingDayCounter): the time the partnership
 	// expects the agency to decide by, against which the board report

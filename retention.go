@@ -32,11 +32,20 @@ const (
 	// RetainAllegationMalicious is such an allegation found malicious:
 	// erased when the outcome is recorded, whatever the schedule.
 	RetainAllegationMalicious RetentionKind = "allegation_malicious"
-	// The rest keep their own periods, set elsewhere: the schedule names
-	// where (field by).
-	RetainCapture      RetentionKind = "capture"
+	// RetainTransfer is the record that a child's file was transferred:
+	// its note goes with the sending school's file (by=child_file), whose
+	// date is the last school's; the row (from, to, when) stays.
+	RetainTransfer RetentionKind = "transfer"
+	// RetainCapture is a monitoring capture: its period is its
+	// organisation's monitoring settings (by=monitoring-settings), which
+	// give each capture its date; the erasure job deletes it after.
+	RetainCapture RetentionKind = "capture"
+	// RetainFilterRecord is a blocked attempt the DNS filter reported:
+	// kept days after it happened, then deleted by the erasure job.
 	RetainFilterRecord RetentionKind = "filter_record"
-	RetainSession      RetentionKind = "session"
+	// RetainSession is the housekeeping records, kept by the retention
+	// job's own periods (by=housekeeping).
+	RetainSession RetentionKind = "session"
 )
 
 // retentionKinds are the kinds in the order of the schedule, with the
@@ -48,13 +57,25 @@ var retentionKinds = []struct {
 	{RetainChildFile, []string{"until_age", "otherwise_years"}},
 	{RetainAllegation, []string{"years"}},
 	{RetainAllegationMalicious, []string{"years"}},
+	{RetainTransfer, []string{"by"}},
 	{RetainCapture, []string{"by"}},
-	{RetainFilterRecord, []string{"by"}},
+	{RetainFilterRecord, []string{"days"}},
 	{RetainSession, []string{"by"}},
 }
 
 // MaxRetentionYears bounds every period in a schedule.
 const MaxRetentionYears = 100
+
+// MaxRetentionDays bounds a period given in days.
+const MaxRetentionDays = 36500
+
+// retentionBy is what field by must say for the kinds that keep a period
+// set elsewhere: the schedule names the place, it cannot move it.
+var retentionBy = map[RetentionKind]string{
+	RetainTransfer: "child_file",
+	RetainCapture:  "monitoring-settings",
+	RetainSession:  "housekeeping",
+}
 
 // RetentionRule is one line of the schedule.
 type RetentionRule struct {
@@ -65,6 +86,10 @@ type RetentionRule struct {
 	// file with no known date of birth, after its last concern closed; for
 	// an allegation, after it was referred.
 	Years int
+	// Keep is how long a filter record is kept after it happened (the
+	// rule's days); zero keeps it for ever (only the deprecated serve
+	// --filter-retention 0 gives that).
+	Keep time.Duration
 	// By names where a kind that keeps its own period sets it.
 	By string
 	// Source is the section of docs/retention.md the rule rests on.
@@ -168,6 +193,16 @@ func ParseRetentionSchedule(r io.Reader) (RetentionSchedule, error) {
 				at(name, "is not a field of %s; its fields are %s and source", rule.Kind, strings.Join(allowed, ", "))
 			case name == "by":
 				rule.By = value
+				if want := retentionBy[rule.Kind]; value != want {
+					at(name, "must be %s: %s's period is set there", want, rule.Kind)
+				}
+			case name == "days":
+				v, err := strconv.Atoi(value)
+				if err != nil || v < 1 || v > MaxRetentionDays {
+					at(name, "must be a whole number of days from 1 to %d", MaxRetentionDays)
+					continue
+				}
+				rule.Keep = time.Duration(v) * 24 * time.Hour
 			default:
 				v, err := strconv.Atoi(value)
 				if err != nil || v < 0 || v > MaxRetentionYears {
@@ -237,6 +272,19 @@ func (s RetentionSchedule) ChildFileUntil(birth *Date, age *int, ageAsOf *Date, 
 	return &t
 }
 
+// WithFilterRetention is s with filter records kept keep (0: for ever) in
+// place of the rule's days: serve's deprecated --filter-retention.
+func (s RetentionSchedule) WithFilterRetention(keep time.Duration) RetentionSchedule {
+	out := RetentionSchedule{Rules: make([]RetentionRule, len(s.Rules))}
+	copy(out.Rules, s.Rules)
+	for i := range out.Rules {
+		if out.Rules[i].Kind == RetainFilterRecord {
+			out.Rules[i].Keep = keep
+		}
+	}
+	return out
+}
+
 // AllegationUntil is when the records of an allegation referred at
 // referred fall due.
 func (s RetentionSchedule) AllegationUntil(referred time.Time) time.Time {
@@ -247,34 +295,101 @@ func (s RetentionSchedule) AllegationUntil(referred time.Time) time.Time {
 // malicious, whose records the store erases when it is recorded.
 const OutcomeMalicious ReferralOutcome = "malicious"
 
+// LegalHoldBasis is why a hold is set, as a code: the journal names it
+// (the reason, free text, stays in the hold and never reaches the journal).
+type LegalHoldBasis string
+
+// The bases of a legal hold.
+const (
+	HoldPolice        LegalHoldBasis = "police_investigation"
+	HoldLitigation    LegalHoldBasis = "litigation"
+	HoldInquiry       LegalHoldBasis = "inquiry"
+	HoldReview        LegalHoldBasis = "safeguarding_review"
+	HoldSubjectAccess LegalHoldBasis = "subject_access"
+	HoldOther         LegalHoldBasis = "other"
+)
+
+// LegalHoldBases lists the bases with their words, in the forms' order.
+func LegalHoldBases() []struct {
+	Basis LegalHoldBasis
+	Label string
+} {
+	return []struct {
+		Basis LegalHoldBasis
+		Label string
+	}{
+		{HoldPolice, "Police investigation"},
+		{HoldLitigation, "Litigation or a claim"},
+		{HoldInquiry, "Public or independent inquiry"},
+		{HoldReview, "Safeguarding practice review"},
+		{HoldSubjectAccess, "Subject access request being answered"},
+		{HoldOther, "Other (say in the reason)"},
+	}
+}
+
+// Label is the basis in words, or the code when it is not known.
+func (b LegalHoldBasis) Label() string {
+	for _, x := range LegalHoldBases() {
+		if x.Basis == b {
+			return x.Label
+		}
+	}
+	return string(b)
+}
+
+// Valid reports whether b is a basis Lifeguard knows.
+func (b LegalHoldBasis) Valid() bool { return b.Label() != string(b) }
+
 // LegalHold stops the retention clock on a child's file or a concern.
+// Reason is empty for a reader who may not set holds there (an
+// administrator's list shows what is held, not why in words).
 type LegalHold struct {
-	ID             int64      `json:"id"`
-	OrganisationID int64      `json:"organisation_id"`
-	ChildID        int64      `json:"child_id,omitempty"`
-	ConcernID      int64      `json:"concern_id,omitempty"`
-	Reason         string     `json:"reason"`
-	SetBy          int64      `json:"set_by"`
-	SetAt          time.Time  `json:"set_at"`
-	ReleasedBy     int64      `json:"released_by,omitempty"`
-	ReleasedAt     *time.Time `json:"released_at,omitempty"`
+	ID             int64          `json:"id"`
+	OrganisationID int64          `json:"organisation_id"`
+	Organisation   string         `json:"organisation"`
+	ChildID        int64          `json:"child_id,omitempty"`
+	ConcernID      int64          `json:"concern_id,omitempty"`
+	Basis          LegalHoldBasis `json:"basis"`
+	Reason         string         `json:"reason,omitempty"`
+	SetBy          int64          `json:"set_by"`
+	SetByName      string         `json:"set_by_name,omitempty"`
+	SetAt          time.Time      `json:"set_at"`
+	ReleasedBy     int64          `json:"released_by,omitempty"`
+	ReleasedAt     *time.Time     `json:"released_at,omitempty"`
 }
 
 // NewLegalHold is a hold a DSL sets: on a child (ChildID) or a concern
-// (ConcernID), one of the two, with the reason.
+// (ConcernID), one of the two, with its basis and the reason.
 type NewLegalHold struct {
-	ChildID   int64  `json:"child_id,omitempty"`
-	ConcernID int64  `json:"concern_id,omitempty"`
-	Reason    string `json:"reason"`
+	ChildID   int64          `json:"child_id,omitempty"`
+	ConcernID int64          `json:"concern_id,omitempty"`
+	Basis     LegalHoldBasis `json:"basis"`
+	Reason    string         `json:"reason"`
 }
+
+// LegalHoldQuery picks holds: those on one child's file (ChildID, which
+// takes in the holds on its concerns) or one concern, or all in reach;
+// Released takes in the released ones too.
+type LegalHoldQuery struct {
+	ChildID, ConcernID int64
+	Released           bool
+}
+
+// MaxLegalHolds bounds the holds one list returns.
+const MaxLegalHolds = 1000
 
 // MaxHoldReason bounds a hold's reason.
 const MaxHoldReason = 1000
 
+// RetentionReview is the kind of RetentionDue of an allegation whose
+// adult's pension age is unknown: at its years it is listed for a person to
+// decide, not erased.
+const RetentionReview = "allegation_review"
+
 // RetentionDue is one record that falls due: what kind, which, whose, and
 // when. It carries no name and no text.
 type RetentionDue struct {
-	Kind           string    `json:"kind"` // child, concern, referral, capture
+	Kind           string    `json:"kind"` // child, concern, referral, allegation_review, capture
 	ID             int64     `json:"id"`
 	OrganisationID int64     `json:"organisation_id"`
 	Organisation   string    `json:"organisation"`
@@ -291,6 +406,11 @@ type RetentionDueQuery struct {
 // MaxRetentionDue bounds the records one list returns.
 const MaxRetentionDue = 10000
 
+// Prunable reports whether records of kind k are deleted outright when
+// they fall due (PruneRecords): captures and filter records, which hold no
+// count the board report reads from their rows.
+func (k RetentionKind) Prunable() bool { return k == RetainCapture || k == RetainFilterRecord }
+
 // ErasureCounts reports what an erasure run did, by kind.
 type ErasureCounts struct {
 	Concerns, Children, Referrals int64
@@ -299,15 +419,22 @@ type ErasureCounts struct {
 // RetentionEraser keeps the retention dates, the holds and the erasure.
 // Contract as for the other stores, and:
 //
-//   - RefreshRetention and EraseDue are for the system actor only;
+//   - RefreshRetention, EraseDue and PruneRecords are for the system actor
+//     only; PruneRecords deletes the records of a Prunable kind that fell
+//     due before before, batch a transaction, each batch journalled with
+//     its count;
 //   - SetLegalHold and ReleaseLegalHold are for a DSL of the record's
 //     organisation (OpSetLegalHold); a record outside it is ENOTFOUND;
 //   - RetentionDue is for an administrator of the partnership
-//     (OpReadRetention): kinds, ids, organisations and dates, never text.
+//     (OpReadRetention): kinds, ids, organisations and dates, never text;
+//   - LegalHolds is for a DSL of the organisation, with the reasons, and
+//     an administrator of the partnership, without (OpReadLegalHolds).
 type RetentionEraser interface {
 	RefreshRetention(ctx context.Context, s RetentionSchedule) (updated int64, err error)
 	EraseDue(ctx context.Context, now time.Time, batch int) (ErasureCounts, error)
+	PruneRecords(ctx context.Context, k RetentionKind, before time.Time, batch int) (int64, error)
 	SetLegalHold(ctx context.Context, h NewLegalHold) (*LegalHold, error)
 	ReleaseLegalHold(ctx context.Context, id int64) error
 	RetentionDue(ctx context.Context, q RetentionDueQuery) ([]RetentionDue, error)
+	LegalHolds(ctx context.Context, q LegalHoldQuery) ([]LegalHold, error)
 }

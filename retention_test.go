@@ -34,6 +34,9 @@ func TestParseRetentionScheduleProblems(t *testing.T) {
 		{"FieldTwice", "allegation years=10 years=11 source=x\n", "line 1: years"},
 		{"NoValue", "allegation years= source=x\n", "line 1: years"},
 		{"MaliciousKept", "allegation_malicious years=1 source=x\n", "line 1: years"},
+		{"FilterDaysZero", "filter_record days=0 source=x\n", "line 1: days"},
+		{"FilterDaysWords", "filter_record days=a-year source=x\n", "line 1: days"},
+		{"CaptureMoved", "capture by=filter-retention source=x\n", "line 1: by"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -70,6 +73,29 @@ func TestRetentionAdapt(t *testing.T) {
 	}
 }
 
+// TestFilterRecordRule: blocked attempts are kept the rule's days, which a
+// local file changes and serve's deprecated --filter-retention overrides
+// (0 keeping them for ever).
+func TestFilterRecordRule(t *testing.T) {
+	s := lifeguard.ShippedRetentionSchedule()
+	if keep := s.Rule(lifeguard.RetainFilterRecord).Keep; keep != 365*24*time.Hour {
+		t.Errorf("shipped: %v, want 365 days", keep)
+	}
+	local, err := lifeguard.ParseRetentionSchedule(strings.NewReader("filter_record days=90 source=local-policy\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keep := s.Adapt(local).Rule(lifeguard.RetainFilterRecord).Keep; keep != 90*24*time.Hour {
+		t.Errorf("local: %v, want 90 days", keep)
+	}
+	if keep := s.WithFilterRetention(0).Rule(lifeguard.RetainFilterRecord).Keep; keep != 0 {
+		t.Errorf("flag 0: %v, want for ever", keep)
+	}
+	if keep := s.Rule(lifeguard.RetainFilterRecord).Keep; keep != 365*24*time.Hour {
+		t.Errorf("the override changed the schedule it was given: %v", keep)
+	}
+}
+
 func TestChildFileUntil(t *testing.T) {
 	s := lifeguard.ShippedRetentionSchedule()
 	closed := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -93,5 +119,28 @@ func TestChildFileUntil(t *testing.T) {
 	}
 	if got := s.ChildFileUntil(nil, nil, nil, time.Time{}); got != nil {
 		t.Errorf("nothing known: %v, want no date", got)
+	}
+}
+
+// TestStatePensionDate checks the table at the edges of its bands.
+func TestStatePensionDate(t *testing.T) {
+	for _, tc := range []struct{ born, want string }{
+		{"1950-07-01", "2015-07-01"}, // 65
+		{"1955-01-10", "2021-01-10"}, // 66
+		{"1960-04-05", "2026-04-05"}, // 66, the day before the phase-in
+		{"1960-04-06", "2026-05-06"}, // 66 and 1 month
+		{"1961-03-05", "2028-02-05"}, // 66 and 11 months
+		{"1961-03-06", "2028-03-06"}, // 67 from 6 March 1961
+		{"1977-04-05", "2044-04-05"}, // 67
+		{"1977-04-06", "2045-04-06"}, // 68
+		{"1990-01-01", "2058-01-01"}, // 68
+	} {
+		born, err := lifeguard.ParseDate(tc.born)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := lifeguard.StatePensionDate(born).String(); got != tc.want {
+			t.Errorf("born %s: %s, want %s", tc.born, got, tc.want)
+		}
 	}
 }

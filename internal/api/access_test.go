@@ -53,6 +53,11 @@ func TestEveryRoleAgainstEveryEndpoint(t *testing.T) {
 			return `{"csv":"UPN,Surname,Forename\nB801200005001,Quill,Ada\n","dry_run":true}`
 		}, want{unauth, forbidden, forbidden, ok, ok, ok, forbidden, forbidden, forbidden}},
 		{"GET", "/children/{id}", nil, want{unauth, forbidden, forbidden, forbidden, ok, notFound, notFound, notFound, notFound}},
+		// Legal holds (h-retention2): the DSL sets them; the DSL and the administrator list them.
+		{"POST", "/legal-holds", func(concern, _, _ int64) string {
+			return fmt.Sprintf(`{"concern_id":%d,"basis":"police_investigation","reason":"Police ref 1."}`, concern)
+		}, want{unauth, forbidden, forbidden, forbidden, created, notFound, forbidden, forbidden, forbidden}},
+		{"GET", "/legal-holds", nil, want{unauth, forbidden, forbidden, forbidden, ok, ok, forbidden, ok, forbidden}},
 		{"GET", "/children/{id}/chronology", nil, want{unauth, forbidden, forbidden, forbidden, ok, notFound, notFound, notFound, notFound}},
 		{"GET", "/organisations", nil, want{unauth, ok, ok, ok, ok, ok, ok, ok, ok}},
 		{"GET", "/users", nil, want{unauth, forbidden, forbidden, forbidden, forbidden, forbidden, forbidden, ok, forbidden}},

@@ -70,6 +70,9 @@ type API struct {
 	// Prevention keeps the teaching, parents' and internet access
 	// registers (prevention.go).
 	Prevention lifeguard.PreventionStore
+	// Retention sets, releases and lists legal holds (holds.go); a server
+	// without it answers 404 there.
+	Retention lifeguard.RetentionEraser
 	// HashPassword turns a new user's password into the stored hash, and
 	// CheckPassword says what is wrong with it; both come from the auth
 	// package, so this package never sees how passwords are kept.
@@ -219,6 +222,11 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/referrals/{id}/consider", a.handle(a.considerReferral))
 	mux.Handle("POST /api/v1/referrals/{id}/answer", a.handle(a.answerReferral))
 	mux.Handle("POST /api/v1/referrals/{id}/messages", a.handle(a.addReferralMessage))
+
+	// Legal holds (issue 19, holds.go).
+	mux.Handle("GET /api/v1/legal-holds", a.handle(a.legalHolds))
+	mux.Handle("POST /api/v1/legal-holds", a.handle(a.setLegalHold))
+	mux.Handle("POST /api/v1/legal-holds/{id}/release", a.handle(a.releaseLegalHold))
 
 	// Anything else under /api/, the API's whole mount, answers in JSON,
 	// not with the mux's text.

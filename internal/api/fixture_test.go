@@ -111,7 +111,7 @@ func newFixtureOn(t testing.TB, cfg sqlstore.Config) *fixture {
 	logger := slog.New(slog.NewJSONHandler(f.logs, nil))
 	srv := server.New(server.Config{Addr: "127.0.0.1:0", Logger: logger, Auth: svc,
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: proc, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(), Logger: logger,
-			Monitor: db, Scan: captureScanner(t), Audits: db, Plan: db, Framework: fw, Policies: db, Rights: db, Consents: db, Training: db, Directory: db, Procedure: proc, Prevention: db,
+			Monitor: db, Scan: captureScanner(t), Audits: db, Plan: db, Framework: fw, Policies: db, Rights: db, Consents: db, Training: db, Directory: db, Procedure: proc, Prevention: db, Retention: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword}})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

@@ -30,7 +30,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	demoMode := fs.Bool("demo", false, "seed a demonstration partnership (in a new temporary directory unless --data or --database is given; into PostgreSQL only when its database is empty)")
 	demoPassword := fs.String("demo-password", "", "the password of every demo account (random when not given)")
 	demoSize := fs.String("demo-size", "full", "how much of the demo partnership to seed: full (a real area's year of concerns, tens of seconds) or stories (the demo logins' organisations alone, a few seconds)")
-	retention := fs.Duration("filter-retention", 365*24*time.Hour, "how long the DNS filter's blocked attempts are kept (alerts, review requests and worries are not deleted); 0 keeps them for ever")
+	retention := fs.Duration("filter-retention", 0, "deprecated: give the rule filter_record days=N in the --retention-schedule file instead; when given, how long the DNS filter's blocked attempts are kept in place of that rule (0 keeps them for ever)")
 	metricsAddr := fs.String("metrics-listen", "", "an address to serve Prometheus metrics on at /metrics, such as 127.0.0.1:9090; keep it off the public network (default: none)")
 	retentionFile := fs.String("retention-schedule", "", "a local retention schedule `FILE` whose rules replace the shipped ones (docs/retention.md)")
 	monitorLibrary := fs.String("monitor-library", "", "a local phrase library `FILE` merged onto the baseline that captures are scanned with (docs/monitor.md)")
@@ -94,6 +94,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		}
 	}
 	schedule, err := loadRetentionSchedule(*retentionFile)
+	if err == nil && given(fs.FlagSet, "filter-retention") {
+		// Kept working as an override of the schedule's rule, so that a
+		// server started with it keeps its period; it says what replaces it.
+		schedule = schedule.WithFilterRetention(*retention)
+		fmt.Fprintln(e.stderr, "lifeguard serve: --filter-retention is deprecated and will be removed: put the rule "+
+			"\"filter_record days=N\" in a --retention-schedule file instead (docs/retention.md). It overrides that rule for now.")
+	}
 	if err != nil {
 		return err
 	}
@@ -181,7 +188,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		Ready:   readiness{db},
 		Metrics: reg,
 		API: &api.API{Concerns: db, Children: db, Orgs: db, Triager: live, Directory: db, Procedure: proc, Filter: db, Webhooks: db, Referrals: db, Calendar: proc.Calendar(),
-			Monitor: db, Scan: library.CaptureScanner(), Audits: db, Plan: db, Framework: fw, Policies: db, Rights: db, Consents: db, Training: db, Prevention: db,
+			Monitor: db, Scan: library.CaptureScanner(), Audits: db, Plan: db, Framework: fw, Policies: db, Rights: db, Consents: db, Training: db, Prevention: db, Retention: db,
 			HashPassword: auth.HashPassword, CheckPassword: auth.CheckPassword, Logger: logger},
 	})
 	if err := srv.Listen(); err != nil {
@@ -208,8 +215,6 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		jobs.Retention(db, jobs.DefaultRetention(), clock.Now, logger),
 		jobs.PolicyReviews(db, proc.Calendar().Location(), clock.Now, logger),
 		jobs.TrainingReminders(db, proc.Calendar().Location(), clock.Now, logger),
-		jobs.FilterRetention(db, *retention, clock.Now, logger),
-		jobs.CaptureRetention(db, clock.Now, logger),
 		jobs.Erasure(db, schedule, jobs.ErasureBatch, clock.Now, logger),
 		jobs.Escalations(db, clock.Now, logger),
 		jobs.Digests(db, lifeguard.DigestNew, clock.Now, logger),

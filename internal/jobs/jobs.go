@@ -54,50 +54,35 @@ func Retention(s lifeguard.RetentionStore, keep lifeguard.RetentionPeriods, now 
 	}}
 }
 
-// FilterRetention deletes the DNS filter's blocked attempts older than
-// keep, every hour; keep 0 keeps them for ever and the job does nothing.
-// Alerts, review requests and worries are not deleted.
-func FilterRetention(s lifeguard.FilterStore, keep time.Duration, now func() time.Time, log *slog.Logger) Job {
-	return Job{Name: "filter-retention", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
-		if keep == 0 {
-			return nil
-		}
-		n, err := s.PruneFilterEvents(ctx, now().Add(-keep))
-		if n > 0 {
-			log.Info("filter retention", slog.Int64("deleted", n))
-		}
-		return err
-	}}
-}
-
-// CaptureRetention deletes monitoring captures whose retention has ended
-// (each carries its own date, from its organisation's settings and its
-// review), every hour.
-func CaptureRetention(s lifeguard.MonitorStore, now func() time.Time, log *slog.Logger) Job {
-	return Job{Name: "capture-retention", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
-		n, err := s.PruneCaptures(ctx, now())
-		if n > 0 {
-			log.Info("capture retention", slog.Int64("deleted", n))
-		}
-		return err
-	}}
-}
-
 // Erasure is the retention schedule's job, once a day: it works out every
-// retention date afresh from the schedule and the records' state, then
-// erases what has fallen due, batch records a transaction (the store
-// journals each batch's counts). Only counts reach the log.
+// retention date afresh from the schedule and the records' state, erases
+// what has fallen due, then deletes the monitoring captures past their
+// date and the filter's blocked attempts past the filter_record rule
+// (kept for ever when the rule keeps 0), batch records a transaction (the
+// store journals each batch's counts). Only counts reach the log.
 func Erasure(s lifeguard.RetentionEraser, sched lifeguard.RetentionSchedule, batch int, now func() time.Time, log *slog.Logger) Job {
 	return Job{Name: "erasure", Every: RetentionEvery, Run: func(ctx context.Context, _ time.Time) error {
 		if _, err := s.RefreshRetention(ctx, sched); err != nil {
 			return err
 		}
-		n, err := s.EraseDue(ctx, now(), batch)
-		if err == nil {
-			log.Info("erasure", slog.Int64("concerns", n.Concerns), slog.Int64("children", n.Children),
-				slog.Int64("referrals", n.Referrals))
+		at := now()
+		n, err := s.EraseDue(ctx, at, batch)
+		if err != nil {
+			return err
 		}
-		return err
+		captures, err := s.PruneRecords(ctx, lifeguard.RetainCapture, at, batch)
+		if err != nil {
+			return err
+		}
+		var filtered int64
+		if keep := sched.Rule(lifeguard.RetainFilterRecord).Keep; keep > 0 {
+			if filtered, err = s.PruneRecords(ctx, lifeguard.RetainFilterRecord, at.Add(-keep), batch); err != nil {
+				return err
+			}
+		}
+		log.Info("erasure", slog.Int64("concerns", n.Concerns), slog.Int64("children", n.Children),
+			slog.Int64("referrals", n.Referrals), slog.Int64("captures", captures), slog.Int64("filter_records", filtered))
+		return nil
 	}}
 }
 

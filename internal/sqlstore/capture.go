@@ -652,24 +652,6 @@ func (db *DB) CaptureExclusions(ctx context.Context) ([]lifeguard.CaptureExclusi
 	return out, nil
 }
 
-// PruneCaptures deletes the captures whose retention has ended. A concern
-// recorded from one keeps its own copy of the words.
-func (db *DB) PruneCaptures(ctx context.Context, now time.Time) (int64, error) {
-	if err := systemOnly(ctx); err != nil {
-		return 0, err
-	}
-	var n int64
-	err := db.inWrite(ctx, "prune captures", func(tx *tx) error {
-		res, err := tx.exec(ctx, `DELETE FROM monitor_captures WHERE delete_after < ?`, micros(now))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	return n, err
-}
-
 // captureCounts tallies the captures kept in days [from, to] by category,
 // for a report of partnership q.PartnershipID or organisation
 // q.OrganisationID.

@@ -307,7 +307,7 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 		Issuer: "https://id.example.org/", ClientID: "lifeguard", ClientSecret: "a client secret",
 		Domains: []string{"example.org"}, CreateUsers: true})
 	must(err)
-	_, err = db.SetLegalHold(asDSL, lifeguard.NewLegalHold{ConcernID: c4.ID, Reason: "Police investigation."})
+	_, err = db.SetLegalHold(asDSL, lifeguard.NewLegalHold{ConcernID: c4.ID, Basis: lifeguard.HoldPolice, Reason: "Police investigation."})
 	must(err)
 	// A person's rights over their data: a subject access request with a
 	// redaction chosen, a request to correct decided.

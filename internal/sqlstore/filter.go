@@ -566,20 +566,3 @@ func (db *DB) CloseFilterReview(ctx context.Context, id int64, outcome string) (
 	}
 	return r, nil
 }
-
-// PruneFilterEvents deletes events older than before.
-func (db *DB) PruneFilterEvents(ctx context.Context, before time.Time) (int64, error) {
-	if err := systemOnly(ctx); err != nil {
-		return 0, err
-	}
-	var n int64
-	err := db.inWrite(ctx, "prune filter events", func(tx *tx) error {
-		res, err := tx.exec(ctx, `DELETE FROM filter_events WHERE at < ?`, micros(before))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	return n, err
-}

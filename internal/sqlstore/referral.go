@@ -165,6 +165,22 @@ func (db *DB) SendReferral(ctx context.Context, in lifeguard.NewReferral) (*life
 		if d := in.Parts.ChronologySince; !d.IsZero() && !realDate(d) {
 			p.add("parts.chronology_since", "is not a real date")
 		}
+		var born, pension any
+		if b := in.SubjectBorn; b != nil {
+			today := lifeguard.DateOf(now)
+			switch {
+			case agency != lifeguard.AgencyLADO:
+				p.add("subject_date_of_birth", "is for a referral to the LADO of an allegation against an adult only")
+			case !realDate(*b):
+				p.add("subject_date_of_birth", "is not a real date")
+			case today.Before(lifeguard.DateOf(b.In(time.UTC).AddDate(16, 0, 0))):
+				p.add("subject_date_of_birth", "must be at least 16 years ago: the date of birth of the adult concerned")
+			case b.Before(lifeguard.DateOf(now.AddDate(-100, 0, 0))):
+				p.add("subject_date_of_birth", "must be within the last 100 years")
+			default:
+				born, pension = b.String(), micros(lifeguard.StatePensionDate(*b).In(time.UTC))
+			}
+		}
 		if err := p.err("The referral is not valid"); err != nil {
 			return err
 		}
@@ -197,10 +213,11 @@ func (db *DB) SendReferral(ctx context.Context, in lifeguard.NewReferral) (*life
 			retention = lifeguard.RetentionAllegation
 		}
 		id, err := tx.insert(ctx, `INSERT INTO referrals (concern_id, route, agency, from_organisation_id,
-			to_organisation_id, status, parts, snapshot, sent_by, sent_at, due_by, phoned_at, phone_note, retention)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, string(in.Route), string(agency), c.OrganisationID, to,
+			to_organisation_id, status, parts, snapshot, sent_by, sent_at, due_by, phoned_at, phone_note, retention,
+			subject_born, subject_pension_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, string(in.Route), string(agency), c.OrganisationID, to,
 			string(lifeguard.ReferralSent), string(parts), string(snapJSON), nullID(a.UserID), micros(now),
-			micros(trunc(in.DueBy)), phoned, in.PhoneNote, retention)
+			micros(trunc(in.DueBy)), phoned, in.PhoneNote, retention, born, pension)
 		if err != nil {
 			return err
 		}

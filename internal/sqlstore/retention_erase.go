@@ -30,7 +30,8 @@ var concernErasure = []string{
 
 // referralErasure blanks one referral: what was sent and the messages.
 var referralErasure = []string{
-	`UPDATE referrals SET snapshot = '{}', phone_note = '', decision_note = '', retain_until = NULL, erased_at = ? WHERE id = ?`,
+	`UPDATE referrals SET snapshot = '{}', phone_note = '', decision_note = '', subject_born = NULL, subject_pension_at = NULL,
+		retention_review_at = NULL, retain_until = NULL, erased_at = ? WHERE id = ?`,
 	`UPDATE referral_messages SET text = '' WHERE referral_id = ?`,
 }
 
@@ -106,7 +107,13 @@ func (db *DB) EraseDue(ctx context.Context, now time.Time, batch int) (lifeguard
 		{"children", `SELECT id FROM children c WHERE erased_at IS NULL AND retain_until <= ?
 				AND NOT EXISTS (SELECT 1 FROM concerns k WHERE k.child_id = c.id AND k.erased_at IS NULL) ORDER BY retain_until, id LIMIT ?`,
 			&total.Children, func(tx *tx, id int64) error {
-				_, err := tx.exec(ctx, childErasure, "erased-"+strconv.FormatInt(id, 10), micros(now), id)
+				if _, err := tx.exec(ctx, childErasure, "erased-"+strconv.FormatInt(id, 10), micros(now), id); err != nil {
+					return err
+				}
+				// The record of a transfer stays (from where, to where,
+				// when: the sender's record that the file moved); its
+				// note goes with the file.
+				_, err := tx.exec(ctx, `UPDATE transfers SET note = '' WHERE child_id = ?`, id)
 				return err
 			}},
 	}

@@ -31,6 +31,8 @@ type childView struct {
 	Merge      *mergeForm
 	PrintURL   string
 	CSVURL     string
+	// Holds are the legal holds on the file, for its DSL (holds.go).
+	Holds *holdsView
 }
 
 // factPair is one line of who the child is.
@@ -170,6 +172,10 @@ func (wb *Web) childView(r *http.Request, id int64) (*childView, error) {
 		return nil, err
 	}
 	if err := wb.mergeView(r, c, rec.Merges, v); err != nil {
+		return nil, err
+	}
+	v.Holds, err = wb.holdsFor(ctx, fromRequest(r).user, c.OrganisationID, lifeguard.LegalHoldQuery{ChildID: c.ID}, v.URL)
+	if err != nil {
 		return nil, err
 	}
 	if c.OrganisationID != fromRequest(r).user.OrganisationID {

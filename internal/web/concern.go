@@ -49,6 +49,9 @@ type concernView struct {
 	ServicesNote bool
 	// Referrals are the routes sent to other agencies (referral.go).
 	Referrals *concernReferralsView
+	// Holds are the legal holds on the concern and its child's file, for
+	// the DSL (holds.go).
+	Holds *holdsView
 }
 
 type factRow struct {
@@ -235,6 +238,9 @@ func (wb *Web) concernView(ctx context.Context, u *lifeguard.User, c *lifeguard.
 	v.Facts = wb.factRows(&c.Facts)
 	var err error
 	if v.Referrals, err = wb.concernReferrals(ctx, u, c); err != nil {
+		return nil, err
+	}
+	if v.Holds, err = wb.holdsFor(ctx, u, c.OrganisationID, lifeguard.LegalHoldQuery{ConcernID: c.ID}, v.URL); err != nil {
 		return nil, err
 	}
 

@@ -305,6 +305,14 @@ func (wb *Web) sendReferral(w http.ResponseWriter, r *http.Request) error {
 			return saved{}, err
 		}
 		in.Parts.ChronologySince = since
+		born, err := formDate(r.PostFormValue("subject_date_of_birth"), "subject_date_of_birth",
+			"The referral is not valid", "1980-05-17")
+		if err != nil {
+			return saved{}, err
+		}
+		if !born.IsZero() {
+			in.SubjectBorn = &born
+		}
 		if typed := r.PostFormValue("phoned_at"); typed != "" {
 			at, err := time.ParseInLocation("2006-01-02T15:04", typed, wb.zone())
 			if err != nil {
@@ -334,6 +342,9 @@ type concernReferralRoute struct {
 	Sent                  *referralItem
 	NoReceiver            bool
 	HasChild              bool
+	// Allegation asks for the adult's date of birth: a LADO referral is
+	// kept to their pension age (docs/retention.md).
+	Allegation bool
 }
 
 // concernReferrals makes the section for a DSL of the concern's
@@ -365,7 +376,9 @@ func (wb *Web) concernReferrals(ctx context.Context, u *lifeguard.User, c *lifeg
 			}
 			loaded = true
 		}
-		cr := concernReferralRoute{Code: string(rt.Code), Title: rt.Title, NoReceiver: true, HasChild: c.ChildID != nil}
+		agency, _ := lifeguard.ReferralAgencyOf(rt.Code)
+		cr := concernReferralRoute{Code: string(rt.Code), Title: rt.Title, NoReceiver: true, HasChild: c.ChildID != nil,
+			Allegation: agency == lifeguard.AgencyLADO}
 		for _, d := range dir {
 			if d.Route == rt.Code {
 				cr.Receiver, cr.NoReceiver = d.Organisation, false

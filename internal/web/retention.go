@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -29,6 +30,9 @@ type retentionRow struct {
 }
 
 type retentionView struct {
+	// Holds are the legal holds in force in the partnership: what each
+	// covers, its basis, who set it and when, never the reason's words.
+	Holds  []holdItem
 	Until  string
 	Counts []retentionKindCount
 	Rows   []retentionRow
@@ -42,6 +46,8 @@ var retentionKindLabels = []struct{ kind, label, one string }{
 	{"concern", "Concerns, with their notes, evidence, actions and decisions", "Concern"},
 	{"child", "Children's records", "Child's record"},
 	{"referral", "Referrals", "Referral"},
+	{lifeguard.RetentionReview, "Allegations for review: pension age unknown (not erased until a person decides)",
+		"Allegation for review: pension age unknown"},
 	{"capture", "Monitoring captures", "Monitoring capture"},
 }
 
@@ -85,6 +91,17 @@ func (wb *Web) retentionPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, l := range retentionKindLabels {
 		v.Counts = append(v.Counts, retentionKindCount{Kind: l.label, Count: counts[l.kind]})
+	}
+	holds, err := wb.cfg.Stores.Retention.LegalHolds(r.Context(), lifeguard.LegalHoldQuery{})
+	if err != nil {
+		return err
+	}
+	for _, h := range holds {
+		it := wb.holdItem(h, "")
+		// The administrator opens neither record: the list says which.
+		it.CoversURL, it.ReleaseAction, it.Reason = "", "", ""
+		it.Covers = h.Organisation + ": " + strings.ToLower(it.Covers[:1]) + it.Covers[1:]
+		v.Holds = append(v.Holds, it)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	return wb.render(w, r, http.StatusOK, "retention.html", page{Title: "Falling due for erasure", Nav: "retention", Data: &v})

@@ -122,6 +122,9 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /data-requests/{id}", wb.signedIn(wb.dataRequestPage))
 	mux.Handle("POST /data-requests/{id}/decision", wb.signedIn(wb.decideDataRequest))
 	mux.Handle("GET /data-requests/{id}/letter", wb.signedIn(wb.dataRequestLetter))
+	mux.Handle("POST /children/{id}/holds", wb.signedIn(wb.setChildHold))
+	mux.Handle("POST /concerns/{id}/holds", wb.signedIn(wb.setConcernHold))
+	mux.Handle("POST /holds/{id}/release", wb.signedIn(wb.releaseHold))
 	mux.Handle("POST /admin/sign-in", wb.signedIn(wb.saveProvider))
 	mux.Handle("POST /admin/sign-in/{id}/remove", wb.signedIn(wb.removeProvider))
 

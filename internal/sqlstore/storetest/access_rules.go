@@ -233,7 +233,11 @@ func ruleCases() map[lifeguard.Op]ruleCase {
 			return err
 		}},
 		lifeguard.OpSetLegalHold: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
-			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ConcernID: r.concern, Reason: "Police investigation."})
+			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ConcernID: r.concern, Basis: lifeguard.HoldPolice, Reason: "Police investigation."})
+			return err
+		}},
+		lifeguard.OpReadLegalHolds: {org, func(ctx context.Context, f *fixture, r *ruleRecords) error {
+			_, err := f.db.LegalHolds(ctx, lifeguard.LegalHoldQuery{ChildID: r.child})
 			return err
 		}},
 		lifeguard.OpReadRetention: {part, func(ctx context.Context, f *fixture, r *ruleRecords) error {

@@ -269,7 +269,7 @@ func testCaptures(t *testing.T, open Opener) {
 
 	step(t, "Retention", func(t *testing.T) {
 		f.clock.Advance((lifeguard.DefaultCaptureRetentionDays + 1) * 24 * time.Hour)
-		n, err := f.db.PruneCaptures(sys(ctx), f.now())
+		n, err := f.db.PruneRecords(sys(ctx), lifeguard.RetainCapture, f.now(), 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -441,10 +441,6 @@ func captureCases(t *testing.T, f *fixture) []accessCase {
 		}},
 		{"CaptureExclusions", []string{fb, fb, fb, ok, ok, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.CaptureExclusions(ctx)
-			return err
-		}},
-		{"PruneCaptures", []string{fb, fb, fb, fb, fb, fb, fb, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.PruneCaptures(ctx, f.now().AddDate(-1, 0, 0))
 			return err
 		}},
 	}

@@ -265,12 +265,27 @@ func testFilterRetention(t *testing.T, open Opener) {
 	}
 	cutoff := now.Add(-90 * 24 * time.Hour)
 	for _, u := range []*lifeguard.User{f.admin, f.dsl, filterA} {
-		_, err := f.db.PruneFilterEvents(as(ctx, u), cutoff)
+		_, err := f.db.PruneRecords(as(ctx, u), lifeguard.RetainFilterRecord, cutoff, 100)
 		wantCode(t, err, lifeguard.EFORBIDDEN)
 	}
-	n, err := f.db.PruneFilterEvents(sys(ctx), cutoff)
+	_, err := f.db.PruneRecords(sys(ctx), lifeguard.RetainChildFile, cutoff, 100)
+	wantProblem(t, err, "kind")
+	_, err = f.db.PruneRecords(sys(ctx), lifeguard.RetainFilterRecord, cutoff, 0)
+	wantProblem(t, err, "batch")
+	seq := journalLen(t, f.db)
+	// A batch of one: two transactions, each journalled with its count.
+	n, err := f.db.PruneRecords(sys(ctx), lifeguard.RetainFilterRecord, cutoff, 1)
 	if err != nil || n != 2 {
 		t.Fatalf("pruned %d (%v), want 2", n, err)
+	}
+	var counts []string
+	for _, e := range journalAfter(t, f.db, seq) {
+		if e.Action == "erase" && e.Record == "retention" {
+			counts = append(counts, e.Detail)
+		}
+	}
+	if len(counts) != 2 || counts[0] != "filter_records=1" || counts[1] != "filter_records=1" {
+		t.Errorf("journalled %q, want two batches of one", counts)
 	}
 	// The kept ones are still known; the pruned ones would be new again.
 	r, err := f.db.RecordFilterEvents(as(ctx, filterA), batch[2:])

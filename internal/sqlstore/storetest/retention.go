@@ -17,19 +17,23 @@ func retentionCases() []accessCase {
 	dslOnly := []string{fb, fb, fb, ok, nf, fb, fb, ok, ua}
 	return []accessCase{
 		{"SetLegalHold", dslOnly, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ChildID: tg.child, Reason: "Police investigation."})
+			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ChildID: tg.child, Basis: lifeguard.HoldPolice, Reason: "Police investigation."})
 			return err
 		}},
 		{"SetLegalHoldConcern", dslOnly, true, func(ctx context.Context, f *fixture, tg target) error {
-			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ConcernID: tg.concern, Reason: "Police investigation."})
+			_, err := f.db.SetLegalHold(ctx, lifeguard.NewLegalHold{ConcernID: tg.concern, Basis: lifeguard.HoldPolice, Reason: "Police investigation."})
 			return err
 		}},
 		{"ReleaseLegalHold", dslOnly, true, func(ctx context.Context, f *fixture, tg target) error {
-			h, err := f.db.SetLegalHold(sys(ctx), lifeguard.NewLegalHold{ChildID: tg.child, Reason: "Inquiry."})
+			h, err := f.db.SetLegalHold(sys(ctx), lifeguard.NewLegalHold{ChildID: tg.child, Basis: lifeguard.HoldInquiry, Reason: "Inquiry."})
 			if err != nil {
 				return err
 			}
 			return f.db.ReleaseLegalHold(ctx, h.ID)
+		}},
+		{"LegalHolds", []string{fb, fb, fb, ok, ok, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.LegalHolds(ctx, lifeguard.LegalHoldQuery{ChildID: tg.child})
+			return err
 		}},
 		{"RetentionDue", []string{fb, fb, fb, fb, fb, fb, ok, ok, ua}, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.RetentionDue(ctx, lifeguard.RetentionDueQuery{Until: f.now().AddDate(0, 0, 90)})
@@ -37,6 +41,10 @@ func retentionCases() []accessCase {
 		}},
 		{"RefreshRetention", sysOnly, false, func(ctx context.Context, f *fixture, tg target) error {
 			_, err := f.db.RefreshRetention(ctx, lifeguard.ShippedRetentionSchedule())
+			return err
+		}},
+		{"PruneRecords", sysOnly, false, func(ctx context.Context, f *fixture, tg target) error {
+			_, err := f.db.PruneRecords(ctx, lifeguard.RetainCapture, f.now().AddDate(-1, 0, 0), 10)
 			return err
 		}},
 		{"EraseDue", sysOnly, false, func(ctx context.Context, f *fixture, tg target) error {
@@ -98,7 +106,7 @@ func testRetention(t *testing.T, open Opener) {
 	f.closeConcern(t, closed.ID)
 	f.closeConcern(t, held.ID)
 	f.closeConcern(t, noChild.ID)
-	if _, err := f.db.SetLegalHold(as(ctx, f.dsl), lifeguard.NewLegalHold{ConcernID: held.ID, Reason: "Civil claim."}); err != nil {
+	if _, err := f.db.SetLegalHold(as(ctx, f.dsl), lifeguard.NewLegalHold{ConcernID: held.ID, Basis: lifeguard.HoldLitigation, Reason: "Civil claim."}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -122,8 +130,12 @@ func testRetention(t *testing.T, open Opener) {
 	boardBefore, ownBefore := board(), own()
 
 	step(t, "Dates", func(t *testing.T) {
-		if _, err := f.db.RefreshRetention(system, sched); err != nil {
-			t.Fatal(err)
+		if n, err := f.db.RefreshRetention(system, sched); err != nil || n == 0 {
+			t.Fatalf("refresh changed %d dates, %v", n, err)
+		}
+		// A second run finds every date as it should be and writes none.
+		if n, err := f.db.RefreshRetention(system, sched); err != nil || n != 0 {
+			t.Errorf("a second refresh changed %d dates (%v), want 0", n, err)
 		}
 		due := f.dueKinds(t, f.now().AddDate(13, 0, 0))
 		at25, ok := due["concern:"+itoa(closed.ID)]
@@ -224,11 +236,60 @@ func testRetention(t *testing.T, open Opener) {
 		if _, ok := due["concern:"+itoa(held.ID)]; ok {
 			t.Fatal("held concern listed")
 		}
-		// The hold's reason never reaches the journal.
+		// The DSL sees the hold with its reason; the administrator sees
+		// that it is held and on what basis, not the reason's words.
+		mine, err := f.db.LegalHolds(as(ctx, f.dsl), lifeguard.LegalHoldQuery{ConcernID: held.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(mine) != 1 || mine[0].Reason != "Civil claim." || mine[0].Basis != lifeguard.HoldLitigation ||
+			mine[0].SetByName != f.dsl.Name {
+			t.Fatalf("the DSL's list: %+v", mine)
+		}
+		all, err := f.db.LegalHolds(as(ctx, f.admin), lifeguard.LegalHoldQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 1 || all[0].Reason != "" || all[0].ConcernID != held.ID || all[0].Organisation != f.orgA.Name {
+			t.Fatalf("the administrator's list: %+v", all)
+		}
+		if other, err := f.db.LegalHolds(as(ctx, f.dslB), lifeguard.LegalHoldQuery{}); err != nil || len(other) != 0 {
+			t.Errorf("another organisation's DSL sees %+v, %v", other, err)
+		}
+		// The hold's reason never reaches the journal; who set it and on
+		// what basis do.
+		basis := false
 		for _, e := range journalAfter(t, f.db, 0) {
 			if strings.Contains(e.Detail, "Civil claim") {
 				t.Errorf("journal holds the hold's reason: %+v", e)
 			}
+			if e.Record == "legal_hold" && e.Action == "create" {
+				basis = e.Detail == "concern="+itoa(held.ID)+" basis=litigation" && e.UserID == f.dsl.ID
+			}
+		}
+		if !basis {
+			t.Error("the journal does not say who set the hold and on what basis")
+		}
+		// Released, it leaves the list of holds in force and the next
+		// refresh gives the concern its date again.
+		if err := f.db.ReleaseLegalHold(as(ctx, f.dsl), mine[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.ReleaseLegalHold(as(ctx, f.dsl), mine[0].ID); lifeguard.ErrorCode(err) != lifeguard.ECONFLICT {
+			t.Errorf("released twice: %v", err)
+		}
+		if now, err := f.db.LegalHolds(as(ctx, f.admin), lifeguard.LegalHoldQuery{}); err != nil || len(now) != 0 {
+			t.Errorf("after release: %+v, %v", now, err)
+		}
+		if was, err := f.db.LegalHolds(as(ctx, f.admin), lifeguard.LegalHoldQuery{Released: true}); err != nil ||
+			len(was) != 1 || was[0].ReleasedAt == nil || was[0].ReleasedBy != f.dsl.ID {
+			t.Errorf("released holds: %+v, %v", was, err)
+		}
+		if _, err := f.db.RefreshRetention(system, sched); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := f.dueKinds(t, f.now().AddDate(13, 0, 0))["concern:"+itoa(held.ID)]; !ok {
+			t.Error("the released concern has no date")
 		}
 	})
 }
@@ -239,14 +300,18 @@ func testRetentionInputs(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	c := f.report(t, f.staff)
 	dsl := as(t.Context(), f.dsl)
-	_, err := f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID})
+	_, err := f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, Basis: lifeguard.HoldPolice})
 	wantProblem(t, err, "reason")
-	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{Reason: "x"})
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{Basis: lifeguard.HoldPolice, Reason: "x"})
 	wantProblem(t, err, "child_id")
-	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, ChildID: *c.ChildID, Reason: "x"})
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, ChildID: *c.ChildID, Basis: lifeguard.HoldPolice, Reason: "x"})
 	wantProblem(t, err, "child_id")
-	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, Reason: "bad\x00text"})
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, Basis: lifeguard.HoldPolice, Reason: "bad\x00text"})
 	wantProblem(t, err, "reason")
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, Reason: "x"})
+	wantProblem(t, err, "basis")
+	_, err = f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ConcernID: c.ID, Basis: "because", Reason: "x"})
+	wantProblem(t, err, "basis")
 	_, err = f.db.RetentionDue(as(t.Context(), f.admin), lifeguard.RetentionDueQuery{})
 	wantProblem(t, err, "until")
 	_, err = f.db.EraseDue(sys(t.Context()), f.now(), 0)
@@ -303,5 +368,143 @@ func testMaliciousAllegation(t *testing.T, open Opener) {
 	}
 	if rep, err := f.db.VerifyJournal(sys(ctx)); err != nil || rep.FirstBroken != 0 {
 		t.Errorf("journal: %+v %v", rep, err)
+	}
+}
+
+// testRetentionTransferred: after a transfer is received, the sending
+// school's rows are the file that moved with the child, read by the
+// receiving school; they fall due with the last school's file, none while
+// it is held or worked on there, and the record of the transfer stays.
+func testRetentionTransferred(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	ctx := t.Context()
+	system := sys(ctx)
+	sched := lifeguard.ShippedRetentionSchedule()
+	sent := f.report(t, f.staff) // a child of 13 in A: due at 25
+	f.closeConcern(t, sent.ID)
+	x, err := f.db.SendTransfer(as(ctx, f.dsl), *sent.ChildID, f.orgB.ID, "Moved to B in March.", f.now().AddDate(0, 0, 14))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err = f.db.ReceiveTransfer(as(ctx, f.dslB), x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := *x.ReceivedChildID
+	// The receiving school records a concern of its own and works on it.
+	there, err := f.db.CreateConcern(as(ctx, f.staffB), lifeguard.NewConcern{Facts: facts(f.now()), Triage: f.defaultTriage(),
+		ChildID: moved})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := f.now().AddDate(30, 0, 0)
+	step(t, "HeldWhileTheLastSchoolWorks", func(t *testing.T) {
+		if _, err := f.db.RefreshRetention(system, sched); err != nil {
+			t.Fatal(err)
+		}
+		due := f.dueKinds(t, later)
+		for _, k := range []string{"concern:" + itoa(sent.ID), "child:" + itoa(*sent.ChildID)} {
+			if _, ok := due[k]; ok {
+				t.Errorf("%s is due while the receiving school's concern is open: %v", k, due)
+			}
+		}
+		if n, err := f.db.EraseDue(system, later, 10); err != nil || n != (lifeguard.ErasureCounts{}) {
+			t.Errorf("erased %+v, %v while the file is open at the last school", n, err)
+		}
+	})
+	step(t, "DueWithTheLastSchoolsFile", func(t *testing.T) {
+		if _, err := f.db.CloseConcern(as(ctx, f.dslB), there.ID, lifeguard.NewOutcome{Code: "referred_csc",
+			Summary: "Referred.", CloseAnyway: "Closed with work left for the test."}); err != nil {
+			t.Fatal(err)
+		}
+		// The receiving school has the child's date of birth: a year
+		// later than the age the sender knew allows.
+		dob := lifeguard.DateOf(f.now().AddDate(-12, 0, 0))
+		if _, err := f.db.SetChildIdentity(as(ctx, f.dslB), moved, lifeguard.ChildIdentity{DateOfBirth: &dob}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.RefreshRetention(system, sched); err != nil {
+			t.Fatal(err)
+		}
+		due := f.dueKinds(t, later)
+		want := lifeguard.DateOf(dob.In(time.UTC).AddDate(25, 0, 0))
+		for _, k := range []string{"concern:" + itoa(sent.ID), "child:" + itoa(*sent.ChildID), "child:" + itoa(moved)} {
+			if got, ok := due[k]; !ok || lifeguard.DateOf(got) != want {
+				t.Errorf("%s due %v (listed %v), want the last school's %s", k, got, ok, want)
+			}
+		}
+		n, err := f.db.EraseDue(system, later, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Concerns != 2 || n.Children != 2 {
+			t.Errorf("erased %+v, want both schools' concern and record", n)
+		}
+		// The sender keeps the record of the transfer, without its note.
+		got, err := f.db.Transfer(as(ctx, f.dsl), x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.FromOrgID != f.orgA.ID || got.ToOrgID != f.orgB.ID || got.ReceivedAt == nil || got.Note != "" {
+			t.Errorf("the record of the transfer: %+v", got)
+		}
+	})
+}
+
+// testAllegationPensionAge: an allegation is kept to the adult's state
+// pension age or ten years, whichever is later; with no date of birth
+// given it is not erased at ten years but listed for review; a date of
+// birth that cannot be an adult's is refused naming the field.
+func testAllegationPensionAge(t *testing.T, open Opener) {
+	f := newFixture(t, open)
+	ctx := t.Context()
+	A := as(ctx, f.dsl)
+	f.referralWorld(t) // the LADO, in the directory
+	send := func(born *lifeguard.Date) (*lifeguard.Referral, error) {
+		fx := facts(f.now())
+		fx.ConcernTypes, fx.Child, fx.ChildRole = []lifeguard.ConcernType{"staff_conduct"}, nil, ""
+		fx.Staff = lifeguard.Staff{PrivateContact: true}
+		c, err := f.db.CreateConcern(as(ctx, f.staff), lifeguard.NewConcern{Facts: fx,
+			Triage: f.triage(route{"LADO_REFERRAL", time.Hour})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.db.SendReferral(A, lifeguard.NewReferral{DueBy: f.now().Add(24 * time.Hour), ConcernID: c.ID,
+			Route: "LADO_REFERRAL", SubjectBorn: born})
+	}
+	for _, bad := range []lifeguard.Date{{Year: 2026, Month: 2, Day: 30}, lifeguard.DateOf(f.now().AddDate(-10, 0, 0)),
+		{Year: 1901, Month: 1, Day: 1}} {
+		_, err := send(&bad)
+		wantProblem(t, err, "subject_date_of_birth")
+	}
+	born := lifeguard.Date{Year: 1990, Month: 1, Day: 1} // pension age 68: 1 January 2058
+	known, err := send(&born)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown, err := send(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.RefreshRetention(sys(ctx), lifeguard.ShippedRetentionSchedule()); err != nil {
+		t.Fatal(err)
+	}
+	tenYears := f.now().AddDate(10, 0, 2)
+	due := f.dueKinds(t, tenYears)
+	if _, ok := due["referral:"+itoa(unknown.ID)]; ok {
+		t.Errorf("the allegation with no pension age falls due for erasure at ten years: %v", due)
+	}
+	if _, ok := due["referral:"+itoa(known.ID)]; ok {
+		t.Errorf("the allegation is due at ten years, before the adult's pension age: %v", due)
+	}
+	if _, ok := due[lifeguard.RetentionReview+":"+itoa(unknown.ID)]; !ok {
+		t.Errorf("the allegation with no pension age is not listed for review at ten years: %v", due)
+	}
+	if n, err := f.db.EraseDue(sys(ctx), tenYears, 10); err != nil || n.Referrals != 0 {
+		t.Errorf("erased at ten years: %+v, %v", n, err)
+	}
+	later := f.dueKinds(t, time.Date(2058, 1, 2, 0, 0, 0, 0, time.UTC))
+	if got, ok := later["referral:"+itoa(known.ID)]; !ok || lifeguard.DateOf(got) != (lifeguard.Date{Year: 2058, Month: 1, Day: 1}) {
+		t.Errorf("the allegation falls due %v (listed %v), want the adult's pension age, 1 January 2058", got, ok)
 	}
 }

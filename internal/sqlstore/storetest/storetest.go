@@ -133,6 +133,8 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"RetentionInputs", testRetentionInputs},
 		{"SubjectAccess", testSubjectAccess},
 		{"DataRequests", testDataRequests},
+		{"RetentionTransferred", testRetentionTransferred},
+		{"AllegationPensionAge", testAllegationPensionAge},
 		{"MaliciousAllegation", testMaliciousAllegation},
 		{"Consents", testConsents},
 		{"Training", testTraining},

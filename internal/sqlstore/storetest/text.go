@@ -186,7 +186,7 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 			return err
 		}},
 		{"legal hold reason", "reason", func(ctx context.Context, f *fixture, w textWorld, s string) error {
-			_, err := f.db.SetLegalHold(as(ctx, f.dsl), lifeguard.NewLegalHold{ConcernID: w.tg.concern, Reason: s})
+			_, err := f.db.SetLegalHold(as(ctx, f.dsl), lifeguard.NewLegalHold{ConcernID: w.tg.concern, Basis: lifeguard.HoldOther, Reason: s})
 			return err
 		}},
 		{"decision reason", "reason", func(ctx context.Context, f *fixture, w textWorld, s string) error {
