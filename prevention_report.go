@@ -17,6 +17,10 @@ const (
 	// Staff who agreed to their organisation's current staff agreement
 	// (N), of the staff of the organisations (Of).
 	MeasureStaffAgreement = "staff_agreement"
+	// Staff whose safeguarding and online-safety training is in date on
+	// the report's last day by the rules of their role (N), of the staff
+	// of the organisations (Of); see TrainingRules.
+	MeasureTrainingInDate = "training_in_date"
 	// Sessions and communications for parents in the 365 days to the
 	// report's end (N), by how many organisations (Of).
 	MeasureParentContacts = "parent_contacts"

@@ -71,6 +71,8 @@ func fixedCounts() *lifeguard.ReportCounts {
 				{Measure: lifeguard.MeasurePolicyInDate, Setting: "voluntary", N: 2, Of: 6},
 				{Measure: lifeguard.MeasureStaffAgreement, Setting: "school", N: 1210, Of: 1350},
 				{Measure: lifeguard.MeasureStaffAgreement, Setting: "voluntary", N: 40, Of: 75},
+				{Measure: lifeguard.MeasureTrainingInDate, Setting: "school", N: 1102, Of: 1350},
+				{Measure: lifeguard.MeasureTrainingInDate, Setting: "voluntary", N: 51, Of: 75},
 				{Measure: lifeguard.MeasureParentContacts, Setting: "school", N: 96, Of: 35},
 				{Measure: lifeguard.MeasureParentsReached, Setting: "school", N: 5200},
 				{Measure: lifeguard.MeasureParentContacts, Setting: "voluntary", N: 4, Of: 2},

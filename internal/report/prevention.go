@@ -27,6 +27,7 @@ type preventionColumn struct {
 var preventionColumns = []preventionColumn{
 	{measure: lifeguard.MeasurePolicyInDate, heading: "Organisations with an online-safety policy in date", share: true},
 	{measure: lifeguard.MeasureStaffAgreement, heading: "Staff who agreed to the current staff agreement", share: true},
+	{measure: lifeguard.MeasureTrainingInDate, heading: "Staff with safeguarding training in date", share: true},
 	{measure: lifeguard.MeasureParentContacts, heading: "Sessions and communications for parents"},
 	{measure: lifeguard.MeasureParentContacts, heading: "Organisations that held them", of: true},
 	{measure: lifeguard.MeasureParentsReached, heading: "Parents and carers reached"},

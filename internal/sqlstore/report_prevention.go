@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -52,6 +54,9 @@ func preventionCounts(ctx context.Context, tx *tx, q lifeguard.ReportQuery) (*li
 		GROUP BY o.setting ORDER BY o.setting`, append(args, false), add(lifeguard.MeasureStaffAgreement, true)); err != nil {
 		return nil, err
 	}
+	if err := trainingTally(ctx, tx, scope, args, q.To, out); err != nil {
+		return nil, err
+	}
 	window := append(args, yearAgo, end)
 	if err := each(ctx, tx, `SELECT o.setting, COUNT(*), COUNT(DISTINCT c.organisation_id) FROM parent_contacts c
 		JOIN organisations o ON o.id = c.organisation_id WHERE `+scope+` AND c.held_on > ? AND c.held_on <= ?
@@ -74,6 +79,48 @@ func preventionCounts(ctx context.Context, tx *tx, q lifeguard.ReportQuery) (*li
 		return nil, err
 	}
 	return out, teachingTallies(ctx, tx, scope, args, out)
+}
+
+// trainingTally counts, per type of organisation, the staff of the scope
+// whose training is in date on the report's last day, by the same rules
+// as the training matrix (staffRows), of the staff who need it.
+func trainingTally(ctx context.Context, tx *tx, scope string, args []any, to lifeguard.Date, out *lifeguard.PreventionCounts) error {
+	settings := map[int64]lifeguard.Setting{}
+	if err := each(ctx, tx, `SELECT o.id, o.setting FROM organisations o WHERE `+scope, args,
+		func(scan func(...any) error) error {
+			var id int64
+			var s string
+			if err := scan(&id, &s); err != nil {
+				return err
+			}
+			settings[id] = lifeguard.Setting(s)
+			return nil
+		}); err != nil {
+		return err
+	}
+	rows, err := staffRows(ctx, tx, scope, args, to)
+	if err != nil {
+		return err
+	}
+	by := map[lifeguard.Setting]*lifeguard.PreventionTally{}
+	for org, people := range rows {
+		s := settings[org]
+		t := by[s]
+		if t == nil {
+			t = &lifeguard.PreventionTally{Measure: lifeguard.MeasureTrainingInDate, Setting: s}
+			by[s] = t
+		}
+		for _, r := range people {
+			t.Of++
+			if r.InDate {
+				t.N++
+			}
+		}
+	}
+	for _, s := range slices.Sorted(maps.Keys(by)) {
+		out.Measures = append(out.Measures, *by[s])
+	}
+	return nil
 }
 
 // teachingTallies counts, per key stage and strand, the year groups on

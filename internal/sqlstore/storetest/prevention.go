@@ -266,6 +266,13 @@ func testPreventionReport(t *testing.T, open Opener) {
 	if _, err := f.db.RecordChildSurvey(mgr, surveyIn(f)); err != nil {
 		t.Fatal(err)
 	}
+	// One member of staff trained in both things staff need: in date.
+	for _, ty := range []lifeguard.TrainingType{lifeguard.TrainingSafeguarding, lifeguard.TrainingOnlineSafety} {
+		if _, err := f.db.RecordTraining(mgr, lifeguard.NewTraining{UserID: f.staff.ID, Type: ty, Course: "Course",
+			Provider: "In house", CompletedOn: lifeguard.DateOf(f.now().AddDate(0, -2, 0))}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	today := lifeguard.DateOf(f.now())
 	rc, err := f.db.ReportCounts(as(ctx, f.officer), lifeguard.ReportQuery{From: lifeguard.DateOf(f.now().AddDate(0, -1, 0)), To: today})
 	if err != nil {
@@ -282,6 +289,7 @@ func testPreventionReport(t *testing.T, open Opener) {
 	for k, want := range map[string][2]int64{
 		"policy_in_date/school": {0, 2}, "parent_contacts/school": {1, 1}, "parents_reached/school": {42, 0},
 		"child_surveys/school": {1, 1}, "survey_answers/school": {50, 0}, "staff_agreement/school": {0, 6},
+		"training_in_date/school": {1, 6},
 	} {
 		if g := got[k]; g.N != want[0] || g.Of != want[1] {
 			t.Errorf("%s = %d of %d, want %d of %d", k, g.N, g.Of, want[0], want[1])
