@@ -63,6 +63,21 @@ func testRetentionRules(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	open1 := f.childAccessRequest(t, ctx, kids[2]) // never answered: stays
+	request := func(child int64, decide bool) int64 {
+		t.Helper()
+		r, err := f.db.RecordDataRequest(as(ctx, f.dsl), identityRequest(f, child))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if decide {
+			if _, err := f.db.DecideDataRequest(as(ctx, f.dsl), r.ID, lifeguard.DataDecision{Outcome: lifeguard.OutcomeRefused,
+				Reason: "The register shows the name on the birth certificate."}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return r.ID
+	}
+	decided, undecided, heldRequest := request(kids[2], true), request(kids[2], false), request(kids[1], true)
 	left := f.user(t, f.orgA, lifeguard.RoleStaff)
 	if _, err := f.db.SetUserDisabled(system, left.ID, true); err != nil {
 		t.Fatal(err)
@@ -112,7 +127,7 @@ func testRetentionRules(t *testing.T, open Opener) {
 	want := map[lifeguard.RetentionKind]int64{
 		lifeguard.RetainConsent: 1, lifeguard.RetainTraining: 1, lifeguard.RetainTeaching: 1,
 		lifeguard.RetainParentContact: 1, lifeguard.RetainChildSurvey: 1, lifeguard.RetainSubjectAccess: 1,
-		lifeguard.RetainDataRequest: 0, lifeguard.RetainUser: 1,
+		lifeguard.RetainDataRequest: 1, lifeguard.RetainUser: 1,
 	}
 	step(t, "due records go", func(t *testing.T) {
 		for _, k := range lifeguard.YearsKinds {
@@ -150,6 +165,13 @@ func testRetentionRules(t *testing.T, open Opener) {
 			t.Errorf("the open request: %v, want it kept", err)
 		}
 		_, err = f.db.SubjectAccess(as(ctx, f.dsl), answered.ID)
+		wantCode(t, err, lifeguard.ENOTFOUND)
+		for _, id := range []int64{undecided, heldRequest} {
+			if _, err := f.db.DataRequest(as(ctx, f.dsl), id); err != nil {
+				t.Errorf("data request %d: %v, want it kept (undecided, or its child held)", id, err)
+			}
+		}
+		_, err = f.db.DataRequest(as(ctx, f.dsl), decided)
 		wantCode(t, err, lifeguard.ENOTFOUND)
 	})
 
