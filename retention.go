@@ -48,6 +48,49 @@ const (
 	RetainSession RetentionKind = "session"
 )
 
+// The kinds kept for years from a date of their own (issue 19 item 1,
+// the rules the first schedule left out). The erasure job deletes each
+// when its years have passed (PruneRecords), but a user, whose account is
+// blanked instead: the name stays as the author of safeguarding records.
+const (
+	// RetainConsent is a parent's consent (internet, images): kept while
+	// it is in force and years after it was withdrawn, and no longer than
+	// the child's record.
+	RetainConsent RetentionKind = "consent"
+	// RetainTraining is a member of staff's training record: years after
+	// the training ran out.
+	RetainTraining RetentionKind = "training"
+	// RetainTeaching is an entry of the teaching record: years after it
+	// was taught.
+	RetainTeaching RetentionKind = "teaching_entry"
+	// RetainParentContact is a contact with parents: years after it.
+	RetainParentContact RetentionKind = "parent_contact"
+	// RetainChildSurvey is a survey of children's views with its
+	// answers' counts: years after it was held.
+	RetainChildSurvey RetentionKind = "child_survey"
+	// RetainSubjectAccess is a subject access request with its redaction
+	// choices: years after it was answered.
+	RetainSubjectAccess RetentionKind = "subject_access"
+	// RetainDataRequest is a request to correct or erase: years after it
+	// was decided.
+	RetainDataRequest RetentionKind = "data_request"
+	// RetainUser is a staff account: years after it was disabled, its
+	// sign-in, second factor, sessions, tokens, preferences and alert
+	// choices are erased; its name stays.
+	RetainUser RetentionKind = "user"
+)
+
+// YearsKinds are the kinds kept years from a date of their own, in the
+// order the erasure job deletes them.
+var YearsKinds = []RetentionKind{RetainConsent, RetainTraining, RetainTeaching, RetainParentContact,
+	RetainChildSurvey, RetainSubjectAccess, RetainDataRequest, RetainUser}
+
+// PruneBefore is the date before which records of a YearsKinds kind fall
+// due at now.
+func (s RetentionSchedule) PruneBefore(k RetentionKind, now time.Time) time.Time {
+	return now.AddDate(-s.Rule(k).Years, 0, 0)
+}
+
 // retentionKinds are the kinds in the order of the schedule, with the
 // fields each takes besides source.
 var retentionKinds = []struct {
@@ -61,6 +104,14 @@ var retentionKinds = []struct {
 	{RetainCapture, []string{"by"}},
 	{RetainFilterRecord, []string{"days"}},
 	{RetainSession, []string{"by"}},
+	{RetainConsent, []string{"years"}},
+	{RetainTraining, []string{"years"}},
+	{RetainTeaching, []string{"years"}},
+	{RetainParentContact, []string{"years"}},
+	{RetainChildSurvey, []string{"years"}},
+	{RetainSubjectAccess, []string{"years"}},
+	{RetainDataRequest, []string{"years"}},
+	{RetainUser, []string{"years"}},
 }
 
 // MaxRetentionYears bounds every period in a schedule.
@@ -406,10 +457,20 @@ type RetentionDueQuery struct {
 // MaxRetentionDue bounds the records one list returns.
 const MaxRetentionDue = 10000
 
-// Prunable reports whether records of kind k are deleted outright when
-// they fall due (PruneRecords): captures and filter records, which hold no
-// count the board report reads from their rows.
-func (k RetentionKind) Prunable() bool { return k == RetainCapture || k == RetainFilterRecord }
+// Prunable reports whether PruneRecords takes records of kind k: captures
+// and filter records, which hold no count the board report reads from
+// their rows, and the YearsKinds.
+func (k RetentionKind) Prunable() bool {
+	return k == RetainCapture || k == RetainFilterRecord || contains(yearsKindNames(), string(k))
+}
+
+func yearsKindNames() []string {
+	out := make([]string, len(YearsKinds))
+	for i, k := range YearsKinds {
+		out[i] = string(k)
+	}
+	return out
+}
 
 // ErasureCounts reports what an erasure run did, by kind.
 type ErasureCounts struct {
@@ -421,8 +482,9 @@ type ErasureCounts struct {
 //
 //   - RefreshRetention, EraseDue and PruneRecords are for the system actor
 //     only; PruneRecords deletes the records of a Prunable kind that fell
-//     due before before, batch a transaction, each batch journalled with
-//     its count;
+//     due before before (for a YearsKinds kind, whose date is before
+//     before; a user is blanked, not deleted, and only once disabled),
+//     batch a transaction, each batch journalled with its count;
 //   - SetLegalHold and ReleaseLegalHold are for a DSL of the record's
 //     organisation (OpSetLegalHold); a record outside it is ENOTFOUND;
 //   - RetentionDue is for an administrator of the partnership

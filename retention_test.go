@@ -2,6 +2,7 @@ package lifeguard_test
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -141,6 +142,45 @@ func TestStatePensionDate(t *testing.T) {
 		}
 		if got := lifeguard.StatePensionDate(born).String(); got != tc.want {
 			t.Errorf("born %s: %s, want %s", tc.born, got, tc.want)
+		}
+	}
+}
+
+// TestShippedScheduleSources: every kind the schedule covers has a shipped
+// rule, and each rule's source is a section of docs/retention.md.
+func TestShippedScheduleSources(t *testing.T) {
+	doc, err := os.ReadFile("docs/retention.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := map[string]bool{}
+	for _, line := range strings.Split(string(doc), "\n") {
+		if !strings.HasPrefix(line, "#") {
+			continue
+		}
+		h := strings.ToLower(strings.TrimSpace(strings.TrimLeft(line, "#")))
+		anchors[strings.Map(func(r rune) rune {
+			switch {
+			case r == ' ':
+				return '-'
+			case r == '-' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+				return r
+			}
+			return -1
+		}, h)] = true
+	}
+	s := lifeguard.ShippedRetentionSchedule()
+	kinds := append([]lifeguard.RetentionKind{lifeguard.RetainChildFile, lifeguard.RetainAllegation,
+		lifeguard.RetainAllegationMalicious, lifeguard.RetainTransfer, lifeguard.RetainCapture,
+		lifeguard.RetainFilterRecord, lifeguard.RetainSession}, lifeguard.YearsKinds...)
+	for _, k := range kinds {
+		r := s.Rule(k)
+		if r.Line == 0 {
+			t.Errorf("%s has no shipped rule", k)
+			continue
+		}
+		if !anchors[r.Source] {
+			t.Errorf("%s's source %q is not a section of docs/retention.md", k, r.Source)
 		}
 	}
 }

@@ -58,7 +58,10 @@ func Retention(s lifeguard.RetentionStore, keep lifeguard.RetentionPeriods, now 
 // retention date afresh from the schedule and the records' state, erases
 // what has fallen due, then deletes the monitoring captures past their
 // date and the filter's blocked attempts past the filter_record rule
-// (kept for ever when the rule keeps 0), batch records a transaction (the
+// (kept for ever when the rule keeps 0), and last the records kept years
+// from a date of their own (consents, training, registers of counts,
+// subject access and data requests, disabled staff accounts), batch
+// records a transaction (the
 // store journals each batch's counts). Only counts reach the log.
 func Erasure(s lifeguard.RetentionEraser, sched lifeguard.RetentionSchedule, batch int, now func() time.Time, log *slog.Logger) Job {
 	return Job{Name: "erasure", Every: RetentionEvery, Run: func(ctx context.Context, _ time.Time) error {
@@ -80,8 +83,18 @@ func Erasure(s lifeguard.RetentionEraser, sched lifeguard.RetentionSchedule, bat
 				return err
 			}
 		}
-		log.Info("erasure", slog.Int64("concerns", n.Concerns), slog.Int64("children", n.Children),
-			slog.Int64("referrals", n.Referrals), slog.Int64("captures", captures), slog.Int64("filter_records", filtered))
+		attrs := []any{slog.Int64("concerns", n.Concerns), slog.Int64("children", n.Children),
+			slog.Int64("referrals", n.Referrals), slog.Int64("captures", captures), slog.Int64("filter_records", filtered)}
+		// Then each record kept years from a date of its own, a user's
+		// account blanked rather than deleted.
+		for _, k := range lifeguard.YearsKinds {
+			m, err := s.PruneRecords(ctx, k, sched.PruneBefore(k, at), batch)
+			if err != nil {
+				return err
+			}
+			attrs = append(attrs, slog.Int64(string(k), m))
+		}
+		log.Info("erasure", attrs...)
 		return nil
 	}}
 }

@@ -379,7 +379,14 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool) (*li
 		if !canAdministerUser(a, u) {
 			return errAdminOnly()
 		}
-		if _, err := tx.exec(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, disabled, id); err != nil {
+		// disabled_at starts the schedule's user clock (retention_prune.go);
+		// disabling an account already disabled leaves it running.
+		var at any
+		if disabled {
+			at = micros(db.now())
+		}
+		if _, err := tx.exec(ctx, `UPDATE users SET disabled = ?, disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, ?) END
+			WHERE id = ?`, disabled, disabled, at, id); err != nil {
 			return err
 		}
 		if disabled {

@@ -29,8 +29,29 @@ const (
 // in SQL (a child's birthday is counted by the calendar, in Go).
 const yearOfMicros = dayMicros * 1461 / 4
 
-// refreshBatch is how many records one transaction works out.
+// refreshBatch is the most records one transaction works out.
 const refreshBatch = 500
+
+// refreshSize is how many records the next transaction of a refresh works
+// out: it halves after one that worked longer than eraseBudget and grows
+// back, to refreshBatch, after one that took under half of it. Every
+// page's journal entry waits for the store's one writer, so a nightly run
+// of 500-record transactions back to back held pages up as the erasure's
+// 200-record ones did (bench/README.md); a statement over an id range
+// cannot stop part way, so the range is what the budget bounds.
+type refreshSize struct{ n int }
+
+func newRefreshSize() *refreshSize { return &refreshSize{n: refreshBatch} }
+
+// took adjusts the size after a transaction that worked d.
+func (r *refreshSize) took(d time.Duration) {
+	switch {
+	case d > eraseBudget && r.n > 1:
+		r.n /= 2
+	case d < eraseBudget/2 && r.n < refreshBatch:
+		r.n = min(r.n*2, refreshBatch)
+	}
+}
 
 // heldSQL is true when a hold that is not released covers the concern
 // whose id and child are the two expressions.
@@ -47,20 +68,24 @@ func (db *DB) RefreshRetention(ctx context.Context, s lifeguard.RetentionSchedul
 		return 0, err
 	}
 	var n int64
+	size := newRefreshSize()
 	// Children first: a concern about a child takes its child's date.
 	for after := int64(0); ; {
 		var last, changed int64
 		var count int
+		want := size.n
 		err := db.inWrite(ctx, "refresh retention of children", func(tx *tx) error {
+			start := time.Now()
+			defer func() { size.took(time.Since(start)) }()
 			var err error
-			last, count, changed, err = refreshChildren(ctx, tx, s, `c.id > ? ORDER BY c.id LIMIT ?`, after, refreshBatch)
+			last, count, changed, err = refreshChildren(ctx, tx, s, `c.id > ? ORDER BY c.id LIMIT ?`, after, want)
 			return err
 		})
 		if err != nil {
 			return n, err
 		}
 		n += changed
-		if count < refreshBatch {
+		if count < want {
 			break
 		}
 		after = last
@@ -73,9 +98,12 @@ func (db *DB) RefreshRetention(ctx context.Context, s lifeguard.RetentionSchedul
 	if err != nil {
 		return n, err
 	}
-	var max int64
+	var max, maxReferral int64
 	err = db.inRead(ctx, "refresh retention", func(tx *tx) error {
-		return tx.row(ctx, `SELECT COALESCE(MAX(id), 0) FROM concerns`).Scan(&max)
+		if err := tx.row(ctx, `SELECT COALESCE(MAX(id), 0) FROM concerns`).Scan(&max); err != nil {
+			return err
+		}
+		return tx.row(ctx, `SELECT COALESCE(MAX(id), 0) FROM referrals`).Scan(&maxReferral)
 	})
 	if err != nil {
 		return n, err
@@ -87,11 +115,14 @@ func (db *DB) RefreshRetention(ctx context.Context, s lifeguard.RetentionSchedul
 		WHEN closed_at IS NULL OR ` + heldSQL("concerns.id", "concerns.child_id") + ` THEN NULL
 		WHEN child_id IS NOT NULL THEN (SELECT c.retain_until FROM children c WHERE c.id = concerns.child_id)
 		ELSE closed_at + ? END`
-	for from := int64(0); from < max; from += refreshBatch {
+	for from, to := int64(0), int64(0); from < max; from = to {
+		to = from + int64(size.n)
 		err := db.inWrite(ctx, "refresh retention of concerns", func(tx *tx) error {
+			start := time.Now()
+			defer func() { size.took(time.Since(start)) }()
 			res, err := tx.exec(ctx, `UPDATE concerns SET retain_until = `+concernUntil+`
 				WHERE erased_at IS NULL AND id > ? AND id <= ? AND retain_until IS DISTINCT FROM `+concernUntil,
-				otherwise, from, from+refreshBatch, otherwise)
+				otherwise, from, to, otherwise)
 			if err != nil {
 				return err
 			}
@@ -120,20 +151,28 @@ func (db *DB) RefreshRetention(ctx context.Context, s lifeguard.RetentionSchedul
 	reviewAt := `CASE WHEN retention = ? AND subject_pension_at IS NULL AND NOT ` + held + ` THEN sent_at + ? END`
 	untilArgs := []any{lifeguard.RetentionAllegation, allegation, allegation}
 	reviewArgs := []any{lifeguard.RetentionAllegation, allegation}
-	args := slices.Concat(untilArgs, reviewArgs, untilArgs, reviewArgs)
-	err = db.inWrite(ctx, "refresh retention of referrals", func(tx *tx) error {
-		res, err := tx.exec(ctx, `UPDATE referrals SET retain_until = `+referralUntil+`, retention_review_at = `+reviewAt+`
-			WHERE erased_at IS NULL AND (retain_until IS DISTINCT FROM `+referralUntil+`
-				OR retention_review_at IS DISTINCT FROM `+reviewAt+`)`,
-			args...)
-		if err != nil {
+	for from, to := int64(0), int64(0); from < maxReferral; from = to {
+		to = from + int64(size.n)
+		args := slices.Concat(untilArgs, reviewArgs, []any{from, to}, untilArgs, reviewArgs)
+		err := db.inWrite(ctx, "refresh retention of referrals", func(tx *tx) error {
+			start := time.Now()
+			defer func() { size.took(time.Since(start)) }()
+			res, err := tx.exec(ctx, `UPDATE referrals SET retain_until = `+referralUntil+`, retention_review_at = `+reviewAt+`
+				WHERE erased_at IS NULL AND id > ? AND id <= ? AND (retain_until IS DISTINCT FROM `+referralUntil+`
+					OR retention_review_at IS DISTINCT FROM `+reviewAt+`)`,
+				args...)
+			if err != nil {
+				return err
+			}
+			k, err := res.RowsAffected()
+			n += k
 			return err
+		})
+		if err != nil {
+			return n, err
 		}
-		k, err := res.RowsAffected()
-		n += k
-		return err
-	})
-	return n, err
+	}
+	return n, nil
 }
 
 // maxTransferHops bounds how far along a chain of transfers (A to B to C)

@@ -134,6 +134,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"SubjectAccess", testSubjectAccess},
 		{"DataRequests", testDataRequests},
 		{"RetentionTransferred", testRetentionTransferred},
+		{"RetentionRules", testRetentionRules},
 		{"AllegationPensionAge", testAllegationPensionAge},
 		{"MaliciousAllegation", testMaliciousAllegation},
 		{"Consents", testConsents},

@@ -1,0 +1,8 @@
+-- Staff accounts' retention (issue 19, the schedule's user rule): when an
+-- account was disabled (microseconds since the epoch; cleared when it is
+-- enabled again), from which its sign-in and preferences fall due, and
+-- when the erasure job blanked them. Accounts disabled before this
+-- migration start their clock now: their date was not recorded.
+ALTER TABLE users ADD COLUMN disabled_at BIGINT;
+ALTER TABLE users ADD COLUMN erased_at BIGINT;
+UPDATE users SET disabled_at = CAST(EXTRACT(EPOCH FROM now()) * 1000000 AS BIGINT) WHERE disabled;
