@@ -226,6 +226,9 @@ func (g *gatherer) child() (string, error) {
 	if err := g.agreements(`a.child_id = ?`, id); err != nil {
 		return "", err
 	}
+	if err := g.consents(id); err != nil {
+		return "", err
+	}
 	if len(g.concerns) > 0 {
 		if err := g.captures(); err != nil {
 			return "", err
@@ -266,6 +269,9 @@ func (g *gatherer) staff() (string, error) {
 		return "", err
 	}
 	if err := g.agreements(`a.user_id = ?`, id); err != nil {
+		return "", err
+	}
+	if err := g.trainings(id); err != nil {
 		return "", err
 	}
 	return name, nil
@@ -427,6 +433,41 @@ func (g *gatherer) agreements(where string, id int64) error {
 		}
 		return g.add("agreement", fmt.Sprintf("agreement:%d", n), fmt.Sprintf("Agreed to %s, version %d", title, version),
 			at, by, "Agreed on "+on)
+	})
+}
+
+// consents adds the parents' consents recorded for the child, withdrawn
+// ones too: what a parent gave and withdrew is theirs and the child's.
+func (g *gatherer) consents(child int64) error {
+	return each(g.ctx, g.tx, `SELECT id, kind, given_on, withdrawn_on, recorded_at, recorded_by FROM consents
+		WHERE child_id = ? ORDER BY id`, []any{child}, func(scan func(...any) error) error {
+		var n int64
+		var kind, given string
+		var withdrawn sql.NullString
+		var at, by sql.NullInt64
+		if err := scan(&n, &kind, &given, &withdrawn, &at, &by); err != nil {
+			return err
+		}
+		text := "Given on " + given
+		if withdrawn.Valid {
+			text += "\nWithdrawn on " + withdrawn.String
+		}
+		return g.add("consent", fmt.Sprintf("consent:%d", n), "Consent: "+lifeguard.ConsentKind(kind).Label(), at, by, text)
+	})
+}
+
+// trainings adds the member of staff's training records.
+func (g *gatherer) trainings(user int64) error {
+	return each(g.ctx, g.tx, `SELECT id, type, course, provider, completed_on, expires_on, recorded_at, recorded_by
+		FROM trainings WHERE user_id = ? ORDER BY completed_on, id`, []any{user}, func(scan func(...any) error) error {
+		var n int64
+		var ty, course, provider, done, expires string
+		var at, by sql.NullInt64
+		if err := scan(&n, &ty, &course, &provider, &done, &expires, &at, &by); err != nil {
+			return err
+		}
+		return g.add("training", fmt.Sprintf("training:%d", n), "Training: "+lifeguard.TrainingType(ty).Label(), at, by,
+			fmt.Sprintf("Course: %s\nProvider: %s\nCompleted on %s\nRuns out on %s", course, provider, done, expires))
 	})
 }
 

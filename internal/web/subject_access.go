@@ -245,7 +245,8 @@ type sectionCount struct {
 var sectionLabels = map[string]string{"identity": "Record in the register", "account": "Account", "concern": "Concerns",
 	"version": "Earlier versions of the facts", "note": "Notes", "decision": "Decisions", "action": "Actions",
 	"evidence": "Evidence", "referral": "Referrals", "message": "Referral messages", "chronology": "Chronology",
-	"transfer": "Transfers of the file", "agreement": "Agreements", "capture": "Monitoring captures"}
+	"transfer": "Transfers of the file", "agreement": "Agreements", "consent": "Parents' consents",
+	"training": "Training", "capture": "Monitoring captures"}
 
 func sectionLabel(s string) string {
 	if l, ok := sectionLabels[s]; ok {
