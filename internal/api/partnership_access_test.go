@@ -44,7 +44,9 @@ func TestPartnershipAccessAPI(t *testing.T) {
 	if len(s.Parts) != 1 || s.Parts[0].OrganisationID != f.orgA.ID || s.Parts[0].ChildID != 0 {
 		t.Fatalf("started %+v", s)
 	}
-	var parts struct{ Parts []lifeguard.PartnershipAccessPart }
+	var parts struct {
+		Parts []lifeguard.PartnershipAccessPart
+	}
 	f.call("dsl", "GET", "/partnership-access-parts", "/partnership-access-parts", "").decode(t, &parts)
 	if len(parts.Parts) != 1 || parts.Parts[0].ChildID != child {
 		t.Fatalf("the DSL's parts %+v", parts.Parts)
