@@ -126,6 +126,12 @@ const (
 	OpWorkDataRights  Op = "gather, redact and disclose a person's records, and decide corrections and erasures"
 )
 
+// A partnership-wide subject access request (partnership_access.go, h-sarwide).
+const (
+	OpStartPartnershipAccess  Op = "start and follow a partnership-wide subject access request"
+	OpAnswerPartnershipAccess Op = "agree or decline to join a partnership-wide subject access request"
+)
+
 // The organisations' safeguarding and online-safety leads in the
 // partnership's directory (issue 16, h-directory2, lead.go): staff contact
 // details, read across the partnership by those who work with other
@@ -171,6 +177,7 @@ func Ops() []Op {
 		OpReadLeads, OpKeepLeads,
 		OpReadPrevention, OpKeepPrevention,
 		OpReadLegalHolds,
+		OpStartPartnershipAccess, OpAnswerPartnershipAccess,
 	}
 }
 
@@ -343,6 +350,12 @@ func (op Op) rule() (rule, bool) {
 		return rule{no, org, org, no, no, no}, true
 	case OpReadLegalHolds: // the administrator sees what is held, not the reason's words
 		return rule{no, org, no, no, part, no}, true
+	// The officer asks the partnership's organisations, seeing no record;
+	// each organisation's DSL answers for its own.
+	case OpStartPartnershipAccess:
+		return rule{no, no, no, part, no, no}, true
+	case OpAnswerPartnershipAccess:
+		return rule{no, org, no, no, no, no}, true
 	}
 	return rule{}, false
 }

@@ -284,4 +284,5 @@ type SubjectAccessStore interface {
 	RequestStaff(ctx context.Context) ([]User, error)
 
 	DataRightsStore
+	PartnershipAccessStore
 }

@@ -238,6 +238,12 @@ func (a *API) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/subject-access/{id}/bundle", a.handle(a.subjectAccessBundle(false)))
 	mux.Handle("PUT /api/v1/subject-access/{id}/redactions", a.handle(a.setRedactions))
 	mux.Handle("POST /api/v1/subject-access/{id}/disclosure", a.handle(a.subjectAccessBundle(true)))
+	// A partnership-wide subject access request (partnership_access.go).
+	mux.Handle("GET /api/v1/partnership-access", a.handle(a.partnershipAccesses))
+	mux.Handle("POST /api/v1/partnership-access", a.handle(a.startPartnershipAccess))
+	mux.Handle("GET /api/v1/partnership-access/{id}", a.handle(a.getPartnershipAccess))
+	mux.Handle("GET /api/v1/partnership-access-parts", a.handle(a.partnershipAccessParts))
+	mux.Handle("POST /api/v1/partnership-access-parts/{id}/answer", a.handle(a.answerPartnershipAccess))
 	mux.Handle("GET /api/v1/data-requests", a.handle(a.dataRequests))
 	mux.Handle("POST /api/v1/data-requests", a.handle(a.recordDataRequest))
 	mux.Handle("GET /api/v1/data-requests/{id}", a.handle(a.getDataRequest))

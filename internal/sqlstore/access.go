@@ -531,4 +531,6 @@ func checkPlanAction(a *lifeguard.Actor, write bool, p, owner int64) error {
 var (
 	_ lifeguard.SubjectAccessStore = (*DB)(nil)
 	_ lifeguard.DataRightsStore    = (*DB)(nil)
+	// A partnership-wide subject access request (partnership_access.go).
+	_ lifeguard.PartnershipAccessStore = (*DB)(nil)
 )

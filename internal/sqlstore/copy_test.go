@@ -322,6 +322,16 @@ func seedAll(t *testing.T, db *sqlstore.DB) {
 	must(err)
 	_, err = db.DecideDataRequest(asDSL, dr.ID, lifeguard.DataDecision{Outcome: lifeguard.OutcomeRefused, Reason: "Kept by law."})
 	must(err)
+	// A partnership-wide request, matched at A and agreed there (h-sarwide).
+	wide, err := db.StartPartnershipAccess(asOfficer, lifeguard.NewPartnershipAccess{ChildName: "Ada Quill", BornOn: dob,
+		Requester: lifeguard.RequesterParent, RequesterName: "A parent", ReceivedOn: lifeguard.DateOf(now),
+		Verified: lifeguard.CheckParentalResponsibility})
+	must(err)
+	if len(wide.Parts) != 1 {
+		t.Fatalf("partnership-wide request asked %+v, want A", wide.Parts)
+	}
+	_, err = db.AnswerPartnershipAccess(asDSL, wide.Parts[0].ID, true, "")
+	must(err)
 	// Consents and training (h-consents): a consent given and withdrawn,
 	// and a course of the member of staff's.
 	day := lifeguard.DateOf(now.AddDate(0, -1, 0))

@@ -117,6 +117,13 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /subject-access/{id}/print", wb.signedIn(wb.subjectAccessPrint))
 	mux.Handle("GET /subject-access/{id}/print.css", wb.signedIn(wb.subjectAccessPrintCSS))
 	mux.Handle("GET /subject-access/{id}/bundle.json", wb.signedIn(wb.subjectAccessJSON))
+	// A partnership-wide request: the officer's pages and the DSL's answer (partnership_access.go).
+	mux.Handle("GET /partnership-access", wb.signedIn(wb.partnershipAccessList))
+	mux.Handle("GET /partnership-access/new", wb.signedIn(wb.partnershipAccessNew))
+	mux.Handle("POST /partnership-access", wb.signedIn(wb.partnershipAccessCreate))
+	mux.Handle("GET /partnership-access/{id}", wb.signedIn(wb.partnershipAccessPage))
+	mux.Handle("GET /partnership-access/parts/{id}", wb.signedIn(wb.partnershipAskPage))
+	mux.Handle("POST /partnership-access/parts/{id}", wb.signedIn(wb.partnershipAnswer))
 	mux.Handle("GET /data-requests/new", wb.signedIn(wb.dataRequestNew))
 	mux.Handle("POST /data-requests", wb.signedIn(wb.dataRequestCreate))
 	mux.Handle("GET /data-requests/{id}", wb.signedIn(wb.dataRequestPage))

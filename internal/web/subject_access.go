@@ -43,6 +43,7 @@ type dataRequestRow struct {
 type dataRightsView struct {
 	Access   []accessRow
 	Requests []dataRequestRow
+	Asks     []askRow // parts of partnership-wide requests (partnership_access.go)
 }
 
 // accessRowOf words a request for a list.
@@ -77,6 +78,9 @@ func (wb *Web) dataRightsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := &dataRightsView{}
+	if v.Asks, err = wb.partnershipAsks(r); err != nil {
+		return err
+	}
 	for _, s := range ss {
 		v.Access = append(v.Access, wb.accessRowOf(s))
 	}

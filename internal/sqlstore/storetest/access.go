@@ -513,7 +513,8 @@ func authCases(f *fixture) []accessCase {
 func testAccess(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	cases := slices.Concat(accessCases(), authCases(f), preferenceCases(), secondFactorCases(f), jobCases(), alertCases(),
-		captureCases(t, f), retentionCases(), dataRightsCases(), leadAccessCases())
+		captureCases(t, f), retentionCases(), dataRightsCases(), leadAccessCases(),
+		partnershipAccessCases())
 	runAccessCases(t, f, cases, f.target)
 
 	// A manager, like staff, sees and adds to what they reported, and no

@@ -264,6 +264,7 @@ func testAccessRules(t *testing.T, open Opener) {
 	cases := ruleCases()
 	maps.Copy(cases, referralRuleCases())
 	maps.Copy(cases, dataRightsRuleCases())
+	maps.Copy(cases, partnershipAccessRuleCases())
 	maps.Copy(cases, consentRuleCases())
 	maps.Copy(cases, leadRuleCases())
 	maps.Copy(cases, preventionRuleCases())

@@ -132,6 +132,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"Retention", testRetention},
 		{"RetentionInputs", testRetentionInputs},
 		{"SubjectAccess", testSubjectAccess},
+		{"PartnershipAccess", testPartnershipAccess},
 		{"DataRequests", testDataRequests},
 		{"RetentionTransferred", testRetentionTransferred},
 		{"RetentionRules", testRetentionRules},

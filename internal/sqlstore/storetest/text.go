@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -636,7 +637,7 @@ func testBadText(t *testing.T, open Opener) {
 	// before the snapshots compare.
 	textSnapshot(t, f, w)
 
-	for _, tc := range append(textCases(f, fw), preventionTextCases()...) {
+	for _, tc := range slices.Concat(textCases(f, fw), preventionTextCases(), partnershipAccessTextCases()) {
 		for _, bad := range badTexts {
 			t.Run(tc.name+"/"+bad.name, func(t *testing.T) {
 				before, entries := textSnapshot(t, f, w), journalLen(t, f.db)
