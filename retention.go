@@ -78,12 +78,27 @@ const (
 	// sign-in, second factor, sessions, tokens, preferences and alert
 	// choices are erased; its name stays.
 	RetainUser RetentionKind = "user"
+	// RetainAgreement is an acknowledgement of a policy or agreement's
+	// version: years after a newer version superseded it.
+	RetainAgreement RetentionKind = "agreement"
+	// RetainPolicyVersion is a superseded version of a policy, with its
+	// acknowledgements: years after a newer version superseded it. The
+	// current version is never erased.
+	RetainPolicyVersion RetentionKind = "policy_version"
+	// RetainImprovement is an improvement action no longer open (met,
+	// superseded or closed by hand): years after it closed.
+	RetainImprovement RetentionKind = "improvement_action"
+	// RetainAudit is a completed self-audit with its answers, scores and
+	// the improvement actions it raised: years after it was completed,
+	// once none of its actions is still open.
+	RetainAudit RetentionKind = "audit"
 )
 
 // YearsKinds are the kinds kept years from a date of their own, in the
 // order the erasure job deletes them.
 var YearsKinds = []RetentionKind{RetainConsent, RetainTraining, RetainTeaching, RetainParentContact,
-	RetainChildSurvey, RetainSubjectAccess, RetainDataRequest, RetainUser}
+	RetainChildSurvey, RetainSubjectAccess, RetainDataRequest, RetainAgreement, RetainPolicyVersion,
+	RetainImprovement, RetainAudit, RetainUser}
 
 // PruneBefore is the date before which records of a YearsKinds kind fall
 // due at now.
@@ -112,6 +127,10 @@ var retentionKinds = []struct {
 	{RetainSubjectAccess, []string{"years"}},
 	{RetainDataRequest, []string{"years"}},
 	{RetainUser, []string{"years"}},
+	{RetainAgreement, []string{"years"}},
+	{RetainPolicyVersion, []string{"years"}},
+	{RetainImprovement, []string{"years"}},
+	{RetainAudit, []string{"years"}},
 }
 
 // MaxRetentionYears bounds every period in a schedule.

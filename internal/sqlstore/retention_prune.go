@@ -13,7 +13,9 @@ import (
 // past their date and the DNS filter's blocked attempts past the
 // schedule's filter_record rule, and the records kept years from a date
 // of their own (lifeguard.YearsKinds): consents, training, the registers
-// of counts, subject access and data requests. Their rows hold no count
+// of counts, subject access and data requests, superseded policy versions
+// and their acknowledgements, closed improvement actions and completed
+// audits. Their rows hold no count
 // the board report reads for a period still reported (captures are
 // counted in monitor_capture_counts when received; alerts, reviews and
 // worries the filter raised stay; a register's entry goes years after the
@@ -52,6 +54,31 @@ var prunable = map[lifeguard.RetentionKind]struct {
 	lifeguard.RetainDataRequest: {table: "data_requests", name: "data_requests",
 		due: `decided_at < ? AND NOT EXISTS (SELECT 1 FROM retention_holds h WHERE h.released_at IS NULL
 			AND (h.child_id = data_requests.child_id OR h.concern_id = data_requests.concern_id))`},
+	// A version's date is when the next version superseded it: the
+	// current (highest) version has none, so it is never due.
+	lifeguard.RetainAgreement: {table: "agreements", name: "agreements",
+		due: `version_id IN (SELECT v.id FROM policy_versions v JOIN policy_versions n
+			ON n.policy_id = v.policy_id AND n.number = v.number + 1 WHERE n.created_at < ?)`},
+	lifeguard.RetainPolicyVersion: {table: "policy_versions", name: "policy_versions",
+		due: `EXISTS (SELECT 1 FROM policy_versions n WHERE n.policy_id = policy_versions.policy_id
+			AND n.number = policy_versions.number + 1 AND n.created_at < ?)`,
+		first: []string{`DELETE FROM agreements WHERE version_id IN (%s)`}},
+	lifeguard.RetainImprovement: {table: "improvement_actions", name: "improvement_actions",
+		due: `status <> 'open' AND closed_at < ?`},
+	// An audit goes with what hangs on it; one whose improvement action
+	// is still open stays until the action closes. The board report reads
+	// an organisation's latest audit completed within the year before
+	// the period's end, so a report of any period within the years reads
+	// the same.
+	lifeguard.RetainAudit: {table: "audits", name: "audits",
+		due: `status = 'completed' AND completed_at < ? AND NOT EXISTS (SELECT 1 FROM improvement_actions i
+			WHERE i.audit_id = audits.id AND i.status = 'open')`,
+		first: []string{
+			`UPDATE improvement_actions SET closed_by_audit_id = NULL WHERE closed_by_audit_id IN (%s)`,
+			`DELETE FROM improvement_actions WHERE audit_id IN (%s)`,
+			`DELETE FROM audit_answers WHERE audit_id IN (%s)`,
+			`DELETE FROM audit_scores WHERE audit_id IN (%s)`,
+		}},
 }
 
 // PruneRecords deletes the records of kind k whose date is before before,

@@ -12,7 +12,9 @@ import (
 // testRetentionRules follows the schedule's rules for records kept years
 // from a date of their own (lifeguard.YearsKinds) through the erasure's
 // PruneRecords: each record past its years goes, one within them stays, a
-// consent of a held child stays, a disabled account is blanked but keeps
+// consent of a held child stays, an audit and its met actions go while
+// a recent audit stays, a superseded policy version goes with its
+// acknowledgements while the current version always stays, a disabled account is blanked but keeps
 // its name and an enabled one is never touched; the board report reads
 // the same and the journal verifies.
 func testRetentionRules(t *testing.T, open Opener) {
@@ -82,6 +84,42 @@ func testRetentionRules(t *testing.T, open Opener) {
 	if _, err := f.db.SetUserDisabled(system, left.ID, true); err != nil {
 		t.Fatal(err)
 	}
+	// Two audits: the first raises improvement actions, the second meets
+	// them; then a staff agreement acknowledged and superseded.
+	fw := baseline(t)
+	audit := func(level lifeguard.Level) int64 {
+		t.Helper()
+		au, err := f.db.StartAudit(mgr, fw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.SaveAuditAnswers(mgr, au.ID, fw, rateAll(fw, f.orgA, func(string) lifeguard.Level { return level })); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.CompleteAudit(mgr, au.ID, fw, lifeguard.AuditCompletion{Owner: "Head teacher"}); err != nil {
+			t.Fatal(err)
+		}
+		return au.ID
+	}
+	oldAudits := []int64{audit(2), audit(3)}
+	met, err := f.db.ImprovementActions(mgr, f.orgA.ID)
+	if err != nil || len(met) == 0 {
+		t.Fatalf("improvement actions %d (%v), want some", len(met), err)
+	}
+	version := lifeguard.NewPolicyVersion{Text: "I use school devices for school work.", ApprovedBy: "Head", ApprovedOn: today()}
+	staffAgreement, err := f.db.CreatePolicy(mgr, lifeguard.NewPolicy{Kind: lifeguard.AgreementStaff, Title: "Staff agreement"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if staffAgreement, err = f.db.AddPolicyVersion(mgr, staffAgreement.ID, version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Acknowledge(as(ctx, f.staff), staffAgreement.Versions[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.AddPolicyVersion(mgr, staffAgreement.ID, version); err != nil {
+		t.Fatal(err)
+	}
 
 	f.clock.Advance(10 * 365 * 24 * time.Hour)
 
@@ -102,6 +140,16 @@ func testRetentionRules(t *testing.T, open Opener) {
 	recent := f.user(t, f.orgA, lifeguard.RoleStaff)
 	if _, err := f.db.SetUserDisabled(system, recent.ID, true); err != nil {
 		t.Fatal(err)
+	}
+	recentAudit := audit(3) // read by the board report
+	online, err := f.db.CreatePolicy(mgr, lifeguard.NewPolicy{Kind: lifeguard.PolicyOnlineSafety, Title: "Online safety"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // version 1 superseded within its years
+		if _, err := f.db.AddPolicyVersion(mgr, online.ID, version); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	period := lifeguard.ReportQuery{From: lifeguard.DateOf(f.now().AddDate(-1, 0, 0)), To: today()}
@@ -128,6 +176,8 @@ func testRetentionRules(t *testing.T, open Opener) {
 		lifeguard.RetainConsent: 1, lifeguard.RetainTraining: 1, lifeguard.RetainTeaching: 1,
 		lifeguard.RetainParentContact: 1, lifeguard.RetainChildSurvey: 1, lifeguard.RetainSubjectAccess: 1,
 		lifeguard.RetainDataRequest: 1, lifeguard.RetainUser: 1,
+		lifeguard.RetainAgreement: 1, lifeguard.RetainPolicyVersion: 1,
+		lifeguard.RetainImprovement: int64(len(met)), lifeguard.RetainAudit: int64(len(oldAudits)),
 	}
 	step(t, "due records go", func(t *testing.T) {
 		for _, k := range lifeguard.YearsKinds {
@@ -173,6 +223,28 @@ func testRetentionRules(t *testing.T, open Opener) {
 		}
 		_, err = f.db.DataRequest(as(ctx, f.dsl), decided)
 		wantCode(t, err, lifeguard.ENOTFOUND)
+		for _, id := range oldAudits {
+			_, err = f.db.Audit(mgr, id)
+			wantCode(t, err, lifeguard.ENOTFOUND)
+		}
+		if _, err := f.db.Audit(mgr, recentAudit); err != nil {
+			t.Errorf("the recent audit: %v, want it kept", err)
+		}
+		if left, err := f.db.ImprovementActions(mgr, f.orgA.ID); err != nil || len(left) != 0 {
+			t.Errorf("improvement actions = %d (%v), want none (all met ten years ago)", len(left), err)
+		}
+		// The old agreement keeps only its current version, which no
+		// years erase; the online-safety policy keeps both.
+		for p, n := range map[int64]int{staffAgreement.ID: 1, online.ID: 2} {
+			got, err := f.db.Policy(mgr, p)
+			if err != nil || len(got.Versions) != n {
+				t.Errorf("policy %d has %d versions (%v), want %d", p, len(got.Versions), err, n)
+				continue
+			}
+			if last := got.Versions[len(got.Versions)-1]; last.Number != 2 {
+				t.Errorf("policy %d's version kept is %d, want the current one (2)", p, last.Number)
+			}
+		}
 	})
 
 	step(t, "a disabled account keeps its name only", func(t *testing.T) {
