@@ -33,37 +33,11 @@ func (a *API) partnershipAccesses(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (a *API) startPartnershipAccess(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.rights()
-	if err != nil {
-		return err
-	}
-	var in lifeguard.NewPartnershipAccess
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	x, err := s.StartPartnershipAccess(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, x)
-	return nil
+	return createWith(a.rights, lifeguard.SubjectAccessStore.StartPartnershipAccess)(w, r)
 }
 
 func (a *API) getPartnershipAccess(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.rights()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	x, err := s.PartnershipAccess(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, x)
-	return nil
+	return readByID(a.rights, lifeguard.SubjectAccessStore.PartnershipAccess)(w, r)
 }
 
 func (a *API) partnershipAccessParts(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -122,69 +123,36 @@ type teachingInput struct {
 	TaughtBy  string                   `json:"taught_by"`
 }
 
-func readTeaching(w http.ResponseWriter, r *http.Request) (lifeguard.NewTeaching, error) {
-	var in teachingInput
-	if err := decodeInto(w, r, &in); err != nil {
-		return lifeguard.NewTeaching{}, err
-	}
+// teaching turns the body into the store's input; a date that is not one
+// is a problem named by its field.
+func (in teachingInput) teaching() (lifeguard.NewTeaching, error) {
 	on, err := requiredDate(in.TaughtOn, "taught_on")
 	return lifeguard.NewTeaching{YearGroup: in.YearGroup, Strand: in.Strand, TaughtOn: on, Taught: in.Taught,
 		TaughtBy: in.TaughtBy}, err
 }
 
 func (a *API) createTeaching(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.preventionStore()
-	if err != nil {
-		return err
-	}
-	in, err := readTeaching(w, r)
-	if err != nil {
-		return err
-	}
-	e, err := st.RecordTeaching(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, e)
-	return nil
+	return createWith(a.preventionStore, func(st lifeguard.PreventionStore, ctx context.Context, in teachingInput) (*lifeguard.TeachingEntry, error) {
+		t, err := in.teaching()
+		if err != nil {
+			return nil, err
+		}
+		return st.RecordTeaching(ctx, t)
+	})(w, r)
 }
 
 func (a *API) getTeaching(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.preventionStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	e, err := st.TeachingEntry(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, e)
-	return nil
+	return readByID(a.preventionStore, lifeguard.PreventionStore.TeachingEntry)(w, r)
 }
 
 func (a *API) updateTeaching(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.preventionStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	in, err := readTeaching(w, r)
-	if err != nil {
-		return err
-	}
-	e, err := st.EditTeaching(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, e)
-	return nil
+	return changeByID(a.preventionStore, http.StatusOK, func(st lifeguard.PreventionStore, ctx context.Context, id int64, in teachingInput) (*lifeguard.TeachingEntry, error) {
+		t, err := in.teaching()
+		if err != nil {
+			return nil, err
+		}
+		return st.EditTeaching(ctx, id, t)
+	})(w, r)
 }
 
 func (a *API) listParentContacts(w http.ResponseWriter, r *http.Request) error {
@@ -217,68 +185,35 @@ type parentContactInput struct {
 	Notes   string                      `json:"notes"`
 }
 
-func readParentContact(w http.ResponseWriter, r *http.Request) (lifeguard.NewParentContact, error) {
-	var in parentContactInput
-	if err := decodeInto(w, r, &in); err != nil {
-		return lifeguard.NewParentContact{}, err
-	}
+// contact turns the body into the store's input; a date that is not one
+// is a problem named by its field.
+func (in parentContactInput) contact() (lifeguard.NewParentContact, error) {
 	on, err := requiredDate(in.On, "on")
 	return lifeguard.NewParentContact{On: on, Topic: in.Topic, Kind: in.Kind, Reached: in.Reached, Notes: in.Notes}, err
 }
 
 func (a *API) createParentContact(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.preventionStore()
-	if err != nil {
-		return err
-	}
-	in, err := readParentContact(w, r)
-	if err != nil {
-		return err
-	}
-	c, err := st.RecordParentContact(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, c)
-	return nil
+	return createWith(a.preventionStore, func(st lifeguard.PreventionStore, ctx context.Context, in parentContactInput) (*lifeguard.ParentContact, error) {
+		c, err := in.contact()
+		if err != nil {
+			return nil, err
+		}
+		return st.RecordParentContact(ctx, c)
+	})(w, r)
 }
 
 func (a *API) getParentContact(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.preventionStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := st.ParentContact(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return readByID(a.preventionStore, lifeguard.PreventionStore.ParentContact)(w, r)
 }
 
 func (a *API) updateParentContact(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.preventionStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	in, err := readParentContact(w, r)
-	if err != nil {
-		return err
-	}
-	c, err := st.EditParentContact(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return changeByID(a.preventionStore, http.StatusOK, func(st lifeguard.PreventionStore, ctx context.Context, id int64, in parentContactInput) (*lifeguard.ParentContact, error) {
+		c, err := in.contact()
+		if err != nil {
+			return nil, err
+		}
+		return st.EditParentContact(ctx, id, c)
+	})(w, r)
 }
 
 func (a *API) listChildSurveys(w http.ResponseWriter, r *http.Request) error {
@@ -355,41 +290,11 @@ func (a *API) accessRecord(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) createAccessGroup(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.preventionStore()
-	if err != nil {
-		return err
-	}
-	var in lifeguard.NewAccessGroup
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	g, err := st.RecordAccessGroup(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, g)
-	return nil
+	return createWith(a.preventionStore, lifeguard.PreventionStore.RecordAccessGroup)(w, r)
 }
 
 func (a *API) updateAccessGroup(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.preventionStore()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in lifeguard.NewAccessGroup
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	g, err := st.EditAccessGroup(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, g)
-	return nil
+	return changeByID(a.preventionStore, http.StatusOK, lifeguard.PreventionStore.EditAccessGroup)(w, r)
 }
 
 func (a *API) preventionFigures(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -36,37 +37,11 @@ func (a *API) subjectAccesses(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) startSubjectAccess(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.rights()
-	if err != nil {
-		return err
-	}
-	var in lifeguard.NewSubjectAccess
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	x, err := s.StartSubjectAccess(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, x)
-	return nil
+	return createWith(a.rights, lifeguard.SubjectAccessStore.StartSubjectAccess)(w, r)
 }
 
 func (a *API) getSubjectAccess(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.rights()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	x, err := s.SubjectAccess(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, x)
-	return nil
+	return readByID(a.rights, lifeguard.SubjectAccessStore.SubjectAccess)(w, r)
 }
 
 type extendBody struct {
@@ -74,24 +49,9 @@ type extendBody struct {
 }
 
 func (a *API) extendSubjectAccess(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.rights()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in extendBody
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	x, err := s.ExtendSubjectAccess(r.Context(), id, in.Reason)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, x)
-	return nil
+	return changeByID(a.rights, http.StatusOK, func(s lifeguard.SubjectAccessStore, ctx context.Context, id int64, in extendBody) (*lifeguard.SubjectAccess, error) {
+		return s.ExtendSubjectAccess(ctx, id, in.Reason)
+	})(w, r)
 }
 
 // subjectAccessBundle is GET .../bundle (for the DSL to review, with the
