@@ -459,7 +459,9 @@ const RetentionReview = "allegation_review"
 // RetentionDue is one record that falls due: what kind, which, whose, and
 // when. It carries no name and no text.
 type RetentionDue struct {
-	Kind           string    `json:"kind"` // child, concern, referral, allegation_review, capture
+	// Kind is child, concern, referral, allegation_review, capture or
+	// one of the YearsKinds.
+	Kind           string    `json:"kind"`
 	ID             int64     `json:"id"`
 	OrganisationID int64     `json:"organisation_id"`
 	Organisation   string    `json:"organisation"`
@@ -468,9 +470,12 @@ type RetentionDue struct {
 
 // RetentionDueQuery asks for what falls due before Until. Disclose says
 // the list leaves Lifeguard (a CSV export): journalled as a disclosure.
+// Schedule is the one the erasure job runs, which dates the YearsKinds;
+// the shipped schedule when it has no rules.
 type RetentionDueQuery struct {
 	Until    time.Time
 	Disclose bool
+	Schedule RetentionSchedule
 }
 
 // MaxRetentionDue bounds the records one list returns.

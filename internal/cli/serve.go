@@ -165,6 +165,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			Audits: db, Plan: db, Filter: db, Reports: db, Drafts: db, Outbox: db, Webhooks: db,
 			Monitor: db, Providers: db, Policies: db, Directory: db, Retention: db, Rights: db, Consents: db, Training: db, Prevention: db},
 		Framework:     fw,
+		Retention:     &schedule,
 		Auth:          svc,
 		Procedure:     proc,
 		Live:          live,

@@ -487,6 +487,9 @@ func seedStories(ctx context.Context, s Stores, clock *Clock, passwordHash strin
 	if err := seedTeaching(ctx, s, clock, managers, orgByName, now); err != nil {
 		return n, fmt.Errorf("demo teaching: %w", err)
 	}
+	if err := seedOldRegisters(ctx, s, clock, named, now); err != nil {
+		return n, fmt.Errorf("demo old registers: %w", err)
+	}
 	return n, nil
 }
 

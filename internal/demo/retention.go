@@ -46,3 +46,44 @@ func seedRetention(ctx context.Context, s Stores, clock *Clock, rec *record.Reco
 	_, err := s.Retention.RefreshRetention(lifeguard.WithActor(ctx, lifeguard.SystemActor()), lifeguard.ShippedRetentionSchedule())
 	return err
 }
+
+// seedOldRegisters records, at Riverside Academy, a few register entries
+// old enough that the schedule's six years end in the next weeks: a
+// member of staff's training that ran out, a lesson of the teaching
+// record and a parents' session, so that the administrator's retention
+// page lists the kinds kept years from a date of their own beside the
+// child protection files. The training matrix and the teaching coverage
+// read the newer entries, so their figures do not move.
+func seedOldRegisters(ctx context.Context, s Stores, clock *Clock, named map[string]*lifeguard.User, now time.Time) error {
+	if s.Retention == nil || s.Training == nil || s.Prevention == nil {
+		return nil
+	}
+	manager, staff := named["manager@demo.test"], named["staff@demo.test"]
+	as := lifeguard.WithActor(ctx, actorOf(manager))
+	years := lifeguard.ShippedRetentionSchedule()
+	// back is the day whose years end days from now.
+	back := func(k lifeguard.RetentionKind, days int) lifeguard.Date {
+		return lifeguard.DateOf(now.AddDate(-years.Rule(k).Years, 0, days))
+	}
+	// A yearly course runs out a year after it was done.
+	done := lifeguard.DateOf(back(lifeguard.RetainTraining, 26).In(time.UTC).AddDate(-1, 0, 0))
+	clock.at(done.In(time.UTC).Add(15 * time.Hour))
+	if _, err := s.Training.RecordTraining(as, lifeguard.NewTraining{UserID: staff.ID, Type: lifeguard.TrainingOnlineSafety,
+		Course: "Online safety for all staff", Provider: "In house (online-safety lead)", CompletedOn: done}); err != nil {
+		return fmt.Errorf("old training: %w", err)
+	}
+	taught := back(lifeguard.RetainTeaching, 44)
+	clock.at(taught.In(time.UTC).Add(16 * time.Hour))
+	if _, err := s.Prevention.RecordTeaching(as, lifeguard.NewTeaching{YearGroup: "8", Strand: lifeguard.StrandPrivacy,
+		TaughtOn: taught, Taught: demoLessons[lifeguard.StrandPrivacy][1], TaughtBy: "Computing department"}); err != nil {
+		return fmt.Errorf("old teaching: %w", err)
+	}
+	held := back(lifeguard.RetainParentContact, 67)
+	clock.at(held.In(time.UTC).Add(18 * time.Hour))
+	if _, err := s.Prevention.RecordParentContact(as, lifeguard.NewParentContact{On: held,
+		Topic: "Online safety evening for new Year 7 parents", Kind: lifeguard.ParentSession, Reached: 54}); err != nil {
+		return fmt.Errorf("old parents' session: %w", err)
+	}
+	clock.at(now)
+	return nil
+}

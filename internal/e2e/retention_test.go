@@ -9,7 +9,8 @@ import (
 
 // TestRetentionPage has the demo's administrator open the page of what
 // falls due for erasure in the next 90 days, from the navigation, and find
-// the demo's child protection files falling due, by kind and number only,
+// the demo's child protection files and old register entries falling due,
+// by kind and number only,
 // in a real browser with axe finding nothing.
 func TestRetentionPage(t *testing.T) {
 	a := startApp(t)
@@ -20,7 +21,7 @@ func TestRetentionPage(t *testing.T) {
 	b.run(chromedp.WaitVisible(`a[href="/admin/retention.csv"]`, chromedp.ByQuery))
 	txt := b.text()
 	for _, want := range []string{"Falling due for erasure", "Concerns, with their notes", "Children's records", "Riverside Academy",
-		"Monitoring captures"} {
+		"Monitoring captures", "Training record", "Teaching entry", "Contact with parents"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("the page lacks %q:\n%.2000s", want, txt)
 		}

@@ -38,6 +38,10 @@ type retentionView struct {
 	Rows   []retentionRow
 	Total  int
 	Capped bool
+	// FilterDays is how many days the filter's blocked attempts are
+	// kept, which go each day and are not listed one by one; 0 when they
+	// are kept for ever.
+	FilterDays int
 }
 
 // retentionKindLabels are the kinds as the page words them, in its order.
@@ -49,6 +53,18 @@ var retentionKindLabels = []struct{ kind, label, one string }{
 	{lifeguard.RetentionReview, "Allegations for review: pension age unknown (not erased until a person decides)",
 		"Allegation for review: pension age unknown"},
 	{"capture", "Monitoring captures", "Monitoring capture"},
+	{string(lifeguard.RetainConsent), "Parents' consents withdrawn, or whose child's record has gone", "Parent's consent"},
+	{string(lifeguard.RetainTraining), "Staff training records", "Training record"},
+	{string(lifeguard.RetainTeaching), "Entries of the online-safety teaching record", "Teaching entry"},
+	{string(lifeguard.RetainParentContact), "Contacts with parents", "Contact with parents"},
+	{string(lifeguard.RetainChildSurvey), "Surveys of children's views, with their counts", "Survey of children's views"},
+	{string(lifeguard.RetainSubjectAccess), "Subject access requests answered", "Subject access request"},
+	{string(lifeguard.RetainDataRequest), "Requests to correct or erase, decided", "Request to correct or erase"},
+	{string(lifeguard.RetainAgreement), "Acknowledgements of superseded policy versions", "Acknowledgement of a policy"},
+	{string(lifeguard.RetainPolicyVersion), "Superseded policy versions", "Superseded policy version"},
+	{string(lifeguard.RetainImprovement), "Improvement actions closed", "Improvement action"},
+	{string(lifeguard.RetainAudit), "Completed self-audits, with their answers and actions", "Self-audit"},
+	{string(lifeguard.RetainUser), "Disabled staff accounts: sign-in details erased, the name kept", "Staff account"},
 }
 
 func retentionKindLabel(k string) string {
@@ -67,9 +83,19 @@ func requireRetentionAdmin(r *http.Request) error {
 	return nil
 }
 
+// schedule is the retention schedule the erasure job runs.
+func (wb *Web) schedule() lifeguard.RetentionSchedule {
+	if wb.cfg.Retention != nil {
+		return *wb.cfg.Retention
+	}
+	return lifeguard.ShippedRetentionSchedule()
+}
+
 func (wb *Web) retentionDue(r *http.Request, disclose bool) ([]lifeguard.RetentionDue, time.Time, error) {
 	until := wb.cfg.Now().Add(RetentionWindow)
-	due, err := wb.cfg.Stores.Retention.RetentionDue(r.Context(), lifeguard.RetentionDueQuery{Until: until, Disclose: disclose})
+	sched := wb.schedule()
+	due, err := wb.cfg.Stores.Retention.RetentionDue(r.Context(), lifeguard.RetentionDueQuery{Until: until, Disclose: disclose,
+		Schedule: sched})
 	return due, until, err
 }
 
@@ -82,7 +108,7 @@ func (wb *Web) retentionPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := retentionView{Until: until.In(wb.zone()).Format("2 January 2006"), Total: len(due),
-		Capped: len(due) >= lifeguard.MaxRetentionDue}
+		Capped: len(due) >= lifeguard.MaxRetentionDue, FilterDays: int(wb.schedule().Rule(lifeguard.RetainFilterRecord).Keep / (24 * time.Hour))}
 	counts := map[string]int{}
 	for _, d := range due {
 		counts[d.Kind]++

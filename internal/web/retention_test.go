@@ -27,6 +27,14 @@ func TestRetentionPage(t *testing.T) {
 		born, *c.ChildID); err != nil {
 		t.Fatal(err)
 	}
+	// A parents' session whose six years end in 40 days: the kinds kept
+	// years from a date of their own are listed too.
+	held := lifeguard.DateOf(f.clock.Now().AddDate(-6, 0, 40))
+	contact, err := f.db.RecordParentContact(dsl, lifeguard.NewParentContact{On: held, Topic: "Online safety evening",
+		Kind: lifeguard.ParentSession, Reached: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
 	sys := lifeguard.WithActor(t.Context(), lifeguard.SystemActor())
 	if _, err := f.db.RefreshRetention(sys, lifeguard.ShippedRetentionSchedule()); err != nil {
 		t.Fatal(err)
@@ -39,8 +47,8 @@ func TestRetentionPage(t *testing.T) {
 	checkPage(t, p)
 	id := strconv.FormatInt(c.ID, 10)
 	mustContain(t, p, "Falling due for erasure", "<td>"+id+"</td>", "Concerns, with their notes", "Children&#39;s records",
-		f.orgA.Name)
-	for _, secret := range []string{"Arranged to meet", "Early help for the family", born} {
+		f.orgA.Name, "<td>Contact with parents</td><td>"+strconv.FormatInt(contact.ID, 10)+"</td>", "kept 365 days")
+	for _, secret := range []string{"Arranged to meet", "Early help for the family", born, "Online safety evening"} {
 		if strings.Contains(p.body, secret) {
 			t.Errorf("the page shows %q", secret)
 		}
@@ -52,6 +60,7 @@ func TestRetentionPage(t *testing.T) {
 	}
 	csv := f.get("alertsadmin", "/admin/retention.csv")
 	if csv.status != http.StatusOK || !strings.Contains(csv.body, "concern,"+id+",") ||
+		!strings.Contains(csv.body, "parent_contact,"+strconv.FormatInt(contact.ID, 10)+",") ||
 		!strings.HasPrefix(csv.body, "Kind,Record,Organisation,Falls due\r\n") {
 		t.Fatalf("csv: %d %q", csv.status, csv.body)
 	}

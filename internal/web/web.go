@@ -148,6 +148,10 @@ type Config struct {
 	// Framework is the self-audit framework in force; the embedded
 	// baseline when nil.
 	Framework *lifeguard.Framework
+	// Retention is the retention schedule the erasure job runs, which
+	// the administrator's list of what falls due follows; the shipped
+	// schedule when nil.
+	Retention *lifeguard.RetentionSchedule
 	Logger    *slog.Logger
 	Now       func() time.Time
 	// Demo marks the pages as showing demonstration data; under it alone,

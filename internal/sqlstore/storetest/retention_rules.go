@@ -121,6 +121,7 @@ func testRetentionRules(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 
+	made := f.now()
 	f.clock.Advance(10 * 365 * 24 * time.Hour)
 
 	// The new records, within every period.
@@ -179,6 +180,32 @@ func testRetentionRules(t *testing.T, open Opener) {
 		lifeguard.RetainAgreement: 1, lifeguard.RetainPolicyVersion: 1,
 		lifeguard.RetainImprovement: int64(len(met)), lifeguard.RetainAudit: int64(len(oldAudits)),
 	}
+	step(t, "the administrator's list names what the job removes", func(t *testing.T) {
+		// A day before, the list looking a day ahead: what the job
+		// removes today is listed, falling due by today, with its
+		// organisation; nothing more of these kinds.
+		due, err := f.db.RetentionDue(as(ctx, f.admin), lifeguard.RetentionDueQuery{Until: f.now(), Schedule: sched})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[lifeguard.RetentionKind]int64{}
+		for _, d := range due {
+			k := lifeguard.RetentionKind(d.Kind)
+			if _, years := want[k]; !years {
+				continue
+			}
+			got[k]++
+			// Each falls due its years after a date of its own, all of
+			// them since the old records were made.
+			if d.Due.After(f.now()) || !d.Due.After(made) || d.Organisation == "" || d.ID == 0 {
+				t.Errorf("%s %d: due %s, organisation %q; want between %s and %s, named", k, d.ID, d.Due, d.Organisation, made, f.now())
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("listed by kind %v, want %v (what the job removes)", got, want)
+		}
+	})
+
 	step(t, "due records go", func(t *testing.T) {
 		for _, k := range lifeguard.YearsKinds {
 			n, err := f.db.PruneRecords(system, k, sched.PruneBefore(k, f.now()), 1)
