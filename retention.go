@@ -92,13 +92,18 @@ const (
 	// the improvement actions it raised: years after it was completed,
 	// once none of its actions is still open.
 	RetainAudit RetentionKind = "audit"
+	// RetainPlanAction is an action of the partnership's action plan
+	// marked complete, with its progress notes and barriers: years after
+	// it was completed. An action still under way is kept, and so are
+	// the objectives, which name no one.
+	RetainPlanAction RetentionKind = "plan_action"
 )
 
 // YearsKinds are the kinds kept years from a date of their own, in the
 // order the erasure job deletes them.
 var YearsKinds = []RetentionKind{RetainConsent, RetainTraining, RetainTeaching, RetainParentContact,
 	RetainChildSurvey, RetainSubjectAccess, RetainDataRequest, RetainAgreement, RetainPolicyVersion,
-	RetainImprovement, RetainAudit, RetainUser}
+	RetainImprovement, RetainAudit, RetainPlanAction, RetainUser}
 
 // PruneBefore is the date before which records of a YearsKinds kind fall
 // due at now.
@@ -131,6 +136,7 @@ var retentionKinds = []struct {
 	{RetainPolicyVersion, []string{"years"}},
 	{RetainImprovement, []string{"years"}},
 	{RetainAudit, []string{"years"}},
+	{RetainPlanAction, []string{"years"}},
 }
 
 // MaxRetentionYears bounds every period in a schedule.

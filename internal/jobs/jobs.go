@@ -61,7 +61,7 @@ func Retention(s lifeguard.RetentionStore, keep lifeguard.RetentionPeriods, now 
 // (kept for ever when the rule keeps 0), and last the records kept years
 // from a date of their own (consents, training, registers of counts,
 // subject access and data requests, superseded policy versions and their
-// acknowledgements, improvement actions and audits, disabled staff accounts), batch
+// acknowledgements, improvement actions and audits, completed actions of the plan, disabled staff accounts), batch
 // records a transaction (the
 // store journals each batch's counts). Only counts reach the log.
 func Erasure(s lifeguard.RetentionEraser, sched lifeguard.RetentionSchedule, batch int, now func() time.Time, log *slog.Logger) Job {

@@ -429,8 +429,8 @@ func (db *DB) CreatePlanAction(ctx context.Context, objectiveID int64, in lifegu
 		}
 		now := micros(db.now())
 		id, err := tx.insert(ctx, `INSERT INTO plan_actions (objective_id, owner_organisation_id, title, due, rag,
-			created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, objectiveID, in.OwnerOrgID, in.Title,
-			in.Due.String(), string(in.RAG), nullID(a.UserID), now, now)
+			created_by, created_at, updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, objectiveID, in.OwnerOrgID, in.Title,
+			in.Due.String(), string(in.RAG), nullID(a.UserID), now, now, completedAt(in.RAG, now, sql.NullInt64{}))
 		if err != nil {
 			return err
 		}
@@ -458,9 +458,14 @@ func (db *DB) UpdatePlanAction(ctx context.Context, id int64, in lifeguard.NewPl
 		if err := checkPlanActionInput(ctx, tx, p, &in, lifeguard.DateOf(db.now()), x.Due); err != nil {
 			return err
 		}
+		var was sql.NullInt64
+		if err := tx.row(ctx, `SELECT completed_at FROM plan_actions WHERE id = ?`, id).Scan(&was); err != nil {
+			return err
+		}
+		now := micros(db.now())
 		if _, err := tx.exec(ctx, `UPDATE plan_actions SET owner_organisation_id = ?, title = ?, due = ?, rag = ?,
-			updated_at = ? WHERE id = ?`, in.OwnerOrgID, in.Title, in.Due.String(), string(in.RAG),
-			micros(db.now()), id); err != nil {
+			updated_at = ?, completed_at = ? WHERE id = ?`, in.OwnerOrgID, in.Title, in.Due.String(), string(in.RAG),
+			now, completedAt(in.RAG, now, was), id); err != nil {
 			return err
 		}
 		out, _, err = readPlanAction(ctx, tx, a, false, id)
@@ -470,6 +475,19 @@ func (db *DB) UpdatePlanAction(ctx context.Context, id int64, in lifeguard.NewPl
 		return nil, err
 	}
 	return out, nil
+}
+
+// completedAt is when an action of status rag was completed, for its
+// retention (docs/retention.md, plan_action): the time it was first
+// marked complete, kept through later edits; none while it is not.
+func completedAt(rag lifeguard.RAG, now int64, was sql.NullInt64) any {
+	switch {
+	case rag != lifeguard.RAGComplete:
+		return nil
+	case was.Valid:
+		return was.Int64
+	}
+	return now
 }
 
 // AddProgressNote adds a dated note to an action: an officer, or a user of

@@ -46,6 +46,8 @@ var yearsDue = map[lifeguard.RetentionKind]struct {
 		scope: "policy_id IN (SELECT p.id FROM policies p WHERE p.partnership_id = ?)"},
 	lifeguard.RetainImprovement: {date: "closed_at"},
 	lifeguard.RetainAudit:       {date: "completed_at"},
+	lifeguard.RetainPlanAction: {date: "completed_at", org: "owner_organisation_id",
+		scope: "objective_id IN (SELECT j.id FROM plan_objectives j WHERE j.partnership_id = ?)"},
 	// An account is blanked only once disabled (eraseUsers).
 	lifeguard.RetainUser: {table: "users", due: "disabled AND erased_at IS NULL AND disabled_at < ?", date: "disabled_at"},
 }

@@ -79,6 +79,12 @@ var prunable = map[lifeguard.RetentionKind]struct {
 			`DELETE FROM audit_answers WHERE audit_id IN (%s)`,
 			`DELETE FROM audit_scores WHERE audit_id IN (%s)`,
 		}},
+	// A completed action goes with its notes and barriers; the board
+	// report reads the plan as it stands, where it no longer is
+	// (docs/retention.md, Action plan).
+	lifeguard.RetainPlanAction: {table: "plan_actions", name: "plan_actions", due: "rag = 'complete' AND completed_at < ?",
+		order: "completed_at", first: []string{`DELETE FROM plan_notes WHERE action_id IN (%s)`,
+			`DELETE FROM plan_barriers WHERE action_id IN (%s)`}},
 }
 
 // PruneRecords deletes the records of kind k whose date is before before,

@@ -64,6 +64,7 @@ var retentionKindLabels = []struct{ kind, label, one string }{
 	{string(lifeguard.RetainPolicyVersion), "Superseded policy versions", "Superseded policy version"},
 	{string(lifeguard.RetainImprovement), "Improvement actions closed", "Improvement action"},
 	{string(lifeguard.RetainAudit), "Completed self-audits, with their answers and actions", "Self-audit"},
+	{string(lifeguard.RetainPlanAction), "Completed actions of the action plan, with their notes and barriers", "Action of the plan"},
 	{string(lifeguard.RetainUser), "Disabled staff accounts: sign-in details erased, the name kept", "Staff account"},
 }
 

@@ -136,6 +136,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"DataRequests", testDataRequests},
 		{"RetentionTransferred", testRetentionTransferred},
 		{"RetentionRules", testRetentionRules},
+		{"PlanRetention", testPlanRetention},
 		{"AllegationPensionAge", testAllegationPensionAge},
 		{"MaliciousAllegation", testMaliciousAllegation},
 		{"Consents", testConsents},
