@@ -88,6 +88,9 @@ func (db *DB) MergeChildren(ctx context.Context, keep, merge int64) (*lifeguard.
 		if _, err := tx.exec(ctx, `UPDATE transfers SET received_child_id = ? WHERE received_child_id = ?`, keep, merge); err != nil {
 			return err
 		}
+		if err := mergeAttached(ctx, tx, keep, merge); err != nil {
+			return err
+		}
 		// The kept record: its own values first, the merged record's where
 		// it has none. The merged record's UPN is cleared before the kept
 		// record takes it, as the unique index asks.
@@ -155,6 +158,41 @@ func (db *DB) MergeChildren(ctx context.Context, keep, merge int64) (*lifeguard.
 		return nil, err
 	}
 	return out, nil
+}
+
+// mergeAttached moves to the kept record what else hangs on the merged
+// one, so that nothing about the child stays behind on a record that is
+// found no more: legal holds (a hold on either record must keep the
+// joined file from erasure), subject access and data requests, the
+// parts of partnership-wide requests, the child's acknowledgements of
+// agreements and the parents' consents. Where both records hold the same
+// thing, one is kept: an acknowledgement of the same version once, and of
+// two consents of a kind both in force, the one given first (the consent
+// has run since then), the other deleted as the duplicate it is.
+func mergeAttached(ctx context.Context, tx *tx, keep, merge int64) error {
+	for _, d := range []struct {
+		q    string
+		args []any
+	}{
+		{`DELETE FROM consents WHERE id IN (SELECT c.id FROM consents c JOIN consents o ON o.kind = c.kind
+			AND o.withdrawn_on IS NULL AND o.child_id IN (?, ?) AND o.child_id <> c.child_id
+			WHERE c.withdrawn_on IS NULL AND c.child_id IN (?, ?)
+			AND (c.given_on > o.given_on OR (c.given_on = o.given_on AND c.child_id = ?)))`, []any{keep, merge, keep, merge, merge}},
+		{`DELETE FROM agreements WHERE child_id = ? AND version_id IN (SELECT a.version_id FROM agreements a WHERE a.child_id = ?)`,
+			[]any{merge, keep}},
+		{`DELETE FROM partnership_access_parts WHERE child_id = ? AND request_id IN
+			(SELECT p.request_id FROM partnership_access_parts p WHERE p.child_id = ?)`, []any{merge, keep}},
+	} {
+		if _, err := tx.exec(ctx, d.q, d.args...); err != nil {
+			return err
+		}
+	}
+	for _, table := range []string{"consents", "agreements", "partnership_access_parts", "retention_holds", "subject_access", "data_requests"} {
+		if _, err := tx.exec(ctx, `UPDATE `+table+` SET child_id = ? WHERE child_id = ?`, keep, merge); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func fill(dst *string, from string) {

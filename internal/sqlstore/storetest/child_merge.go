@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -24,6 +25,31 @@ func testChildMerge(t *testing.T, open Opener) {
 	dob := lifeguard.DateOf(f.now().AddDate(-12, 0, 0))
 	if _, err := f.db.SetChildIdentity(dsl, *dup.ChildID, lifeguard.ChildIdentity{LegalForename: "Ada", LegalSurname: "Quill",
 		UPN: "B801200005001", DateOfBirth: &dob}); err != nil {
+		t.Fatal(err)
+	}
+
+	// What hangs on each record besides concerns: parents' consents (the
+	// same consent on both, given first on the duplicate), a hold.
+	today := lifeguard.DateOf(f.now())
+	earlier := lifeguard.DateOf(f.now().AddDate(0, -1, 0))
+	mgr := as(t.Context(), f.manager)
+	if _, err := f.db.RecordConsents(mgr, []lifeguard.ConsentChange{
+		{ChildID: *keep.ChildID, Kind: lifeguard.ConsentInternet, Given: true, On: today},
+		{ChildID: *keep.ChildID, Kind: lifeguard.ConsentImagesPress, Given: true, On: today},
+		{ChildID: *dup.ChildID, Kind: lifeguard.ConsentInternet, Given: true, On: earlier},
+		{ChildID: *dup.ChildID, Kind: lifeguard.ConsentImagesWebsite, Given: true, On: earlier},
+		{ChildID: *dup.ChildID, Kind: lifeguard.ConsentImagesSocial, Given: true, On: earlier},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.RecordConsents(mgr, []lifeguard.ConsentChange{
+		{ChildID: *dup.ChildID, Kind: lifeguard.ConsentImagesSocial, On: today},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	hold, err := f.db.SetLegalHold(dsl, lifeguard.NewLegalHold{ChildID: *dup.ChildID, Basis: lifeguard.HoldLitigation,
+		Reason: "A claim names this child."})
+	if err != nil {
 		t.Fatal(err)
 	}
 
@@ -66,6 +92,38 @@ func testChildMerge(t *testing.T, open Opener) {
 	moved, err := f.db.Concern(dsl, dup.ID)
 	if err != nil || moved.ChildID == nil || *moved.ChildID != *keep.ChildID {
 		t.Errorf("the merged record's concern is about child %v (%v)", moved.ChildID, err)
+	}
+	// The consents join the kept record: one internet consent, given
+	// when the duplicate had it; the withdrawn one keeps its history.
+	consents, err := f.db.Consents(dsl, *keep.ChildID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range consents {
+		state := "given " + c.GivenOn.String()
+		if c.WithdrawnOn != nil {
+			state += " withdrawn " + c.WithdrawnOn.String()
+		}
+		if _, twice := got[string(c.Kind)]; twice {
+			t.Errorf("the kept record has %s twice", c.Kind)
+		}
+		got[string(c.Kind)] = state
+	}
+	want := map[string]string{
+		string(lifeguard.ConsentInternet):      "given " + earlier.String(),
+		string(lifeguard.ConsentImagesPress):   "given " + today.String(),
+		string(lifeguard.ConsentImagesWebsite): "given " + earlier.String(),
+		string(lifeguard.ConsentImagesSocial):  "given " + earlier.String() + " withdrawn " + today.String(),
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("the kept record's consents %v, want %v", got, want)
+	}
+	// The hold set on the duplicate holds the kept record, whose
+	// concerns include the duplicate's.
+	holds, err := f.db.LegalHolds(dsl, lifeguard.LegalHoldQuery{ChildID: *keep.ChildID})
+	if err != nil || len(holds) != 1 || holds[0].ID != hold.ID {
+		t.Errorf("the kept record's holds %+v (%v), want the one set on the duplicate", holds, err)
 	}
 	merged, err := f.db.Child(dsl, *dup.ChildID)
 	if err != nil || merged.MergedInto == nil || *merged.MergedInto != *keep.ChildID || merged.HasIdentity() {
