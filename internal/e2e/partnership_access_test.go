@@ -15,7 +15,8 @@ var bornShown = regexp.MustCompile(`born (\w{3} \d{1,2} \w{3} \d{4})`)
 // TestPartnershipAccess has the partnership officer start a
 // partnership-wide subject access request for a child of the demo school,
 // typing the name and date of birth the requester gave; the school's DSL
-// finds the request among the data requests, checks the match and agrees;
+// finds the request in the inbox's reminders (and among the data
+// requests), checks the match and agrees;
 // the officer then sees the school's part as agreed. Every page in a real
 // browser with axe finding nothing, at desktop and phone widths.
 func TestPartnershipAccess(t *testing.T) {
@@ -59,8 +60,14 @@ func TestPartnershipAccess(t *testing.T) {
 	}
 	officer.checkAccessible("partnership-access")
 
+	// The DSL's inbox reminds them of the part to answer; the data
+	// requests page lists it too.
 	dsl.run(chromedp.Navigate(a.url+"/data-rights"), chromedp.WaitVisible(`#asks a`, chromedp.ByQuery))
-	dsl.next(chromedp.Click(`#asks a`, chromedp.ByQuery))
+	dsl.run(chromedp.Navigate(a.url+"/inbox"), chromedp.WaitVisible(`.reminders a[href^="/partnership-access/parts/"]`, chromedp.ByQuery))
+	dsl.checkAccessible("inbox-partnership-ask")
+	var part string
+	dsl.run(chromedp.AttributeValue(`.reminders a[href^="/partnership-access/parts/"]`, "href", &part, nil, chromedp.ByQuery))
+	dsl.next(chromedp.Click(`.reminders a[href^="/partnership-access/parts/"]`, chromedp.ByQuery))
 	if txt := dsl.text(); !strings.Contains(txt, name) || !strings.Contains(txt, "Asked") {
 		t.Fatalf("the DSL's part does not show the child matched:\n%.1500s", txt)
 	}
@@ -69,6 +76,14 @@ func TestPartnershipAccess(t *testing.T) {
 	dsl.submit(`#agree`)
 	if txt := dsl.text(); !strings.Contains(txt, "You agreed") || !strings.Contains(txt, "Other people named") && !strings.Contains(txt, "Records held") {
 		t.Errorf("after agreeing, the DSL's own request:\n%.1500s", txt)
+	}
+
+	// Answered, it leaves the inbox's reminders.
+	dsl.run(chromedp.Navigate(a.url+"/inbox"), chromedp.WaitVisible(`h1`, chromedp.ByQuery))
+	var still bool
+	dsl.run(chromedp.Evaluate(`!!document.querySelector('.reminders a[href="`+part+`"]')`, &still))
+	if still {
+		t.Errorf("the inbox still reminds the DSL of %s after they agreed", part)
 	}
 
 	officer.run(chromedp.Navigate(requestURL), chromedp.WaitVisible(`#parts`, chromedp.ByQuery))

@@ -39,7 +39,11 @@ type inboxView struct {
 	// AccessDue are the subject access requests due within a week or
 	// overdue (subject_access.go): shown until they are answered.
 	AccessDue []accessRow
-	New       int
+	// Asked are the parts of partnership-wide subject access requests
+	// asked of the organisation and not yet answered
+	// (partnership_access.go): the month runs for the partnership too.
+	Asked []askRow
+	New   int
 	// Next is the address of the next page; First that of the first page
 	// when this is a later one.
 	Next, First string
@@ -157,6 +161,15 @@ func (wb *Web) inbox(w http.ResponseWriter, r *http.Request) error {
 		}
 		if v.AccessDue, err = wb.accessReminders(r); err != nil {
 			return err
+		}
+		asks, err := wb.partnershipAsks(r)
+		if err != nil {
+			return err
+		}
+		for _, a := range asks {
+			if a.Asked {
+				v.Asked = append(v.Asked, a)
+			}
 		}
 	}
 	title := "Inbox"
