@@ -91,9 +91,17 @@ func (a *API) recorder() *record.Recorder {
 	return &record.Recorder{Concerns: a.Concerns, Orgs: a.Orgs, Filter: a.Filter, Triager: a.Triager, Now: a.now}
 }
 
+// Mux is what Routes registers the API's routes on: the server's
+// *http.ServeMux, or a test's list of the patterns, which checks that the
+// every-role access test has a row for each (internal/api/access_test.go).
+type Mux interface {
+	Handle(pattern string, handler http.Handler)
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
 // Routes registers every API route on mux. All are visible here, in one
 // place, with their methods.
-func (a *API) Routes(mux *http.ServeMux) {
+func (a *API) Routes(mux Mux) {
 	mux.HandleFunc("GET /api/v1/openapi.json", a.openAPI)
 	mux.Handle("GET /api/v1/me", a.handle(a.me))
 

@@ -59,7 +59,7 @@ func objectiveForChange(ctx context.Context, tx *tx, a *lifeguard.Actor, id int6
 		id, a.OrganisationID).Scan(&owned); err != nil {
 		return 0, err
 	}
-	if owned == 0 {
+	if owned == 0 || !a.Can(lifeguard.OpReadPlan) {
 		return 0, errNoObjective()
 	}
 	return 0, errOfficerOnly()
@@ -129,11 +129,14 @@ func (db *DB) UpdateObjective(ctx context.Context, id int64, in lifeguard.NewObj
 }
 
 // Plan returns the objectives of the actor's partnership with the actions
-// the actor may see.
+// the actor may see; EFORBIDDEN for a role that does not read the plan.
 func (db *DB) Plan(ctx context.Context) ([]lifeguard.Objective, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if !a.Can(lifeguard.OpReadPlan) {
+		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Your role does not read the strategy action plan.")
 	}
 	var out []lifeguard.Objective
 	err = db.inRead(ctx, "plan", func(tx *tx) error {
@@ -204,9 +207,14 @@ func scanPlanAction(scan func(...any) error) (*lifeguard.PlanAction, error) {
 
 // readPlan reads partnership p's objectives (only objective when not 0)
 // with the actions a may see, their notes and barriers. For anyone but an
-// officer, objectives without such an action are left out.
+// officer, objectives without such an action are left out; a role that
+// does not read the plan (a monitor's token) sees none, so an objective
+// answers to it as one that does not exist.
 func readPlan(ctx context.Context, tx *tx, a *lifeguard.Actor, p, objective int64) ([]lifeguard.Objective, error) {
 	officer := isOfficer(a, p)
+	if !officer && !a.May(lifeguard.OpReadPlan).Covers(lifeguard.ReachOrganisation) {
+		return []lifeguard.Objective{}, nil
+	}
 	where, args := `j.partnership_id = ?`, []any{p}
 	if a.IsSystem() && p == 0 {
 		where, args = `1 = 1`, nil

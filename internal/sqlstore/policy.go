@@ -241,6 +241,11 @@ func (db *DB) CreatePolicy(ctx context.Context, in lifeguard.NewPolicy) (*lifegu
 	if a.IsSystem() || a.PartnershipID == 0 {
 		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "A policy is started by a user of the partnership.")
 	}
+	if !a.Can(lifeguard.OpKeepPolicies) {
+		// A new policy is no record whose existence could leak: a role
+		// without the rule is refused, not told there is no such policy.
+		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only a manager or safeguarding lead keeps the organisation's policies.")
+	}
 	probe := &lifeguard.Policy{PartnershipID: a.PartnershipID, OrganisationID: a.OrganisationID}
 	if a.May(lifeguard.OpKeepPolicies) == lifeguard.ReachPartnership {
 		probe.OrganisationID = 0 // a partnership officer keeps the models
@@ -352,8 +357,12 @@ func (db *DB) AdoptPolicy(ctx context.Context, modelID int64, in lifeguard.NewPo
 		if model.OrganisationID != 0 || !ok {
 			return lifeguard.Errorf(lifeguard.ECONFLICT, "Only a model policy of the partnership with a version can be adopted.")
 		}
+		// The organisation's own keepers adopt, reaching no further than
+		// it: the partnership officer, who keeps the models across the
+		// partnership, does not adopt one into the partnership team.
 		own := &lifeguard.Policy{PartnershipID: a.PartnershipID, OrganisationID: a.OrganisationID}
-		if err := checkPolicy(a, lifeguard.OpKeepPolicies, own); err != nil || a.OrganisationID == 0 {
+		if err := checkPolicy(a, lifeguard.OpKeepPolicies, own); err != nil || a.OrganisationID == 0 ||
+			!a.IsSystem() && a.May(lifeguard.OpKeepPolicies) != lifeguard.ReachOrganisation {
 			return lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only an organisation's manager or safeguarding lead adopts a model policy.")
 		}
 		if in.Text == "" && in.Link == "" {

@@ -374,16 +374,25 @@ func (f *fixture) captureTarget(ctx context.Context, t *testing.T) int64 {
 	return id
 }
 
-// newCapture records a new capture of A by A's monitor and returns its id.
-func (f *fixture) newCapture(ctx context.Context) (int64, error) {
-	f.nextCapture++
+// monitorAccount is A's monitor's account, made the first time it is
+// asked for.
+func (f *fixture) monitorAccount(ctx context.Context) (*lifeguard.User, error) {
 	if f.monitor == nil {
 		u, err := f.db.CreateUser(sys(ctx), lifeguard.NewUser{Email: "monitor@example.org", Name: "Monitor",
 			Role: lifeguard.RoleMonitor, OrganisationID: f.orgA.ID, PasswordHash: "$argon2id$test"})
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		f.monitor = u
+	}
+	return f.monitor, nil
+}
+
+// newCapture records a new capture of A by A's monitor and returns its id.
+func (f *fixture) newCapture(ctx context.Context) (int64, error) {
+	f.nextCapture++
+	if _, err := f.monitorAccount(ctx); err != nil {
+		return 0, err
 	}
 	if _, err := f.db.RecordCaptures(as(ctx, f.monitor), []lifeguard.NewCapture{capture(5000+f.nextCapture,
 		f.now().Add(-time.Minute), "chat.example.org", "nobody likes you")}, testScan); err != nil {

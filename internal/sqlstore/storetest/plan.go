@@ -121,6 +121,26 @@ func testPlan(t *testing.T, open Opener) {
 		}
 	})
 
+	t.Run("a monitor's token, which has no rule for the plan, reads none of its school's actions", func(t *testing.T) {
+		m, err := f.monitorAccount(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mon := as(ctx, m)
+		plan, err := f.db.Plan(mon)
+		if lifeguard.ErrorCode(err) != lifeguard.EFORBIDDEN {
+			t.Errorf("the monitor lists the plan: %+v %v", plan, err)
+		}
+		o, err := f.db.Objective(mon, prev.ID)
+		if lifeguard.ErrorCode(err) != lifeguard.ENOTFOUND {
+			t.Errorf("the monitor reads the objective of its school's action: %+v %v", o, err)
+		}
+		_, err = f.db.PlanAction(mon, actA.ID)
+		wantCode(t, err, lifeguard.ENOTFOUND)
+		_, err = f.db.UpdateObjective(mon, prev.ID, lifeguard.NewObjective{Strand: lifeguard.StrandPrevention, Title: "x"})
+		wantCode(t, err, lifeguard.ENOTFOUND)
+	})
+
 	t.Run("an action's owners add dated progress notes, listed by date, and change nothing else", func(t *testing.T) {
 		n, err := f.db.AddProgressNote(as(ctx, f.staff), actA.ID, lifeguard.NewProgressNote{Text: "Year 7 lessons taught."})
 		if err != nil {

@@ -118,6 +118,9 @@ func testPolicies(t *testing.T, open Opener) {
 		wantCode(t, err, fb) // the school reads the model, the partnership keeps it
 		_, err = f.db.AdoptPolicy(as(t.Context(), f.staff), m.ID, lifeguard.NewPolicyVersion{ApprovedBy: "Head", ApprovedOn: today})
 		wantCode(t, err, fb)
+		// The officer keeps the models; the partnership team adopts none.
+		_, err = f.db.AdoptPolicy(off, m.ID, lifeguard.NewPolicyVersion{ApprovedBy: "Officer", ApprovedOn: today})
+		wantCode(t, err, fb)
 		own, err := f.db.AdoptPolicy(ctx, m.ID, lifeguard.NewPolicyVersion{ApprovedBy: "Head", ApprovedOn: today})
 		if err != nil {
 			t.Fatal(err)
