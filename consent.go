@@ -167,4 +167,55 @@ type ConsentStore interface {
 	ConsentGroups(ctx context.Context) (regGroups, yearGroups []string, err error)
 	// ConsentFigures counts an organisation's consents for its self-audit.
 	ConsentFigures(ctx context.Context, organisationID int64) (*ConsentFigures, error)
+	// ImportConsents records the lines of a consents CSV file (read by
+	// internal/consentcsv) in one transaction, as RecordConsents does:
+	// every line checked first, each bad one reported with its number,
+	// nothing written when one is bad or in a dry run.
+	ImportConsents(ctx context.Context, lines []ConsentImportLine, dryRun bool) (*ConsentImportResult, error)
+}
+
+// ConsentImportLine is one line of a consents CSV file, as a school's
+// management information system exports it: the child by unique pupil
+// number, and for each kind of consent the file has a column for, given
+// or not. On is the date they were given or withdrawn; the day of the
+// import when the file has none. Problems are what was wrong already as
+// read (a cell that says neither yes nor no).
+type ConsentImportLine struct {
+	Line     int             `json:"line"`
+	UPN      string          `json:"upn"`
+	Consents []ConsentImport `json:"consents"`
+	On       Date            `json:"on"`
+	Problems []Problem       `json:"problems,omitempty"`
+}
+
+// ConsentImport is one cell of a line: consent of Kind given or not.
+type ConsentImport struct {
+	Kind  ConsentKind `json:"kind"`
+	Given bool        `json:"given"`
+}
+
+// MaxConsentImportLines bounds one import: a large secondary school's
+// roll, with room.
+const MaxConsentImportLines = 5000
+
+// ConsentImportResult is what an import did, or would do (DryRun): a
+// report per line. Nothing is written when a line is bad.
+type ConsentImportResult struct {
+	DryRun    bool                  `json:"dry_run"`
+	Imported  bool                  `json:"imported"`
+	Changed   int                   `json:"changed"`
+	Unchanged int                   `json:"unchanged"`
+	Bad       int                   `json:"bad"`
+	Lines     []ConsentImportReport `json:"lines"`
+}
+
+// ConsentImportReport is the outcome of one line: changed (Changes
+// consents given or withdrawn), unchanged (the register says so already)
+// or bad, with its problems.
+type ConsentImportReport struct {
+	Line     int           `json:"line"`
+	Outcome  ImportOutcome `json:"outcome"`
+	ChildID  int64         `json:"child_id,omitempty"`
+	Changes  int           `json:"changes,omitempty"`
+	Problems []Problem     `json:"problems,omitempty"`
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/lifeguard-scp/lifeguard"
 )
@@ -77,58 +78,76 @@ func (db *DB) RecordConsents(ctx context.Context, in []lifeguard.ConsentChange) 
 		if err := p.err("The consents are not valid"); err != nil {
 			return err
 		}
-		now := db.now()
-		changed := map[int64][]string{}
-		for i, x := range in {
-			var id int64
-			var given string
-			err := tx.row(ctx, `SELECT id, given_on FROM consents WHERE child_id = ? AND kind = ? AND withdrawn_on IS NULL`,
-				x.ChildID, string(x.Kind)).Scan(&id, &given)
-			open := err == nil
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			switch {
-			case x.Given && open, !x.Given && !open:
-				continue // already so: a class list posted twice records once
-			case x.Given:
-				if _, err := tx.exec(ctx, `INSERT INTO consents (organisation_id, child_id, kind, given_on, recorded_by,
-					recorded_at) VALUES (?, ?, ?, ?, ?, ?)`, org, x.ChildID, string(x.Kind), x.On.String(),
-					nullID(a.UserID), micros(now)); err != nil {
-					return err
-				}
-				changed[x.ChildID] = append(changed[x.ChildID], string(x.Kind)+" given")
-			default:
-				if x.On.String() < given {
-					p.add(fmt.Sprintf("consents[%d].on", i), "is before the consent was given (%s)", given)
-					continue
-				}
-				if _, err := tx.exec(ctx, `UPDATE consents SET withdrawn_on = ?, withdrawn_by = ?, withdrawn_at = ? WHERE id = ?`,
-					x.On.String(), nullID(a.UserID), micros(now), id); err != nil {
-					return err
-				}
-				changed[x.ChildID] = append(changed[x.ChildID], string(x.Kind)+" withdrawn")
-			}
-			n++
-		}
-		if err := p.err("The consents are not valid"); err != nil {
+		n, err = applyConsents(ctx, tx, a, org, in, db.now(), &p)
+		if err != nil {
 			return err
 		}
-		ids := make([]int64, 0, len(changed))
-		for id := range changed {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		for _, id := range ids {
-			// Codes only: which consents changed, never a name.
-			if err := journal(ctx, tx, a, now, jUpdate, jChild, id, "consents: "+strings.Join(changed[id], ", ")); err != nil {
-				return err
-			}
-		}
-		return nil
+		return p.err("The consents are not valid")
 	})
 	if err != nil {
 		return 0, err
+	}
+	return n, nil
+}
+
+// openConsent is the child's consent of kind in force: its id and the day
+// it was given; open is false when there is none.
+func openConsent(ctx context.Context, tx *tx, child int64, kind lifeguard.ConsentKind) (id int64, given string, open bool, err error) {
+	err = tx.row(ctx, `SELECT id, given_on FROM consents WHERE child_id = ? AND kind = ? AND withdrawn_on IS NULL`,
+		child, string(kind)).Scan(&id, &given)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", false, nil
+	}
+	return id, given, err == nil, err
+}
+
+// applyConsents writes the checked changes of the children of org: a
+// consent given that the child has already, or withdrawn that it does
+// not have, changes nothing (a class list posted twice records once); a
+// withdrawal dated before the consent was given is a problem of p on
+// consents[i].on. Each child whose consents changed is journalled with
+// the codes of what changed, never a name. It returns how many changed.
+func applyConsents(ctx context.Context, tx *tx, a *lifeguard.Actor, org int64, in []lifeguard.ConsentChange, now time.Time,
+	p *problems) (int, error) {
+	n := 0
+	changed := map[int64][]string{}
+	for i, x := range in {
+		id, given, open, err := openConsent(ctx, tx, x.ChildID, x.Kind)
+		if err != nil {
+			return 0, err
+		}
+		switch {
+		case x.Given && open, !x.Given && !open:
+			continue
+		case x.Given:
+			if _, err := tx.exec(ctx, `INSERT INTO consents (organisation_id, child_id, kind, given_on, recorded_by,
+				recorded_at) VALUES (?, ?, ?, ?, ?, ?)`, org, x.ChildID, string(x.Kind), x.On.String(),
+				nullID(a.UserID), micros(now)); err != nil {
+				return 0, err
+			}
+			changed[x.ChildID] = append(changed[x.ChildID], string(x.Kind)+" given")
+		default:
+			if x.On.String() < given {
+				p.add(fmt.Sprintf("consents[%d].on", i), "is before the consent was given (%s)", given)
+				continue
+			}
+			if _, err := tx.exec(ctx, `UPDATE consents SET withdrawn_on = ?, withdrawn_by = ?, withdrawn_at = ? WHERE id = ?`,
+				x.On.String(), nullID(a.UserID), micros(now), id); err != nil {
+				return 0, err
+			}
+			changed[x.ChildID] = append(changed[x.ChildID], string(x.Kind)+" withdrawn")
+		}
+		n++
+	}
+	ids := make([]int64, 0, len(changed))
+	for id := range changed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := journal(ctx, tx, a, now, jUpdate, jChild, id, "consents: "+strings.Join(changed[id], ", ")); err != nil {
+			return 0, err
+		}
 	}
 	return n, nil
 }

@@ -137,6 +137,7 @@ func Run(t *testing.T, engine sqltest.Engine) {
 		{"RetentionTransferred", testRetentionTransferred},
 		{"RetentionRules", testRetentionRules},
 		{"PlanRetention", testPlanRetention},
+		{"ConsentImport", testConsentImport},
 		{"AllegationPensionAge", testAllegationPensionAge},
 		{"MaliciousAllegation", testMaliciousAllegation},
 		{"Consents", testConsents},

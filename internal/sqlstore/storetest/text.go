@@ -536,6 +536,11 @@ func textCases(f *fixture, fw *lifeguard.Framework) []textCase {
 					CompletedOn: lifeguard.DateOf(f.now())}}}, false)
 			return err
 		}},
+		{"consent import upn", "lines[2].upn", func(ctx context.Context, f *fixture, w textWorld, s string) error {
+			_, err := f.db.ImportConsents(as(ctx, f.manager), []lifeguard.ConsentImportLine{{Line: 2, UPN: s,
+				Consents: []lifeguard.ConsentImport{{Kind: lifeguard.ConsentInternet, Given: true}}}}, false)
+			return err
+		}},
 		{"filter alerts status", "status", func(ctx context.Context, f *fixture, w textWorld, s string) error {
 			_, err := f.db.FilterAlerts(as(ctx, f.dsl), s)
 			return err
