@@ -18,7 +18,9 @@ func testConsentImport(t *testing.T, open Opener) {
 	kids := f.class(t, "8J", 2)
 	mgr := as(ctx, f.manager)
 	upn := func(i int) string { return upnFor(700 + i) }
-	given := func(k lifeguard.ConsentKind) lifeguard.ConsentImport { return lifeguard.ConsentImport{Kind: k, Given: true} }
+	given := func(k lifeguard.ConsentKind) lifeguard.ConsentImport {
+		return lifeguard.ConsentImport{Kind: k, Given: true}
+	}
 	refused := func(k lifeguard.ConsentKind) lifeguard.ConsentImport { return lifeguard.ConsentImport{Kind: k} }
 	lines := []lifeguard.ConsentImportLine{
 		{Line: 2, UPN: upn(0), Consents: []lifeguard.ConsentImport{given(lifeguard.ConsentInternet), given(lifeguard.ConsentImagesWebsite),
