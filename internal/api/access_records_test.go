@@ -79,6 +79,24 @@ func (x *accessRecords) aChild() int64 {
 	return x.child
 }
 
+// upnChild is the UPN of school A's child (aChild), given it once: the
+// consents import finds children by it.
+func (x *accessRecords) upnChild() string {
+	const upn = "B801200005001"
+	c, err := x.f.db.Child(x.f.as("dsl"), x.aChild())
+	if err != nil {
+		x.f.t.Fatal(err)
+	}
+	if c.UPN != upn {
+		id := c.Identity()
+		id.UPN = upn
+		if _, err := x.f.db.SetChildIdentity(x.f.as("dsl"), c.ID, id); err != nil {
+			x.f.t.Fatal(err)
+		}
+	}
+	return upn
+}
+
 // completedAudit is school A's completed audit, whose improvement actions
 // are open; fresh asks for a new one, for a call that changes an action.
 func (x *accessRecords) completedAudit(fresh bool) *lifeguard.AuditResult {

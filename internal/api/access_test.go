@@ -477,6 +477,12 @@ func endpointRows() []endpointRow {
 			withBody("/consents", func(x *accessRecords) string {
 				return fmt.Sprintf(`{"consents":[{"child_id":%d,"kind":"images_press","given":true,"on":%q}]}`, x.aChild(), today())
 			}), "", nil},
+		// A file naming school A's child by UPN: school B's DSL gets the
+		// line refused, as for a UPN no child has.
+		{"POST", "/consents/import", want{unauth, forbidden, forbidden, ok, ok, unfit, forbidden, forbidden, forbidden, forbidden},
+			func(x *accessRecords, _ string, _ bool) (string, string) {
+				return "/consents/import?dry_run=true", "upn,images_press\n" + x.upnChild() + ",yes\n"
+			}, "text/csv", nil},
 		{"GET", "/consents/class", want{unauth, forbidden, forbidden, ok, ok, ok, forbidden, forbidden, forbidden, forbidden}, nil, "", nil},
 		{"GET", "/consents/photo-list", want{unauth, ok, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden}, nil, "", nil},
 		{"GET", "/training", want{unauth, ok, ok, ok, ok, ok, forbidden, forbidden, forbidden, forbidden}, nil, "", nil},

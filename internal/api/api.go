@@ -180,6 +180,7 @@ func (a *API) Routes(mux Mux) {
 	// Parents' consents and staff training (docs/registers.md).
 	mux.Handle("GET /api/v1/consents", a.handle(a.listConsents))
 	mux.Handle("POST /api/v1/consents", a.handle(a.recordConsents))
+	mux.Handle("POST /api/v1/consents/import", a.handle(a.importConsents))
 	mux.Handle("GET /api/v1/consents/class", a.handle(a.consentClass))
 	mux.Handle("GET /api/v1/consents/photo-list", a.handle(a.photoList))
 	mux.Handle("GET /api/v1/training", a.handle(a.listTraining))

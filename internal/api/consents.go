@@ -10,12 +10,13 @@ import (
 	"strings"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/consentcsv"
 	"github.com/lifeguard-scp/lifeguard/internal/export"
 	"github.com/lifeguard-scp/lifeguard/internal/trainingcsv"
 )
 
 // Parents' consents and staff training (docs/registers.md): lists that
-// download as CSV with ?format=csv, recording, and the training import.
+// download as CSV with ?format=csv, recording, and the imports.
 
 func (a *API) consentStore() (lifeguard.ConsentStore, error) {
 	if a.Consents == nil {
@@ -262,39 +263,48 @@ func (a *API) trainingMatrix(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// importTraining takes the CSV file as the body (text/csv), with
+// csvUpload reads an import's request: the CSV file as the body
+// (text/csv, at most max bytes; what names it in the answer), with
 // ?dry_run=true to see what it would do.
-func (a *API) importTraining(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.trainingStore()
-	if err != nil {
-		return err
-	}
+func csvUpload(w http.ResponseWriter, r *http.Request, max int64, what string) (body string, dry bool, err error) {
 	q, err := query(r.URL, "dry_run")
 	if err != nil {
-		return err
+		return "", false, err
 	}
-	dry := false
 	switch q.Get("dry_run") {
 	case "", "false":
 	case "true":
 		dry = true
 	default:
-		return lifeguard.Invalid("invalid request", []lifeguard.Problem{{Path: "dry_run", Problem: "must be true or false"}})
+		return "", false, lifeguard.Invalid("invalid request", []lifeguard.Problem{{Path: "dry_run", Problem: "must be true or false"}})
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "text/csv" {
-		return &httpError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
-			msg: "Send the training file as text/csv."}
+		return "", false, &httpError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type",
+			msg: "Send the " + what + " file as text/csv."}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, trainingcsv.MaxSize+1))
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max+1))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return lifeguard.Invalid("The file cannot be read", []lifeguard.Problem{{Path: "file",
-				Problem: fmt.Sprintf("is larger than %d MB", trainingcsv.MaxSize>>20)}})
+			return "", false, lifeguard.Invalid("The file cannot be read", []lifeguard.Problem{{Path: "file",
+				Problem: fmt.Sprintf("is larger than %d MB", max>>20)}})
 		}
+		return "", false, err
+	}
+	return string(b), dry, nil
+}
+
+// importTraining takes the training CSV file (csvUpload).
+func (a *API) importTraining(w http.ResponseWriter, r *http.Request) error {
+	st, err := a.trainingStore()
+	if err != nil {
 		return err
 	}
-	lines, err := trainingcsv.Read(strings.NewReader(string(body)))
+	body, dry, err := csvUpload(w, r, trainingcsv.MaxSize, "training")
+	if err != nil {
+		return err
+	}
+	lines, err := trainingcsv.Read(strings.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -302,10 +312,38 @@ func (a *API) importTraining(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	writeImport(w, res, res.Bad)
+	return nil
+}
+
+// importConsents takes the consents CSV file (csvUpload).
+func (a *API) importConsents(w http.ResponseWriter, r *http.Request) error {
+	st, err := a.consentStore()
+	if err != nil {
+		return err
+	}
+	body, dry, err := csvUpload(w, r, consentcsv.MaxSize, "consents")
+	if err != nil {
+		return err
+	}
+	lines, err := consentcsv.Read(strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	res, err := st.ImportConsents(r.Context(), lines, dry)
+	if err != nil {
+		return err
+	}
+	writeImport(w, res, res.Bad)
+	return nil
+}
+
+// writeImport answers an import's result: 422 when a line was bad, and
+// so nothing was written.
+func writeImport(w http.ResponseWriter, res any, bad int) {
 	status := http.StatusOK
-	if res.Bad > 0 {
+	if bad > 0 {
 		status = http.StatusUnprocessableEntity
 	}
 	writeJSON(w, status, res)
-	return nil
 }

@@ -51,3 +51,18 @@ func TestYearGroupOf(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoUPN: the demo's pupil numbers are valid UPNs and differ.
+func TestDemoUPN(t *testing.T) {
+	seen := map[string]bool{}
+	for _, id := range []int64{1, 2, 37, 999, 123456, 987654321} {
+		u := demoUPN(id)
+		if p := lifeguard.UPNProblem(u); p != "" {
+			t.Errorf("demoUPN(%d) = %s: %s", id, u, p)
+		}
+		if seen[u] {
+			t.Errorf("demoUPN(%d) = %s twice", id, u)
+		}
+		seen[u] = true
+	}
+}

@@ -165,6 +165,8 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /consents/photo-list.csv", wb.signedIn(wb.photoListCSV))
 	mux.Handle("GET /consents/record", wb.signedIn(wb.consentRecordPage))
 	mux.Handle("POST /consents/record", wb.signedIn(wb.recordConsents))
+	mux.Handle("GET /consents/import", wb.signedIn(wb.consentImportPage))
+	mux.Handle("POST /consents/import", wb.signedIn(wb.importConsents))
 	mux.Handle("GET /consents/children/{id}", wb.signedIn(wb.consentRecordPage))
 	mux.Handle("GET /training", wb.signedIn(wb.trainingPage))
 	mux.Handle("POST /training", wb.signedIn(wb.recordTraining))
