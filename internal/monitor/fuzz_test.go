@@ -118,7 +118,7 @@ func FuzzNormaliseMatchesReference(f *testing.F) {
 		// a multibyte character, a leet character, a repeat or the end.
 		"KILLé", "éKILL", "KIлл", "aé", "ÉÉa", "K1LLer", "sh1tTY", "kiLL3r", "$Ooo", "x@Y", "aAaA", "Zz\u200bZ",
 		"don’tKILL", "ok🔪OK", "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZé",
-		// The edges of the whole-word path (plainWords): what may follow a
+		// The edges of the whole-word path (words, normalise_words.go): what may follow a
 		// word for it to be written at one go, words that collapse to one
 		// letter, and words meeting waiting single letters.
 		"ab", "ab!", "ab!c", "ab!!", "ab'c", "ab's", "ab.c", "ab,c d", "ab-cd", "ab\x01cd", "ab\tcd", "abé", "ab1",

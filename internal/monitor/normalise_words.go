@@ -1,0 +1,197 @@
+package monitor
+
+import (
+	"slices"
+	"unicode/utf8"
+)
+
+// The whole-word path: most of most texts is ASCII words between spaces and
+// punctuation, and for those the normal form is the word in lower case with
+// repeats collapsed, one separator between words. words writes such runs at
+// one go, without the per-word calls and bookkeeping of the general path
+// (startToken, endToken, the singles), and hands everything else back to
+// it. normalise_ref_test.go's reference normaliser says what the output must
+// be; FuzzNormaliseMatchesReference holds the two together.
+
+// wordEnd classifies an ASCII byte met right after a word's letters, and
+// sepRun a byte met between words (no word open, no single letter waiting):
+// the general path's rules (ascii, inWord, letterNext) reduced to the cases
+// that do not depend on anything but the next byte.
+const (
+	edOther  = iota // leave it to the general path
+	edSpace         // a space: ends the word, or is a separator
+	edClause        // a clause break
+	edApos          // ' or `: inside a word when a letter follows, else a space
+	edBang          // '!': inside a word when a letter follows, else a clause break
+	edMark          // '@' '|': inside a word when a letter follows, else a space
+	edSkip          // a control character: dropped without a trace
+)
+
+// edge is the class of every byte for the whole-word path; bytes outside
+// ASCII are edOther.
+var edge = func() (t [256]uint8) {
+	for c := range 128 {
+		switch asciiClass[c] {
+		case clsSpace:
+			t[c] = edSpace
+		case clsClause:
+			t[c] = edClause
+		case clsApos:
+			t[c] = edApos
+		case clsSkip:
+			t[c] = edSkip
+		case clsLeet:
+			t[c] = edMark
+		}
+	}
+	t['!'] = edBang
+	t['$'] = edOther // may start a word ("$uicide")
+	return t
+}()
+
+// wordFollows reports whether s[i:] starts with a word the general path
+// could not keep as a single letter: two different ASCII letters. Whatever
+// follows them, such a word normalises to two letters or more.
+func wordFollows(s string, i int) bool {
+	if i+1 >= len(s) {
+		return false
+	}
+	a, b := asciiLower[s[i]], asciiLower[s[i+1]]
+	return a != 0 && b != 0 && a != b
+}
+
+// lowerRun copies the ASCII letters of s from i into w and o from k, lower
+// case, a letter repeating prev (the last one written) left out. It returns
+// where the letters stop, the new k and the last letter. w and o have room
+// for every byte of s from i, and one more.
+func lowerRun(s string, i int, w []byte, o []int32, k int, prev byte) (int, int, byte) {
+	o = o[:len(w)] // one length for both, so one bounds check covers both stores
+	for ; i < len(s); i++ {
+		c := asciiLower[s[i]]
+		if c == 0 {
+			break
+		}
+		// Every letter is stored and only a new one kept: a repeat is
+		// overwritten by what follows, with no branch to mispredict.
+		w[k] = c
+		o[k] = int32(i)
+		if c != prev {
+			k++
+		}
+		prev = c
+	}
+	return i, k, prev
+}
+
+// sepRun reads the separators from j, as sep reads them with no word open,
+// and returns where they stop and the separator they make: 0 for none, ' ',
+// or '\n' when one of them breaks a clause, with where the first one is.
+func sepRun(s string, j int) (int, byte, int32) {
+	kind, at := byte(0), int32(0)
+	for ; j < len(s); j++ {
+		switch edge[s[j]] {
+		case edSpace, edApos, edMark:
+			if kind == 0 {
+				kind, at = ' ', int32(j)
+			}
+		case edClause, edBang:
+			if kind == 0 {
+				at = int32(j)
+			}
+			kind = '\n'
+		case edSkip:
+		default:
+			return j, kind, at
+		}
+	}
+	return j, kind, at
+}
+
+// words writes the words of ASCII letters starting at i, with the
+// separators between them, for as long as each word's end is certain
+// without the general path: the word stops at a byte that ends it whatever
+// comes next, and a word that collapses to one letter is followed by a word
+// that cannot ("i am", not "k i l l", which is joined). It returns where it
+// stopped (i having written nothing), leaving the normaliser as the general
+// path would have. The caller has checked that no word is open and no
+// single letter waits; none is left open or waiting here.
+//
+// The loop keeps few values live, so that they stay in registers: the
+// separator waiting before the next word stays in n.sepKind and n.sepOrig.
+func (n *normaliser) words(s string, i int) int {
+	text, orig := n.out.text, n.out.orig
+	k := len(text)
+	// Room for a separator and the rest of s: a word is copied in the same
+	// loop that finds its end, past the slices' length, and only made part
+	// of them once its end is certain.
+	if cap(text)-k <= len(s)-i || cap(orig)-k <= len(s)-i {
+		text, orig = slices.Grow(text, len(s)-i+1), slices.Grow(orig, len(s)-i+1)
+		n.out.text, n.out.orig = text, orig
+	}
+	w, o := text[:cap(text)], orig[:cap(orig)]
+	// The text's first word follows the leading '\n' (output ends with a
+	// separator only while it holds nothing else) and gets no separator of
+	// its own: its waiting one is written over the '\n', put back after.
+	lead, leadOrig := k == 1, o[0]
+	if lead {
+		k--
+	}
+	for i < len(s) && asciiLower[s[i]] != 0 {
+		// The waiting separator, as emitSep writes it, then the word.
+		kind, at := n.sepKind, n.sepOrig
+		if kind == 0 {
+			kind, at = ' ', int32(i)
+		}
+		w[k], o[k] = kind, at
+		j, kk, prev := lowerRun(s, i, w, o, k+1, 0)
+		// An apostrophe between letters is dropped ("don't" is "dont").
+		for j+1 < len(s) && edge[s[j]] == edApos && asciiLower[s[j+1]] != 0 {
+			j, kk, prev = lowerRun(s, j+1, w, o, kk, prev)
+		}
+		if j < len(s) && !endsWord(s, j) {
+			break
+		}
+		j, kind, at = sepRun(s, j)
+		if kk-k == 2 && j < len(s) && !wordFollows(s, j) {
+			break // a single letter: "k i l l" may be spelt out
+		}
+		n.sepKind, n.sepOrig = kind, at
+		k, i = kk, j
+	}
+	if lead {
+		// The leading separator becomes '\n' if the waiting one was, and
+		// it is '\n' already.
+		w[0], o[0] = '\n', leadOrig
+		k = max(k, 1)
+	}
+	n.out.text, n.out.orig = w[:k], o[:k]
+	return i
+}
+
+// endsWord reports whether s[j], met right after a word's letters, ends the
+// word whatever the general path would make of what follows: a space, a
+// clause mark, or a mark that is a letter only between letters ("k!ll",
+// "x@y") with none after it.
+func endsWord(s string, j int) bool {
+	switch edge[s[j]] {
+	case edSpace, edClause:
+		return true
+	case edApos, edBang, edMark:
+		return !letterAt(s, j+1)
+	}
+	return false
+}
+
+// letterAt reports whether s[i] is a byte that continues a word after a
+// mark, as the general path's letterNext decides.
+func letterAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	c := s[i]
+	if c >= utf8.RuneSelf {
+		return true
+	}
+	k := asciiClass[c]
+	return k == clsLetter || k == clsDigit || k == clsLeet
+}
