@@ -84,27 +84,39 @@ func lowerRun(s string, i int, w []byte, o []int32, k int, prev byte) (int, int,
 }
 
 // sepRun reads the separators from j, as sep reads them with no word open,
-// and returns where they stop and the separator they make: 0 for none, ' ',
-// or '\n' when one of them breaks a clause, with where the first one is.
-func sepRun(s string, j int) (int, byte, int32) {
-	kind, at := byte(0), int32(0)
+// and returns where they stop and the separator they make (see packSep):
+// none, ' ', or '\n' when one of them breaks a clause, with where the first
+// one is.
+func sepRun(s string, j int) (int, uint64) {
+	var kind uint64
+	at := j
 	for ; j < len(s); j++ {
 		switch edge[s[j]] {
 		case edSpace, edApos, edMark:
 			if kind == 0 {
-				kind, at = ' ', int32(j)
+				kind, at = ' ', j
 			}
 		case edClause, edBang:
 			if kind == 0 {
-				at = int32(j)
+				at = j
 			}
 			kind = '\n'
 		case edSkip:
 		default:
-			return j, kind, at
+			return j, packSep(kind, at)
 		}
 	}
-	return j, kind, at
+	return j, packSep(kind, at)
+}
+
+// packSep packs a waiting separator, its kind (0, ' ' or '\n') and where it
+// is in the original, into one value, so that the word loop holds one
+// register for it instead of two. A kind of 0 packs to 0.
+func packSep(kind uint64, at int) uint64 {
+	if kind == 0 {
+		return 0
+	}
+	return kind<<32 | uint64(uint32(at))
 }
 
 // words writes the words of ASCII letters starting at i, with the
@@ -117,7 +129,7 @@ func sepRun(s string, j int) (int, byte, int32) {
 // single letter waits; none is left open or waiting here.
 //
 // The loop keeps few values live, so that they stay in registers: the
-// separator waiting before the next word stays in n.sepKind and n.sepOrig.
+// separator waiting before the next word is packed in one (packSep).
 func (n *normaliser) words(s string, i int) int {
 	text, orig := n.out.text, n.out.orig
 	k := len(text)
@@ -128,7 +140,8 @@ func (n *normaliser) words(s string, i int) int {
 		text, orig = slices.Grow(text, len(s)-i+1), slices.Grow(orig, len(s)-i+1)
 		n.out.text, n.out.orig = text, orig
 	}
-	w, o := text[:cap(text)], orig[:cap(orig)]
+	room := min(cap(text), cap(orig))
+	w, o := text[:room], orig[:room]
 	// The text's first word follows the leading '\n' (output ends with a
 	// separator only while it holds nothing else) and gets no separator of
 	// its own: its waiting one is written over the '\n', put back after.
@@ -136,27 +149,37 @@ func (n *normaliser) words(s string, i int) int {
 	if lead {
 		k--
 	}
+	sep := packSep(uint64(n.sepKind), int(n.sepOrig))
 	for i < len(s) && asciiLower[s[i]] != 0 {
 		// The waiting separator, as emitSep writes it, then the word.
-		kind, at := n.sepKind, n.sepOrig
-		if kind == 0 {
-			kind, at = ' ', int32(i)
+		if sep == 0 {
+			sep = packSep(' ', i)
 		}
-		w[k], o[k] = kind, at
+		w[k], o[k] = byte(sep>>32), int32(uint32(sep))
 		j, kk, prev := lowerRun(s, i, w, o, k+1, 0)
 		// An apostrophe between letters is dropped ("don't" is "dont").
 		for j+1 < len(s) && edge[s[j]] == edApos && asciiLower[s[j+1]] != 0 {
 			j, kk, prev = lowerRun(s, j+1, w, o, kk, prev)
 		}
-		if j < len(s) && !endsWord(s, j) {
-			break
+		var next uint64
+		if j+1 < len(s) && s[j] == ' ' && asciiLower[s[j+1]] != 0 {
+			// The commonest end: one space, and the next word.
+			next, j = packSep(' ', j), j+1
+		} else {
+			if j < len(s) && !endsWord(s, j) {
+				break
+			}
+			j, next = sepRun(s, j)
 		}
-		j, kind, at = sepRun(s, j)
 		if kk-k == 2 && j < len(s) && !wordFollows(s, j) {
 			break // a single letter: "k i l l" may be spelt out
 		}
-		n.sepKind, n.sepOrig = kind, at
-		k, i = kk, j
+		sep, k, i = next, kk, j
+	}
+	if sep == 0 {
+		n.sepKind = 0 // its place stays as it was, as emitSep leaves it
+	} else {
+		n.sepKind, n.sepOrig = byte(sep>>32), int32(uint32(sep))
 	}
 	if lead {
 		// The leading separator becomes '\n' if the waiting one was, and
