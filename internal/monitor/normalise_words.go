@@ -13,17 +13,19 @@ import (
 // it. normalise_ref_test.go's reference normaliser says what the output must
 // be; FuzzNormaliseMatchesReference holds the two together.
 
-// wordEnd classifies an ASCII byte met right after a word's letters, and
-// sepRun a byte met between words (no word open, no single letter waiting):
-// the general path's rules (ascii, inWord, letterNext) reduced to the cases
-// that do not depend on anything but the next byte.
+// The classes of the edge table, which endsWord reads for a byte met right
+// after a word's letters and sepRun for a byte met between words (no word
+// open, no single letter waiting): the general path's rules (ascii, inWord,
+// letterNext) reduced to the cases that depend on nothing but the next byte.
+// "Followed by a letter" below is letterNext's test: an ASCII letter, digit
+// or leet mark, or any character outside ASCII.
 const (
 	edOther  = iota // leave it to the general path
 	edSpace         // a space: ends the word, or is a separator
 	edClause        // a clause break
-	edApos          // ' or `: inside a word when a letter follows, else a space
-	edBang          // '!': inside a word when a letter follows, else a clause break
-	edMark          // '@' '|': inside a word when a letter follows, else a space
+	edApos          // ' or `: inside a word when followed by a letter, else a space
+	edBang          // '!': inside a word when followed by a letter, else a clause break
+	edMark          // '@' '|': inside a word when followed by a letter, else a space
 	edSkip          // a control character: dropped without a trace
 )
 
