@@ -175,9 +175,12 @@ type rawHit struct {
 // run appends every occurrence of every pattern in text to hits.
 func (m *matcher) run(text []byte, hits []rawHit) []rawHit {
 	C := uint32(m.nclass)
+	// The tables in locals: the loop appends to hits, after which the
+	// compiler would read m's fields from memory again on every byte.
+	delta, class := m.delta, &m.class
 	s := uint32(0)
 	for i, b := range text {
-		s = m.delta[s+uint32(m.class[b])]
+		s = delta[s+uint32(class[b])]
 		if s&outFlag != 0 {
 			s &^= outFlag
 			for st := int32(s / C); st >= 0; st = m.outLink[st] {
@@ -194,10 +197,11 @@ func (m *matcher) run(text []byte, hits []rawHit) []rawHit {
 // for the benchmark.
 func (m *matcher) count(text []byte) int {
 	C := uint32(m.nclass)
+	delta, class := m.delta, &m.class
 	s := uint32(0)
 	n := 0
 	for _, b := range text {
-		s = m.delta[s+uint32(m.class[b])]
+		s = delta[s+uint32(class[b])]
 		if s&outFlag != 0 {
 			s &^= outFlag
 			for st := int32(s / C); st >= 0; st = m.outLink[st] {

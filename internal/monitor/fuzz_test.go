@@ -118,12 +118,21 @@ func FuzzNormaliseMatchesReference(f *testing.F) {
 		// a multibyte character, a leet character, a repeat or the end.
 		"KILLé", "éKILL", "KIлл", "aé", "ÉÉa", "K1LLer", "sh1tTY", "kiLL3r", "$Ooo", "x@Y", "aAaA", "Zz\u200bZ",
 		"don’tKILL", "ok🔪OK", "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZé",
-		// The edges of the whole-word path (plainWords): what may follow a
+		// The edges of the whole-word path (words, normalise_words.go): what may follow a
 		// word for it to be written at one go, words that collapse to one
 		// letter, and words meeting waiting single letters.
 		"ab", "ab!", "ab!c", "ab!!", "ab'c", "ab's", "ab.c", "ab,c d", "ab-cd", "ab\x01cd", "ab\tcd", "abé", "ab1",
 		"ab@c", "ab$c", "ab|c", "aab", "aa b", "Aa", "AAb c", "k i ll", "k i l ab", "a b ab.", "I am", "x\u200bab",
-		"ab\ncd\r\nef", "ab;cd:ef?gh", "éab cd", "$ab", "ab $$ cd", "ab 🔪 cd", "…ab…"} {
+		"ab\ncd\r\nef", "ab;cd:ef?gh", "éab cd", "$ab", "ab $$ cd", "ab 🔪 cd", "…ab…",
+		// The edges of words' one-letter words, apostrophes and marks: a
+		// single letter before a word that can or cannot be one, at the
+		// end, before a mark; an apostrophe between letters, at a word's
+		// end, before a digit; marks between words.
+		"i am", "i am a b c", "a b cd", "I a", "ii am", "aa bb", "i aa", "i ab1", "i $uicide", "i 5", "x y",
+		"i! am", "i. am", "i\x01 am", "am i", "am i.", "am i 🔪", "i 'am", "i\u200bam",
+		"don't", "don''t", "al'l", "a'a b", "ab' cd", "ab'", "ab'1", "ab'é", "ab`c", "'ab cd'",
+		"ab@ cd", "ab| cd", "ab! cd", "ab !cd", "ab!! !cd", "ab @cd", "ab |cd", "ab ! ! cd", "ab \x01 cd",
+		"ab  cd", "ab \tcd", "ab cd ", "ab c"} {
 		f.Add(s)
 	}
 	// One fast normaliser for every input, as Scan's pool reuses them: what

@@ -145,7 +145,7 @@ func (n *normaliser) normalise(s string) normalised {
 			// local copies of the output slices.
 			if asciiClass[c] == clsLetter {
 				if !n.inTok && len(n.singles) == 0 {
-					if j := n.plainWords(s, i); j > i {
+					if j := n.words(s, i); j > i {
 						i = j
 						continue
 					}
@@ -209,105 +209,6 @@ func (n *normaliser) normalise(s string) normalised {
 	// last byte.
 	n.out.orig = append(n.out.orig, int32(len(s)))
 	return n.out
-}
-
-// plainWords writes at one go the words of ASCII letters starting at i,
-// and the separators between them, while nothing around them needs the
-// general path. A plain word's first two letters differ (so it cannot
-// collapse to a one-letter word, which waits as a single), and it ends the
-// text or is followed by a byte that ends a word whatever comes next (a
-// space or a clause mark other than '!'); the spaces and clause marks after
-// it are read here too, as sep would read them, and the next word follows
-// if it is plain as well. Most words of most texts are such words, so most
-// texts are read in this one loop, with none of the per-word calls and
-// bookkeeping of the general path. It returns where it stopped (i having
-// written nothing), leaving the normaliser as the general path would have.
-// The caller has checked that no word is open and no single letter waits;
-// none is left open or waiting here.
-func (n *normaliser) plainWords(s string, i int) int {
-	text, orig := n.out.text, n.out.orig
-	k := len(text)
-	// Room for a separator and the rest of s: a word is copied in the same
-	// loop that finds its end, past the slices' length, and only made part
-	// of them if it turns out to be a plain word.
-	if cap(text)-k <= len(s)-i || cap(orig)-k <= len(s)-i {
-		text, orig = slices.Grow(text, len(s)-i+1), slices.Grow(orig, len(s)-i+1)
-		n.out.text, n.out.orig = text, orig
-	}
-	w, o := text[:cap(text)], orig[:cap(orig)]
-	kind, at := n.sepKind, n.sepOrig // the separator waiting before the next word
-	done := i
-	for i+1 < len(s) {
-		a, b := asciiLower[s[i]], asciiLower[s[i+1]]
-		if a == 0 || b == 0 || a == b {
-			break
-		}
-		// The separator, as emitSep writes it, then the word.
-		kk := k
-		sepKind, sepAt := kind, at
-		writeSep := w[k-1] != ' ' && w[k-1] != '\n'
-		if writeSep {
-			if sepKind == 0 {
-				sepKind, sepAt = ' ', int32(i)
-			}
-			kk++
-		}
-		var prev byte
-		j := i
-		for ; j < len(s); j++ {
-			c := asciiLower[s[j]]
-			if c == 0 {
-				break
-			}
-			if c != prev {
-				w[kk] = c
-				o[kk] = int32(j)
-				kk++
-				prev = c
-			}
-		}
-		if j < len(s) {
-			c := s[j]
-			if c >= utf8.RuneSelf || c == '!' {
-				break
-			}
-			if cl := asciiClass[c]; cl != clsSpace && cl != clsClause {
-				break
-			}
-		}
-		if writeSep {
-			w[k], o[k] = sepKind, sepAt
-		} else if sepKind == '\n' {
-			w[k-1] = '\n'
-		}
-		k = kk
-		// The separators after the word, as sep reads them.
-		kind, at = 0, 0
-		for ; j < len(s); j++ {
-			c := s[j]
-			if c >= utf8.RuneSelf || c == '!' {
-				break
-			}
-			switch asciiClass[c] {
-			case clsSpace:
-				if kind == 0 {
-					kind, at = ' ', int32(j)
-				}
-				continue
-			case clsClause:
-				if kind == 0 {
-					at = int32(j)
-				}
-				kind = '\n'
-				continue
-			}
-			break
-		}
-		i, done = j, j
-	}
-	n.out.text, n.out.orig = w[:k], o[:k]
-	n.sepKind, n.sepOrig = kind, at
-	return done
 }
 
 // startToken begins a word whose first character is at offset at.
