@@ -10,15 +10,14 @@
 package consentcsv
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/lifeguard-scp/lifeguard"
+	"github.com/lifeguard-scp/lifeguard/internal/csvin"
 )
 
 // MaxSize bounds a file, in bytes.
@@ -45,11 +44,6 @@ var (
 	no  = []string{"n", "no", "false", "0", "withdrawn", "refused", "declined", "not given", "no consent"}
 )
 
-func fileProblem(format string, args ...any) error {
-	return lifeguard.Invalid("The file cannot be read", []lifeguard.Problem{{Path: "file",
-		Problem: fmt.Sprintf(format, args...)}})
-}
-
 // headerField is the field a header names, or "".
 func headerField(h string) string {
 	h = strings.ToLower(strings.TrimSpace(h))
@@ -73,38 +67,19 @@ func headerField(h string) string {
 // problems, for the import to report with the rest; a line of empty
 // cells is skipped.
 func Read(r io.Reader) ([]lifeguard.ConsentImportLine, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	in, err := csvin.Open(r, MaxSize, fmt.Sprintf("is empty; it needs a header line such as %q and a line for each child", Header))
 	if err != nil {
-		return nil, fmt.Errorf("read the file: %w", err)
-	}
-	if len(data) > MaxSize {
-		return nil, fileProblem("is larger than %d MB", MaxSize>>20)
-	}
-	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
-	if !utf8.Valid(data) {
-		return nil, fileProblem("is not UTF-8 text; save it as \"CSV UTF-8\" and import that")
-	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return nil, fileProblem("line %d holds a NUL character; it is not a CSV text file", 1+bytes.Count(data[:i], []byte{'\n'}))
-	}
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, fileProblem("is empty; it needs a header line such as %q and a line for each child", Header)
-	}
-	if err != nil {
-		return nil, csvProblem(err)
+		return nil, err
 	}
 	cols := map[string]int{}
 	var kinds []lifeguard.ConsentKind
-	for i, h := range header {
+	for i, h := range in.Header {
 		field := headerField(h)
 		if field == "" {
 			continue
 		}
 		if _, dup := cols[field]; dup {
-			return nil, fileProblem("has two columns for %s", field)
+			return nil, csvin.Problem("has two columns for %s", field)
 		}
 		cols[field] = i
 		if k := lifeguard.ConsentKind(field); k.Valid() {
@@ -112,38 +87,28 @@ func Read(r io.Reader) ([]lifeguard.ConsentImportLine, error) {
 		}
 	}
 	if _, ok := cols["upn"]; !ok {
-		return nil, fileProblem("has no upn column; the header line should be like %q", Header)
+		return nil, csvin.Problem("has no upn column; the header line should be like %q", Header)
 	}
 	if len(kinds) == 0 {
-		return nil, fileProblem("has no column for any consent (%s); the header line should be like %q",
+		return nil, csvin.Problem("has no column for any consent (%s); the header line should be like %q",
 			strings.Join(kindCodes(), ", "), Header)
 	}
 	var out []lifeguard.ConsentImportLine
 	for {
-		rec, err := cr.Read()
+		line, rec, err := in.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, csvProblem(err)
-		}
-		line, _ := cr.FieldPos(0)
-		blank := true
-		for _, c := range rec {
-			if strings.TrimSpace(c) != "" {
-				blank = false
-			}
-		}
-		if blank {
-			continue
+			return nil, err
 		}
 		if len(out) == lifeguard.MaxConsentImportLines {
-			return nil, fileProblem("has more than %d lines; import at most that many at once", lifeguard.MaxConsentImportLines)
+			return nil, csvin.Problem("has more than %d lines; import at most that many at once", lifeguard.MaxConsentImportLines)
 		}
-		out = append(out, readLine(line, rec, cols, kinds, len(header)))
+		out = append(out, readLine(line, rec, cols, kinds, len(in.Header)))
 	}
 	if len(out) == 0 {
-		return nil, fileProblem("has a header line but no line of consents")
+		return nil, csvin.Problem("has a header line but no line of consents")
 	}
 	return out, nil
 }
@@ -156,36 +121,21 @@ func kindCodes() []string {
 	return out
 }
 
-func csvProblem(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return fileProblem("line %d cannot be read as CSV (%v); fix the line or export the file again", pe.StartLine, pe.Err)
-	}
-	return fileProblem("cannot be read as CSV: %v", err)
-}
-
 // readLine reads one line.
 func readLine(line int, rec []string, cols map[string]int, kinds []lifeguard.ConsentKind, width int) lifeguard.ConsentImportLine {
 	l := lifeguard.ConsentImportLine{Line: line, Consents: []lifeguard.ConsentImport{}}
-	if len(rec) != width {
-		l.Problems = append(l.Problems, lifeguard.Problem{Path: "line",
-			Problem: fmt.Sprintf("has %d cells; the header line has %d", len(rec), width)})
+	if p := csvin.WidthProblem(rec, width); p != nil {
+		l.Problems = append(l.Problems, *p)
 	}
-	cell := func(field string) string {
-		i, ok := cols[field]
-		if !ok || i >= len(rec) {
-			return ""
-		}
-		return strings.TrimSpace(rec[i])
-	}
+	cell := csvin.Cells(rec, cols)
 	l.UPN = cell("upn")
 	for _, k := range kinds {
 		v := strings.ToLower(cell(string(k)))
 		switch {
 		case v == "":
-		case contains(yes, v):
+		case slices.Contains(yes, v):
 			l.Consents = append(l.Consents, lifeguard.ConsentImport{Kind: k, Given: true})
-		case contains(no, v):
+		case slices.Contains(no, v):
 			l.Consents = append(l.Consents, lifeguard.ConsentImport{Kind: k})
 		default:
 			l.Problems = append(l.Problems, lifeguard.Problem{Path: string(k),
@@ -198,13 +148,4 @@ func readLine(line int, rec []string, cols map[string]int, kinds []lifeguard.Con
 		l.On = *d
 	}
 	return l
-}
-
-func contains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,8 @@
 package trainingcsv
 
 import (
+	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -36,4 +38,29 @@ func TestRead(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
+}
+
+// FuzzRead: any bytes give lines or an EINVALID error with its problems,
+// never a panic; every line read has its number and text a store keeps
+// or a problem the import reports.
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(Header + "\na@example.org,dsl,Refresher,SCP,2026-02-03\n"))
+	f.Add([]byte("\ufeffEmail,Training type,Course,Provider,Date completed\r\n\"a\"\"b\",x,y,z,03/02/2026\r\n"))
+	f.Add([]byte(Header + "\n\"unterminated\n"))
+	f.Add([]byte{0xff, 0xfe, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lines, err := Read(bytes.NewReader(data))
+		if err != nil {
+			var le *lifeguard.Error
+			if !errors.As(err, &le) || le.Code != lifeguard.EINVALID || len(le.Problems) == 0 {
+				t.Fatalf("error %v is not EINVALID with problems", err)
+			}
+			return
+		}
+		for _, l := range lines {
+			if l.Line < 2 || lifeguard.TextProblem(l.Email) != "" || lifeguard.TextProblem(l.Training.Course) != "" {
+				t.Fatalf("line %d: %+v", l.Line, l)
+			}
+		}
+	})
 }
