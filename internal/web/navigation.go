@@ -43,7 +43,7 @@ type navigation struct {
 	// the thing the role most comes to do.
 	Primary []navLink
 	Rest    []navLink // Top without Primary: what the phone menu adds
-	Hub     navLink // the hub page's entry; empty when the role has none
+	Hub     navLink   // the hub page's entry; empty when the role has none
 	// HubCurrent is set when the page shown is the hub or one of its pages,
 	// and HubPage when it is the hub itself.
 	HubCurrent, HubPage bool
