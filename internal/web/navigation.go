@@ -90,7 +90,9 @@ type navPlanFor struct {
 // navPlanOf says what each role sees. The order of top is the order of
 // what the role does most; the hub's groups hold the rest.
 func navPlanOf(role lifeguard.Role) navPlanFor {
-	registers := func(links ...navLink) navGroup { return navGroup{Heading: "Consents, training and teaching", Links: links} }
+	registers := func(links ...navLink) navGroup {
+		return navGroup{Heading: "Consents, training and teaching", Links: links}
+	}
 	planning := func(links ...navLink) navGroup { return navGroup{Heading: "Planning and policies", Links: links} }
 	directories := func(links ...navLink) navGroup { return navGroup{Heading: "Directories", Links: links} }
 	requests := func(links ...navLink) navGroup { return navGroup{Heading: "Requests and transfers", Links: links} }
