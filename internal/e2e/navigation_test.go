@@ -112,6 +112,17 @@ func TestNavigationEveryRole(t *testing.T) {
 			if lines > 2 {
 				t.Errorf("phone navigation on %d lines", lines)
 			}
+			// The same at the largest text size (a setting of the user's,
+			// which is a class of the page: set here for this page only).
+			var old string
+			b.run(chromedp.Evaluate(`document.documentElement.className`, &old),
+				chromedp.Evaluate(`document.documentElement.className = 'text-large'`, nil),
+				chromedp.Evaluate(navLines(".brand, .nav-narrow .nav-primary a, .nav-narrow summary"), &lines))
+			b.navShot("nav-"+name+"-phone-large", phoneWidth, phoneHeight)
+			b.run(chromedp.Evaluate(fmt.Sprintf(`document.documentElement.className = %q`, old), nil))
+			if lines > 2 {
+				t.Errorf("phone navigation in large text on %d lines", lines)
+			}
 			if h1Bottom > phoneHeight/2 {
 				t.Errorf("the page's heading ends %.0f px down a %d px screen", h1Bottom, phoneHeight)
 			}
