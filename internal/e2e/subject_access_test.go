@@ -17,11 +17,13 @@ func TestSubjectAccess(t *testing.T) {
 	a := startApp(t)
 	b := newBrowser(t)
 	b.signIn(a.url, "dsl@demo.test")
-	b.run(chromedp.Navigate(a.url+"/inbox"), chromedp.WaitVisible(`a[href="/data-rights"]`, chromedp.ByQuery))
+	b.run(chromedp.Navigate(a.url+"/inbox"), chromedp.WaitVisible(`.nav-wide a[href="/registers"]`, chromedp.ByQuery))
 	if txt := b.text(); !strings.Contains(txt, "Subject access request") {
 		t.Errorf("the inbox does not remind of the demo's request falling due:\n%.1500s", txt)
 	}
-	b.next(chromedp.Click(`a[href="/data-rights"]`, chromedp.ByQuery))
+	// Data requests is on the navigation's hub page, Registers.
+	b.next(chromedp.Click(`.nav-wide a[href="/registers"]`, chromedp.ByQuery))
+	b.next(chromedp.Click(`main a[href="/data-rights"]`, chromedp.ByQuery))
 	if txt := b.text(); !strings.Contains(txt, "Due soon") || !strings.Contains(txt, "A parent or carer") {
 		t.Fatalf("the list lacks the demo's request falling due:\n%.1500s", txt)
 	}

@@ -40,6 +40,7 @@ func (wb *Web) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /report/{id}/done", wb.signedInOwing(wb.reportDone))
 	mux.Handle("GET /my-reports", wb.signedIn(wb.myReports))
 	mux.Handle("GET /help", wb.handle(wb.help))
+	mux.Handle("GET /registers", wb.signedIn(wb.hubPage))
 
 	// The safeguarding lead's work.
 	mux.Handle("GET /inbox", wb.signedIn(wb.inbox))
