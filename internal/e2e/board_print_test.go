@@ -95,7 +95,10 @@ func TestBoardReportPrintsAsABoardPaper(t *testing.T) {
 			lowest = max(lowest, l.YMax)
 		}
 		for j, l := range body {
-			if !isHeading(l.Text, headings) {
+			// A heading stands on a row of its own: a table's first cell
+			// that reads like one ("Prevention") has the row's other
+			// cells beside it.
+			if !isHeading(l.Text, headings) || sharesRow(l, body) {
 				continue
 			}
 			below := false
@@ -124,6 +127,17 @@ func TestBoardReportPrintsAsABoardPaper(t *testing.T) {
 
 // isHeading reports whether a line of the PDF is one of the report's
 // headings, or the first line of one that wraps.
+// sharesRow reports whether another line of body stands beside l, at the
+// same height on the page.
+func sharesRow(l pdfLine, body []pdfLine) bool {
+	for _, m := range body {
+		if m != l && m.YMin < l.YMax && m.YMax > l.YMin {
+			return true
+		}
+	}
+	return false
+}
+
 func isHeading(line string, headings []string) bool {
 	for _, h := range headings {
 		if line == h || (len(line) > 12 && strings.HasPrefix(h, line+" ")) {

@@ -101,7 +101,7 @@ func TestEveryChartKeepsItsTable(t *testing.T) {
 		if i+1 < len(charts) {
 			end = charts[i+1][0]
 		}
-		if !strings.Contains(doc[m[1]:end], "<table>") {
+		if !strings.Contains(doc[m[1]:end], "<table") {
 			t.Errorf("the chart of %s has no table after it", id)
 		}
 	}
