@@ -133,6 +133,18 @@ type OutboxDelivery struct {
 	// Gone says why the message cannot be delivered at all (the user was
 	// disabled, the webhook removed); the job gives it up at once.
 	Gone string
+	// Digest is what a digest message (AlertDigest) tells of: counts
+	// only, which name no one.
+	Digest *DigestCounts
+}
+
+// DigestCounts are the counts of one organisation's digest: which digest,
+// how many concerns it lists and, for the digest of new work, how many
+// monitoring captures wait for review.
+type DigestCounts struct {
+	Kind     DigestKind
+	Concerns int
+	Captures int
 }
 
 // OutboxClaim asks for due messages to deliver.

@@ -127,9 +127,10 @@ func TestAlertJobsEmailNothingPersonal(t *testing.T) {
 	}
 	want := map[string][]string{
 		"Lifeguard: a filter alert needs attention now": {"<deputy@school.example>", "<dsl@school.example>"},
-		// The digest of new concerns and the list of overdue work.
-		"Lifeguard: work is waiting": {"<deputy@school.example>", "<deputy@school.example>",
-			"<dsl@school.example>", "<dsl@school.example>"},
+		// The digest of new concerns and the list of overdue work, each
+		// saying how many, never which.
+		"Lifeguard: 1 new concern to read":      {"<deputy@school.example>", "<dsl@school.example>"},
+		"Lifeguard: 2 concerns past a deadline": {"<deputy@school.example>", "<dsl@school.example>"},
 	}
 	if len(got) != len(want) {
 		t.Errorf("emails after the escalation: %v, want %v", got, want)

@@ -132,7 +132,7 @@ func (d *Delivery) deliver(ctx context.Context, x lifeguard.OutboxDelivery) bool
 		// late as if it were; an administrator sees it and can send it.
 		err = errGone("not sent: written more than " + d.giveUp().String() + " before it could be sent")
 	case m.Channel == lifeguard.ChannelEmail:
-		err = d.Mail.Send(ctx, emailFor(&m, x.Address, d.BaseURL))
+		err = d.Mail.Send(ctx, emailFor(&m, x.Digest, x.Address, d.BaseURL))
 	default:
 		var body []byte
 		if body, err = webhookBody(&m, d.BaseURL); err == nil {

@@ -45,10 +45,13 @@ func when(u lifeguard.Urgency) string {
 	return "soon"
 }
 
-// emailFor is the email of message m to address to.
-func emailFor(m *lifeguard.OutboxMessage, to, base string) mail.Message {
+// emailFor is the email of message m to address to; digest is what a
+// digest message tells of, when known.
+func emailFor(m *lifeguard.OutboxMessage, digest *lifeguard.DigestCounts, to, base string) mail.Message {
 	var subject, lead string
 	switch m.Kind {
+	case lifeguard.AlertDigest:
+		subject, lead = digestWords(digest)
 	case lifeguard.AlertNewConcern:
 		subject = "Lifeguard: a new concern needs attention " + when(m.Urgency)
 		lead = "A new concern has been recorded in Lifeguard that needs a designated safeguarding lead's attention " +
@@ -97,6 +100,38 @@ func emailFor(m *lifeguard.OutboxMessage, to, base string) mail.Message {
 		why + "\n" +
 		"Choose which alerts you receive: " + strings.TrimRight(base, "/") + "/account/alerts\n"
 	return mail.Message{To: to, Subject: subject, Body: body, ID: deliveryID(m)}
+}
+
+// digestWords are the subject and first words of a digest's email: what
+// it counts, in words, never whom.
+func digestWords(d *lifeguard.DigestCounts) (subject, lead string) {
+	switch {
+	case d == nil:
+		return "Lifeguard: work is waiting", "There is work waiting for you in Lifeguard."
+	case d.Kind == lifeguard.DigestOverdue:
+		return "Lifeguard: " + count(d.Concerns, "concern", "concerns") + " past a deadline",
+			"In your organisation, " + count(d.Concerns, "open concern is", "open concerns are") +
+				" past a deadline of the procedure. Please decide what is due, or record why it waits."
+	}
+	var parts []string
+	if d.Concerns > 0 {
+		parts = append(parts, count(d.Concerns, "new concern", "new concerns"))
+	}
+	if d.Captures > 0 {
+		parts = append(parts, count(d.Captures, "monitoring capture", "monitoring captures"))
+	}
+	what := strings.Join(parts, " and ")
+	return "Lifeguard: " + what + " to read",
+		"Since the last digest, your organisation has " + what + " that did not need attention at once." +
+			" Please read them in your inbox."
+}
+
+// count is n with the singular or plural words.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // deliveryID names the message the same on every attempt, for a receiver

@@ -140,6 +140,18 @@ func delivery(ctx context.Context, t *tx, id int64) (*lifeguard.OutboxDelivery, 
 		return nil, err
 	}
 	d := &lifeguard.OutboxDelivery{Message: *m, Address: email.String, URL: url.String, Secret: secret.String}
+	if m.Kind == lifeguard.AlertDigest {
+		var c lifeguard.DigestCounts
+		var kind string
+		err := t.row(ctx, `SELECT kind, concerns, captures FROM alert_digests WHERE id = ?`, m.RecordID).Scan(&kind, &c.Concerns, &c.Captures)
+		switch {
+		case err == nil:
+			c.Kind = lifeguard.DigestKind(kind)
+			d.Digest = &c
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, err
+		}
+	}
 	switch {
 	case m.Channel == lifeguard.ChannelEmail && disabled.Bool:
 		d.Gone = "the recipient's account is disabled"
