@@ -316,6 +316,9 @@ func (l *Library) excluded(host string, e *Entry) bool {
 
 // siteHost reduces a site given as a URL or host to its lower-case host name.
 func siteHost(site string) string {
+	if site == "" { // most captures and every bench text: nothing to take apart
+		return ""
+	}
 	s := strings.ToLower(strings.TrimSpace(site))
 	if i := strings.Index(s, "://"); i >= 0 {
 		s = s[i+3:]
