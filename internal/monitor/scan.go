@@ -25,9 +25,10 @@ type Match struct {
 
 // pattern kinds: what a compiled pattern stands for.
 const (
-	patEntry     = iota // an entry's phrase (word or part mode), or a phrase entry's first word
-	patException        // an exception of an entry
-	patFrame            // a frame's cue
+	patEntry      = iota // an entry's phrase (word or part mode), or a phrase entry's first word
+	patException         // an exception of an entry
+	patFrame             // a frame's cue, standing before its match
+	patFrameAfter        // a frame's cue, standing after its match
 )
 
 type pattern struct {
@@ -38,15 +39,17 @@ type pattern struct {
 
 // compiled holds what Scan needs beyond the automaton.
 type compiled struct {
-	pats  []pattern
-	words [][][]byte // ModePhrase entries: the normalised words after the first
+	pats     []pattern
+	words    [][][]byte // ModePhrase entries: the normalised words after the first
+	entryCat []uint16   // per entry: its category's bit, for the frames' categories
+	rules    frameRules
 }
 
 func build(name string, entries []Entry, frames []Frame, excl []Exclusion, changes []change) (*Library, error) {
 	start := time.Now()
 	l := &Library{name: name, entries: entries, frames: frames, exclusions: excl, changes: changes}
 	var raw [][]byte
-	c := &compiled{words: make([][][]byte, len(entries))}
+	c := &compiled{words: make([][][]byte, len(entries)), entryCat: make([]uint16, len(entries)), rules: newFrameRules(frames)}
 	add := func(p pattern, text []byte) {
 		c.pats = append(c.pats, p)
 		raw = append(raw, text)
@@ -56,6 +59,7 @@ func build(name string, entries []Entry, frames []Frame, excl []Exclusion, chang
 		return append([]byte(nil), n.normalise(s).text...) // "\nword\n": both ends bounded
 	}
 	for i, e := range entries {
+		c.entryCat[i] = catBit(e.Category)
 		switch e.Mode {
 		case ModePart:
 			t := n.normalise(e.Phrase).text
@@ -74,7 +78,11 @@ func build(name string, entries []Entry, frames []Frame, excl []Exclusion, chang
 		}
 	}
 	for i, f := range frames {
-		add(pattern{kind: patFrame, ref: int32(i), inner: true}, word(f.Cue))
+		kind := uint8(patFrame)
+		if f.After {
+			kind = patFrameAfter
+		}
+		add(pattern{kind: kind, ref: int32(i), inner: true}, word(f.Cue))
 	}
 	// '\n' and ' ' are one class in the automaton, so "\nword\n" matches
 	// between any separators; spaces inside are written ' ' for the class
@@ -110,13 +118,24 @@ type hit struct {
 type scanState struct {
 	n      normaliser
 	raw    []rawHit
-	hits   []hit // entries' phrases
-	except []hit // exceptions
-	frames []hit // frame cues
-	// matches collects a text's matches before duplicates and contained
-	// ones go; Scan returns a new slice of exactly the ones kept, so the
-	// only allocation per text with matches is its result.
-	matches []Match
+	hits   []hit      // entries' phrases
+	except []hit      // exceptions
+	before []frameHit // cues standing before their match, by end
+	after  []frameHit // cues standing after their match, by start
+	// cands collects a text's matches before duplicates and contained ones
+	// go; Scan returns a new slice of exactly the ones kept, so the only
+	// allocation per text with matches is its result.
+	cands []cand
+}
+
+// cand is a match before duplicates and contained ones go. It holds no
+// pointers, so that filling the pooled slice costs no write barriers and
+// the strings of a Match are copied only for the matches kept.
+type cand struct {
+	entry      int32
+	frame      int32 // the frame that lowered the severity, or -1
+	severity   int32
+	start, end int32 // byte offsets into the original text
 }
 
 // Scan returns the library's matches in text, typed or searched on site (a
@@ -130,27 +149,32 @@ func (l *Library) Scan(text, site string) []Match {
 	if len(st.raw) == 0 {
 		return []Match{}
 	}
-	st.hits, st.except, st.frames = st.hits[:0], st.except[:0], st.frames[:0]
+	st.hits, st.except, st.before, st.after = st.hits[:0], st.except[:0], st.before[:0], st.after[:0]
+	cues := int32(0)
 	for _, r := range st.raw {
 		p := l.c.pats[r.id]
 		s, e := r.end-l.m.patLen[r.id], r.end
 		if p.inner {
 			s, e = s+1, e-1
 		}
-		h := hit{pat: r.id, start: s, end: e}
 		switch p.kind {
 		case patEntry:
-			st.hits = append(st.hits, h)
+			st.hits = append(st.hits, hit{pat: r.id, start: s, end: e})
 		case patException:
-			st.except = append(st.except, h)
+			st.except = append(st.except, hit{pat: r.id, start: s, end: e})
+		case patFrame:
+			st.before = append(st.before, frameHit{frame: p.ref, ord: cues, start: s, end: e})
+			cues++
 		default:
-			st.frames = append(st.frames, h)
+			st.after = append(st.after, frameHit{frame: p.ref, ord: cues, start: s, end: e})
+			cues++
 		}
 	}
 	if len(st.hits) == 0 {
 		return []Match{}
 	}
-	matches := st.matches[:0]
+	sortByStart(st.after)
+	cands := st.cands[:0]
 	host := siteHost(site)
 	for _, h := range st.hits {
 		p := l.c.pats[h.pat]
@@ -162,67 +186,75 @@ func (l *Library) Scan(text, site string) []Match {
 			}
 			h.end = int32(end)
 		}
-		if l.excepted(st.except, p.ref, h) || l.excluded(host, e) {
+		if (len(st.except) > 0 && l.excepted(st.except, p.ref, h)) || l.excluded(host, e) {
 			continue
 		}
-		sev, rule, cancel := l.frameEffect(nt.text, st.frames, h, e)
-		if cancel {
-			continue
+		sev, frame := max(e.Severity, 1), int32(-1)
+		if cues > 0 {
+			var cancel bool
+			if sev, frame, cancel = l.frameEffect(nt.text, st.before, st.after, h, e); cancel {
+				continue
+			}
 		}
-		m := Match{Category: e.Category, Severity: sev, EntryID: e.ID, Phrase: e.Phrase, Rule: rule,
-			Start: int(nt.orig[h.start]), End: int(nt.orig[h.end])}
-		if m.End <= m.Start { // a match ending inside one original character ("ﬁ")
-			_, size := utf8.DecodeRuneInString(text[m.Start:])
-			m.End = m.Start + max(size, 1)
+		start, end := nt.orig[h.start], nt.orig[h.end]
+		if end <= start { // a match ending inside one original character ("ﬁ")
+			_, size := utf8.DecodeRuneInString(text[start:])
+			end = start + int32(max(size, 1))
 		}
-		matches = append(matches, m)
+		cands = append(cands, cand{entry: p.ref, frame: frame, severity: int32(sev), start: start, end: end})
 	}
-	slices.SortStableFunc(matches, func(a, b Match) int {
-		if a.Start != b.Start {
-			return a.Start - b.Start
+	st.cands = cands[:0]
+	slices.SortStableFunc(cands, func(a, b cand) int {
+		if a.start != b.start {
+			return int(a.start - b.start)
 		}
-		return b.Severity - a.Severity
+		return int(b.severity - a.severity)
 	})
 	// One match per entry and place: a phrase written twice ("kill kill")
 	// still counts twice, but the same span never does.
-	matches = slices.CompactFunc(matches, func(a, b Match) bool {
-		return a.EntryID == b.EntryID && a.Start == b.Start && a.End == b.End
+	cands = slices.CompactFunc(cands, func(a, b cand) bool {
+		return a.start == b.start && a.end == b.end && (a.entry == b.entry || l.entries[a.entry].ID == l.entries[b.entry].ID)
 	})
-	out := dropContained(matches)
-	clear(matches) // the pool keeps no strings alive
-	st.matches = matches[:0]
-	return out
+	return l.results(cands)
 }
 
-// dropContained returns, in a new slice of exactly their number, the
-// matches of ms not lying wholly inside a longer one: the longer phrase is
-// the more specific reading ("kill myself" is suicide, not the violence of
-// "kill"), and one place in the text raises one alert. Matches are sorted by
-// Start; ms is the scan's scratch and is left as it was.
-func dropContained(ms []Match) []Match {
+// results returns, in a new slice of exactly their number, the matches of
+// cs not lying wholly inside a longer one: the longer phrase is the more
+// specific reading ("kill myself" is suicide, not the violence of "kill"),
+// and one place in the text raises one alert. cs is sorted by start.
+func (l *Library) results(cs []cand) []Match {
 	n := 0
-	for i := range ms {
-		if !contained(ms, i) {
+	for i := range cs {
+		if !contained(cs, i) {
 			n++
 		}
 	}
 	out := make([]Match, 0, n)
-	for i := range ms {
-		if !contained(ms, i) {
-			out = append(out, ms[i])
+	for i := range cs {
+		if contained(cs, i) {
+			continue
 		}
+		c := &cs[i]
+		e := &l.entries[c.entry]
+		m := Match{Category: e.Category, Severity: int(c.severity), EntryID: e.ID, Phrase: e.Phrase,
+			Start: int(c.start), End: int(c.end)}
+		if c.frame >= 0 {
+			m.Rule = l.frames[c.frame].ID
+		}
+		out = append(out, m)
 	}
 	return out
 }
 
-// contained reports whether ms[i] lies inside a longer match of ms.
-func contained(ms []Match, i int) bool {
-	m := ms[i]
-	for j, o := range ms {
-		if o.Start > m.Start {
+// contained reports whether cs[i] lies inside a longer match of cs.
+func contained(cs []cand, i int) bool {
+	m := cs[i]
+	for j := range cs {
+		o := &cs[j]
+		if o.start > m.start {
 			return false
 		}
-		if j != i && o.Start <= m.Start && m.End <= o.End && o.End-o.Start > m.End-m.Start {
+		if j != i && m.end <= o.end && o.end-o.start > m.end-m.start {
 			return true
 		}
 	}
@@ -282,58 +314,11 @@ func (l *Library) excluded(host string, e *Entry) bool {
 	return false
 }
 
-// frameEffect applies the frames whose cue stands within their window of h
-// in the same clause: the strongest wins (cancel, else the largest lowering).
-func (l *Library) frameEffect(text []byte, frames []hit, h hit, e *Entry) (int, string, bool) {
-	rule, lower := "", 0
-	for _, x := range frames {
-		f := &l.frames[l.c.pats[x.pat].ref]
-		if len(f.Categories) > 0 && !slices.Contains(f.Categories, e.Category) {
-			continue
-		}
-		var from, to int32
-		switch {
-		case !f.After && x.end <= h.start:
-			from, to = x.end, h.start
-		case f.After && h.end <= x.start:
-			from, to = h.end, x.start
-		default:
-			continue
-		}
-		if !near(text[from:to], f.Window) {
-			continue
-		}
-		if f.Cancel {
-			return 0, f.ID, true
-		}
-		if f.Lower > lower {
-			rule, lower = f.ID, f.Lower
-		}
-	}
-	return max(e.Severity-lower, 1), rule, false
-}
-
-// near reports whether gap, the text between a cue and a match, holds at
-// most window words and no clause break. It stops reading as soon as the
-// answer is no, so a cue far away costs little.
-func near(gap []byte, window int) bool {
-	seps := 0
-	for _, b := range gap {
-		switch b {
-		case ' ':
-			seps++
-			if seps-1 > window {
-				return false
-			}
-		case '\n':
-			return false
-		}
-	}
-	return true
-}
-
 // siteHost reduces a site given as a URL or host to its lower-case host name.
 func siteHost(site string) string {
+	if site == "" { // most captures and every bench text: nothing to take apart
+		return ""
+	}
 	s := strings.ToLower(strings.TrimSpace(site))
 	if i := strings.Index(s, "://"); i >= 0 {
 		s = s[i+3:]
