@@ -82,9 +82,8 @@ func (db *DB) ImportConsents(ctx context.Context, lines []lifeguard.ConsentImpor
 					p.add("upn", "is the UPN of a child who has left")
 				}
 			}
-			if len(l.Consents) == 0 && len(p) == 0 {
-				p.add("line", "says nothing of any consent")
-			}
+			// A line of empty consent cells (no answer from the parents
+			// yet, as exports often have) changes nothing: unchanged.
 			var changes []lifeguard.ConsentChange
 			if len(p) == 0 {
 				for _, c := range l.Consents {

@@ -15,7 +15,7 @@ import (
 func testConsentImport(t *testing.T, open Opener) {
 	f := newFixture(t, open)
 	ctx := t.Context()
-	kids := f.class(t, "8J", 2)
+	kids := f.class(t, "8J", 3)
 	mgr := as(ctx, f.manager)
 	upn := func(i int) string { return upnFor(700 + i) }
 	given := func(k lifeguard.ConsentKind) lifeguard.ConsentImport {
@@ -26,13 +26,15 @@ func testConsentImport(t *testing.T, open Opener) {
 		{Line: 2, UPN: upn(0), Consents: []lifeguard.ConsentImport{given(lifeguard.ConsentInternet), given(lifeguard.ConsentImagesWebsite),
 			refused(lifeguard.ConsentImagesPress)}},
 		{Line: 3, UPN: " " + upn(1) + " ", Consents: []lifeguard.ConsentImport{refused(lifeguard.ConsentInternet)}},
+		// No answer from the parents yet: every consent cell empty.
+		{Line: 4, UPN: upn(2), Consents: []lifeguard.ConsentImport{}},
 	}
 
 	dry, err := f.db.ImportConsents(mgr, lines, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dry.Imported || dry.Changed != 1 || dry.Unchanged != 1 || dry.Bad != 0 || len(dry.Lines) != 2 ||
+	if dry.Imported || dry.Changed != 1 || dry.Unchanged != 2 || dry.Bad != 0 || len(dry.Lines) != 3 ||
 		dry.Lines[0].Changes != 2 || dry.Lines[0].ChildID != kids[0] {
 		t.Fatalf("dry run: %+v", dry)
 	}
@@ -41,17 +43,17 @@ func testConsentImport(t *testing.T, open Opener) {
 	}
 
 	bad := append(append([]lifeguard.ConsentImportLine{}, lines...),
-		lifeguard.ConsentImportLine{Line: 4, UPN: upnFor(999), Consents: []lifeguard.ConsentImport{given(lifeguard.ConsentInternet)}},
-		lifeguard.ConsentImportLine{Line: 5, UPN: upn(0), Consents: []lifeguard.ConsentImport{given(lifeguard.ConsentInternet)}},
-		lifeguard.ConsentImportLine{Line: 6, UPN: upn(1), On: lifeguard.DateOf(f.now().AddDate(0, 0, 2)),
+		lifeguard.ConsentImportLine{Line: 14, UPN: upnFor(999), Consents: []lifeguard.ConsentImport{given(lifeguard.ConsentInternet)}},
+		lifeguard.ConsentImportLine{Line: 15, UPN: upn(0), Consents: []lifeguard.ConsentImport{given(lifeguard.ConsentInternet)}},
+		lifeguard.ConsentImportLine{Line: 16, UPN: upn(1), On: lifeguard.DateOf(f.now().AddDate(0, 0, 2)),
 			Consents: []lifeguard.ConsentImport{given(lifeguard.ConsentInternet)}},
-		lifeguard.ConsentImportLine{Line: 7, UPN: "", Consents: []lifeguard.ConsentImport{given(lifeguard.ConsentInternet)}},
+		lifeguard.ConsentImportLine{Line: 17, UPN: "", Consents: []lifeguard.ConsentImport{given(lifeguard.ConsentInternet)}},
 	)
 	res, err := f.db.ImportConsents(mgr, bad, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantBad := map[int]string{4: "upn", 5: "upn", 6: "on", 7: "upn"}
+	wantBad := map[int]string{14: "upn", 15: "upn", 16: "on", 17: "upn"}
 	if res.Imported || res.Bad != len(wantBad) {
 		t.Errorf("a file with bad lines: imported=%v bad=%d, want nothing imported and %d bad", res.Imported, res.Bad, len(wantBad))
 	}
@@ -80,7 +82,7 @@ func testConsentImport(t *testing.T, open Opener) {
 		s[lifeguard.ConsentImagesPress] != lifeguard.ConsentNone {
 		t.Errorf("the first child's consents after the import: %v", s)
 	}
-	if again, err := f.db.ImportConsents(mgr, lines, false); err != nil || again.Changed != 0 || again.Unchanged != 2 {
+	if again, err := f.db.ImportConsents(mgr, lines, false); err != nil || again.Changed != 0 || again.Unchanged != 3 {
 		t.Errorf("the same file again: %+v (%v), want nothing changed", again, err)
 	}
 
@@ -104,7 +106,7 @@ func testConsentImport(t *testing.T, open Opener) {
 	}
 	// Another school's DSL imports into their own register, where these
 	// children are not.
-	if res, err := f.db.ImportConsents(as(ctx, f.dslB), lines, false); err != nil || res.Bad != 2 || res.Imported {
+	if res, err := f.db.ImportConsents(as(ctx, f.dslB), lines, false); err != nil || res.Bad != 3 || res.Imported {
 		t.Errorf("another school's DSL with this school's pupils: %+v (%v), want every line bad", res, err)
 	}
 	_, err = f.db.ImportConsents(mgr, nil, true)
