@@ -156,25 +156,7 @@ func (a *API) updateTeaching(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listParentContacts(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.preventionStore()
-	if err != nil {
-		return err
-	}
-	_, org, csv, err := listParams(r)
-	if err != nil {
-		return err
-	}
-	list, err := st.ParentContacts(r.Context(), org)
-	if err != nil {
-		return err
-	}
-	if csv {
-		return writeCSV(w, "parent-contacts.csv", func(w io.Writer) error { return export.ParentContacts(w, list) })
-	}
-	writeJSON(w, http.StatusOK, struct {
-		Contacts []lifeguard.ParentContact `json:"contacts"`
-	}{nonNil(list)})
-	return nil
+	return listByOrg(a.preventionStore, lifeguard.PreventionStore.ParentContacts, "contacts", "parent-contacts", export.ParentContacts)(w, r)
 }
 
 type parentContactInput struct {
@@ -217,25 +199,7 @@ func (a *API) updateParentContact(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (a *API) listChildSurveys(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.preventionStore()
-	if err != nil {
-		return err
-	}
-	_, org, csv, err := listParams(r)
-	if err != nil {
-		return err
-	}
-	list, err := st.ChildSurveys(r.Context(), org)
-	if err != nil {
-		return err
-	}
-	if csv {
-		return writeCSV(w, "child-surveys.csv", func(w io.Writer) error { return export.Surveys(w, list) })
-	}
-	writeJSON(w, http.StatusOK, struct {
-		Surveys []lifeguard.ChildSurvey `json:"surveys"`
-	}{nonNil(list)})
-	return nil
+	return listByOrg(a.preventionStore, lifeguard.PreventionStore.ChildSurveys, "surveys", "child-surveys", export.Surveys)(w, r)
 }
 
 type childSurveyInput struct {

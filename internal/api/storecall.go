@@ -110,3 +110,29 @@ func listByID[S, T any](store func() (S, error), list func(S, context.Context, i
 		return nil
 	}
 }
+
+// listByOrg answers a list of an organisation's records (?organisation_id=,
+// the actor's own when absent; listParams) as {key: [...]}, or as the CSV
+// file name.csv with ?format=csv.
+func listByOrg[S, T any](store func() (S, error), list func(S, context.Context, int64) ([]T, error), key, name string,
+	write func(io.Writer, []T) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		st, err := store()
+		if err != nil {
+			return err
+		}
+		_, org, csv, err := listParams(r)
+		if err != nil {
+			return err
+		}
+		items, err := list(st, r.Context(), org)
+		if err != nil {
+			return err
+		}
+		if csv {
+			return writeCSV(w, name+".csv", func(w io.Writer) error { return write(w, items) })
+		}
+		writeJSON(w, http.StatusOK, map[string][]T{key: nonNil(items)})
+		return nil
+	}
+}
