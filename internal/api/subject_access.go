@@ -108,8 +108,13 @@ type dataRequestBody struct {
 	Letter string `json:"letter"`
 }
 
-func (a *API) withLetter(r *http.Request, d *lifeguard.DataRequest) (dataRequestBody, error) {
-	o, err := a.Orgs.Organisation(r.Context(), d.OrganisationID)
+// withLetter is the answer for data request d with its letter, or err
+// when the store call that gave d failed.
+func (a *API) withLetter(ctx context.Context, d *lifeguard.DataRequest, err error) (dataRequestBody, error) {
+	if err != nil {
+		return dataRequestBody{}, err
+	}
+	o, err := a.Orgs.Organisation(ctx, d.OrganisationID)
 	if err != nil {
 		return dataRequestBody{}, err
 	}
@@ -134,68 +139,22 @@ func (a *API) dataRequests(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) recordDataRequest(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.rights()
-	if err != nil {
-		return err
-	}
-	var in lifeguard.NewDataRequest
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	x, err := s.RecordDataRequest(r.Context(), in)
-	if err != nil {
-		return err
-	}
-	body, err := a.withLetter(r, x)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, body)
-	return nil
+	return createWith(a.rights, func(s lifeguard.SubjectAccessStore, ctx context.Context, in lifeguard.NewDataRequest) (dataRequestBody, error) {
+		x, err := s.RecordDataRequest(ctx, in)
+		return a.withLetter(ctx, x, err)
+	})(w, r)
 }
 
 func (a *API) getDataRequest(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.rights()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	x, err := s.DataRequest(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	body, err := a.withLetter(r, x)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return readByID(a.rights, func(s lifeguard.SubjectAccessStore, ctx context.Context, id int64) (dataRequestBody, error) {
+		x, err := s.DataRequest(ctx, id)
+		return a.withLetter(ctx, x, err)
+	})(w, r)
 }
 
 func (a *API) decideDataRequest(w http.ResponseWriter, r *http.Request) error {
-	s, err := a.rights()
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in lifeguard.DataDecision
-	if err := decodeInto(w, r, &in); err != nil {
-		return err
-	}
-	x, err := s.DecideDataRequest(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	body, err := a.withLetter(r, x)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, body)
-	return nil
+	return changeByID(a.rights, http.StatusOK, func(s lifeguard.SubjectAccessStore, ctx context.Context, id int64, in lifeguard.DataDecision) (dataRequestBody, error) {
+		x, err := s.DecideDataRequest(ctx, id, in)
+		return a.withLetter(ctx, x, err)
+	})(w, r)
 }
