@@ -171,27 +171,40 @@ func UPNProblem(upn string) string {
 	if utf8.RuneCountInString(upn) != 13 || len(upn) != 13 {
 		return "must be 13 characters: a check letter and twelve more"
 	}
-	sum := 0
-	for i := 1; i < 13; i++ {
-		c := upn[i]
-		var v int
-		switch {
-		case c >= '0' && c <= '9':
-			v = int(c - '0')
-		case i == 12 && strings.IndexByte(upnLetters, c) >= 0:
-			v = strings.IndexByte(upnLetters, c)
-		case i == 12:
-			return "must end in a digit, or in a letter other than I, O or S"
-		default:
-			return fmt.Sprintf("must have a digit as character %d", i+1)
-		}
-		sum += v * (i + 1)
+	want, problem := UPNCheckLetter(upn[1:])
+	if problem != "" {
+		return problem
 	}
-	want := upnLetters[sum%23]
 	if upn[0] != want {
 		return "has the wrong check letter; check the number against the pupil's records"
 	}
 	return ""
+}
+
+// UPNCheckLetter is the check letter of the twelve characters that follow
+// it in a unique pupil number (UPNProblem says how it is worked out), or
+// what is wrong with them.
+func UPNCheckLetter(rest string) (byte, string) {
+	if len(rest) != 12 {
+		return 0, "must be 13 characters: a check letter and twelve more"
+	}
+	sum := 0
+	for i := range 12 {
+		c := rest[i]
+		var v int
+		switch {
+		case c >= '0' && c <= '9':
+			v = int(c - '0')
+		case i == 11 && strings.IndexByte(upnLetters, c) >= 0:
+			v = strings.IndexByte(upnLetters, c)
+		case i == 11:
+			return 0, "must end in a digit, or in a letter other than I, O or S"
+		default:
+			return 0, fmt.Sprintf("must have a digit as character %d", i+2)
+		}
+		sum += v * (i + 2)
+	}
+	return upnLetters[sum%23], ""
 }
 
 // NHSNumberProblem says what is wrong with an NHS number (spaces removed),

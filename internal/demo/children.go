@@ -105,15 +105,11 @@ func demoIdentity(c lifeguard.Child, setting lifeguard.Setting, now time.Time) l
 
 // demoUPN is a unique pupil number for the demo's child id: local
 // authority 999, which no real authority has, then the id's digits, with
-// its check letter (lifeguard.UPNProblem says how it is worked out).
+// its check letter.
 func demoUPN(id int64) string {
-	const letters = "ABCDEFGHJKLMNPQRTUVWXYZ"
 	digits := fmt.Sprintf("999%09d", id%1_000_000_000)
-	sum := 0
-	for i, d := range digits {
-		sum += int(d-'0') * (i + 2)
-	}
-	return string(letters[sum%23]) + digits
+	letter, _ := lifeguard.UPNCheckLetter(digits)
+	return string(letter) + digits
 }
 
 // yearGroupOf is an English school's year group for a child born on dob in
