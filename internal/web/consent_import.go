@@ -21,7 +21,7 @@ type consentImportView struct {
 	Header   string
 	Summary  string
 	Imported bool
-	BadLines []trainingImportBad
+	BadLines []importBadLine
 }
 
 func requireConsentImport(r *http.Request) error {
@@ -100,7 +100,7 @@ func (wb *Web) importConsents(w http.ResponseWriter, r *http.Request) error {
 			if l.Outcome != lifeguard.ImportBad {
 				continue
 			}
-			b := trainingImportBad{Line: l.Line}
+			b := importBadLine{Line: l.Line}
 			for _, p := range l.Problems {
 				b.Problems = append(b.Problems, p.String())
 			}

@@ -189,10 +189,12 @@ type trainingImportView struct {
 	Header   string
 	Result   *lifeguard.TrainingImportResult
 	Summary  string
-	BadLines []trainingImportBad
+	BadLines []importBadLine
 }
 
-type trainingImportBad struct {
+// importBadLine is a bad line of an imported file (training, consents)
+// and its problems, as the import page lists them.
+type importBadLine struct {
 	Line     int
 	Problems []string
 }
@@ -246,7 +248,7 @@ func (wb *Web) importTraining(w http.ResponseWriter, r *http.Request) error {
 			if l.Outcome != lifeguard.ImportBad {
 				continue
 			}
-			b := trainingImportBad{Line: l.Line}
+			b := importBadLine{Line: l.Line}
 			for _, p := range l.Problems {
 				b.Problems = append(b.Problems, p.String())
 			}
