@@ -174,24 +174,41 @@ type rawHit struct {
 
 // run appends every occurrence of every pattern in text to hits.
 func (m *matcher) run(text []byte, hits []rawHit) []rawHit {
-	C := uint32(m.nclass)
+	_, hits = m.feed(text, 0, 0, hits)
+	return hits
+}
+
+// feed steps the automaton from state s over text[from:], appending the
+// occurrences that end there to hits, and returns the state it reached: the
+// normaliser feeds its output in pieces as each becomes final.
+func (m *matcher) feed(text []byte, from int, s uint32, hits []rawHit) (uint32, []rawHit) {
 	// The tables in locals: the loop appends to hits, after which the
 	// compiler would read m's fields from memory again on every byte.
 	delta, class := m.delta, &m.class
-	s := uint32(0)
-	for i, b := range text {
-		s = delta[s+uint32(class[b])]
+	for i := from; i < len(text); i++ {
+		s = delta[s+uint32(class[text[i]])]
 		if s&outFlag != 0 {
 			s &^= outFlag
-			for st := int32(s / C); st >= 0; st = m.outLink[st] {
-				for _, id := range m.outIDs[m.outStart[st]:m.outStart[st+1]] {
-					hits = append(hits, rawHit{id, int32(i + 1)})
-				}
-			}
+			hits = m.found(s, i+1, hits)
+		}
+	}
+	return s, hits
+}
+
+// found appends the occurrences that end at end, where the automaton
+// reached state s (premultiplied, flag cleared), to hits.
+func (m *matcher) found(s uint32, end int, hits []rawHit) []rawHit {
+	for st := int32(s / uint32(m.nclass)); st >= 0; st = m.outLink[st] {
+		for _, id := range m.outIDs[m.outStart[st]:m.outStart[st+1]] {
+			hits = append(hits, rawHit{id, int32(end)})
 		}
 	}
 	return hits
 }
+
+// plain is an automaton of no patterns, for a normaliser that only
+// normalises: stepping it costs a read of one table entry and finds nothing.
+var plain = compile(nil)
 
 // count returns how many pattern occurrences text holds: the matcher alone,
 // for the benchmark.

@@ -123,6 +123,19 @@ type normaliser struct {
 	scratch     []byte
 	scratchOrig []int32
 	plans       map[rune][]runeOp // what each character outside ASCII met so far does
+
+	// The automaton reads the output as it is written, while the text is in
+	// the cache and between the normaliser's own steps, rather than in a
+	// second pass: m is the library's (plain when only normalising), ms its
+	// state after the first fed bytes of out.text, raw the occurrences found.
+	// A byte is fed once it is final; the general path may still take back
+	// an open word or waiting single letters, so its output is fed when the
+	// whole-word path starts (words) and at the end. A separator it rewrites
+	// later (' ' to '\n') is of the same class.
+	m   *matcher
+	ms  uint32
+	fed int
+	raw []rawHit
 }
 
 // normalise returns s's normal form. The result's slices are the
@@ -138,6 +151,10 @@ func (n *normaliser) normalise(s string) normalised {
 	n.inTok = false
 	n.sepKind, n.sepOrig = 0, 0
 	n.singles, n.singlesOrig, n.singlesSep, n.singlesSepO = n.singles[:0], n.singlesOrig[:0], n.singlesSep[:0], n.singlesSepO[:0]
+	if n.m == nil {
+		n.m = plain
+	}
+	n.ms, n.fed, n.raw = 0, 0, n.raw[:0]
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -205,6 +222,8 @@ func (n *normaliser) normalise(s string) normalised {
 		n.out.text = append(n.out.text, '\n')
 		n.out.orig = append(n.out.orig, n.sepOrig)
 	}
+	n.ms, n.raw = n.m.feed(n.out.text, n.fed, n.ms, n.raw)
+	n.fed = len(n.out.text)
 	// One more offset, so that orig[end] exists for a match ending at the
 	// last byte.
 	n.out.orig = append(n.out.orig, int32(len(s)))

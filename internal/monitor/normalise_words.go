@@ -63,26 +63,33 @@ func wordFollows(s string, i int) bool {
 }
 
 // lowerRun copies the ASCII letters of s from i into w and o from k, lower
-// case, a letter repeating prev (the last one written) left out. It returns
-// where the letters stop, the new k and the last letter. w and o have room
-// for every byte of s from i, and one more.
-func lowerRun(s string, i int, w []byte, o []int32, k int, prev byte) (int, int, byte) {
+// case, a letter repeating prev (the last one written) left out, and steps
+// the automaton from state st over each letter kept. It returns where the
+// letters stop, the new k, the last letter and the automaton's state. w and
+// o have room for every byte of s from i, and one more.
+func (n *normaliser) lowerRun(s string, i int, w []byte, o []int32, k int, prev byte, st uint32) (int, int, byte, uint32) {
 	o = o[:len(w)] // one length for both, so one bounds check covers both stores
+	delta, class := n.m.delta, &n.m.class
 	for ; i < len(s); i++ {
 		c := asciiLower[s[i]]
 		if c == 0 {
 			break
 		}
 		// Every letter is stored and only a new one kept: a repeat is
-		// overwritten by what follows, with no branch to mispredict.
+		// overwritten by what follows.
 		w[k] = c
 		o[k] = int32(i)
 		if c != prev {
 			k++
+			st = delta[st+uint32(class[c])]
+			if st&outFlag != 0 {
+				st &^= outFlag
+				n.raw = n.m.found(st, k, n.raw)
+			}
 		}
 		prev = c
 	}
-	return i, k, prev
+	return i, k, prev, st
 }
 
 // sepRun reads the separators from j, as sep reads them with no word open,
@@ -148,20 +155,35 @@ func (n *normaliser) words(s string, i int) int {
 	// separator only while it holds nothing else) and gets no separator of
 	// its own: its waiting one is written over the '\n', put back after.
 	lead, leadOrig := k == 1, o[0]
+	st, fed := n.ms, n.fed
 	if lead {
 		k--
+	} else {
+		// What the general path wrote is final now: no word is open and no
+		// single letter waits.
+		st, n.raw = n.m.feed(w[:k], fed, st, n.raw)
+		fed = k
 	}
+	space := n.m.class[' '] // '\n' is of the same class
 	sep := packSep(uint64(n.sepKind), int(n.sepOrig))
 	for i < len(s) && asciiLower[s[i]] != 0 {
-		// The waiting separator, as emitSep writes it, then the word.
+		// The waiting separator, as emitSep writes it, then the word; the
+		// automaton's state and hits from before it are kept, to take the
+		// word back if it stays to the general path.
 		if sep == 0 {
 			sep = packSep(' ', i)
 		}
 		w[k], o[k] = byte(sep>>32), int32(uint32(sep))
-		j, kk, prev := lowerRun(s, i, w, o, k+1, 0)
+		st0, raw0 := st, len(n.raw)
+		st = n.m.delta[st+uint32(space)]
+		if st&outFlag != 0 {
+			st &^= outFlag
+			n.raw = n.m.found(st, k+1, n.raw)
+		}
+		j, kk, prev, st1 := n.lowerRun(s, i, w, o, k+1, 0, st)
 		// An apostrophe between letters is dropped ("don't" is "dont").
 		for j+1 < len(s) && edge[s[j]] == edApos && asciiLower[s[j+1]] != 0 {
-			j, kk, prev = lowerRun(s, j+1, w, o, kk, prev)
+			j, kk, prev, st1 = n.lowerRun(s, j+1, w, o, kk, prev, st1)
 		}
 		var next uint64
 		if j+1 < len(s) && s[j] == ' ' && asciiLower[s[j+1]] != 0 {
@@ -169,14 +191,16 @@ func (n *normaliser) words(s string, i int) int {
 			next, j = packSep(' ', j), j+1
 		} else {
 			if j < len(s) && !endsWord(s, j) {
+				st, n.raw = st0, n.raw[:raw0]
 				break
 			}
 			j, next = sepRun(s, j)
 		}
 		if kk-k == 2 && j < len(s) && !wordFollows(s, j) {
+			st, n.raw = st0, n.raw[:raw0]
 			break // a single letter: "k i l l" may be spelt out
 		}
-		sep, k, i = next, kk, j
+		sep, k, i, st, fed = next, kk, j, st1, kk
 	}
 	if sep == 0 {
 		n.sepKind = 0 // its place stays as it was, as emitSep leaves it
@@ -190,6 +214,7 @@ func (n *normaliser) words(s string, i int) int {
 		k = max(k, 1)
 	}
 	n.out.text, n.out.orig = w[:k], o[:k]
+	n.ms, n.fed = st, fed
 	return i
 }
 

@@ -96,7 +96,7 @@ func build(name string, entries []Entry, frames []Frame, excl []Exclusion, chang
 	}
 	l.m = compile(raw)
 	l.c = c
-	l.pool = &sync.Pool{New: func() any { return new(scanState) }}
+	l.pool = &sync.Pool{New: func() any { return &scanState{n: normaliser{m: l.m}} }}
 	l.stats = Stats{
 		Entries:   len(entries),
 		Patterns:  len(raw),
@@ -117,7 +117,6 @@ type hit struct {
 
 type scanState struct {
 	n      normaliser
-	raw    []rawHit
 	hits   []hit      // entries' phrases
 	except []hit      // exceptions
 	before []frameHit // cues standing before their match, by end
@@ -144,14 +143,13 @@ type cand struct {
 func (l *Library) Scan(text, site string) []Match {
 	st := l.pool.Get().(*scanState)
 	defer l.pool.Put(st)
-	nt := st.n.normalise(text)
-	st.raw = l.m.run(nt.text, st.raw[:0])
-	if len(st.raw) == 0 {
+	nt := st.n.normalise(text) // runs the automaton too: st.n.raw
+	if len(st.n.raw) == 0 {
 		return []Match{}
 	}
 	st.hits, st.except, st.before, st.after = st.hits[:0], st.except[:0], st.before[:0], st.after[:0]
 	cues := int32(0)
-	for _, r := range st.raw {
+	for _, r := range st.n.raw {
 		p := l.c.pats[r.id]
 		s, e := r.end-l.m.patLen[r.id], r.end
 		if p.inner {
