@@ -136,6 +136,7 @@ type normaliser struct {
 	ms  uint32
 	fed int
 	raw []rawHit
+	sts []uint32 // words: the automaton's state after each byte it wrote
 }
 
 // normalise returns s's normal form. The result's slices are the

@@ -62,36 +62,6 @@ func wordFollows(s string, i int) bool {
 	return a != 0 && b != 0 && a != b
 }
 
-// lowerRun copies the ASCII letters of s from i into w and o from k, lower
-// case, a letter repeating prev (the last one written) left out, and steps
-// the automaton from state st over each letter kept. It returns where the
-// letters stop, the new k, the last letter and the automaton's state. w and
-// o have room for every byte of s from i, and one more.
-func (n *normaliser) lowerRun(s string, i int, w []byte, o []int32, k int, prev byte, st uint32) (int, int, byte, uint32) {
-	o = o[:len(w)] // one length for both, so one bounds check covers both stores
-	delta, class := n.m.delta, &n.m.class
-	for ; i < len(s); i++ {
-		c := asciiLower[s[i]]
-		if c == 0 {
-			break
-		}
-		// Every letter is stored and only a new one kept: a repeat is
-		// overwritten by what follows.
-		w[k] = c
-		o[k] = int32(i)
-		if c != prev {
-			k++
-			st = delta[st+uint32(class[c])]
-			if st&outFlag != 0 {
-				st &^= outFlag
-				n.raw = n.m.found(st, k, n.raw)
-			}
-		}
-		prev = c
-	}
-	return i, k, prev, st
-}
-
 // sepRun reads the separators from j, as sep reads them with no word open,
 // and returns where they stop and the separator they make (see packSep):
 // none, ' ', or '\n' when one of them breaks a clause, with where the first
@@ -128,6 +98,26 @@ func packSep(kind uint64, at int) uint64 {
 	return kind<<32 | uint64(uint32(at))
 }
 
+// fast maps the bytes the whole-word path reads without stopping: an ASCII
+// letter to its lower case, a byte that only separates words (the general
+// path's clsSpace: space, tab, quotes, brackets, '/', '-'…) to ' ', every
+// other byte to 0.
+var fast = func() (t [256]byte) {
+	for c := range 128 {
+		switch asciiClass[c] {
+		case clsLetter:
+			t[c] = asciiLower[c]
+		case clsSpace:
+			t[c] = ' '
+		}
+	}
+	return t
+}()
+
+// letterBit tells a letter of the normal form from a separator (' ' or
+// '\n'): lower-case letters have the bit 0x40, the separators do not.
+const letterBit = 0x40
+
 // words writes the words of ASCII letters starting at i, with the
 // separators between them, for as long as each word's end is certain
 // without the general path: the word stops at a byte that ends it whatever
@@ -137,84 +127,196 @@ func packSep(kind uint64, at int) uint64 {
 // path would have. The caller has checked that no word is open and no
 // single letter waits; none is left open or waiting here.
 //
-// The loop keeps few values live, so that they stay in registers: the
-// separator waiting before the next word is packed in one (packSep).
+// Most of a text is letters and single spaces, which one loop (run) reads
+// with no branch that depends on where a word ends: such a branch is
+// mispredicted once a word, and stalls the automaton's chain of table reads
+// that the loop carries. The loop stops at anything else, which is decided
+// here; a word whose end turns out uncertain is given back (takeBack) with
+// the automaton's state and hits, which the loop keeps per byte in sts.
 func (n *normaliser) words(s string, i int) int {
 	text, orig := n.out.text, n.out.orig
 	k := len(text)
-	// Room for a separator and the rest of s: a word is copied in the same
-	// loop that finds its end, past the slices' length, and only made part
-	// of them once its end is certain.
+	// Room for a separator and the rest of s, written past the slices'
+	// length and made part of them at the end.
 	if cap(text)-k <= len(s)-i || cap(orig)-k <= len(s)-i {
 		text, orig = slices.Grow(text, len(s)-i+1), slices.Grow(orig, len(s)-i+1)
 		n.out.text, n.out.orig = text, orig
 	}
 	room := min(cap(text), cap(orig))
-	w, o := text[:room], orig[:room]
+	if len(n.sts) < room {
+		n.sts = make([]uint32, room)
+	}
+	w, o, sts := text[:room], orig[:room], n.sts[:room]
 	// The text's first word follows the leading '\n' (output ends with a
 	// separator only while it holds nothing else) and gets no separator of
 	// its own: its waiting one is written over the '\n', put back after.
 	lead, leadOrig := k == 1, o[0]
-	st, fed := n.ms, n.fed
+	st := n.ms
 	if lead {
 		k--
 	} else {
 		// What the general path wrote is final now: no word is open and no
 		// single letter waits.
-		st, n.raw = n.m.feed(w[:k], fed, st, n.raw)
-		fed = k
+		st, n.raw = n.m.feed(w[:k], n.fed, st, n.raw)
 	}
-	space := n.m.class[' '] // '\n' is of the same class
-	sep := packSep(uint64(n.sepKind), int(n.sepOrig))
-	for i < len(s) && asciiLower[s[i]] != 0 {
-		// The waiting separator, as emitSep writes it, then the word; the
-		// automaton's state and hits from before it are kept, to take the
-		// word back if it stays to the general path.
-		if sep == 0 {
-			sep = packSep(' ', i)
+	k0, st0 := k, st
+	// The waiting separator, as emitSep writes it, and the first letter.
+	kind, at := n.sepKind, n.sepOrig
+	if kind == 0 {
+		kind, at = ' ', int32(i)
+	}
+	w[k], o[k] = kind, at
+	st = n.step(st, kind, k)
+	sts[k] = st
+	k++
+	prev := asciiLower[s[i]]
+	w[k], o[k] = prev, int32(i)
+	st = n.step(st, prev, k)
+	sts[k] = st
+	k++
+	i++
+	for {
+		var single bool
+		i, k, prev, st, single = n.run(s, i, w, o, sts, k, prev, st)
+		if single {
+			// A letter alone before a space and no certain word: from
+			// its separator on, it is the general path's.
+			p := k - 2
+			return n.giveBack(w, o, sts, p, k0, st0, lead, leadOrig, int(o[p+1]))
 		}
-		w[k], o[k] = byte(sep>>32), int32(uint32(sep))
-		st0, raw0 := st, len(n.raw)
-		st = n.m.delta[st+uint32(space)]
-		if st&outFlag != 0 {
-			st &^= outFlag
-			n.raw = n.m.found(st, k+1, n.raw)
-		}
-		j, kk, prev, st1 := n.lowerRun(s, i, w, o, k+1, 0, st)
-		// An apostrophe between letters is dropped ("don't" is "dont").
-		for j+1 < len(s) && edge[s[j]] == edApos && asciiLower[s[j+1]] != 0 {
-			j, kk, prev, st1 = n.lowerRun(s, j+1, w, o, kk, prev, st1)
-		}
-		var next uint64
-		if j+1 < len(s) && s[j] == ' ' && asciiLower[s[j+1]] != 0 {
-			// The commonest end: one space, and the next word.
-			next, j = packSep(' ', j), j+1
-		} else {
-			if j < len(s) && !endsWord(s, j) {
-				st, n.raw = st0, n.raw[:raw0]
-				break
+		if i == len(s) {
+			if prev == ' ' {
+				return n.giveBack(w, o, sts, k-1, k0, st0, lead, leadOrig, i)
 			}
-			j, next = sepRun(s, j)
+			n.sepKind = 0
+			return n.keep(w, o, k, st, lead, leadOrig, i)
 		}
-		if kk-k == 2 && j < len(s) && !wordFollows(s, j) {
-			st, n.raw = st0, n.raw[:raw0]
-			break // a single letter: "k i l l" may be spelt out
+		if prev == ' ' {
+			// More separators after a space: one separator, a clause
+			// break if any of them is, where the first one is.
+			j, next := sepRun(s, i)
+			if byte(next>>32) == '\n' {
+				w[k-1] = '\n'
+			}
+			if j < len(s) && asciiLower[s[j]] != 0 {
+				i = j
+				continue
+			}
+			return n.giveBack(w, o, sts, k-1, k0, st0, lead, leadOrig, j)
 		}
-		sep, k, i, st, fed = next, kk, j, st1, kk
+		// A word's letters stop at s[i].
+		if edge[s[i]] == edApos && i+1 < len(s) && asciiLower[s[i+1]] != 0 {
+			i++ // an apostrophe between letters is dropped ("don't" is "dont")
+			continue
+		}
+		p := k - 1 // the word's separator
+		for w[p]&letterBit != 0 {
+			p--
+		}
+		if !endsWord(s, i) {
+			return n.giveBack(w, o, sts, p, k0, st0, lead, leadOrig, int(o[p+1]))
+		}
+		j, next := sepRun(s, i)
+		if k-p == 2 && j < len(s) && !wordFollows(s, j) {
+			return n.giveBack(w, o, sts, p, k0, st0, lead, leadOrig, int(o[p+1]))
+		}
+		if j < len(s) && asciiLower[s[j]] != 0 {
+			w[k], o[k] = byte(next>>32), int32(uint32(next))
+			st = n.step(st, ' ', k)
+			sts[k] = st
+			k++
+			prev, i = ' ', j
+			continue
+		}
+		// The text ends, or the general path reads on: the separator
+		// waits for the next word.
+		n.sepKind, n.sepOrig = byte(next>>32), int32(uint32(next))
+		return n.keep(w, o, k, st, lead, leadOrig, j)
 	}
-	if sep == 0 {
-		n.sepKind = 0 // its place stays as it was, as emitSep leaves it
-	} else {
-		n.sepKind, n.sepOrig = byte(sep>>32), int32(uint32(sep))
+}
+
+// run reads letters and separating bytes from i, writing them at w[k] on as
+// words() does: letters in lower case with a repeat of the one before left
+// out, separating bytes as one ' ', and the automaton stepped on each byte
+// kept, its state after each in sts. It returns where it stopped (a byte
+// neither letter nor separating, or the end of s), the new k, the last byte
+// kept and the automaton's state; or, with single set, that it stopped at a
+// space closing a one-letter word that no certain word follows, not written.
+// k is at least 2 and prev is w[k-1].
+func (n *normaliser) run(s string, i int, w []byte, o []int32, sts []uint32, k int, prev byte, st uint32) (int, int, byte, uint32, bool) {
+	o, sts = o[:len(w)], sts[:len(w)] // one length for all, so one bounds check covers the stores
+	delta, class := n.m.delta, &n.m.class
+	for ; i < len(s); i++ {
+		c := fast[s[i]]
+		if c == 0 {
+			break
+		}
+		// Every byte is stored and only a new one kept: a repeat is
+		// overwritten by what follows.
+		w[k] = c
+		o[k] = int32(i)
+		if c != prev {
+			// A space after a letter that follows a separator: c and
+			// w[k-2] are both separators, tested without a branch on
+			// either, since one on c alone would go the wrong way at
+			// about every word's end.
+			if (c|w[k-2])&letterBit == 0 && !wordFollows(s, i+1) {
+				return i, k, prev, st, true
+			}
+			st = delta[st+uint32(class[c])]
+			if st&outFlag != 0 {
+				st &^= outFlag
+				n.raw = n.m.found(st, k+1, n.raw)
+			}
+			sts[k] = st
+			k++
+		}
+		prev = c
 	}
+	return i, k, prev, st, false
+}
+
+// step moves the automaton on c, written at k, recording the occurrences
+// that end there.
+func (n *normaliser) step(st uint32, c byte, k int) uint32 {
+	st = n.m.delta[st+uint32(n.m.class[c])]
+	if st&outFlag != 0 {
+		st &^= outFlag
+		n.raw = n.m.found(st, k+1, n.raw)
+	}
+	return st
+}
+
+// giveBack leaves the output from p on to the general path, which resumes
+// at i: the separator at p waits again, and the automaton's state and hits
+// go back to what they were before it. The rest is kept.
+func (n *normaliser) giveBack(w []byte, o []int32, sts []uint32, p, k0 int, st0 uint32, lead bool, leadOrig int32, i int) int {
+	n.sepKind, n.sepOrig = w[p], o[p]
+	st := st0
+	if p > k0 {
+		st = sts[p-1]
+	}
+	for len(n.raw) > 0 && int(n.raw[len(n.raw)-1].end) > p {
+		n.raw = n.raw[:len(n.raw)-1]
+	}
+	return n.keep(w, o, p, st, lead, leadOrig, i)
+}
+
+// keep makes w[:k] the output, fed to the automaton up to there, and
+// returns i.
+func (n *normaliser) keep(w []byte, o []int32, k int, st uint32, lead bool, leadOrig int32, i int) int {
 	if lead {
 		// The leading separator becomes '\n' if the waiting one was, and
-		// it is '\n' already.
+		// it is '\n' already; with nothing kept it was never fed.
 		w[0], o[0] = '\n', leadOrig
-		k = max(k, 1)
+		if k == 0 {
+			k, st = 1, 0
+			n.out.text, n.out.orig, n.ms, n.fed = w[:1], o[:1], 0, 0
+			return i
+		}
 	}
 	n.out.text, n.out.orig = w[:k], o[:k]
-	n.ms, n.fed = st, fed
+	n.ms, n.fed = st, k
 	return i
 }
 
