@@ -73,9 +73,9 @@ func (c *frameChoice) take(f *Frame, frame, ord int32) {
 // frameEffect applies the frames whose cue stands within their window of h
 // in the same clause. before holds the preceding-cue hits ordered by end,
 // after the following-cue hits ordered by start.
-func (l *Library) frameEffect(text []byte, before, after []frameHit, h hit, e *Entry) (sev int, frame int32, cancel bool) {
+func (l *Library) frameEffect(text []byte, before, after []frameHit, h hit, e *entryHot) (sev int32, frame int32, cancel bool) {
 	ch := frameChoice{frame: -1}
-	bit := l.c.entryCat[l.c.pats[h.pat].ref]
+	bit := e.cat
 	// The last cue ending at or before the match, then outwards.
 	lo, hi := 0, len(before)
 	for lo < hi {
@@ -119,7 +119,7 @@ func (l *Library) frameEffect(text []byte, before, after []frameHit, h hit, e *E
 	if ch.cancel {
 		return 0, -1, true
 	}
-	return max(e.Severity-ch.lower, 1), ch.frame, false
+	return max(e.severity-int32(ch.lower), 1), ch.frame, false
 }
 
 func (l *Library) appliesTo(frame int32, bit uint16) bool {

@@ -32,25 +32,48 @@ const (
 )
 
 type pattern struct {
-	kind  uint8
 	ref   int32 // entry or frame index
-	inner bool  // the pattern carries a space at each end to strip
+	len   int32 // bytes, boundary separators included
+	kind  uint8
+	inner bool // the pattern carries a space at each end to strip
 }
 
-// compiled holds what Scan needs beyond the automaton.
+// compiled holds what Scan needs beyond the automaton. What it reads for
+// every hit is kept in small arrays of its own (pats, hot), not read from
+// the entries, whose text and metadata would spread each scan's reads over
+// far more memory than the automaton's own tables, and push them out of the
+// cache.
 type compiled struct {
-	pats     []pattern
-	words    [][][]byte // ModePhrase entries: the normalised words after the first
-	entryCat []uint16   // per entry: its category's bit, for the frames' categories
-	rules    frameRules
+	pats  []pattern
+	hot   []entryHot  // per entry
+	heads []matchHead // per entry, for the matches kept
+	words [][][]byte  // ModePhrase entries: the normalised words after the first
+	rules frameRules
+}
+
+// entryHot is what the rules read of an entry for each of its hits.
+type entryHot struct {
+	severity int32
+	gap      int32  // ModePhrase: the most words between two of the phrase's
+	cat      uint16 // its category's bit, for the frames' categories
+	phrase   bool   // ModePhrase
+}
+
+// matchHead is what a Match copies from its entry.
+type matchHead struct {
+	category Category
+	id       string
+	phrase   string
 }
 
 func build(name string, entries []Entry, frames []Frame, excl []Exclusion, changes []change) (*Library, error) {
 	start := time.Now()
 	l := &Library{name: name, entries: entries, frames: frames, exclusions: excl, changes: changes}
 	var raw [][]byte
-	c := &compiled{words: make([][][]byte, len(entries)), entryCat: make([]uint16, len(entries)), rules: newFrameRules(frames)}
+	c := &compiled{words: make([][][]byte, len(entries)), hot: make([]entryHot, len(entries)),
+		heads: make([]matchHead, len(entries)), rules: newFrameRules(frames)}
 	add := func(p pattern, text []byte) {
+		p.len = int32(len(text))
 		c.pats = append(c.pats, p)
 		raw = append(raw, text)
 	}
@@ -59,7 +82,8 @@ func build(name string, entries []Entry, frames []Frame, excl []Exclusion, chang
 		return append([]byte(nil), n.normalise(s).text...) // "\nword\n": both ends bounded
 	}
 	for i, e := range entries {
-		c.entryCat[i] = catBit(e.Category)
+		c.hot[i] = entryHot{severity: int32(max(e.Severity, 1)), gap: int32(e.Gap), cat: catBit(e.Category), phrase: e.Mode == ModePhrase}
+		c.heads[i] = matchHead{category: e.Category, id: e.ID, phrase: e.Phrase}
 		switch e.Mode {
 		case ModePart:
 			t := n.normalise(e.Phrase).text
@@ -151,7 +175,7 @@ func (l *Library) Scan(text, site string) []Match {
 	cues := int32(0)
 	for _, r := range st.n.raw {
 		p := l.c.pats[r.id]
-		s, e := r.end-l.m.patLen[r.id], r.end
+		s, e := r.end-p.len, r.end
 		if p.inner {
 			s, e = s+1, e-1
 		}
@@ -175,19 +199,19 @@ func (l *Library) Scan(text, site string) []Match {
 	cands := st.cands[:0]
 	host := siteHost(site)
 	for _, h := range st.hits {
-		p := l.c.pats[h.pat]
-		e := &l.entries[p.ref]
-		if e.Mode == ModePhrase {
-			end, ok := followWords(nt.text, int(h.end), l.c.words[p.ref], e.Gap)
+		ref := l.c.pats[h.pat].ref
+		e := &l.c.hot[ref]
+		if e.phrase {
+			end, ok := followWords(nt.text, int(h.end), l.c.words[ref], int(e.gap))
 			if !ok {
 				continue
 			}
 			h.end = int32(end)
 		}
-		if (len(st.except) > 0 && l.excepted(st.except, p.ref, h)) || l.excluded(host, e) {
+		if (len(st.except) > 0 && l.excepted(st.except, ref, h)) || l.excluded(host, &l.entries[ref]) {
 			continue
 		}
-		sev, frame := max(e.Severity, 1), int32(-1)
+		sev, frame := e.severity, int32(-1)
 		if cues > 0 {
 			var cancel bool
 			if sev, frame, cancel = l.frameEffect(nt.text, st.before, st.after, h, e); cancel {
@@ -199,7 +223,7 @@ func (l *Library) Scan(text, site string) []Match {
 			_, size := utf8.DecodeRuneInString(text[start:])
 			end = start + int32(max(size, 1))
 		}
-		cands = append(cands, cand{entry: p.ref, frame: frame, severity: int32(sev), start: start, end: end})
+		cands = append(cands, cand{entry: ref, frame: frame, severity: sev, start: start, end: end})
 	}
 	st.cands = cands[:0]
 	slices.SortStableFunc(cands, func(a, b cand) int {
@@ -211,7 +235,7 @@ func (l *Library) Scan(text, site string) []Match {
 	// One match per entry and place: a phrase written twice ("kill kill")
 	// still counts twice, but the same span never does.
 	cands = slices.CompactFunc(cands, func(a, b cand) bool {
-		return a.start == b.start && a.end == b.end && (a.entry == b.entry || l.entries[a.entry].ID == l.entries[b.entry].ID)
+		return a.start == b.start && a.end == b.end && (a.entry == b.entry || l.c.heads[a.entry].id == l.c.heads[b.entry].id)
 	})
 	return l.results(cands)
 }
@@ -233,8 +257,8 @@ func (l *Library) results(cs []cand) []Match {
 			continue
 		}
 		c := &cs[i]
-		e := &l.entries[c.entry]
-		m := Match{Category: e.Category, Severity: int(c.severity), EntryID: e.ID, Phrase: e.Phrase,
+		e := &l.c.heads[c.entry]
+		m := Match{Category: e.category, Severity: int(c.severity), EntryID: e.id, Phrase: e.phrase,
 			Start: int(c.start), End: int(c.end)}
 		if c.frame >= 0 {
 			m.Rule = l.frames[c.frame].ID
