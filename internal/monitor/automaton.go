@@ -12,8 +12,13 @@ package monitor
 // so the inner loop is one add and one load; the top bit marks targets that
 // have output, so the loop only leaves the fast path on a hit.
 type matcher struct {
-	class    [256]uint16
-	nclass   int
+	class  [256]uint16
+	nclass int
+	// fast is the normaliser's fast table (normalise_words.go) with each
+	// byte's class: the byte it writes in the low 8 bits, the class of that
+	// byte above them; 0 where the fast loop stops. One lookup a byte gives
+	// the loop both, and one table less to hold in a register.
+	fast     [256]uint32
 	delta    []uint32 // (state*nclass + class) -> next state*nclass | outFlag
 	outStart []int32  // own outputs of state s are outIDs[outStart[s]:outStart[s+1]]
 	outIDs   []int32
@@ -44,6 +49,11 @@ func compile(patterns [][]byte) *matcher {
 	m.class['\n'] = m.class[' ']
 	m.nclass = int(next)
 	C := m.nclass
+	for b, c := range fast {
+		if c != 0 {
+			m.fast[b] = uint32(m.class[c])<<8 | uint32(c)
+		}
+	}
 
 	// Trie.
 	trie := make([]int32, C, C*(len(patterns)+1))

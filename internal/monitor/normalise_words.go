@@ -169,15 +169,16 @@ func (n *normaliser) words(s string, i int) int {
 	st = n.step(st, kind, k)
 	sts[k] = st
 	k++
-	prev := asciiLower[s[i]]
-	w[k], o[k] = prev, int32(i)
-	st = n.step(st, prev, k)
+	first := asciiLower[s[i]]
+	w[k], o[k] = first, int32(i)
+	st = n.step(st, first, k)
 	sts[k] = st
 	k++
 	i++
 	for {
 		var single bool
-		i, k, prev, st, single = n.run(s, i, w, o, sts, k, prev, st)
+		i, k, st, single = n.run(s, i, w, o, sts, k, st)
+		inWord := w[k-1]&letterBit != 0
 		if single {
 			// A letter alone before a space and no certain word: from
 			// its separator on, it is the general path's.
@@ -185,13 +186,13 @@ func (n *normaliser) words(s string, i int) int {
 			return n.giveBack(w, o, sts, p, k0, st0, lead, leadOrig, int(o[p+1]))
 		}
 		if i == len(s) {
-			if prev == ' ' {
+			if !inWord {
 				return n.giveBack(w, o, sts, k-1, k0, st0, lead, leadOrig, i)
 			}
 			n.sepKind = 0
 			return n.keep(w, o, k, st, lead, leadOrig, i)
 		}
-		if prev == ' ' {
+		if !inWord {
 			// More separators after a space: one separator, a clause
 			// break if any of them is, where the first one is.
 			j, next := sepRun(s, i)
@@ -225,7 +226,7 @@ func (n *normaliser) words(s string, i int) int {
 			st = n.step(st, ' ', k)
 			sts[k] = st
 			k++
-			prev, i = ' ', j
+			i = j
 			continue
 		}
 		// The text ends, or the general path reads on: the separator
@@ -239,41 +240,57 @@ func (n *normaliser) words(s string, i int) int {
 // words() does: letters in lower case with a repeat of the one before left
 // out, separating bytes as one ' ', and the automaton stepped on each byte
 // kept, its state after each in sts. It returns where it stopped (a byte
-// neither letter nor separating, or the end of s), the new k, the last byte
-// kept and the automaton's state; or, with single set, that it stopped at a
-// space closing a one-letter word that no certain word follows, not written.
-// k is at least 2 and prev is w[k-1].
-func (n *normaliser) run(s string, i int, w []byte, o []int32, sts []uint32, k int, prev byte, st uint32) (int, int, byte, uint32, bool) {
+// neither letter nor separating, or the end of s), the new k and the
+// automaton's state; or, with single set, that it stopped at a space closing
+// a one-letter word that no certain word follows, not written. k is at
+// least 2, and w[k-1] is not '\n' when s[i] is a separating byte (a '\n'
+// comes from words(), always before a letter), so a space repeats a space
+// exactly when it equals w[k-1].
+//
+// The loop keeps few values, so that all stay in registers: the automaton's
+// state above all, whose chain of table reads sets the loop's pace, and
+// which a spill to the stack would lengthen on every byte.
+func (n *normaliser) run(s string, i int, w []byte, o []int32, sts []uint32, k int, st uint32) (int, int, uint32, bool) {
 	o, sts = o[:len(w)], sts[:len(w)] // one length for all, so one bounds check covers the stores
-	delta, class := n.m.delta, &n.m.class
+	delta, tab := n.m.delta, &n.m.fast
 	for ; i < len(s); i++ {
-		c := fast[s[i]]
-		if c == 0 {
+		v := tab[s[i]]
+		if v == 0 {
 			break
 		}
+		c := byte(v)
 		// Every byte is stored and only a new one kept: a repeat is
 		// overwritten by what follows.
 		w[k] = c
 		o[k] = int32(i)
-		if c != prev {
+		if c != w[k-1] {
 			// A space after a letter that follows a separator: c and
 			// w[k-2] are both separators, tested without a branch on
 			// either, since one on c alone would go the wrong way at
 			// about every word's end.
 			if (c|w[k-2])&letterBit == 0 && !wordFollows(s, i+1) {
-				return i, k, prev, st, true
+				return i, k, st, true
 			}
-			st = delta[st+uint32(class[c])]
+			st = delta[st+v>>8]
 			if st&outFlag != 0 {
-				st &^= outFlag
-				n.raw = n.m.found(st, k+1, n.raw)
+				st = n.hit(st, k)
 			}
 			sts[k] = st
 			k++
 		}
-		prev = c
 	}
-	return i, k, prev, st, false
+	return i, k, st, false
+}
+
+// hit records the occurrences that end at w[k], where the automaton reached
+// st (flagged), and returns st without its flag. It is kept out of run's
+// loop, whose values it would otherwise push out of registers.
+//
+//go:noinline
+func (n *normaliser) hit(st uint32, k int) uint32 {
+	st &^= outFlag
+	n.raw = n.m.found(st, k+1, n.raw)
+	return st
 }
 
 // step moves the automaton on c, written at k, recording the occurrences
