@@ -210,16 +210,14 @@ func (n *normaliser) words(s string, i int) int {
 			i++ // an apostrophe between letters is dropped ("don't" is "dont")
 			continue
 		}
-		p := k - 1 // the word's separator
-		for w[p]&letterBit != 0 {
-			p--
-		}
 		if !endsWord(s, i) {
+			p := wordStart(w, k)
 			return n.giveBack(w, o, sts, p, k0, st0, lead, leadOrig, int(o[p+1]))
 		}
 		j, next := sepRun(s, i)
-		if k-p == 2 && j < len(s) && !wordFollows(s, j) {
-			return n.giveBack(w, o, sts, p, k0, st0, lead, leadOrig, int(o[p+1]))
+		if w[k-2]&letterBit == 0 && j < len(s) && !wordFollows(s, j) {
+			// A one-letter word, and no certain word after it.
+			return n.giveBack(w, o, sts, k-2, k0, st0, lead, leadOrig, int(o[k-1]))
 		}
 		if j < len(s) && asciiLower[s[j]] != 0 {
 			w[k], o[k] = byte(next>>32), int32(uint32(next))
@@ -291,6 +289,16 @@ func (n *normaliser) hit(st uint32, k int) uint32 {
 	st &^= outFlag
 	n.raw = n.m.found(st, k+1, n.raw)
 	return st
+}
+
+// wordStart returns where the separator before the word ending at w[k-1]
+// is.
+func wordStart(w []byte, k int) int {
+	p := k - 1
+	for w[p]&letterBit != 0 {
+		p--
+	}
+	return p
 }
 
 // step moves the automaton on c, written at k, recording the occurrences

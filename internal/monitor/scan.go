@@ -251,19 +251,21 @@ func (l *Library) results(cs []cand) []Match {
 			n++
 		}
 	}
-	out := make([]Match, 0, n)
+	out := make([]Match, n)
+	j := 0
 	for i := range cs {
 		if contained(cs, i) {
 			continue
 		}
 		c := &cs[i]
 		e := &l.c.heads[c.entry]
-		m := Match{Category: e.category, Severity: int(c.severity), EntryID: e.id, Phrase: e.phrase,
-			Start: int(c.start), End: int(c.end)}
+		m := &out[j]
+		j++
+		m.Category, m.Severity, m.EntryID, m.Phrase = e.category, int(c.severity), e.id, e.phrase
+		m.Start, m.End = int(c.start), int(c.end)
 		if c.frame >= 0 {
 			m.Rule = l.frames[c.frame].ID
 		}
-		out = append(out, m)
 	}
 	return out
 }
