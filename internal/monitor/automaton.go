@@ -18,11 +18,15 @@ type matcher struct {
 	// byte's class: the byte it writes in the low 8 bits, the class of that
 	// byte above them; 0 where the fast loop stops. One lookup a byte gives
 	// the loop both, and one table less to hold in a register.
-	fast     [256]uint32
-	delta    []uint32 // (state*nclass + class) -> next state*nclass | outFlag
-	outStart []int32  // own outputs of state s are outIDs[outStart[s]:outStart[s+1]]
+	fast  [256]uint32
+	delta []uint32 // (state*nclass + class) -> next state*nclass | outFlag
+	// The patterns found on reaching state s are outIDs[outStart[s]:
+	// outStart[s+1]]: its own, then those of the states down its failure
+	// chain, listed in full for each state so that a hit reads one range
+	// rather than walking the chain through memory.
+	outStart []int32
 	outIDs   []int32
-	outLink  []int32 // nearest state down the failure chain with outputs, or -1
+	recip    uint64 // ceil(2^32 / nclass): a premultiplied state divided by nclass without a division
 	patLen   []int32
 }
 
@@ -115,10 +119,10 @@ func compile(patterns [][]byte) *matcher {
 
 	// Failure links and the full transition function, breadth first.
 	fail := make([]int32, n)
-	m.outLink = make([]int32, n)
+	outLink := make([]int32, n) // nearest state down the failure chain with outputs, or -1
 	m.delta = make([]uint32, n*C)
 	queue := make([]int32, 0, n)
-	m.outLink[0] = -1
+	outLink[0] = -1
 	for c := range C {
 		t := trie[c]
 		if t < 0 {
@@ -126,7 +130,7 @@ func compile(patterns [][]byte) *matcher {
 			continue
 		}
 		fail[t] = 0
-		m.outLink[t] = -1
+		outLink[t] = -1
 		queue = append(queue, t)
 		m.delta[c] = uint32(t)
 	}
@@ -142,16 +146,16 @@ func compile(patterns [][]byte) *matcher {
 			f := int32(m.delta[int(fail[s])*C+c])
 			fail[t] = f
 			if len(own[f]) > 0 {
-				m.outLink[t] = f
+				outLink[t] = f
 			} else {
-				m.outLink[t] = m.outLink[f]
+				outLink[t] = outLink[f]
 			}
 			m.delta[int(s)*C+c] = uint32(t)
 			queue = append(queue, t)
 		}
 	}
 	// Premultiply and flag.
-	hasOut := func(s uint32) bool { return len(own[s]) > 0 || m.outLink[s] >= 0 }
+	hasOut := func(s uint32) bool { return len(own[s]) > 0 || outLink[s] >= 0 }
 	for i, t := range m.delta {
 		v := t * uint32(C)
 		if hasOut(t) {
@@ -160,19 +164,22 @@ func compile(patterns [][]byte) *matcher {
 		m.delta[i] = v
 	}
 	m.outStart = make([]int32, n+1)
-	for s, ids := range own {
-		m.outStart[s+1] = m.outStart[s] + int32(len(ids))
-		m.outIDs = append(m.outIDs, ids...)
+	for s := range own {
+		for st := int32(s); st >= 0; st = outLink[st] {
+			m.outIDs = append(m.outIDs, own[st]...)
+		}
+		m.outStart[s+1] = int32(len(m.outIDs))
 	}
+	m.recip = (1<<32 + uint64(C) - 1) / uint64(C)
 	return m
 }
 
 // states is the number of states of the automaton.
-func (m *matcher) states() int { return len(m.outLink) }
+func (m *matcher) states() int { return len(m.outStart) - 1 }
 
 // bytes is the memory the automaton's tables hold.
 func (m *matcher) bytes() int {
-	return 4*(len(m.delta)+len(m.outStart)+len(m.outIDs)+len(m.outLink)+len(m.patLen)) + 2*len(m.class)
+	return 4*(len(m.delta)+len(m.outStart)+len(m.outIDs)+len(m.patLen)+len(m.fast)) + 2*len(m.class)
 }
 
 // rawHit is one pattern occurrence: the pattern's id and the offset just
@@ -208,12 +215,18 @@ func (m *matcher) feed(text []byte, from int, s uint32, hits []rawHit) (uint32, 
 // found appends the occurrences that end at end, where the automaton
 // reached state s (premultiplied, flag cleared), to hits.
 func (m *matcher) found(s uint32, end int, hits []rawHit) []rawHit {
-	for st := int32(s / uint32(m.nclass)); st >= 0; st = m.outLink[st] {
-		for _, id := range m.outIDs[m.outStart[st]:m.outStart[st+1]] {
-			hits = append(hits, rawHit{id, int32(end)})
-		}
+	st := m.state(s)
+	for _, id := range m.outIDs[m.outStart[st]:m.outStart[st+1]] {
+		hits = append(hits, rawHit{id, int32(end)})
 	}
 	return hits
+}
+
+// state returns the number of the state that s, premultiplied, stands for.
+// s is a multiple of nclass below 2^31, so the product's error, under
+// s/2^32, never reaches the next integer.
+func (m *matcher) state(s uint32) uint32 {
+	return uint32(uint64(s) * m.recip >> 32)
 }
 
 // plain is an automaton of no patterns, for a normaliser that only
@@ -223,7 +236,6 @@ var plain = compile(nil)
 // count returns how many pattern occurrences text holds: the matcher alone,
 // for the benchmark.
 func (m *matcher) count(text []byte) int {
-	C := uint32(m.nclass)
 	delta, class := m.delta, &m.class
 	s := uint32(0)
 	n := 0
@@ -231,9 +243,8 @@ func (m *matcher) count(text []byte) int {
 		s = delta[s+uint32(class[b])]
 		if s&outFlag != 0 {
 			s &^= outFlag
-			for st := int32(s / C); st >= 0; st = m.outLink[st] {
-				n += int(m.outStart[st+1] - m.outStart[st])
-			}
+			st := m.state(s)
+			n += int(m.outStart[st+1] - m.outStart[st])
 		}
 	}
 	return n
