@@ -132,7 +132,12 @@ func FuzzNormaliseMatchesReference(f *testing.F) {
 		"i! am", "i. am", "i\x01 am", "am i", "am i.", "am i 🔪", "i 'am", "i\u200bam",
 		"don't", "don''t", "al'l", "a'a b", "ab' cd", "ab'", "ab'1", "ab'é", "ab`c", "'ab cd'",
 		"ab@ cd", "ab| cd", "ab! cd", "ab !cd", "ab!! !cd", "ab @cd", "ab |cd", "ab ! ! cd", "ab \x01 cd",
-		"ab  cd", "ab \tcd", "ab cd ", "ab c"} {
+		"ab  cd", "ab \tcd", "ab cd ", "ab c",
+		// The edges of the letters-and-spaces loop (run): a one-letter
+		// word before two separators or a mark, separators after a space,
+		// a space after a clause break, and what the loop gives back.
+		"ab c  de", "ab c ,de", "x ,ab", "ab ,c d", "ab  c", "ab , cd", "ab ,cd", "a  bc", "ab c\td",
+		"ab. cd", "ab .cd", "ab . . cd", "ab ( cd )", "ab - c - de", "ab cd 5", "ab cd  é", "ab c1 d"} {
 		f.Add(s)
 	}
 	// One fast normaliser for every input, as Scan's pool reuses them: what

@@ -154,12 +154,32 @@ func FuzzScanMatchesReference(f *testing.F) {
 		"a the you he kill me not", "never you kill. you kill", "how to help you want to die help me",
 		"you you you sad you you", "the neonazis lol jk lol", "kill kill kill", "KILL, me; you\nsad",
 		"a b c kill d e f", "ﬁ kill ﬁ", "you kill time", "you dont want to kill yourself", "she hurt me lol",
-		"I would never kill myself", "if you feel suicidal, call", "my friend wants to kill himself jk"} {
+		"I would never kill myself", "if you feel suicidal, call", "my friend wants to kill himself jk",
+		// Hits in what the whole-word path writes and then gives back to
+		// the general path: a word that turns out to hold a digit or a
+		// mark, a one-letter word, separators before something else.
+		"kill me1", "kill me$", "kill me é", "kill  me 5", "kill me, 5", "a kill me", "k i l l me",
+		"kill a b c", "sad a.", "kill'me", "you kill me\x01x", "nazis x y z", "me a kill time 2"} {
 		f.Add(s, "")
 	}
 	f.Add("kill me", "https://quiet.example/x")
+	// One normaliser per library, reused as Scan's pool reuses them.
+	fed := make([]normaliser, len(libs))
+	for i, l := range libs {
+		fed[i].m = l.m
+		fed[i].normalise(strings.Repeat("left over kill me ", 40))
+	}
 	f.Fuzz(func(t *testing.T, s, site string) {
 		for i, l := range libs {
+			// The automaton fed while the text is normalised finds what
+			// it finds in a pass of its own over the reference normal
+			// form: hits the whole-word path gave back are not left
+			// behind (Scan's removal of duplicate matches would hide
+			// them).
+			var ref refNormaliser
+			if got, want := fed[i].normalise(s), l.m.run(ref.normalise(s).text, nil); !slices.Equal(fed[i].raw, want) {
+				t.Fatalf("library %d: normalising %q fed the automaton\n%v (%q)\nits own pass found\n%v", i, s, fed[i].raw, got.text, want)
+			}
 			got, want := l.Scan(s, site), refScan(l, s, site)
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("library %d: Scan(%q, %q) =\n%+v\nreference\n%+v", i, s, site, got, want)
