@@ -4,12 +4,13 @@
 //
 //   - build: time and memory to load and compile the library;
 //   - matcher alone: the automaton over text already normalised;
-//   - normaliser alone, per text with its buffers reused, as Scan runs it;
+//   - normaliser alone, per text with its buffers reused, as Scan runs it
+//     (stepping an automaton of no patterns, where Scan steps the library's);
 //   - pipeline: Library.Scan per text (normalise, match, rules, offsets);
 //   - grep -F -f over the raw phrases and raw text (count of matching lines,
 //     and -o for every match), and over the normalised phrases and text.
 //
-// Run it with bench/monitor/run.sh, or:
+// Run it with:
 //
 //	go run ./bench/monitor -data ../shared/data/monitor-eval -repeat 8
 //
