@@ -131,7 +131,7 @@ const letterBit = 0x40
 // with no branch that depends on where a word ends: such a branch is
 // mispredicted once a word, and stalls the automaton's chain of table reads
 // that the loop carries. The loop stops at anything else, which is decided
-// here; a word whose end turns out uncertain is given back (takeBack) with
+// here; a word whose end turns out uncertain is given back (giveBack) with
 // the automaton's state and hits, which the loop keeps per byte in sts.
 func (n *normaliser) words(s string, i int) int {
 	text, orig := n.out.text, n.out.orig
@@ -335,7 +335,6 @@ func (n *normaliser) keep(w []byte, o []int32, k int, st uint32, lead bool, lead
 		// it is '\n' already; with nothing kept it was never fed.
 		w[0], o[0] = '\n', leadOrig
 		if k == 0 {
-			k, st = 1, 0
 			n.out.text, n.out.orig, n.ms, n.fed = w[:1], o[:1], 0, 0
 			return i
 		}
