@@ -6,7 +6,6 @@
 package childcsv
 
 import (
-	"errors"
 	"io"
 
 	"github.com/lifeguard-scp/lifeguard"
@@ -46,21 +45,10 @@ func Read(r io.Reader, m Mapping) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	for {
-		line, rec, err := in.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(f.Lines) == lifeguard.MaxChildImportLines {
-			return nil, csvin.Problem("has more than %d lines; import at most that many at once", lifeguard.MaxChildImportLines)
-		}
-		f.Lines = append(f.Lines, readLine(line, rec, cols, len(in.Header)))
-	}
-	if len(f.Lines) == 0 {
-		return nil, csvin.Problem("has a header line but no line for any child")
+	if f.Lines, err = csvin.Lines(in, lifeguard.MaxChildImportLines, "for any child", func(line int, rec []string) lifeguard.ChildImportLine {
+		return readLine(line, rec, cols, len(in.Header))
+	}); err != nil {
+		return nil, err
 	}
 	return f, nil
 }

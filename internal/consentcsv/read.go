@@ -10,7 +10,6 @@
 package consentcsv
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -93,24 +92,9 @@ func Read(r io.Reader) ([]lifeguard.ConsentImportLine, error) {
 		return nil, csvin.Problem("has no column for any consent (%s); the header line should be like %q",
 			strings.Join(kindCodes(), ", "), Header)
 	}
-	var out []lifeguard.ConsentImportLine
-	for {
-		line, rec, err := in.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(out) == lifeguard.MaxConsentImportLines {
-			return nil, csvin.Problem("has more than %d lines; import at most that many at once", lifeguard.MaxConsentImportLines)
-		}
-		out = append(out, readLine(line, rec, cols, kinds, len(in.Header)))
-	}
-	if len(out) == 0 {
-		return nil, csvin.Problem("has a header line but no line of consents")
-	}
-	return out, nil
+	return csvin.Lines(in, lifeguard.MaxConsentImportLines, "of consents", func(line int, rec []string) lifeguard.ConsentImportLine {
+		return readLine(line, rec, cols, kinds, len(in.Header))
+	})
 }
 
 func kindCodes() []string {

@@ -65,6 +65,31 @@ func Open(r io.Reader, max int, empty string) (*Reader, error) {
 	return &Reader{cr: cr, Header: header}, nil
 }
 
+// Lines reads every line after the header that holds something, at most
+// max of them, each into a T with read (given its number in the file); a
+// file of more is refused, and so is one with a header alone, with
+// "has a header line but no line " and none ("of consents").
+func Lines[T any](r *Reader, max int, none string, read func(line int, rec []string) T) ([]T, error) {
+	var out []T
+	for {
+		line, rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(out) == max {
+			return nil, Problem("has more than %d lines; import at most that many at once", max)
+		}
+		out = append(out, read(line, rec))
+	}
+	if len(out) == 0 {
+		return nil, Problem("has a header line but no line %s", none)
+	}
+	return out, nil
+}
+
 // Next is the next line holding something, with its number in the file;
 // io.EOF after the last. A line of empty cells is skipped.
 func (r *Reader) Next() (line int, rec []string, err error) {

@@ -53,3 +53,31 @@ func TestOpen(t *testing.T) {
 		t.Errorf("after the last line: %v", err)
 	}
 }
+
+// TestLines: the lines after the header come back read, with their numbers;
+// one more than the most a file may hold refuses the file, and so does a
+// header with no line after it.
+func TestLines(t *testing.T) {
+	read := func(line int, rec []string) string { return strings.Join(rec, "|") + "@" + string(rune('0'+line)) }
+	open := func(s string) *Reader {
+		r, err := Open(strings.NewReader(s), 1<<20, "empty")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	got, err := Lines(open("a,b\n1,2\n\n3,4\n"), 2, "of things", read)
+	if err != nil || strings.Join(got, " ") != "1|2@2 3|4@4" {
+		t.Errorf("Lines = %q, %v", got, err)
+	}
+	for name, c := range map[string]struct{ in, want string }{
+		"too many":    {"a\n1\n2\n3\n", "has more than 2 lines; import at most that many at once"},
+		"header only": {"a\n\n", "has a header line but no line of things"},
+	} {
+		_, err := Lines(open(c.in), 2, "of things", read)
+		var le *lifeguard.Error
+		if !errors.As(err, &le) || len(le.Problems) != 1 || le.Problems[0].Problem != c.want {
+			t.Errorf("%s: %v, want %q", name, err, c.want)
+		}
+	}
+}

@@ -7,7 +7,6 @@
 package trainingcsv
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -59,24 +58,9 @@ func Read(r io.Reader) ([]lifeguard.TrainingImportLine, error) {
 			return nil, csvin.Problem("has no %s column; the header line should be %q", field, Header)
 		}
 	}
-	var out []lifeguard.TrainingImportLine
-	for {
-		line, rec, err := in.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(out) == lifeguard.MaxTrainingImportLines {
-			return nil, csvin.Problem("has more than %d lines; import at most that many at once", lifeguard.MaxTrainingImportLines)
-		}
-		out = append(out, readLine(line, rec, cols, len(in.Header)))
-	}
-	if len(out) == 0 {
-		return nil, csvin.Problem("has a header line but no line of training")
-	}
-	return out, nil
+	return csvin.Lines(in, lifeguard.MaxTrainingImportLines, "of training", func(line int, rec []string) lifeguard.TrainingImportLine {
+		return readLine(line, rec, cols, len(in.Header))
+	})
 }
 
 // readLine reads one line. The type may be written as its code or its
