@@ -25,12 +25,8 @@ func (db *DB) ImportConsents(ctx context.Context, lines []lifeguard.ConsentImpor
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case len(lines) == 0:
-		return nil, lifeguard.Invalid("The import is not valid", []lifeguard.Problem{{Path: "lines", Problem: "is empty: the file has no line of consents"}})
-	case len(lines) > lifeguard.MaxConsentImportLines:
-		return nil, lifeguard.Invalid("The import is not valid", []lifeguard.Problem{{Path: "lines",
-			Problem: fmt.Sprintf("has %d lines; import at most %d at once", len(lines), lifeguard.MaxConsentImportLines)}})
+	if err := importSize(len(lines), lifeguard.MaxConsentImportLines, "of consents"); err != nil {
+		return nil, err
 	}
 	// Text no engine keeps alike refuses the whole file, naming the line,
 	// before anything reaches the database (as ImportTraining).
@@ -131,7 +127,6 @@ func (db *DB) ImportConsents(ctx context.Context, lines []lifeguard.ConsentImpor
 		if err := p.err("The consents are not valid"); err != nil {
 			return err // checked above: a change between the two reads
 		}
-		out.Imported = true
 		return journal(ctx, tx, a, now, jCreate, jConsents, org,
 			fmt.Sprintf("import: %d children changed, %d unchanged", out.Changed, out.Unchanged))
 	})

@@ -22,12 +22,8 @@ func (db *DB) ImportTraining(ctx context.Context, lines []lifeguard.TrainingImpo
 	if a.IsSystem() || a.OrganisationID == 0 || !a.May(lifeguard.OpRecordTraining).Covers(lifeguard.ReachOrganisation) {
 		return nil, lifeguard.Errorf(lifeguard.EFORBIDDEN, "Only the organisation's manager or safeguarding lead imports training.")
 	}
-	switch {
-	case len(lines) == 0:
-		return nil, lifeguard.Invalid("The import is not valid", []lifeguard.Problem{{Path: "lines", Problem: "is empty: the file has no line of training"}})
-	case len(lines) > lifeguard.MaxTrainingImportLines:
-		return nil, lifeguard.Invalid("The import is not valid", []lifeguard.Problem{{Path: "lines",
-			Problem: fmt.Sprintf("has %d lines; import at most %d at once", len(lines), lifeguard.MaxTrainingImportLines)}})
+	if err := importSize(len(lines), lifeguard.MaxTrainingImportLines, "of training"); err != nil {
+		return nil, err
 	}
 	// Text no engine keeps alike refuses the whole file, naming the line
 	// and field, before anything reaches the database (as ImportChildren).
@@ -109,7 +105,6 @@ func (db *DB) ImportTraining(ctx context.Context, lines []lifeguard.TrainingImpo
 				return err
 			}
 		}
-		out.Imported = true
 		return journal(ctx, tx, a, now, jCreate, jTraining, a.OrganisationID,
 			fmt.Sprintf("import: %d added, %d unchanged", out.Added, out.Unchanged))
 	})
@@ -120,6 +115,19 @@ func (db *DB) ImportTraining(ctx context.Context, lines []lifeguard.TrainingImpo
 		out.Imported = true
 	}
 	return out, nil
+}
+
+// importSize refuses an import of no line, or of more lines than max; of
+// says what the lines are of ("of training").
+func importSize(n, max int, of string) error {
+	switch {
+	case n == 0:
+		return lifeguard.Invalid("The import is not valid", []lifeguard.Problem{{Path: "lines", Problem: "is empty: the file has no line " + of}})
+	case n > max:
+		return lifeguard.Invalid("The import is not valid", []lifeguard.Problem{{Path: "lines",
+			Problem: fmt.Sprintf("has %d lines; import at most %d at once", n, max)}})
+	}
+	return nil
 }
 
 // RaiseTrainingReminders emails staff whose training falls due or is
