@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -88,16 +89,7 @@ func (db *DB) RetentionDue(ctx context.Context, q lifeguard.RetentionDueQuery) (
 			out = append(out, more...)
 		}
 		slices.SortFunc(out, func(x, y lifeguard.RetentionDue) int {
-			if c := x.Due.Compare(y.Due); c != 0 {
-				return c
-			}
-			if x.Kind != y.Kind {
-				if x.Kind < y.Kind {
-					return -1
-				}
-				return 1
-			}
-			return int(x.ID - y.ID)
+			return cmp.Or(x.Due.Compare(y.Due), cmp.Compare(x.Kind, y.Kind), cmp.Compare(x.ID, y.ID))
 		})
 		if len(out) > lifeguard.MaxRetentionDue {
 			out = out[:lifeguard.MaxRetentionDue]
