@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -294,56 +295,48 @@ func csvUpload(w http.ResponseWriter, r *http.Request, max int64, what string) (
 	return string(b), dry, nil
 }
 
-// importTraining takes the training CSV file (csvUpload).
+// importTraining takes the training CSV file (csvImport).
 func (a *API) importTraining(w http.ResponseWriter, r *http.Request) error {
 	st, err := a.trainingStore()
 	if err != nil {
 		return err
 	}
-	body, dry, err := csvUpload(w, r, trainingcsv.MaxSize, "training")
-	if err != nil {
-		return err
-	}
-	lines, err := trainingcsv.Read(strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	res, err := st.ImportTraining(r.Context(), lines, dry)
-	if err != nil {
-		return err
-	}
-	writeImport(w, res, res.Bad)
-	return nil
+	return csvImport(w, r, trainingcsv.MaxSize, "training", trainingcsv.Read, st.ImportTraining,
+		func(res *lifeguard.TrainingImportResult) int { return res.Bad })
 }
 
-// importConsents takes the consents CSV file (csvUpload).
+// importConsents takes the consents CSV file (csvImport).
 func (a *API) importConsents(w http.ResponseWriter, r *http.Request) error {
 	st, err := a.consentStore()
 	if err != nil {
 		return err
 	}
-	body, dry, err := csvUpload(w, r, consentcsv.MaxSize, "consents")
-	if err != nil {
-		return err
-	}
-	lines, err := consentcsv.Read(strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	res, err := st.ImportConsents(r.Context(), lines, dry)
-	if err != nil {
-		return err
-	}
-	writeImport(w, res, res.Bad)
-	return nil
+	return csvImport(w, r, consentcsv.MaxSize, "consents", consentcsv.Read, st.ImportConsents,
+		func(res *lifeguard.ConsentImportResult) int { return res.Bad })
 }
 
-// writeImport answers an import's result: 422 when a line was bad, and
-// so nothing was written.
-func writeImport(w http.ResponseWriter, res any, bad int) {
+// csvImport runs an import of a CSV file sent as the body (csvUpload):
+// read turns it into lines, imp checks or writes them, and the result is
+// the answer, 422 when a line was bad (bad counts them) and so nothing
+// was written.
+func csvImport[L, R any](w http.ResponseWriter, r *http.Request, max int64, what string,
+	read func(io.Reader) ([]L, error), imp func(context.Context, []L, bool) (*R, error), bad func(*R) int) error {
+	body, dry, err := csvUpload(w, r, max, what)
+	if err != nil {
+		return err
+	}
+	lines, err := read(strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	res, err := imp(r.Context(), lines, dry)
+	if err != nil {
+		return err
+	}
 	status := http.StatusOK
-	if bad > 0 {
+	if bad(res) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
 	writeJSON(w, status, res)
+	return nil
 }
