@@ -1,5 +1,7 @@
 package monitor
 
+import "sort"
+
 // The context rules' lookup. A text of a few hundred words may hold dozens
 // of cue hits ("you", "he", "support") and dozens of matches; trying every
 // cue against every match cost more than the automaton itself. Instead the
@@ -77,15 +79,7 @@ func (l *Library) frameEffect(text []byte, before, after []frameHit, h hit, e *e
 	ch := frameChoice{frame: -1}
 	bit := e.cat
 	// The last cue ending at or before the match, then outwards.
-	lo, hi := 0, len(before)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if before[m].end <= h.start {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
+	lo := sort.Search(len(before), func(i int) bool { return before[i].end > h.start })
 	for i := lo - 1; i >= 0; i-- {
 		x := &before[i]
 		words := gapWords(text[x.end:h.start], l.c.rules.maxBefore)
@@ -97,15 +91,7 @@ func (l *Library) frameEffect(text []byte, before, after []frameHit, h hit, e *e
 		}
 	}
 	// The first cue starting at or after the match's end, then outwards.
-	lo, hi = 0, len(after)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if after[m].start < h.end {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
+	lo = sort.Search(len(after), func(i int) bool { return after[i].start >= h.end })
 	for i := lo; i < len(after); i++ {
 		x := &after[i]
 		words := gapWords(text[h.end:x.start], l.c.rules.maxAfter)
